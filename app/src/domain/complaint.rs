@@ -1,0 +1,1154 @@
+//! A complaint as a person submits it (`ComplaintInput`: raw, every field optional, exactly as
+//! typed) and as the service knows it (`Complaint`: parsed, every rule already checked).
+
+use super::taxonomy::{Nature, Taxonomy};
+use super::text::{limits, Email, Lines, Phone, Postcode, Text};
+use super::FieldError;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// The raw form. Field names are the form's `name`s and the JSON API's properties, so an
+/// error's `field` can link straight to the input. Unknown properties are refused so that a
+/// misspelt field is reported rather than silently dropped.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintInput {
+    pub full_name: Option<String>,
+    pub address_line_1: Option<String>,
+    pub address_line_2: Option<String>,
+    pub address_town: Option<String>,
+    pub address_postcode: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub preferred_contact: Option<String>,
+    pub adjustments: Option<String>,
+    pub on_behalf_of: Option<String>,
+    pub other_person_name: Option<String>,
+    pub other_person_relationship: Option<String>,
+    #[serde(default, deserialize_with = "yes_no")]
+    pub other_person_agreed: Option<bool>,
+    pub mp_name: Option<String>,
+    pub category: Option<String>,
+    pub service: Option<String>,
+    pub happened_when: Option<String>,
+    pub description: Option<String>,
+    pub breach_status: Option<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub outcomes_wanted: Option<Vec<String>>,
+    pub outcome_other: Option<String>,
+    #[serde(default, deserialize_with = "yes_no")]
+    pub also_about_service: Option<bool>,
+    #[serde(default, deserialize_with = "yes_no")]
+    pub consent_handle: Option<bool>,
+    #[serde(default, deserialize_with = "yes_no")]
+    pub consent_share: Option<bool>,
+    #[serde(default, deserialize_with = "yes_no")]
+    pub survey_opt_out: Option<bool>,
+    #[serde(default, deserialize_with = "yes_no")]
+    pub publication_opt_out: Option<bool>,
+    /// How the complaint reached the organisation. Only staff may set anything but `online`.
+    pub channel: Option<String>,
+    /// The day it was received (YYYY-MM-DD), for complaints keyed in later by staff.
+    pub received_on: Option<String>,
+}
+
+/// JSON booleans, and the "yes"/"no"/"on" values that radios and checkboxes post.
+fn yes_no<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Bool(bool),
+        Text(String),
+    }
+    match Option::<Raw>::deserialize(d)? {
+        None => Ok(None),
+        Some(Raw::Bool(b)) => Ok(Some(b)),
+        Some(Raw::Text(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "" => Ok(None),
+            "yes" | "true" | "on" => Ok(Some(true)),
+            "no" | "false" => Ok(Some(false)),
+            _ => Err(serde::de::Error::custom("expected yes or no")),
+        },
+    }
+}
+
+/// A list, or one value (a form with a single ticked checkbox posts one value).
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Many(Vec<String>),
+        One(String),
+    }
+    Ok(match Option::<Raw>::deserialize(d)? {
+        None => None,
+        Some(Raw::Many(v)) => Some(v),
+        Some(Raw::One(s)) => Some(vec![s]),
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactMethod {
+    Email,
+    Phone,
+    Post,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Online,
+    Telephone,
+    Post,
+    Email,
+    InPerson,
+    SocialMedia,
+    /// Passed on by a processor or joint controller (seed 004, "Contracts").
+    Processor,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 7] = [
+        Channel::Online,
+        Channel::Telephone,
+        Channel::Post,
+        Channel::Email,
+        Channel::InPerson,
+        Channel::SocialMedia,
+        Channel::Processor,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Channel::Online => "online",
+            Channel::Telephone => "telephone",
+            Channel::Post => "post",
+            Channel::Email => "email",
+            Channel::InPerson => "in_person",
+            Channel::SocialMedia => "social_media",
+            Channel::Processor => "processor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.id() == s)
+    }
+
+    /// Said aloud or in writing, as opposed to typed into our own form (004 §28a).
+    pub fn is_verbal(self) -> bool {
+        matches!(self, Channel::Telephone | Channel::InPerson)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostalAddress {
+    pub line_1: Text,
+    pub line_2: Option<Text>,
+    pub town: Option<Text>,
+    pub postcode: Postcode,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Complainant {
+    pub full_name: Text,
+    pub address: Option<PostalAddress>,
+    pub email: Option<Email>,
+    pub phone: Option<Phone>,
+    pub preferred_contact: ContactMethod,
+    pub adjustments: Option<Text>,
+}
+
+/// Who the complaint is for (SPEC "Intake": someone else, or through their MP).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "for", rename_all = "snake_case")]
+pub enum OnBehalfOf {
+    Myself,
+    SomeoneElse {
+        name: Text,
+        relationship: Text,
+        they_agreed: bool,
+    },
+    Mp {
+        mp_name: Text,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreachStatus {
+    /// Reported, and our breach outcome received: a complaint about it (004 §18).
+    OutcomeReceived,
+    ReportedAwaitingOutcome,
+    NotReported,
+}
+
+impl BreachStatus {
+    pub const ALL: [(BreachStatus, &'static str); 3] = [
+        (BreachStatus::OutcomeReceived, "outcome_received"),
+        (
+            BreachStatus::ReportedAwaitingOutcome,
+            "reported_awaiting_outcome",
+        ),
+        (BreachStatus::NotReported, "not_reported"),
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WantedOutcome {
+    DecisionChanged,
+    Apology,
+    ProcessChanged,
+    InformationCorrected,
+    InformationDeleted,
+    Other,
+}
+
+impl WantedOutcome {
+    /// Seed 004 §25, plus correction and deletion (SPEC.md).
+    pub const ALL: [(WantedOutcome, &'static str, &'static str); 6] = [
+        (
+            WantedOutcome::DecisionChanged,
+            "decision_changed",
+            "A decision we made is changed",
+        ),
+        (WantedOutcome::Apology, "apology", "An apology"),
+        (
+            WantedOutcome::ProcessChanged,
+            "process_changed",
+            "We change how we do things",
+        ),
+        (
+            WantedOutcome::InformationCorrected,
+            "information_corrected",
+            "Your information is corrected",
+        ),
+        (
+            WantedOutcome::InformationDeleted,
+            "information_deleted",
+            "Your information is deleted",
+        ),
+        (WantedOutcome::Other, "other", "Something else"),
+    ];
+
+    pub fn id(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(o, _, _)| *o == self)
+            .map(|(_, id, _)| *id)
+            .unwrap_or("other")
+    }
+
+    pub fn label(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(o, _, _)| *o == self)
+            .map(|(_, _, l)| *l)
+            .unwrap_or("")
+    }
+}
+
+/// Consent to handle is required to proceed, so a parsed complaint always has it; the
+/// other choices are the person's to make (seed 000).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consents {
+    pub share_with_organisation: bool,
+    pub survey_opt_out: bool,
+    pub publication_opt_out: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Complaint {
+    pub complainant: Complainant,
+    pub on_behalf_of: OnBehalfOf,
+    pub category: String,
+    pub service: Option<Text>,
+    pub happened_when: Option<Text>,
+    pub description: Text,
+    pub breach_status: Option<BreachStatus>,
+    pub outcomes_wanted: Vec<WantedOutcome>,
+    pub outcome_other: Option<Text>,
+    pub also_about_service: bool,
+    pub consents: Consents,
+}
+
+/// Messages for fields that were left empty (GOV.UK "Enter…/Select…" wording).
+pub mod messages {
+    pub const FULL_NAME: &str = "Enter your full name";
+    pub const CONTACT: &str = "Enter an email address or a telephone number";
+    pub const PREFERRED: &str = "Select how you would like us to contact you";
+    pub const PREFER_EMAIL: &str =
+        "Enter your email address, or choose another way for us to contact you";
+    pub const PREFER_PHONE: &str =
+        "Enter your telephone number, or choose another way for us to contact you";
+    pub const ADDRESS_LINE_1: &str = "Enter the first line of your address";
+    pub const POSTCODE: &str = "Enter your postcode";
+    pub const ON_BEHALF: &str = "Select who you are complaining for";
+    pub const OTHER_NAME: &str = "Enter the name of the person you are complaining for";
+    pub const OTHER_RELATIONSHIP: &str = "Enter how you know the person you are complaining for";
+    pub const OTHER_AGREED: &str =
+        "Select yes if the person has agreed to you complaining for them";
+    pub const MP_NAME: &str = "Enter the name of the MP";
+    pub const CATEGORY: &str = "Select what your complaint is about";
+    pub const DESCRIPTION: &str = "Enter what happened";
+    pub const BREACH: &str =
+        "Select whether you have already reported the breach to us and had our response";
+    pub const OUTCOMES: &str = "Select what you would like to happen";
+    pub const OUTCOME_OTHER: &str = "Enter what else you would like to happen";
+    pub const ALSO_SERVICE: &str =
+        "Select yes if your complaint is also about the service you received";
+    pub const CONSENT_HANDLE: &str =
+        "Select that you agree to us handling your complaint, so that we can look into it";
+    pub const CONSENT_SHARE: &str = "Select whether we may share your complaint with the organisation you are complaining about";
+}
+
+fn given(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("")
+}
+
+/// Gathers every field error in one pass, so a person sees all problems at once.
+#[derive(Default)]
+struct Problems(Vec<FieldError>);
+
+impl Problems {
+    fn add(&mut self, field: &str, message: &str) {
+        // One message per field: the first problem found is the one to fix first.
+        if !self.has(field) {
+            self.0.push(FieldError::new(field, message));
+        }
+    }
+
+    fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+
+    fn take<T>(&mut self, r: Result<Option<T>, FieldError>) -> Option<T> {
+        r.unwrap_or_else(|e| {
+            self.add(&e.field, &e.message);
+            None
+        })
+    }
+
+    fn optional(
+        &mut self,
+        v: &Option<String>,
+        field: &str,
+        label: &str,
+        max: usize,
+        lines: Lines,
+    ) -> Option<Text> {
+        self.take(Text::parse(given(v), field, label, max, lines))
+    }
+
+    fn required(
+        &mut self,
+        v: &Option<String>,
+        field: &str,
+        label: &str,
+        max: usize,
+        lines: Lines,
+        missing: &str,
+    ) -> Option<Text> {
+        let t = self.optional(v, field, label, max, lines);
+        if t.is_none() {
+            self.add(field, missing);
+        }
+        t
+    }
+}
+
+impl Complaint {
+    /// Turns what a person typed into a complaint, or lists every problem in form order,
+    /// one message per field.
+    pub fn parse(
+        input: &ComplaintInput,
+        taxonomy: &Taxonomy,
+    ) -> Result<Complaint, Vec<FieldError>> {
+        use messages as m;
+        let mut p = Problems::default();
+
+        let full_name = p.required(
+            &input.full_name,
+            "full_name",
+            "Full name",
+            limits::NAME,
+            Lines::One,
+            m::FULL_NAME,
+        );
+        let line_1 = p.optional(
+            &input.address_line_1,
+            "address_line_1",
+            "Address line 1",
+            limits::ADDRESS_LINE,
+            Lines::One,
+        );
+        let line_2 = p.optional(
+            &input.address_line_2,
+            "address_line_2",
+            "Address line 2",
+            limits::ADDRESS_LINE,
+            Lines::One,
+        );
+        let town = p.optional(
+            &input.address_town,
+            "address_town",
+            "Town or city",
+            limits::TOWN,
+            Lines::One,
+        );
+        let postcode = p.take(Postcode::parse(
+            given(&input.address_postcode),
+            "address_postcode",
+        ));
+        let email = p.take(Email::parse(given(&input.email), "email"));
+        let phone = p.take(Phone::parse(given(&input.phone), "phone"));
+        if email.is_none() && phone.is_none() && !p.has("phone") {
+            p.add("email", m::CONTACT);
+        }
+        let preferred = match given(&input.preferred_contact).trim() {
+            "email" => Some(ContactMethod::Email),
+            "phone" => Some(ContactMethod::Phone),
+            "post" => Some(ContactMethod::Post),
+            _ => {
+                p.add("preferred_contact", m::PREFERRED);
+                None
+            }
+        };
+        match preferred {
+            Some(ContactMethod::Email) if email.is_none() && phone.is_some() => {
+                p.add("email", m::PREFER_EMAIL)
+            }
+            Some(ContactMethod::Phone) if phone.is_none() && email.is_some() => {
+                p.add("phone", m::PREFER_PHONE)
+            }
+            _ => {}
+        }
+        // An address is needed to write by post; otherwise it is optional, but once begun it
+        // must be complete enough to post a letter to.
+        let address_started =
+            line_1.is_some() || line_2.is_some() || town.is_some() || postcode.is_some();
+        if address_started || preferred == Some(ContactMethod::Post) {
+            if line_1.is_none() {
+                p.add("address_line_1", m::ADDRESS_LINE_1);
+            }
+            if postcode.is_none() {
+                p.add("address_postcode", m::POSTCODE);
+            }
+        }
+        let adjustments = p.optional(
+            &input.adjustments,
+            "adjustments",
+            "Adjustments",
+            limits::MEDIUM,
+            Lines::Many,
+        );
+
+        let on_behalf_of = match given(&input.on_behalf_of).trim() {
+            "myself" => Some(OnBehalfOf::Myself),
+            "someone_else" => {
+                let name = p.required(
+                    &input.other_person_name,
+                    "other_person_name",
+                    "Their name",
+                    limits::NAME,
+                    Lines::One,
+                    m::OTHER_NAME,
+                );
+                let relationship = p.required(
+                    &input.other_person_relationship,
+                    "other_person_relationship",
+                    "How you know them",
+                    limits::SHORT,
+                    Lines::One,
+                    m::OTHER_RELATIONSHIP,
+                );
+                if input.other_person_agreed.is_none() {
+                    p.add("other_person_agreed", m::OTHER_AGREED);
+                }
+                match (name, relationship, input.other_person_agreed) {
+                    (Some(name), Some(relationship), Some(they_agreed)) => {
+                        Some(OnBehalfOf::SomeoneElse {
+                            name,
+                            relationship,
+                            they_agreed,
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            "mp" => p
+                .required(
+                    &input.mp_name,
+                    "mp_name",
+                    "The MP's name",
+                    limits::NAME,
+                    Lines::One,
+                    m::MP_NAME,
+                )
+                .map(|mp_name| OnBehalfOf::Mp { mp_name }),
+            _ => {
+                p.add("on_behalf_of", m::ON_BEHALF);
+                None
+            }
+        };
+
+        let category = match given(&input.category).trim() {
+            "" => {
+                p.add("category", m::CATEGORY);
+                None
+            }
+            id => {
+                let c = taxonomy.category(id);
+                if c.is_none() {
+                    p.add(
+                        "category",
+                        "Select what your complaint is about from the list",
+                    );
+                }
+                c
+            }
+        };
+        let service = p.optional(
+            &input.service,
+            "service",
+            "The service",
+            limits::SHORT,
+            Lines::One,
+        );
+        let happened_when = p.optional(
+            &input.happened_when,
+            "happened_when",
+            "When it happened",
+            limits::SHORT,
+            Lines::One,
+        );
+        let description = p.required(
+            &input.description,
+            "description",
+            "What happened",
+            limits::DESCRIPTION,
+            Lines::Many,
+            m::DESCRIPTION,
+        );
+
+        // Asked only about breaches; an answer given for another category is ignored.
+        let breach_status = match category.map(|c| c.nature) {
+            Some(Nature::Breach) => {
+                let raw = given(&input.breach_status).trim();
+                let found = BreachStatus::ALL
+                    .iter()
+                    .find(|(_, id)| *id == raw)
+                    .map(|(s, _)| *s);
+                if found.is_none() {
+                    p.add("breach_status", m::BREACH);
+                }
+                found
+            }
+            _ => None,
+        };
+
+        let mut outcomes_wanted = Vec::new();
+        for raw in input.outcomes_wanted.iter().flatten() {
+            match WantedOutcome::ALL
+                .iter()
+                .find(|(_, id, _)| *id == raw.trim())
+            {
+                Some((o, _, _)) if !outcomes_wanted.contains(o) => outcomes_wanted.push(*o),
+                Some(_) => {}
+                None => p.add(
+                    "outcomes_wanted",
+                    "Select what you would like to happen from the list",
+                ),
+            }
+        }
+        if outcomes_wanted.is_empty() {
+            p.add("outcomes_wanted", m::OUTCOMES);
+        }
+        let outcome_other = if outcomes_wanted.contains(&WantedOutcome::Other) {
+            p.required(
+                &input.outcome_other,
+                "outcome_other",
+                "What else you would like",
+                limits::MEDIUM,
+                Lines::Many,
+                m::OUTCOME_OTHER,
+            )
+        } else {
+            None
+        };
+        if input.also_about_service.is_none() {
+            p.add("also_about_service", m::ALSO_SERVICE);
+        }
+        if input.consent_handle != Some(true) {
+            p.add("consent_handle", m::CONSENT_HANDLE);
+        }
+        if input.consent_share.is_none() {
+            p.add("consent_share", m::CONSENT_SHARE);
+        }
+
+        let (
+            Some(full_name),
+            Some(preferred_contact),
+            Some(on_behalf_of),
+            Some(category),
+            Some(description),
+            Some(also_about_service),
+            Some(share),
+            true,
+        ) = (
+            full_name,
+            preferred,
+            on_behalf_of,
+            category,
+            description,
+            input.also_about_service,
+            input.consent_share,
+            p.0.is_empty(),
+        )
+        else {
+            let mut errors = p.0;
+            sort_in_form_order(&mut errors);
+            return Err(errors);
+        };
+        let address = match (line_1, postcode) {
+            (Some(line_1), Some(postcode)) => Some(PostalAddress {
+                line_1,
+                line_2,
+                town,
+                postcode,
+            }),
+            _ => None,
+        };
+        Ok(Complaint {
+            complainant: Complainant {
+                full_name,
+                address,
+                email,
+                phone,
+                preferred_contact,
+                adjustments,
+            },
+            on_behalf_of,
+            category: category.id.clone(),
+            service,
+            happened_when,
+            description,
+            breach_status,
+            outcomes_wanted,
+            outcome_other,
+            also_about_service,
+            consents: Consents {
+                share_with_organisation: share,
+                survey_opt_out: input.survey_opt_out.unwrap_or(false),
+                publication_opt_out: input.publication_opt_out.unwrap_or(false),
+            },
+        })
+    }
+}
+
+/// The order fields appear in the form, so the error summary reads top to bottom.
+pub const FIELD_ORDER: [&str; 29] = [
+    "full_name",
+    "address_line_1",
+    "address_line_2",
+    "address_town",
+    "address_postcode",
+    "email",
+    "phone",
+    "preferred_contact",
+    "adjustments",
+    "on_behalf_of",
+    "other_person_name",
+    "other_person_relationship",
+    "other_person_agreed",
+    "mp_name",
+    "category",
+    "service",
+    "happened_when",
+    "description",
+    "breach_status",
+    "outcomes_wanted",
+    "outcome_other",
+    "also_about_service",
+    "consent_handle",
+    "consent_share",
+    "survey_opt_out",
+    "publication_opt_out",
+    "channel",
+    "received_on",
+    "body",
+];
+
+fn sort_in_form_order(errors: &mut [FieldError]) {
+    errors.sort_by_key(|e| {
+        FIELD_ORDER
+            .iter()
+            .position(|f| *f == e.field)
+            .unwrap_or(usize::MAX)
+    });
+}
+
+impl ComplaintInput {
+    /// A complete, valid complaint: the API's documented example and the tests' starting point.
+    pub fn example() -> ComplaintInput {
+        let s = |v: &str| Some(v.to_string());
+        ComplaintInput {
+            full_name: s("Sam Example"),
+            address_line_1: s("1 High Street"),
+            address_line_2: None,
+            address_town: s("Nottingham"),
+            address_postcode: s("NG2 7QP"),
+            email: s("sam@example.com"),
+            phone: s("07700 900982"),
+            preferred_contact: s("email"),
+            adjustments: s("Please use large print in letters."),
+            on_behalf_of: s("myself"),
+            category: s("subject_access"),
+            service: s("Adult social care"),
+            happened_when: s("March 2026"),
+            description: s("I asked for a copy of my social care records in January and have had no reply, though I chased it twice."),
+            outcomes_wanted: Some(vec!["apology".into(), "process_changed".into()]),
+            also_about_service: Some(false),
+            consent_handle: Some(true),
+            consent_share: Some(true),
+            survey_opt_out: Some(false),
+            publication_opt_out: Some(true),
+            ..ComplaintInput::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(input: &ComplaintInput) -> Result<Complaint, Vec<FieldError>> {
+        Complaint::parse(input, &Taxonomy::default())
+    }
+
+    fn errors_of(input: &ComplaintInput) -> Vec<(String, String)> {
+        parse(input)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.field, e.message))
+            .collect()
+    }
+
+    /// Exactly one error, on `field`, with `message`.
+    fn only_error(input: &ComplaintInput, field: &str, message: &str) {
+        assert_eq!(
+            errors_of(input),
+            vec![(field.to_string(), message.to_string())]
+        );
+    }
+
+    #[test]
+    fn the_example_parses() {
+        let c = parse(&ComplaintInput::example()).unwrap();
+        assert_eq!(c.complainant.full_name.as_str(), "Sam Example");
+        assert_eq!(
+            c.complainant.address.as_ref().unwrap().postcode.as_str(),
+            "NG2 7QP"
+        );
+        assert_eq!(c.complainant.preferred_contact, ContactMethod::Email);
+        assert_eq!(c.on_behalf_of, OnBehalfOf::Myself);
+        assert_eq!(c.category, "subject_access");
+        assert_eq!(
+            c.outcomes_wanted,
+            vec![WantedOutcome::Apology, WantedOutcome::ProcessChanged]
+        );
+        assert_eq!(
+            c.consents,
+            Consents {
+                share_with_organisation: true,
+                survey_opt_out: false,
+                publication_opt_out: true
+            }
+        );
+        assert_eq!(c.breach_status, None);
+    }
+
+    #[test]
+    fn an_empty_form_lists_every_required_field_in_form_order() {
+        let fields: Vec<String> = errors_of(&ComplaintInput::default())
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "full_name",
+                "email",
+                "preferred_contact",
+                "on_behalf_of",
+                "category",
+                "description",
+                "outcomes_wanted",
+                "also_about_service",
+                "consent_handle",
+                "consent_share"
+            ]
+        );
+    }
+
+    #[test]
+    fn name_is_required_and_bounded() {
+        only_error(
+            &ComplaintInput {
+                full_name: Some("   ".into()),
+                ..ComplaintInput::example()
+            },
+            "full_name",
+            messages::FULL_NAME,
+        );
+        only_error(
+            &ComplaintInput {
+                full_name: Some("x".repeat(201)),
+                ..ComplaintInput::example()
+            },
+            "full_name",
+            "Full name must be 200 characters or fewer",
+        );
+        only_error(
+            &ComplaintInput {
+                full_name: Some("Sam\u{7}".into()),
+                ..ComplaintInput::example()
+            },
+            "full_name",
+            "Full name must be on one line and must not include hidden control characters",
+        );
+    }
+
+    #[test]
+    fn email_or_phone_is_needed_and_each_must_be_well_formed() {
+        only_error(
+            &ComplaintInput {
+                email: None,
+                phone: None,
+                ..ComplaintInput::example()
+            },
+            "email",
+            messages::CONTACT,
+        );
+        only_error(
+            &ComplaintInput {
+                email: Some("sam@".into()),
+                ..ComplaintInput::example()
+            },
+            "email",
+            crate::domain::text::EMAIL_FORMAT,
+        );
+        only_error(
+            &ComplaintInput {
+                phone: Some("12".into()),
+                ..ComplaintInput::example()
+            },
+            "phone",
+            crate::domain::text::PHONE_FORMAT,
+        );
+        // Phone only, preferring phone: fine.
+        assert!(parse(&ComplaintInput {
+            email: None,
+            preferred_contact: Some("phone".into()),
+            ..ComplaintInput::example()
+        })
+        .is_ok());
+    }
+
+    #[test]
+    fn the_preferred_contact_method_must_be_usable() {
+        only_error(
+            &ComplaintInput {
+                preferred_contact: None,
+                ..ComplaintInput::example()
+            },
+            "preferred_contact",
+            messages::PREFERRED,
+        );
+        only_error(
+            &ComplaintInput {
+                preferred_contact: Some("pigeon".into()),
+                ..ComplaintInput::example()
+            },
+            "preferred_contact",
+            messages::PREFERRED,
+        );
+        only_error(
+            &ComplaintInput {
+                email: None,
+                ..ComplaintInput::example()
+            },
+            "email",
+            messages::PREFER_EMAIL,
+        );
+        only_error(
+            &ComplaintInput {
+                phone: None,
+                preferred_contact: Some("phone".into()),
+                ..ComplaintInput::example()
+            },
+            "phone",
+            messages::PREFER_PHONE,
+        );
+    }
+
+    #[test]
+    fn an_address_is_optional_unless_writing_by_post_but_must_be_complete() {
+        let no_address = ComplaintInput {
+            address_line_1: None,
+            address_town: None,
+            address_postcode: None,
+            ..ComplaintInput::example()
+        };
+        assert_eq!(parse(&no_address).unwrap().complainant.address, None);
+        let post = ComplaintInput {
+            preferred_contact: Some("post".into()),
+            ..no_address.clone()
+        };
+        assert_eq!(
+            errors_of(&post),
+            vec![
+                ("address_line_1".into(), messages::ADDRESS_LINE_1.into()),
+                ("address_postcode".into(), messages::POSTCODE.into())
+            ]
+        );
+        only_error(
+            &ComplaintInput {
+                address_postcode: None,
+                ..ComplaintInput::example()
+            },
+            "address_postcode",
+            messages::POSTCODE,
+        );
+        only_error(
+            &ComplaintInput {
+                address_postcode: Some("NOT A CODE".into()),
+                ..ComplaintInput::example()
+            },
+            "address_postcode",
+            "Enter a real postcode, like NG2 7QP",
+        );
+    }
+
+    #[test]
+    fn complaining_for_someone_else_needs_who_and_whether_they_agreed() {
+        let base = ComplaintInput {
+            on_behalf_of: Some("someone_else".into()),
+            ..ComplaintInput::example()
+        };
+        assert_eq!(
+            errors_of(&base),
+            vec![
+                ("other_person_name".into(), messages::OTHER_NAME.into()),
+                (
+                    "other_person_relationship".into(),
+                    messages::OTHER_RELATIONSHIP.into()
+                ),
+                ("other_person_agreed".into(), messages::OTHER_AGREED.into()),
+            ]
+        );
+        let full = ComplaintInput {
+            other_person_name: Some("Pat Example".into()),
+            other_person_relationship: Some("My mother".into()),
+            other_person_agreed: Some(false),
+            ..base
+        };
+        assert!(matches!(
+            parse(&full).unwrap().on_behalf_of,
+            OnBehalfOf::SomeoneElse {
+                they_agreed: false,
+                ..
+            }
+        ));
+        only_error(
+            &ComplaintInput {
+                on_behalf_of: Some("mp".into()),
+                ..ComplaintInput::example()
+            },
+            "mp_name",
+            messages::MP_NAME,
+        );
+        only_error(
+            &ComplaintInput {
+                on_behalf_of: None,
+                ..ComplaintInput::example()
+            },
+            "on_behalf_of",
+            messages::ON_BEHALF,
+        );
+    }
+
+    #[test]
+    fn category_must_be_one_of_the_list() {
+        only_error(
+            &ComplaintInput {
+                category: None,
+                ..ComplaintInput::example()
+            },
+            "category",
+            messages::CATEGORY,
+        );
+        only_error(
+            &ComplaintInput {
+                category: Some("parking".into()),
+                ..ComplaintInput::example()
+            },
+            "category",
+            "Select what your complaint is about from the list",
+        );
+    }
+
+    #[test]
+    fn description_is_required_and_bounded() {
+        only_error(
+            &ComplaintInput {
+                description: Some("\n \n".into()),
+                ..ComplaintInput::example()
+            },
+            "description",
+            messages::DESCRIPTION,
+        );
+        only_error(
+            &ComplaintInput {
+                description: Some("x".repeat(10_001)),
+                ..ComplaintInput::example()
+            },
+            "description",
+            "What happened must be 10,000 characters or fewer",
+        );
+        assert!(parse(&ComplaintInput {
+            description: Some("Line one\nLine two\tindented".into()),
+            ..ComplaintInput::example()
+        })
+        .is_ok());
+    }
+
+    #[test]
+    fn breaches_ask_whether_the_outcome_was_received() {
+        let breach = ComplaintInput {
+            category: Some("personal_data_breach".into()),
+            ..ComplaintInput::example()
+        };
+        only_error(&breach, "breach_status", messages::BREACH);
+        let with = ComplaintInput {
+            breach_status: Some("not_reported".into()),
+            ..breach
+        };
+        assert_eq!(
+            parse(&with).unwrap().breach_status,
+            Some(BreachStatus::NotReported)
+        );
+        // Not asked, so ignored, for other categories.
+        let other = ComplaintInput {
+            breach_status: Some("not_reported".into()),
+            ..ComplaintInput::example()
+        };
+        assert_eq!(parse(&other).unwrap().breach_status, None);
+    }
+
+    #[test]
+    fn wanted_outcomes_from_the_list_with_other_explained() {
+        only_error(
+            &ComplaintInput {
+                outcomes_wanted: Some(vec![]),
+                ..ComplaintInput::example()
+            },
+            "outcomes_wanted",
+            messages::OUTCOMES,
+        );
+        only_error(
+            &ComplaintInput {
+                outcomes_wanted: Some(vec!["money".into()]),
+                ..ComplaintInput::example()
+            },
+            "outcomes_wanted",
+            "Select what you would like to happen from the list",
+        );
+        only_error(
+            &ComplaintInput {
+                outcomes_wanted: Some(vec!["other".into()]),
+                ..ComplaintInput::example()
+            },
+            "outcome_other",
+            messages::OUTCOME_OTHER,
+        );
+        let twice = ComplaintInput {
+            outcomes_wanted: Some(vec!["apology".into(), "apology".into()]),
+            ..ComplaintInput::example()
+        };
+        assert_eq!(
+            parse(&twice).unwrap().outcomes_wanted,
+            vec![WantedOutcome::Apology]
+        );
+    }
+
+    #[test]
+    fn consent_to_handle_is_required_and_sharing_must_be_answered() {
+        only_error(
+            &ComplaintInput {
+                consent_handle: Some(false),
+                ..ComplaintInput::example()
+            },
+            "consent_handle",
+            messages::CONSENT_HANDLE,
+        );
+        only_error(
+            &ComplaintInput {
+                consent_handle: None,
+                ..ComplaintInput::example()
+            },
+            "consent_handle",
+            messages::CONSENT_HANDLE,
+        );
+        only_error(
+            &ComplaintInput {
+                consent_share: None,
+                ..ComplaintInput::example()
+            },
+            "consent_share",
+            messages::CONSENT_SHARE,
+        );
+        // Declining to share is allowed; opt-outs default to "not opted out".
+        let c = parse(&ComplaintInput {
+            consent_share: Some(false),
+            survey_opt_out: None,
+            publication_opt_out: None,
+            ..ComplaintInput::example()
+        })
+        .unwrap();
+        assert_eq!(
+            c.consents,
+            Consents {
+                share_with_organisation: false,
+                survey_opt_out: false,
+                publication_opt_out: false
+            }
+        );
+        only_error(
+            &ComplaintInput {
+                also_about_service: None,
+                ..ComplaintInput::example()
+            },
+            "also_about_service",
+            messages::ALSO_SERVICE,
+        );
+    }
+
+    #[test]
+    fn form_posts_and_json_share_one_shape() {
+        let json = r#"{"consent_handle":"yes","consent_share":"no","also_about_service":false,"outcomes_wanted":"apology","survey_opt_out":"on"}"#;
+        let i: ComplaintInput = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            (
+                i.consent_handle,
+                i.consent_share,
+                i.also_about_service,
+                i.survey_opt_out
+            ),
+            (Some(true), Some(false), Some(false), Some(true))
+        );
+        assert_eq!(i.outcomes_wanted, Some(vec!["apology".to_string()]));
+        assert!(serde_json::from_str::<ComplaintInput>(r#"{"consent_handle":"maybe"}"#).is_err());
+        assert!(serde_json::from_str::<ComplaintInput>(r#"{"fullname":"typo"}"#).is_err());
+    }
+}

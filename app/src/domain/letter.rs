@@ -1,0 +1,108 @@
+//! Letters filled in from the templates of seed 004 (Appendix B: acknowledgement).
+
+use super::calendar::long_date;
+use super::reference::Reference;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Who the letters come from and how to reach them (configuration).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    pub name: String,
+    pub email: String,
+    pub telephone: String,
+    /// Postal address, one line per entry.
+    pub address: Vec<String>,
+    /// Who signs the letters, e.g. "Information Governance Team".
+    pub signatory: String,
+    /// Where the privacy notice is published.
+    pub privacy_notice_url: String,
+}
+
+impl Default for Organisation {
+    fn default() -> Self {
+        Organisation {
+            name: "Example Council".into(),
+            email: "data.protection@example.gov.uk".into(),
+            telephone: "0300 123 4567".into(),
+            address: vec![
+                "The Data Protection Officer".into(),
+                "Example Council".into(),
+                "Council Offices".into(),
+                "Example Town".into(),
+                "EX1 1AA".into(),
+            ],
+            signatory: "Information Governance Team".into(),
+            privacy_notice_url: "/privacy".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Letter {
+    pub subject: String,
+    pub body: String,
+}
+
+/// Appendix B of seed 004, filled in.
+pub fn acknowledgement(
+    org: &Organisation,
+    complainant_name: &str,
+    reference: &Reference,
+    received_on: NaiveDate,
+    team_name: &str,
+    outcome_due: NaiveDate,
+) -> Letter {
+    let subject = format!("Your Data Protection Complaint – Acknowledgement (Ref: {reference})");
+    let body = format!(
+        "Dear {complainant_name},\n\n\
+         Thank you for contacting {org_name} about our handling of your personal information. \
+         We have logged your complaint under reference {reference}, received on {received}.\n\n\
+         A case handler from our {team_name} will investigate your concerns. We aim to keep you \
+         updated during our enquiries and to provide an outcome without undue delay. Our planning \
+         benchmark is to resolve most complaints within three months, which for your complaint \
+         means by {outcome}.\n\n\
+         If we need any further information (for example, identity verification or clarification \
+         of the scope of your complaint), we will contact you promptly.\n\n\
+         If you have any questions, please email {email} or call {phone}, quoting your reference.\n\n\
+         Kind regards,\n{signatory}\n{org_name}\n",
+        org_name = org.name,
+        received = long_date(received_on),
+        outcome = long_date(outcome_due),
+        email = org.email,
+        phone = org.telephone,
+        signatory = org.signatory,
+    );
+    Letter { subject, body }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acknowledgement_fills_in_appendix_b() {
+        let r = Reference::from_random(42);
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let l = acknowledgement(
+            &Organisation::default(),
+            "Sam Example",
+            &r,
+            d("2026-11-24"),
+            "Complaints and Information Team",
+            d("2027-02-24"),
+        );
+        assert_eq!(
+            l.subject,
+            format!("Your Data Protection Complaint – Acknowledgement (Ref: {r})")
+        );
+        assert!(l.body.starts_with("Dear Sam Example,"));
+        assert!(l.body.contains(&format!(
+            "under reference {r}, received on 24 November 2026"
+        )));
+        assert!(l.body.contains("Complaints and Information Team"));
+        assert!(l.body.contains("by 24 February 2027"));
+        assert!(l.body.contains("data.protection@example.gov.uk"));
+        assert!(!l.body.contains("INSERT") && !l.body.contains('['));
+    }
+}

@@ -1,0 +1,317 @@
+//! Free text as people type it: trimmed, bounded, and free of control characters.
+
+use super::FieldError;
+use serde::{Deserialize, Serialize};
+
+/// Limits on what one field may hold. Generous for people, small enough that one complaint
+/// always fits well inside the request size limit.
+pub mod limits {
+    pub const NAME: usize = 200;
+    pub const ADDRESS_LINE: usize = 200;
+    pub const TOWN: usize = 100;
+    pub const EMAIL: usize = 254;
+    pub const PHONE: usize = 30;
+    pub const SHORT: usize = 200;
+    pub const MEDIUM: usize = 1_000;
+    pub const DESCRIPTION: usize = 10_000;
+}
+
+/// Whether a field may span lines (a description) or must be a single line (a name).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    One,
+    Many,
+}
+
+/// Trimmed, non-empty text within a length limit, with no control characters (newlines and
+/// tabs are allowed in multi-line fields only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Text(String);
+
+impl Text {
+    /// `label` names the field in messages, as the person sees it ("Full name").
+    pub fn parse(
+        raw: &str,
+        field: &str,
+        label: &str,
+        max: usize,
+        lines: Lines,
+    ) -> Result<Option<Text>, FieldError> {
+        // Windows and old Mac line endings become plain newlines before checking.
+        let normalised = raw.replace("\r\n", "\n").replace('\r', "\n");
+        let trimmed = normalised.trim();
+        if trimmed.is_empty() {
+            return Ok(None);
+        }
+        let bad = trimmed.chars().any(|c| {
+            let allowed_ws = lines == Lines::Many && (c == '\n' || c == '\t');
+            (c.is_control() && !allowed_ws)
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        });
+        if bad {
+            let what = if lines == Lines::One {
+                "must be on one line and must not include hidden control characters"
+            } else {
+                "must not include hidden control characters"
+            };
+            return Err(FieldError::new(field, format!("{label} {what}")));
+        }
+        let count = trimmed.chars().count();
+        if count > max {
+            return Err(FieldError::new(
+                field,
+                format!(
+                    "{label} must be {} characters or fewer",
+                    group_thousands(max)
+                ),
+            ));
+        }
+        Ok(Some(Text(trimmed.to_string())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// 10000 -> "10,000", as GOV.UK writes numbers in messages.
+pub fn group_thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An email address that a person could receive mail at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+pub const EMAIL_FORMAT: &str =
+    "Enter an email address in the correct format, like name@example.com";
+
+impl Email {
+    pub fn parse(raw: &str, field: &str) -> Result<Option<Email>, FieldError> {
+        let Some(text) = Text::parse(raw, field, "Email address", limits::EMAIL, Lines::One)?
+        else {
+            return Ok(None);
+        };
+        let s = text.as_str();
+        // The crate checks RFC 5321/5322 syntax; we also insist on a dotted domain, since
+        // addresses like name@localhost cannot receive a council's letters.
+        let domain_ok = s
+            .rsplit_once('@')
+            .map(|(_, d)| d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
+            .unwrap_or(false);
+        if !domain_ok
+            || s.contains(char::is_whitespace)
+            || !email_address::EmailAddress::is_valid(s)
+        {
+            return Err(FieldError::new(field, EMAIL_FORMAT));
+        }
+        Ok(Some(Email(s.to_string())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A telephone number, UK or international, as written by people (spaces, brackets, dashes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Phone(String);
+
+pub const PHONE_FORMAT: &str =
+    "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192";
+
+impl Phone {
+    pub fn parse(raw: &str, field: &str) -> Result<Option<Phone>, FieldError> {
+        let Some(text) = Text::parse(raw, field, "Telephone number", limits::PHONE, Lines::One)?
+        else {
+            return Ok(None);
+        };
+        let s = text.as_str();
+        let allowed = s
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || " -()".contains(c) || (c == '+' && i == 0));
+        let digits = s.chars().filter(char::is_ascii_digit).count();
+        if !allowed || !(10..=15).contains(&digits) {
+            return Err(FieldError::new(field, PHONE_FORMAT));
+        }
+        Ok(Some(Phone(s.to_string())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A UK postcode, stored in its standard form ("SW1A 1AA").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Postcode(String);
+
+impl Postcode {
+    pub fn parse(raw: &str, field: &str) -> Result<Option<Postcode>, FieldError> {
+        let compact: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        if compact.is_empty() {
+            return Ok(None);
+        }
+        if !is_uk_postcode(&compact) {
+            return Err(FieldError::new(
+                field,
+                "Enter a real postcode, like NG2 7QP",
+            ));
+        }
+        let (outward, inward) = compact.split_at(compact.len() - 3);
+        Ok(Some(Postcode(format!("{outward} {inward}"))))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The shapes of UK postcodes: outward code A9, A99, AA9, AA99, A9A or AA9A, then 9AA.
+fn is_uk_postcode(compact: &str) -> bool {
+    let b = compact.as_bytes();
+    if !(5..=7).contains(&b.len()) || !b.iter().all(u8::is_ascii_alphanumeric) {
+        return false;
+    }
+    let (outward, inward) = b.split_at(b.len() - 3);
+    let inward_ok = inward[0].is_ascii_digit()
+        && inward[1].is_ascii_alphabetic()
+        && inward[2].is_ascii_alphabetic();
+    let shape: String = outward
+        .iter()
+        .map(|c| if c.is_ascii_digit() { '9' } else { 'A' })
+        .collect();
+    inward_ok
+        && matches!(
+            shape.as_str(),
+            "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_empty_is_none() {
+        let t = Text::parse("  Jo Bloggs \n", "f", "Name", 10, Lines::One).unwrap();
+        assert_eq!(t.unwrap().as_str(), "Jo Bloggs");
+        assert_eq!(
+            Text::parse(" \t ", "f", "Name", 10, Lines::One).unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn text_over_the_limit_is_refused_with_the_limit_in_words() {
+        let e = Text::parse(&"a".repeat(10_001), "d", "Details", 10_000, Lines::Many).unwrap_err();
+        assert_eq!(e.message, "Details must be 10,000 characters or fewer");
+        assert!(Text::parse(&"é".repeat(10_000), "d", "Details", 10_000, Lines::Many).is_ok());
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_newlines_allowed_where_lines_are() {
+        assert!(Text::parse("a\u{0}b", "f", "Name", 10, Lines::One).is_err());
+        assert!(Text::parse("a\u{1b}[31mb", "f", "Name", 20, Lines::Many).is_err());
+        assert!(Text::parse("a\nb", "f", "Name", 10, Lines::One).is_err());
+        assert!(Text::parse("a\u{202E}b", "f", "Name", 10, Lines::One).is_err());
+        let t = Text::parse("line 1\r\nline 2", "f", "Details", 100, Lines::Many).unwrap();
+        assert_eq!(t.unwrap().as_str(), "line 1\nline 2");
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            Email::parse(" name@example.com ", "email")
+                .unwrap()
+                .unwrap()
+                .as_str(),
+            "name@example.com"
+        );
+        for bad in [
+            "name",
+            "name@",
+            "@example.com",
+            "name@example",
+            "na me@example.com",
+            "a@b@c.com",
+            "name@.com",
+        ] {
+            let e = Email::parse(bad, "email").unwrap_err();
+            assert_eq!(e.message, EMAIL_FORMAT, "{bad}");
+        }
+        assert_eq!(Email::parse("", "email").unwrap(), None);
+    }
+
+    #[test]
+    fn phones() {
+        for good in [
+            "01632 960 001",
+            "07700 900982",
+            "+44 808 157 0192",
+            "(0115) 804-3800",
+        ] {
+            assert!(Phone::parse(good, "phone").unwrap().is_some(), "{good}");
+        }
+        for bad in [
+            "123",
+            "0115 80 43800 ext 2",
+            "++44 115 804 3800",
+            "0115+8043800",
+            "1234567890123456",
+        ] {
+            assert_eq!(
+                Phone::parse(bad, "phone").unwrap_err().message,
+                PHONE_FORMAT,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn postcodes_are_normalised() {
+        for (raw, want) in [
+            ("ng27qp", "NG2 7QP"),
+            ("SW1A 1AA", "SW1A 1AA"),
+            (" m1 1ae ", "M1 1AE"),
+            ("W1A0AX", "W1A 0AX"),
+            ("B338TH", "B33 8TH"),
+            ("CR2 6XH", "CR2 6XH"),
+        ] {
+            assert_eq!(Postcode::parse(raw, "p").unwrap().unwrap().as_str(), want);
+        }
+        for bad in ["NG2", "12345", "NG2 7Q", "NGG2 7QP", "N-2 7QP"] {
+            assert!(Postcode::parse(bad, "p").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn thousands() {
+        assert_eq!(group_thousands(200), "200");
+        assert_eq!(group_thousands(1000), "1,000");
+        assert_eq!(group_thousands(1234567), "1,234,567");
+    }
+}

@@ -1,0 +1,102 @@
+//! Pages. Everything here renders on the server first, so it works before (or without) the
+//! WebAssembly; hydration then adds behaviour in place.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    StaticSegment,
+};
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0b0c0c"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Marks the page once the WebAssembly has taken over, so tests and styles can tell.
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/intake.css"/>
+        <a href="#main-content" class="skip-link">"Skip to main content"</a>
+        <header class="site-header">
+            <div class="width-container">
+                <span class="site-header__name">"Data protection complaints"</span>
+            </div>
+        </header>
+        <Router>
+            <div class="width-container">
+                <main id="main-content" class="main" tabindex="-1">
+                    <Routes fallback=NotFound>
+                        <Route path=StaticSegment("") view=StartPage/>
+                    </Routes>
+                </main>
+            </div>
+        </Router>
+    }
+}
+
+#[component]
+fn StartPage() -> impl IntoView {
+    view! {
+        <Title text="Complain about how we used your personal information"/>
+        <h1 class="heading-xl">"Complain about how we used your personal information"</h1>
+        <p class="body">
+            "Use this form if you are unhappy with how we collected, kept, shared or otherwise used "
+            "your personal information, or with how we answered a request about your information."
+        </p>
+        <p class="body">"It takes about 10 minutes. You can complain for yourself or for someone else."</p>
+        <p class="body">
+            "What you type is kept on this device as a draft for up to 30 days, so you can come back "
+            "to it. Nothing is sent to us until you choose to send it."
+        </p>
+        <a href="/complaint" role="button" draggable="false" class="button button--start">
+            "Start now"
+        </a>
+        <h2 class="heading-m">"Other ways to complain"</h2>
+        <p class="body">"You can also complain by telephone or by post."</p>
+        <h2 class="heading-m">"The Information Commissioner's Office"</h2>
+        <p class="body">
+            "You can complain to the Information Commissioner's Office (ICO) at any time. "
+            "The ICO usually expects you to raise the matter with us first, so that we have the "
+            "chance to put it right."
+        </p>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+            resp.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    view! {
+        <Title text="Page not found"/>
+        <h1 class="heading-l">"Page not found"</h1>
+        <p class="body">"If you typed the web address, check it is correct."</p>
+        <p class="body"><a href="/">"Go to the start of the complaint form"</a></p>
+    }
+}
