@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod complaint;
 pub mod letter;
+pub mod receipt;
 pub mod reference;
 pub mod taxonomy;
 pub mod text;

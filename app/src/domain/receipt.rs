@@ -1,0 +1,28 @@
+//! What the service answers once a complaint is safely stored: shown to the person at once
+//! (reference, what happens next, by when) and replayed verbatim for a repeated submission.
+
+use super::complaint::Channel;
+use super::reference::Reference;
+use super::taxonomy::Team;
+use super::triage::{CaseKind, TriageFlags};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub reference: Reference,
+    pub kind: CaseKind,
+    pub team: Team,
+    pub category: String,
+    pub flags: TriageFlags,
+    pub channel: Channel,
+    pub received_at: DateTime<Utc>,
+    /// The day of receipt in the UK, from which the deadlines run.
+    pub received_on: NaiveDate,
+    /// Set when the acknowledgement went out at receipt (complaints made online).
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// The written acknowledgement is due by this day (30 days, next working day).
+    pub acknowledge_by: NaiveDate,
+    /// The outcome is normally due by this day (three months, next working day).
+    pub outcome_due: NaiveDate,
+}

@@ -1,0 +1,182 @@
+//! The JSON API: `POST /api/v1/complaints` and its OpenAPI description.
+
+use crate::error::ApiError;
+use crate::intake::{self, Received, Submission};
+use crate::AppState;
+use app::domain::complaint::{Channel, ComplaintInput, FIELD_ORDER};
+use app::domain::FieldError;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use uuid::Uuid;
+
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+pub const REPLAYED: &str = "idempotent-replayed";
+
+pub async fn post_complaint(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    if !is_json(&headers) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge {
+            limit: state.config.max_body_bytes,
+        },
+        _ => ApiError::BadRequest(ApiError::field(
+            "body",
+            "The request body could not be read",
+        )),
+    })?;
+    let key = idempotency_key(&headers)?;
+    let input = read_json(&body)?;
+    // Anyone may complain online; recording other channels or past dates is for staff.
+    let channel = match input.channel.as_deref().map(str::trim) {
+        None | Some("") | Some("online") => Channel::Online,
+        Some(other) if Channel::parse(other).is_some() => {
+            return Err(ApiError::StaffOnly(ApiError::field(
+                "channel",
+                "Only staff can record complaints received by telephone, post, email, in person or social media",
+            )))
+        }
+        Some(_) => {
+            return Err(ApiError::Invalid(ApiError::field(
+                "channel",
+                "Channel must be one of online, telephone, post, email, in_person, social_media or processor",
+            )))
+        }
+    };
+    if input
+        .received_on
+        .as_deref()
+        .is_some_and(|d| !d.trim().is_empty())
+    {
+        return Err(ApiError::StaffOnly(ApiError::field(
+            "received_on",
+            "Only staff can record the date a complaint was received",
+        )));
+    }
+    let submission = Submission {
+        idempotency_key: key,
+        channel,
+        received_on: None,
+        keyed_in_by: None,
+    };
+    let received = intake::receive(&state, &input, submission).await?;
+    let mut response = (StatusCode::CREATED, Json(received.receipt().clone())).into_response();
+    if let Received::AlreadyReceived(_) = received {
+        response
+            .headers_mut()
+            .insert(REPLAYED, HeaderValue::from_static("true"));
+    }
+    Ok(response)
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime::Mime>().ok())
+        .is_some_and(|m| {
+            m.type_() == mime::APPLICATION
+                && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
+        })
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Uuid, ApiError> {
+    let raw = headers
+        .get(IDEMPOTENCY_KEY)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim);
+    match raw {
+        None | Some("") => Err(ApiError::BadRequest(ApiError::field(
+            "Idempotency-Key",
+            "Send an Idempotency-Key header with a new UUID for each complaint, and the same one when retrying",
+        ))),
+        Some(v) => Uuid::parse_str(v).map_err(|_| {
+            ApiError::BadRequest(ApiError::field("Idempotency-Key", "The Idempotency-Key must be a UUID, like 3f2c6f1e-8a4b-4c2d-9e1f-0a1b2c3d4e5f"))
+        }),
+    }
+}
+
+/// Reads the body, naming the field for any type error rather than echoing serde's text
+/// (which would repeat what was sent, and speaks Rust).
+pub fn read_json(body: &[u8]) -> Result<ComplaintInput, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let parsed = serde_path_to_error::deserialize::<_, ComplaintInput>(&mut de);
+    if parsed.is_ok() && de.end().is_err() {
+        return Err(ApiError::BadRequest(ApiError::field(
+            "body",
+            "The request body is not valid JSON",
+        )));
+    }
+    parsed.map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let error = if !inner.is_data() {
+            FieldError::new("body", "The request body is not valid JSON")
+        } else if let Some(name) = unknown_field(&inner.to_string()) {
+            FieldError::new(
+                name.clone(),
+                format!("‘{name}’ is not a field of a complaint"),
+            )
+        } else {
+            let field = path
+                .split('.')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(|c: char| c == ']' || c.is_ascii_digit() || c == '[');
+            if FIELD_ORDER.contains(&field) {
+                FieldError::new(field, wrong_type_message(field))
+            } else {
+                FieldError::new("body", "The request body must be a JSON object")
+            }
+        };
+        ApiError::BadRequest(vec![error])
+    })
+}
+
+/// The name in serde's "unknown field `x`, expected …", cut short so that nothing large is
+/// echoed back.
+fn unknown_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let name: String = rest.split('`').next()?.chars().take(40).collect();
+    Some(name)
+}
+
+fn wrong_type_message(field: &str) -> String {
+    match field {
+        "other_person_agreed"
+        | "also_about_service"
+        | "consent_handle"
+        | "consent_share"
+        | "survey_opt_out"
+        | "publication_opt_out" => format!("{field} must be true or false"),
+        "outcomes_wanted" => "outcomes_wanted must be a list of choices, like [\"apology\"]".into(),
+        _ => format!("{field} must be text"),
+    }
+}
+
+pub async fn openapi(State(state): State<AppState>) -> Response {
+    let doc = crate::openapi::document(&state.config);
+    ([(header::CACHE_CONTROL, "no-cache")], Json(doc)).into_response()
+}
+
+pub async fn health(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok"}))).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}

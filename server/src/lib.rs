@@ -1,0 +1,124 @@
+//! The complaint intake server: the public widget's pages (Leptos, server-rendered), the JSON
+//! API, and the case store.
+
+// The OpenAPI document is one large json! literal.
+#![recursion_limit = "512"]
+
+pub mod api;
+pub mod config;
+pub mod error;
+pub mod intake;
+pub mod openapi;
+pub mod store;
+
+use app::domain::letter::Organisation;
+use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath, Request};
+use axum::http::{header, HeaderName, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use config::Config;
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use std::time::Instant;
+use store::CaseStore;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub config: Arc<Config>,
+    pub organisation: Arc<Organisation>,
+    pub store: Arc<dyn CaseStore>,
+}
+
+impl AppState {
+    pub fn new(config: Config, store: Arc<dyn CaseStore>) -> AppState {
+        let leptos_options = LeptosOptions::builder()
+            .output_name("intake")
+            .site_root(config.site_root.to_string_lossy().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(config.listen_addr)
+            .build();
+        AppState {
+            leptos_options,
+            organisation: Arc::new(config.organisation.clone()),
+            config: Arc::new(config),
+            store,
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let api = Router::new()
+        .route("/api/v1/complaints", post(api::post_complaint))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let options = state.leptos_options.clone();
+    Router::new()
+        .merge(api)
+        .route("/health", get(api::health))
+        .leptos_routes(&state, routes, move || app::shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
+        .layer(security_headers())
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// Headers every response carries. Referrer-Policy keeps our URLs out of other sites' logs.
+fn security_headers() -> tower::ServiceBuilder<
+    tower::layer::util::Stack<
+        SetResponseHeaderLayer<HeaderValue>,
+        tower::layer::util::Stack<
+            SetResponseHeaderLayer<HeaderValue>,
+            tower::layer::util::Stack<
+                SetResponseHeaderLayer<HeaderValue>,
+                tower::layer::util::Identity,
+            >,
+        >,
+    >,
+> {
+    let set = |name: &'static str, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        )
+    };
+    tower::ServiceBuilder::new()
+        .layer(set("x-content-type-options", "nosniff"))
+        .layer(set("referrer-policy", "no-referrer"))
+        .layer(set(
+            "content-security-policy",
+            "frame-ancestors 'self'; base-uri 'none'; form-action 'self'; object-src 'none'",
+        ))
+}
+
+/// One line per request: method, route pattern (never the raw URL), status and time taken.
+/// No bodies, no query strings, no addresses: nothing personal reaches the logs.
+async fn log_request(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "(unmatched)".into());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(
+        %method,
+        route,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    response
+}

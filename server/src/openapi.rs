@@ -1,0 +1,169 @@
+//! The OpenAPI 3.1 description of the public API. The example request is the domain's own
+//! `ComplaintInput::example()`, and the category list is the configured one, so neither can
+//! drift from what the server accepts (an integration test posts the example).
+
+use crate::config::Config;
+use app::domain::complaint::{BreachStatus, Channel, ComplaintInput, WantedOutcome};
+use app::domain::text::limits;
+use serde_json::{json, Value};
+
+pub fn example_request() -> Value {
+    let mut v = serde_json::to_value(ComplaintInput::example()).expect("plain data");
+    if let Value::Object(map) = &mut v {
+        map.retain(|_, v| !v.is_null());
+    }
+    v
+}
+
+pub fn document(config: &Config) -> Value {
+    let categories: Vec<&str> = config
+        .taxonomy
+        .categories
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    let category_help: Vec<String> = config
+        .taxonomy
+        .categories
+        .iter()
+        .map(|c| format!("`{}`: {}", c.id, c.label))
+        .collect();
+    let outcomes: Vec<&str> = WantedOutcome::ALL.iter().map(|(_, id, _)| *id).collect();
+    let breach: Vec<&str> = BreachStatus::ALL.iter().map(|(_, id)| *id).collect();
+    let channels: Vec<&str> = Channel::ALL.iter().map(|c| c.id()).collect();
+    let text = |max: usize, description: &str| json!({"type": "string", "maxLength": max, "description": description});
+    let yes_no = |description: &str| json!({"type": "boolean", "description": description});
+    let error_response = |description: &str| json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}});
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Data protection complaint intake",
+            "version": "1.0.0",
+            "description": format!(
+                "Receives data protection complaints for {} under the Data Protection Act 2018 s.164A. \
+                 Every request that would create a complaint carries an Idempotency-Key: send the same key \
+                 (and the same body) when retrying, and you get the first answer back, never a second case.",
+                config.organisation.name
+            ),
+        },
+        "paths": {
+            "/api/v1/complaints": {
+                "post": {
+                    "operationId": "submitComplaint",
+                    "summary": "Make a complaint",
+                    "description": "Validates, triages and stores a complaint, and answers with its reference and deadlines. Answers only once the complaint is durably stored.",
+                    "parameters": [{
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "required": true,
+                        "description": "A new UUID for each complaint; the same one when retrying it.",
+                        "schema": {"type": "string", "format": "uuid"},
+                        "example": "3f2c6f1e-8a4b-4c2d-9e1f-0a1b2c3d4e5f"
+                    }],
+                    "requestBody": {
+                        "required": true,
+                        "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/ComplaintInput"},
+                            "examples": {"complaint": {"summary": "A complaint about a subject access request", "value": example_request()}}
+                        }}
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "Received and stored (or, with the header Idempotent-Replayed: true, received earlier with this key).",
+                            "headers": {"Idempotent-Replayed": {"description": "true when this is the answer to an earlier identical request", "schema": {"type": "string", "enum": ["true"]}}},
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Receipt"}}}
+                        },
+                        "400": error_response("The request could not be read: malformed JSON, a wrong type, an unknown field, or a missing or malformed Idempotency-Key."),
+                        "403": error_response("A field only staff may set (channel other than online, received_on)."),
+                        "413": error_response("The body is larger than the limit."),
+                        "415": error_response("The body was not sent as application/json."),
+                        "422": error_response("The complaint breaks a rule (each problem named by field), or the Idempotency-Key was used for a different complaint. Nothing was stored."),
+                        "503": error_response("The case store could not take the complaint. Nothing was stored; retry with the same Idempotency-Key.")
+                    }
+                }
+            },
+            "/health": {
+                "get": {
+                    "operationId": "health",
+                    "summary": "Whether the service can reach its case store",
+                    "responses": {
+                        "200": {"description": "Healthy", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string"}}}}}},
+                        "503": {"description": "The case store is unavailable", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string"}}}}}}
+                    }
+                }
+            }
+        },
+        "components": {"schemas": {
+            "ComplaintInput": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "Fields are the names of the web form's fields. Required: full_name; email or phone; preferred_contact; on_behalf_of; category; description; outcomes_wanted; also_about_service; consent_handle (must be true); consent_share. Others are required only in the cases their descriptions give.",
+                "required": ["full_name", "preferred_contact", "on_behalf_of", "category", "description", "outcomes_wanted", "also_about_service", "consent_handle", "consent_share"],
+                "properties": {
+                    "full_name": text(limits::NAME, "The complainant's full name."),
+                    "address_line_1": text(limits::ADDRESS_LINE, "Required when preferred_contact is post, or when any part of the address is given."),
+                    "address_line_2": text(limits::ADDRESS_LINE, "Optional."),
+                    "address_town": text(limits::TOWN, "Optional."),
+                    "address_postcode": text(10, "A UK postcode; required with an address."),
+                    "email": text(limits::EMAIL, "Email address; email or phone (or both) is required."),
+                    "phone": text(limits::PHONE, "Telephone number, UK or international."),
+                    "preferred_contact": {"type": "string", "enum": ["email", "phone", "post"]},
+                    "adjustments": text(limits::MEDIUM, "Reasonable adjustments, e.g. large print, phone calls only."),
+                    "on_behalf_of": {"type": "string", "enum": ["myself", "someone_else", "mp"], "description": "Who the complaint is for: the complainant, someone else, or made through an MP."},
+                    "other_person_name": text(limits::NAME, "Required when on_behalf_of is someone_else."),
+                    "other_person_relationship": text(limits::SHORT, "Required when on_behalf_of is someone_else."),
+                    "other_person_agreed": yes_no("Required when on_behalf_of is someone_else: whether they agreed to the complaint being made for them."),
+                    "mp_name": text(limits::NAME, "Required when on_behalf_of is mp."),
+                    "category": {"type": "string", "enum": categories, "description": category_help.join("; ")},
+                    "service": text(limits::SHORT, "The service or department involved, if known."),
+                    "happened_when": text(limits::SHORT, "When it happened, in the complainant's words."),
+                    "description": text(limits::DESCRIPTION, "What happened. New lines allowed."),
+                    "breach_status": {"type": "string", "enum": breach, "description": "Required when the category is a personal data breach. Only outcome_received makes it a complaint; otherwise it is recorded as a breach report."},
+                    "outcomes_wanted": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": outcomes}},
+                    "outcome_other": text(limits::MEDIUM, "Required when outcomes_wanted includes other."),
+                    "also_about_service": yes_no("Whether the complaint is also about the service itself (handed over to the corporate complaints procedure)."),
+                    "consent_handle": {"type": "boolean", "const": true, "description": "Consent to the complaint being handled. Required."},
+                    "consent_share": yes_no("Consent to share the complaint with the organisation complained about. May be false, which may limit the investigation."),
+                    "survey_opt_out": yes_no("Opt out of the customer satisfaction survey. Defaults to false."),
+                    "publication_opt_out": yes_no("Opt out of anonymised publication of the case. Defaults to false."),
+                    "channel": {"type": "string", "enum": channels, "description": "Only online is accepted here; other channels are recorded by staff."},
+                    "received_on": {"type": "string", "format": "date", "description": "Staff only."}
+                }
+            },
+            "Receipt": {
+                "type": "object",
+                "required": ["reference", "kind", "team", "category", "flags", "channel", "received_at", "received_on", "acknowledge_by", "outcome_due"],
+                "properties": {
+                    "reference": {"type": "string", "pattern": "^[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}$", "description": "Quote this on every contact. The last character is a check character.", "example": "K7M-2QX-9PB"},
+                    "kind": {"type": "string", "enum": ["complaint", "breach_report"]},
+                    "team": {"type": "object", "required": ["id", "name"], "properties": {"id": {"type": "string"}, "name": {"type": "string"}}},
+                    "category": {"type": "string"},
+                    "flags": {"type": "object", "required": ["identity_check", "clarification_needed", "corporate_handover"], "properties": {
+                        "identity_check": {"type": "boolean"},
+                        "clarification_needed": {"type": "boolean"},
+                        "corporate_handover": {"type": "boolean"}
+                    }},
+                    "channel": {"type": "string", "enum": channels},
+                    "received_at": {"type": "string", "format": "date-time"},
+                    "received_on": {"type": "string", "format": "date", "description": "The day of receipt in the UK."},
+                    "acknowledged_at": {"type": ["string", "null"], "format": "date-time"},
+                    "acknowledge_by": {"type": "string", "format": "date", "description": "Written acknowledgement due: 30 days from the day after receipt, moved to the next working day."},
+                    "outcome_due": {"type": "string", "format": "date", "description": "Outcome normally due: three months after receipt, on a working day."}
+                }
+            },
+            "Errors": {
+                "type": "object",
+                "required": ["errors"],
+                "properties": {"errors": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}}}
+            },
+            "FieldError": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {
+                    "field": {"type": "string", "description": "The field (or header, or 'body') the message is about."},
+                    "message": {"type": "string", "description": "What to do, in plain English."}
+                }
+            }
+        }}
+    })
+}

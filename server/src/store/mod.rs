@@ -1,0 +1,115 @@
+//! The case store: a narrow interface that handlers use, with one implementation per
+//! database (SQLite embedded by default; PostgreSQL can follow without touching handlers).
+
+pub mod sqlite;
+
+use app::domain::calendar::Deadlines;
+use app::domain::complaint::{Channel, Complaint};
+use app::domain::letter::{self, Letter, Organisation};
+use app::domain::receipt::Receipt;
+use app::domain::reference::Reference;
+use app::domain::taxonomy::Team;
+use app::domain::triage::Triage;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// A complaint ready to store: parsed, triaged, with its deadlines. The store adds the
+/// reference, which it alone can make unique.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub id: Uuid,
+    pub idempotency_key: Uuid,
+    /// Fingerprint of the request, so a reused key with a different body is refused.
+    pub request_hash: String,
+    pub complaint: Complaint,
+    pub triage: Triage,
+    pub team: Team,
+    pub channel: Channel,
+    pub received_at: DateTime<Utc>,
+    pub received_on: NaiveDate,
+    pub deadlines: Deadlines,
+    /// Complaints made online are acknowledged at once, on receipt (seed 004 §27, §28b).
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// The member of staff who keyed it in, for complaints not made online.
+    pub keyed_in_by: Option<String>,
+    pub organisation: Arc<Organisation>,
+}
+
+impl NewCase {
+    pub fn receipt(&self, reference: Reference) -> Receipt {
+        Receipt {
+            reference,
+            kind: self.triage.kind,
+            team: self.team.clone(),
+            category: self.complaint.category.clone(),
+            flags: self.triage.flags,
+            channel: self.channel,
+            received_at: self.received_at,
+            received_on: self.received_on,
+            acknowledged_at: self.acknowledged_at,
+            acknowledge_by: self.deadlines.acknowledge_by,
+            outcome_due: self.deadlines.outcome_due,
+        }
+    }
+
+    /// The acknowledgement letter (seed 004 Appendix B) when it goes out on receipt.
+    pub fn acknowledgement(&self, reference: &Reference) -> Option<Letter> {
+        self.acknowledged_at.map(|_| {
+            letter::acknowledgement(
+                &self.organisation,
+                self.complaint.complainant.full_name.as_str(),
+                reference,
+                self.received_on,
+                &self.team.name,
+                self.deadlines.outcome_due,
+            )
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Submitted {
+    /// Stored now, durably.
+    Created(Receipt),
+    /// The same request was stored before: here is the original answer.
+    Replayed(Receipt),
+    /// The idempotency key was used before for a different request.
+    KeyReused,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be reached or could not commit; nothing was stored.
+    #[error("case store unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Unavailable(e.to_string())
+    }
+}
+
+#[async_trait]
+pub trait CaseStore: Send + Sync + 'static {
+    /// Stores a case with its first events and letters in one transaction, or returns the
+    /// earlier answer for the same idempotency key. Returns only once the case is durable.
+    async fn submit(&self, case: NewCase) -> Result<Submitted, StoreError>;
+
+    /// Whether the store can be read (for the health check).
+    async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// Opens the store a database URL names, creating and migrating it as needed.
+pub async fn open(database_url: &str) -> Result<Arc<dyn CaseStore>, String> {
+    if database_url.starts_with("sqlite:") {
+        Ok(Arc::new(sqlite::SqliteStore::open(database_url).await?))
+    } else {
+        Err(format!(
+            "unsupported database URL scheme in '{}': use sqlite://path/to/file.db",
+            database_url.split(':').next().unwrap_or("")
+        ))
+    }
+}

@@ -1,0 +1,283 @@
+//! SQLite, embedded: WAL mode, `synchronous=FULL` (a commit survives power loss), foreign
+//! keys on.
+//!
+//! All writes go through one writer task that commits in batches ("group commit"): an fsync
+//! costs milliseconds, so committing each complaint on its own would cap the service at a few
+//! hundred a second with long queues behind. Each request still gets its answer only after the
+//! batch holding it is committed, and a failure in one complaint rolls back only that one (each
+//! runs inside its own savepoint).
+
+use super::{CaseStore, NewCase, StoreError, Submitted};
+use app::domain::receipt::Receipt;
+use app::domain::reference::Reference;
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Connection, SqliteConnection, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+/// The most complaints one commit carries; more wait for the next.
+const MAX_BATCH: usize = 128;
+/// Tries at a fresh random reference before giving up (a clash is ~1 in 10¹¹ per try).
+const REFERENCE_TRIES: usize = 8;
+
+struct Job {
+    case: NewCase,
+    reply: oneshot::Sender<Result<Submitted, StoreError>>,
+}
+
+pub struct SqliteStore {
+    writer: mpsc::Sender<Job>,
+    readers: SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn open(url: &str) -> Result<SqliteStore, String> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| format!("database URL: {e}"))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        if let Some(dir) = options.get_filename().parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
+        }
+        let mut writer_conn = SqliteConnection::connect_with(&options)
+            .await
+            .map_err(|e| format!("cannot open the database: {e}"))?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&mut writer_conn)
+            .await
+            .map_err(|e| format!("cannot migrate the database: {e}"))?;
+        let readers = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(|e| format!("cannot open the database for reading: {e}"))?;
+        let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(writer_loop(writer_conn, rx));
+        Ok(SqliteStore {
+            writer: tx,
+            readers,
+        })
+    }
+}
+
+#[async_trait]
+impl CaseStore for SqliteStore {
+    async fn submit(&self, case: NewCase) -> Result<Submitted, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.writer
+            .send(Job { case, reply })
+            .await
+            .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Unavailable("the writer stopped before answering".into()))?
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.readers).await?;
+        Ok(())
+    }
+}
+
+async fn writer_loop(mut conn: SqliteConnection, mut jobs: mpsc::Receiver<Job>) {
+    // Ends when every sender is gone (shutdown), after the queued jobs are done.
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let results = commit_batch(&mut conn, &batch).await;
+        for (job, result) in batch.into_iter().zip(results) {
+            // The requester may have gone (client hung up); the case is stored regardless
+            // and a retry with the same key will find it.
+            let _ = job.reply.send(result);
+        }
+    }
+}
+
+async fn commit_batch(
+    conn: &mut SqliteConnection,
+    batch: &[Job],
+) -> Vec<Result<Submitted, StoreError>> {
+    let unavailable = |e: &sqlx::Error| {
+        tracing::error!(error = %e, "case store: batch not committed");
+        (0..batch.len())
+            .map(|_| Err(StoreError::Unavailable(e.to_string())))
+            .collect::<Vec<_>>()
+    };
+    if let Err(e) = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
+        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        return unavailable(&e);
+    }
+    let mut results = Vec::with_capacity(batch.len());
+    for job in batch {
+        results.push(insert_in_savepoint(conn, &job.case).await);
+    }
+    if let Err(e) = sqlx::query("COMMIT").execute(&mut *conn).await {
+        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        return unavailable(&e);
+    }
+    results
+}
+
+async fn insert_in_savepoint(
+    conn: &mut SqliteConnection,
+    case: &NewCase,
+) -> Result<Submitted, StoreError> {
+    sqlx::query("SAVEPOINT one_case")
+        .execute(&mut *conn)
+        .await?;
+    let result = insert_case(conn, case).await;
+    if result.is_err() {
+        sqlx::query("ROLLBACK TO one_case")
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("RELEASE one_case").execute(&mut *conn).await?;
+    result
+}
+
+async fn insert_case(conn: &mut SqliteConnection, case: &NewCase) -> Result<Submitted, StoreError> {
+    let key = case.idempotency_key.to_string();
+    let now = rfc3339(chrono::Utc::now());
+    let claimed = sqlx::query(
+        "INSERT INTO idempotency_keys (key, request_hash, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(&key)
+    .bind(&case.request_hash)
+    .bind(&now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if !claimed {
+        let (hash, response): (String, Option<String>) =
+            sqlx::query_as("SELECT request_hash, response FROM idempotency_keys WHERE key = ?")
+                .bind(&key)
+                .fetch_one(&mut *conn)
+                .await?;
+        if hash != case.request_hash {
+            return Ok(Submitted::KeyReused);
+        }
+        let receipt: Receipt = response
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| StoreError::Unavailable(format!("stored receipt unreadable: {e}")))?
+            .ok_or_else(|| StoreError::Unavailable("idempotency key without a receipt".into()))?;
+        return Ok(Submitted::Replayed(receipt));
+    }
+
+    let complaint_json = serde_json::to_string(&case.complaint)
+        .map_err(|e| StoreError::Unavailable(format!("complaint not serialisable: {e}")))?;
+    let id = case.id.to_string();
+    let status = if case.acknowledged_at.is_some() {
+        "acknowledged"
+    } else {
+        "received"
+    };
+    let mut reference = None;
+    for _ in 0..REFERENCE_TRIES {
+        let candidate = Reference::from_random(rand::random());
+        let inserted = sqlx::query(
+            "INSERT INTO cases (id, reference, kind, category, team, channel, status, received_at,
+                received_on, acknowledge_by, outcome_due, acknowledged_at, identity_check,
+                clarification_needed, corporate_handover, consent_share, survey_opt_out,
+                publication_opt_out, complainant_name, complaint, keyed_in_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (reference) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(candidate.compact())
+        .bind(case.triage.kind.id())
+        .bind(&case.complaint.category)
+        .bind(&case.team.id)
+        .bind(case.channel.id())
+        .bind(status)
+        .bind(rfc3339(case.received_at))
+        .bind(case.received_on.to_string())
+        .bind(case.deadlines.acknowledge_by.to_string())
+        .bind(case.deadlines.outcome_due.to_string())
+        .bind(case.acknowledged_at.map(rfc3339))
+        .bind(case.triage.flags.identity_check)
+        .bind(case.triage.flags.clarification_needed)
+        .bind(case.triage.flags.corporate_handover)
+        .bind(case.complaint.consents.share_with_organisation)
+        .bind(case.complaint.consents.survey_opt_out)
+        .bind(case.complaint.consents.publication_opt_out)
+        .bind(case.complaint.complainant.full_name.as_str())
+        .bind(&complaint_json)
+        .bind(&case.keyed_in_by)
+        .bind(&now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        if inserted == 1 {
+            reference = Some(candidate);
+            break;
+        }
+    }
+    let reference =
+        reference.ok_or_else(|| StoreError::Unavailable("no free reference found".into()))?;
+
+    let event = |event: &'static str, at: String, detail: Option<String>| {
+        sqlx::query(
+            "INSERT INTO case_events (case_id, at, event, actor, detail) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(id.clone())
+        .bind(at)
+        .bind(event)
+        .bind(case.keyed_in_by.clone())
+        .bind(detail)
+    };
+    event(
+        "received",
+        rfc3339(case.received_at),
+        Some(format!("channel: {}", case.channel.id())),
+    )
+    .execute(&mut *conn)
+    .await?;
+    if let (Some(at), Some(letter)) = (case.acknowledged_at, case.acknowledgement(&reference)) {
+        sqlx::query("INSERT INTO letters (case_id, kind, created_at, subject, body) VALUES (?, 'acknowledgement', ?, ?, ?)")
+            .bind(&id)
+            .bind(rfc3339(at))
+            .bind(&letter.subject)
+            .bind(&letter.body)
+            .execute(&mut *conn)
+            .await?;
+        event(
+            "acknowledged",
+            rfc3339(at),
+            Some("acknowledged on receipt".into()),
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+
+    let receipt = case.receipt(reference);
+    let response = serde_json::to_string(&receipt)
+        .map_err(|e| StoreError::Unavailable(format!("receipt not serialisable: {e}")))?;
+    sqlx::query("UPDATE idempotency_keys SET case_id = ?, response = ? WHERE key = ?")
+        .bind(&id)
+        .bind(&response)
+        .bind(&key)
+        .execute(&mut *conn)
+        .await?;
+    Ok(Submitted::Created(receipt))
+}
+
+fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
