@@ -1,0 +1,162 @@
+//! Starts the real server binary on a random port with a fresh SQLite database.
+
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub struct TestServer {
+    pub base: String,
+    pub child: Child,
+    pub db_path: PathBuf,
+    pub log_path: PathBuf,
+    pub client: reqwest::Client,
+}
+
+pub struct Response {
+    pub status: u16,
+    pub replayed: bool,
+    pub body: Value,
+}
+
+impl TestServer {
+    /// A server on a fresh database in `dir`.
+    pub async fn start(dir: &Path) -> TestServer {
+        Self::start_on(dir.join("intake.db"), dir).await
+    }
+
+    /// A server on an existing database (for restarts).
+    pub async fn start_on(db_path: PathBuf, dir: &Path) -> TestServer {
+        let log_path = dir.join(format!("server-{}.log", uuid::Uuid::new_v4()));
+        let log = std::fs::File::create(&log_path).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("INTAKE_LISTEN_ADDR", "127.0.0.1:0")
+            .env(
+                "INTAKE_DATABASE_URL",
+                format!("sqlite://{}", db_path.display()),
+            )
+            .env("INTAKE_SITE_ROOT", dir.join("site"))
+            .env("INTAKE_LOG", "info")
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log))
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the server binary starts");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("the server says where it listens within 30 s")
+            .unwrap()
+            .expect("the server printed its address");
+        let base = line
+            .strip_prefix("listening on ")
+            .expect("listening line")
+            .trim()
+            .to_string();
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(64)
+            .build()
+            .unwrap();
+        TestServer {
+            base,
+            child,
+            db_path,
+            log_path,
+            client,
+        }
+    }
+
+    pub async fn post_raw(
+        &self,
+        content_type: Option<&str>,
+        key: Option<&str>,
+        body: Vec<u8>,
+    ) -> Response {
+        let mut req = self
+            .client
+            .post(format!("{}/api/v1/complaints", self.base))
+            .body(body);
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        if let Some(k) = key {
+            req = req.header("idempotency-key", k);
+        }
+        let res = req.send().await.expect("request sent");
+        let status = res.status().as_u16();
+        let replayed = res.headers().get("idempotent-replayed").is_some();
+        let bytes = res.bytes().await.unwrap();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Response {
+            status,
+            replayed,
+            body,
+        }
+    }
+
+    pub async fn post(&self, key: &str, body: &Value) -> Response {
+        self.post_raw(
+            Some("application/json"),
+            Some(key),
+            serde_json::to_vec(body).unwrap(),
+        )
+        .await
+    }
+
+    pub async fn get_json(&self, path: &str) -> Value {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Stops it hard, as a crash or `kill -9` would.
+    pub async fn kill(&mut self) {
+        let _ = self.child.kill().await;
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        count_rows(&self.db_path, table).await
+    }
+}
+
+/// Reads the database directly, as an auditor would: what is stored, not what was said.
+pub async fn count_rows(db: &Path, table: &str) -> i64 {
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(db)
+        .read_only(true);
+    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+    let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    n
+}
+
+pub fn key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// The documented example with another name, so each complaint is unique.
+pub fn complaint(name: &str) -> Value {
+    let mut v = server::openapi::example_request();
+    v["full_name"] = Value::String(name.to_string());
+    v
+}

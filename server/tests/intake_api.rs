@@ -1,0 +1,540 @@
+//! The intake API against the real server binary and a fresh SQLite database.
+
+mod common;
+
+use common::{complaint, count_rows, key, TestServer};
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn the_documented_example_is_accepted_and_stored_with_its_acknowledgement() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let doc = server.get_json("/api/v1/openapi.json").await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    let op = &doc["paths"]["/api/v1/complaints"]["post"];
+    let example =
+        op["requestBody"]["content"]["application/json"]["examples"]["complaint"]["value"].clone();
+    // Every property of the example is described by the schema.
+    let props = doc["components"]["schemas"]["ComplaintInput"]["properties"]
+        .as_object()
+        .unwrap();
+    for field in example.as_object().unwrap().keys() {
+        assert!(props.contains_key(field), "{field} is documented");
+    }
+    assert_eq!(op["parameters"][0]["name"], "Idempotency-Key");
+
+    let r = server.post(&key(), &example).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let reference = r.body["reference"].as_str().unwrap();
+    assert!(app::domain::reference::Reference::parse(reference).is_ok());
+    assert_eq!(r.body["kind"], "complaint");
+    assert_eq!(r.body["team"]["id"], "cit");
+    assert_eq!(r.body["flags"]["identity_check"], true);
+    assert_eq!(r.body["channel"], "online");
+    // Deadlines follow from the day received.
+    let received =
+        chrono::NaiveDate::parse_from_str(r.body["received_on"].as_str().unwrap(), "%Y-%m-%d")
+            .unwrap();
+    let want = app::domain::calendar::Deadlines::from_receipt(received, &Default::default());
+    assert_eq!(r.body["acknowledge_by"], want.acknowledge_by.to_string());
+    assert_eq!(r.body["outcome_due"], want.outcome_due.to_string());
+    assert!(
+        r.body["acknowledged_at"].is_string(),
+        "online complaints are acknowledged at once"
+    );
+
+    assert_eq!(server.count("cases").await, 1);
+    assert_eq!(
+        server.count("case_events").await,
+        2,
+        "received and acknowledged"
+    );
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&server.db_path)
+        .read_only(true);
+    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+    let (subject, body): (String, String) =
+        sqlx::query_as("SELECT subject, body FROM letters WHERE kind = 'acknowledgement'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(subject.contains(reference));
+    assert!(body.starts_with("Dear Sam Example,"));
+    let (status, name): (String, String) =
+        sqlx::query_as("SELECT status, complainant_name FROM cases")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), name.as_str()),
+        ("acknowledged", "Sam Example")
+    );
+    // The history cannot be rewritten.
+    assert!(sqlx::query("UPDATE case_events SET event = 'x'")
+        .execute(&pool)
+        .await
+        .is_err());
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_specific_error_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let valid = complaint("Sam Example");
+    let with = |field: &str, value: Value| {
+        let mut v = valid.clone();
+        v[field] = value;
+        serde_json::to_vec(&v).unwrap()
+    };
+    let without = |field: &str| {
+        let mut v = valid.clone();
+        v.as_object_mut().unwrap().remove(field);
+        serde_json::to_vec(&v).unwrap()
+    };
+    let json = Some("application/json");
+    let k = key();
+    let cases: Vec<(&str, Option<&str>, Option<&str>, Vec<u8>, u16, &str)> = vec![
+        (
+            "malformed JSON",
+            json,
+            Some(&k),
+            b"{\"full_name\": ".to_vec(),
+            400,
+            "body",
+        ),
+        (
+            "trailing garbage",
+            json,
+            Some(&k),
+            [serde_json::to_vec(&valid).unwrap(), b"}".to_vec()].concat(),
+            400,
+            "body",
+        ),
+        (
+            "not an object",
+            json,
+            Some(&k),
+            b"[1,2]".to_vec(),
+            400,
+            "body",
+        ),
+        (
+            "wrong type",
+            json,
+            Some(&k),
+            with("full_name", json!(42)),
+            400,
+            "full_name",
+        ),
+        (
+            "wrong type for a consent",
+            json,
+            Some(&k),
+            with("consent_handle", json!("perhaps")),
+            400,
+            "consent_handle",
+        ),
+        (
+            "unknown field",
+            json,
+            Some(&k),
+            with("favourite_colour", json!("blue")),
+            400,
+            "favourite_colour",
+        ),
+        (
+            "unknown category",
+            json,
+            Some(&k),
+            with("category", json!("parking_fines")),
+            422,
+            "category",
+        ),
+        (
+            "missing name",
+            json,
+            Some(&k),
+            without("full_name"),
+            422,
+            "full_name",
+        ),
+        (
+            "missing description",
+            json,
+            Some(&k),
+            without("description"),
+            422,
+            "description",
+        ),
+        (
+            "no consent to handle",
+            json,
+            Some(&k),
+            with("consent_handle", json!(false)),
+            422,
+            "consent_handle",
+        ),
+        (
+            "consent missing",
+            json,
+            Some(&k),
+            without("consent_handle"),
+            422,
+            "consent_handle",
+        ),
+        (
+            "sharing unanswered",
+            json,
+            Some(&k),
+            without("consent_share"),
+            422,
+            "consent_share",
+        ),
+        (
+            "text over the limit",
+            json,
+            Some(&k),
+            with("description", json!("x".repeat(10_001))),
+            422,
+            "description",
+        ),
+        (
+            "control characters",
+            json,
+            Some(&k),
+            with("full_name", json!("Sam\u{0}Example")),
+            422,
+            "full_name",
+        ),
+        (
+            "escape sequences",
+            json,
+            Some(&k),
+            with("service", json!("\u{1b}[2J")),
+            422,
+            "service",
+        ),
+        (
+            "bad email",
+            json,
+            Some(&k),
+            with("email", json!("sam@example")),
+            422,
+            "email",
+        ),
+        (
+            "body over 64 KiB",
+            json,
+            Some(&k),
+            with("adjustments", json!("x".repeat(70_000))),
+            413,
+            "body",
+        ),
+        (
+            "wrong content type",
+            Some("text/plain"),
+            Some(&k),
+            serde_json::to_vec(&valid).unwrap(),
+            415,
+            "body",
+        ),
+        (
+            "form content type",
+            Some("application/x-www-form-urlencoded"),
+            Some(&k),
+            b"full_name=Sam".to_vec(),
+            415,
+            "body",
+        ),
+        (
+            "no content type",
+            None,
+            Some(&k),
+            serde_json::to_vec(&valid).unwrap(),
+            415,
+            "body",
+        ),
+        (
+            "no idempotency key",
+            json,
+            None,
+            serde_json::to_vec(&valid).unwrap(),
+            400,
+            "Idempotency-Key",
+        ),
+        (
+            "idempotency key not a UUID",
+            json,
+            Some("12345"),
+            serde_json::to_vec(&valid).unwrap(),
+            400,
+            "Idempotency-Key",
+        ),
+        (
+            "telephone channel from the public",
+            json,
+            Some(&k),
+            with("channel", json!("telephone")),
+            403,
+            "channel",
+        ),
+        (
+            "unknown channel",
+            json,
+            Some(&k),
+            with("channel", json!("carrier_pigeon")),
+            422,
+            "channel",
+        ),
+        (
+            "back-dated receipt from the public",
+            json,
+            Some(&k),
+            with("received_on", json!("2026-01-01")),
+            403,
+            "received_on",
+        ),
+    ];
+    for (what, content_type, key, body, status, field) in cases {
+        let r = server.post_raw(content_type, key, body).await;
+        assert_eq!(r.status, status, "{what}: {}", r.body);
+        let errors = r.body["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{what}: a list of errors, got {}", r.body));
+        assert!(
+            errors
+                .iter()
+                .any(|e| e["field"] == field && !e["message"].as_str().unwrap_or("").is_empty()),
+            "{what}: expected an error on {field}, got {}",
+            r.body
+        );
+        // Nothing internal leaks.
+        let text = r.body.to_string();
+        assert!(
+            !text.contains("serde") && !text.contains("sqlx") && !text.contains("line 1"),
+            "{what}: {text}"
+        );
+    }
+    for table in ["cases", "case_events", "letters", "idempotency_keys"] {
+        assert_eq!(server.count(table).await, 0, "{table} is empty");
+    }
+    // The key used for all those refusals is still free for a good complaint.
+    assert_eq!(server.post(&k, &valid).await.status, 201);
+}
+
+#[tokio::test]
+async fn a_retry_returns_the_first_answer_and_a_reused_key_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let k = key();
+    let first = server.post(&k, &complaint("Alex Example")).await;
+    assert_eq!(first.status, 201);
+    assert!(!first.replayed);
+    let again = server.post(&k, &complaint("Alex Example")).await;
+    assert_eq!(again.status, 201);
+    assert!(again.replayed);
+    assert_eq!(again.body, first.body);
+    let other = server.post(&k, &complaint("Someone Else")).await;
+    assert_eq!(other.status, 422);
+    assert_eq!(other.body["errors"][0]["field"], "Idempotency-Key");
+    assert_eq!(server.count("cases").await, 1);
+}
+
+#[tokio::test]
+async fn concurrent_retries_give_one_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    // Five complaints, each sent twelve times at once, interleaved.
+    let keys: Vec<String> = (0..5).map(|_| key()).collect();
+    let mut tasks = Vec::new();
+    for round in 0..12 {
+        for (i, k) in keys.iter().enumerate() {
+            let body = complaint(&format!("Person {i}"));
+            let (client, base, k) = (server.client.clone(), server.base.clone(), k.clone());
+            tasks.push(tokio::spawn(async move {
+                let r = client
+                    .post(format!("{base}/api/v1/complaints"))
+                    .header("content-type", "application/json")
+                    .header("idempotency-key", &k)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                let status = r.status().as_u16();
+                let v: Value = r.json().await.unwrap();
+                (
+                    i,
+                    round,
+                    status,
+                    v["reference"].as_str().unwrap_or("").to_string(),
+                )
+            }));
+        }
+    }
+    let mut refs: Vec<Option<String>> = vec![None; keys.len()];
+    for t in tasks {
+        let (i, _round, status, reference) = t.await.unwrap();
+        assert_eq!(status, 201);
+        match &refs[i] {
+            None => refs[i] = Some(reference),
+            Some(r) => assert_eq!(r, &reference, "one reference per key"),
+        }
+    }
+    assert_eq!(server.count("cases").await, 5);
+    assert_eq!(server.count("idempotency_keys").await, 5);
+}
+
+#[tokio::test]
+async fn every_acknowledged_case_survives_a_crash_under_load_and_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = TestServer::start(dir.path()).await;
+    let db = server.db_path.clone();
+    // Some complaints, all acknowledged before the crash.
+    let mut acknowledged = Vec::new();
+    for i in 0..20 {
+        let k = key();
+        let r = server.post(&k, &complaint(&format!("Before {i}"))).await;
+        assert_eq!(r.status, 201);
+        acknowledged.push((
+            k,
+            format!("Before {i}"),
+            r.body["reference"].as_str().unwrap().to_string(),
+        ));
+    }
+    // Then a burst in flight when the process is killed: it dies once some of the burst
+    // has been answered, with the rest still queued or being written.
+    let answered_so_far = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut burst = Vec::new();
+    for i in 0..400 {
+        let (client, base, k) = (server.client.clone(), server.base.clone(), key());
+        let counter = answered_so_far.clone();
+        let body = complaint(&format!("Burst {i}"));
+        burst.push(tokio::spawn(async move {
+            let r = client
+                .post(format!("{base}/api/v1/complaints"))
+                .header("content-type", "application/json")
+                .header("idempotency-key", &k)
+                .json(&body)
+                .send()
+                .await;
+            let answered = match r {
+                Ok(r) if r.status() == 201 => r
+                    .json::<Value>()
+                    .await
+                    .ok()
+                    .map(|v| v["reference"].as_str().unwrap().to_string()),
+                _ => None,
+            };
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            (k, format!("Burst {i}"), answered)
+        }));
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while answered_so_far.load(std::sync::atomic::Ordering::SeqCst) < 40
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    server.kill().await;
+    let mut burst_results = Vec::new();
+    for t in burst {
+        burst_results.push(t.await.unwrap());
+    }
+    let server = TestServer::start_on(db.clone(), dir.path()).await;
+    // Every case that was acknowledged is there, under the same reference.
+    let answered: Vec<_> = burst_results
+        .iter()
+        .filter_map(|(k, n, r)| r.clone().map(|r| (k.clone(), n.clone(), r)))
+        .collect();
+    for (k, name, reference) in acknowledged.iter().chain(answered.iter()) {
+        let r = server.post(k, &complaint(name)).await;
+        assert_eq!(r.status, 201);
+        assert!(r.replayed, "{name} was stored before the crash");
+        assert_eq!(r.body["reference"], reference.as_str());
+    }
+    eprintln!(
+        "{} of 400 burst requests were answered before the kill",
+        answered.len()
+    );
+    assert!(
+        !answered.is_empty(),
+        "the crash came under load, after some answers"
+    );
+    // The unanswered ones can simply be sent again: each gives exactly one case.
+    for (k, name, r) in &burst_results {
+        if r.is_none() {
+            assert_eq!(server.post(k, &complaint(name)).await.status, 201);
+        }
+    }
+    assert_eq!(count_rows(&db, "cases").await, 420);
+}
+
+#[tokio::test]
+async fn a_breach_reported_without_the_breach_outcome_is_a_breach_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut breach = complaint("Sam Example");
+    breach["category"] = json!("personal_data_breach");
+    breach["breach_status"] = json!("not_reported");
+    let r = server.post(&key(), &breach).await;
+    assert_eq!(
+        (r.status, r.body["kind"].as_str()),
+        (201, Some("breach_report"))
+    );
+    assert_eq!(r.body["team"]["id"], "ig");
+    breach["breach_status"] = json!("outcome_received");
+    let r = server.post(&key(), &breach).await;
+    assert_eq!(r.body["kind"], "complaint");
+}
+
+#[tokio::test]
+async fn personal_data_never_reaches_the_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut c = complaint("Zebedee Quixotic-Marchbanks");
+    c["email"] = json!("zebedee.unique@example.com");
+    c["description"] =
+        json!("My neighbour Ermintrude saw my file at the library counter on Tuesday.");
+    assert_eq!(server.post(&key(), &c).await.status, 201);
+    c["email"] = json!("zebedee.unique@");
+    assert_eq!(server.post(&key(), &c).await.status, 422);
+    let log = server.log();
+    assert!(
+        log.contains("/api/v1/complaints"),
+        "requests are logged: {log}"
+    );
+    for secret in ["Zebedee", "zebedee.unique", "Ermintrude", "07700"] {
+        assert!(!log.contains(secret), "{secret} leaked into the log");
+    }
+}
+
+#[tokio::test]
+async fn health_and_the_first_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    assert_eq!(server.get_json("/health").await["status"], "ok");
+    let page = server
+        .client
+        .get(format!("{}/", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("<h1")
+            && html.contains("Complain about how we used your personal information")
+    );
+    assert!(
+        html.contains("/pkg/intake.js"),
+        "the page loads the WebAssembly to hydrate"
+    );
+    let missing = server
+        .client
+        .get(format!("{}/no-such-page", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}
