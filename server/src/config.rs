@@ -69,6 +69,7 @@ impl Config {
             .or(file.database_url)
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
         let listen = env("INTAKE_LISTEN_ADDR")
+            .or_else(|| env("LEPTOS_SITE_ADDR"))
             .or(file.listen_addr)
             .unwrap_or_else(|| DEFAULT_LISTEN_ADDR.into());
         let listen_addr = listen

@@ -1,0 +1,55 @@
+import { defineConfig } from "@playwright/test";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as fs from "node:fs";
+
+// Each run gets a fresh database; the server is the release binary cargo-leptos built.
+const port = Number(process.env.E2E_PORT ?? 3107);
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "intake-e2e-"));
+const root = path.resolve(__dirname, "..");
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 60_000,
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    // Never download a browser: use Debian's Chromium.
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+      ],
+    },
+    trace: "off",
+  },
+  projects: [
+    { name: "phone 390x844", use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
+    { name: "small phone 320x640", use: { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true } },
+  ],
+  webServer: {
+    // The debug build shares its compilation with `cargo test`, which saves CI a release build.
+    command: process.env.E2E_SERVER ?? path.join(root, "target/debug/server"),
+    cwd: root,
+    url: `http://127.0.0.1:${port}/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      INTAKE_LISTEN_ADDR: `127.0.0.1:${port}`,
+      INTAKE_DATABASE_URL: `sqlite://${path.join(dataDir, "intake.db")}`,
+      INTAKE_SITE_ROOT: path.join(root, "target/site"),
+      INTAKE_LOG: "warn",
+    },
+  },
+});
