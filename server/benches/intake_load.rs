@@ -76,7 +76,7 @@ async fn run(name: &'static str, binary: &str, requests: usize, concurrency: usi
         .unwrap();
     let template = server::openapi::example_request();
 
-    let send = |i: usize| {
+    let send = move |i: usize| {
         let client = client.clone();
         let url = format!("{base}/api/v1/complaints");
         let mut body: Value = template.clone();

@@ -15,7 +15,7 @@ use app::domain::letter::Organisation;
 use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath, Request};
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use config::Config;
@@ -24,6 +24,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use std::time::Instant;
 use store::CaseStore;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 #[derive(Clone, FromRef)]
@@ -70,6 +71,7 @@ pub fn router(state: AppState) -> Router {
             app::shell,
         ))
         .layer(security_headers())
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -100,6 +102,22 @@ fn security_headers() -> tower::ServiceBuilder<
             "content-security-policy",
             "frame-ancestors 'self'; base-uri 'none'; form-action 'self'; object-src 'none'",
         ))
+}
+
+/// A bug must still get a clear answer, with no internals, and leave the server running.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    let body = error::ErrorBody {
+        errors: vec![app::domain::FieldError::new(
+            "",
+            "Sorry, there is a problem with the service. Try again later.",
+        )],
+    };
+    (
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        axum::Json(body),
+    )
+        .into_response()
 }
 
 /// One line per request: method, route pattern (never the raw URL), status and time taken.

@@ -13,9 +13,11 @@ use app::domain::reference::Reference;
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, SqliteConnection, SqlitePool};
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
 
 /// The most complaints one commit carries; more wait for the next.
 const MAX_BATCH: usize = 128;
@@ -120,9 +122,32 @@ async fn commit_batch(
         let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
         return unavailable(&e);
     }
+    // One look-up for every key in the batch; keys stored by earlier jobs of this batch are
+    // added as we go, so a duplicate within one batch is a replay too.
+    let mut known = match known_keys(conn, batch).await {
+        Ok(k) => k,
+        Err(e) => {
+            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+            return unavailable(&e);
+        }
+    };
     let mut results = Vec::with_capacity(batch.len());
     for job in batch {
-        results.push(insert_in_savepoint(conn, &job.case).await);
+        let case = &job.case;
+        let result = match known.get(&case.idempotency_key) {
+            Some((hash, _)) if *hash != case.request_hash => Ok(Submitted::KeyReused),
+            Some((_, receipt)) => Ok(Submitted::Replayed(receipt.clone())),
+            None => insert_case(conn, case)
+                .await
+                .inspect(|receipt| {
+                    known.insert(
+                        case.idempotency_key,
+                        (case.request_hash.clone(), receipt.clone()),
+                    );
+                })
+                .map(Submitted::Created),
+        };
+        results.push(result);
     }
     if let Err(e) = sqlx::query("COMMIT").execute(&mut *conn).await {
         let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
@@ -131,55 +156,52 @@ async fn commit_batch(
     results
 }
 
-async fn insert_in_savepoint(
+async fn known_keys(
     conn: &mut SqliteConnection,
-    case: &NewCase,
-) -> Result<Submitted, StoreError> {
-    sqlx::query("SAVEPOINT one_case")
-        .execute(&mut *conn)
-        .await?;
-    let result = insert_case(conn, case).await;
-    if result.is_err() {
-        sqlx::query("ROLLBACK TO one_case")
-            .execute(&mut *conn)
-            .await?;
+    batch: &[Job],
+) -> Result<HashMap<Uuid, (String, Receipt)>, sqlx::Error> {
+    let placeholders = vec!["?"; batch.len()].join(", ");
+    let sql = format!(
+        "SELECT key, request_hash, response FROM idempotency_keys WHERE key IN ({placeholders})"
+    );
+    let mut query = sqlx::query_as::<_, (String, String, String)>(&sql);
+    for job in batch {
+        query = query.bind(job.case.idempotency_key.to_string());
     }
-    sqlx::query("RELEASE one_case").execute(&mut *conn).await?;
-    result
+    let mut known = HashMap::new();
+    for (key, hash, response) in query.fetch_all(&mut *conn).await? {
+        let (Ok(key), Ok(receipt)) = (
+            Uuid::parse_str(&key),
+            serde_json::from_str::<Receipt>(&response),
+        ) else {
+            tracing::error!("case store: an idempotency record is unreadable");
+            continue;
+        };
+        known.insert(key, (hash, receipt));
+    }
+    Ok(known)
 }
 
-async fn insert_case(conn: &mut SqliteConnection, case: &NewCase) -> Result<Submitted, StoreError> {
-    let key = case.idempotency_key.to_string();
-    let now = rfc3339(chrono::Utc::now());
-    let claimed = sqlx::query(
-        "INSERT INTO idempotency_keys (key, request_hash, created_at) VALUES (?, ?, ?)
-         ON CONFLICT (key) DO NOTHING",
-    )
-    .bind(&key)
-    .bind(&case.request_hash)
-    .bind(&now)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected()
-        == 1;
-    if !claimed {
-        let (hash, response): (String, Option<String>) =
-            sqlx::query_as("SELECT request_hash, response FROM idempotency_keys WHERE key = ?")
-                .bind(&key)
-                .fetch_one(&mut *conn)
-                .await?;
-        if hash != case.request_hash {
-            return Ok(Submitted::KeyReused);
-        }
-        let receipt: Receipt = response
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .map_err(|e| StoreError::Unavailable(format!("stored receipt unreadable: {e}")))?
-            .ok_or_else(|| StoreError::Unavailable("idempotency key without a receipt".into()))?;
-        return Ok(Submitted::Replayed(receipt));
-    }
+/// The case, its first events, its acknowledgement letter and its idempotency record, in one
+/// round trip to SQLite, inside a savepoint so that a failure leaves nothing behind.
+const INSERT_CASE: &str = "
+    SAVEPOINT one_case;
+    INSERT INTO cases (id, reference, kind, category, team, channel, status, received_at,
+        received_on, acknowledge_by, outcome_due, acknowledged_at, identity_check,
+        clarification_needed, corporate_handover, consent_share, survey_opt_out,
+        publication_opt_out, complainant_name, complaint, keyed_in_by, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+    INSERT INTO case_events (case_id, at, event, actor, detail) VALUES (?, ?, 'received', ?, ?);
+    INSERT INTO idempotency_keys (key, request_hash, case_id, response, created_at) VALUES (?, ?, ?, ?, ?);
+";
+const INSERT_ACKNOWLEDGEMENT: &str = "
+    INSERT INTO letters (case_id, kind, created_at, subject, body) VALUES (?, 'acknowledgement', ?, ?, ?);
+    INSERT INTO case_events (case_id, at, event, actor, detail) VALUES (?, ?, 'acknowledged', ?, 'acknowledged on receipt');
+";
+const RELEASE: &str = "RELEASE one_case;";
 
+async fn insert_case(conn: &mut SqliteConnection, case: &NewCase) -> Result<Receipt, StoreError> {
+    let now = rfc3339(chrono::Utc::now());
     let complaint_json = serde_json::to_string(&case.complaint)
         .map_err(|e| StoreError::Unavailable(format!("complaint not serialisable: {e}")))?;
     let id = case.id.to_string();
@@ -188,94 +210,76 @@ async fn insert_case(conn: &mut SqliteConnection, case: &NewCase) -> Result<Subm
     } else {
         "received"
     };
-    let mut reference = None;
+    let received_at = rfc3339(case.received_at);
+    let sql = match case.acknowledged_at {
+        Some(_) => format!("{INSERT_CASE}{INSERT_ACKNOWLEDGEMENT}{RELEASE}"),
+        None => format!("{INSERT_CASE}{RELEASE}"),
+    };
     for _ in 0..REFERENCE_TRIES {
-        let candidate = Reference::from_random(rand::random());
-        let inserted = sqlx::query(
-            "INSERT INTO cases (id, reference, kind, category, team, channel, status, received_at,
-                received_on, acknowledge_by, outcome_due, acknowledged_at, identity_check,
-                clarification_needed, corporate_handover, consent_share, survey_opt_out,
-                publication_opt_out, complainant_name, complaint, keyed_in_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (reference) DO NOTHING",
-        )
-        .bind(&id)
-        .bind(candidate.compact())
-        .bind(case.triage.kind.id())
-        .bind(&case.complaint.category)
-        .bind(&case.team.id)
-        .bind(case.channel.id())
-        .bind(status)
-        .bind(rfc3339(case.received_at))
-        .bind(case.received_on.to_string())
-        .bind(case.deadlines.acknowledge_by.to_string())
-        .bind(case.deadlines.outcome_due.to_string())
-        .bind(case.acknowledged_at.map(rfc3339))
-        .bind(case.triage.flags.identity_check)
-        .bind(case.triage.flags.clarification_needed)
-        .bind(case.triage.flags.corporate_handover)
-        .bind(case.complaint.consents.share_with_organisation)
-        .bind(case.complaint.consents.survey_opt_out)
-        .bind(case.complaint.consents.publication_opt_out)
-        .bind(case.complaint.complainant.full_name.as_str())
-        .bind(&complaint_json)
-        .bind(&case.keyed_in_by)
-        .bind(&now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-        if inserted == 1 {
-            reference = Some(candidate);
-            break;
+        let reference = Reference::from_random(rand::random());
+        let receipt = case.receipt(reference);
+        let response = serde_json::to_string(&receipt)
+            .map_err(|e| StoreError::Unavailable(format!("receipt not serialisable: {e}")))?;
+        let mut query = sqlx::query(&sql)
+            .bind(&id)
+            .bind(reference.compact())
+            .bind(case.triage.kind.id())
+            .bind(&case.complaint.category)
+            .bind(&case.team.id)
+            .bind(case.channel.id())
+            .bind(status)
+            .bind(&received_at)
+            .bind(case.received_on.to_string())
+            .bind(case.deadlines.acknowledge_by.to_string())
+            .bind(case.deadlines.outcome_due.to_string())
+            .bind(case.acknowledged_at.map(rfc3339))
+            .bind(case.triage.flags.identity_check)
+            .bind(case.triage.flags.clarification_needed)
+            .bind(case.triage.flags.corporate_handover)
+            .bind(case.complaint.consents.share_with_organisation)
+            .bind(case.complaint.consents.survey_opt_out)
+            .bind(case.complaint.consents.publication_opt_out)
+            .bind(case.complaint.complainant.full_name.as_str())
+            .bind(&complaint_json)
+            .bind(&case.keyed_in_by)
+            .bind(&now)
+            // received event
+            .bind(&id)
+            .bind(&received_at)
+            .bind(&case.keyed_in_by)
+            .bind(format!("channel: {}", case.channel.id()))
+            // idempotency record
+            .bind(case.idempotency_key.to_string())
+            .bind(&case.request_hash)
+            .bind(&id)
+            .bind(response)
+            .bind(&now);
+        if let (Some(at), Some(letter)) = (case.acknowledged_at, case.acknowledgement(&reference)) {
+            query = query
+                .bind(&id)
+                .bind(rfc3339(at))
+                .bind(letter.subject)
+                .bind(letter.body)
+                .bind(&id)
+                .bind(rfc3339(at))
+                .bind(&case.keyed_in_by);
+        }
+        match query.execute(&mut *conn).await {
+            Ok(_) => return Ok(receipt),
+            Err(e) => {
+                sqlx::query("ROLLBACK TO one_case; RELEASE one_case;")
+                    .execute(&mut *conn)
+                    .await?;
+                let clash = e
+                    .as_database_error()
+                    .is_some_and(|d| d.message().contains("cases.reference"));
+                if !clash {
+                    return Err(e.into());
+                }
+            }
         }
     }
-    let reference =
-        reference.ok_or_else(|| StoreError::Unavailable("no free reference found".into()))?;
-
-    let event = |event: &'static str, at: String, detail: Option<String>| {
-        sqlx::query(
-            "INSERT INTO case_events (case_id, at, event, actor, detail) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(id.clone())
-        .bind(at)
-        .bind(event)
-        .bind(case.keyed_in_by.clone())
-        .bind(detail)
-    };
-    event(
-        "received",
-        rfc3339(case.received_at),
-        Some(format!("channel: {}", case.channel.id())),
-    )
-    .execute(&mut *conn)
-    .await?;
-    if let (Some(at), Some(letter)) = (case.acknowledged_at, case.acknowledgement(&reference)) {
-        sqlx::query("INSERT INTO letters (case_id, kind, created_at, subject, body) VALUES (?, 'acknowledgement', ?, ?, ?)")
-            .bind(&id)
-            .bind(rfc3339(at))
-            .bind(&letter.subject)
-            .bind(&letter.body)
-            .execute(&mut *conn)
-            .await?;
-        event(
-            "acknowledged",
-            rfc3339(at),
-            Some("acknowledged on receipt".into()),
-        )
-        .execute(&mut *conn)
-        .await?;
-    }
-
-    let receipt = case.receipt(reference);
-    let response = serde_json::to_string(&receipt)
-        .map_err(|e| StoreError::Unavailable(format!("receipt not serialisable: {e}")))?;
-    sqlx::query("UPDATE idempotency_keys SET case_id = ?, response = ? WHERE key = ?")
-        .bind(&id)
-        .bind(&response)
-        .bind(&key)
-        .execute(&mut *conn)
-        .await?;
-    Ok(Submitted::Created(receipt))
+    Err(StoreError::Unavailable("no free reference found".into()))
 }
 
 fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
