@@ -23,8 +23,18 @@ async fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         None | Some("serve") => serve().await,
+        Some("openapi") => {
+            // The API description for the current configuration, for tooling and review.
+            let config = Config::load()?;
+            let doc = server::openapi::document(&config);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?
+            );
+            Ok(())
+        }
         Some("--help") | Some("-h") | Some("help") => {
-            println!("usage: server [serve]\n\nConfiguration: INTAKE_CONFIG (a TOML file), INTAKE_DATABASE_URL, INTAKE_LISTEN_ADDR, INTAKE_SITE_ROOT; see README.md.");
+            println!("usage: server [serve | openapi]\n\nConfiguration: INTAKE_CONFIG (a TOML file), INTAKE_DATABASE_URL, INTAKE_LISTEN_ADDR, INTAKE_SITE_ROOT; see README.md.");
             Ok(())
         }
         Some(other) => Err(format!("unknown command '{other}' (try: server --help)")),
