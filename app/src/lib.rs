@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod domain;
+pub mod journey;
 pub mod ui;
 
 pub use ui::{shell, App};

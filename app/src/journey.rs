@@ -1,0 +1,491 @@
+//! The public journey as pure logic, shared by the plain-HTML form posts (server) and the
+//! WebAssembly (browser): which step owns which fields, where "Continue" goes, and how a form
+//! post or a saved draft becomes a `ComplaintInput`.
+
+use crate::domain::complaint::{Complaint, ComplaintInput};
+use crate::domain::receipt::Receipt;
+use crate::domain::taxonomy::Taxonomy;
+use crate::domain::FieldError;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Step {
+    AboutYou,
+    WhoFor,
+    WhatAbout,
+    Outcome,
+    Consent,
+    Check,
+    Done,
+}
+
+impl Step {
+    /// The question pages, in order.
+    pub const QUESTIONS: [Step; 5] = [
+        Step::AboutYou,
+        Step::WhoFor,
+        Step::WhatAbout,
+        Step::Outcome,
+        Step::Consent,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Step::AboutYou => "about-you",
+            Step::WhoFor => "who-for",
+            Step::WhatAbout => "what-about",
+            Step::Outcome => "outcome",
+            Step::Consent => "consent",
+            Step::Check => "check",
+            Step::Done => "done",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Step> {
+        [
+            Step::AboutYou,
+            Step::WhoFor,
+            Step::WhatAbout,
+            Step::Outcome,
+            Step::Consent,
+            Step::Check,
+            Step::Done,
+        ]
+        .into_iter()
+        .find(|st| st.id() == s)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::AboutYou => "About you",
+            Step::WhoFor => "Who the complaint is for",
+            Step::WhatAbout => "What your complaint is about",
+            Step::Outcome => "What you would like to happen",
+            Step::Consent => "How we handle your complaint",
+            Step::Check => "Check your answers before sending your complaint",
+            Step::Done => "Complaint received",
+        }
+    }
+
+    /// The form fields this step asks.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            Step::AboutYou => &[
+                "full_name",
+                "address_line_1",
+                "address_line_2",
+                "address_town",
+                "address_postcode",
+                "email",
+                "phone",
+                "preferred_contact",
+                "adjustments",
+            ],
+            Step::WhoFor => &[
+                "on_behalf_of",
+                "other_person_name",
+                "other_person_relationship",
+                "other_person_agreed",
+                "mp_name",
+            ],
+            Step::WhatAbout => &[
+                "category",
+                "service",
+                "happened_when",
+                "description",
+                "breach_status",
+            ],
+            Step::Outcome => &["outcomes_wanted", "outcome_other", "also_about_service"],
+            Step::Consent => &[
+                "consent_handle",
+                "consent_share",
+                "survey_opt_out",
+                "publication_opt_out",
+            ],
+            Step::Check | Step::Done => &[],
+        }
+    }
+
+    /// The step that asks `field`.
+    pub fn of_field(field: &str) -> Option<Step> {
+        Step::QUESTIONS
+            .into_iter()
+            .find(|s| s.fields().contains(&field))
+    }
+
+    pub fn next(self) -> Step {
+        match self {
+            Step::AboutYou => Step::WhoFor,
+            Step::WhoFor => Step::WhatAbout,
+            Step::WhatAbout => Step::Outcome,
+            Step::Outcome => Step::Consent,
+            Step::Consent | Step::Check => Step::Check,
+            Step::Done => Step::Done,
+        }
+    }
+
+    pub fn previous(self) -> Option<Step> {
+        match self {
+            Step::AboutYou | Step::Done => None,
+            Step::WhoFor => Some(Step::AboutYou),
+            Step::WhatAbout => Some(Step::WhoFor),
+            Step::Outcome => Some(Step::WhatAbout),
+            Step::Consent => Some(Step::Outcome),
+            Step::Check => Some(Step::Consent),
+        }
+    }
+
+    /// "Question 2 of 5", for the caption above each question page.
+    pub fn number(self) -> Option<usize> {
+        Step::QUESTIONS
+            .iter()
+            .position(|s| *s == self)
+            .map(|i| i + 1)
+    }
+}
+
+/// The problems with the answers this step owns (the rest are other steps' business).
+pub fn step_errors(step: Step, input: &ComplaintInput, taxonomy: &Taxonomy) -> Vec<FieldError> {
+    match Complaint::parse(input, taxonomy) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors
+            .into_iter()
+            .filter(|e| step.fields().contains(&e.field.as_str()))
+            .collect(),
+    }
+}
+
+/// Where "Continue" on `step` leads: the same step with its errors, the next step, or back to
+/// "Check your answers" when the person came from there to change something.
+pub fn advance(
+    step: Step,
+    input: &ComplaintInput,
+    taxonomy: &Taxonomy,
+    changing: bool,
+) -> (Step, Vec<FieldError>) {
+    let errors = step_errors(step, input, taxonomy);
+    if !errors.is_empty() {
+        return (step, errors);
+    }
+    if step == Step::Check {
+        // Everything is re-checked before sending; the first step with a problem is shown.
+        if let Err(errors) = Complaint::parse(input, taxonomy) {
+            let first = errors
+                .first()
+                .and_then(|e| Step::of_field(&e.field))
+                .unwrap_or(Step::AboutYou);
+            let own = errors
+                .into_iter()
+                .filter(|e| first.fields().contains(&e.field.as_str()))
+                .collect();
+            return (first, own);
+        }
+        return (Step::Check, Vec::new());
+    }
+    if changing {
+        // Changing an answer can make another question necessary (say, choosing "post" needs
+        // an address); the first step that is then incomplete comes before the check page.
+        if let Err(errors) = Complaint::parse(input, taxonomy) {
+            if let Some(first) = errors.first().and_then(|e| Step::of_field(&e.field)) {
+                return (first, Vec::new());
+            }
+        }
+        return (Step::Check, Vec::new());
+    }
+    (step.next(), Vec::new())
+}
+
+/// Builds the raw input from form fields (`name=value` pairs, repeated names for checkboxes).
+/// Names the form does not have are ignored: they come from the page's own hidden fields.
+pub fn input_from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> ComplaintInput {
+    let mut input = ComplaintInput::default();
+    for (name, value) in pairs {
+        if name == "outcomes_wanted" {
+            if !value.is_empty() {
+                input
+                    .outcomes_wanted
+                    .get_or_insert_with(Vec::new)
+                    .push(value.to_string());
+            }
+        } else {
+            set_field(&mut input, name, value);
+        }
+    }
+    input
+}
+
+/// Sets one field from what the form holds (the inverse of `field_value`); empty text is the
+/// same as no answer.
+pub fn set_field(input: &mut ComplaintInput, field: &str, value: &str) {
+    let text = (!value.is_empty()).then(|| value.to_string());
+    let yes_no = match value.trim() {
+        "yes" | "true" | "on" => Some(true),
+        "no" | "false" => Some(false),
+        _ => None,
+    };
+    match field {
+        "full_name" => input.full_name = text,
+        "address_line_1" => input.address_line_1 = text,
+        "address_line_2" => input.address_line_2 = text,
+        "address_town" => input.address_town = text,
+        "address_postcode" => input.address_postcode = text,
+        "email" => input.email = text,
+        "phone" => input.phone = text,
+        "preferred_contact" => input.preferred_contact = text,
+        "adjustments" => input.adjustments = text,
+        "on_behalf_of" => input.on_behalf_of = text,
+        "other_person_name" => input.other_person_name = text,
+        "other_person_relationship" => input.other_person_relationship = text,
+        "other_person_agreed" => input.other_person_agreed = yes_no,
+        "mp_name" => input.mp_name = text,
+        "category" => input.category = text,
+        "service" => input.service = text,
+        "happened_when" => input.happened_when = text,
+        "description" => input.description = text,
+        "breach_status" => input.breach_status = text,
+        "outcome_other" => input.outcome_other = text,
+        "also_about_service" => input.also_about_service = yes_no,
+        "consent_handle" => input.consent_handle = yes_no,
+        "consent_share" => input.consent_share = yes_no,
+        "survey_opt_out" => input.survey_opt_out = yes_no,
+        "publication_opt_out" => input.publication_opt_out = yes_no,
+        _ => {}
+    }
+}
+
+/// Ticks or unticks one wanted outcome.
+pub fn toggle_outcome(input: &mut ComplaintInput, id: &str, on: bool) {
+    let list = input.outcomes_wanted.get_or_insert_with(Vec::new);
+    list.retain(|o| o != id);
+    if on {
+        list.push(id.to_string());
+    }
+}
+
+/// The current value of a field as the form shows it (text, or "yes"/"no").
+pub fn field_value(input: &ComplaintInput, field: &str) -> String {
+    let yn = |v: Option<bool>| match v {
+        Some(true) => "yes".to_string(),
+        Some(false) => "no".to_string(),
+        None => String::new(),
+    };
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    match field {
+        "full_name" => s(&input.full_name),
+        "address_line_1" => s(&input.address_line_1),
+        "address_line_2" => s(&input.address_line_2),
+        "address_town" => s(&input.address_town),
+        "address_postcode" => s(&input.address_postcode),
+        "email" => s(&input.email),
+        "phone" => s(&input.phone),
+        "preferred_contact" => s(&input.preferred_contact),
+        "adjustments" => s(&input.adjustments),
+        "on_behalf_of" => s(&input.on_behalf_of),
+        "other_person_name" => s(&input.other_person_name),
+        "other_person_relationship" => s(&input.other_person_relationship),
+        "other_person_agreed" => yn(input.other_person_agreed),
+        "mp_name" => s(&input.mp_name),
+        "category" => s(&input.category),
+        "service" => s(&input.service),
+        "happened_when" => s(&input.happened_when),
+        "description" => s(&input.description),
+        "breach_status" => s(&input.breach_status),
+        "outcome_other" => s(&input.outcome_other),
+        "also_about_service" => yn(input.also_about_service),
+        "consent_handle" => yn(input.consent_handle),
+        "consent_share" => yn(input.consent_share),
+        "survey_opt_out" => yn(input.survey_opt_out),
+        "publication_opt_out" => yn(input.publication_opt_out),
+        _ => String::new(),
+    }
+}
+
+/// The outcome of sending a complaint, as the browser needs it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SubmitOutcome {
+    Received { receipt: Receipt, already: bool },
+    Invalid(Vec<FieldError>),
+    Unavailable,
+}
+
+/// Drafts kept on the device (SPEC "Drafts on the device"): deleted 30 days after they were
+/// *started*, whatever was edited since.
+pub const DRAFT_DAYS: i64 = 30;
+/// Bumped whenever the shape of a draft changes; older drafts are discarded, not misread.
+pub const DRAFT_VERSION: u32 = 1;
+pub const DRAFT_STORAGE_KEY: &str = "dp-complaint-draft";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub version: u32,
+    pub started_at: DateTime<Utc>,
+    pub key: Uuid,
+    pub step: Step,
+    pub input: ComplaintInput,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DraftFound {
+    Restored(Draft),
+    /// Older than 30 days from its start: delete it.
+    Expired,
+    /// Unreadable or from another version of the form: delete it.
+    Unusable,
+}
+
+impl Draft {
+    pub fn new(started_at: DateTime<Utc>, key: Uuid) -> Draft {
+        Draft {
+            version: DRAFT_VERSION,
+            started_at,
+            key,
+            step: Step::AboutYou,
+            input: ComplaintInput::default(),
+        }
+    }
+
+    pub fn expires_at(&self) -> DateTime<Utc> {
+        self.started_at + Duration::days(DRAFT_DAYS)
+    }
+
+    /// What a stored draft is worth at `now`.
+    pub fn restore(stored: &str, now: DateTime<Utc>) -> DraftFound {
+        match serde_json::from_str::<Draft>(stored) {
+            Ok(d) if d.version != DRAFT_VERSION => DraftFound::Unusable,
+            // A start in the future means a clock was wrong; trust it no further.
+            Ok(d) if d.started_at > now + Duration::days(1) => DraftFound::Unusable,
+            Ok(d) if now >= d.expires_at() => DraftFound::Expired,
+            Ok(d) => DraftFound::Restored(d),
+            Err(_) => DraftFound::Unusable,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t() -> Taxonomy {
+        Taxonomy::default()
+    }
+
+    #[test]
+    fn every_field_belongs_to_exactly_one_step() {
+        for f in crate::domain::complaint::FIELD_ORDER {
+            let owners = Step::QUESTIONS
+                .iter()
+                .filter(|s| s.fields().contains(&f))
+                .count();
+            let expected = usize::from(!matches!(f, "channel" | "received_on" | "body"));
+            assert_eq!(owners, expected, "{f}");
+        }
+    }
+
+    #[test]
+    fn continue_shows_only_this_steps_errors() {
+        let (step, errors) = advance(Step::AboutYou, &ComplaintInput::default(), &t(), false);
+        assert_eq!(step, Step::AboutYou);
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["full_name", "email", "preferred_contact"]);
+        let about_you = ComplaintInput {
+            full_name: Some("Sam".into()),
+            email: Some("sam@example.com".into()),
+            preferred_contact: Some("email".into()),
+            ..ComplaintInput::default()
+        };
+        assert_eq!(
+            advance(Step::AboutYou, &about_you, &t(), false),
+            (Step::WhoFor, vec![])
+        );
+    }
+
+    #[test]
+    fn changing_an_answer_returns_to_check_unless_something_new_is_needed() {
+        let full = ComplaintInput::example();
+        assert_eq!(
+            advance(Step::Outcome, &full, &t(), true),
+            (Step::Check, vec![])
+        );
+        let needs_breach = ComplaintInput {
+            category: Some("personal_data_breach".into()),
+            ..full.clone()
+        };
+        // The breach question is on the same step, so it is this step's own error.
+        assert_eq!(
+            advance(Step::WhatAbout, &needs_breach, &t(), true).0,
+            Step::WhatAbout
+        );
+        assert_eq!(
+            advance(Step::Check, &full, &t(), false),
+            (Step::Check, vec![])
+        );
+    }
+
+    #[test]
+    fn sending_with_a_gap_shows_the_step_with_the_gap() {
+        let gap = ComplaintInput {
+            consent_share: None,
+            ..ComplaintInput::example()
+        };
+        let (step, errors) = advance(Step::Check, &gap, &t(), false);
+        assert_eq!(step, Step::Consent);
+        assert_eq!(errors[0].field, "consent_share");
+    }
+
+    #[test]
+    fn form_pairs_round_trip() {
+        let e = ComplaintInput::example();
+        let mut pairs: Vec<(String, String)> = crate::domain::complaint::FIELD_ORDER
+            .iter()
+            .filter(|f| **f != "outcomes_wanted")
+            .map(|f| (f.to_string(), field_value(&e, f)))
+            .collect();
+        for o in e.outcomes_wanted.clone().unwrap() {
+            pairs.push(("outcomes_wanted".into(), o));
+        }
+        let back = input_from_pairs(pairs.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+        assert_eq!(Complaint::parse(&back, &t()), Complaint::parse(&e, &t()));
+        let mut changed = e.clone();
+        set_field(&mut changed, "full_name", "Jo Other");
+        assert_eq!(changed.full_name.as_deref(), Some("Jo Other"));
+        assert_eq!(changed.outcomes_wanted, e.outcomes_wanted);
+        set_field(&mut changed, "address_line_2", "");
+        assert_eq!(changed.address_line_2, None);
+    }
+
+    #[test]
+    fn drafts_last_thirty_days_from_their_start() {
+        let start = DateTime::parse_from_rfc3339("2026-11-01T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let draft = Draft::new(start, Uuid::nil());
+        let stored = serde_json::to_string(&draft).unwrap();
+        let at = |d: Duration| start + d;
+        assert!(matches!(
+            Draft::restore(&stored, at(Duration::days(29))),
+            DraftFound::Restored(_)
+        ));
+        assert!(matches!(
+            Draft::restore(&stored, at(Duration::days(30) - Duration::seconds(1))),
+            DraftFound::Restored(_)
+        ));
+        assert_eq!(
+            Draft::restore(&stored, at(Duration::days(30))),
+            DraftFound::Expired
+        );
+        assert_eq!(
+            Draft::restore(&stored, at(Duration::days(30) + Duration::minutes(1))),
+            DraftFound::Expired
+        );
+        assert_eq!(Draft::restore("{not json", start), DraftFound::Unusable);
+        let old = stored.replace("\"version\":1", "\"version\":0");
+        assert_eq!(Draft::restore(&old, start), DraftFound::Unusable);
+        assert_eq!(
+            Draft::restore(&stored, start - Duration::days(5)),
+            DraftFound::Unusable
+        );
+    }
+}
