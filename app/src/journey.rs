@@ -303,6 +303,39 @@ pub fn field_value(input: &ComplaintInput, field: &str) -> String {
     }
 }
 
+/// Everything a journey page needs to render: what has been typed, the idempotency key of this
+/// complaint, the errors of the last "Continue", and the receipt once sent.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct JourneyState {
+    pub input: ComplaintInput,
+    pub key: Uuid,
+    pub errors: Vec<FieldError>,
+    /// Came from "Check your answers" to change something: "Continue" goes back there.
+    pub changing: bool,
+    pub received: Option<Received>,
+    /// A problem not tied to a field (the service could not be reached).
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Received {
+    pub receipt: Receipt,
+    /// Sent before (a double tap, a retry): the same reference, nothing new created.
+    pub already: bool,
+}
+
+impl JourneyState {
+    pub fn fresh(key: Uuid) -> JourneyState {
+        JourneyState {
+            key,
+            ..JourneyState::default()
+        }
+    }
+}
+
+pub const SEND_FAILED: &str =
+    "Your complaint has not been sent. Check your internet connection and try again. Your answers are still here.";
+
 /// The outcome of sending a complaint, as the browser needs it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum SubmitOutcome {

@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod intake;
 pub mod openapi;
+pub mod pages;
 pub mod store;
 
 use app::domain::letter::Organisation;
@@ -63,10 +64,19 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-store"),
         ));
     let options = state.leptos_options.clone();
+    let site = pages::site_info(&state);
+    let intake = pages::intake_handle(state.clone());
+    // leptos_axum registers the server functions (the WebAssembly's "send") with the pages,
+    // under the same context.
+    let context = move || {
+        leptos::prelude::provide_context(site.clone());
+        leptos::prelude::provide_context(intake.clone());
+    };
     Router::new()
         .merge(api)
         .route("/health", get(api::health))
-        .leptos_routes(&state, routes, move || app::shell(options.clone()))
+        .route("/complaint", post(pages::post_journey))
+        .leptos_routes_with_context(&state, routes, context, move || app::shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             app::shell,
         ))

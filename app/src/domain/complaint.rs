@@ -281,7 +281,7 @@ pub mod messages {
         "Enter your email address, or choose another way for us to contact you";
     pub const PREFER_PHONE: &str =
         "Enter your telephone number, or choose another way for us to contact you";
-    pub const ADDRESS_LINE_1: &str = "Enter the first line of your address";
+    pub const ADDRESS_LINE_1: &str = "Enter the building and street of your address";
     pub const POSTCODE: &str = "Enter your postcode";
     pub const ON_BEHALF: &str = "Select who you are complaining for";
     pub const OTHER_NAME: &str = "Enter the name of the person you are complaining for";
@@ -375,12 +375,13 @@ impl Complaint {
             Lines::One,
             m::FULL_NAME,
         );
+        // Building and street may span lines: the form offers one street-address box.
         let line_1 = p.optional(
             &input.address_line_1,
             "address_line_1",
-            "Address line 1",
+            "Building and street",
             limits::ADDRESS_LINE,
-            Lines::One,
+            Lines::Many,
         );
         let line_2 = p.optional(
             &input.address_line_2,

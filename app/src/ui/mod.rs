@@ -1,12 +1,28 @@
-//! Pages. Everything here renders on the server first, so it works before (or without) the
+//! Pages. Everything renders on the server first, so it works before (or without) the
 //! WebAssembly; hydration then adds behaviour in place.
 
+#[cfg(feature = "hydrate")]
+mod draft;
+pub mod fields;
+pub mod journey;
+
+use crate::domain::letter::Organisation;
+use crate::domain::taxonomy::Taxonomy;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     StaticSegment,
 };
+use serde::{Deserialize, Serialize};
+
+/// What the pages need from the server's configuration. The server provides it as context;
+/// the browser reads the same value from the page during hydration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    pub organisation: Organisation,
+    pub taxonomy: Taxonomy,
+}
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -30,6 +46,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let site = leptos::server::SharedValue::new(|| use_context::<SiteInfo>().unwrap_or_default())
+        .into_inner();
+    let name = site.organisation.name.clone();
+    provide_context(site);
     // Marks the page once the WebAssembly has taken over, so tests and styles can tell.
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
@@ -42,7 +62,8 @@ pub fn App() -> impl IntoView {
         <a href="#main-content" class="skip-link">"Skip to main content"</a>
         <header class="site-header">
             <div class="width-container">
-                <span class="site-header__name">"Data protection complaints"</span>
+                <span class="site-header__name">{name}</span>
+                <span class="site-header__service">"Data protection complaints"</span>
             </div>
         </header>
         <Router>
@@ -50,37 +71,65 @@ pub fn App() -> impl IntoView {
                 <main id="main-content" class="main" tabindex="-1">
                     <Routes fallback=NotFound>
                         <Route path=StaticSegment("") view=StartPage/>
+                        <Route path=StaticSegment("complaint") view=journey::JourneyPage/>
                     </Routes>
                 </main>
             </div>
         </Router>
+        <Footer/>
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    let site = expect_context::<SiteInfo>();
+    let org = site.organisation;
+    view! {
+        <footer class="site-footer">
+            <div class="width-container">
+                <p class="body body--s">
+                    <a href=org.privacy_notice_url.clone()>"Privacy notice"</a>
+                    {format!(" · {} · {} · {}", org.name, org.telephone, org.email)}
+                </p>
+            </div>
+        </footer>
     }
 }
 
 #[component]
 fn StartPage() -> impl IntoView {
+    let site = expect_context::<SiteInfo>();
+    let org = site.organisation;
     view! {
         <Title text="Complain about how we used your personal information"/>
         <h1 class="heading-xl">"Complain about how we used your personal information"</h1>
         <p class="body">
-            "Use this form if you are unhappy with how we collected, kept, shared or otherwise used "
+            {format!("Use this form if you are unhappy with how {} collected, kept, shared or otherwise used ", org.name)}
             "your personal information, or with how we answered a request about your information."
         </p>
         <p class="body">"It takes about 10 minutes. You can complain for yourself or for someone else."</p>
         <p class="body">
-            "What you type is kept on this device as a draft for up to 30 days, so you can come back "
-            "to it. Nothing is sent to us until you choose to send it."
+            "What you type is kept on this device as a draft for up to 30 days from when you start, "
+            "so you can come back to it. Nothing is sent to us until you choose to send it."
         </p>
         <a href="/complaint" role="button" draggable="false" class="button button--start">
             "Start now"
         </a>
         <h2 class="heading-m">"Other ways to complain"</h2>
-        <p class="body">"You can also complain by telephone or by post."</p>
+        <p class="body">{format!("Telephone {} or email {}.", org.telephone, org.email)}</p>
+        <p class="body">"Or write to:"</p>
+        <p class="body address">
+            {org.address.iter().map(|line| view! { {line.clone()}<br/> }).collect_view()}
+        </p>
         <h2 class="heading-m">"The Information Commissioner's Office"</h2>
         <p class="body">
             "You can complain to the Information Commissioner's Office (ICO) at any time. "
             "The ICO usually expects you to raise the matter with us first, so that we have the "
-            "chance to put it right."
+            "chance to put it right. You can contact the ICO on 0303 123 1113."
+        </p>
+        <p class="body">
+            <a href=org.privacy_notice_url.clone()>"Read our privacy notice"</a>
+            " to find out how we use your information."
         </p>
     }
 }

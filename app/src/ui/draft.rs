@@ -1,0 +1,126 @@
+//! The draft kept on this device (browser local storage): restored on return, saved as the
+//! person types, deleted 30 days after it was started, on sending, or when they ask. Nothing
+//! of it goes to the server until they send the complaint.
+
+use super::journey::Form;
+use crate::journey::{Draft, DraftFound, JourneyState, Step, DRAFT_STORAGE_KEY};
+use chrono::Utc;
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+const UNAVAILABLE: &str =
+    "Your answers cannot be saved on this device (for example in private browsing), so finish your complaint in one go.";
+
+fn storage() -> Option<web_sys::Storage> {
+    // Reading `localStorage` itself throws where storage is blocked.
+    window().local_storage().ok().flatten()
+}
+
+fn read() -> Option<String> {
+    storage()?.get_item(DRAFT_STORAGE_KEY).ok().flatten()
+}
+
+fn remove() {
+    LocalStorage::delete(DRAFT_STORAGE_KEY);
+}
+
+/// Saves `draft`; false if the device will not keep it (blocked, or full).
+fn write(draft: &Draft) -> bool {
+    let Some(s) = storage() else { return false };
+    match serde_json::to_string(draft) {
+        Ok(json) => s.set_item(DRAFT_STORAGE_KEY, &json).is_ok(),
+        Err(_) => false,
+    }
+}
+
+fn expiry_notice(d: &Draft) -> String {
+    format!(
+        "Your answers are saved on this device as a draft until {}, 30 days from when you started.",
+        crate::domain::calendar::long_date(crate::domain::calendar::london_date(d.expires_at()))
+    )
+}
+
+pub fn keep_drafts(form: Form) {
+    // When this journey's draft was started, keyed by the journey's idempotency key, so that a
+    // deleted draft's start is never carried over to a new one.
+    let started = RwSignal::new(None::<(Uuid, chrono::DateTime<Utc>)>);
+    let storage_ok = RwSignal::new(true);
+
+    // Once, after hydration: restore a draft unless this page already carries answers (a
+    // form post rendered by the server) or a sent complaint.
+    Effect::new(move |_| {
+        let fresh = form
+            .state
+            .with_untracked(|s| s.received.is_none() && s.input == Default::default());
+        let now = Utc::now();
+        match read().map(|stored| Draft::restore(&stored, now)) {
+            Some(DraftFound::Restored(d)) if fresh => {
+                form.draft_notice.set(Some(format!(
+                    "We have restored the answers you saved on this device. {}",
+                    expiry_notice(&d)
+                )));
+                started.set(Some((d.key, d.started_at)));
+                form.state.update(|s| {
+                    s.input = d.input.clone();
+                    s.key = d.key;
+                });
+            }
+            Some(DraftFound::Restored(_)) => {}
+            Some(DraftFound::Expired) | Some(DraftFound::Unusable) => remove(),
+            None => {}
+        }
+        if storage().is_none() {
+            storage_ok.set(false);
+            form.draft_notice.set(Some(UNAVAILABLE.to_string()));
+        }
+    });
+
+    // Save as they type; delete once sent.
+    Effect::new(move |_| {
+        let (input, key, sent) = form
+            .state
+            .with(|s| (s.input.clone(), s.key, s.received.is_some()));
+        if sent {
+            remove();
+            return;
+        }
+        if input == Default::default() || !storage_ok.get_untracked() {
+            return;
+        }
+        let now = Utc::now();
+        let started_at = started
+            .get_untracked()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, t)| t)
+            .unwrap_or(now);
+        // A draft past its 30 days is not extended by typing into it: it starts again.
+        let mut draft = Draft::new(started_at, key);
+        if now >= draft.expires_at() {
+            draft = Draft::new(now, key);
+        }
+        draft.step = Step::AboutYou;
+        draft.input = input;
+        if write(&draft) {
+            if started
+                .get_untracked()
+                .is_none_or(|(k, t)| k != key || t != draft.started_at)
+            {
+                started.set(Some((key, draft.started_at)));
+                form.draft_notice.set(Some(expiry_notice(&draft)));
+            }
+        } else {
+            storage_ok.set(false);
+            form.draft_notice.set(Some(UNAVAILABLE.to_string()));
+        }
+    });
+}
+
+/// "Delete my draft": removes it from the device and empties the form.
+pub fn delete_draft(form: Form) {
+    remove();
+    form.state.set(JourneyState::fresh(Uuid::new_v4()));
+    form.draft_notice.set(Some(
+        "Your draft has been deleted from this device.".to_string(),
+    ));
+}

@@ -1,0 +1,821 @@
+//! The complaint journey at `/complaint?step=…`. Every page is a plain HTML form that posts to
+//! `/complaint`, so it works with no JavaScript; once the WebAssembly has loaded, the same form
+//! is handled in the browser (steps change without a page load, answers are checked by the same
+//! domain code, and a draft is kept on the device).
+
+use super::fields::{Checkbox, Choice, OutcomeCheckboxes, Radios, TextArea, TextField, YesNo};
+use super::SiteInfo;
+use crate::domain::calendar::long_date;
+use crate::domain::complaint::{BreachStatus, ComplaintInput, WantedOutcome, FIELD_ORDER};
+use crate::domain::taxonomy::Nature;
+use crate::domain::triage::CaseKind;
+use crate::domain::FieldError;
+use crate::journey::{
+    advance, field_value, set_field, toggle_outcome, JourneyState, Received, Step, SubmitOutcome,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use uuid::Uuid;
+
+/// The journey's state, shared by every field on the page.
+#[derive(Clone, Copy)]
+pub struct Form {
+    pub state: RwSignal<JourneyState>,
+    /// True once the WebAssembly runs: conditional questions then hide until needed.
+    pub js: RwSignal<bool>,
+    /// What the draft on this device is doing, for the one-line notice.
+    pub draft_notice: RwSignal<Option<String>>,
+}
+
+impl Form {
+    pub fn value(&self, name: &str) -> String {
+        self.state.with(|s| field_value(&s.input, name))
+    }
+
+    pub fn value_untracked(&self, name: &str) -> String {
+        self.state.with_untracked(|s| field_value(&s.input, name))
+    }
+
+    pub fn set(&self, name: &str, value: &str) {
+        self.state.update(|s| set_field(&mut s.input, name, value));
+    }
+
+    pub fn error(&self, name: &str) -> Option<String> {
+        self.state.with(|s| {
+            s.errors
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.message.clone())
+        })
+    }
+
+    pub fn has_outcome(&self, id: &str) -> bool {
+        self.state
+            .with(|s| s.input.outcomes_wanted.iter().flatten().any(|o| o == id))
+    }
+
+    pub fn toggle_outcome(&self, id: &str, on: bool) {
+        self.state.update(|s| toggle_outcome(&mut s.input, id, on));
+    }
+}
+
+/// How the server sends a complaint on the browser's behalf (provided by the server crate,
+/// so the widget goes through the same intake as the API and the form posts).
+#[cfg(feature = "ssr")]
+#[derive(Clone)]
+#[allow(clippy::type_complexity)]
+pub struct IntakeHandle(
+    pub  std::sync::Arc<
+        dyn Fn(
+                ComplaintInput,
+                Uuid,
+            )
+                -> std::pin::Pin<Box<dyn std::future::Future<Output = SubmitOutcome> + Send>>
+            + Send
+            + Sync,
+    >,
+);
+
+/// Sends the complaint from the WebAssembly (JSON in the body; nothing in the URL).
+#[server(prefix = "/api", endpoint = "submit-complaint", input = leptos::server_fn::codec::Json)]
+pub async fn submit_complaint(
+    input: ComplaintInput,
+    key: Uuid,
+) -> Result<SubmitOutcome, ServerFnError> {
+    let intake =
+        use_context::<IntakeHandle>().ok_or_else(|| ServerFnError::new("intake unavailable"))?;
+    Ok((intake.0)(input, key).await)
+}
+
+#[component]
+pub fn JourneyPage() -> impl IntoView {
+    // On the server: the state a form post produced, or a new journey. In the browser: the
+    // same value, read back from the page during hydration.
+    let initial = leptos::server::SharedValue::new(|| {
+        use_context::<JourneyState>().unwrap_or_else(|| JourneyState::fresh(Uuid::new_v4()))
+    })
+    .into_inner();
+    let form = Form {
+        state: RwSignal::new(initial),
+        js: RwSignal::new(false),
+        draft_notice: RwSignal::new(None),
+    };
+    provide_context(form);
+    let query = use_query_map();
+    let step = Memo::new(move |_| {
+        let asked = query
+            .with(|q| q.get("step").and_then(|s| Step::parse(&s)))
+            .unwrap_or(Step::AboutYou);
+        // The confirmation exists only once something was sent.
+        if asked == Step::Done && form.state.with(|s| s.received.is_none()) {
+            Step::AboutYou
+        } else {
+            asked
+        }
+    });
+    Effect::new(move |_| form.js.set(true));
+    #[cfg(feature = "hydrate")]
+    super::draft::keep_drafts(form);
+
+    let title = move || {
+        let prefix = if form
+            .state
+            .with(|s| !s.errors.is_empty() || s.problem.is_some())
+        {
+            "Error: "
+        } else {
+            ""
+        };
+        format!("{prefix}{} – Data protection complaint", step.get().title())
+    };
+    view! {
+        <Title text=title/>
+        {move || match step.get() {
+            Step::Done => view! { <Confirmation/> }.into_any(),
+            s => view! { <StepForm step=s/> }.into_any(),
+        }}
+    }
+}
+
+/// Moves focus to the error summary if there is one, else to the page heading, so screen
+/// readers announce the new step (done after each step change in the browser).
+fn focus_after_change() {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let doc = document();
+        let target = doc
+            .get_element_by_id("error-summary")
+            .or_else(|| doc.get_element_by_id("page-heading"));
+        if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+            el.scroll_into_view();
+        }
+    }
+}
+
+/// Focuses a field and brings its label (or legend) into view, as GOV.UK's error summary does.
+fn focus_field(_id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let doc = document();
+        if let Some(el) = doc
+            .get_element_by_id(_id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let label = el
+                .closest("fieldset")
+                .ok()
+                .flatten()
+                .or_else(|| el.closest(".form-group").ok().flatten());
+            match label {
+                Some(l) => l.scroll_into_view(),
+                None => el.scroll_into_view(),
+            }
+            let _ = el.focus();
+        }
+    }
+}
+
+#[component]
+fn StepForm(step: Step) -> impl IntoView {
+    let form = expect_context::<Form>();
+    let site = expect_context::<SiteInfo>();
+    let navigate = use_navigate();
+    let sending = RwSignal::new(false);
+    let taxonomy = site.taxonomy.clone();
+
+    let go_to = {
+        let navigate = navigate.clone();
+        move |next: Step| {
+            navigate(
+                &format!("/complaint?step={}", next.id()),
+                Default::default(),
+            );
+            request_animation_frame(focus_after_change);
+        }
+    };
+
+    let on_submit = {
+        let go_to = go_to.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if sending.get_untracked() {
+                return; // a double tap while sending
+            }
+            // "Change" buttons on the check page say which step to return to.
+            let goto = ev
+                .submitter()
+                .and_then(|b| {
+                    b.get_attribute("value")
+                        .filter(|_| b.get_attribute("name").as_deref() == Some("_goto"))
+                })
+                .and_then(|v| Step::parse(&v));
+            if let Some(target) = goto {
+                form.state.update(|s| {
+                    s.errors.clear();
+                    s.changing = true;
+                });
+                go_to(target);
+                return;
+            }
+            let (input, changing) = form.state.with_untracked(|s| (s.input.clone(), s.changing));
+            let (next, errors) = advance(step, &input, &taxonomy, changing);
+            let has_errors = !errors.is_empty();
+            form.state.update(|s| {
+                s.errors = errors;
+                s.problem = None;
+                if next == Step::Check {
+                    s.changing = false;
+                }
+            });
+            if has_errors || (next != step && next != Step::Check) || step != Step::Check {
+                if next == step {
+                    request_animation_frame(focus_after_change);
+                } else {
+                    go_to(next);
+                }
+                return;
+            }
+            // Check your answers, all good: send it.
+            sending.set(true);
+            let key = form.state.with_untracked(|s| s.key);
+            let go_to = go_to.clone();
+            leptos::task::spawn_local(async move {
+                let result = submit_complaint(input, key).await;
+                sending.set(false);
+                match result {
+                    Ok(SubmitOutcome::Received { receipt, already }) => {
+                        form.state
+                            .update(|s| s.received = Some(Received { receipt, already }));
+                        go_to(Step::Done);
+                    }
+                    Ok(SubmitOutcome::Invalid(errors)) => {
+                        let first = errors
+                            .first()
+                            .and_then(|e| Step::of_field(&e.field))
+                            .unwrap_or(Step::Check);
+                        form.state.update(|s| s.errors = errors);
+                        if first == Step::Check {
+                            request_animation_frame(focus_after_change);
+                        } else {
+                            go_to(first);
+                        }
+                    }
+                    Ok(SubmitOutcome::Unavailable) | Err(_) => {
+                        form.state
+                            .update(|s| s.problem = Some(crate::journey::SEND_FAILED.to_string()));
+                        request_animation_frame(focus_after_change);
+                    }
+                }
+            });
+        }
+    };
+
+    let questions = match step {
+        Step::AboutYou => view! { <AboutYou/> }.into_any(),
+        Step::WhoFor => view! { <WhoFor/> }.into_any(),
+        Step::WhatAbout => view! { <WhatAbout/> }.into_any(),
+        Step::Outcome => view! { <OutcomeStep/> }.into_any(),
+        Step::Consent => view! { <ConsentStep/> }.into_any(),
+        Step::Check | Step::Done => view! { <CheckAnswers/> }.into_any(),
+    };
+    let button = if step == Step::Check {
+        "Send complaint"
+    } else {
+        "Continue"
+    };
+    let back = step.previous();
+
+    view! {
+        {back.map(|b| view! { <a href=format!("/complaint?step={}", b.id()) class="back-link">"Back"</a> })}
+        <ErrorSummary/>
+        <form method="post" action="/complaint" novalidate on:submit=on_submit>
+            <input type="hidden" name="_step" value=step.id()/>
+            <input type="hidden" name="_key" value=move || form.state.with(|s| s.key.to_string())/>
+            <input type="hidden" name="_change" value=move || if form.state.with(|s| s.changing) { "1" } else { "" }/>
+            <HiddenAnswers step/>
+            {step.number().map(|n| view! { <span class="caption">{format!("Question {n} of 5")}</span> })}
+            <h1 id="page-heading" class="heading-l" tabindex="-1">{step.title()}</h1>
+            {questions}
+            <button type="submit" class="button" data-prevent-double-click="true" disabled=move || sending.get()>
+                {move || if sending.get() { "Sending…" } else { button }}
+            </button>
+        </form>
+        <DraftControls/>
+    }
+}
+
+/// Answers from the other steps travel with the form when there is no JavaScript to keep
+/// them; the server stores none of it until the complaint is sent.
+#[component]
+fn HiddenAnswers(step: Step) -> impl IntoView {
+    let form = expect_context::<Form>();
+    let own = step.fields();
+    move || {
+        form.state.with(|s| {
+            let mut hidden: Vec<(String, String)> = FIELD_ORDER
+                .iter()
+                .filter(|f| {
+                    !own.contains(f)
+                        && !matches!(**f, "channel" | "received_on" | "body" | "outcomes_wanted")
+                })
+                .map(|f| (f.to_string(), field_value(&s.input, f)))
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
+            if !own.contains(&"outcomes_wanted") {
+                for o in s.input.outcomes_wanted.iter().flatten() {
+                    hidden.push(("outcomes_wanted".into(), o.clone()));
+                }
+            }
+            hidden
+                .into_iter()
+                .map(|(name, value)| view! { <input type="hidden" name=name value=value/> })
+                .collect_view()
+        })
+    }
+}
+
+/// "There is a problem", linking to each field (GOV.UK error summary).
+#[component]
+fn ErrorSummary() -> impl IntoView {
+    let form = expect_context::<Form>();
+    move || {
+        let (errors, problem): (Vec<FieldError>, Option<String>) =
+            form.state.with(|s| (s.errors.clone(), s.problem.clone()));
+        (!errors.is_empty() || problem.is_some()).then(|| {
+            view! {
+                <div id="error-summary" class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
+                    <h2 id="error-summary-title" class="error-summary__title">"There is a problem"</h2>
+                    <ul class="error-summary__list">
+                        {problem.map(|p| view! { <li>{p}</li> })}
+                        {errors
+                            .into_iter()
+                            .map(|e| {
+                                let field = e.field.clone();
+                                view! {
+                                    <li>
+                                        <a href=format!("#{}", e.field) on:click=move |ev| {
+                                            // Focus the field itself (the router would otherwise
+                                            // treat the link as a navigation).
+                                            ev.prevent_default();
+                                            focus_field(&field);
+                                        }>{e.message}</a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    }
+}
+
+#[component]
+fn AboutYou() -> impl IntoView {
+    let contact = vec![
+        Choice::new("email", "Email"),
+        Choice::new("phone", "Telephone"),
+        Choice::new("post", "Letter by post"),
+    ];
+    view! {
+        <TextField name="full_name" label="Full name" autocomplete="name" no_spellcheck=true/>
+        <fieldset class="fieldset" aria-describedby="address-hint">
+            <legend class="fieldset__legend fieldset__legend--s">"Your postal address (optional)"</legend>
+            <div id="address-hint" class="hint">"We need it only if you would like letters by post."</div>
+            <TextArea name="address_line_1" label="Building and street" rows=2/>
+            <TextField name="address_town" label="Town or city" autocomplete="address-level2" width="input--two-thirds"/>
+            <TextField name="address_postcode" label="Postcode" autocomplete="postal-code" width="input--postcode" no_spellcheck=true/>
+        </fieldset>
+        <TextField
+            name="email"
+            label="Email address (optional if you give a telephone number)"
+            input_type="email"
+            autocomplete="email"
+            no_spellcheck=true
+        />
+        <TextField
+            name="phone"
+            label="Telephone number (optional if you give an email address)"
+            hint="For international numbers include the country code"
+            input_type="tel"
+            autocomplete="tel"
+            width="input--two-thirds"
+        />
+        <Radios name="preferred_contact" legend="How would you like us to contact you?".to_string() choices=contact/>
+        <TextArea
+            name="adjustments"
+            label="Do you need us to do anything differently because of a disability or condition? (optional)"
+            hint="For example, large print letters, or telephone calls only"
+            rows=3
+        />
+    }
+}
+
+#[component]
+fn WhoFor() -> impl IntoView {
+    let form = expect_context::<Form>();
+    let choices = vec![
+        Choice::new("myself", "Myself"),
+        Choice::new("someone_else", "Someone else")
+            .hint("For example, a relative or someone you care for"),
+        Choice::new("mp", "I am an MP, or complaining through my MP")
+            .hint("We will also send our letters to the MP"),
+    ];
+    let show = move |v: &'static str| move || form.js.get() && form.value("on_behalf_of") != v;
+    view! {
+        <Radios name="on_behalf_of" legend="Who are you complaining for?".to_string() choices/>
+        <div class="conditional" hidden=show("someone_else")>
+            <h2 class="heading-s">"If you are complaining for someone else"</h2>
+            <TextField name="other_person_name" label="Their full name" no_spellcheck=true/>
+            <TextField name="other_person_relationship" label="How do you know them?" hint="For example, I am their daughter"/>
+            <YesNo
+                name="other_person_agreed"
+                legend="Have they agreed to you complaining for them?".to_string()
+                hint="We may need to check this before we can look into the complaint"
+            />
+        </div>
+        <div class="conditional" hidden=show("mp")>
+            <h2 class="heading-s">"If an MP is involved"</h2>
+            <TextField name="mp_name" label="The MP's name"/>
+        </div>
+    }
+}
+
+#[component]
+fn WhatAbout() -> impl IntoView {
+    let form = expect_context::<Form>();
+    let site = expect_context::<SiteInfo>();
+    let breach_ids: Vec<String> = site
+        .taxonomy
+        .categories
+        .iter()
+        .filter(|c| c.nature == Nature::Breach)
+        .map(|c| c.id.clone())
+        .collect();
+    let categories: Vec<Choice> = site
+        .taxonomy
+        .categories
+        .iter()
+        .map(|c| Choice::new(c.id.clone(), c.label.clone()))
+        .collect();
+    let breach_choices = vec![
+        Choice::new(
+            BreachStatus::ALL[0].1,
+            "Yes, I reported it and have had your response",
+        ),
+        Choice::new(
+            BreachStatus::ALL[1].1,
+            "I reported it but have not had your response yet",
+        ),
+        Choice::new(BreachStatus::ALL[2].1, "No, I have not reported it before"),
+    ];
+    let hide_breach = move || form.js.get() && !breach_ids.contains(&form.value("category"));
+    view! {
+        <Radios name="category" legend="What is your complaint about?".to_string() choices=categories/>
+        <div class="conditional" hidden=hide_breach>
+            <Radios
+                name="breach_status"
+                legend="If your information was lost, stolen or sent to the wrong person: have you already reported this to us and had our response?".to_string()
+                hint="If you have not had our response yet, we will look into it as a data breach first"
+                choices=breach_choices
+            />
+        </div>
+        <TextField name="service" label="Which service or department was involved? (optional)" hint="For example, adult social care, council tax, schools admissions"/>
+        <TextField name="happened_when" label="When did it happen? (optional)" hint="For example, March 2026, or 'over the last year'" width="input--two-thirds"/>
+        <TextArea
+            name="description"
+            label="What happened?"
+            hint="Tell us what we did or did not do with your information, and how it affected you. Do not include bank details or passwords."
+            rows=8
+        />
+    }
+}
+
+#[component]
+fn OutcomeStep() -> impl IntoView {
+    let form = expect_context::<Form>();
+    let choices: Vec<Choice> = WantedOutcome::ALL
+        .iter()
+        .map(|(_, id, label)| Choice::new(*id, *label))
+        .collect();
+    view! {
+        <OutcomeCheckboxes legend="What would you like to happen?" hint="Select all that apply" choices/>
+        <div class="conditional" hidden=move || form.js.get() && !form.has_outcome("other")>
+            <TextArea name="outcome_other" label="If something else, what would you like to happen?" rows=3/>
+        </div>
+        <YesNo
+            name="also_about_service"
+            legend="Is your complaint also about the service you received, not only about your information?".to_string()
+            hint="If it is, we will also pass it to our corporate complaints team, who look at services"
+        />
+    }
+}
+
+pub const SHARE_WARNING: &str =
+    "If you do not want us to share your complaint, we may not be able to investigate it fully.";
+
+#[component]
+fn ConsentStep() -> impl IntoView {
+    let share = vec![
+        Choice::new("yes", "Yes, you may share it"),
+        Choice::new("no", "No, do not share it").hint(SHARE_WARNING),
+    ];
+    view! {
+        <p class="body">
+            "To look into your complaint we need to use the information you have given us. We will "
+            "use it only to handle your complaint, and keep it for one year after our decision."
+        </p>
+        <Checkbox
+            name="consent_handle"
+            label="I agree to you using my information to handle my complaint"
+            hint="We cannot look into your complaint without this"
+        />
+        <Radios
+            name="consent_share"
+            legend="May we share your name and your complaint with the people or organisation you are complaining about?".to_string()
+            hint="This helps us find out what happened"
+            choices=share
+        />
+        <h2 class="heading-s">"Your choices (optional)"</h2>
+        <Checkbox
+            name="survey_opt_out"
+            label="Do not invite me to the customer satisfaction survey"
+            hint="Otherwise we may give your name and telephone number, but not your complaint, to a research company that runs it for us"
+        />
+        <Checkbox
+            name="publication_opt_out"
+            label="Do not use my case in published summaries"
+            hint="We always remove your name and anything else that identifies you before we publish"
+        />
+    }
+}
+
+fn yes_no_text(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "Yes",
+        Some(false) => "No",
+        None => "Not answered",
+    }
+}
+
+#[component]
+fn CheckAnswers() -> impl IntoView {
+    let form = expect_context::<Form>();
+    let site = expect_context::<SiteInfo>();
+    let rows = move || {
+        form.state.with(|s| {
+            let i: &ComplaintInput = &s.input;
+            let t = |v: &Option<String>| v.clone().unwrap_or_default();
+            let contact = match i.preferred_contact.as_deref() {
+                Some("email") => "Email",
+                Some("phone") => "Telephone",
+                Some("post") => "Letter by post",
+                _ => "",
+            };
+            let address = [
+                t(&i.address_line_1),
+                t(&i.address_town),
+                t(&i.address_postcode),
+            ]
+            .into_iter()
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+            let who = match i.on_behalf_of.as_deref() {
+                Some("myself") => "Myself".to_string(),
+                Some("someone_else") => format!(
+                    "{} ({}); they agreed: {}",
+                    t(&i.other_person_name),
+                    t(&i.other_person_relationship),
+                    yes_no_text(i.other_person_agreed)
+                ),
+                Some("mp") => format!("Through an MP: {}", t(&i.mp_name)),
+                _ => String::new(),
+            };
+            let category = i
+                .category
+                .as_deref()
+                .and_then(|c| site.taxonomy.category(c))
+                .map(|c| c.label.clone())
+                .unwrap_or_default();
+            let breach = i
+                .breach_status
+                .as_deref()
+                .filter(|_| {
+                    i.category
+                        .as_deref()
+                        .and_then(|c| site.taxonomy.category(c))
+                        .is_some_and(|c| c.nature == Nature::Breach)
+                })
+                .map(|b| match b {
+                    "outcome_received" => "Reported, and had your response",
+                    "reported_awaiting_outcome" => "Reported, waiting for your response",
+                    _ => "Not reported before",
+                })
+                .unwrap_or("");
+            let outcomes = i
+                .outcomes_wanted
+                .iter()
+                .flatten()
+                .filter_map(|id| {
+                    WantedOutcome::ALL
+                        .iter()
+                        .find(|(_, oid, _)| oid == id)
+                        .map(|(_, _, l)| l.to_string())
+                })
+                .chain(i.outcome_other.clone())
+                .collect::<Vec<_>>()
+                .join("\n");
+            let share = match i.consent_share {
+                Some(true) => "Yes".to_string(),
+                Some(false) => format!("No. {SHARE_WARNING}"),
+                None => String::new(),
+            };
+            vec![
+                (Step::AboutYou, "Full name", t(&i.full_name)),
+                (Step::AboutYou, "Postal address", address),
+                (Step::AboutYou, "Email address", t(&i.email)),
+                (Step::AboutYou, "Telephone number", t(&i.phone)),
+                (Step::AboutYou, "How to contact you", contact.to_string()),
+                (Step::AboutYou, "Adjustments", t(&i.adjustments)),
+                (Step::WhoFor, "Complaining for", who),
+                (Step::WhatAbout, "What it is about", category),
+                (
+                    Step::WhatAbout,
+                    "Breach reported before",
+                    breach.to_string(),
+                ),
+                (Step::WhatAbout, "Service", t(&i.service)),
+                (Step::WhatAbout, "When it happened", t(&i.happened_when)),
+                (Step::WhatAbout, "What happened", t(&i.description)),
+                (Step::Outcome, "What you would like", outcomes),
+                (
+                    Step::Outcome,
+                    "Also about the service",
+                    yes_no_text(i.also_about_service).to_string(),
+                ),
+                (
+                    Step::Consent,
+                    "Agreed to us handling it",
+                    yes_no_text(i.consent_handle).to_string(),
+                ),
+                (Step::Consent, "We may share it", share),
+                (
+                    Step::Consent,
+                    "Survey",
+                    if i.survey_opt_out == Some(true) {
+                        "Do not invite me"
+                    } else {
+                        "You may invite me"
+                    }
+                    .to_string(),
+                ),
+                (
+                    Step::Consent,
+                    "Published summaries",
+                    if i.publication_opt_out == Some(true) {
+                        "Do not use my case"
+                    } else {
+                        "You may use my case, anonymised"
+                    }
+                    .to_string(),
+                ),
+            ]
+        })
+    };
+    view! {
+        <dl class="summary-list">
+            {move || {
+                rows()
+                    .into_iter()
+                    .filter(|(_, _, v)| !v.is_empty())
+                    .map(|(step, key, value)| {
+                        view! {
+                            <div class="summary-list__row">
+                                <dt class="summary-list__key">{key}</dt>
+                                <dd class="summary-list__value">{value}</dd>
+                                <dd class="summary-list__actions">
+                                    <button type="submit" name="_goto" value=step.id() class="link-button">
+                                        "Change" <span class="visually-hidden">{format!(" {}", key.to_lowercase())}</span>
+                                    </button>
+                                </dd>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </dl>
+        <h2 class="heading-m">"Now send your complaint"</h2>
+        <p class="body">"By sending it you confirm that the details are correct to the best of your knowledge."</p>
+    }
+}
+
+#[component]
+fn Confirmation() -> impl IntoView {
+    let form = expect_context::<Form>();
+    let site = expect_context::<SiteInfo>();
+    let Some(Received { receipt, already }) = form.state.with_untracked(|s| s.received.clone())
+    else {
+        return view! { <p class="body">"Nothing has been sent yet."</p> }.into_any();
+    };
+    let org = site.organisation.clone();
+    let breach = receipt.kind == CaseKind::BreachReport;
+    let heading = if already {
+        "We already have your complaint"
+    } else if breach {
+        "Data breach report received"
+    } else {
+        "Complaint received"
+    };
+    let what = if breach {
+        "data breach report"
+    } else {
+        "complaint"
+    };
+    view! {
+        <div class="panel" role="status">
+            <h1 id="page-heading" class="panel__title" tabindex="-1">{heading}</h1>
+            <div class="panel__body">
+                "Your reference is"<br/>
+                <strong class="reference">{receipt.reference.to_string()}</strong>
+            </div>
+        </div>
+        {already.then(|| view! {
+            <p class="body">{format!("You sent this {what} before. We have not made a second one: your reference is the same.")}</p>
+        })}
+        <p class="body">{format!("We received your {what} on {}. Keep the reference: quote it whenever you contact us.", long_date(receipt.received_on))}</p>
+        <h2 class="heading-m">"What happens next"</h2>
+        {if breach {
+            view! {
+                <p class="body">
+                    "We will look into this as a data breach first. When we have told you the outcome, you can "
+                    "complain to us about how we handled it if you are not happy."
+                </p>
+            }.into_any()
+        } else {
+            view! {
+                <p class="body">{format!("Our {} will look into your complaint. We will write to you by {} to confirm we have it and tell you what happens next.", receipt.team.name, long_date(receipt.acknowledge_by))}</p>
+            }.into_any()
+        }}
+        <p class="body">{format!("We aim to tell you the outcome by {}. If it will take longer, we will tell you why and keep you updated.", long_date(receipt.outcome_due))}</p>
+        {(receipt.flags.identity_check).then(|| view! {
+            <p class="body">"We may first need to check your identity, or that you may complain for the person concerned."</p>
+        })}
+        <h2 class="heading-m">"If you have questions"</h2>
+        <p class="body">
+            {format!("Email {} or call {}, quoting your reference.", org.email, org.telephone)}
+        </p>
+        <h2 class="heading-m">"The Information Commissioner's Office"</h2>
+        <p class="body">
+            "If you are unhappy with our response you can complain to the Information Commissioner's Office (ICO): "
+            "on their website, by telephone on 0303 123 1113, or in writing to Information Commissioner's Office, "
+            "Wycliffe House, Water Lane, Wilmslow, Cheshire, SK9 5AF."
+        </p>
+        <p class="body no-print">
+            {move || if form.js.get() {
+                view! {
+                    <button type="button" class="link-button" on:click=move |_| {
+                        #[cfg(feature = "hydrate")]
+                        let _ = window().print();
+                    }>"Print this page"</button>
+                    " to keep a record."
+                }.into_any()
+            } else {
+                view! { "You can print this page or save it to keep a record." }.into_any()
+            }}
+        </p>
+        <p class="body no-print"><a href="/">"Make another complaint"</a></p>
+    }
+    .into_any()
+}
+
+/// The draft notice and the control to delete the draft (WebAssembly only: without it there
+/// is no draft on the device).
+#[component]
+fn DraftControls() -> impl IntoView {
+    let form = expect_context::<Form>();
+    let navigate = use_navigate();
+    move || {
+        let navigate = navigate.clone();
+        form.js.get().then(|| {
+            view! {
+                <div class="draft-controls">
+                    <p class="body body--s" role="status">
+                        {move || form.draft_notice.get().unwrap_or_else(|| {
+                            "Your answers are saved on this device as a draft for up to 30 days from when you started.".to_string()
+                        })}
+                    </p>
+                    <button type="button" class="button button--secondary" on:click=move |_| {
+                        #[cfg(feature = "hydrate")]
+                        super::draft::delete_draft(form);
+                        navigate("/complaint?step=about-you", Default::default());
+                    }>"Delete my draft"</button>
+                </div>
+            }
+        })
+    }
+}

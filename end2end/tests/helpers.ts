@@ -1,0 +1,70 @@
+import { expect, Page } from "@playwright/test";
+
+export const REFERENCE = /^[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}$/;
+
+export async function continueOn(page: Page) {
+  await page.getByRole("button", { name: "Continue" }).click();
+}
+
+/** Waits for the WebAssembly to take over the page. */
+export async function hydrated(page: Page) {
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+}
+
+export async function fillAboutYou(page: Page, name = "Sam Example") {
+  await expect(page.getByRole("heading", { level: 1, name: "About you" })).toBeVisible();
+  await page.getByLabel("Full name").fill(name);
+  await page.getByLabel("Building and street").fill("1 High Street");
+  await page.getByLabel("Town or city").fill("Nottingham");
+  await page.getByLabel("Postcode").fill("ng2 7qp");
+  await page.getByLabel(/^Email address/).fill("sam@example.com");
+  await page.getByLabel(/^Telephone number/).fill("07700 900982");
+  await page.getByRole("group", { name: "How would you like us to contact you?" }).getByLabel("Email").check();
+  await continueOn(page);
+}
+
+export async function fillWhoFor(page: Page) {
+  await expect(page.getByRole("heading", { level: 1, name: "Who the complaint is for" })).toBeVisible();
+  await page.getByLabel("Myself").check();
+  await continueOn(page);
+}
+
+export async function fillWhatAbout(page: Page, category: RegExp = /subject access request/, breach?: RegExp) {
+  await expect(page.getByRole("heading", { level: 1, name: "What your complaint is about" })).toBeVisible();
+  await page.getByLabel(category).check();
+  if (breach) await page.getByLabel(breach).check();
+  await page.getByLabel(/Which service/).fill("Adult social care");
+  await page.getByLabel("What happened?").fill(
+    "I asked for a copy of my care records in January and have had no reply, though I chased it twice.",
+  );
+  await continueOn(page);
+}
+
+export async function fillOutcome(page: Page) {
+  await expect(page.getByRole("heading", { level: 1, name: "What you would like to happen" })).toBeVisible();
+  await page.getByLabel("An apology").check();
+  await page.getByRole("group", { name: /also about the service/ }).getByLabel("No").check();
+  await continueOn(page);
+}
+
+export async function fillConsent(page: Page) {
+  await expect(page.getByRole("heading", { level: 1, name: "How we handle your complaint" })).toBeVisible();
+  await page.getByLabel("I agree to you using my information to handle my complaint").check();
+  await page.getByLabel("Yes, you may share it").check();
+  await continueOn(page);
+}
+
+/** Every question page, ending on "Check your answers". */
+export async function answerEverything(page: Page, opts: { name?: string; category?: RegExp; breach?: RegExp } = {}) {
+  await fillAboutYou(page, opts.name);
+  await fillWhoFor(page);
+  await fillWhatAbout(page, opts.category, opts.breach);
+  await fillOutcome(page);
+  await fillConsent(page);
+  await expect(page.getByRole("heading", { level: 1, name: /Check your answers/ })).toBeVisible();
+}
+
+export async function noHorizontalScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}

@@ -1,0 +1,132 @@
+import { test, expect } from "@playwright/test";
+import {
+  REFERENCE, answerEverything, continueOn, hydrated, noHorizontalScroll, fillAboutYou,
+} from "./helpers";
+
+test.describe("with WebAssembly", () => {
+  test("the whole journey, without a page load between steps", async ({ page }) => {
+    await page.goto("/");
+    await hydrated(page);
+    await page.getByRole("button", { name: "Start now" }).click();
+    await hydrated(page);
+    // A marker that a full page load would wipe out.
+    await page.evaluate(() => ((window as any).__samePage = true));
+    await answerEverything(page);
+    await noHorizontalScroll(page);
+    const summary = page.locator(".summary-list");
+    await expect(summary).toContainText("Sam Example");
+    await expect(summary).toContainText("ng2 7qp");
+    // Change an answer and come back to the check page.
+    await page.getByRole("button", { name: "Change full name" }).click();
+    await expect(page.getByLabel("Full name")).toHaveValue("Sam Example");
+    await page.getByLabel("Full name").fill("Sam Q Example");
+    await continueOn(page);
+    await expect(page.getByRole("heading", { level: 1, name: /Check your answers/ })).toBeVisible();
+    await expect(summary).toContainText("Sam Q Example");
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Complaint received" })).toBeVisible();
+    await expect(page.locator(".reference")).toHaveText(REFERENCE);
+    await expect(page.getByText(/We aim to tell you the outcome by \d+ \w+ \d{4}/)).toBeVisible();
+    await expect(page.getByText(/0303 123 1113/)).toBeVisible();
+    expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
+    // Nothing personal in any address the browser used.
+    expect(page.url()).not.toContain("Sam");
+    // Sent: the draft is gone from the device.
+    expect(await page.evaluate(() => localStorage.getItem("dp-complaint-draft"))).toBeNull();
+  });
+
+  test("an empty step shows the error summary, focused, linking to each field", async ({ page }) => {
+    await page.goto("/complaint");
+    await hydrated(page);
+    await continueOn(page);
+    const summary = page.getByRole("alert");
+    await expect(summary.getByRole("heading", { name: "There is a problem" })).toBeVisible();
+    await expect(summary).toBeFocused();
+    await expect(page).toHaveTitle(/^Error: /);
+    await summary.getByRole("link", { name: "Enter your full name" }).click();
+    await expect(page.getByLabel("Full name")).toBeFocused();
+    await expect(page.locator("#full_name-error")).toContainText("Enter your full name");
+  });
+
+  test("a double tap on send sends once", async ({ page }) => {
+    let sends = 0;
+    await page.route("**/api/submit-complaint", async (route) => {
+      sends++;
+      await new Promise((r) => setTimeout(r, 500));
+      await route.continue();
+    });
+    await page.goto("/complaint");
+    await hydrated(page);
+    await answerEverything(page, { name: "Double Tap" });
+    await page.getByRole("button", { name: "Send complaint" }).dblclick();
+    await expect(page.getByRole("heading", { level: 1, name: "Complaint received" })).toBeVisible();
+    expect(sends).toBe(1);
+  });
+
+  test("a failed connection keeps the answers and says to try again", async ({ page }) => {
+    await page.goto("/complaint");
+    await hydrated(page);
+    await answerEverything(page, { name: "Flaky Connection" });
+    await page.route("**/api/submit-complaint", (route) => route.abort("internetdisconnected"));
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.getByRole("alert")).toContainText("Your complaint has not been sent");
+    expect(await page.evaluate(() => localStorage.getItem("dp-complaint-draft"))).toContain("Flaky Connection");
+    await page.unroute("**/api/submit-complaint");
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.locator(".reference")).toHaveText(REFERENCE);
+  });
+
+  test("a breach reported without the breach outcome becomes a breach report", async ({ page }) => {
+    await page.goto("/complaint");
+    await hydrated(page);
+    await answerEverything(page, { category: /data breach/, breach: /not reported it before/ });
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Data breach report received" })).toBeVisible();
+  });
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the whole journey with plain form posts", async ({ page }) => {
+    await page.goto("/");
+    await page.getByRole("button", { name: "Start now" }).click();
+    await answerEverything(page, { name: "Plain Forms" });
+    await noHorizontalScroll(page);
+    await expect(page.locator(".summary-list")).toContainText("Plain Forms");
+    await page.getByRole("button", { name: "Change full name" }).click();
+    await expect(page.getByLabel("Full name")).toHaveValue("Plain Forms");
+    await continueOn(page);
+    await expect(page.getByRole("heading", { level: 1, name: /Check your answers/ })).toBeVisible();
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Complaint received" })).toBeVisible();
+    const reference = await page.locator(".reference").textContent();
+    expect(reference).toMatch(REFERENCE);
+    expect(page.url()).not.toContain("Plain");
+    // The back button and sending again: the same complaint, not a second one.
+    await page.goBack();
+    await expect(page.getByRole("heading", { level: 1, name: /Check your answers/ })).toBeVisible();
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "We already have your complaint" })).toBeVisible();
+    await expect(page.locator(".reference")).toHaveText(reference!);
+  });
+
+  test("an empty step shows the error summary", async ({ page }) => {
+    await page.goto("/complaint");
+    await continueOn(page);
+    await expect(page.getByRole("heading", { name: "There is a problem" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Enter your full name" })).toHaveAttribute("href", "#full_name");
+    await expect(page.locator("#full_name-error")).toContainText("Enter your full name");
+  });
+
+  test("answers are kept when a later step has an error", async ({ page }) => {
+    await page.goto("/complaint");
+    await fillAboutYou(page, "Kept Answers");
+    await continueOn(page); // who-for left empty
+    await expect(page.getByRole("link", { name: "Select who you are complaining for" })).toBeVisible();
+    await page.getByLabel("Myself").check();
+    await continueOn(page);
+    await expect(page.getByRole("heading", { level: 1, name: "What your complaint is about" })).toBeVisible();
+    await expect(page.locator('input[name="full_name"]')).toHaveValue("Kept Answers");
+  });
+});

@@ -1,0 +1,173 @@
+//! The public pages' server side: the journey's plain form posts (for browsers without
+//! JavaScript or before the WebAssembly loads), and the context every page renders with.
+
+use crate::error::ApiError;
+use crate::intake::{self, Received as Outcome, Submission};
+use crate::AppState;
+use app::domain::complaint::Channel;
+use app::journey::{
+    advance, input_from_pairs, JourneyState, Received, Step, SubmitOutcome, SEND_FAILED,
+};
+use app::ui::journey::IntakeHandle;
+use app::ui::SiteInfo;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::provide_context;
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub fn site_info(state: &AppState) -> SiteInfo {
+    SiteInfo {
+        organisation: (*state.organisation).clone(),
+        taxonomy: state.config.taxonomy.clone(),
+    }
+}
+
+/// The intake as the WebAssembly's server function sees it.
+pub fn intake_handle(state: AppState) -> IntakeHandle {
+    IntakeHandle(Arc::new(move |input, key| {
+        let state = state.clone();
+        Box::pin(async move {
+            let submission = Submission {
+                idempotency_key: key,
+                channel: Channel::Online,
+                received_on: None,
+                keyed_in_by: None,
+            };
+            match intake::receive(&state, &input, submission).await {
+                Ok(Outcome::Created(receipt)) => SubmitOutcome::Received {
+                    receipt,
+                    already: false,
+                },
+                Ok(Outcome::AlreadyReceived(receipt)) => SubmitOutcome::Received {
+                    receipt,
+                    already: true,
+                },
+                Err(ApiError::Invalid(errors)) => SubmitOutcome::Invalid(errors),
+                Err(_) => SubmitOutcome::Unavailable,
+            }
+        })
+    }))
+}
+
+/// Renders the Leptos app for `path` with extra context (a GET, whatever the request was).
+async fn render(state: &AppState, path: &str, journey: Option<JourneyState>) -> Response {
+    let site = site_info(state);
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_to_stream_with_context(
+        move || {
+            provide_context(site.clone());
+            if let Some(j) = journey.clone() {
+                provide_context(j);
+            }
+        },
+        move || app::shell(options.clone()),
+    );
+    let req = Request::builder()
+        .method(Method::GET)
+        .uri(path)
+        .body(Body::empty())
+        .expect("a valid path");
+    handler(req).await.into_response()
+}
+
+/// A step of the journey posted as a plain HTML form. Answers from earlier steps come back in
+/// hidden fields; nothing is stored until the complaint is sent from "Check your answers".
+pub async fn post_journey(State(state): State<AppState>, req: Request) -> Response {
+    let limit = state.config.max_body_bytes;
+    let Ok(bytes) = axum::body::to_bytes(req.into_body(), limit).await else {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "The form is too large to send.",
+        )
+            .into_response();
+    };
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
+    let meta = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let input = input_from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let key = Uuid::parse_str(meta("_key")).unwrap_or_else(|_| Uuid::new_v4());
+    let changing = meta("_change") == "1";
+    let step = Step::parse(meta("_step")).unwrap_or(Step::AboutYou);
+    let mut journey = JourneyState {
+        input,
+        key,
+        changing,
+        ..JourneyState::default()
+    };
+
+    // A "Change" button on the check page.
+    if let Some(target) = Step::parse(meta("_goto")).filter(|s| Step::QUESTIONS.contains(s)) {
+        journey.changing = true;
+        return render(
+            &state,
+            &format!("/complaint?step={}", target.id()),
+            Some(journey),
+        )
+        .await;
+    }
+    let (next, errors) = advance(step, &journey.input, &state.config.taxonomy, changing);
+    journey.errors = errors;
+    if next == Step::Check {
+        journey.changing = false;
+    }
+    if step == Step::Check && next == Step::Check && journey.errors.is_empty() {
+        let submission = Submission {
+            idempotency_key: key,
+            channel: Channel::Online,
+            received_on: None,
+            keyed_in_by: None,
+        };
+        let shown = match intake::receive(&state, &journey.input, submission).await {
+            Ok(Outcome::Created(receipt)) => {
+                journey.received = Some(Received {
+                    receipt,
+                    already: false,
+                });
+                Step::Done
+            }
+            Ok(Outcome::AlreadyReceived(receipt)) => {
+                journey.received = Some(Received {
+                    receipt,
+                    already: true,
+                });
+                Step::Done
+            }
+            Err(ApiError::Invalid(errors)) => {
+                let first = errors
+                    .iter()
+                    .find_map(|e| Step::of_field(&e.field))
+                    .unwrap_or(Step::Check);
+                journey.errors = errors;
+                if first == Step::Check {
+                    journey.problem = Some("This form was already used for a different complaint. Start again from the beginning.".into());
+                }
+                first
+            }
+            Err(_) => {
+                journey.problem = Some(SEND_FAILED.into());
+                Step::Check
+            }
+        };
+        return render(
+            &state,
+            &format!("/complaint?step={}", shown.id()),
+            Some(journey),
+        )
+        .await;
+    }
+    render(
+        &state,
+        &format!("/complaint?step={}", next.id()),
+        Some(journey),
+    )
+    .await
+}
