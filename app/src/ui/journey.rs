@@ -806,7 +806,7 @@ fn DraftControls() -> impl IntoView {
                 <div class="draft-controls">
                     <p class="body body--s" role="status">
                         {move || form.draft_notice.get().unwrap_or_else(|| {
-                            "Your answers are saved on this device as a draft for up to 30 days from when you started.".to_string()
+                            "What you type is saved on this device as a draft for up to 30 days from when you start.".to_string()
                         })}
                     </p>
                     <button type="button" class="button button--secondary" on:click=move |_| {
