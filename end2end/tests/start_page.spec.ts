@@ -10,7 +10,11 @@ test.describe("the start page", () => {
     await wasm;
     // The App component marks the document once hydration has run in the browser.
     await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
-    await expect(page.getByRole("button", { name: "Start now" })).toBeVisible();
+    const start = page.getByRole("button", { name: "Start now" });
+    await expect(start).toBeVisible();
+    // The stylesheet loaded and applies (GOV.UK green start button, 44px+ tall).
+    await expect(start).toHaveCSS("background-color", "rgb(0, 112, 60)");
+    expect((await start.boundingBox())!.height).toBeGreaterThanOrEqual(44);
     // Nothing scrolls sideways on a phone.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
@@ -22,6 +26,7 @@ test.describe("the start page", () => {
       await page.goto("/");
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
       await expect(page.getByRole("button", { name: "Start now" })).toHaveAttribute("href", "/complaint");
+      await expect(page.getByRole("button", { name: "Start now" })).toHaveCSS("background-color", "rgb(0, 112, 60)");
       await expect(page.locator("html")).not.toHaveAttribute("data-hydrated", "true");
     });
   });

@@ -26,6 +26,8 @@ use std::sync::Arc;
 use std::time::Instant;
 use store::CaseStore;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 #[derive(Clone, FromRef)]
@@ -43,6 +45,7 @@ impl AppState {
             .site_root(config.site_root.to_string_lossy().to_string())
             .site_pkg_dir("pkg")
             .site_addr(config.listen_addr)
+            .hash_files(hashed_assets())
             .build();
         AppState {
             leptos_options,
@@ -50,6 +53,65 @@ impl AppState {
             config: Arc::new(config),
             store,
         }
+    }
+}
+
+/// cargo-leptos writes the hashes of the built JS and WebAssembly beside the server binary
+/// when file hashing is on; the pages then name the hashed files.
+fn hashed_assets() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|path| path.exists())
+}
+
+/// The built site's files: precompressed (brotli, gzip) where cargo-leptos made them, cached
+/// for a year when their names carry a hash, revalidated otherwise.
+fn static_files(state: &AppState) -> Router<AppState> {
+    let root = state.config.site_root.clone();
+    let pkg_cache = if state.leptos_options.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let pkg = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(pkg_cache),
+        ))
+        .service(
+            ServeDir::new(root.join("pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
+    let public = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        ))
+        .service(
+            ServeDir::new(root)
+                .precompressed_br()
+                .precompressed_gzip()
+                .not_found_service(axum::handler::HandlerWithoutStateExt::into_service(
+                    not_found_fallback(state.clone()),
+                )),
+        );
+    Router::new()
+        .nest_service("/pkg", pkg)
+        .fallback_service(public)
+}
+
+fn not_found_fallback(
+    state: AppState,
+) -> impl Fn(Request) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>
+       + Clone
+       + Send
+       + Sync
+       + 'static {
+    move |req: Request| {
+        let state = state.clone();
+        Box::pin(async move { pages::render(&state, req.uri().path(), None).await })
     }
 }
 
@@ -77,9 +139,8 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(api::health))
         .route("/complaint", post(pages::post_journey))
         .leptos_routes_with_context(&state, routes, context, move || app::shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
-            app::shell,
-        ))
+        .merge(static_files(&state))
+        .layer(CompressionLayer::new())
         .layer(security_headers())
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(log_request))

@@ -53,7 +53,7 @@ pub fn intake_handle(state: AppState) -> IntakeHandle {
 }
 
 /// Renders the Leptos app for `path` with extra context (a GET, whatever the request was).
-async fn render(state: &AppState, path: &str, journey: Option<JourneyState>) -> Response {
+pub async fn render(state: &AppState, path: &str, journey: Option<JourneyState>) -> Response {
     let site = site_info(state);
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_to_stream_with_context(

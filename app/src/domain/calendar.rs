@@ -150,9 +150,24 @@ impl Deadlines {
     }
 }
 
-/// "24 November 2026", as GOV.UK writes dates.
+/// "24 November 2026", as GOV.UK writes dates. (Written out rather than through chrono's
+/// strftime, whose parser would otherwise be shipped to every phone for this one format.)
 pub fn long_date(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
 
 #[cfg(test)]
@@ -314,5 +329,10 @@ mod tests {
     #[test]
     fn dates_are_written_the_gov_uk_way() {
         assert_eq!(long_date(d("2026-11-04")), "4 November 2026");
+        assert_eq!(long_date(d("2027-01-31")), "31 January 2027");
+        for m in 1..=12 {
+            let date = NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+            assert_eq!(long_date(date), date.format("%-d %B %Y").to_string());
+        }
     }
 }

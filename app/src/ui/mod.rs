@@ -9,7 +9,7 @@ pub mod journey;
 use crate::domain::letter::Organisation;
 use crate::domain::taxonomy::Taxonomy;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     StaticSegment,
@@ -33,6 +33,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0b0c0c"/>
+                // Named with the build's content hash, so it can be cached for a year.
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -58,7 +60,6 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/intake.css"/>
         <a href="#main-content" class="skip-link">"Skip to main content"</a>
         <header class="site-header">
             <div class="width-container">

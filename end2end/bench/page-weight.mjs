@@ -1,0 +1,102 @@
+// Page-weight benchmark: what a first visit costs a phone, in bytes transferred.
+//
+//   cargo leptos build --release --precompress && node end2end/bench/page-weight.mjs
+//
+// Starts the release server on a fresh database, then for each page opens a new browser context
+// (empty cache) in Debian's Chromium at 390x844, waits for the WebAssembly to hydrate the page,
+// and adds up the encoded (brotli) body sizes of every response by kind.
+import { chromium } from "@playwright/test";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const root = path.resolve(new URL(".", import.meta.url).pathname, "../..");
+const port = Number(process.env.BENCH_PORT ?? 3117);
+const base = `http://127.0.0.1:${port}`;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "intake-weight-"));
+const server = spawn(path.join(root, "target/release/server"), [], {
+  cwd: root,
+  env: {
+    ...process.env,
+    INTAKE_LISTEN_ADDR: `127.0.0.1:${port}`,
+    INTAKE_DATABASE_URL: `sqlite://${path.join(dir, "weight.db")}`,
+    INTAKE_SITE_ROOT: path.join(root, "target/site"),
+    INTAKE_LOG: "warn",
+  },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+
+async function waitForServer() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the server did not start");
+}
+
+function kind(url, contentType) {
+  if (url.endsWith(".wasm") || contentType.includes("wasm")) return "wasm";
+  if (url.endsWith(".js") || contentType.includes("javascript")) return "js";
+  if (url.endsWith(".css") || contentType.includes("css")) return "css";
+  if (contentType.includes("html")) return "html";
+  return "other";
+}
+
+async function measure(browser, pagePath) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const pending = [];
+  page.on("response", (response) => {
+    pending.push(
+      (async () => {
+        const sizes = await response.request().sizes();
+        const headers = await response.allHeaders();
+        return {
+          url: response.url(),
+          kind: kind(new URL(response.url()).pathname, headers["content-type"] ?? ""),
+          encoding: headers["content-encoding"] ?? "identity",
+          bytes: sizes.responseBodySize,
+        };
+      })(),
+    );
+  });
+  await page.goto(base + pagePath);
+  await page.waitForSelector("html[data-hydrated=true]", { timeout: 30_000 });
+  await page.waitForLoadState("networkidle");
+  const responses = await Promise.all(pending);
+  await context.close();
+  const totals = { html: 0, css: 0, js: 0, wasm: 0, other: 0 };
+  for (const r of responses) totals[r.kind] += r.bytes;
+  return { responses, totals };
+}
+
+const KB = 1000;
+let ok = true;
+try {
+  await waitForServer();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  console.log("page weight, first visit (empty cache), bytes transferred");
+  console.log("page             HTML      CSS       JS     WASM   HTML+CSS   JS+WASM");
+  for (const p of ["/", "/complaint"]) {
+    const { responses, totals } = await measure(browser, p);
+    const markup = totals.html + totals.css;
+    const code = totals.js + totals.wasm;
+    const row = [totals.html, totals.css, totals.js, totals.wasm, markup, code].map((n) => String(n).padStart(8)).join(" ");
+    console.log(`${p.padEnd(12)} ${row}`);
+    for (const r of responses) console.log(`    ${r.kind.padEnd(5)} ${String(r.bytes).padStart(8)}  ${r.encoding.padEnd(8)} ${new URL(r.url).pathname}`);
+    const markupOk = markup <= 30 * KB;
+    const codeOk = code <= 200 * KB;
+    console.log(`    target HTML+CSS <= 30 KB: ${markupOk ? "met" : "MISSED"}; JS+WASM <= 200 KB: ${codeOk ? "met" : "MISSED"}`);
+    ok &&= markupOk && codeOk;
+  }
+  await browser.close();
+} finally {
+  server.kill();
+}
+console.log(ok ? "all page-weight targets met" : "page-weight targets MISSED");
