@@ -1,6 +1,7 @@
 import { test, expect } from "@playwright/test";
 import {
-  REFERENCE, answerEverything, continueOn, hydrated, noHorizontalScroll, fillAboutYou,
+  REFERENCE, answerEverything, continueOn, hydrated, noHorizontalScroll, fillAboutYou, fillWhoFor,
+  fillWhatAbout, fillOutcome, fillConsent,
 } from "./helpers";
 
 test.describe("with WebAssembly", () => {
@@ -11,7 +12,18 @@ test.describe("with WebAssembly", () => {
     await hydrated(page);
     // A marker that a full page load would wipe out.
     await page.evaluate(() => ((window as any).__samePage = true));
-    await answerEverything(page);
+    await fillAboutYou(page);
+    // The new step's heading takes focus, so a screen reader announces it.
+    await expect(page.getByRole("heading", { level: 1, name: "Who the complaint is for" })).toBeFocused();
+    await fillWhoFor(page);
+    await fillWhatAbout(page);
+    await fillOutcome(page);
+    // Opt-outs are the person's choice: never ticked for them.
+    await expect(page.getByLabel("Do not invite me to the customer satisfaction survey")).not.toBeChecked();
+    await expect(page.getByLabel("Do not use my case in published summaries")).not.toBeChecked();
+    await expect(page.getByText(/we may not be able to investigate it fully/)).toBeVisible();
+    await fillConsent(page);
+    await expect(page.getByRole("heading", { level: 1, name: /Check your answers/ })).toBeVisible();
     await noHorizontalScroll(page);
     const summary = page.locator(".summary-list");
     await expect(summary).toContainText("Sam Example");
