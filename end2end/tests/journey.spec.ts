@@ -6,6 +6,10 @@ import {
 
 test.describe("with WebAssembly", () => {
   test("the whole journey, without a page load between steps", async ({ page }) => {
+    const consoleErrors: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
     await page.goto("/");
     await hydrated(page);
     await page.getByRole("button", { name: "Start now" }).click();
@@ -45,6 +49,8 @@ test.describe("with WebAssembly", () => {
     expect(page.url()).not.toContain("Sam");
     // Sent: the draft is gone from the device.
     expect(await page.evaluate(() => localStorage.getItem("dp-complaint-draft"))).toBeNull();
+    // Nothing was blocked by the Content-Security-Policy, and nothing went wrong in the page.
+    expect(consoleErrors).toEqual([]);
   });
 
   test("an empty step shows the error summary, focused, linking to each field", async ({ page }) => {

@@ -521,7 +521,20 @@ async fn health_and_the_first_page() {
         .unwrap();
     assert_eq!(page.status(), 200);
     assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
     let html = page.text().await.unwrap();
+    // Only scripts carrying this response's nonce may run inline.
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .expect("a nonce in the CSP");
+    assert!(nonce.len() >= 16);
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")));
+    assert!(csp.contains("object-src 'none'") && csp.contains("frame-ancestors"));
     assert!(
         html.contains("<h1")
             && html.contains("Complain about how we used your personal information")

@@ -33,6 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0b0c0c"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 // Named with the build's content hash, so it can be cached for a year.
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
@@ -48,6 +49,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     let site = leptos::server::SharedValue::new(|| use_context::<SiteInfo>().unwrap_or_default())
         .into_inner();
     let name = site.organisation.name.clone();
@@ -78,6 +81,26 @@ pub fn App() -> impl IntoView {
             </div>
         </Router>
         <Footer/>
+    }
+}
+
+/// A strict Content-Security-Policy for pages: scripts only from this site or carrying this
+/// response's nonce (Leptos puts it on its own inline scripts), WebAssembly allowed to compile,
+/// no inline styles or event-handler attributes, no plugins, forms posting only here.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    let (Some(nonce), Some(response)) =
+        (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'self'; \
+         base-uri 'none'; object-src 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 
