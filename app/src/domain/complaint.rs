@@ -51,39 +51,71 @@ pub struct ComplaintInput {
     pub received_on: Option<String>,
 }
 
-/// JSON booleans, and the "yes"/"no"/"on" values that radios and checkboxes post.
+/// JSON booleans, and the "yes"/"no"/"on" values that radios and checkboxes post. (Plain
+/// visitors rather than untagged enums, whose buffering code would ship to every phone.)
 fn yes_no<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Bool(bool),
-        Text(String),
+    struct YesNo;
+    impl<'de> serde::de::Visitor<'de> for YesNo {
+        type Value = Option<bool>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("true, false, yes or no")
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            match v.trim().to_ascii_lowercase().as_str() {
+                "" => Ok(None),
+                "yes" | "true" | "on" => Ok(Some(true)),
+                "no" | "false" => Ok(Some(false)),
+                _ => Err(E::custom("expected yes or no")),
+            }
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(YesNo)
+        }
     }
-    match Option::<Raw>::deserialize(d)? {
-        None => Ok(None),
-        Some(Raw::Bool(b)) => Ok(Some(b)),
-        Some(Raw::Text(s)) => match s.trim().to_ascii_lowercase().as_str() {
-            "" => Ok(None),
-            "yes" | "true" | "on" => Ok(Some(true)),
-            "no" | "false" => Ok(Some(false)),
-            _ => Err(serde::de::Error::custom("expected yes or no")),
-        },
-    }
+    d.deserialize_option(YesNo)
 }
 
 /// A list, or one value (a form with a single ticked checkbox posts one value).
 fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Many(Vec<String>),
-        One(String),
+    struct OneOrMany;
+    impl<'de> serde::de::Visitor<'de> for OneOrMany {
+        type Value = Option<Vec<String>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of choices")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(vec![v.to_string()]))
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(v) = seq.next_element::<String>()? {
+                out.push(v);
+            }
+            Ok(Some(out))
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(OneOrMany)
+        }
     }
-    Ok(match Option::<Raw>::deserialize(d)? {
-        None => None,
-        Some(Raw::Many(v)) => Some(v),
-        Some(Raw::One(s)) => Some(vec![s]),
-    })
+    d.deserialize_option(OneOrMany)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
