@@ -2,7 +2,7 @@
 //! WebAssembly (browser): which step owns which fields, where "Continue" goes, and how a form
 //! post or a saved draft becomes a `ComplaintInput`.
 
-use crate::domain::complaint::{Complaint, ComplaintInput};
+use crate::domain::complaint::{Complaint, ComplaintInput, FIELD_ORDER};
 use crate::domain::receipt::Receipt;
 use crate::domain::taxonomy::Taxonomy;
 use crate::domain::FieldError;
@@ -70,41 +70,14 @@ impl Step {
         }
     }
 
-    /// The form fields this step asks.
+    /// The form fields this step asks: consecutive runs of the domain's form order.
     pub fn fields(self) -> &'static [&'static str] {
         match self {
-            Step::AboutYou => &[
-                "full_name",
-                "address_line_1",
-                "address_line_2",
-                "address_town",
-                "address_postcode",
-                "email",
-                "phone",
-                "preferred_contact",
-                "adjustments",
-            ],
-            Step::WhoFor => &[
-                "on_behalf_of",
-                "other_person_name",
-                "other_person_relationship",
-                "other_person_agreed",
-                "mp_name",
-            ],
-            Step::WhatAbout => &[
-                "category",
-                "service",
-                "happened_when",
-                "description",
-                "breach_status",
-            ],
-            Step::Outcome => &["outcomes_wanted", "outcome_other", "also_about_service"],
-            Step::Consent => &[
-                "consent_handle",
-                "consent_share",
-                "survey_opt_out",
-                "publication_opt_out",
-            ],
+            Step::AboutYou => &FIELD_ORDER[0..9],
+            Step::WhoFor => &FIELD_ORDER[9..14],
+            Step::WhatAbout => &FIELD_ORDER[14..19],
+            Step::Outcome => &FIELD_ORDER[19..22],
+            Step::Consent => &FIELD_ORDER[22..26],
             Step::Check | Step::Done => &[],
         }
     }
@@ -403,6 +376,45 @@ mod tests {
 
     fn t() -> Taxonomy {
         Taxonomy::default()
+    }
+
+    #[test]
+    fn steps_ask_the_expected_questions() {
+        assert_eq!(Step::AboutYou.fields()[0], "full_name");
+        assert_eq!(Step::AboutYou.fields().last(), Some(&"adjustments"));
+        assert_eq!(
+            Step::WhoFor.fields(),
+            [
+                "on_behalf_of",
+                "other_person_name",
+                "other_person_relationship",
+                "other_person_agreed",
+                "mp_name"
+            ]
+        );
+        assert_eq!(
+            Step::WhatAbout.fields(),
+            [
+                "category",
+                "service",
+                "happened_when",
+                "description",
+                "breach_status"
+            ]
+        );
+        assert_eq!(
+            Step::Outcome.fields(),
+            ["outcomes_wanted", "outcome_other", "also_about_service"]
+        );
+        assert_eq!(
+            Step::Consent.fields(),
+            [
+                "consent_handle",
+                "consent_share",
+                "survey_opt_out",
+                "publication_opt_out"
+            ]
+        );
     }
 
     #[test]

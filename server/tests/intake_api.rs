@@ -352,14 +352,7 @@ async fn concurrent_retries_give_one_case() {
             let body = complaint(&format!("Person {i}"));
             let (client, base, k) = (server.client.clone(), server.base.clone(), k.clone());
             tasks.push(tokio::spawn(async move {
-                let r = client
-                    .post(format!("{base}/api/v1/complaints"))
-                    .header("content-type", "application/json")
-                    .header("idempotency-key", &k)
-                    .json(&body)
-                    .send()
-                    .await
-                    .unwrap();
+                let r = common::send(client, base, k, body).await.unwrap();
                 let status = r.status().as_u16();
                 let v: Value = r.json().await.unwrap();
                 (
@@ -410,13 +403,7 @@ async fn every_acknowledged_case_survives_a_crash_under_load_and_a_restart() {
         let counter = answered_so_far.clone();
         let body = complaint(&format!("Burst {i}"));
         burst.push(tokio::spawn(async move {
-            let r = client
-                .post(format!("{base}/api/v1/complaints"))
-                .header("content-type", "application/json")
-                .header("idempotency-key", &k)
-                .json(&body)
-                .send()
-                .await;
+            let r = common::send(client, base, k.clone(), body).await;
             let answered = match r {
                 Ok(r) if r.status() == 201 => r
                     .json::<Value>()

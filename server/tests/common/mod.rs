@@ -150,6 +150,22 @@ pub async fn count_rows(db: &Path, table: &str) -> i64 {
     n
 }
 
+/// Posts a complaint; owns its arguments so it can run in a spawned task.
+pub async fn send(
+    client: reqwest::Client,
+    base: String,
+    key: String,
+    body: Value,
+) -> reqwest::Result<reqwest::Response> {
+    client
+        .post(format!("{base}/api/v1/complaints"))
+        .header("content-type", "application/json")
+        .header("idempotency-key", key)
+        .json(&body)
+        .send()
+        .await
+}
+
 pub fn key() -> String {
     uuid::Uuid::new_v4().to_string()
 }
