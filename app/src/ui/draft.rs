@@ -3,7 +3,7 @@
 //! of it goes to the server until they send the complaint.
 
 use super::journey::Form;
-use crate::journey::{Draft, DraftFound, JourneyState, Step, DRAFT_STORAGE_KEY};
+use crate::journey::{Draft, DraftFound, JourneyState, DRAFT_STORAGE_KEY};
 use chrono::Utc;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
@@ -99,7 +99,6 @@ pub fn keep_drafts(form: Form) {
         if now >= draft.expires_at() {
             draft = Draft::new(now, key);
         }
-        draft.step = Step::AboutYou;
         draft.input = input;
         if write(&draft) {
             if started

@@ -223,7 +223,6 @@ fn StepForm(step: Step) -> impl IntoView {
             }
             let (input, changing) = form.state.with_untracked(|s| (s.input.clone(), s.changing));
             let (next, errors) = advance(step, &input, &taxonomy, changing);
-            let has_errors = !errors.is_empty();
             form.state.update(|s| {
                 s.errors = errors;
                 s.problem = None;
@@ -231,7 +230,8 @@ fn StepForm(step: Step) -> impl IntoView {
                     s.changing = false;
                 }
             });
-            if has_errors || (next != step && next != Step::Check) || step != Step::Check {
+            // Only "Send" on a complete check page sends; everything else moves or shows errors.
+            if step != Step::Check || next != Step::Check {
                 if next == step {
                     request_animation_frame(focus_after_change);
                 } else {
