@@ -5,6 +5,12 @@ use super::reference::Reference;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+/// The Information Commissioner's Office, as seed 004 Appendix A gives its contact details:
+/// shown on the pages and in the outcome letter (Appendix C).
+pub const ICO_HELPLINE: &str = "0303 123 1113";
+pub const ICO_ADDRESS: &str =
+    "Information Commissioner's Office, Wycliffe House, Water Lane, Wilmslow, Cheshire, SK9 5AF";
+
 /// Who the letters come from and how to reach them (configuration).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organisation {

@@ -7,6 +7,7 @@ use super::fields::{Checkbox, Choice, OutcomeCheckboxes, Radios, TextArea, TextF
 use super::SiteInfo;
 use crate::domain::calendar::long_date;
 use crate::domain::complaint::{BreachStatus, ComplaintInput, WantedOutcome, FIELD_ORDER};
+use crate::domain::letter::{ICO_ADDRESS, ICO_HELPLINE};
 use crate::domain::taxonomy::Nature;
 use crate::domain::triage::CaseKind;
 use crate::domain::FieldError;
@@ -771,9 +772,10 @@ fn Confirmation() -> impl IntoView {
         </p>
         <h2 class="heading-m">"The Information Commissioner's Office"</h2>
         <p class="body">
-            "If you are unhappy with our response you can complain to the Information Commissioner's Office (ICO): "
-            "on their website, by telephone on 0303 123 1113, or in writing to Information Commissioner's Office, "
-            "Wycliffe House, Water Lane, Wilmslow, Cheshire, SK9 5AF."
+            {format!(
+                "If you are unhappy with our response you can complain to the Information Commissioner's Office (ICO): \
+                 on their website, by telephone on {ICO_HELPLINE}, or in writing to {ICO_ADDRESS}."
+            )}
         </p>
         <p class="body no-print">
             {move || if form.js.get() {

@@ -6,7 +6,7 @@ mod draft;
 pub mod fields;
 pub mod journey;
 
-use crate::domain::letter::Organisation;
+use crate::domain::letter::{Organisation, ICO_HELPLINE};
 use crate::domain::taxonomy::Taxonomy;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -149,7 +149,8 @@ fn StartPage() -> impl IntoView {
         <p class="body">
             "You can complain to the Information Commissioner's Office (ICO) at any time. "
             "The ICO usually expects you to raise the matter with us first, so that we have the "
-            "chance to put it right. You can contact the ICO on 0303 123 1113."
+            "chance to put it right. "
+            {format!("You can contact the ICO on {ICO_HELPLINE}.")}
         </p>
         <p class="body">
             <a href=org.privacy_notice_url.clone()>"Read our privacy notice"</a>
