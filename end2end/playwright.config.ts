@@ -50,6 +50,8 @@ export default defineConfig({
       INTAKE_DATABASE_URL: `sqlite://${path.join(dataDir, "intake.db")}`,
       INTAKE_SITE_ROOT: path.join(root, "target/site"),
       INTAKE_LOG: "warn",
+      // One line per panic, so a failure shows its cause rather than a page of frames.
+      RUST_BACKTRACE: "0",
     },
   },
 });

@@ -225,6 +225,9 @@ pub fn set_field(input: &mut ComplaintInput, field: &str, value: &str) {
         "consent_share" => input.consent_share = yes_no,
         "survey_opt_out" => input.survey_opt_out = yes_no,
         "publication_opt_out" => input.publication_opt_out = yes_no,
+        // Staff only (the server refuses them from the public).
+        "channel" => input.channel = text,
+        "received_on" => input.received_on = text,
         _ => {}
     }
 }
@@ -272,6 +275,8 @@ pub fn field_value(input: &ComplaintInput, field: &str) -> String {
         "consent_share" => yn(input.consent_share),
         "survey_opt_out" => yn(input.survey_opt_out),
         "publication_opt_out" => yn(input.publication_opt_out),
+        "channel" => s(&input.channel),
+        "received_on" => s(&input.received_on),
         _ => String::new(),
     }
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod intake;
 pub mod openapi;
 pub mod pages;
+pub mod staff;
 pub mod store;
 
 use app::domain::letter::Organisation;
@@ -36,10 +37,14 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub organisation: Arc<Organisation>,
     pub store: Arc<dyn CaseStore>,
+    pub staff: Arc<dyn store::staff::StaffStore>,
+    pub sessions: tower_sessions_sqlx_store::SqliteStore,
+    /// The site's stylesheet as the built pages name it (with its content hash).
+    pub stylesheet: Arc<str>,
 }
 
 impl AppState {
-    pub fn new(config: Config, store: Arc<dyn CaseStore>) -> AppState {
+    pub fn new(config: Config, stores: store::Stores) -> AppState {
         let leptos_options = LeptosOptions::builder()
             .output_name("intake")
             .site_root(config.site_root.to_string_lossy().to_string())
@@ -51,8 +56,27 @@ impl AppState {
             leptos_options,
             organisation: Arc::new(config.organisation.clone()),
             config: Arc::new(config),
-            store,
+            store: stores.cases,
+            staff: stores.staff,
+            sessions: stores.sessions,
+            stylesheet: stylesheet_href().into(),
         }
+    }
+}
+
+/// `/pkg/intake.<hash>.css` when cargo-leptos hashed the files, else `/pkg/intake.css`.
+fn stylesheet_href() -> String {
+    let hash = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .and_then(|text| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("css:").map(|h| h.trim().to_string()))
+        });
+    match hash {
+        Some(h) if !h.is_empty() => format!("/pkg/intake.{h}.css"),
+        _ => "/pkg/intake.css".into(),
     }
 }
 
@@ -138,6 +162,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .route("/health", get(api::health))
         .route("/complaint", post(pages::post_journey))
+        .merge(staff::router(&state))
         .leptos_routes_with_context(&state, routes, context, move || app::shell(options.clone()))
         .merge(static_files(&state))
         .layer(CompressionLayer::new())

@@ -33,8 +33,16 @@ async fn run() -> Result<(), String> {
             );
             Ok(())
         }
+        Some("user") => {
+            // Staff accounts: `server user add <username> <role> <name>`, password on stdin.
+            let config = Config::load()?;
+            let stores = store::open(&config.database_url).await?;
+            let message = server::staff::add_user_from_cli(stores.staff.as_ref(), &args[1..]).await?;
+            println!("{message}");
+            Ok(())
+        }
         Some("--help") | Some("-h") | Some("help") => {
-            println!("usage: server [serve | openapi]\n\nConfiguration: INTAKE_CONFIG (a TOML file), INTAKE_DATABASE_URL, INTAKE_LISTEN_ADDR, INTAKE_SITE_ROOT; see README.md.");
+            println!("usage: server [serve | openapi | user add <username> <intake|handler|dpo> <name> | user password <username>]\n\nConfiguration: INTAKE_CONFIG (a TOML file), INTAKE_DATABASE_URL, INTAKE_LISTEN_ADDR, INTAKE_SITE_ROOT; see README.md.");
             Ok(())
         }
         Some(other) => Err(format!("unknown command '{other}' (try: server --help)")),
@@ -48,12 +56,22 @@ async fn serve() -> Result<(), String> {
             tracing::warn!(%last, "bank holidays are known only until {last}: add later ones to the configuration");
         }
     }
-    let store = store::open(&config.database_url).await?;
+    let stores = store::open(&config.database_url).await?;
+    // Sessions past their idle expiry are deleted from the database, not only refused.
+    {
+        use tower_sessions::session_store::ExpiredDeletion;
+        let sessions = stores.sessions.clone();
+        tokio::spawn(async move {
+            let _ = sessions
+                .continuously_delete_expired(std::time::Duration::from_secs(600))
+                .await;
+        });
+    }
     let listener = tokio::net::TcpListener::bind(config.listen_addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen_addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let app = router(AppState::new(config, store));
+    let app = router(AppState::new(config, stores));
     // Tests and scripts wait for this line to know the port.
     println!("listening on http://{addr}");
     let _ = std::io::stdout().flush();

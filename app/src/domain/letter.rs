@@ -1,6 +1,8 @@
-//! Letters filled in from the templates of seed 004 (Appendix B: acknowledgement).
+//! Letters filled in from the templates of seed 004 (Appendix B: acknowledgement; Appendix C:
+//! outcome).
 
 use super::calendar::long_date;
+use super::casework::Outcome;
 use super::reference::Reference;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -82,6 +84,67 @@ pub fn acknowledgement(
     Letter { subject, body }
 }
 
+/// Appendix C of seed 004, filled in: summary, investigation steps, findings, actions with
+/// their timescales (or the reasons none are needed), the right to complain to the ICO with
+/// its contact details (Appendix A), and who to contact with questions.
+pub fn outcome(
+    org: &Organisation,
+    complainant_name: &str,
+    reference: &Reference,
+    team_name: &str,
+    outcome: &Outcome,
+    handler_name: &str,
+) -> Letter {
+    let subject = format!("Outcome of Your Data Protection Complaint (Ref: {reference})");
+    let mut actions = String::new();
+    for a in &outcome.actions {
+        actions.push_str(&format!(
+            "- {} (responsible: {}; by {})\n",
+            a.description,
+            a.owner,
+            long_date(a.due_on)
+        ));
+    }
+    if let Some(reason) = &outcome.no_action_reason {
+        if !actions.is_empty() {
+            actions.push('\n');
+        }
+        actions.push_str(reason.as_str());
+        actions.push('\n');
+    }
+    let body = format!(
+        "Dear {complainant_name},\n\n\
+         Thank you for your patience while we investigated your complaint about how {org_name} \
+         handled your personal information.\n\n\
+         Our decision: your complaint is {decision}.\n\n\
+         Summary of your complaint:\n{summary}\n\n\
+         Investigation steps:\n{investigation}\n\n\
+         Findings:\n{findings}\n\n\
+         Actions taken / planned:\n{actions}\n\
+         Next steps and escalation:\n\
+         We hope that this response addresses the concerns you raised. However, if you remain \
+         dissatisfied, you may raise your concerns with the Information Commissioner's Office \
+         (ICO):\n\
+         Website: ico.org.uk/make-a-complaint\n\
+         Helpline: {helpline}\n\
+         In writing: {ico_address}\n\n\
+         If you have questions, please reply to this letter or contact our {team_name} by email \
+         at {email} or by telephone on {phone}, quoting your reference {reference}.\n\n\
+         Kind regards,\n{handler_name}\n{signatory}\n{org_name}\n",
+        org_name = org.name,
+        decision = outcome.category.label().to_lowercase(),
+        summary = outcome.summary,
+        investigation = outcome.investigation,
+        findings = outcome.findings,
+        helpline = ICO_HELPLINE,
+        ico_address = ICO_ADDRESS,
+        email = org.email,
+        phone = org.telephone,
+        signatory = org.signatory,
+    );
+    Letter { subject, body }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +173,39 @@ mod tests {
         assert!(l.body.contains("by 24 February 2027"));
         assert!(l.body.contains("data.protection@example.gov.uk"));
         assert!(!l.body.contains("INSERT") && !l.body.contains('['));
+    }
+    #[test]
+    fn outcome_fills_in_appendix_c() {
+        use crate::domain::casework::{Outcome, OutcomeInput, ActionInput};
+        let r = Reference::from_random(7);
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let o = Outcome::parse(
+            &OutcomeInput {
+                category: "partly_upheld".into(),
+                summary: "Your request for your records was answered late.".into(),
+                investigation: "We reviewed the request log and spoke to the team.".into(),
+                findings: "The reply was sent 20 days after the deadline.".into(),
+                no_action_reason: String::new(),
+                actions: vec![ActionInput {
+                    description: "Add a deadline tracker".into(),
+                    owner: "Head of Customer Services".into(),
+                    due_on: "2027-01-31".into(),
+                }],
+            },
+            today,
+        )
+        .unwrap();
+        let l = outcome(&Organisation::default(), "Sam Example", &r, "Complaints and Information Team", &o, "Kim Handler");
+        assert_eq!(l.subject, format!("Outcome of Your Data Protection Complaint (Ref: {r})"));
+        assert!(l.body.starts_with("Dear Sam Example,"));
+        assert!(l.body.contains("your complaint is partly upheld"));
+        assert!(l.body.contains("Summary of your complaint:\nYour request for your records was answered late."));
+        assert!(l.body.contains("Investigation steps:\nWe reviewed the request log"));
+        assert!(l.body.contains("Findings:\nThe reply was sent 20 days"));
+        assert!(l.body.contains("- Add a deadline tracker (responsible: Head of Customer Services; by 31 January 2027)"));
+        assert!(l.body.contains(ICO_HELPLINE) && l.body.contains("SK9 5AF"));
+        assert!(l.body.contains(&format!("quoting your reference {r}")));
+        assert!(l.body.contains("Kind regards,\nKim Handler\n"));
+        assert!(!l.body.contains('['));
     }
 }

@@ -2,6 +2,7 @@
 //! so that the browser and the server apply exactly the same checks.
 
 pub mod calendar;
+pub mod casework;
 pub mod complaint;
 pub mod letter;
 pub mod receipt;

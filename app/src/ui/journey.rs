@@ -130,6 +130,11 @@ pub fn JourneyPage() -> impl IntoView {
         };
         format!("{prefix}{} – Data protection complaint", step.get().title())
     };
+    // leptos_meta reads the title on the server after the page's reactive arena is gone (it
+    // then panics, at random under load), so the server hands it a finished string; in the
+    // browser it follows the steps.
+    #[cfg(feature = "ssr")]
+    let title = untrack(title);
     view! {
         <Title text=title/>
         {move || match step.get() {
@@ -341,7 +346,7 @@ fn HiddenAnswers(step: Step) -> impl IntoView {
 
 /// "There is a problem", linking to each field (GOV.UK error summary).
 #[component]
-fn ErrorSummary() -> impl IntoView {
+pub fn ErrorSummary() -> impl IntoView {
     let form = expect_context::<Form>();
     move || {
         let (errors, problem): (Vec<FieldError>, Option<String>) =
@@ -376,7 +381,7 @@ fn ErrorSummary() -> impl IntoView {
 }
 
 #[component]
-fn AboutYou() -> impl IntoView {
+pub fn AboutYou() -> impl IntoView {
     let contact = vec![
         Choice::new("email", "Email"),
         Choice::new("phone", "Telephone"),
@@ -417,7 +422,7 @@ fn AboutYou() -> impl IntoView {
 }
 
 #[component]
-fn WhoFor() -> impl IntoView {
+pub fn WhoFor() -> impl IntoView {
     let form = expect_context::<Form>();
     let choices = vec![
         Choice::new("myself", "Myself"),
@@ -447,7 +452,7 @@ fn WhoFor() -> impl IntoView {
 }
 
 #[component]
-fn WhatAbout() -> impl IntoView {
+pub fn WhatAbout() -> impl IntoView {
     let form = expect_context::<Form>();
     let site = expect_context::<SiteInfo>();
     let breach_ids: Vec<String> = site
@@ -497,7 +502,7 @@ fn WhatAbout() -> impl IntoView {
 }
 
 #[component]
-fn OutcomeStep() -> impl IntoView {
+pub fn OutcomeStep() -> impl IntoView {
     let form = expect_context::<Form>();
     let choices: Vec<Choice> = WantedOutcome::ALL
         .iter()
@@ -520,7 +525,7 @@ pub const SHARE_WARNING: &str =
     "If you do not want us to share your complaint, we may not be able to investigate it fully.";
 
 #[component]
-fn ConsentStep() -> impl IntoView {
+pub fn ConsentStep() -> impl IntoView {
     let share = vec![
         Choice::new("yes", "Yes, you may share it"),
         Choice::new("no", "No, do not share it").hint(SHARE_WARNING),

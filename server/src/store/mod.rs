@@ -2,6 +2,8 @@
 //! database (SQLite embedded by default; PostgreSQL can follow without touching handlers).
 
 pub mod sqlite;
+mod sqlite_staff;
+pub mod staff;
 
 use app::domain::calendar::Deadlines;
 use app::domain::complaint::{Channel, Complaint};
@@ -102,10 +104,29 @@ pub trait CaseStore: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 }
 
+/// The stores of one database: cases from the intake, casework and accounts for staff, and
+/// the staff's sessions.
+#[derive(Clone)]
+pub struct Stores {
+    pub cases: Arc<dyn CaseStore>,
+    pub staff: Arc<dyn staff::StaffStore>,
+    pub sessions: tower_sessions_sqlx_store::SqliteStore,
+}
+
 /// Opens the store a database URL names, creating and migrating it as needed.
-pub async fn open(database_url: &str) -> Result<Arc<dyn CaseStore>, String> {
+pub async fn open(database_url: &str) -> Result<Stores, String> {
     if database_url.starts_with("sqlite:") {
-        Ok(Arc::new(sqlite::SqliteStore::open(database_url).await?))
+        let store = Arc::new(sqlite::SqliteStore::open(database_url).await?);
+        let sessions = tower_sessions_sqlx_store::SqliteStore::new(store.session_pool());
+        sessions
+            .migrate()
+            .await
+            .map_err(|e| format!("cannot prepare the session table: {e}"))?;
+        Ok(Stores {
+            cases: store.clone(),
+            staff: store,
+            sessions,
+        })
     } else {
         Err(format!(
             "unsupported database URL scheme in '{}': use sqlite://path/to/file.db",

@@ -31,7 +31,10 @@ struct Job {
 
 pub struct SqliteStore {
     writer: mpsc::Sender<Job>,
-    readers: SqlitePool,
+    pub(super) readers: SqlitePool,
+    /// Casework, accounts, audit entries and sessions: one connection, so writes queue here
+    /// rather than fight over SQLite's lock.
+    pub(super) staff_writer: SqlitePool,
 }
 
 impl SqliteStore {
@@ -56,6 +59,11 @@ impl SqliteStore {
             .run(&mut writer_conn)
             .await
             .map_err(|e| format!("cannot migrate the database: {e}"))?;
+        let staff_writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(|e| format!("cannot open the database: {e}"))?;
         let readers = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options.read_only(true))
@@ -66,7 +74,13 @@ impl SqliteStore {
         Ok(SqliteStore {
             writer: tx,
             readers,
+            staff_writer,
         })
+    }
+
+    /// The pool the session store writes through.
+    pub fn session_pool(&self) -> SqlitePool {
+        self.staff_writer.clone()
     }
 }
 

@@ -1,0 +1,285 @@
+//! Passwords (Argon2id with the `argon2` crate's defaults, which meet OWASP's minimum),
+//! signing in with a lock after repeated failures, signing out, and `server user add`.
+
+use super::views::{self, ErrorList};
+use super::{new_token, Fields, Staff, Viewer, SESSION_CSRF, SESSION_USER};
+use crate::AppState;
+use app::domain::casework::{check_new_password, parse_username, LockoutPolicy, Role};
+use app::domain::FieldError;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use chrono::Utc;
+use leptos::prelude::*;
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| format!("cannot hash the password: {e}"))
+}
+
+fn verify(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+/// Checked against when there is no such account, so that a wrong username takes as long to
+/// refuse as a wrong password and does not reveal which usernames exist.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| hash_password("not a real password, only for timing").unwrap_or_default())
+}
+
+/// Argon2 takes tens of milliseconds of CPU by design: off the async threads.
+async fn verify_blocking(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || verify(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
+#[derive(Deserialize, Default)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only our own staff pages, so the sign-in form cannot send anyone elsewhere.
+fn safe_next(next: &str) -> &str {
+    let ok = next.starts_with("/staff")
+        && !next.starts_with("//")
+        && !next.contains("\\")
+        && !next.contains("://")
+        && !next.starts_with("/staff/sign-");
+    if ok {
+        next
+    } else {
+        "/staff"
+    }
+}
+
+pub async fn sign_in_page(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    if viewer.user.is_some() {
+        return Redirect::to("/staff").into_response();
+    }
+    let next = safe_next(q.next.as_deref().unwrap_or("/staff")).to_string();
+    sign_in_form(&state, &viewer, &next, "", vec![], StatusCode::OK)
+}
+
+fn sign_in_form(
+    state: &AppState,
+    viewer: &Viewer,
+    next: &str,
+    username: &str,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> Response {
+    let csrf = viewer.csrf.clone();
+    let next = next.to_string();
+    let username = username.to_string();
+    let has_errors = !errors.is_empty();
+    let user_error = errors.iter().find(|e| e.field == "username").map(|e| e.message.clone());
+    let password_error = errors.iter().find(|e| e.field == "password").map(|e| e.message.clone());
+    let body = move || view! {
+        <ErrorList errors=errors.clone()/>
+        <h1 class="heading-l">"Sign in"</h1>
+        <form method="post" action="/staff/sign-in" novalidate>
+            <input type="hidden" name="_csrf" value=csrf/>
+            <input type="hidden" name="next" value=next/>
+            <div class="form-group" class:form-group--error=user_error.is_some()>
+                <label class="label" for="username">"Username"</label>
+                {user_error.clone().map(|m| view! { <p id="username-error" class="error-message"><span class="visually-hidden">"Error: "</span>{m}</p> })}
+                <input class="input input--two-thirds" id="username" name="username" type="text"
+                    autocomplete="username" spellcheck="false" autocapitalize="none" value=username
+                    aria-describedby=user_error.as_ref().map(|_| "username-error")/>
+            </div>
+            <div class="form-group" class:form-group--error=password_error.is_some()>
+                <label class="label" for="password">"Password"</label>
+                {password_error.clone().map(|m| view! { <p id="password-error" class="error-message"><span class="visually-hidden">"Error: "</span>{m}</p> })}
+                <input class="input input--two-thirds" id="password" name="password" type="password"
+                    autocomplete="current-password"
+                    aria-describedby=password_error.as_ref().map(|_| "password-error")/>
+            </div>
+            <button type="submit" class="button">"Sign in"</button>
+        </form>
+        <p class="body">"Staff accounts are set up by the Data Protection Officer. After five wrong passwords in a row an account is locked for 15 minutes."</p>
+    };
+    let title = if has_errors { "Error: Sign in" } else { "Sign in" };
+    views::page(state, viewer, title, status, body)
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    fields: Fields,
+) -> Response {
+    let next = safe_next(fields.get("next")).to_string();
+    let raw_username = fields.get("username").to_string();
+    let password = fields.get("password").to_string();
+    let mut errors = Vec::new();
+    if raw_username.trim().is_empty() {
+        errors.push(FieldError::new("username", "Enter your username"));
+    }
+    if password.is_empty() {
+        errors.push(FieldError::new("password", "Enter your password"));
+    }
+    if !errors.is_empty() {
+        return sign_in_form(&state, &viewer, &next, &raw_username, errors, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let wrong = || {
+        vec![FieldError::new(
+            "password",
+            "Enter a correct username and password. After five wrong passwords in a row the account is locked for 15 minutes.",
+        )]
+    };
+    let account = match parse_username(&raw_username) {
+        Ok(u) => match state.staff.user(&u).await {
+            Ok(a) => a.filter(|a| !a.disabled),
+            Err(_) => return views::unavailable(),
+        },
+        Err(_) => None,
+    };
+    let Some(account) = account else {
+        verify_blocking(password, dummy_hash().to_string()).await;
+        return sign_in_form(&state, &viewer, &next, &raw_username, wrong(), StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let now = Utc::now();
+    if let Some(until) = account.locked_until.filter(|t| *t > now) {
+        let minutes = (until - now).num_minutes() + 1;
+        let message = format!(
+            "This account is locked after too many wrong passwords. Try again in {minutes} minute{}, or ask the Data Protection Officer to unlock it.",
+            if minutes == 1 { "" } else { "s" }
+        );
+        return sign_in_form(
+            &state,
+            &viewer,
+            &next,
+            &raw_username,
+            vec![FieldError::new("password", message)],
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+    }
+    if !verify_blocking(password, account.password_hash.clone()).await {
+        if state
+            .staff
+            .record_failed_sign_in(&account.username, &LockoutPolicy::default())
+            .await
+            .is_err()
+        {
+            return views::unavailable();
+        }
+        return sign_in_form(&state, &viewer, &next, &raw_username, wrong(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if state.staff.record_sign_in(&account.username).await.is_err() {
+        return views::unavailable();
+    }
+    // A new session id at sign-in (no fixation), and a new form token with it.
+    let session = &viewer.session;
+    if session.cycle_id().await.is_err()
+        || session.insert(SESSION_USER, &account.username).await.is_err()
+        || session.insert(SESSION_CSRF, new_token()).await.is_err()
+    {
+        return views::unavailable();
+    }
+    Redirect::to(&next).into_response()
+}
+
+pub async fn sign_out(State(state): State<AppState>, Staff(user, viewer): Staff) -> Response {
+    let _ = state
+        .staff
+        .audit(crate::store::staff::AuditEntry {
+            at: Utc::now(),
+            username: user.username,
+            action: "signed out".into(),
+            reference: None,
+            detail: None,
+        })
+        .await;
+    if viewer.session.flush().await.is_err() {
+        return views::unavailable();
+    }
+    Redirect::to("/staff/sign-in").into_response()
+}
+
+/// `server user add <username> <role> <display name…>`, the password read from standard input
+/// (never an argument, which other users of the machine could see).
+pub async fn add_user_from_cli(
+    staff: &dyn crate::store::staff::StaffStore,
+    args: &[String],
+) -> Result<String, String> {
+    const USAGE: &str = "usage: server user add <username> <intake|handler|dpo> <display name>\n       server user password <username>\nThe password is read from standard input.";
+    match args.first().map(String::as_str) {
+        Some("add") => {
+            let [_, username, role, name @ ..] = args else {
+                return Err(USAGE.into());
+            };
+            let username = parse_username(username)?;
+            let role = Role::parse(role).ok_or_else(|| format!("unknown role '{role}': use intake, handler or dpo"))?;
+            let display_name = name.join(" ");
+            if display_name.trim().is_empty() {
+                return Err(USAGE.into());
+            }
+            let password = read_password()?;
+            check_new_password(&password)?;
+            let account = crate::store::staff::StaffAccount {
+                username: username.clone(),
+                display_name: display_name.trim().to_string(),
+                role,
+                password_hash: hash_password(&password)?,
+                failed_attempts: 0,
+                locked_until: None,
+                disabled: false,
+            };
+            if staff.add_user(&account).await.map_err(|e| e.to_string())? {
+                Ok(format!("added {username} ({})", role.label()))
+            } else {
+                Err(format!("there is already an account called {username}"))
+            }
+        }
+        Some("password") => {
+            let [_, username] = args else {
+                return Err(USAGE.into());
+            };
+            let username = parse_username(username)?;
+            let password = read_password()?;
+            check_new_password(&password)?;
+            if staff
+                .set_password(&username, &hash_password(&password)?)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                Ok(format!("new password set for {username}; any lock is cleared"))
+            } else {
+                Err(format!("there is no account called {username}"))
+            }
+        }
+        _ => Err(USAGE.into()),
+    }
+}
+
+fn read_password() -> Result<String, String> {
+    use std::io::{BufRead, IsTerminal};
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        let first = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
+        let again = rpassword::prompt_password("Password again: ").map_err(|e| e.to_string())?;
+        if first != again {
+            return Err("the two passwords differ".into());
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line).map_err(|e| e.to_string())?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+}

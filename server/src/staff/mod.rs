@@ -1,0 +1,311 @@
+//! The staff pages: sign-in, telephone and postal intake, the register, case work, the audit
+//! trail and accounts. Plain server-rendered HTML forms (no scripts at all), behind
+//! server-side sessions.
+//!
+//! Every route is declared once in `table()` with the access it needs, and the router is
+//! built from that table only; the integration tests walk the same table, so a new page
+//! cannot be added without its access being checked.
+
+mod accounts;
+mod auth;
+mod cases;
+mod intake;
+mod views;
+
+pub use auth::{add_user_from_cli, hash_password};
+
+use crate::AppState;
+use app::domain::casework::Role;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post, MethodRouter};
+use axum::Router;
+use rand::RngCore;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The sign-in page itself.
+    Anyone,
+    /// Signed-in staff with at least this role.
+    Staff(Role),
+}
+
+#[derive(Debug, Clone)]
+pub struct StaffRoute {
+    pub method: Method,
+    /// An axum path; `{reference}` and `{id}` stand for a case reference and a letter id.
+    pub path: &'static str,
+    pub access: Access,
+}
+
+fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
+    use Access::*;
+    use Role::*;
+    let r = |method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>| {
+        (
+            StaffRoute {
+                method,
+                path,
+                access,
+            },
+            handler,
+        )
+    };
+    vec![
+        r(Method::GET, "/staff/sign-in", Anyone, get(auth::sign_in_page)),
+        r(Method::POST, "/staff/sign-in", Anyone, post(auth::sign_in)),
+        r(Method::POST, "/staff/sign-out", Staff(Intake), post(auth::sign_out)),
+        r(Method::GET, "/staff", Staff(Intake), get(views::home)),
+        r(Method::GET, "/staff/intake", Staff(Intake), get(intake::form)),
+        r(Method::POST, "/staff/intake", Staff(Intake), post(intake::submit)),
+        r(Method::GET, "/staff/intake/{reference}", Staff(Intake), get(intake::received)),
+        r(Method::GET, "/staff/register", Staff(Handler), get(cases::register)),
+        r(Method::GET, "/staff/find", Staff(Handler), get(cases::find)),
+        r(Method::GET, "/staff/cases/{reference}", Staff(Handler), get(cases::case_page)),
+        r(Method::POST, "/staff/cases/{reference}/notes", Staff(Handler), post(cases::add_note)),
+        r(Method::POST, "/staff/cases/{reference}/assign", Staff(Handler), post(cases::assign)),
+        r(Method::POST, "/staff/cases/{reference}/confirm", Staff(Handler), post(cases::confirm)),
+        r(Method::POST, "/staff/cases/{reference}/acknowledge", Staff(Handler), post(cases::acknowledge)),
+        r(Method::POST, "/staff/cases/{reference}/investigate", Staff(Handler), post(cases::investigate)),
+        r(Method::GET, "/staff/cases/{reference}/outcome", Staff(Handler), get(cases::outcome_form)),
+        r(Method::POST, "/staff/cases/{reference}/outcome", Staff(Handler), post(cases::send_outcome)),
+        r(Method::GET, "/staff/cases/{reference}/close", Staff(Handler), get(cases::close_form)),
+        r(Method::POST, "/staff/cases/{reference}/close", Staff(Handler), post(cases::close)),
+        r(Method::GET, "/staff/cases/{reference}/letters/{id}", Staff(Handler), get(cases::letter)),
+        r(Method::GET, "/staff/audit", Staff(Dpo), get(accounts::audit)),
+        r(Method::GET, "/staff/accounts", Staff(Dpo), get(accounts::list)),
+        r(Method::POST, "/staff/accounts/{username}/unlock", Staff(Dpo), post(accounts::unlock)),
+    ]
+}
+
+/// Every staff route and the access it needs (for the tests that walk them all).
+pub fn routes() -> Vec<StaffRoute> {
+    table().into_iter().map(|(r, _)| r).collect()
+}
+
+/// Staff sessions end after this much inactivity.
+pub const IDLE_MINUTES: i64 = 30;
+pub const SESSION_COOKIE: &str = "intake_staff";
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let mut router = Router::new();
+    for (route, handler) in table() {
+        let handler = match route.access {
+            Access::Anyone => handler,
+            Access::Staff(role) => handler.route_layer(middleware::from_fn_with_state(role, require_role)),
+        };
+        router = router.route(route.path, handler);
+    }
+    let sessions = SessionManagerLayer::new(state.sessions.clone())
+        .with_name(SESSION_COOKIE)
+        .with_secure(true)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/staff")
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(IDLE_MINUTES)));
+    // Anything else under /staff is "not found", still with the staff pages' headers.
+    router
+        .route("/staff/{*rest}", axum::routing::any(views::not_found))
+        .layer(middleware::from_fn_with_state(state.clone(), viewer_and_csrf))
+        .layer(sessions)
+        // Personal data: never cached, never framed, no scripts at all.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+                 frame-ancestors 'none'; base-uri 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+}
+
+/// A signed-in member of staff, as the pages see them.
+#[derive(Debug, Clone)]
+pub struct StaffUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// Who is asking, and the token their forms must carry back.
+#[derive(Clone)]
+pub struct Viewer {
+    pub user: Option<StaffUser>,
+    pub csrf: String,
+    pub session: Session,
+}
+
+const SESSION_USER: &str = "staff.username";
+const SESSION_CSRF: &str = "staff.csrf";
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Loads who is signed in (re-reading the account, so a disabled account or changed role
+/// takes effect at once), and refuses any state-changing request whose form does not carry
+/// the session's token (CSRF) or that another site sent.
+async fn viewer_and_csrf(
+    State(state): State<AppState>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
+    let csrf = match session.get::<String>(SESSION_CSRF).await {
+        Ok(Some(t)) => t,
+        Ok(None) => {
+            let t = new_token();
+            if session.insert(SESSION_CSRF, &t).await.is_err() {
+                return views::unavailable();
+            }
+            t
+        }
+        Err(_) => return views::unavailable(),
+    };
+    let user = match session.get::<String>(SESSION_USER).await {
+        Ok(Some(username)) => match state.staff.user(&username).await {
+            Ok(Some(a)) if !a.disabled => Some(StaffUser {
+                username: a.username,
+                display_name: a.display_name,
+                role: a.role,
+            }),
+            Ok(_) => None,
+            Err(_) => return views::unavailable(),
+        },
+        Ok(None) => None,
+        Err(_) => return views::unavailable(),
+    };
+    let (mut parts, body) = req.into_parts();
+    let req = if parts.method == Method::GET || parts.method == Method::HEAD {
+        Request::from_parts(parts, body)
+    } else {
+        let cross_site = parts
+            .headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v != "same-origin" && v != "none");
+        let Ok(bytes) = axum::body::to_bytes(body, state.config.max_body_bytes).await else {
+            return views::message_page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The form is too large",
+                "The form is too large to send. Shorten the longest answers and try again.",
+            );
+        };
+        let sent = form_pairs(&bytes)
+            .into_iter()
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v)
+            .unwrap_or_default();
+        let matches: bool = subtle::ConstantTimeEq::ct_eq(sent.as_bytes(), csrf.as_bytes()).into();
+        if cross_site || !matches {
+            return views::message_page(
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "Nothing was changed. Go back, reload the page and try again.",
+            );
+        }
+        parts.extensions.insert(FormBody(bytes.clone()));
+        Request::from_parts(parts, Body::from(bytes))
+    };
+    let mut req = req;
+    req.extensions_mut().insert(Viewer {
+        user,
+        csrf,
+        session,
+    });
+    next.run(req).await
+}
+
+/// The body of a POST, kept after the CSRF check read it.
+#[derive(Clone)]
+pub struct FormBody(pub Bytes);
+
+pub fn form_pairs(bytes: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(bytes).into_owned().collect()
+}
+
+/// Signed-in staff only, and only with the role the route needs.
+async fn require_role(State(needed): State<Role>, req: Request, next: Next) -> Response {
+    let viewer = req.extensions().get::<Viewer>().cloned();
+    match viewer.and_then(|v| v.user) {
+        None if req.method() == Method::GET => {
+            // Come back to the page after signing in (a path of ours, never a full URL).
+            let next_path = req.uri().path();
+            Redirect::to(&format!(
+                "/staff/sign-in?next={}",
+                form_urlencoded::byte_serialize(next_path.as_bytes()).collect::<String>()
+            ))
+            .into_response()
+        }
+        None => views::message_page(
+            StatusCode::UNAUTHORIZED,
+            "You are signed out",
+            "Nothing was changed. Sign in again and try again.",
+        ),
+        Some(user) if !user.role.allows(needed) => views::message_page(
+            StatusCode::FORBIDDEN,
+            "You cannot use this page",
+            "Your account does not give you access to this page. Ask the Data Protection Officer if you need it.",
+        ),
+        Some(_) => next.run(req).await,
+    }
+}
+
+/// The signed-in member of staff, for handlers behind `require_role`.
+pub struct Staff(pub StaffUser, pub Viewer);
+
+impl<S: Send + Sync> FromRequestParts<S> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let viewer = parts.extensions.get::<Viewer>().cloned();
+        match viewer {
+            Some(v) => match v.user.clone() {
+                Some(u) => Ok(Staff(u, v)),
+                None => Err(StatusCode::UNAUTHORIZED.into_response()),
+            },
+            None => Err(StatusCode::UNAUTHORIZED.into_response()),
+        }
+    }
+}
+
+/// The posted form's fields, by name.
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Fields {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<FormBody>() {
+            Some(FormBody(bytes)) => Ok(Fields(form_pairs(bytes))),
+            None => Err(StatusCode::BAD_REQUEST.into_response()),
+        }
+    }
+}

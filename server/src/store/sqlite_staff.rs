@@ -1,0 +1,652 @@
+//! The staff store on SQLite. Casework writes are few and small, so they go through their own
+//! single-connection pool (SQLite has one writer at a time; the busy timeout queues them
+//! behind the intake's group commits) and never wait on the intake's writer task.
+
+use super::sqlite::SqliteStore;
+use super::staff::*;
+use super::StoreError;
+use app::domain::casework::{Closure, LockoutPolicy, Outcome, Role, Status};
+use app::domain::complaint::Complaint;
+use app::domain::letter::Letter;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite, Transaction};
+use uuid::Uuid;
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+fn time(s: Option<String>) -> Option<DateTime<Utc>> {
+    s.and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn date(s: &str) -> Result<NaiveDate, StoreError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| StoreError::Unavailable(format!("unreadable date in the store: {s}")))
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Unavailable(format!("unreadable {what} in the store"))
+}
+
+fn account(row: &SqliteRow) -> Result<StaffAccount, StoreError> {
+    let role: String = row.try_get("role")?;
+    Ok(StaffAccount {
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role: Role::parse(&role).ok_or_else(|| corrupt("role"))?,
+        password_hash: row.try_get("password_hash")?,
+        failed_attempts: row.try_get::<i64, _>("failed_attempts")?.max(0) as u32,
+        locked_until: time(row.try_get("locked_until")?),
+        disabled: row.try_get("disabled")?,
+    })
+}
+
+/// The date of the next deadline of an open case, as SQL (see casework::next_due).
+const NEXT_DUE: &str = "CASE status WHEN 'received' THEN acknowledge_by \
+     WHEN 'acknowledged' THEN outcome_due WHEN 'investigating' THEN outcome_due END";
+
+async fn audit_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    at: &str,
+    actor: &str,
+    action: &str,
+    reference: Option<&str>,
+    detail: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_events (at, username, action, reference, detail) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(at)
+    .bind(actor)
+    .bind(action)
+    .bind(reference)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn event_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    case_id: &str,
+    at: &str,
+    event: &str,
+    actor: &str,
+    detail: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO case_events (case_id, at, event, actor, detail) VALUES (?, ?, ?, ?, ?)")
+        .bind(case_id)
+        .bind(at)
+        .bind(event)
+        .bind(actor)
+        .bind(detail)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn letter_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    case_id: &str,
+    kind: &str,
+    at: &str,
+    letter: &Letter,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO letters (case_id, kind, created_at, subject, body) VALUES (?, ?, ?, ?, ?)")
+        .bind(case_id)
+        .bind(kind)
+        .bind(at)
+        .bind(&letter.subject)
+        .bind(&letter.body)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn actions_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    case_id: &str,
+    kind: &str,
+    at: &str,
+    actions: &[app::domain::casework::Action],
+) -> Result<(), sqlx::Error> {
+    for a in actions {
+        sqlx::query(
+            "INSERT INTO case_actions (case_id, kind, description, owner, due_on, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(case_id)
+        .bind(kind)
+        .bind(a.description.as_str())
+        .bind(a.owner.as_str())
+        .bind(a.due_on.to_string())
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+fn register_filter(q: &RegisterQuery, today: NaiveDate) -> (String, Vec<String>) {
+    let mut clauses = Vec::new();
+    let mut binds = Vec::new();
+    if let Some(team) = &q.team {
+        clauses.push("team = ?".to_string());
+        binds.push(team.clone());
+    }
+    if let Some(status) = q.status {
+        clauses.push("status = ?".to_string());
+        binds.push(status.id().to_string());
+    } else if q.open_only {
+        clauses.push("status <> 'closed'".to_string());
+    }
+    if let Some(category) = &q.category {
+        clauses.push("category = ?".to_string());
+        binds.push(category.clone());
+    }
+    if let Some(handler) = &q.handler {
+        clauses.push("handler = ?".to_string());
+        binds.push(handler.clone());
+    }
+    match q.due {
+        Some(DueFilter::Overdue) => {
+            clauses.push(format!("({NEXT_DUE}) < ?"));
+            binds.push(today.to_string());
+        }
+        Some(DueFilter::ThisWeek) => {
+            clauses.push(format!("({NEXT_DUE}) BETWEEN ? AND ?"));
+            binds.push(today.to_string());
+            binds.push((today + chrono::Days::new(7)).to_string());
+        }
+        None => {}
+    }
+    let sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    (sql, binds)
+}
+
+#[async_trait]
+impl StaffStore for SqliteStore {
+    async fn add_user(&self, a: &StaffAccount) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "INSERT INTO staff_users (username, display_name, role, password_hash, created_at) \
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING",
+        )
+        .bind(&a.username)
+        .bind(&a.display_name)
+        .bind(a.role.id())
+        .bind(&a.password_hash)
+        .bind(rfc3339(Utc::now()))
+        .execute(&self.staff_writer)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn set_password(&self, username: &str, hash: &str) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE staff_users SET password_hash = ?, failed_attempts = 0, locked_until = NULL \
+             WHERE username = ?",
+        )
+        .bind(hash)
+        .bind(username)
+        .execute(&self.staff_writer)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn user(&self, username: &str) -> Result<Option<StaffAccount>, StoreError> {
+        let row = sqlx::query("SELECT * FROM staff_users WHERE username = ?")
+            .bind(username)
+            .fetch_optional(&self.readers)
+            .await?;
+        row.as_ref().map(account).transpose()
+    }
+
+    async fn users(&self) -> Result<Vec<StaffAccount>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM staff_users ORDER BY role DESC, username")
+            .fetch_all(&self.readers)
+            .await?;
+        rows.iter().map(account).collect()
+    }
+
+    async fn record_sign_in(&self, username: &str) -> Result<(), StoreError> {
+        let now = rfc3339(Utc::now());
+        let mut tx = self.staff_writer.begin().await?;
+        sqlx::query("UPDATE staff_users SET failed_attempts = 0, locked_until = NULL WHERE username = ?")
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+        audit_in(&mut tx, &now, username, "signed in", None, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn record_failed_sign_in(
+        &self,
+        username: &str,
+        policy: &LockoutPolicy,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let now = Utc::now();
+        let at = rfc3339(now);
+        let mut tx = self.staff_writer.begin().await?;
+        let failures: i64 = sqlx::query_scalar(
+            "UPDATE staff_users SET \
+               failed_attempts = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?1 \
+                                      THEN 1 ELSE failed_attempts + 1 END, \
+               locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?1 \
+                                   THEN NULL ELSE locked_until END \
+             WHERE username = ?2 RETURNING failed_attempts",
+        )
+        .bind(&at)
+        .bind(username)
+        .fetch_one(&mut *tx)
+        .await?;
+        let locked_until = policy.after_failure(failures.max(0) as u32, now);
+        if let Some(until) = locked_until {
+            sqlx::query("UPDATE staff_users SET locked_until = ? WHERE username = ?")
+                .bind(rfc3339(until))
+                .bind(username)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let detail = locked_until.map(|t| format!("account locked until {}", rfc3339(t)));
+        audit_in(&mut tx, &at, username, "failed sign-in", None, detail.as_deref()).await?;
+        tx.commit().await?;
+        Ok(locked_until)
+    }
+
+    async fn unlock(&self, username: &str, actor: &str) -> Result<bool, StoreError> {
+        let now = rfc3339(Utc::now());
+        let mut tx = self.staff_writer.begin().await?;
+        let result = sqlx::query(
+            "UPDATE staff_users SET failed_attempts = 0, locked_until = NULL WHERE username = ?",
+        )
+        .bind(username)
+        .execute(&mut *tx)
+        .await?;
+        if result.rows_affected() == 1 {
+            audit_in(&mut tx, &now, actor, "unlocked account", None, Some(username)).await?;
+        }
+        tx.commit().await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn register(
+        &self,
+        q: &RegisterQuery,
+        today: NaiveDate,
+    ) -> Result<RegisterPage, StoreError> {
+        let (filter, binds) = register_filter(q, today);
+        let count_sql = format!("SELECT COUNT(*) FROM cases {filter}");
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+        for b in &binds {
+            count = count.bind(b);
+        }
+        let total = count.fetch_one(&self.readers).await?.max(0) as u64;
+        // Open cases by their next deadline, earliest first; then the rest, newest first.
+        let rows_sql = format!(
+            "SELECT reference, kind, received_on, team, category, channel, status, handler, \
+             acknowledge_by, outcome_due, acknowledged_at, outcome_sent_at FROM cases {filter} \
+             ORDER BY ({NEXT_DUE}) IS NULL, ({NEXT_DUE}), received_at DESC LIMIT ? OFFSET ?"
+        );
+        let mut rows = sqlx::query(&rows_sql);
+        for b in &binds {
+            rows = rows.bind(b);
+        }
+        let page = q.page.max(1);
+        let rows = rows
+            .bind(REGISTER_PAGE_SIZE as i64)
+            .bind(((page - 1) * REGISTER_PAGE_SIZE) as i64)
+            .fetch_all(&self.readers)
+            .await?;
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let status: String = r.try_get("status")?;
+                Ok(RegisterRow {
+                    reference: r.try_get("reference")?,
+                    kind: r.try_get("kind")?,
+                    received_on: date(&r.try_get::<String, _>("received_on")?)?,
+                    team: r.try_get("team")?,
+                    category: r.try_get("category")?,
+                    channel: r.try_get("channel")?,
+                    status: Status::parse(&status).ok_or_else(|| corrupt("status"))?,
+                    handler: r.try_get("handler")?,
+                    acknowledge_by: date(&r.try_get::<String, _>("acknowledge_by")?)?,
+                    outcome_due: date(&r.try_get::<String, _>("outcome_due")?)?,
+                    acknowledged_at: time(r.try_get("acknowledged_at")?),
+                    outcome_sent_at: time(r.try_get("outcome_sent_at")?),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(RegisterPage { rows, total })
+    }
+
+    async fn case(&self, reference: &str) -> Result<Option<CaseFile>, StoreError> {
+        let pool = &self.readers;
+        let Some(r) = sqlx::query("SELECT * FROM cases WHERE reference = ?")
+            .bind(reference)
+            .fetch_optional(pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let id: String = r.try_get("id")?;
+        let status: String = r.try_get("status")?;
+        let complaint: String = r.try_get("complaint")?;
+        let complaint: Complaint =
+            serde_json::from_str(&complaint).map_err(|_| corrupt("complaint"))?;
+        let outcome: Option<String> = r.try_get("outcome")?;
+        let outcome: Option<Outcome> = outcome
+            .map(|o| serde_json::from_str(&o).map_err(|_| corrupt("outcome")))
+            .transpose()?;
+        let resolution: Option<String> = r.try_get("resolution")?;
+        let closure: Option<Closure> = resolution
+            .map(|o| serde_json::from_str(&o).map_err(|_| corrupt("closure")))
+            .transpose()?;
+        let events = sqlx::query(
+            "SELECT at, event, actor, detail FROM case_events WHERE case_id = ? ORDER BY id",
+        )
+        .bind(&id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|e| {
+            Ok(CaseEvent {
+                at: time(e.try_get("at")?).ok_or_else(|| corrupt("event time"))?,
+                event: e.try_get("event")?,
+                actor: e.try_get("actor")?,
+                detail: e.try_get("detail")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let notes = sqlx::query("SELECT at, author, kind, body FROM case_notes WHERE case_id = ? ORDER BY id")
+            .bind(&id)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|n| {
+                let kind: String = n.try_get("kind")?;
+                Ok(CaseNote {
+                    at: time(n.try_get("at")?).ok_or_else(|| corrupt("note time"))?,
+                    author: n.try_get("author")?,
+                    kind: NoteKind::parse(&kind).ok_or_else(|| corrupt("note kind"))?,
+                    body: n.try_get("body")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let letters = sqlx::query(
+            "SELECT id, kind, created_at, subject, body FROM letters WHERE case_id = ? ORDER BY id",
+        )
+        .bind(&id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|l| {
+            Ok(StoredLetter {
+                id: l.try_get("id")?,
+                kind: l.try_get("kind")?,
+                created_at: time(l.try_get("created_at")?).ok_or_else(|| corrupt("letter time"))?,
+                letter: Letter {
+                    subject: l.try_get("subject")?,
+                    body: l.try_get("body")?,
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let actions = sqlx::query(
+            "SELECT kind, description, owner, due_on FROM case_actions WHERE case_id = ? ORDER BY id",
+        )
+        .bind(&id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|a| {
+            Ok(StoredAction {
+                kind: a.try_get("kind")?,
+                description: a.try_get("description")?,
+                owner: a.try_get("owner")?,
+                due_on: date(&a.try_get::<String, _>("due_on")?)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Some(CaseFile {
+            id: Uuid::parse_str(&id).map_err(|_| corrupt("case id"))?,
+            reference: r.try_get("reference")?,
+            kind: r.try_get("kind")?,
+            category: r.try_get("category")?,
+            team: r.try_get("team")?,
+            channel: r.try_get("channel")?,
+            status: Status::parse(&status).ok_or_else(|| corrupt("status"))?,
+            received_at: time(r.try_get("received_at")?).ok_or_else(|| corrupt("receipt time"))?,
+            received_on: date(&r.try_get::<String, _>("received_on")?)?,
+            acknowledge_by: date(&r.try_get::<String, _>("acknowledge_by")?)?,
+            outcome_due: date(&r.try_get::<String, _>("outcome_due")?)?,
+            acknowledged_at: time(r.try_get("acknowledged_at")?),
+            investigating_at: time(r.try_get("investigating_at")?),
+            outcome_sent_at: time(r.try_get("outcome_sent_at")?),
+            closed_at: time(r.try_get("closed_at")?),
+            identity_check: r.try_get("identity_check")?,
+            clarification_needed: r.try_get("clarification_needed")?,
+            corporate_handover: r.try_get("corporate_handover")?,
+            complaint,
+            keyed_in_by: r.try_get("keyed_in_by")?,
+            handler: r.try_get("handler")?,
+            handler_confirmed_at: time(r.try_get("handler_confirmed_at")?),
+            outcome,
+            closure,
+            events,
+            notes,
+            letters,
+            actions,
+        }))
+    }
+
+    async fn add_note(
+        &self,
+        case: &CaseFile,
+        kind: NoteKind,
+        body: &str,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let now = rfc3339(Utc::now());
+        let id = case.id.to_string();
+        let mut tx = self.staff_writer.begin().await?;
+        sqlx::query("INSERT INTO case_notes (case_id, at, author, kind, body) VALUES (?, ?, ?, ?, ?)")
+            .bind(&id)
+            .bind(&now)
+            .bind(actor)
+            .bind(kind.id())
+            .bind(body)
+            .execute(&mut *tx)
+            .await?;
+        event_in(&mut tx, &id, &now, "note added", actor, Some(kind.label())).await?;
+        audit_in(&mut tx, &now, actor, "added a note", Some(&case.reference), Some(kind.label())).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn assign(
+        &self,
+        case: &CaseFile,
+        handler: &str,
+        confirmed: bool,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        let now = rfc3339(Utc::now());
+        let id = case.id.to_string();
+        let mut tx = self.staff_writer.begin().await?;
+        // Only if nobody re-assigned it meanwhile.
+        let result = sqlx::query(
+            "UPDATE cases SET handler = ?, handler_confirmed_at = ? \
+             WHERE id = ? AND handler IS ? AND status <> 'closed'",
+        )
+        .bind(handler)
+        .bind(confirmed.then(|| now.clone()))
+        .bind(&id)
+        .bind(&case.handler)
+        .execute(&mut *tx)
+        .await?;
+        if result.rows_affected() == 0 {
+            return Ok(Applied::Stale);
+        }
+        let detail = if confirmed {
+            format!("{handler} (independence confirmed)")
+        } else {
+            format!("{handler} (awaiting their confirmation of independence)")
+        };
+        event_in(&mut tx, &id, &now, "handler assigned", actor, Some(&detail)).await?;
+        audit_in(&mut tx, &now, actor, "assigned a handler", Some(&case.reference), Some(&detail)).await?;
+        tx.commit().await?;
+        Ok(Applied::Done)
+    }
+
+    async fn confirm_handler(&self, case: &CaseFile, actor: &str) -> Result<Applied, StoreError> {
+        let now = rfc3339(Utc::now());
+        let id = case.id.to_string();
+        let mut tx = self.staff_writer.begin().await?;
+        let result = sqlx::query(
+            "UPDATE cases SET handler_confirmed_at = ? \
+             WHERE id = ? AND handler = ? AND handler_confirmed_at IS NULL",
+        )
+        .bind(&now)
+        .bind(&id)
+        .bind(actor)
+        .execute(&mut *tx)
+        .await?;
+        if result.rows_affected() == 0 {
+            return Ok(Applied::Stale);
+        }
+        event_in(&mut tx, &id, &now, "handler confirmed independence", actor, None).await?;
+        audit_in(&mut tx, &now, actor, "confirmed independence", Some(&case.reference), None).await?;
+        tx.commit().await?;
+        Ok(Applied::Done)
+    }
+
+    async fn apply(
+        &self,
+        case: &CaseFile,
+        change: &CaseChange,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        let now = rfc3339(Utc::now());
+        let id = case.id.to_string();
+        let target = change.target();
+        let mut tx = self.staff_writer.begin().await?;
+        let stamp = match target {
+            Status::Acknowledged => "acknowledged_at",
+            Status::Investigating => "investigating_at",
+            Status::OutcomeSent => "outcome_sent_at",
+            Status::Closed => "closed_at",
+            Status::Received => return Ok(Applied::Stale),
+        };
+        let sql = format!(
+            "UPDATE cases SET status = ?, {stamp} = ? WHERE id = ? AND status = ?"
+        );
+        let result = sqlx::query(&sql)
+            .bind(target.id())
+            .bind(&now)
+            .bind(&id)
+            .bind(case.status.id())
+            .execute(&mut *tx)
+            .await?;
+        if result.rows_affected() == 0 {
+            return Ok(Applied::Stale);
+        }
+        let (event, detail) = match change {
+            CaseChange::Acknowledge { letter } => {
+                letter_in(&mut tx, &id, "acknowledgement", &now, letter).await?;
+                ("acknowledged", "acknowledgement letter recorded".to_string())
+            }
+            CaseChange::Investigate => ("investigation started", String::new()),
+            CaseChange::SendOutcome { outcome, letter } => {
+                let json = serde_json::to_string(outcome).map_err(|_| corrupt("outcome"))?;
+                sqlx::query("UPDATE cases SET outcome = ?, outcome_category = ? WHERE id = ?")
+                    .bind(json)
+                    .bind(outcome.category.id())
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                letter_in(&mut tx, &id, "outcome", &now, letter).await?;
+                actions_in(&mut tx, &id, "remedial", &now, &outcome.actions).await?;
+                ("outcome sent", format!("outcome: {}", outcome.category.label()))
+            }
+            CaseChange::Close { closure } => {
+                let json = serde_json::to_string(closure).map_err(|_| corrupt("closure"))?;
+                sqlx::query("UPDATE cases SET resolution = ? WHERE id = ?")
+                    .bind(json)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                actions_in(&mut tx, &id, "improvement", &now, &closure.improvements).await?;
+                (
+                    "closed",
+                    format!("{} improvement action(s)", closure.improvements.len()),
+                )
+            }
+        };
+        let detail = (!detail.is_empty()).then_some(detail);
+        event_in(&mut tx, &id, &now, event, actor, detail.as_deref()).await?;
+        audit_in(
+            &mut tx,
+            &now,
+            actor,
+            &format!("status: {}", target.label().to_lowercase()),
+            Some(&case.reference),
+            detail.as_deref(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Applied::Done)
+    }
+
+    async fn audit(&self, e: AuditEntry) -> Result<(), StoreError> {
+        let mut tx = self.staff_writer.begin().await?;
+        audit_in(
+            &mut tx,
+            &rfc3339(e.at),
+            &e.username,
+            &e.action,
+            e.reference.as_deref(),
+            e.detail.as_deref(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit_trail(&self, q: &AuditQuery) -> Result<Vec<AuditRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, at, username, action, reference, detail FROM audit_events \
+             WHERE (?1 IS NULL OR reference = ?1) AND (?2 IS NULL OR username = ?2) \
+             AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4",
+        )
+        .bind(&q.reference)
+        .bind(&q.username)
+        .bind(q.before)
+        .bind(AUDIT_PAGE_SIZE as i64)
+        .fetch_all(&self.readers)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditRow {
+                    id: r.try_get("id")?,
+                    entry: AuditEntry {
+                        at: time(r.try_get("at")?).ok_or_else(|| corrupt("audit time"))?,
+                        username: r.try_get("username")?,
+                        action: r.try_get("action")?,
+                        reference: r.try_get("reference")?,
+                        detail: r.try_get("detail")?,
+                    },
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,297 @@
+//! What the staff pages need from the store: accounts, the register, case files, casework
+//! changes and the audit trail. Each change is one transaction that also writes its case event
+//! and its audit entry, so the history cannot miss a change.
+
+use super::StoreError;
+use app::domain::casework::{Closure, LockoutPolicy, Outcome, Role, Status};
+use app::domain::complaint::Complaint;
+use app::domain::letter::Letter;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct StaffAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub failed_attempts: u32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub disabled: bool,
+}
+
+/// Which cases the register shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegisterQuery {
+    pub team: Option<String>,
+    pub status: Option<Status>,
+    /// Only cases still open (the default view).
+    pub open_only: bool,
+    pub category: Option<String>,
+    pub due: Option<DueFilter>,
+    pub handler: Option<String>,
+    /// 1-based.
+    pub page: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueFilter {
+    Overdue,
+    ThisWeek,
+}
+
+impl DueFilter {
+    pub fn id(self) -> &'static str {
+        match self {
+            DueFilter::Overdue => "overdue",
+            DueFilter::ThisWeek => "this_week",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DueFilter> {
+        match s {
+            "overdue" => Some(DueFilter::Overdue),
+            "this_week" => Some(DueFilter::ThisWeek),
+            _ => None,
+        }
+    }
+}
+
+pub const REGISTER_PAGE_SIZE: u32 = 50;
+
+#[derive(Debug, Clone)]
+pub struct RegisterRow {
+    pub reference: String,
+    pub kind: String,
+    pub received_on: NaiveDate,
+    pub team: String,
+    pub category: String,
+    pub channel: String,
+    pub status: Status,
+    pub handler: Option<String>,
+    pub acknowledge_by: NaiveDate,
+    pub outcome_due: NaiveDate,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub outcome_sent_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RegisterPage {
+    pub rows: Vec<RegisterRow>,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseEvent {
+    pub at: DateTime<Utc>,
+    pub event: String,
+    pub actor: Option<String>,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseNote {
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub kind: NoteKind,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteKind {
+    Note,
+    CorrespondenceIn,
+    CorrespondenceOut,
+    Evidence,
+}
+
+impl NoteKind {
+    pub const ALL: [NoteKind; 4] = [
+        NoteKind::Note,
+        NoteKind::CorrespondenceIn,
+        NoteKind::CorrespondenceOut,
+        NoteKind::Evidence,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            NoteKind::Note => "note",
+            NoteKind::CorrespondenceIn => "correspondence_in",
+            NoteKind::CorrespondenceOut => "correspondence_out",
+            NoteKind::Evidence => "evidence",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            NoteKind::Note => "Note",
+            NoteKind::CorrespondenceIn => "Correspondence received",
+            NoteKind::CorrespondenceOut => "Correspondence sent",
+            NoteKind::Evidence => "Evidence",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NoteKind> {
+        NoteKind::ALL.into_iter().find(|k| k.id() == s)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredLetter {
+    pub id: i64,
+    pub kind: String,
+    pub created_at: DateTime<Utc>,
+    pub letter: Letter,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredAction {
+    pub kind: String,
+    pub description: String,
+    pub owner: String,
+    pub due_on: NaiveDate,
+}
+
+/// Everything kept about one case (SPEC.md "Case records").
+#[derive(Debug, Clone)]
+pub struct CaseFile {
+    pub id: Uuid,
+    pub reference: String,
+    pub kind: String,
+    pub category: String,
+    pub team: String,
+    pub channel: String,
+    pub status: Status,
+    pub received_at: DateTime<Utc>,
+    pub received_on: NaiveDate,
+    pub acknowledge_by: NaiveDate,
+    pub outcome_due: NaiveDate,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub investigating_at: Option<DateTime<Utc>>,
+    pub outcome_sent_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub identity_check: bool,
+    pub clarification_needed: bool,
+    pub corporate_handover: bool,
+    pub complaint: Complaint,
+    pub keyed_in_by: Option<String>,
+    pub handler: Option<String>,
+    pub handler_confirmed_at: Option<DateTime<Utc>>,
+    pub outcome: Option<Outcome>,
+    pub closure: Option<Closure>,
+    pub events: Vec<CaseEvent>,
+    pub notes: Vec<CaseNote>,
+    pub letters: Vec<StoredLetter>,
+    pub actions: Vec<StoredAction>,
+}
+
+/// A move along the case's statuses, with what it records.
+#[derive(Debug, Clone)]
+pub enum CaseChange {
+    Acknowledge { letter: Letter },
+    Investigate,
+    SendOutcome { outcome: Outcome, letter: Letter },
+    Close { closure: Closure },
+}
+
+impl CaseChange {
+    pub fn target(&self) -> Status {
+        match self {
+            CaseChange::Acknowledge { .. } => Status::Acknowledged,
+            CaseChange::Investigate => Status::Investigating,
+            CaseChange::SendOutcome { .. } => Status::OutcomeSent,
+            CaseChange::Close { .. } => Status::Closed,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub username: String,
+    pub action: String,
+    pub reference: Option<String>,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub reference: Option<String>,
+    pub username: Option<String>,
+    /// Entries older than this id (paging backwards in time).
+    pub before: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub id: i64,
+    pub entry: AuditEntry,
+}
+
+pub const AUDIT_PAGE_SIZE: u32 = 100;
+
+/// Why an expected change did not happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    Done,
+    /// Someone else changed the case first; nothing was written.
+    Stale,
+}
+
+#[async_trait]
+pub trait StaffStore: Send + Sync + 'static {
+    /// Adds an account; false if the username is taken.
+    async fn add_user(&self, account: &StaffAccount) -> Result<bool, StoreError>;
+    /// Replaces a password and clears any lock; false if there is no such account.
+    async fn set_password(&self, username: &str, hash: &str) -> Result<bool, StoreError>;
+    async fn user(&self, username: &str) -> Result<Option<StaffAccount>, StoreError>;
+    async fn users(&self) -> Result<Vec<StaffAccount>, StoreError>;
+    /// A successful sign-in: clears the count of failures.
+    async fn record_sign_in(&self, username: &str) -> Result<(), StoreError>;
+    /// A wrong password: counts it (atomically, so parallel guesses all count; a lock that
+    /// has run out starts a fresh count) and locks the account as `policy` says. Returns
+    /// until when it is locked, if it is.
+    async fn record_failed_sign_in(
+        &self,
+        username: &str,
+        policy: &LockoutPolicy,
+    ) -> Result<Option<DateTime<Utc>>, StoreError>;
+    async fn unlock(&self, username: &str, actor: &str) -> Result<bool, StoreError>;
+
+    async fn register(
+        &self,
+        query: &RegisterQuery,
+        today: NaiveDate,
+    ) -> Result<RegisterPage, StoreError>;
+    /// The case with this (compact, upper-case) reference.
+    async fn case(&self, reference: &str) -> Result<Option<CaseFile>, StoreError>;
+
+    async fn add_note(
+        &self,
+        case: &CaseFile,
+        kind: NoteKind,
+        body: &str,
+        actor: &str,
+    ) -> Result<(), StoreError>;
+    /// Assigns `handler`; `confirmed` when the handler themself confirmed independence.
+    async fn assign(
+        &self,
+        case: &CaseFile,
+        handler: &str,
+        confirmed: bool,
+        actor: &str,
+    ) -> Result<Applied, StoreError>;
+    /// The assigned handler confirms their independence (seed 004 §30).
+    async fn confirm_handler(&self, case: &CaseFile, actor: &str) -> Result<Applied, StoreError>;
+    /// Moves the case on if it is still in `case.status`.
+    async fn apply(
+        &self,
+        case: &CaseFile,
+        change: &CaseChange,
+        actor: &str,
+    ) -> Result<Applied, StoreError>;
+
+    async fn audit(&self, entry: AuditEntry) -> Result<(), StoreError>;
+    async fn audit_trail(&self, query: &AuditQuery) -> Result<Vec<AuditRow>, StoreError>;
+}
