@@ -265,6 +265,7 @@ pub async fn find(
     Query(p): Query<FindParams>,
 ) -> Response {
     let raw = p.reference.unwrap_or_default();
+    let first_visit = raw.is_empty();
     let message = match Reference::parse(&raw) {
         Ok(r) => match state.staff.case(&r.compact()).await {
             Ok(Some(_)) => return Redirect::to(&format!("/staff/cases/{}", r.compact())).into_response(),
@@ -277,20 +278,26 @@ pub async fn find(
         }
         Err(_) => "That is not a valid reference: check each letter and number with the caller".to_string(),
     };
-    let errors = vec![FieldError::new("reference", message)];
+    let errors = if first_visit { vec![] } else { vec![FieldError::new("reference", message)] };
     let body = move || view! {
         <ErrorList errors=errors.clone()/>
         <h1 class="heading-l">"Find a case"</h1>
         <form method="get" action="/staff/find">
-            <div class="form-group form-group--error">
+            <div class="form-group" class:form-group--error=!first_visit>
                 <label class="label" for="reference">"Reference"</label>
+                <div id="reference-hint" class="hint">"Nine letters and numbers, like ABC-DEF-GHJ. Spaces and hyphens do not matter."</div>
                 {field_error(&errors, "reference")}
-                <input class="input input--reference input--error" id="reference" name="reference" type="text" value=raw.clone() autocomplete="off" spellcheck="false" aria-describedby="reference-error"/>
+                <input class="input input--reference" class:input--error=!first_visit id="reference" name="reference" type="text" value=raw.clone() autocomplete="off" spellcheck="false"
+                    aria-describedby=if first_visit { "reference-hint" } else { "reference-hint reference-error" }/>
             </div>
             <button type="submit" class="button">"Find"</button>
         </form>
     };
-    views::page(&state, &viewer, "Error: Find a case", StatusCode::NOT_FOUND, body)
+    if first_visit {
+        views::page(&state, &viewer, "Find a case", StatusCode::OK, body)
+    } else {
+        views::page(&state, &viewer, "Error: Find a case", StatusCode::NOT_FOUND, body)
+    }
 }
 
 /// The case behind a reference in the path, or the page to answer with instead.

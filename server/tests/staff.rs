@@ -1,0 +1,437 @@
+//! The staff pages against the real server: every route's access, sign-in and lock-out,
+//! CSRF, and telephone complaints received on an earlier day.
+
+mod common;
+
+use app::domain::calendar::{london_date, Deadlines, WorkingCalendar};
+use app::domain::casework::Role;
+use common::{count_rows, TestServer};
+use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
+use reqwest::redirect::Policy;
+use server::staff::{routes, Access, SESSION_COOKIE};
+use std::path::Path;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// Adds an account the way an operator does: `server user add`, the password on stdin.
+fn add_user(db: &Path, username: &str, role: &str, name: &str, password: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["user", "add", username, role, name])
+        .env("INTAKE_DATABASE_URL", format!("sqlite://{}", db.display()))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// A browser-like client: keeps the session cookie, does not follow redirects.
+struct Browser {
+    base: String,
+    http: reqwest::Client,
+    cookie: Option<String>,
+}
+
+struct Page {
+    status: u16,
+    location: Option<String>,
+    body: String,
+}
+
+impl Page {
+    fn csrf(&self) -> String {
+        let marker = "name=\"_csrf\" value=\"";
+        let at = self.body.find(marker).expect("the page has a form with a token") + marker.len();
+        self.body[at..at + 64].to_string()
+    }
+}
+
+impl Browser {
+    fn new(server: &TestServer) -> Browser {
+        Browser {
+            base: server.base.clone(),
+            http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
+            cookie: None,
+        }
+    }
+
+    fn keep_cookie(&mut self, headers: &HeaderMap) {
+        for v in headers.get_all(SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            if let Some(rest) = v.strip_prefix(&format!("{SESSION_COOKIE}=")) {
+                let value = rest.split(';').next().unwrap().to_string();
+                let removal = value.is_empty() || v.contains("Max-Age=0");
+                assert!(removal || (v.contains("HttpOnly") && v.contains("Secure") && v.contains("SameSite=Strict")), "{v}");
+                self.cookie = (!removal).then_some(value);
+            }
+        }
+    }
+
+    async fn send(&mut self, req: reqwest::RequestBuilder) -> Page {
+        let req = match &self.cookie {
+            Some(c) => req.header("cookie", format!("{SESSION_COOKIE}={c}")),
+            None => req,
+        };
+        let res = req.send().await.unwrap();
+        self.keep_cookie(res.headers());
+        let status = res.status().as_u16();
+        let location = res
+            .headers()
+            .get(LOCATION)
+            .map(|l| l.to_str().unwrap().to_string());
+        let body = res.text().await.unwrap();
+        Page {
+            status,
+            location,
+            body,
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let req = self.http.get(format!("{}{path}", self.base));
+        self.send(req).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        self.send(req).await
+    }
+
+    /// Gets `path` for its form token, then posts `form` with it.
+    async fn submit(&mut self, path: &str, action: &str, form: &[(&str, &str)]) -> Page {
+        let token = self.get(path).await.csrf();
+        let mut with_token = vec![("_csrf", token.as_str())];
+        with_token.extend_from_slice(form);
+        self.post(action, &with_token).await
+    }
+
+    async fn sign_in(&mut self, username: &str, password: &str) -> Page {
+        self.submit(
+            "/staff/sign-in",
+            "/staff/sign-in",
+            &[("username", username), ("password", password), ("next", "/staff")],
+        )
+        .await
+    }
+}
+
+struct Staffed {
+    server: TestServer,
+    _dir: tempfile::TempDir,
+}
+
+/// A server with one account per role: ian (intake), kim (handler), dee (DPO).
+async fn staffed() -> Staffed {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    for (u, role, name) in [("ian", "intake", "Ian Intake"), ("kim", "handler", "Kim Handler"), ("dee", "dpo", "Dee Officer")] {
+        let out = add_user(&server.db_path, u, role, name, PASSWORD);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    Staffed { server, _dir: dir }
+}
+
+async fn signed_in(server: &TestServer, username: &str) -> Browser {
+    let mut b = Browser::new(server);
+    let page = b.sign_in(username, PASSWORD).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    b
+}
+
+/// A case to work on, sent through the public API.
+async fn a_case(server: &TestServer) -> String {
+    let res = server.post(&common::key(), &common::complaint("Sam Example")).await;
+    assert_eq!(res.status, 201);
+    res.body["reference"].as_str().unwrap().replace('-', "")
+}
+
+fn concrete(path: &str, reference: &str) -> String {
+    path.replace("{reference}", reference)
+        .replace("{id}", "1")
+        .replace("{username}", "kim")
+}
+
+/// Everything that records casework, for checking that a refused request changed nothing.
+async fn casework_rows(db: &Path) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for table in ["cases", "case_events", "case_notes", "case_actions", "letters", "staff_users"] {
+        counts.push(count_rows(db, table).await);
+    }
+    counts
+}
+
+#[tokio::test]
+async fn every_staff_route_refuses_anonymous_callers_and_wrong_roles() {
+    let s = staffed().await;
+    let reference = a_case(&s.server).await;
+    let before = casework_rows(&s.server.db_path).await;
+    let table = routes();
+    assert!(table.len() >= 20, "the table is the router: {} routes", table.len());
+
+    // Anonymous: pages send to sign-in; actions are refused (no token, then no session).
+    let mut anonymous = Browser::new(&s.server);
+    let token = anonymous.get("/staff/sign-in").await.csrf();
+    for route in table.iter().filter(|r| r.access != Access::Anyone) {
+        let path = concrete(route.path, &reference);
+        if route.method == reqwest::Method::GET {
+            let page = anonymous.get(&path).await;
+            assert_eq!(page.status, 303, "GET {path}");
+            let to = page.location.unwrap();
+            assert!(to.starts_with("/staff/sign-in?next="), "GET {path} went to {to}");
+            assert!(!page.body.contains("Sam Example"));
+        } else {
+            let page = anonymous.post(&path, &[("note", "x"), ("handler", "kim")]).await;
+            assert_eq!(page.status, 403, "POST {path} without a token");
+            let page = anonymous
+                .post(&path, &[("_csrf", &token), ("note", "x"), ("handler", "kim"), ("independent", "yes")])
+                .await;
+            assert_eq!(page.status, 401, "POST {path} signed out");
+        }
+    }
+
+    // Signed in, but without the role the route needs.
+    for (username, role) in [("ian", Role::Intake), ("kim", Role::Handler)] {
+        let mut b = signed_in(&s.server, username).await;
+        let token = b.get("/staff").await.csrf();
+        for route in &table {
+            let Access::Staff(needed) = route.access else { continue };
+            if role.allows(needed) {
+                continue;
+            }
+            let path = concrete(route.path, &reference);
+            let page = if route.method == reqwest::Method::GET {
+                b.get(&path).await
+            } else {
+                b.post(&path, &[("_csrf", &token), ("note", "x"), ("handler", "kim"), ("independent", "yes")]).await
+            };
+            assert_eq!(page.status, 403, "{} {path} as {username}", route.method);
+            assert!(!page.body.contains("Sam Example"), "{path} as {username}");
+        }
+    }
+    assert_eq!(casework_rows(&s.server.db_path).await, before, "a refused request changed something");
+
+    // And with the role, each page answers (smoke test of the whole table).
+    let mut dpo = signed_in(&s.server, "dee").await;
+    for route in table.iter().filter(|r| r.method == reqwest::Method::GET && r.access != Access::Anyone) {
+        let path = concrete(route.path, &reference);
+        let page = dpo.get(&path).await;
+        let ok = page.status == 200 || (path.contains("/letters/") && page.status == 404);
+        assert!(ok, "GET {path} as the DPO: {}", page.status);
+    }
+    // Unknown staff paths are simply not found, signed in or not.
+    assert_eq!(Browser::new(&s.server).get("/staff/nope").await.status, 404);
+}
+
+#[tokio::test]
+async fn wrong_passwords_lock_the_account_until_the_dpo_unlocks_it() {
+    let s = staffed().await;
+    let mut b = Browser::new(&s.server);
+    let unknown = b.sign_in("nobody", PASSWORD).await;
+    assert_eq!(unknown.status, 422);
+    let wrong = b.sign_in("kim", "not the password").await;
+    assert_eq!(wrong.status, 422);
+    // The same words whether or not the account exists.
+    assert!(wrong.body.contains("Enter a correct username and password"));
+    assert!(unknown.body.contains("Enter a correct username and password"));
+    for _ in 0..4 {
+        assert_eq!(b.sign_in("kim", "still not it").await.status, 422);
+    }
+    let locked = b.sign_in("kim", PASSWORD).await;
+    assert_eq!(locked.status, 429, "five failures lock the account, even for the right password");
+    assert!(locked.body.contains("This account is locked"));
+    assert!(b.cookie.is_some());
+
+    // The DPO unlocks it; the right password then works.
+    let mut dpo = signed_in(&s.server, "dee").await;
+    let page = dpo.get("/staff/accounts").await;
+    assert!(page.body.contains("Unlock kim"));
+    let unlocked = dpo.post("/staff/accounts/kim/unlock", &[("_csrf", &page.csrf())]).await;
+    assert_eq!(unlocked.status, 303);
+    assert_eq!(Browser::new(&s.server).sign_in("kim", PASSWORD).await.status, 303);
+
+    let audit = dpo.get("/staff/audit?username=kim").await.body;
+    assert!(audit.contains("failed sign-in") && audit.contains("account locked until"));
+    assert!(dpo.get("/staff/audit").await.body.contains("unlocked account"));
+}
+
+#[tokio::test]
+async fn sign_in_gives_a_new_session_and_sign_out_ends_it() {
+    let s = staffed().await;
+    let mut b = Browser::new(&s.server);
+    b.get("/staff/sign-in").await;
+    let anonymous_id = b.cookie.clone().expect("a session for the form token");
+    assert_eq!(b.sign_in("kim", PASSWORD).await.location.as_deref(), Some("/staff"));
+    let signed_in_id = b.cookie.clone().unwrap();
+    assert_ne!(anonymous_id, signed_in_id, "a new session id at sign-in");
+    assert_eq!(b.get("/staff").await.status, 200);
+
+    let token = b.get("/staff").await.csrf();
+    let out = b.post("/staff/sign-out", &[("_csrf", &token)]).await;
+    assert_eq!(out.status, 303);
+    // The old cookie no longer signs anyone in.
+    let mut replay = Browser::new(&s.server);
+    replay.cookie = Some(signed_in_id);
+    assert_eq!(replay.get("/staff/register").await.status, 303);
+
+    // The sign-in form only sends people on to our own staff pages.
+    let mut b = Browser::new(&s.server);
+    let token = b.get("/staff/sign-in").await.csrf();
+    let page = b
+        .post("/staff/sign-in", &[("_csrf", &token), ("username", "kim"), ("password", PASSWORD), ("next", "https://evil.example/")])
+        .await;
+    assert_eq!(page.location.as_deref(), Some("/staff"));
+}
+
+#[tokio::test]
+async fn forms_without_this_sessions_token_change_nothing() {
+    let s = staffed().await;
+    let reference = a_case(&s.server).await;
+    let mut kim = signed_in(&s.server, "kim").await;
+    let case = format!("/staff/cases/{reference}");
+    let token = kim.get(&case).await.csrf();
+    let note = format!("{case}/notes");
+
+    assert_eq!(kim.post(&note, &[("note", "no token")]).await.status, 403);
+    let other = "0".repeat(64);
+    assert_eq!(kim.post(&note, &[("_csrf", &other), ("note", "wrong token")]).await.status, 403);
+    // Another site's form, even with a stolen token, is refused by the browser's own header.
+    let cross = kim
+        .send(
+            kim.http
+                .post(format!("{}{note}", kim.base))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "cross-site")
+                .body(format!("_csrf={token}&note=cross+site")),
+        )
+        .await;
+    assert_eq!(cross.status, 403);
+    // Another session's token does not work here either.
+    let mut dee = signed_in(&s.server, "dee").await;
+    let dee_token = dee.get("/staff").await.csrf();
+    assert_eq!(kim.post(&note, &[("_csrf", &dee_token), ("note", "their token")]).await.status, 403);
+    assert_eq!(count_rows(&s.server.db_path, "case_notes").await, 0);
+
+    let ok = kim.post(&note, &[("_csrf", &token), ("kind", "note"), ("note", "Called the service manager.")]).await;
+    assert_eq!(ok.status, 303);
+    assert_eq!(count_rows(&s.server.db_path, "case_notes").await, 1);
+    assert!(kim.get(&case).await.body.contains("Called the service manager."));
+}
+
+/// The public example complaint as a staff form's fields.
+fn example_fields() -> Vec<(String, String)> {
+    let v = server::openapi::example_request();
+    let mut fields = Vec::new();
+    for (k, v) in v.as_object().unwrap() {
+        match v {
+            serde_json::Value::String(s) => fields.push((k.clone(), s.clone())),
+            serde_json::Value::Bool(b) => fields.push((k.clone(), if *b { "yes" } else { "no" }.to_string())),
+            serde_json::Value::Array(a) => {
+                for x in a {
+                    fields.push((k.clone(), x.as_str().unwrap().to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    fields
+}
+
+#[tokio::test]
+async fn a_telephone_complaint_received_earlier_gets_its_deadlines_from_that_day() {
+    let s = staffed().await;
+    let mut ian = signed_in(&s.server, "ian").await;
+    let today = london_date(chrono::Utc::now());
+    let received = today - chrono::Days::new(12);
+    let received_text = received.to_string();
+    let page = ian.get("/staff/intake").await;
+    assert!(page.body.contains("Key in a complaint"));
+    let token = page.csrf();
+    let key = uuid::Uuid::new_v4().to_string();
+    let mut form = example_fields();
+    form.extend([
+        ("_csrf".to_string(), token.clone()),
+        ("_key".to_string(), key.clone()),
+        ("channel".to_string(), "telephone".to_string()),
+        ("received_on".to_string(), received_text.clone()),
+    ]);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+
+    // A date in the future is refused, and nothing is stored.
+    let mut future = pairs.clone();
+    let tomorrow = (today + chrono::Days::new(1)).to_string();
+    future.retain(|(k, _)| *k != "received_on");
+    future.push(("received_on", &tomorrow));
+    let refused = ian.post("/staff/intake", &future).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("The date received must be today or in the past"));
+    assert_eq!(count_rows(&s.server.db_path, "cases").await, 0);
+
+    let saved = ian.post("/staff/intake", &pairs).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let shown = ian.get(saved.location.as_deref().unwrap()).await;
+    assert_eq!(shown.status, 200);
+    let expected = Deadlines::from_receipt(received, &WorkingCalendar::default());
+    assert!(shown.body.contains(&app::domain::calendar::long_date(expected.acknowledge_by)));
+    assert!(shown.body.contains("must be confirmed in writing"));
+
+    // A second tap on "Save" gives the same case, not another.
+    let again = ian.post("/staff/intake", &pairs).await;
+    assert_eq!(again.location, saved.location);
+    assert_eq!(count_rows(&s.server.db_path, "cases").await, 1);
+
+    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&s.server.db_path).read_only(true);
+    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+    let row: (String, String, String, String, String, Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT channel, received_on, acknowledge_by, outcome_due, status, acknowledged_at, keyed_in_by FROM cases",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(row.0, "telephone");
+    assert_eq!(row.1, received_text);
+    assert_eq!(row.2, expected.acknowledge_by.to_string());
+    assert_eq!(row.3, expected.outcome_due.to_string());
+    // Not acknowledged yet: a verbal complaint is confirmed in writing later (004 §28a).
+    assert_eq!(row.4, "received");
+    assert_eq!(row.5, None);
+    assert_eq!(row.6.as_deref(), Some("ian"));
+}
+
+#[tokio::test]
+async fn accounts_are_added_from_the_command_line_with_the_password_on_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intake.db");
+    let short = add_user(&db, "sam", "handler", "Sam", "short");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+    let bad_role = add_user(&db, "sam", "admin", "Sam", PASSWORD);
+    assert!(!bad_role.status.success());
+    let ok = add_user(&db, "sam", "handler", "Sam Handler", PASSWORD);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let twice = add_user(&db, "sam", "handler", "Sam Handler", PASSWORD);
+    assert!(!twice.status.success());
+    // Stored as an Argon2id hash, never the password.
+    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&db).read_only(true);
+    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM staff_users WHERE username = 'sam'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains(PASSWORD));
+}
