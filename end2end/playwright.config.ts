@@ -7,6 +7,10 @@ import * as fs from "node:fs";
 const port = Number(process.env.E2E_PORT ?? 3107);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "intake-e2e-"));
 const root = path.resolve(__dirname, "..");
+const databaseUrl = `sqlite://${path.join(dataDir, "intake.db")}`;
+// The staff tests add accounts to the server's database with `server user add`.
+process.env.E2E_DATABASE_URL ??= databaseUrl;
+process.env.E2E_SERVER_BIN ??= process.env.E2E_SERVER ?? path.join(root, "target/debug/server");
 
 export default defineConfig({
   testDir: "./tests",
@@ -33,8 +37,11 @@ export default defineConfig({
     trace: "off",
   },
   projects: [
-    { name: "phone 390x844", use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
-    { name: "small phone 320x640", use: { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true } },
+    // The public form, on phones.
+    { name: "phone 390x844", testIgnore: /staff/, use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
+    { name: "small phone 320x640", testIgnore: /staff/, use: { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true } },
+    // Staff work at desks.
+    { name: "staff desktop 1280x800", testMatch: /staff/, use: { viewport: { width: 1280, height: 800 } } },
   ],
   webServer: {
     // The debug build shares its compilation with `cargo test`, which saves CI a release build.
@@ -47,7 +54,7 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       INTAKE_LISTEN_ADDR: `127.0.0.1:${port}`,
-      INTAKE_DATABASE_URL: `sqlite://${path.join(dataDir, "intake.db")}`,
+      INTAKE_DATABASE_URL: process.env.E2E_DATABASE_URL,
       INTAKE_SITE_ROOT: path.join(root, "target/site"),
       INTAKE_LOG: "warn",
       // One line per panic, so a failure shows its cause rather than a page of frames.

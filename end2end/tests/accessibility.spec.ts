@@ -1,16 +1,8 @@
 import { test, expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import {
-  hydrated, fillAboutYou, fillWhoFor, fillWhatAbout, fillOutcome, fillConsent, continueOn,
+  WCAG_TAGS, hydrated, fillAboutYou, fillWhoFor, fillWhatAbout, fillOutcome, fillConsent, continueOn, noViolations,
 } from "./helpers";
-
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
-
-async function noViolations(page: Page, where: string) {
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-  expect(summary, where).toEqual([]);
-}
 
 /** Visits every page of the journey, checking each (and each step's error state). */
 async function walk(page: Page) {
@@ -53,6 +45,6 @@ test("every page has no WCAG A/AA violations without the WebAssembly", async ({ 
 test("the check itself catches a real violation (control)", async ({ page }) => {
   await page.goto("/");
   await page.evaluate(() => document.querySelector("main")!.insertAdjacentHTML("beforeend", '<input type="text">'));
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
   expect(results.violations.map((v) => v.id)).toContain("label");
 });

@@ -168,7 +168,7 @@ fn render_register(
             let href = format!("/staff/cases/{}", r.reference);
             view! {
                 <tr class="table__row" class:table__row--overdue=overdue>
-                    <td class="table__cell"><a href=href class="reference">{reference}</a></td>
+                    <td class="table__cell"><a href=href class="case-ref">{reference}</a></td>
                     <td class="table__cell">{long_date(r.received_on)}<br/><span class="hint">{channel_label(&r.channel)}</span></td>
                     <td class="table__cell">{kind_label(&r.kind)}</td>
                     <td class="table__cell">{team_name(state, &r.team)}</td>
@@ -524,7 +524,7 @@ async fn render_case(
             {saved.map(|m| view! { <div class="notification-banner notification-banner--success" role="status"><p class="notification-banner__heading">{m}</p></div> })}
             <ErrorList errors=errors.clone()/>
             <span class="caption">{kind_label(&case.kind)}</span>
-            <h1 class="heading-l">"Case "<span class="reference">{reference.clone()}</span></h1>
+            <h1 class="heading-l">"Case "<span class="case-ref">{reference.clone()}</span></h1>
             <p class="body"><span class="tag">{case.status.label()}</span>" "
                 {due.map(|d| {
                     let u = urgency(d.date(), today);

@@ -64,10 +64,10 @@ pub fn page<V: IntoView + 'static>(
                 </head>
                 <body class="staff">
                     <a href="#main" class="skip-link">"Skip to main content"</a>
-                    <header class="header">
-                        <div class="width-container header__inner">
-                            <span class="header__org">{org}</span>
-                            <span class="header__service">"Data protection complaints: staff"</span>
+                    <header class="site-header">
+                        <div class="width-container width-container--wide">
+                            <span class="site-header__name">{org}</span>
+                            <span class="site-header__service">"Data protection complaints: staff"</span>
                         </div>
                     </header>
                     <div class="width-container width-container--wide">
