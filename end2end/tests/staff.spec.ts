@@ -138,6 +138,12 @@ test("a handler keys in a telephone complaint and works it to closure; the DPO s
   await expect(banner(page)).toContainText("Case closed");
   await expect(page.getByText("Remind housing staff of the posting checklist")).toBeVisible();
 
+  // Both actions are on the register of actions, with their owners.
+  await page.getByRole("link", { name: "Actions", exact: true }).click();
+  await expect(page.getByRole("row").filter({ hasText: "Remind housing staff of the posting checklist" })).toContainText("Information Governance Manager");
+  await expect(page.getByRole("row").filter({ hasText: "Add a second check before files are posted" })).toContainText("Remedial");
+  await noViolations(page, "actions");
+
   // The register's default view is open cases; closed ones are a filter away.
   await page.getByRole("link", { name: "Register", exact: true }).click();
   await expect(page.getByRole("row").filter({ hasText: reference })).toHaveCount(0);

@@ -67,6 +67,9 @@ async fn serve() -> Result<(), String> {
                 .await;
         });
     }
+    if stores.staff.users().await.is_ok_and(|u| u.is_empty()) {
+        tracing::warn!("no staff accounts yet: add the first with `server user add <username> dpo <name>` (the password is read from standard input)");
+    }
     let listener = tokio::net::TcpListener::bind(config.listen_addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen_addr))?;

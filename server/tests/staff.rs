@@ -332,25 +332,6 @@ async fn forms_without_this_sessions_token_change_nothing() {
     assert!(kim.get(&case).await.body.contains("Called the service manager."));
 }
 
-/// The public example complaint as a staff form's fields.
-fn example_fields() -> Vec<(String, String)> {
-    let v = server::openapi::example_request();
-    let mut fields = Vec::new();
-    for (k, v) in v.as_object().unwrap() {
-        match v {
-            serde_json::Value::String(s) => fields.push((k.clone(), s.clone())),
-            serde_json::Value::Bool(b) => fields.push((k.clone(), if *b { "yes" } else { "no" }.to_string())),
-            serde_json::Value::Array(a) => {
-                for x in a {
-                    fields.push((k.clone(), x.as_str().unwrap().to_string()));
-                }
-            }
-            _ => {}
-        }
-    }
-    fields
-}
-
 #[tokio::test]
 async fn a_telephone_complaint_received_earlier_gets_its_deadlines_from_that_day() {
     let s = staffed().await;
@@ -362,7 +343,7 @@ async fn a_telephone_complaint_received_earlier_gets_its_deadlines_from_that_day
     assert!(page.body.contains("Key in a complaint"));
     let token = page.csrf();
     let key = uuid::Uuid::new_v4().to_string();
-    let mut form = example_fields();
+    let mut form = common::form_fields(&server::openapi::example_request());
     form.extend([
         ("_csrf".to_string(), token.clone()),
         ("_key".to_string(), key.clone()),

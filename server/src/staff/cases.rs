@@ -15,7 +15,7 @@ use app::domain::casework::{
 use app::domain::complaint::{BreachStatus, ContactMethod, OnBehalfOf};
 use app::domain::letter;
 use app::domain::reference::Reference;
-use app::domain::text::{limits, Lines, Text};
+use app::domain::text::{group_thousands, limits, Lines, Text};
 use app::domain::FieldError;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -223,7 +223,7 @@ fn render_register(
                 </div>
                 <button type="submit" class="button button--secondary">"Apply filters"</button>
             </form>
-            <p class="body" role="status">{if total == 0 { "No cases match these filters.".to_string() } else { format!("Showing {first} to {last} of {total} cases, most urgent first") }}</p>
+            <p class="body" role="status">{if total == 0 { "No cases match these filters.".to_string() } else { format!("Showing {} to {} of {} cases, most urgent first", group_thousands(first as usize), group_thousands(last as usize), group_thousands(total as usize)) }}</p>
             <div class="table-wrap">
                 <table class="table">
                     <caption class="visually-hidden">"Cases, most urgent first"</caption>
@@ -1105,4 +1105,44 @@ pub async fn letter(
         </article>
     };
     views::page(&state, &viewer, &stored.letter.subject, StatusCode::OK, body)
+}
+
+/// The actions of the Data Protection Complaints Register (seed 004 §45): remedial actions from
+/// outcomes and improvement actions from closures, with owner and due date, earliest first.
+pub async fn actions(State(state): State<AppState>, Staff(_, viewer): Staff) -> Response {
+    let actions = match state.staff.actions().await {
+        Ok(a) => a,
+        Err(_) => return views::unavailable(),
+    };
+    let today = today();
+    let body = move || view! {
+        <h1 class="heading-l">"Actions"</h1>
+        <p class="body">"Remedial actions from outcomes and improvement actions logged at closure, earliest due first."</p>
+        {if actions.is_empty() {
+            view! { <p class="body">"No actions yet."</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table class="table">
+                        <thead><tr><th scope="col">"Due"</th><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Kind"</th><th scope="col">"Case"</th></tr></thead>
+                        <tbody>
+                            {actions.iter().map(|a| {
+                                let shown = Reference::parse(&a.reference).map(|r| r.to_string()).unwrap_or(a.reference.clone());
+                                view! {
+                                    <tr>
+                                        <td class="table__cell">{deadline(a.action.due_on, false, today)}</td>
+                                        <td class="table__cell">{a.action.description.clone()}</td>
+                                        <td class="table__cell">{a.action.owner.clone()}</td>
+                                        <td class="table__cell">{if a.action.kind == "improvement" { "Improvement" } else { "Remedial" }}</td>
+                                        <td class="table__cell"><a class="case-ref" href=format!("/staff/cases/{}", a.reference)>{shown}</a></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+    };
+    views::page(&state, &viewer, "Actions", StatusCode::OK, body)
 }

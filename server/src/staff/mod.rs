@@ -69,6 +69,7 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
         r(Method::GET, "/staff/intake/{reference}", Staff(Intake), get(intake::received)),
         r(Method::GET, "/staff/register", Staff(Handler), get(cases::register)),
         r(Method::GET, "/staff/find", Staff(Handler), get(cases::find)),
+        r(Method::GET, "/staff/actions", Staff(Handler), get(cases::actions)),
         r(Method::GET, "/staff/cases/{reference}", Staff(Handler), get(cases::case_page)),
         r(Method::POST, "/staff/cases/{reference}/notes", Staff(Handler), post(cases::add_note)),
         r(Method::POST, "/staff/cases/{reference}/assign", Staff(Handler), post(cases::assign)),

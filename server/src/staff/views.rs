@@ -33,7 +33,10 @@ pub fn page<V: IntoView + 'static>(
                 <ul>
                     <li><a href="/staff">"Home"</a></li>
                     <li><a href="/staff/intake">"Key in a complaint"</a></li>
-                    {role.allows(Role::Handler).then(|| view! { <li><a href="/staff/register">"Register"</a></li> })}
+                    {role.allows(Role::Handler).then(|| view! {
+                        <li><a href="/staff/register">"Register"</a></li>
+                        <li><a href="/staff/actions">"Actions"</a></li>
+                    })}
                     {role.allows(Role::Dpo).then(|| view! {
                         <li><a href="/staff/audit">"Audit trail"</a></li>
                         <li><a href="/staff/accounts">"Accounts"</a></li>

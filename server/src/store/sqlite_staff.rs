@@ -607,6 +607,28 @@ impl StaffStore for SqliteStore {
         Ok(Applied::Done)
     }
 
+    async fn actions(&self) -> Result<Vec<RegisterAction>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.reference, a.kind, a.description, a.owner, a.due_on FROM case_actions a \
+             JOIN cases c ON c.id = a.case_id ORDER BY a.due_on, a.id LIMIT 1000",
+        )
+        .fetch_all(&self.readers)
+        .await?;
+        rows.iter()
+            .map(|a| {
+                Ok(RegisterAction {
+                    reference: a.try_get("reference")?,
+                    action: StoredAction {
+                        kind: a.try_get("kind")?,
+                        description: a.try_get("description")?,
+                        owner: a.try_get("owner")?,
+                        due_on: date(&a.try_get::<String, _>("due_on")?)?,
+                    },
+                })
+            })
+            .collect()
+    }
+
     async fn audit(&self, e: AuditEntry) -> Result<(), StoreError> {
         let mut tx = self.staff_writer.begin().await?;
         audit_in(

@@ -206,6 +206,13 @@ impl CaseChange {
     }
 }
 
+/// An action on the register, with the case it came from.
+#[derive(Debug, Clone)]
+pub struct RegisterAction {
+    pub reference: String,
+    pub action: StoredAction,
+}
+
 #[derive(Debug, Clone)]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
@@ -291,6 +298,9 @@ pub trait StaffStore: Send + Sync + 'static {
         change: &CaseChange,
         actor: &str,
     ) -> Result<Applied, StoreError>;
+
+    /// Remedial and improvement actions across all cases, earliest due first.
+    async fn actions(&self) -> Result<Vec<RegisterAction>, StoreError>;
 
     async fn audit(&self, entry: AuditEntry) -> Result<(), StoreError>;
     async fn audit_trail(&self, query: &AuditQuery) -> Result<Vec<AuditRow>, StoreError>;

@@ -176,3 +176,21 @@ pub fn complaint(name: &str) -> Value {
     v["full_name"] = Value::String(name.to_string());
     v
 }
+
+/// A complaint's JSON as the fields of an HTML form (yes/no for booleans, one field per list item).
+pub fn form_fields(v: &Value) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    for (k, v) in v.as_object().expect("a JSON object") {
+        match v {
+            Value::String(s) => fields.push((k.clone(), s.clone())),
+            Value::Bool(b) => fields.push((k.clone(), if *b { "yes" } else { "no" }.to_string())),
+            Value::Array(a) => {
+                for x in a {
+                    fields.push((k.clone(), x.as_str().unwrap_or("").to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    fields
+}

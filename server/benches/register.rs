@@ -1,0 +1,202 @@
+//! Register benchmark: the staff register page over 10,000 cases, on the real server and its
+//! SQLite default.
+//!
+//!     cargo bench -p server --bench register
+//!
+//! Loads BENCH_CASES (default 10000) cases: half through the public API (received today), half
+//! keyed in by staff as telephone and post complaints received over the last year (so many
+//! deadlines are overdue). Then signs in as a handler and times each view of the register
+//! BENCH_ROUNDS (default 50) times, printing p50, p99 and the largest time, and the page size.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::io::Write;
+use std::process::Stdio;
+use std::time::Instant;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn cookie_of(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("intake_staff="))
+        .map(|v| v.split(';').next().unwrap_or("").to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn csrf_of(body: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let at = body.find(marker).expect("a form token") + marker.len();
+    body[at..at + 64].to_string()
+}
+
+#[tokio::main]
+async fn main() {
+    let cases = env_usize("BENCH_CASES", 10_000);
+    let rounds = env_usize("BENCH_ROUNDS", 50);
+    let binary = env!("CARGO_BIN_EXE_server");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = format!("sqlite://{}", dir.path().join("bench.db").display());
+
+    let mut add = std::process::Command::new(binary)
+        .args(["user", "add", "kim", "handler", "Kim", "Handler"])
+        .env("INTAKE_DATABASE_URL", &db)
+        .env("INTAKE_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("server user add");
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .unwrap();
+    assert!(add.wait().unwrap().success());
+
+    let server = common::TestServer::start_on(dir.path().join("bench.db"), dir.path()).await;
+    let base = server.base.clone();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
+
+    // Sign in.
+    let res = http.get(format!("{base}/staff/sign-in")).send().await.unwrap();
+    let cookie = cookie_of(&res).expect("a session");
+    let token = csrf_of(&res.text().await.unwrap());
+    let res = http
+        .post(format!("{base}/staff/sign-in"))
+        .header("cookie", format!("intake_staff={cookie}"))
+        .form(&[("_csrf", token.as_str()), ("username", "kim"), ("password", PASSWORD), ("next", "/staff")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "signed in");
+    let cookie = format!("intake_staff={}", cookie_of(&res).expect("a new session"));
+    let res = http
+        .get(format!("{base}/staff/intake"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    let token = csrf_of(&res.text().await.unwrap());
+
+    // Load the cases.
+    let categories: Vec<(String, bool)> = app::domain::taxonomy::Taxonomy::default()
+        .categories
+        .iter()
+        .map(|c| (c.id.clone(), c.nature == app::domain::taxonomy::Nature::Breach))
+        .collect();
+    let template = server::openapi::example_request();
+    let today = app::domain::calendar::london_date(chrono::Utc::now());
+    let started = Instant::now();
+    let loads = (0..cases).map(|i| {
+        let http = http.clone();
+        let base = base.clone();
+        let cookie = cookie.clone();
+        let token = token.clone();
+        let mut body = template.clone();
+        body["full_name"] = format!("Bench Person {i}").into();
+        let (category, breach) = categories[i % categories.len()].clone();
+        body["category"] = category.into();
+        if breach {
+            body["breach_status"] = "not_reported".into();
+        }
+        let received = today - chrono::Days::new((i % 365) as u64);
+        async move {
+            let status = if i % 2 == 0 {
+                http.post(format!("{base}/api/v1/complaints"))
+                    .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+                    .json(&body)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+            } else {
+                let mut form: Vec<(String, String)> = vec![
+                    ("_csrf".into(), token),
+                    ("_key".into(), uuid::Uuid::new_v4().to_string()),
+                    ("channel".into(), if i % 4 == 1 { "telephone" } else { "post" }.into()),
+                    ("received_on".into(), received.to_string()),
+                ];
+                form.extend(common::form_fields(&body));
+                http.post(format!("{base}/staff/intake"))
+                    .header("cookie", cookie)
+                    .form(&form)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+            };
+            status.unwrap_or(0)
+        }
+    });
+    use futures::StreamExt;
+    let statuses: Vec<u16> = futures::stream::iter(loads).buffer_unordered(64).collect().await;
+    let failed = statuses.iter().filter(|s| !matches!(s, 201 | 303)).count();
+    assert_eq!(failed, 0, "every case stored ({failed} failed)");
+    println!(
+        "loaded {cases} cases in {:.1} s ({} online today, {} keyed in over the last year)",
+        started.elapsed().as_secs_f64(),
+        cases.div_ceil(2),
+        cases / 2
+    );
+
+    let views = [
+        ("open cases, most urgent first (page 1)", "/staff/register"),
+        ("overdue", "/staff/register?due=overdue"),
+        ("due this week", "/staff/register?due=this_week"),
+        ("one team", "/staff/register?team=ig"),
+        ("one category", "/staff/register?category=subject_access"),
+        ("all incl. closed, page 100", "/staff/register?status=all&page=100"),
+    ];
+    println!("\n| register view | rows shown of total | p50 ms | p99 ms | max ms | page KiB |");
+    println!("|---|---|---|---|---|---|");
+    let mut worst: f64 = 0.0;
+    for (name, path) in views {
+        let mut times = Vec::with_capacity(rounds);
+        let mut size = 0;
+        let mut shown = String::new();
+        for _ in 0..rounds {
+            let t = Instant::now();
+            let res = http
+                .get(format!("{base}{path}"))
+                .header("cookie", &cookie)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            let body = res.text().await.unwrap();
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            size = body.len();
+            if let Some(at) = body.find("Showing ") {
+                shown = body[at + 8..].split(" cases").next().unwrap_or("").replace(',', "");
+            }
+        }
+        times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let p99 = percentile(&times, 0.99);
+        worst = worst.max(p99);
+        println!(
+            "| {name} | {shown} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            percentile(&times, 0.5),
+            p99,
+            times[times.len() - 1],
+            size as f64 / 1024.0
+        );
+    }
+    println!("\nworst p99 {worst:.1} ms (target: under 100 ms)");
+}
