@@ -5,6 +5,11 @@ import * as fs from "node:fs";
 
 // Each run gets a fresh database; the server is the release binary cargo-leptos built.
 const port = Number(process.env.E2E_PORT ?? 3107);
+// The demonstration council site: allowed to frame the widget on demoPort, not on otherPort.
+const demoPort = port + 1;
+const otherPort = port + 2;
+process.env.E2E_DEMO_ALLOWED ??= `http://localhost:${demoPort}`;
+process.env.E2E_DEMO_OTHER ??= `http://localhost:${otherPort}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "intake-e2e-"));
 const root = path.resolve(__dirname, "..");
 const databaseUrl = `sqlite://${path.join(dataDir, "intake.db")}`;
@@ -32,6 +37,11 @@ export default defineConfig({
         "--disable-sync",
         "--disable-quic",
         "--no-first-run",
+        // Chromium as people normally run it: storage in a frame from another site works
+        // (partitioned by the top-level site). Under Playwright this Chromium otherwise blocks
+        // third-party cookies and with them a framed widget's local storage; the embedding
+        // tests check that case separately.
+        "--disable-features=TrackingProtection3pcd",
       ],
     },
     trace: "off",
@@ -39,11 +49,11 @@ export default defineConfig({
   projects: [
     // The public form, on phones.
     { name: "phone 390x844", testIgnore: /staff/, use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
-    { name: "small phone 320x640", testIgnore: /staff/, use: { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true } },
-    // Staff work at desks.
-    { name: "staff desktop 1280x800", testMatch: /staff/, use: { viewport: { width: 1280, height: 800 } } },
+    { name: "small phone 320x640", testIgnore: /staff|embed/, use: { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true } },
+    // Staff work at desks; council pages with the widget are read on desktops too.
+    { name: "desktop 1280x800", testMatch: /staff|embed/, use: { viewport: { width: 1280, height: 800 } } },
   ],
-  webServer: {
+  webServer: [{
     // The debug build shares its compilation with `cargo test`, which saves CI a release build.
     command: process.env.E2E_SERVER ?? path.join(root, "target/debug/server"),
     cwd: root,
@@ -59,6 +69,21 @@ export default defineConfig({
       INTAKE_LOG: "warn",
       // One line per panic, so a failure shows its cause rather than a page of frames.
       RUST_BACKTRACE: "0",
+      // The demonstration council site may show the widget in a frame; the other may not.
+      INTAKE_EMBED_ORIGINS: `http://localhost:${demoPort}`,
     },
-  },
+  }, {
+    // A council's privacy notice with the snippet, on other origins than the widget's.
+    command: "node demo/serve.mjs",
+    cwd: __dirname,
+    url: `http://localhost:${demoPort}/`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      INTAKE_BASE: `http://127.0.0.1:${port}`,
+      DEMO_PORTS: `${demoPort},${otherPort}`,
+    },
+  }],
 });

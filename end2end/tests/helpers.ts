@@ -1,4 +1,7 @@
-import { expect, Page } from "@playwright/test";
+import { expect, FrameLocator, Page } from "@playwright/test";
+
+/** A whole page, or the widget inside a frame on a council's page. */
+export type Scope = Page | FrameLocator;
 import AxeBuilder from "@axe-core/playwright";
 
 export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
@@ -12,16 +15,16 @@ export async function noViolations(page: Page, where: string) {
 
 export const REFERENCE = /^[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}$/;
 
-export async function continueOn(page: Page) {
+export async function continueOn(page: Scope) {
   await page.getByRole("button", { name: "Continue" }).click();
 }
 
 /** Waits for the WebAssembly to take over the page. */
-export async function hydrated(page: Page) {
+export async function hydrated(page: Scope) {
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
 }
 
-export async function fillAboutYou(page: Page, name = "Sam Example") {
+export async function fillAboutYou(page: Scope, name = "Sam Example") {
   await expect(page.getByRole("heading", { level: 1, name: "About you" })).toBeVisible();
   await page.getByLabel("Full name").fill(name);
   await page.getByLabel("Building and street").fill("1 High Street");
@@ -33,13 +36,13 @@ export async function fillAboutYou(page: Page, name = "Sam Example") {
   await continueOn(page);
 }
 
-export async function fillWhoFor(page: Page) {
+export async function fillWhoFor(page: Scope) {
   await expect(page.getByRole("heading", { level: 1, name: "Who the complaint is for" })).toBeVisible();
   await page.getByLabel("Myself").check();
   await continueOn(page);
 }
 
-export async function fillWhatAbout(page: Page, category: RegExp = /subject access request/, breach?: RegExp) {
+export async function fillWhatAbout(page: Scope, category: RegExp = /subject access request/, breach?: RegExp) {
   await expect(page.getByRole("heading", { level: 1, name: "What your complaint is about" })).toBeVisible();
   await page.getByLabel(category).check();
   if (breach) await page.getByLabel(breach).check();
@@ -50,14 +53,14 @@ export async function fillWhatAbout(page: Page, category: RegExp = /subject acce
   await continueOn(page);
 }
 
-export async function fillOutcome(page: Page) {
+export async function fillOutcome(page: Scope) {
   await expect(page.getByRole("heading", { level: 1, name: "What you would like to happen" })).toBeVisible();
   await page.getByLabel("An apology").check();
   await page.getByRole("group", { name: /also about the service/ }).getByLabel("No").check();
   await continueOn(page);
 }
 
-export async function fillConsent(page: Page) {
+export async function fillConsent(page: Scope) {
   await expect(page.getByRole("heading", { level: 1, name: "How we handle your complaint" })).toBeVisible();
   await page.getByLabel("I agree to you using my information to handle my complaint").check();
   await page.getByLabel("Yes, you may share it").check();
@@ -65,7 +68,7 @@ export async function fillConsent(page: Page) {
 }
 
 /** Every question page, ending on "Check your answers". */
-export async function answerEverything(page: Page, opts: { name?: string; category?: RegExp; breach?: RegExp } = {}) {
+export async function answerEverything(page: Scope, opts: { name?: string; category?: RegExp; breach?: RegExp } = {}) {
   await fillAboutYou(page, opts.name);
   await fillWhoFor(page);
   await fillWhatAbout(page, opts.category, opts.breach);

@@ -1,6 +1,7 @@
 //! Configuration: an optional TOML file, then environment variables, over defaults that let
 //! the service start with no configuration at all (SQLite in ./data, port 3000).
 
+use app::domain::brand::{parse_font_stack, parse_origin, Colour};
 use app::domain::calendar::WorkingCalendar;
 use app::domain::letter::Organisation;
 use app::domain::taxonomy::{Category, Taxonomy, Team};
@@ -26,6 +27,83 @@ pub struct FileConfig {
     pub team_table: Option<BTreeMap<String, String>>,
     /// Replace the shipped bank holidays (ISO dates).
     pub bank_holidays: Option<Vec<String>>,
+    pub embed: Option<EmbedFile>,
+    pub branding: Option<BrandingFile>,
+}
+
+/// Where the widget may be shown in a frame.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmbedFile {
+    /// Origins of the council's own pages, like "https://www.example.gov.uk".
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+}
+
+/// The council's look.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrandingFile {
+    /// "#rrggbb"; darkened if it would not reach WCAG AA contrast on white.
+    pub colour: Option<String>,
+    /// An https URL, or a path on this server (a file in `public/`).
+    pub logo_url: Option<String>,
+    pub font_stack: Option<String>,
+}
+
+/// The council's look, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Branding {
+    /// The colour used: the configured one, or its nearest readable shade.
+    pub colour: Colour,
+    /// The configured colour, when it had to be darkened.
+    pub corrected_from: Option<Colour>,
+    pub logo_url: Option<String>,
+    pub font_stack: Option<String>,
+}
+
+impl Default for Branding {
+    fn default() -> Self {
+        Branding {
+            colour: Colour { r: 0x1d, g: 0x70, b: 0xb8 },
+            corrected_from: None,
+            logo_url: None,
+            font_stack: None,
+        }
+    }
+}
+
+impl Branding {
+    /// The custom properties the stylesheet is written against.
+    pub fn css(&self) -> String {
+        let mut css = format!(":root{{--brand:{}", self.colour);
+        if let Some(f) = &self.font_stack {
+            css.push_str(&format!(";--font:{f}"));
+        }
+        css.push('}');
+        css
+    }
+
+    /// Where the logo comes from, for the pages' Content-Security-Policy.
+    pub fn logo_origin(&self) -> Option<String> {
+        let url = self.logo_url.as_deref()?;
+        let rest = url.strip_prefix("https://")?;
+        let host = rest.split('/').next()?;
+        parse_origin(&format!("https://{host}")).ok()
+    }
+}
+
+fn parse_logo_url(raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    let safe = raw
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&*+,;=%".contains(c));
+    let shaped = raw.starts_with("https://") || (raw.starts_with('/') && !raw.starts_with("//"));
+    if safe && shaped {
+        Ok(raw.to_string())
+    } else {
+        Err(format!("logo_url '{raw}' must be an https:// address or a path on this server like /logo.svg"))
+    }
 }
 
 /// Checked configuration the service runs with.
@@ -38,6 +116,9 @@ pub struct Config {
     pub organisation: Organisation,
     pub taxonomy: Taxonomy,
     pub calendar: WorkingCalendar,
+    /// Origins allowed to show the widget in a frame (besides this server itself).
+    pub embed_origins: Vec<String>,
+    pub branding: Branding,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/intake.db";
@@ -113,6 +194,32 @@ impl Config {
             }
             None => WorkingCalendar::default(),
         };
+        let embed_file = file.embed.unwrap_or_default();
+        let origins: Vec<String> = match env("INTAKE_EMBED_ORIGINS") {
+            Some(v) => v
+                .split([',', ' '])
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            None => embed_file.allowed_origins,
+        };
+        let embed_origins = origins
+            .iter()
+            .map(|o| parse_origin(o).map_err(|e| format!("embed allowed_origins: {e}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let b = file.branding.unwrap_or_default();
+        let mut branding = Branding::default();
+        if let Some(c) = env("INTAKE_BRAND_COLOUR").or(b.colour) {
+            let given = Colour::parse(&c).map_err(|e| format!("branding colour: {e}"))?;
+            branding.colour = given.readable_on_white();
+            branding.corrected_from = (branding.colour != given).then_some(given);
+        }
+        if let Some(l) = env("INTAKE_BRAND_LOGO_URL").or(b.logo_url) {
+            branding.logo_url = Some(parse_logo_url(&l)?);
+        }
+        if let Some(f) = env("INTAKE_BRAND_FONT_STACK").or(b.font_stack) {
+            branding.font_stack = Some(parse_font_stack(&f).map_err(|e| format!("branding font_stack: {e}"))?);
+        }
         Ok(Config {
             database_url,
             listen_addr,
@@ -121,6 +228,8 @@ impl Config {
             organisation,
             taxonomy,
             calendar,
+            embed_origins,
+            branding,
         })
     }
 }
@@ -189,5 +298,40 @@ mod tests {
             ..FileConfig::default()
         };
         assert!(Config::from_parts(bad_addr, no_env).is_err());
+    }
+
+    #[test]
+    fn embedding_and_branding() {
+        let file: FileConfig = toml::from_str(
+            r##"
+            [embed]
+            allowed_origins = ["https://www.borsetshire.gov.uk/", "http://localhost:3108"]
+            [branding]
+            colour = "#ffdd00"
+            logo_url = "https://cdn.borsetshire.gov.uk/logo.svg"
+            font_stack = "\"Open Sans\", Arial, sans-serif"
+            "##,
+        )
+        .unwrap();
+        let c = Config::from_parts(file, no_env).unwrap();
+        assert_eq!(c.embed_origins, ["https://www.borsetshire.gov.uk", "http://localhost:3108"]);
+        // Yellow on white is unreadable: darkened to a readable shade, and the change noted.
+        assert_eq!(c.branding.corrected_from, Some(Colour::parse("#ffdd00").unwrap()));
+        assert!(c.branding.colour.contrast(Colour::WHITE) >= 4.5);
+        assert_eq!(c.branding.logo_origin().as_deref(), Some("https://cdn.borsetshire.gov.uk"));
+        assert!(c.branding.css().starts_with(&format!(":root{{--brand:{}", c.branding.colour)));
+        let env = |k: &str| (k == "INTAKE_EMBED_ORIGINS").then(|| "https://a.gov.uk, https://b.gov.uk".to_string());
+        let c = Config::from_parts(FileConfig::default(), env).unwrap();
+        assert_eq!(c.embed_origins, ["https://a.gov.uk", "https://b.gov.uk"]);
+        for bad in [
+            "[embed]\nallowed_origins = ['https://x.gov.uk/privacy']",
+            "[branding]\ncolour = 'blue'",
+            "[branding]\nlogo_url = 'javascript:alert(1)'",
+            "[branding]\nlogo_url = '//evil.example/x.svg'",
+            "[branding]\nfont_stack = 'Arial;}body{display:none'",
+        ] {
+            let file: FileConfig = toml::from_str(bad).unwrap();
+            assert!(Config::from_parts(file, no_env).is_err(), "{bad}");
+        }
     }
 }

@@ -151,11 +151,13 @@ pub fn router(state: AppState) -> Router {
         ));
     let options = state.leptos_options.clone();
     let site = pages::site_info(&state);
+    let settings = pages::page_settings(&state);
     let intake = pages::intake_handle(state.clone());
     // leptos_axum registers the server functions (the WebAssembly's "send") with the pages,
     // under the same context.
     let context = move || {
         leptos::prelude::provide_context(site.clone());
+        leptos::prelude::provide_context(settings.clone());
         leptos::prelude::provide_context(intake.clone());
     };
     Router::new()

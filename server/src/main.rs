@@ -56,6 +56,9 @@ async fn serve() -> Result<(), String> {
             tracing::warn!(%last, "bank holidays are known only until {last}: add later ones to the configuration");
         }
     }
+    if let Some(given) = config.branding.corrected_from {
+        tracing::warn!(%given, used = %config.branding.colour, "the brand colour does not reach WCAG AA contrast on white: a darker shade of it is used");
+    }
     let stores = store::open(&config.database_url).await?;
     // Sessions past their idle expiry are deleted from the database, not only refused.
     {

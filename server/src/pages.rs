@@ -9,7 +9,7 @@ use app::journey::{
     advance, input_from_pairs, JourneyState, Received, Step, SubmitOutcome, SEND_FAILED,
 };
 use app::ui::journey::IntakeHandle;
-use app::ui::SiteInfo;
+use app::ui::{PageSettings, SiteInfo};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, Method, StatusCode};
@@ -22,6 +22,16 @@ pub fn site_info(state: &AppState) -> SiteInfo {
     SiteInfo {
         organisation: (*state.organisation).clone(),
         taxonomy: state.config.taxonomy.clone(),
+        logo_url: state.config.branding.logo_url.clone(),
+    }
+}
+
+/// What the page head and headers need from configuration (server only).
+pub fn page_settings(state: &AppState) -> PageSettings {
+    PageSettings {
+        frame_origins: state.config.embed_origins.clone(),
+        image_origin: state.config.branding.logo_origin(),
+        brand_css: state.config.branding.css(),
     }
 }
 
@@ -55,10 +65,12 @@ pub fn intake_handle(state: AppState) -> IntakeHandle {
 /// Renders the Leptos app for `path` with extra context (a GET, whatever the request was).
 pub async fn render(state: &AppState, path: &str, journey: Option<JourneyState>) -> Response {
     let site = site_info(state);
+    let settings = page_settings(state);
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_to_stream_with_context(
         move || {
             provide_context(site.clone());
+            provide_context(settings.clone());
             if let Some(j) = journey.clone() {
                 provide_context(j);
             }

@@ -1,6 +1,7 @@
 //! The complaint domain: pure rules with no I/O, compiled into the server and the WebAssembly
 //! so that the browser and the server apply exactly the same checks.
 
+pub mod brand;
 pub mod calendar;
 pub mod casework;
 pub mod complaint;

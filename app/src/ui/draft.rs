@@ -22,7 +22,11 @@ fn read() -> Option<String> {
 }
 
 fn remove() {
-    LocalStorage::delete(DRAFT_STORAGE_KEY);
+    // gloo-storage panics where the storage itself is out of reach (a framed page whose
+    // browser blocks third-party storage), so it is asked only once storage answers.
+    if storage().is_some() {
+        LocalStorage::delete(DRAFT_STORAGE_KEY);
+    }
 }
 
 /// Saves `draft`; false if the device will not keep it (blocked, or full).

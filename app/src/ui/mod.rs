@@ -22,6 +22,22 @@ use serde::{Deserialize, Serialize};
 pub struct SiteInfo {
     pub organisation: Organisation,
     pub taxonomy: Taxonomy,
+    /// The council's logo, shown in the header when configured.
+    #[serde(default)]
+    pub logo_url: Option<String>,
+}
+
+/// What only the server needs to write a page's head and headers: the origins that may frame
+/// it, where images may come from, and the council's colours as CSS custom properties.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Default)]
+pub struct PageSettings {
+    /// Origins allowed to show the pages in a frame, besides this server.
+    pub frame_origins: Vec<String>,
+    /// Another origin images may come from (the logo's).
+    pub image_origin: Option<String>,
+    /// `:root{--brand:…}`, from configuration (already checked: no way out of the rule).
+    pub brand_css: String,
 }
 
 /// The HTML document around every page.
@@ -38,6 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
+                <PageHead/>
             </head>
             <body>
                 <App/>
@@ -45,6 +62,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
+
+/// The council's colours, and where the widget may be framed (for `/frame.js`, which sizes the
+/// frame on the council's page). The head is not hydrated, so this is rendered on the server only.
+#[cfg(feature = "ssr")]
+#[component]
+fn PageHead() -> impl IntoView {
+    let settings = use_context::<PageSettings>().unwrap_or_default();
+    let nonce = use_nonce().map(|n| n.to_string());
+    let origins = settings.frame_origins.join(" ");
+    view! {
+        <style nonce=nonce>{settings.brand_css}</style>
+        <meta name="intake-embed-origins" content=origins/>
+        <script src="/frame.js" defer></script>
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+#[component]
+fn PageHead() -> impl IntoView {}
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -54,6 +90,7 @@ pub fn App() -> impl IntoView {
     let site = leptos::server::SharedValue::new(|| use_context::<SiteInfo>().unwrap_or_default())
         .into_inner();
     let name = site.organisation.name.clone();
+    let logo = site.logo_url.clone();
     provide_context(site);
     // Marks the page once the WebAssembly has taken over, so tests and styles can tell.
     Effect::new(move |_| {
@@ -66,6 +103,7 @@ pub fn App() -> impl IntoView {
         <a href="#main-content" class="skip-link">"Skip to main content"</a>
         <header class="site-header">
             <div class="width-container">
+                {logo.map(|src| view! { <img class="site-header__logo" src=src alt="" height="40"/> })}
                 <span class="site-header__name">{name}</span>
                 <span class="site-header__service">"Data protection complaints"</span>
             </div>
@@ -94,10 +132,16 @@ fn content_security_policy() {
     else {
         return;
     };
+    let settings = use_context::<PageSettings>().unwrap_or_default();
+    let frame_ancestors = std::iter::once("'self'")
+        .chain(settings.frame_origins.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let images = settings.image_origin.unwrap_or_default();
     let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'self'; \
-         base-uri 'none'; object-src 'none'"
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'nonce-{nonce}'; img-src 'self' data: {images}; connect-src 'self'; \
+         form-action 'self'; frame-ancestors {frame_ancestors}; base-uri 'none'; object-src 'none'"
     );
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
