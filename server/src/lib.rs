@@ -164,6 +164,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .route("/health", get(api::health))
         .route("/complaint", post(pages::post_journey))
+        .route("/privacy-notice-wording", get(pages::privacy_notice_wording))
         .merge(staff::router(&state))
         .leptos_routes_with_context(&state, routes, context, move || app::shell(options.clone()))
         .merge(static_files(&state))

@@ -183,3 +183,81 @@ pub async fn post_journey(State(state): State<AppState>, req: Request) -> Respon
     )
     .await
 }
+
+/// Seed 004 Appendix A, filled in with this council's details and this form's address, for the
+/// web editor to put in the council's privacy notice beside the embedded form.
+pub async fn privacy_notice_wording(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use leptos::prelude::*;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+        .unwrap_or("localhost")
+        .to_string();
+    let local = host.starts_with("127.") || host.starts_with("localhost") || host.starts_with('[');
+    let scheme = match headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) {
+        Some("https") => "https",
+        Some("http") => "http",
+        _ if local => "http",
+        _ => "https",
+    };
+    let url = format!("{scheme}://{host}/");
+    let wording = app::domain::letter::privacy_notice_wording(&state.organisation, &url);
+    let (heading_1, rest) = wording.split_first().expect("the wording has paragraphs");
+    let html_to_paste = {
+        let esc = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        format!(
+            "<h2>{}</h2>\n<p>{}</p>\n<ul>\n  <li>{}</li>\n  <li>{}</li>\n  <li>{}</li>\n</ul>\n<h3>{}</h3>\n<p>{}</p>\n<p>{}</p>\n<div data-dp-complaint><a href=\"{url}\">Make a data protection complaint</a></div>\n<script src=\"{url}embed.js\" async></script>",
+            esc(heading_1), esc(&rest[0]), esc(&rest[1]), esc(&rest[2]), esc(&rest[3]), esc(&rest[4]), esc(&rest[5]), esc(&rest[6])
+        )
+    };
+    let stylesheet = state.stylesheet.to_string();
+    let org = state.organisation.name.clone();
+    let heading = heading_1.clone();
+    let rest = rest.to_vec();
+    let html = Owner::new().with(move || {
+        view! {
+            <!DOCTYPE html>
+            <html lang="en-GB">
+                <head>
+                    <meta charset="utf-8"/>
+                    <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                    <link rel="stylesheet" href=stylesheet/>
+                    <title>{format!("Privacy notice wording – {org}")}</title>
+                </head>
+                <body>
+                    <div class="width-container">
+                        <main id="main" class="main">
+                            <h1 class="heading-l">"Wording for your privacy notice"</h1>
+                            <p class="body">"Seed wording for the council's privacy notice (Appendix A of the Data Protection Complaints Procedure), filled in with this service's details. Put it in the privacy notice with the form."</p>
+                            <h2 class="heading-m">{heading}</h2>
+                            <p class="body">{rest[0].clone()}</p>
+                            <ul class="list">
+                                <li>{rest[1].clone()}</li>
+                                <li>{rest[2].clone()}</li>
+                                <li>{rest[3].clone()}</li>
+                            </ul>
+                            <h3 class="heading-s">{rest[4].clone()}</h3>
+                            <p class="body">{rest[5].clone()}</p>
+                            <p class="body">{rest[6].clone()}</p>
+                            <h2 class="heading-m">"HTML to paste, with the form"</h2>
+                            <pre class="code"><code>{html_to_paste}</code></pre>
+                        </main>
+                    </div>
+                </body>
+            </html>
+        }
+        .to_html()
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        html,
+    )
+        .into_response()
+}

@@ -57,3 +57,33 @@ async fn precompressed_assets_and_cache_headers() {
     assert_eq!(missing.status(), 404);
     assert!(missing.text().await.unwrap().contains("Page not found"));
 }
+
+#[tokio::test]
+async fn the_privacy_notice_wording_is_filled_in_with_the_snippet() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let res = server
+        .client
+        .get(format!("{}/privacy-notice-wording", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body = res.text().await.unwrap();
+    let base = format!("{}/", server.base);
+    assert!(body.contains("the way Example Council has collected"));
+    assert!(body.contains(&format!("complaint form at {base}")));
+    assert!(body.contains("0303 123 1113"));
+    // The snippet to paste names this server, escaped for showing on the page.
+    assert!(body.contains(&format!("&lt;script src=\"{base}embed.js\" async&gt;")), "{body}");
+    // A Host header cannot inject markup into the page.
+    let res = server
+        .client
+        .get(format!("{}/privacy-notice-wording", server.base))
+        .header("host", "evil.example\"><script>")
+        .send()
+        .await
+        .unwrap();
+    let body = res.text().await.unwrap();
+    assert!(!body.contains("<script>"), "{body}");
+}

@@ -84,6 +84,32 @@ pub fn acknowledgement(
     Letter { subject, body }
 }
 
+/// The wording of seed 004 Appendix A for the council's own privacy notice, filled in: how to
+/// complain to the council (this form, telephone, post) and to the ICO. Paragraphs, plain text.
+pub fn privacy_notice_wording(org: &Organisation, form_url: &str) -> Vec<String> {
+    vec![
+        "Data protection complaints".to_string(),
+        format!(
+            "If you have concerns about the way {} has collected, stored, shared or otherwise used \
+             your personal data, please tell us by:",
+            org.name
+        ),
+        format!("completing our online data protection complaint form at {form_url}"),
+        format!("telephoning {}", org.telephone),
+        format!("writing to {}", org.address.join(", ")),
+        "Contacting the Information Commissioner's Office".to_string(),
+        "You can seek advice and have the right to make a complaint to the Information \
+         Commissioner's Office (ICO). The ICO is an independent body set up to uphold information \
+         rights in the UK. Please note though that the ICO usually expects you to raise the matter \
+         with us first so that we have the chance to resolve it."
+            .to_string(),
+        format!(
+            "You can contact the ICO through its website (ico.org.uk), its helpline on {ICO_HELPLINE}, \
+             or in writing to {ICO_ADDRESS}."
+        ),
+    ]
+}
+
 /// Appendix C of seed 004, filled in: summary, investigation steps, findings, actions with
 /// their timescales (or the reasons none are needed), the right to complain to the ICO with
 /// its contact details (Appendix A), and who to contact with questions.
@@ -207,5 +233,16 @@ mod tests {
         assert!(l.body.contains(&format!("quoting your reference {r}")));
         assert!(l.body.contains("Kind regards,\nKim Handler\n"));
         assert!(!l.body.contains('['));
+    }
+
+    #[test]
+    fn privacy_notice_wording_fills_in_appendix_a() {
+        let w = privacy_notice_wording(&Organisation::default(), "https://complaints.example.gov.uk/");
+        assert_eq!(w[0], "Data protection complaints");
+        assert!(w[1].contains("the way Example Council has collected"));
+        assert_eq!(w[2], "completing our online data protection complaint form at https://complaints.example.gov.uk/");
+        assert_eq!(w[3], "telephoning 0300 123 4567");
+        assert!(w[4].starts_with("writing to The Data Protection Officer, Example Council"));
+        assert!(w.iter().any(|p| p.contains("0303 123 1113") && p.contains("SK9 5AF")));
     }
 }
