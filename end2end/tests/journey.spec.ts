@@ -11,7 +11,6 @@ test.describe("with WebAssembly", () => {
       if (m.type() === "error") consoleErrors.push(m.text());
     });
     await page.goto("/");
-    await hydrated(page);
     await page.getByRole("button", { name: "Start now" }).click();
     await hydrated(page);
     // A marker that a full page load would wipe out.

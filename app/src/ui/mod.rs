@@ -40,8 +40,23 @@ pub struct PageSettings {
     pub brand_css: String,
 }
 
+/// Whether this page loads the WebAssembly. The start page has nothing to do in the browser
+/// (its one button is a link), so a person reading it on a phone, or a council page showing it
+/// in a frame, downloads a few kilobytes instead of the whole form's code.
+fn hydrates() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().is_none_or(|p| p.uri.path() != "/")
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        true
+    }
+}
+
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let scripts = hydrates().then(|| view! { <HydrationScripts options=options.clone()/> });
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -52,7 +67,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 // Named with the build's content hash, so it can be cached for a year.
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                {scripts}
                 <MetaTags/>
                 <PageHead/>
             </head>
