@@ -22,7 +22,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use config::Config;
 use leptos::prelude::LeptosOptions;
-use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use std::time::Instant;
 use store::CaseStore;
@@ -140,7 +139,8 @@ fn not_found_fallback(
 }
 
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::App);
+    // Leptos renders pages on tokio (set once per process; a second call changes nothing).
+    let _ = any_spawner::Executor::init_tokio();
     let api = Router::new()
         .route("/api/v1/complaints", post(api::post_complaint))
         .route("/api/v1/openapi.json", get(api::openapi))
@@ -153,20 +153,26 @@ pub fn router(state: AppState) -> Router {
     let site = pages::site_info(&state);
     let settings = pages::page_settings(&state);
     let intake = pages::intake_handle(state.clone());
-    // leptos_axum registers the server functions (the WebAssembly's "send") with the pages,
-    // under the same context.
+    // The pages and the server function (the WebAssembly's "send") see the same context.
     let context = move || {
         leptos::prelude::provide_context(site.clone());
         leptos::prelude::provide_context(settings.clone());
         leptos::prelude::provide_context(intake.clone());
     };
+    let page = leptos_axum::render_app_to_stream_with_context(context.clone(), move || {
+        app::shell(options.clone())
+    });
+    let page = move |req: Request| page(req);
+    let server_fns = move |req: Request| leptos_axum::handle_server_fns_with_context(context.clone(), req);
     Router::new()
         .merge(api)
         .route("/health", get(api::health))
         .route("/complaint", post(pages::post_journey))
         .route("/privacy-notice-wording", get(pages::privacy_notice_wording))
         .merge(staff::router(&state))
-        .leptos_routes_with_context(&state, routes, context, move || app::shell(options.clone()))
+        .route("/", get(page.clone()))
+        .route("/complaint", get(page))
+        .route("/api/{*server_fn}", post(server_fns))
         .merge(static_files(&state))
         .layer(CompressionLayer::new())
         .layer(security_headers())

@@ -526,10 +526,21 @@ async fn health_and_the_first_page() {
         html.contains("<h1")
             && html.contains("Complain about how we used your personal information")
     );
-    // The script and WebAssembly that hydrate it (names carry a content hash in builds).
+    // The start page needs no code in the browser; the first question loads the script and
+    // WebAssembly that hydrate it (names carry a content hash in builds).
+    assert!(!html.contains(".wasm"), "the start page loads no WebAssembly");
+    let question = server
+        .client
+        .get(format!("{}/complaint", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(
-        html.contains("modulepreload") && html.contains("/pkg/intake") && html.contains(".wasm"),
-        "the page loads the WebAssembly to hydrate"
+        question.contains("modulepreload") && question.contains("/pkg/intake") && question.contains(".wasm"),
+        "the question page loads the WebAssembly to hydrate"
     );
     let missing = server
         .client

@@ -16,7 +16,7 @@ use crate::journey::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use super::location;
 use uuid::Uuid;
 
 /// The journey's state, shared by every field on the page.
@@ -103,11 +103,19 @@ pub fn JourneyPage() -> impl IntoView {
         draft_notice: RwSignal::new(None),
     };
     provide_context(form);
-    let query = use_query_map();
+    // The step in the address; Back and Forward in the browser change it.
+    let asked = RwSignal::new(location::asked_step());
+    provide_context(Navigation(asked));
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::popstate, move |_| {
+            asked.set(location::asked_step());
+            request_animation_frame(focus_after_change);
+        });
+        on_cleanup(move || handle.remove());
+    }
     let step = Memo::new(move |_| {
-        let asked = query
-            .with(|q| q.get("step").and_then(|s| Step::parse(&s)))
-            .unwrap_or(Step::AboutYou);
+        let asked = asked.get().unwrap_or(Step::AboutYou);
         // The confirmation exists only once something was sent.
         if asked == Step::Done && form.state.with(|s| s.received.is_none()) {
             Step::AboutYou
@@ -141,6 +149,17 @@ pub fn JourneyPage() -> impl IntoView {
             Step::Done => view! { <Confirmation/> }.into_any(),
             s => view! { <StepForm step=s/> }.into_any(),
         }}
+    }
+}
+
+/// Moves between steps in the browser, without a page load.
+#[derive(Clone, Copy)]
+struct Navigation(RwSignal<Option<Step>>);
+
+impl Navigation {
+    fn go(self, step: Step) {
+        location::push_step(step);
+        self.0.set(Some(step));
     }
 }
 
@@ -189,19 +208,13 @@ fn focus_field(_id: &str) {
 fn StepForm(step: Step) -> impl IntoView {
     let form = expect_context::<Form>();
     let site = expect_context::<SiteInfo>();
-    let navigate = use_navigate();
+    let nav = expect_context::<Navigation>();
     let sending = RwSignal::new(false);
     let taxonomy = site.taxonomy.clone();
 
-    let go_to = {
-        let navigate = navigate.clone();
-        move |next: Step| {
-            navigate(
-                &format!("/complaint?step={}", next.id()),
-                Default::default(),
-            );
-            request_animation_frame(focus_after_change);
-        }
+    let go_to = move |next: Step| {
+        nav.go(next);
+        request_animation_frame(focus_after_change);
     };
 
     let on_submit = {
@@ -296,7 +309,12 @@ fn StepForm(step: Step) -> impl IntoView {
     let back = step.previous();
 
     view! {
-        {back.map(|b| view! { <a href=format!("/complaint?step={}", b.id()) class="back-link">"Back"</a> })}
+        {back.map(|b| view! {
+            <a href=format!("/complaint?step={}", b.id()) class="back-link" on:click=move |ev| {
+                ev.prevent_default();
+                go_to(b);
+            }>"Back"</a>
+        })}
         <ErrorSummary/>
         <form method="post" action="/complaint" novalidate on:submit=on_submit>
             <input type="hidden" name="_step" value=step.id()/>
@@ -805,9 +823,8 @@ fn Confirmation() -> impl IntoView {
 #[component]
 fn DraftControls() -> impl IntoView {
     let form = expect_context::<Form>();
-    let navigate = use_navigate();
+    let nav = expect_context::<Navigation>();
     move || {
-        let navigate = navigate.clone();
         form.js.get().then(|| {
             view! {
                 <div class="draft-controls">
@@ -819,7 +836,8 @@ fn DraftControls() -> impl IntoView {
                     <button type="button" class="button button--secondary" on:click=move |_| {
                         #[cfg(feature = "hydrate")]
                         super::draft::delete_draft(form);
-                        navigate("/complaint?step=about-you", Default::default());
+                        nav.go(Step::AboutYou);
+                        request_animation_frame(focus_after_change);
                     }>"Delete my draft"</button>
                 </div>
             }

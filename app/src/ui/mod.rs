@@ -5,15 +5,12 @@
 mod draft;
 pub mod fields;
 pub mod journey;
+mod location;
 
 use crate::domain::letter::{Organisation, ICO_HELPLINE};
 use crate::domain::taxonomy::Taxonomy;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
-use leptos_router::{
-    components::{Route, Router, Routes},
-    StaticSegment,
-};
 use serde::{Deserialize, Serialize};
 
 /// What the pages need from the server's configuration. The server provides it as context;
@@ -123,16 +120,15 @@ pub fn App() -> impl IntoView {
                 <span class="site-header__service">"Data protection complaints"</span>
             </div>
         </header>
-        <Router>
-            <div class="width-container">
-                <main id="main-content" class="main" tabindex="-1">
-                    <Routes fallback=NotFound>
-                        <Route path=StaticSegment("") view=StartPage/>
-                        <Route path=StaticSegment("complaint") view=journey::JourneyPage/>
-                    </Routes>
-                </main>
-            </div>
-        </Router>
+        <div class="width-container">
+            <main id="main-content" class="main" tabindex="-1">
+                {match location::path().as_str() {
+                    "/" => view! { <StartPage/> }.into_any(),
+                    "/complaint" => view! { <journey::JourneyPage/> }.into_any(),
+                    _ => view! { <NotFound/> }.into_any(),
+                }}
+            </main>
+        </div>
         <Footer/>
     }
 }

@@ -1,0 +1,64 @@
+//! Where the page is: its path, and the journey step named in its address. The site has three
+//! pages and one query parameter, so these few lines stand in for a client-side router (whose
+//! code was a tenth of what a phone had to download).
+
+use crate::journey::Step;
+
+/// The value of `step=` in a query string ("a=1&step=who-for" → "who-for").
+pub fn step_in_query(query: &str) -> Option<String> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("step="))
+        .map(str::to_string)
+}
+
+#[cfg(feature = "ssr")]
+fn request_uri() -> Option<http::Uri> {
+    leptos::prelude::use_context::<http::request::Parts>().map(|p| p.uri)
+}
+
+/// The page's path, like "/complaint".
+pub fn path() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        request_uri().map(|u| u.path().to_string()).unwrap_or_else(|| "/".into())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        leptos::prelude::window().location().pathname().unwrap_or_default()
+    }
+}
+
+/// The step the address asks for, if any.
+pub fn asked_step() -> Option<Step> {
+    #[cfg(feature = "ssr")]
+    let query = request_uri().and_then(|u| u.query().map(str::to_string)).unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let query = leptos::prelude::window().location().search().unwrap_or_default();
+    step_in_query(&query).and_then(|s| Step::parse(&s))
+}
+
+/// Puts a step in the address bar and the history, so Back and Forward move between steps.
+pub fn push_step(_step: Step) {
+    #[cfg(feature = "hydrate")]
+    {
+        let url = format!("/complaint?step={}", _step.id());
+        if let Ok(history) = leptos::prelude::window().history() {
+            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_step_is_read_from_the_query() {
+        assert_eq!(step_in_query("?step=who-for").as_deref(), Some("who-for"));
+        assert_eq!(step_in_query("a=1&step=check").as_deref(), Some("check"));
+        assert_eq!(step_in_query("steps=x"), None);
+        assert_eq!(step_in_query(""), None);
+    }
+}
