@@ -332,6 +332,7 @@ pub const DRAFT_STORAGE_KEY: &str = "dp-complaint-draft";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
     pub version: u32,
+    #[serde(with = "crate::domain::wire::time")]
     pub started_at: DateTime<Utc>,
     pub key: Uuid,
     pub step: Step,

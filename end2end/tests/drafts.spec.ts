@@ -13,6 +13,8 @@ async function startDraft(browser: Browser, name: string) {
   await hydrated(page);
   await page.getByLabel("Full name").fill(name);
   await expect.poll(() => page.evaluate((k) => localStorage.getItem(k), KEY)).toContain(name);
+  // Started 1 November: kept until 1 December, in UK days.
+  await expect(page.getByText("saved on this device as a draft until 1 December 2026")).toBeVisible();
   const state = await context.storageState();
   await context.close();
   return state;

@@ -11,6 +11,7 @@ pub mod reference;
 pub mod taxonomy;
 pub mod text;
 pub mod triage;
+pub mod wire;
 
 use serde::{Deserialize, Serialize};
 

@@ -16,13 +16,18 @@ pub struct Receipt {
     pub category: String,
     pub flags: TriageFlags,
     pub channel: Channel,
+    #[serde(with = "super::wire::time")]
     pub received_at: DateTime<Utc>,
     /// The day of receipt in the UK, from which the deadlines run.
+    #[serde(with = "super::wire::date")]
     pub received_on: NaiveDate,
     /// Set when the acknowledgement went out at receipt (complaints made online).
+    #[serde(with = "super::wire::optional_time")]
     pub acknowledged_at: Option<DateTime<Utc>>,
     /// The written acknowledgement is due by this day (30 days, next working day).
+    #[serde(with = "super::wire::date")]
     pub acknowledge_by: NaiveDate,
     /// The outcome is normally due by this day (three months, next working day).
+    #[serde(with = "super::wire::date")]
     pub outcome_due: NaiveDate,
 }

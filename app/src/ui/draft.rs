@@ -38,10 +38,23 @@ fn write(draft: &Draft) -> bool {
     }
 }
 
+/// "24 December 2026": the day in the UK, by the browser's own time-zone rules (so the
+/// WebAssembly carries no time-zone tables for this one sentence).
+fn uk_day(t: chrono::DateTime<Utc>) -> String {
+    use wasm_bindgen::JsValue;
+    let options = js_sys::Object::new();
+    for (k, v) in [("timeZone", "Europe/London"), ("day", "numeric"), ("month", "long"), ("year", "numeric")] {
+        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    js_sys::Date::new(&JsValue::from_f64(t.timestamp_millis() as f64))
+        .to_locale_date_string("en-GB", &options)
+        .into()
+}
+
 fn expiry_notice(d: &Draft) -> String {
     format!(
         "Your answers are saved on this device as a draft until {}, 30 days from when you started.",
-        crate::domain::calendar::long_date(crate::domain::calendar::london_date(d.expires_at()))
+        uk_day(d.expires_at())
     )
 }
 
