@@ -281,6 +281,25 @@ pub fn field_value(input: &ComplaintInput, field: &str) -> String {
     }
 }
 
+/// The step a journey page shows: the one asked for, except that the confirmation exists only
+/// once something was sent.
+pub fn shown_step(asked: Option<Step>, state: &JourneyState) -> Step {
+    match asked.unwrap_or(Step::AboutYou) {
+        Step::Done if state.received.is_none() => Step::AboutYou,
+        s => s,
+    }
+}
+
+/// The document title of a journey page ("Error: " first when the page shows problems).
+pub fn journey_title(step: Step, state: &JourneyState) -> String {
+    let prefix = if !state.errors.is_empty() || state.problem.is_some() {
+        "Error: "
+    } else {
+        ""
+    };
+    format!("{prefix}{} – Data protection complaint", step.title())
+}
+
 /// Everything a journey page needs to render: what has been typed, the idempotency key of this
 /// complaint, the errors of the last "Continue", and the receipt once sent.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

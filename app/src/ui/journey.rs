@@ -15,7 +15,6 @@ use crate::journey::{
     advance, field_value, set_field, toggle_outcome, JourneyState, Received, Step, SubmitOutcome,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use super::location;
 use uuid::Uuid;
 
@@ -114,37 +113,14 @@ pub fn JourneyPage() -> impl IntoView {
         });
         on_cleanup(move || handle.remove());
     }
-    let step = Memo::new(move |_| {
-        let asked = asked.get().unwrap_or(Step::AboutYou);
-        // The confirmation exists only once something was sent.
-        if asked == Step::Done && form.state.with(|s| s.received.is_none()) {
-            Step::AboutYou
-        } else {
-            asked
-        }
-    });
+    let step = Memo::new(move |_| form.state.with(|s| crate::journey::shown_step(asked.get(), s)));
     Effect::new(move |_| form.js.set(true));
     #[cfg(feature = "hydrate")]
     super::draft::keep_drafts(form);
 
-    let title = move || {
-        let prefix = if form
-            .state
-            .with(|s| !s.errors.is_empty() || s.problem.is_some())
-        {
-            "Error: "
-        } else {
-            ""
-        };
-        format!("{prefix}{} – Data protection complaint", step.get().title())
-    };
-    // leptos_meta reads the title on the server after the page's reactive arena is gone (it
-    // then panics, at random under load), so the server hands it a finished string; in the
-    // browser it follows the steps.
-    #[cfg(feature = "ssr")]
-    let title = untrack(title);
+    let title = move || form.state.with(|s| crate::journey::journey_title(step.get(), s));
     view! {
-        <Title text=title/>
+        <super::PageTitle text=Signal::derive(title)/>
         {move || match step.get() {
             Step::Done => view! { <Confirmation/> }.into_any(),
             s => view! { <StepForm step=s/> }.into_any(),

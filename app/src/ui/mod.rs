@@ -10,7 +10,7 @@ mod location;
 use crate::domain::letter::{Organisation, ICO_HELPLINE};
 use crate::domain::taxonomy::Taxonomy;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{HashedStylesheet, MetaTags};
 use serde::{Deserialize, Serialize};
 
 /// What the pages need from the server's configuration. The server provides it as context;
@@ -37,6 +37,41 @@ pub struct PageSettings {
     pub brand_css: String,
 }
 
+/// The document's title. The server writes it into the head (`server_title`, from the same
+/// rules); in the browser it follows the page by setting `document.title`. Either way it
+/// renders nothing in the body, so hydration sees the same page (and the WebAssembly carries
+/// no head-management library).
+#[component]
+pub fn PageTitle(#[prop(into)] text: Signal<String>) -> impl IntoView {
+    #[cfg(not(feature = "ssr"))]
+    Effect::new(move |_| document().set_title(&text.get()));
+    #[cfg(feature = "ssr")]
+    let _ = text;
+}
+
+/// The title of the page being rendered on the server: the same words `PageTitle` is given.
+#[cfg(feature = "ssr")]
+fn server_title() -> String {
+    let uri = use_context::<http::request::Parts>().map(|p| p.uri);
+    match uri.as_ref().map(|u| u.path()) {
+        Some("/") | None => START_TITLE.to_string(),
+        Some("/complaint") => {
+            let state = use_context::<crate::journey::JourneyState>().unwrap_or_default();
+            let asked = uri
+                .as_ref()
+                .and_then(|u| u.query())
+                .and_then(location::step_in_query)
+                .and_then(|s| crate::journey::Step::parse(&s));
+            let step = crate::journey::shown_step(asked, &state);
+            crate::journey::journey_title(step, &state)
+        }
+        Some(_) => NOT_FOUND_TITLE.to_string(),
+    }
+}
+
+const START_TITLE: &str = "Complain about how we used your personal information";
+const NOT_FOUND_TITLE: &str = "Page not found";
+
 /// Whether this page loads the WebAssembly. The start page has nothing to do in the browser
 /// (its one button is a link), so a person reading it on a phone, or a council page showing it
 /// in a frame, downloads a few kilobytes instead of the whole form's code.
@@ -54,6 +89,10 @@ fn hydrates() -> bool {
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let scripts = hydrates().then(|| view! { <HydrationScripts options=options.clone()/> });
+    #[cfg(feature = "ssr")]
+    let title = view! { <title>{server_title()}</title> };
+    #[cfg(not(feature = "ssr"))]
+    let title = ();
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -63,6 +102,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0b0c0c"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 // Named with the build's content hash, so it can be cached for a year.
+                {title}
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 {scripts}
                 <MetaTags/>
@@ -96,7 +136,8 @@ fn PageHead() -> impl IntoView {}
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
+    #[cfg(feature = "ssr")]
+    leptos_meta::provide_meta_context();
     #[cfg(feature = "ssr")]
     content_security_policy();
     let site = leptos::server::SharedValue::new(|| use_context::<SiteInfo>().unwrap_or_default())
@@ -180,7 +221,7 @@ fn StartPage() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let org = site.organisation;
     view! {
-        <Title text="Complain about how we used your personal information"/>
+        <PageTitle text=START_TITLE.to_string()/>
         <h1 class="heading-xl">"Complain about how we used your personal information"</h1>
         <p class="body">
             {format!("Use this form if you are unhappy with how {} collected, kept, shared or otherwise used ", org.name)}
@@ -223,7 +264,7 @@ fn NotFound() -> impl IntoView {
         }
     }
     view! {
-        <Title text="Page not found"/>
+        <PageTitle text=NOT_FOUND_TITLE.to_string()/>
         <h1 class="heading-l">"Page not found"</h1>
         <p class="body">"If you typed the web address, check it is correct."</p>
         <p class="body"><a href="/">"Go to the start of the complaint form"</a></p>
