@@ -130,7 +130,9 @@ test.describe("without JavaScript", () => {
 
   test("an empty step shows the error summary", async ({ page }) => {
     await page.goto("/complaint");
+    await expect(page).toHaveTitle("About you – Data protection complaint");
     await continueOn(page);
+    await expect(page).toHaveTitle("Error: About you – Data protection complaint");
     await expect(page.getByRole("heading", { name: "There is a problem" })).toBeVisible();
     await expect(page.getByRole("link", { name: "Enter your full name" })).toHaveAttribute("href", "#full_name");
     await expect(page.locator("#full_name-error")).toContainText("Enter your full name");

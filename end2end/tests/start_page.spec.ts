@@ -32,6 +32,7 @@ test.describe("the start page", () => {
     test.use({ javaScriptEnabled: false });
     test("still shows the whole page", async ({ page }) => {
       await page.goto("/");
+      await expect(page).toHaveTitle("Complain about how we used your personal information");
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
       await expect(page.getByRole("button", { name: "Start now" })).toHaveAttribute("href", "/complaint");
       await expect(page.getByRole("button", { name: "Start now" })).toHaveCSS("background-color", "rgb(0, 112, 60)");
