@@ -125,11 +125,17 @@ fn PageHead() -> impl IntoView {
     let nonce = use_nonce().map(|n| n.to_string());
     let origins = settings.frame_origins.join(" ");
     view! {
-        <style nonce=nonce>{settings.brand_css}</style>
+        // Raw text: a text child would carry a hydration marker into the CSS and the script.
+        // (The brand CSS is built from checked configuration only.)
+        <style nonce=nonce.clone() inner_html=settings.brand_css/>
         <meta name="intake-embed-origins" content=origins/>
-        <script src="/frame.js" defer></script>
+        // Only inside a frame on a council's page does /frame.js have work to do.
+        <script nonce=nonce.clone() inner_html=FRAME_LOADER/>
     }
 }
+
+#[cfg(feature = "ssr")]
+const FRAME_LOADER: &str = "if(window.parent!==window){var s=document.createElement('script');s.src='/frame.js';document.head.appendChild(s)}";
 
 #[cfg(not(feature = "ssr"))]
 #[component]
