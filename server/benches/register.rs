@@ -77,13 +77,22 @@ async fn main() {
         .unwrap();
 
     // Sign in.
-    let res = http.get(format!("{base}/staff/sign-in")).send().await.unwrap();
+    let res = http
+        .get(format!("{base}/staff/sign-in"))
+        .send()
+        .await
+        .unwrap();
     let cookie = cookie_of(&res).expect("a session");
     let token = csrf_of(&res.text().await.unwrap());
     let res = http
         .post(format!("{base}/staff/sign-in"))
         .header("cookie", format!("intake_staff={cookie}"))
-        .form(&[("_csrf", token.as_str()), ("username", "kim"), ("password", PASSWORD), ("next", "/staff")])
+        .form(&[
+            ("_csrf", token.as_str()),
+            ("username", "kim"),
+            ("password", PASSWORD),
+            ("next", "/staff"),
+        ])
         .send()
         .await
         .unwrap();
@@ -101,7 +110,12 @@ async fn main() {
     let categories: Vec<(String, bool)> = app::domain::taxonomy::Taxonomy::default()
         .categories
         .iter()
-        .map(|c| (c.id.clone(), c.nature == app::domain::taxonomy::Nature::Breach))
+        .map(|c| {
+            (
+                c.id.clone(),
+                c.nature == app::domain::taxonomy::Nature::Breach,
+            )
+        })
         .collect();
     let template = server::openapi::example_request();
     let today = app::domain::calendar::london_date(chrono::Utc::now());
@@ -131,7 +145,10 @@ async fn main() {
                 let mut form: Vec<(String, String)> = vec![
                     ("_csrf".into(), token),
                     ("_key".into(), uuid::Uuid::new_v4().to_string()),
-                    ("channel".into(), if i % 4 == 1 { "telephone" } else { "post" }.into()),
+                    (
+                        "channel".into(),
+                        if i % 4 == 1 { "telephone" } else { "post" }.into(),
+                    ),
                     ("received_on".into(), received.to_string()),
                 ];
                 form.extend(common::form_fields(&body));
@@ -146,7 +163,10 @@ async fn main() {
         }
     });
     use futures::StreamExt;
-    let statuses: Vec<u16> = futures::stream::iter(loads).buffer_unordered(64).collect().await;
+    let statuses: Vec<u16> = futures::stream::iter(loads)
+        .buffer_unordered(64)
+        .collect()
+        .await;
     let failed = statuses.iter().filter(|s| !matches!(s, 201 | 303)).count();
     assert_eq!(failed, 0, "every case stored ({failed} failed)");
     println!(
@@ -162,7 +182,10 @@ async fn main() {
         ("due this week", "/staff/register?due=this_week"),
         ("one team", "/staff/register?team=ig"),
         ("one category", "/staff/register?category=subject_access"),
-        ("all incl. closed, page 100", "/staff/register?status=all&page=100"),
+        (
+            "all incl. closed, page 100",
+            "/staff/register?status=all&page=100",
+        ),
     ];
     println!("\n| register view | rows shown of total | p50 ms | p99 ms | max ms | page KiB |");
     println!("|---|---|---|---|---|---|");
@@ -184,7 +207,11 @@ async fn main() {
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             size = body.len();
             if let Some(at) = body.find("Showing ") {
-                shown = body[at + 8..].split(" cases").next().unwrap_or("").replace(',', "");
+                shown = body[at + 8..]
+                    .split(" cases")
+                    .next()
+                    .unwrap_or("")
+                    .replace(',', "");
             }
         }
         times.sort_by(|a, b| a.partial_cmp(b).unwrap());

@@ -65,7 +65,11 @@ pub struct Branding {
 impl Default for Branding {
     fn default() -> Self {
         Branding {
-            colour: Colour { r: 0x1d, g: 0x70, b: 0xb8 },
+            colour: Colour {
+                r: 0x1d,
+                g: 0x70,
+                b: 0xb8,
+            },
             corrected_from: None,
             logo_url: None,
             font_stack: None,
@@ -102,7 +106,9 @@ fn parse_logo_url(raw: &str) -> Result<String, String> {
     if safe && shaped {
         Ok(raw.to_string())
     } else {
-        Err(format!("logo_url '{raw}' must be an https:// address or a path on this server like /logo.svg"))
+        Err(format!(
+            "logo_url '{raw}' must be an https:// address or a path on this server like /logo.svg"
+        ))
     }
 }
 
@@ -218,7 +224,8 @@ impl Config {
             branding.logo_url = Some(parse_logo_url(&l)?);
         }
         if let Some(f) = env("INTAKE_BRAND_FONT_STACK").or(b.font_stack) {
-            branding.font_stack = Some(parse_font_stack(&f).map_err(|e| format!("branding font_stack: {e}"))?);
+            branding.font_stack =
+                Some(parse_font_stack(&f).map_err(|e| format!("branding font_stack: {e}"))?);
         }
         Ok(Config {
             database_url,
@@ -314,13 +321,27 @@ mod tests {
         )
         .unwrap();
         let c = Config::from_parts(file, no_env).unwrap();
-        assert_eq!(c.embed_origins, ["https://www.borsetshire.gov.uk", "http://localhost:3108"]);
+        assert_eq!(
+            c.embed_origins,
+            ["https://www.borsetshire.gov.uk", "http://localhost:3108"]
+        );
         // Yellow on white is unreadable: darkened to a readable shade, and the change noted.
-        assert_eq!(c.branding.corrected_from, Some(Colour::parse("#ffdd00").unwrap()));
+        assert_eq!(
+            c.branding.corrected_from,
+            Some(Colour::parse("#ffdd00").unwrap())
+        );
         assert!(c.branding.colour.contrast(Colour::WHITE) >= 4.5);
-        assert_eq!(c.branding.logo_origin().as_deref(), Some("https://cdn.borsetshire.gov.uk"));
-        assert!(c.branding.css().starts_with(&format!(":root{{--brand:{}", c.branding.colour)));
-        let env = |k: &str| (k == "INTAKE_EMBED_ORIGINS").then(|| "https://a.gov.uk, https://b.gov.uk".to_string());
+        assert_eq!(
+            c.branding.logo_origin().as_deref(),
+            Some("https://cdn.borsetshire.gov.uk")
+        );
+        assert!(c
+            .branding
+            .css()
+            .starts_with(&format!(":root{{--brand:{}", c.branding.colour)));
+        let env = |k: &str| {
+            (k == "INTAKE_EMBED_ORIGINS").then(|| "https://a.gov.uk, https://b.gov.uk".to_string())
+        };
         let c = Config::from_parts(FileConfig::default(), env).unwrap();
         assert_eq!(c.embed_origins, ["https://a.gov.uk", "https://b.gov.uk"]);
         for bad in [

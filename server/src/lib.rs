@@ -163,12 +163,16 @@ pub fn router(state: AppState) -> Router {
         app::shell(options.clone())
     });
     let page = move |req: Request| page(req);
-    let server_fns = move |req: Request| leptos_axum::handle_server_fns_with_context(context.clone(), req);
+    let server_fns =
+        move |req: Request| leptos_axum::handle_server_fns_with_context(context.clone(), req);
     Router::new()
         .merge(api)
         .route("/health", get(api::health))
         .route("/complaint", post(pages::post_journey))
-        .route("/privacy-notice-wording", get(pages::privacy_notice_wording))
+        .route(
+            "/privacy-notice-wording",
+            get(pages::privacy_notice_wording),
+        )
         .merge(staff::router(&state))
         .route("/", get(page.clone()))
         .route("/complaint", get(page))

@@ -37,7 +37,8 @@ async fn run() -> Result<(), String> {
             // Staff accounts: `server user add <username> <role> <name>`, password on stdin.
             let config = Config::load()?;
             let stores = store::open(&config.database_url).await?;
-            let message = server::staff::add_user_from_cli(stores.staff.as_ref(), &args[1..]).await?;
+            let message =
+                server::staff::add_user_from_cli(stores.staff.as_ref(), &args[1..]).await?;
             println!("{message}");
             Ok(())
         }

@@ -194,11 +194,17 @@ pub async fn privacy_notice_wording(
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
         .unwrap_or("localhost")
         .to_string();
     let local = host.starts_with("127.") || host.starts_with("localhost") || host.starts_with('[');
-    let scheme = match headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) {
+    let scheme = match headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+    {
         Some("https") => "https",
         Some("http") => "http",
         _ if local => "http",
@@ -208,7 +214,11 @@ pub async fn privacy_notice_wording(
     let wording = app::domain::letter::privacy_notice_wording(&state.organisation, &url);
     let (heading_1, rest) = wording.split_first().expect("the wording has paragraphs");
     let html_to_paste = {
-        let esc = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let esc = |t: &str| {
+            t.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        };
         format!(
             "<h2>{}</h2>\n<p>{}</p>\n<ul>\n  <li>{}</li>\n  <li>{}</li>\n  <li>{}</li>\n</ul>\n<h3>{}</h3>\n<p>{}</p>\n<p>{}</p>\n<div data-dp-complaint><a href=\"{url}\">Make a data protection complaint</a></div>\n<script src=\"{url}embed.js\" async></script>",
             esc(heading_1), esc(&rest[0]), esc(&rest[1]), esc(&rest[2]), esc(&rest[3]), esc(&rest[4]), esc(&rest[5]), esc(&rest[6])

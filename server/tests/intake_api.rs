@@ -528,7 +528,10 @@ async fn health_and_the_first_page() {
     );
     // The start page needs no code in the browser; the first question loads the script and
     // WebAssembly that hydrate it (names carry a content hash in builds).
-    assert!(!html.contains(".wasm"), "the start page loads no WebAssembly");
+    assert!(
+        !html.contains(".wasm"),
+        "the start page loads no WebAssembly"
+    );
     let question = server
         .client
         .get(format!("{}/complaint", server.base))
@@ -539,7 +542,9 @@ async fn health_and_the_first_page() {
         .await
         .unwrap();
     assert!(
-        question.contains("modulepreload") && question.contains("/pkg/intake") && question.contains(".wasm"),
+        question.contains("modulepreload")
+            && question.contains("/pkg/intake")
+            && question.contains(".wasm"),
         "the question page loads the WebAssembly to hydrate"
     );
     let missing = server

@@ -14,7 +14,13 @@ use std::path::Path;
 const PASSWORD: &str = "correct horse battery staple";
 
 /// Adds an account the way an operator does: `server user add`, the password on stdin.
-fn add_user(db: &Path, username: &str, role: &str, name: &str, password: &str) -> std::process::Output {
+fn add_user(
+    db: &Path,
+    username: &str,
+    role: &str,
+    name: &str,
+    password: &str,
+) -> std::process::Output {
     use std::io::Write;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .args(["user", "add", username, role, name])
@@ -49,7 +55,11 @@ struct Page {
 impl Page {
     fn csrf(&self) -> String {
         let marker = "name=\"_csrf\" value=\"";
-        let at = self.body.find(marker).expect("the page has a form with a token") + marker.len();
+        let at = self
+            .body
+            .find(marker)
+            .expect("the page has a form with a token")
+            + marker.len();
         self.body[at..at + 64].to_string()
     }
 }
@@ -58,7 +68,10 @@ impl Browser {
     fn new(server: &TestServer) -> Browser {
         Browser {
             base: server.base.clone(),
-            http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
+            http: reqwest::Client::builder()
+                .redirect(Policy::none())
+                .build()
+                .unwrap(),
             cookie: None,
         }
     }
@@ -69,7 +82,13 @@ impl Browser {
             if let Some(rest) = v.strip_prefix(&format!("{SESSION_COOKIE}=")) {
                 let value = rest.split(';').next().unwrap().to_string();
                 let removal = value.is_empty() || v.contains("Max-Age=0");
-                assert!(removal || (v.contains("HttpOnly") && v.contains("Secure") && v.contains("SameSite=Strict")), "{v}");
+                assert!(
+                    removal
+                        || (v.contains("HttpOnly")
+                            && v.contains("Secure")
+                            && v.contains("SameSite=Strict")),
+                    "{v}"
+                );
                 self.cookie = (!removal).then_some(value);
             }
         }
@@ -124,7 +143,11 @@ impl Browser {
         self.submit(
             "/staff/sign-in",
             "/staff/sign-in",
-            &[("username", username), ("password", password), ("next", "/staff")],
+            &[
+                ("username", username),
+                ("password", password),
+                ("next", "/staff"),
+            ],
         )
         .await
     }
@@ -139,9 +162,17 @@ struct Staffed {
 async fn staffed() -> Staffed {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(dir.path()).await;
-    for (u, role, name) in [("ian", "intake", "Ian Intake"), ("kim", "handler", "Kim Handler"), ("dee", "dpo", "Dee Officer")] {
+    for (u, role, name) in [
+        ("ian", "intake", "Ian Intake"),
+        ("kim", "handler", "Kim Handler"),
+        ("dee", "dpo", "Dee Officer"),
+    ] {
         let out = add_user(&server.db_path, u, role, name, PASSWORD);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     Staffed { server, _dir: dir }
 }
@@ -155,7 +186,9 @@ async fn signed_in(server: &TestServer, username: &str) -> Browser {
 
 /// A case to work on, sent through the public API.
 async fn a_case(server: &TestServer) -> String {
-    let res = server.post(&common::key(), &common::complaint("Sam Example")).await;
+    let res = server
+        .post(&common::key(), &common::complaint("Sam Example"))
+        .await;
     assert_eq!(res.status, 201);
     res.body["reference"].as_str().unwrap().replace('-', "")
 }
@@ -169,7 +202,14 @@ fn concrete(path: &str, reference: &str) -> String {
 /// Everything that records casework, for checking that a refused request changed nothing.
 async fn casework_rows(db: &Path) -> Vec<i64> {
     let mut counts = Vec::new();
-    for table in ["cases", "case_events", "case_notes", "case_actions", "letters", "staff_users"] {
+    for table in [
+        "cases",
+        "case_events",
+        "case_notes",
+        "case_actions",
+        "letters",
+        "staff_users",
+    ] {
         counts.push(count_rows(db, table).await);
     }
     counts
@@ -181,7 +221,11 @@ async fn every_staff_route_refuses_anonymous_callers_and_wrong_roles() {
     let reference = a_case(&s.server).await;
     let before = casework_rows(&s.server.db_path).await;
     let table = routes();
-    assert!(table.len() >= 20, "the table is the router: {} routes", table.len());
+    assert!(
+        table.len() >= 20,
+        "the table is the router: {} routes",
+        table.len()
+    );
 
     // Anonymous: pages send to sign-in; actions are refused (no token, then no session).
     let mut anonymous = Browser::new(&s.server);
@@ -192,13 +236,26 @@ async fn every_staff_route_refuses_anonymous_callers_and_wrong_roles() {
             let page = anonymous.get(&path).await;
             assert_eq!(page.status, 303, "GET {path}");
             let to = page.location.unwrap();
-            assert!(to.starts_with("/staff/sign-in?next="), "GET {path} went to {to}");
+            assert!(
+                to.starts_with("/staff/sign-in?next="),
+                "GET {path} went to {to}"
+            );
             assert!(!page.body.contains("Sam Example"));
         } else {
-            let page = anonymous.post(&path, &[("note", "x"), ("handler", "kim")]).await;
+            let page = anonymous
+                .post(&path, &[("note", "x"), ("handler", "kim")])
+                .await;
             assert_eq!(page.status, 403, "POST {path} without a token");
             let page = anonymous
-                .post(&path, &[("_csrf", &token), ("note", "x"), ("handler", "kim"), ("independent", "yes")])
+                .post(
+                    &path,
+                    &[
+                        ("_csrf", &token),
+                        ("note", "x"),
+                        ("handler", "kim"),
+                        ("independent", "yes"),
+                    ],
+                )
                 .await;
             assert_eq!(page.status, 401, "POST {path} signed out");
         }
@@ -209,7 +266,9 @@ async fn every_staff_route_refuses_anonymous_callers_and_wrong_roles() {
         let mut b = signed_in(&s.server, username).await;
         let token = b.get("/staff").await.csrf();
         for route in &table {
-            let Access::Staff(needed) = route.access else { continue };
+            let Access::Staff(needed) = route.access else {
+                continue;
+            };
             if role.allows(needed) {
                 continue;
             }
@@ -217,17 +276,33 @@ async fn every_staff_route_refuses_anonymous_callers_and_wrong_roles() {
             let page = if route.method == reqwest::Method::GET {
                 b.get(&path).await
             } else {
-                b.post(&path, &[("_csrf", &token), ("note", "x"), ("handler", "kim"), ("independent", "yes")]).await
+                b.post(
+                    &path,
+                    &[
+                        ("_csrf", &token),
+                        ("note", "x"),
+                        ("handler", "kim"),
+                        ("independent", "yes"),
+                    ],
+                )
+                .await
             };
             assert_eq!(page.status, 403, "{} {path} as {username}", route.method);
             assert!(!page.body.contains("Sam Example"), "{path} as {username}");
         }
     }
-    assert_eq!(casework_rows(&s.server.db_path).await, before, "a refused request changed something");
+    assert_eq!(
+        casework_rows(&s.server.db_path).await,
+        before,
+        "a refused request changed something"
+    );
 
     // And with the role, each page answers (smoke test of the whole table).
     let mut dpo = signed_in(&s.server, "dee").await;
-    for route in table.iter().filter(|r| r.method == reqwest::Method::GET && r.access != Access::Anyone) {
+    for route in table
+        .iter()
+        .filter(|r| r.method == reqwest::Method::GET && r.access != Access::Anyone)
+    {
         let path = concrete(route.path, &reference);
         let page = dpo.get(&path).await;
         let ok = page.status == 200 || (path.contains("/letters/") && page.status == 404);
@@ -247,12 +322,17 @@ async fn wrong_passwords_lock_the_account_until_the_dpo_unlocks_it() {
     assert_eq!(wrong.status, 422);
     // The same words whether or not the account exists.
     assert!(wrong.body.contains("Enter a correct username and password"));
-    assert!(unknown.body.contains("Enter a correct username and password"));
+    assert!(unknown
+        .body
+        .contains("Enter a correct username and password"));
     for _ in 0..4 {
         assert_eq!(b.sign_in("kim", "still not it").await.status, 422);
     }
     let locked = b.sign_in("kim", PASSWORD).await;
-    assert_eq!(locked.status, 429, "five failures lock the account, even for the right password");
+    assert_eq!(
+        locked.status, 429,
+        "five failures lock the account, even for the right password"
+    );
     assert!(locked.body.contains("This account is locked"));
     assert!(b.cookie.is_some());
 
@@ -260,13 +340,25 @@ async fn wrong_passwords_lock_the_account_until_the_dpo_unlocks_it() {
     let mut dpo = signed_in(&s.server, "dee").await;
     let page = dpo.get("/staff/accounts").await;
     assert!(page.body.contains("Unlock kim"));
-    let unlocked = dpo.post("/staff/accounts/kim/unlock", &[("_csrf", &page.csrf())]).await;
+    let unlocked = dpo
+        .post("/staff/accounts/kim/unlock", &[("_csrf", &page.csrf())])
+        .await;
     assert_eq!(unlocked.status, 303);
-    assert_eq!(Browser::new(&s.server).sign_in("kim", PASSWORD).await.status, 303);
+    assert_eq!(
+        Browser::new(&s.server)
+            .sign_in("kim", PASSWORD)
+            .await
+            .status,
+        303
+    );
 
     let audit = dpo.get("/staff/audit?username=kim").await.body;
     assert!(audit.contains("failed sign-in") && audit.contains("account locked until"));
-    assert!(dpo.get("/staff/audit").await.body.contains("unlocked account"));
+    assert!(dpo
+        .get("/staff/audit")
+        .await
+        .body
+        .contains("unlocked account"));
 }
 
 #[tokio::test]
@@ -275,7 +367,10 @@ async fn sign_in_gives_a_new_session_and_sign_out_ends_it() {
     let mut b = Browser::new(&s.server);
     b.get("/staff/sign-in").await;
     let anonymous_id = b.cookie.clone().expect("a session for the form token");
-    assert_eq!(b.sign_in("kim", PASSWORD).await.location.as_deref(), Some("/staff"));
+    assert_eq!(
+        b.sign_in("kim", PASSWORD).await.location.as_deref(),
+        Some("/staff")
+    );
     let signed_in_id = b.cookie.clone().unwrap();
     assert_ne!(anonymous_id, signed_in_id, "a new session id at sign-in");
     assert_eq!(b.get("/staff").await.status, 200);
@@ -292,7 +387,15 @@ async fn sign_in_gives_a_new_session_and_sign_out_ends_it() {
     let mut b = Browser::new(&s.server);
     let token = b.get("/staff/sign-in").await.csrf();
     let page = b
-        .post("/staff/sign-in", &[("_csrf", &token), ("username", "kim"), ("password", PASSWORD), ("next", "https://evil.example/")])
+        .post(
+            "/staff/sign-in",
+            &[
+                ("_csrf", &token),
+                ("username", "kim"),
+                ("password", PASSWORD),
+                ("next", "https://evil.example/"),
+            ],
+        )
         .await;
     assert_eq!(page.location.as_deref(), Some("/staff"));
 }
@@ -308,7 +411,12 @@ async fn forms_without_this_sessions_token_change_nothing() {
 
     assert_eq!(kim.post(&note, &[("note", "no token")]).await.status, 403);
     let other = "0".repeat(64);
-    assert_eq!(kim.post(&note, &[("_csrf", &other), ("note", "wrong token")]).await.status, 403);
+    assert_eq!(
+        kim.post(&note, &[("_csrf", &other), ("note", "wrong token")])
+            .await
+            .status,
+        403
+    );
     // Another site's form, even with a stolen token, is refused by the browser's own header.
     let cross = kim
         .send(
@@ -323,13 +431,31 @@ async fn forms_without_this_sessions_token_change_nothing() {
     // Another session's token does not work here either.
     let mut dee = signed_in(&s.server, "dee").await;
     let dee_token = dee.get("/staff").await.csrf();
-    assert_eq!(kim.post(&note, &[("_csrf", &dee_token), ("note", "their token")]).await.status, 403);
+    assert_eq!(
+        kim.post(&note, &[("_csrf", &dee_token), ("note", "their token")])
+            .await
+            .status,
+        403
+    );
     assert_eq!(count_rows(&s.server.db_path, "case_notes").await, 0);
 
-    let ok = kim.post(&note, &[("_csrf", &token), ("kind", "note"), ("note", "Called the service manager.")]).await;
+    let ok = kim
+        .post(
+            &note,
+            &[
+                ("_csrf", &token),
+                ("kind", "note"),
+                ("note", "Called the service manager."),
+            ],
+        )
+        .await;
     assert_eq!(ok.status, 303);
     assert_eq!(count_rows(&s.server.db_path, "case_notes").await, 1);
-    assert!(kim.get(&case).await.body.contains("Called the service manager."));
+    assert!(kim
+        .get(&case)
+        .await
+        .body
+        .contains("Called the service manager."));
 }
 
 #[tokio::test]
@@ -359,7 +485,9 @@ async fn a_telephone_complaint_received_earlier_gets_its_deadlines_from_that_day
     future.push(("received_on", &tomorrow));
     let refused = ian.post("/staff/intake", &future).await;
     assert_eq!(refused.status, 422);
-    assert!(refused.body.contains("The date received must be today or in the past"));
+    assert!(refused
+        .body
+        .contains("The date received must be today or in the past"));
     assert_eq!(count_rows(&s.server.db_path, "cases").await, 0);
 
     let saved = ian.post("/staff/intake", &pairs).await;
@@ -367,7 +495,9 @@ async fn a_telephone_complaint_received_earlier_gets_its_deadlines_from_that_day
     let shown = ian.get(saved.location.as_deref().unwrap()).await;
     assert_eq!(shown.status, 200);
     let expected = Deadlines::from_receipt(received, &WorkingCalendar::default());
-    assert!(shown.body.contains(&app::domain::calendar::long_date(expected.acknowledge_by)));
+    assert!(shown
+        .body
+        .contains(&app::domain::calendar::long_date(expected.acknowledge_by)));
     assert!(shown.body.contains("must be confirmed in writing"));
 
     // A second tap on "Save" gives the same case, not another.
@@ -375,7 +505,9 @@ async fn a_telephone_complaint_received_earlier_gets_its_deadlines_from_that_day
     assert_eq!(again.location, saved.location);
     assert_eq!(count_rows(&s.server.db_path, "cases").await, 1);
 
-    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&s.server.db_path).read_only(true);
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&s.server.db_path)
+        .read_only(true);
     let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
     let row: (String, String, String, String, String, Option<String>, Option<String>) = sqlx::query_as(
         "SELECT channel, received_on, acknowledge_by, outcome_due, status, acknowledged_at, keyed_in_by FROM cases",
@@ -403,16 +535,23 @@ async fn accounts_are_added_from_the_command_line_with_the_password_on_stdin() {
     let bad_role = add_user(&db, "sam", "admin", "Sam", PASSWORD);
     assert!(!bad_role.status.success());
     let ok = add_user(&db, "sam", "handler", "Sam Handler", PASSWORD);
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     let twice = add_user(&db, "sam", "handler", "Sam Handler", PASSWORD);
     assert!(!twice.status.success());
     // Stored as an Argon2id hash, never the password.
-    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&db).read_only(true);
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&db)
+        .read_only(true);
     let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM staff_users WHERE username = 'sam'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let hash: String =
+        sqlx::query_scalar("SELECT password_hash FROM staff_users WHERE username = 'sam'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains(PASSWORD));
 }

@@ -75,7 +75,10 @@ async fn the_privacy_notice_wording_is_filled_in_with_the_snippet() {
     assert!(body.contains(&format!("complaint form at {base}")));
     assert!(body.contains("0303 123 1113"));
     // The snippet to paste names this server, escaped for showing on the page.
-    assert!(body.contains(&format!("&lt;script src=\"{base}embed.js\" async&gt;")), "{body}");
+    assert!(
+        body.contains(&format!("&lt;script src=\"{base}embed.js\" async&gt;")),
+        "{body}"
+    );
     // A Host header cannot inject markup into the page.
     let res = server
         .client

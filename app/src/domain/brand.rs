@@ -17,7 +17,11 @@ pub struct Colour {
 }
 
 impl Colour {
-    pub const WHITE: Colour = Colour { r: 255, g: 255, b: 255 };
+    pub const WHITE: Colour = Colour {
+        r: 255,
+        g: 255,
+        b: 255,
+    };
 
     pub fn parse(raw: &str) -> Result<Colour, String> {
         let hex = raw.trim().strip_prefix('#').unwrap_or("");
@@ -105,7 +109,9 @@ pub fn parse_origin(raw: &str) -> Result<String, String> {
         .split_once("://")
         .ok_or_else(|| format!("'{raw}' is not an origin like https://www.example.gov.uk"))?;
     if scheme != "https" && scheme != "http" {
-        return Err(format!("'{raw}': an origin starts with https:// (or http:// for testing)"));
+        return Err(format!(
+            "'{raw}': an origin starts with https:// (or http:// for testing)"
+        ));
     }
     let host_ok = !rest.is_empty()
         && rest
@@ -125,7 +131,9 @@ pub fn parse_font_stack(raw: &str) -> Result<String, String> {
         .chars()
         .all(|c| c.is_alphanumeric() || matches!(c, ' ' | ',' | '-' | '"' | '\'' | '_'));
     if raw.trim().is_empty() || !ok {
-        return Err(format!("'{raw}' is not a font stack like \"Arial, sans-serif\""));
+        return Err(format!(
+            "'{raw}' is not a font stack like \"Arial, sans-serif\""
+        ));
     }
     Ok(raw.trim().to_string())
 }
@@ -154,11 +162,19 @@ mod tests {
         for raw in ["#ffdd00", "#777777", "#00a0e0", "#ff69b4", "#fff"] {
             let c = Colour::parse(raw).unwrap();
             let fixed = c.readable_on_white();
-            assert!(fixed.contrast(Colour::WHITE) >= AA_CONTRAST, "{raw} -> {fixed}");
+            assert!(
+                fixed.contrast(Colour::WHITE) >= AA_CONTRAST,
+                "{raw} -> {fixed}"
+            );
             // Only as dark as needed: one step lighter would fail.
-            let step = (1..=100).find(|k| c.darken(*k as f64 / 100.0) == fixed).unwrap();
+            let step = (1..=100)
+                .find(|k| c.darken(*k as f64 / 100.0) == fixed)
+                .unwrap();
             let lighter = c.darken((step - 1) as f64 / 100.0);
-            assert!(lighter.contrast(Colour::WHITE) < AA_CONTRAST, "{raw}: {lighter} would do");
+            assert!(
+                lighter.contrast(Colour::WHITE) < AA_CONTRAST,
+                "{raw}: {lighter} would do"
+            );
         }
     }
 
@@ -166,23 +182,45 @@ mod tests {
     fn colours_parse_and_print() {
         assert_eq!(Colour::parse("#1D70B8").unwrap().to_string(), "#1d70b8");
         assert_eq!(Colour::parse(" #abc ").unwrap().to_string(), "#aabbcc");
-        for bad in ["1d70b8", "#1d70b", "#gggggg", "red", "#1d70b8;}body{display:none"] {
+        for bad in [
+            "1d70b8",
+            "#1d70b",
+            "#gggggg",
+            "red",
+            "#1d70b8;}body{display:none",
+        ] {
             assert!(Colour::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn origins_are_scheme_host_and_port_only() {
-        assert_eq!(parse_origin("https://www.Example.gov.uk/").unwrap(), "https://www.example.gov.uk");
-        assert_eq!(parse_origin("http://localhost:3108").unwrap(), "http://localhost:3108");
-        for bad in ["www.example.gov.uk", "ftp://x", "https://x/privacy", "https://x y", "https://a.gov.uk;script-src *", "https://"] {
+        assert_eq!(
+            parse_origin("https://www.Example.gov.uk/").unwrap(),
+            "https://www.example.gov.uk"
+        );
+        assert_eq!(
+            parse_origin("http://localhost:3108").unwrap(),
+            "http://localhost:3108"
+        );
+        for bad in [
+            "www.example.gov.uk",
+            "ftp://x",
+            "https://x/privacy",
+            "https://x y",
+            "https://a.gov.uk;script-src *",
+            "https://",
+        ] {
             assert!(parse_origin(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn font_stacks_cannot_break_out_of_css() {
-        assert_eq!(parse_font_stack("\"Open Sans\", Arial, sans-serif").unwrap(), "\"Open Sans\", Arial, sans-serif");
+        assert_eq!(
+            parse_font_stack("\"Open Sans\", Arial, sans-serif").unwrap(),
+            "\"Open Sans\", Arial, sans-serif"
+        );
         assert!(parse_font_stack("Arial; } body { display: none").is_err());
         assert!(parse_font_stack("").is_err());
     }

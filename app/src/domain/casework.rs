@@ -294,7 +294,12 @@ pub fn parse_date(raw: &str, field: &str, label: &str) -> Result<Option<NaiveDat
     }
     NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .map(Some)
-        .map_err(|_| FieldError::new(field, format!("{label} must be a real date, like 2026-12-31")))
+        .map_err(|_| {
+            FieldError::new(
+                field,
+                format!("{label} must be a real date, like 2026-12-31"),
+            )
+        })
 }
 
 /// Rows left wholly empty are skipped; a row partly filled in must be completed.
@@ -328,11 +333,18 @@ fn parse_actions(
             limits::SHORT,
             Lines::One,
         );
-        let due = parse_date(&row.due_on, &f("due_on"), &format!("The due date of action {n}"));
+        let due = parse_date(
+            &row.due_on,
+            &f("due_on"),
+            &format!("The due date of action {n}"),
+        );
         let description = match description {
             Ok(Some(t)) => Some(t),
             Ok(None) => {
-                errors.push(FieldError::new(f("description"), format!("Enter what action {n} is")));
+                errors.push(FieldError::new(
+                    f("description"),
+                    format!("Enter what action {n} is"),
+                ));
                 None
             }
             Err(e) => {
@@ -343,7 +355,10 @@ fn parse_actions(
         let owner = match owner {
             Ok(Some(t)) => Some(t),
             Ok(None) => {
-                errors.push(FieldError::new(f("owner"), format!("Enter who owns action {n}")));
+                errors.push(FieldError::new(
+                    f("owner"),
+                    format!("Enter who owns action {n}"),
+                ));
                 None
             }
             Err(e) => {
@@ -361,7 +376,10 @@ fn parse_actions(
             }
             Ok(Some(d)) => Some(d),
             Ok(None) => {
-                errors.push(FieldError::new(f("due_on"), format!("Enter when action {n} is due")));
+                errors.push(FieldError::new(
+                    f("due_on"),
+                    format!("Enter when action {n} is due"),
+                ));
                 None
             }
             Err(e) => {
@@ -617,27 +635,43 @@ pub const STAFF_CHANNELS: [(Channel, &str); 6] = [
 pub const OLDEST_RECEIPT_DAYS: u64 = 366;
 
 impl StaffReceipt {
-    pub fn parse(channel: &str, received_on: &str, today: NaiveDate) -> Result<StaffReceipt, Vec<FieldError>> {
+    pub fn parse(
+        channel: &str,
+        received_on: &str,
+        today: NaiveDate,
+    ) -> Result<StaffReceipt, Vec<FieldError>> {
         let mut errors = Vec::new();
         let channel = STAFF_CHANNELS
             .iter()
             .map(|(c, _)| *c)
             .find(|c| c.id() == channel.trim());
         if channel.is_none() {
-            errors.push(FieldError::new("channel", "Select how the complaint was received"));
+            errors.push(FieldError::new(
+                "channel",
+                "Select how the complaint was received",
+            ));
         }
         let date = match parse_date(received_on, "received_on", "The date received") {
             Ok(Some(d)) if d > today => {
-                errors.push(FieldError::new("received_on", "The date received must be today or in the past"));
+                errors.push(FieldError::new(
+                    "received_on",
+                    "The date received must be today or in the past",
+                ));
                 None
             }
             Ok(Some(d)) if d + chrono::Days::new(OLDEST_RECEIPT_DAYS) < today => {
-                errors.push(FieldError::new("received_on", "The date received must be within the last year"));
+                errors.push(FieldError::new(
+                    "received_on",
+                    "The date received must be within the last year",
+                ));
                 None
             }
             Ok(Some(d)) => Some(d),
             Ok(None) => {
-                errors.push(FieldError::new("received_on", "Enter the date the complaint was received"));
+                errors.push(FieldError::new(
+                    "received_on",
+                    "Enter the date the complaint was received",
+                ));
                 None
             }
             Err(e) => {
@@ -646,7 +680,10 @@ impl StaffReceipt {
             }
         };
         match (channel, date) {
-            (Some(channel), Some(received_on)) => Ok(StaffReceipt { channel, received_on }),
+            (Some(channel), Some(received_on)) => Ok(StaffReceipt {
+                channel,
+                received_on,
+            }),
             _ => Err(errors),
         }
     }
@@ -676,7 +713,8 @@ mod tests {
 
     #[test]
     fn status_moves_one_step_forward_only() {
-        let order: Vec<Status> = std::iter::successors(Some(Status::Received), |s| s.next()).collect();
+        let order: Vec<Status> =
+            std::iter::successors(Some(Status::Received), |s| s.next()).collect();
         assert_eq!(order, Status::ALL.to_vec());
         let h = Handling {
             status: Status::Received,
@@ -690,7 +728,10 @@ mod tests {
                 wanted: Status::Investigating
             })
         );
-        assert_eq!(may_move(&h, Status::Acknowledged, "kim", Role::Handler), Ok(()));
+        assert_eq!(
+            may_move(&h, Status::Acknowledged, "kim", Role::Handler),
+            Ok(())
+        );
         let closed = Handling {
             status: Status::Closed,
             ..h
@@ -715,12 +756,18 @@ mod tests {
             Err(Refusal::HandlerNotConfirmed)
         );
         h.handler_confirmed = true;
-        assert_eq!(may_move(&h, Status::Investigating, "sam", Role::Handler), Ok(()));
+        assert_eq!(
+            may_move(&h, Status::Investigating, "sam", Role::Handler),
+            Ok(())
+        );
         assert_eq!(
             may_move(&h, Status::Investigating, "kim", Role::Handler),
             Err(Refusal::NotTheHandler)
         );
-        assert_eq!(may_move(&h, Status::Investigating, "dee", Role::Dpo), Ok(()));
+        assert_eq!(
+            may_move(&h, Status::Investigating, "dee", Role::Dpo),
+            Ok(())
+        );
     }
 
     fn row(description: &str, owner: &str, due_on: &str) -> ActionInput {
@@ -748,7 +795,11 @@ mod tests {
         let errors = Outcome::parse(&outcome("upheld", vec![], ""), today).unwrap_err();
         assert_eq!(errors[0].field, "action_1_description");
         let ok = Outcome::parse(
-            &outcome("upheld", vec![row("Retrain the team", "Head of Service", "2027-01-31")], ""),
+            &outcome(
+                "upheld",
+                vec![row("Retrain the team", "Head of Service", "2027-01-31")],
+                "",
+            ),
             today,
         )
         .unwrap();
@@ -762,7 +813,9 @@ mod tests {
         let today = d("2026-11-24");
         let errors = Outcome::parse(&outcome("not_upheld", vec![], ""), today).unwrap_err();
         assert_eq!(errors[0].field, "no_action_reason");
-        assert!(Outcome::parse(&outcome("not_upheld", vec![], "We acted lawfully."), today).is_ok());
+        assert!(
+            Outcome::parse(&outcome("not_upheld", vec![], "We acted lawfully."), today).is_ok()
+        );
     }
 
     #[test]
@@ -770,7 +823,16 @@ mod tests {
         let today = d("2026-11-24");
         let errors = Outcome::parse(&OutcomeInput::default(), today).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["category", "summary", "investigation", "findings", "no_action_reason"]);
+        assert_eq!(
+            fields,
+            [
+                "category",
+                "summary",
+                "investigation",
+                "findings",
+                "no_action_reason"
+            ]
+        );
         assert_eq!(errors[1].message, "Enter a summary of the complaint");
     }
 
@@ -778,16 +840,29 @@ mod tests {
     fn a_partly_filled_action_row_is_an_error_per_missing_part() {
         let today = d("2026-11-24");
         let errors = Outcome::parse(
-            &outcome("upheld", vec![row("", "", ""), row("Fix the form", "", "31/01/2027")], ""),
+            &outcome(
+                "upheld",
+                vec![row("", "", ""), row("Fix the form", "", "31/01/2027")],
+                "",
+            ),
             today,
         )
         .unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["action_2_owner", "action_2_due_on"]);
-        assert_eq!(errors[1].message, "The due date of action 2 must be a real date, like 2026-12-31");
-        let past = Outcome::parse(&outcome("upheld", vec![row("Fix", "Me", "2026-11-23")], ""), today)
-            .unwrap_err();
-        assert_eq!(past[0].message, "The due date of action 1 must be today or in the future");
+        assert_eq!(
+            errors[1].message,
+            "The due date of action 2 must be a real date, like 2026-12-31"
+        );
+        let past = Outcome::parse(
+            &outcome("upheld", vec![row("Fix", "Me", "2026-11-23")], ""),
+            today,
+        )
+        .unwrap_err();
+        assert_eq!(
+            past[0].message,
+            "The due date of action 1 must be today or in the future"
+        );
     }
 
     #[test]
@@ -809,7 +884,10 @@ mod tests {
     #[test]
     fn the_next_deadline_follows_the_status() {
         let (a, o) = (d("2026-12-24"), d("2027-02-24"));
-        assert_eq!(next_due(Status::Received, a, o), Some(Due::Acknowledgement(a)));
+        assert_eq!(
+            next_due(Status::Received, a, o),
+            Some(Due::Acknowledgement(a))
+        );
         assert_eq!(next_due(Status::Acknowledged, a, o), Some(Due::Outcome(o)));
         assert_eq!(next_due(Status::Investigating, a, o), Some(Due::Outcome(o)));
         assert_eq!(next_due(Status::OutcomeSent, a, o), None);
@@ -826,7 +904,10 @@ mod tests {
         assert_eq!(due_phrase(d("2026-11-21"), today), "Overdue by 3 days");
         assert_eq!(due_phrase(d("2026-11-23"), today), "Overdue by 1 day");
         assert_eq!(due_phrase(today, today), "Due today");
-        assert_eq!(due_phrase(d("2026-11-29"), today), "Due in 5 days (29 November 2026)");
+        assert_eq!(
+            due_phrase(d("2026-11-29"), today),
+            "Due in 5 days (29 November 2026)"
+        );
     }
 
     #[test]
@@ -859,11 +940,17 @@ mod tests {
         assert!(StaffReceipt::parse("post", "2026-11-24", today).is_ok());
         let e = StaffReceipt::parse("online", "2026-11-25", today).unwrap_err();
         assert_eq!(e[0].message, "Select how the complaint was received");
-        assert_eq!(e[1].message, "The date received must be today or in the past");
+        assert_eq!(
+            e[1].message,
+            "The date received must be today or in the past"
+        );
         let e = StaffReceipt::parse("email", "", today).unwrap_err();
         assert_eq!(e[0].message, "Enter the date the complaint was received");
         let e = StaffReceipt::parse("email", "2025-11-01", today).unwrap_err();
-        assert_eq!(e[0].message, "The date received must be within the last year");
+        assert_eq!(
+            e[0].message,
+            "The date received must be within the last year"
+        );
         let e = StaffReceipt::parse("email", "24/11/2026", today).unwrap_err();
         assert_eq!(e[0].field, "received_on");
     }

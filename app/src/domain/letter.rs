@@ -202,7 +202,7 @@ mod tests {
     }
     #[test]
     fn outcome_fills_in_appendix_c() {
-        use crate::domain::casework::{Outcome, OutcomeInput, ActionInput};
+        use crate::domain::casework::{ActionInput, Outcome, OutcomeInput};
         let r = Reference::from_random(7);
         let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
         let o = Outcome::parse(
@@ -221,14 +221,30 @@ mod tests {
             today,
         )
         .unwrap();
-        let l = outcome(&Organisation::default(), "Sam Example", &r, "Complaints and Information Team", &o, "Kim Handler");
-        assert_eq!(l.subject, format!("Outcome of Your Data Protection Complaint (Ref: {r})"));
+        let l = outcome(
+            &Organisation::default(),
+            "Sam Example",
+            &r,
+            "Complaints and Information Team",
+            &o,
+            "Kim Handler",
+        );
+        assert_eq!(
+            l.subject,
+            format!("Outcome of Your Data Protection Complaint (Ref: {r})")
+        );
         assert!(l.body.starts_with("Dear Sam Example,"));
         assert!(l.body.contains("your complaint is partly upheld"));
-        assert!(l.body.contains("Summary of your complaint:\nYour request for your records was answered late."));
-        assert!(l.body.contains("Investigation steps:\nWe reviewed the request log"));
+        assert!(l.body.contains(
+            "Summary of your complaint:\nYour request for your records was answered late."
+        ));
+        assert!(l
+            .body
+            .contains("Investigation steps:\nWe reviewed the request log"));
         assert!(l.body.contains("Findings:\nThe reply was sent 20 days"));
-        assert!(l.body.contains("- Add a deadline tracker (responsible: Head of Customer Services; by 31 January 2027)"));
+        assert!(l.body.contains(
+            "- Add a deadline tracker (responsible: Head of Customer Services; by 31 January 2027)"
+        ));
         assert!(l.body.contains(ICO_HELPLINE) && l.body.contains("SK9 5AF"));
         assert!(l.body.contains(&format!("quoting your reference {r}")));
         assert!(l.body.contains("Kind regards,\nKim Handler\n"));
@@ -237,12 +253,17 @@ mod tests {
 
     #[test]
     fn privacy_notice_wording_fills_in_appendix_a() {
-        let w = privacy_notice_wording(&Organisation::default(), "https://complaints.example.gov.uk/");
+        let w = privacy_notice_wording(
+            &Organisation::default(),
+            "https://complaints.example.gov.uk/",
+        );
         assert_eq!(w[0], "Data protection complaints");
         assert!(w[1].contains("the way Example Council has collected"));
         assert_eq!(w[2], "completing our online data protection complaint form at https://complaints.example.gov.uk/");
         assert_eq!(w[3], "telephoning 0300 123 4567");
         assert!(w[4].starts_with("writing to The Data Protection Officer, Example Council"));
-        assert!(w.iter().any(|p| p.contains("0303 123 1113") && p.contains("SK9 5AF")));
+        assert!(w
+            .iter()
+            .any(|p| p.contains("0303 123 1113") && p.contains("SK9 5AF")));
     }
 }

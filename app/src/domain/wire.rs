@@ -36,7 +36,10 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
         let (c, off) = rest.split_at(at);
         let sign = if off.starts_with('-') { -1 } else { 1 };
         let (h, m) = off[1..].split_once(':')?;
-        (c, sign * (digits(h)? as i64 * 3600 + digits(m)? as i64 * 60))
+        (
+            c,
+            sign * (digits(h)? as i64 * 3600 + digits(m)? as i64 * 60),
+        )
     };
     let (hms, fraction) = match clock.split_once('.') {
         Some((hms, f)) if f.len() <= 9 => (hms, f),
@@ -91,7 +94,8 @@ pub mod time {
     }
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
         let s = String::deserialize(d)?;
-        parse_time(&s).ok_or_else(|| serde::de::Error::custom("expected a time like 2026-11-24T08:20:25Z"))
+        parse_time(&s)
+            .ok_or_else(|| serde::de::Error::custom("expected a time like 2026-11-24T08:20:25Z"))
     }
 }
 
@@ -106,9 +110,9 @@ pub mod optional_time {
     }
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
         match Option::<String>::deserialize(d)? {
-            Some(s) => parse_time(&s)
-                .map(Some)
-                .ok_or_else(|| serde::de::Error::custom("expected a time like 2026-11-24T08:20:25Z")),
+            Some(s) => parse_time(&s).map(Some).ok_or_else(|| {
+                serde::de::Error::custom("expected a time like 2026-11-24T08:20:25Z")
+            }),
             None => Ok(None),
         }
     }
@@ -132,15 +136,31 @@ mod tests {
             let chrono = DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
             assert_eq!(ours, chrono, "{s}");
         }
-        assert_eq!(parse_date("2028-02-29"), NaiveDate::from_ymd_opt(2028, 2, 29));
+        assert_eq!(
+            parse_date("2028-02-29"),
+            NaiveDate::from_ymd_opt(2028, 2, 29)
+        );
     }
 
     #[test]
     fn refuses_what_is_not_a_date_or_time() {
-        for s in ["2026-02-30", "2026-1-01", "20261124", "2026-11-24x", "", "2026-11-+1"] {
+        for s in [
+            "2026-02-30",
+            "2026-1-01",
+            "20261124",
+            "2026-11-24x",
+            "",
+            "2026-11-+1",
+        ] {
             assert_eq!(parse_date(s), None, "{s}");
         }
-        for s in ["2026-11-24", "2026-11-24T25:00:00Z", "2026-11-24T08:20Z", "2026-11-24T08:20:25", "2026-11-24T08:20:25.1234567890Z"] {
+        for s in [
+            "2026-11-24",
+            "2026-11-24T25:00:00Z",
+            "2026-11-24T08:20Z",
+            "2026-11-24T08:20:25",
+            "2026-11-24T08:20:25.1234567890Z",
+        ] {
             assert_eq!(parse_time(s), None, "{s}");
         }
     }

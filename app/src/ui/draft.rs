@@ -43,7 +43,12 @@ fn write(draft: &Draft) -> bool {
 fn uk_day(t: chrono::DateTime<Utc>) -> String {
     use wasm_bindgen::JsValue;
     let options = js_sys::Object::new();
-    for (k, v) in [("timeZone", "Europe/London"), ("day", "numeric"), ("month", "long"), ("year", "numeric")] {
+    for (k, v) in [
+        ("timeZone", "Europe/London"),
+        ("day", "numeric"),
+        ("month", "long"),
+        ("year", "numeric"),
+    ] {
         let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
     }
     js_sys::Date::new(&JsValue::from_f64(t.timestamp_millis() as f64))

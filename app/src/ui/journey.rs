@@ -4,6 +4,7 @@
 //! domain code, and a draft is kept on the device).
 
 use super::fields::{Checkbox, Choice, OutcomeCheckboxes, Radios, TextArea, TextField, YesNo};
+use super::location;
 use super::SiteInfo;
 use crate::domain::calendar::long_date;
 use crate::domain::complaint::{BreachStatus, ComplaintInput, WantedOutcome, FIELD_ORDER};
@@ -15,7 +16,6 @@ use crate::journey::{
     advance, field_value, set_field, toggle_outcome, JourneyState, Received, Step, SubmitOutcome,
 };
 use leptos::prelude::*;
-use super::location;
 use uuid::Uuid;
 
 /// The journey's state, shared by every field on the page.
@@ -113,12 +113,18 @@ pub fn JourneyPage() -> impl IntoView {
         });
         on_cleanup(move || handle.remove());
     }
-    let step = Memo::new(move |_| form.state.with(|s| crate::journey::shown_step(asked.get(), s)));
+    let step = Memo::new(move |_| {
+        form.state
+            .with(|s| crate::journey::shown_step(asked.get(), s))
+    });
     Effect::new(move |_| form.js.set(true));
     #[cfg(feature = "hydrate")]
     super::draft::keep_drafts(form);
 
-    let title = move || form.state.with(|s| crate::journey::journey_title(step.get(), s));
+    let title = move || {
+        form.state
+            .with(|s| crate::journey::journey_title(step.get(), s))
+    };
     view! {
         <super::PageTitle text=Signal::derive(title)/>
         {move || match step.get() {

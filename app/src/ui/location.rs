@@ -22,20 +22,30 @@ fn request_uri() -> Option<http::Uri> {
 pub fn path() -> String {
     #[cfg(feature = "ssr")]
     {
-        request_uri().map(|u| u.path().to_string()).unwrap_or_else(|| "/".into())
+        request_uri()
+            .map(|u| u.path().to_string())
+            .unwrap_or_else(|| "/".into())
     }
     #[cfg(not(feature = "ssr"))]
     {
-        leptos::prelude::window().location().pathname().unwrap_or_default()
+        leptos::prelude::window()
+            .location()
+            .pathname()
+            .unwrap_or_default()
     }
 }
 
 /// The step the address asks for, if any.
 pub fn asked_step() -> Option<Step> {
     #[cfg(feature = "ssr")]
-    let query = request_uri().and_then(|u| u.query().map(str::to_string)).unwrap_or_default();
+    let query = request_uri()
+        .and_then(|u| u.query().map(str::to_string))
+        .unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
-    let query = leptos::prelude::window().location().search().unwrap_or_default();
+    let query = leptos::prelude::window()
+        .location()
+        .search()
+        .unwrap_or_default();
     step_in_query(&query).and_then(|s| Step::parse(&s))
 }
 

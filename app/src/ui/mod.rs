@@ -91,7 +91,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let scripts = hydrates().then(|| view! { <HydrationScripts options=options.clone()/> });
     #[cfg(feature = "ssr")]
     // As raw text: a text child would carry a hydration marker, which a title would show.
-    let title = view! { <title inner_html=server_title().replace('&', "&amp;").replace('<', "&lt;")/> };
+    let title =
+        view! { <title inner_html=server_title().replace('&', "&amp;").replace('<', "&lt;")/> };
     #[cfg(not(feature = "ssr"))]
     let title = ();
     view! {

@@ -51,46 +51,48 @@ pub async fn audit(
         q
     });
     let bad_reference = !reference_raw.trim().is_empty() && reference.is_none();
-    let body = move || view! {
-        <h1 class="heading-l">"Audit trail"</h1>
-        <p class="body">"Who viewed or changed which case, and when; sign-ins and account changes. Newest first. Entries can never be changed or removed."</p>
-        <form method="get" action="/staff/audit" class="filters">
-            <div class="filters__item" class:form-group--error=bad_reference>
-                <label class="label" for="reference">"Case reference"</label>
-                {bad_reference.then(|| view! { <p id="reference-error" class="error-message"><span class="visually-hidden">"Error: "</span>"That is not a valid reference"</p> })}
-                <input class="input input--reference" id="reference" name="reference" type="text" value=reference_raw.clone() spellcheck="false"/>
+    let body = move || {
+        view! {
+            <h1 class="heading-l">"Audit trail"</h1>
+            <p class="body">"Who viewed or changed which case, and when; sign-ins and account changes. Newest first. Entries can never be changed or removed."</p>
+            <form method="get" action="/staff/audit" class="filters">
+                <div class="filters__item" class:form-group--error=bad_reference>
+                    <label class="label" for="reference">"Case reference"</label>
+                    {bad_reference.then(|| view! { <p id="reference-error" class="error-message"><span class="visually-hidden">"Error: "</span>"That is not a valid reference"</p> })}
+                    <input class="input input--reference" id="reference" name="reference" type="text" value=reference_raw.clone() spellcheck="false"/>
+                </div>
+                <div class="filters__item">
+                    <label class="label" for="username">"Username"</label>
+                    <input class="input" id="username" name="username" type="text" value=username.clone().unwrap_or_default() spellcheck="false"/>
+                </div>
+                <button type="submit" class="button button--secondary">"Show"</button>
+            </form>
+            <div class="table-wrap">
+                <table class="table audit">
+                    <caption class="visually-hidden">"Audit entries, newest first"</caption>
+                    <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Case"</th><th scope="col">"Detail"</th></tr></thead>
+                    <tbody>
+                        {rows.iter().map(|r| {
+                            let e = &r.entry;
+                            let case = e.reference.as_ref().map(|c| {
+                                let shown = Reference::parse(c).map(|x| x.to_string()).unwrap_or(c.clone());
+                                view! { <a href=format!("/staff/cases/{c}")>{shown}</a> }
+                            });
+                            view! {
+                                <tr>
+                                    <td class="table__cell">{date_time(e.at)}</td>
+                                    <td class="table__cell">{e.username.clone()}</td>
+                                    <td class="table__cell">{e.action.clone()}</td>
+                                    <td class="table__cell">{case}</td>
+                                    <td class="table__cell">{e.detail.clone().unwrap_or_default()}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
             </div>
-            <div class="filters__item">
-                <label class="label" for="username">"Username"</label>
-                <input class="input" id="username" name="username" type="text" value=username.clone().unwrap_or_default() spellcheck="false"/>
-            </div>
-            <button type="submit" class="button button--secondary">"Show"</button>
-        </form>
-        <div class="table-wrap">
-            <table class="table audit">
-                <caption class="visually-hidden">"Audit entries, newest first"</caption>
-                <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Case"</th><th scope="col">"Detail"</th></tr></thead>
-                <tbody>
-                    {rows.iter().map(|r| {
-                        let e = &r.entry;
-                        let case = e.reference.as_ref().map(|c| {
-                            let shown = Reference::parse(c).map(|x| x.to_string()).unwrap_or(c.clone());
-                            view! { <a href=format!("/staff/cases/{c}")>{shown}</a> }
-                        });
-                        view! {
-                            <tr>
-                                <td class="table__cell">{date_time(e.at)}</td>
-                                <td class="table__cell">{e.username.clone()}</td>
-                                <td class="table__cell">{e.action.clone()}</td>
-                                <td class="table__cell">{case}</td>
-                                <td class="table__cell">{e.detail.clone().unwrap_or_default()}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-        {older.map(|h| view! { <p class="body"><a href=h>"Older entries"</a></p> })}
+            {older.map(|h| view! { <p class="body"><a href=h>"Older entries"</a></p> })}
+        }
     };
     views::page(&state, &viewer, "Audit trail", StatusCode::OK, body)
 }
@@ -102,41 +104,43 @@ pub async fn list(State(state): State<AppState>, Staff(_, viewer): Staff) -> Res
     };
     let csrf = viewer.csrf.clone();
     let now = Utc::now();
-    let body = move || view! {
-        <h1 class="heading-l">"Staff accounts"</h1>
-        <p class="body">"Accounts are added on the server with "<code>"server user add <username> <intake|handler|dpo> <name>"</code>", which reads the password from standard input."</p>
-        <table class="table">
-            <thead><tr><th scope="col">"Username"</th><th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Sign-in"</th></tr></thead>
-            <tbody>
-                {users.iter().map(|u| {
-                    let locked = u.locked_until.filter(|t| *t > now);
-                    let state_cell = if u.disabled {
-                        view! { "Disabled" }.into_any()
-                    } else if let Some(t) = locked {
-                        let action = format!("/staff/accounts/{}/unlock", u.username);
+    let body = move || {
+        view! {
+            <h1 class="heading-l">"Staff accounts"</h1>
+            <p class="body">"Accounts are added on the server with "<code>"server user add <username> <intake|handler|dpo> <name>"</code>", which reads the password from standard input."</p>
+            <table class="table">
+                <thead><tr><th scope="col">"Username"</th><th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Sign-in"</th></tr></thead>
+                <tbody>
+                    {users.iter().map(|u| {
+                        let locked = u.locked_until.filter(|t| *t > now);
+                        let state_cell = if u.disabled {
+                            view! { "Disabled" }.into_any()
+                        } else if let Some(t) = locked {
+                            let action = format!("/staff/accounts/{}/unlock", u.username);
+                            view! {
+                                <form method="post" action=action>
+                                    <input type="hidden" name="_csrf" value=csrf.clone()/>
+                                    {format!("Locked until {} ", date_time(t))}
+                                    <button type="submit" class="button button--secondary button--small">{format!("Unlock {}", u.username)}</button>
+                                </form>
+                            }.into_any()
+                        } else if u.failed_attempts > 0 {
+                            view! { {format!("{} wrong password(s) since the last sign-in", u.failed_attempts)} }.into_any()
+                        } else {
+                            view! { "Active" }.into_any()
+                        };
                         view! {
-                            <form method="post" action=action>
-                                <input type="hidden" name="_csrf" value=csrf.clone()/>
-                                {format!("Locked until {} ", date_time(t))}
-                                <button type="submit" class="button button--secondary button--small">{format!("Unlock {}", u.username)}</button>
-                            </form>
-                        }.into_any()
-                    } else if u.failed_attempts > 0 {
-                        view! { {format!("{} wrong password(s) since the last sign-in", u.failed_attempts)} }.into_any()
-                    } else {
-                        view! { "Active" }.into_any()
-                    };
-                    view! {
-                        <tr>
-                            <td class="table__cell">{u.username.clone()}</td>
-                            <td class="table__cell">{u.display_name.clone()}</td>
-                            <td class="table__cell">{u.role.label()}</td>
-                            <td class="table__cell">{state_cell}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+                            <tr>
+                                <td class="table__cell">{u.username.clone()}</td>
+                                <td class="table__cell">{u.display_name.clone()}</td>
+                                <td class="table__cell">{u.role.label()}</td>
+                                <td class="table__cell">{state_cell}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
     };
     views::page(&state, &viewer, "Staff accounts", StatusCode::OK, body)
 }

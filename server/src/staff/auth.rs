@@ -6,7 +6,9 @@ use super::{new_token, Fields, Staff, Viewer, SESSION_CSRF, SESSION_USER};
 use crate::AppState;
 use app::domain::casework::{check_new_password, parse_username, LockoutPolicy, Role};
 use app::domain::FieldError;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -27,7 +29,11 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 
 fn verify(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -88,33 +94,45 @@ fn sign_in_form(
     let next = next.to_string();
     let username = username.to_string();
     let has_errors = !errors.is_empty();
-    let user_error = errors.iter().find(|e| e.field == "username").map(|e| e.message.clone());
-    let password_error = errors.iter().find(|e| e.field == "password").map(|e| e.message.clone());
-    let body = move || view! {
-        <ErrorList errors=errors.clone()/>
-        <h1 class="heading-l">"Sign in"</h1>
-        <form method="post" action="/staff/sign-in" novalidate>
-            <input type="hidden" name="_csrf" value=csrf/>
-            <input type="hidden" name="next" value=next/>
-            <div class="form-group" class:form-group--error=user_error.is_some()>
-                <label class="label" for="username">"Username"</label>
-                {user_error.clone().map(|m| view! { <p id="username-error" class="error-message"><span class="visually-hidden">"Error: "</span>{m}</p> })}
-                <input class="input input--two-thirds" id="username" name="username" type="text"
-                    autocomplete="username" spellcheck="false" autocapitalize="none" value=username
-                    aria-describedby=user_error.as_ref().map(|_| "username-error")/>
-            </div>
-            <div class="form-group" class:form-group--error=password_error.is_some()>
-                <label class="label" for="password">"Password"</label>
-                {password_error.clone().map(|m| view! { <p id="password-error" class="error-message"><span class="visually-hidden">"Error: "</span>{m}</p> })}
-                <input class="input input--two-thirds" id="password" name="password" type="password"
-                    autocomplete="current-password"
-                    aria-describedby=password_error.as_ref().map(|_| "password-error")/>
-            </div>
-            <button type="submit" class="button">"Sign in"</button>
-        </form>
-        <p class="body">"Staff accounts are set up by the Data Protection Officer. After five wrong passwords in a row an account is locked for 15 minutes."</p>
+    let user_error = errors
+        .iter()
+        .find(|e| e.field == "username")
+        .map(|e| e.message.clone());
+    let password_error = errors
+        .iter()
+        .find(|e| e.field == "password")
+        .map(|e| e.message.clone());
+    let body = move || {
+        view! {
+            <ErrorList errors=errors.clone()/>
+            <h1 class="heading-l">"Sign in"</h1>
+            <form method="post" action="/staff/sign-in" novalidate>
+                <input type="hidden" name="_csrf" value=csrf/>
+                <input type="hidden" name="next" value=next/>
+                <div class="form-group" class:form-group--error=user_error.is_some()>
+                    <label class="label" for="username">"Username"</label>
+                    {user_error.clone().map(|m| view! { <p id="username-error" class="error-message"><span class="visually-hidden">"Error: "</span>{m}</p> })}
+                    <input class="input input--two-thirds" id="username" name="username" type="text"
+                        autocomplete="username" spellcheck="false" autocapitalize="none" value=username
+                        aria-describedby=user_error.as_ref().map(|_| "username-error")/>
+                </div>
+                <div class="form-group" class:form-group--error=password_error.is_some()>
+                    <label class="label" for="password">"Password"</label>
+                    {password_error.clone().map(|m| view! { <p id="password-error" class="error-message"><span class="visually-hidden">"Error: "</span>{m}</p> })}
+                    <input class="input input--two-thirds" id="password" name="password" type="password"
+                        autocomplete="current-password"
+                        aria-describedby=password_error.as_ref().map(|_| "password-error")/>
+                </div>
+                <button type="submit" class="button">"Sign in"</button>
+            </form>
+            <p class="body">"Staff accounts are set up by the Data Protection Officer. After five wrong passwords in a row an account is locked for 15 minutes."</p>
+        }
     };
-    let title = if has_errors { "Error: Sign in" } else { "Sign in" };
+    let title = if has_errors {
+        "Error: Sign in"
+    } else {
+        "Sign in"
+    };
     views::page(state, viewer, title, status, body)
 }
 
@@ -134,7 +152,14 @@ pub async fn sign_in(
         errors.push(FieldError::new("password", "Enter your password"));
     }
     if !errors.is_empty() {
-        return sign_in_form(&state, &viewer, &next, &raw_username, errors, StatusCode::UNPROCESSABLE_ENTITY);
+        return sign_in_form(
+            &state,
+            &viewer,
+            &next,
+            &raw_username,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     let wrong = || {
         vec![FieldError::new(
@@ -151,7 +176,14 @@ pub async fn sign_in(
     };
     let Some(account) = account else {
         verify_blocking(password, dummy_hash().to_string()).await;
-        return sign_in_form(&state, &viewer, &next, &raw_username, wrong(), StatusCode::UNPROCESSABLE_ENTITY);
+        return sign_in_form(
+            &state,
+            &viewer,
+            &next,
+            &raw_username,
+            wrong(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     };
     let now = Utc::now();
     if let Some(until) = account.locked_until.filter(|t| *t > now) {
@@ -178,7 +210,14 @@ pub async fn sign_in(
         {
             return views::unavailable();
         }
-        return sign_in_form(&state, &viewer, &next, &raw_username, wrong(), StatusCode::UNPROCESSABLE_ENTITY);
+        return sign_in_form(
+            &state,
+            &viewer,
+            &next,
+            &raw_username,
+            wrong(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     if state.staff.record_sign_in(&account.username).await.is_err() {
         return views::unavailable();
@@ -186,7 +225,10 @@ pub async fn sign_in(
     // A new session id at sign-in (no fixation), and a new form token with it.
     let session = &viewer.session;
     if session.cycle_id().await.is_err()
-        || session.insert(SESSION_USER, &account.username).await.is_err()
+        || session
+            .insert(SESSION_USER, &account.username)
+            .await
+            .is_err()
         || session.insert(SESSION_CSRF, new_token()).await.is_err()
     {
         return views::unavailable();
@@ -224,7 +266,8 @@ pub async fn add_user_from_cli(
                 return Err(USAGE.into());
             };
             let username = parse_username(username)?;
-            let role = Role::parse(role).ok_or_else(|| format!("unknown role '{role}': use intake, handler or dpo"))?;
+            let role = Role::parse(role)
+                .ok_or_else(|| format!("unknown role '{role}': use intake, handler or dpo"))?;
             let display_name = name.join(" ");
             if display_name.trim().is_empty() {
                 return Err(USAGE.into());
@@ -258,7 +301,9 @@ pub async fn add_user_from_cli(
                 .await
                 .map_err(|e| e.to_string())?
             {
-                Ok(format!("new password set for {username}; any lock is cleared"))
+                Ok(format!(
+                    "new password set for {username}; any lock is cleared"
+                ))
             } else {
                 Err(format!("there is no account called {username}"))
             }
@@ -279,7 +324,10 @@ fn read_password() -> Result<String, String> {
         Ok(first)
     } else {
         let mut line = String::new();
-        stdin.lock().read_line(&mut line).map_err(|e| e.to_string())?;
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
         Ok(line.trim_end_matches(['\r', '\n']).to_string())
     }
 }

@@ -9,8 +9,8 @@ use crate::store::staff::{
 use crate::AppState;
 use app::domain::calendar::long_date;
 use app::domain::casework::{
-    due_phrase, may_move, next_due, urgency, ActionInput, Closure, ClosureInput, Handling,
-    Outcome, OutcomeCategory, OutcomeInput, Role, Status, Urgency, ACTION_ROWS, INDEPENDENCE,
+    due_phrase, may_move, next_due, urgency, ActionInput, Closure, ClosureInput, Handling, Outcome,
+    OutcomeCategory, OutcomeInput, Role, Status, Urgency, ACTION_ROWS, INDEPENDENCE,
 };
 use app::domain::complaint::{BreachStatus, ContactMethod, OnBehalfOf};
 use app::domain::letter;
@@ -76,7 +76,8 @@ fn channel_label(id: &str) -> &'static str {
 /// The deadline cell: the date, and how it stands today.
 fn deadline(due: chrono::NaiveDate, done: bool, today: chrono::NaiveDate) -> AnyView {
     if done {
-        return view! { <span>{long_date(due)}</span>" "<span class="tag tag--grey">"Done"</span> }.into_any();
+        return view! { <span>{long_date(due)}</span>" "<span class="tag tag--grey">"Done"</span> }
+            .into_any();
     }
     let (class, text) = match urgency(due, today) {
         Urgency::Overdue => ("tag tag--red", due_phrase(due, today)),
@@ -103,7 +104,11 @@ pub async fn register(
         open_only: status_filter.as_deref() != Some("all"),
         category: nonempty(&p.category).filter(|c| state.config.taxonomy.category(c).is_some()),
         due: p.due.as_deref().and_then(DueFilter::parse),
-        handler: p.mine.as_deref().filter(|m| *m == "yes").map(|_| user.username.clone()),
+        handler: p
+            .mine
+            .as_deref()
+            .filter(|m| *m == "yes")
+            .map(|_| user.username.clone()),
         page: p.page.unwrap_or(1).clamp(1, 100_000),
     };
     let today = today();
@@ -183,7 +188,11 @@ fn render_register(
         .collect();
     let selected = |a: Option<&str>, b: &str| a == Some(b);
     let body = move || {
-        let status_id = if q.open_only { q.status.map(|s| s.id()) } else { Some("all") };
+        let status_id = if q.open_only {
+            q.status.map(|s| s.id())
+        } else {
+            Some("all")
+        };
         view! {
             <h1 class="heading-l">"Complaints register"</h1>
             <form method="get" action="/staff/register" class="filters">
@@ -268,35 +277,52 @@ pub async fn find(
     let first_visit = raw.is_empty();
     let message = match Reference::parse(&raw) {
         Ok(r) => match state.staff.case(&r.compact()).await {
-            Ok(Some(_)) => return Redirect::to(&format!("/staff/cases/{}", r.compact())).into_response(),
-            Ok(None) => "There is no case with that reference. Check it with the caller.".to_string(),
+            Ok(Some(_)) => {
+                return Redirect::to(&format!("/staff/cases/{}", r.compact())).into_response()
+            }
+            Ok(None) => {
+                "There is no case with that reference. Check it with the caller.".to_string()
+            }
             Err(_) => return views::unavailable(),
         },
         Err(e) if raw.trim().is_empty() => {
             let _ = e;
             "Enter a reference, like ABC-DEF-GHJ".to_string()
         }
-        Err(_) => "That is not a valid reference: check each letter and number with the caller".to_string(),
+        Err(_) => "That is not a valid reference: check each letter and number with the caller"
+            .to_string(),
     };
-    let errors = if first_visit { vec![] } else { vec![FieldError::new("reference", message)] };
-    let body = move || view! {
-        <ErrorList errors=errors.clone()/>
-        <h1 class="heading-l">"Find a case"</h1>
-        <form method="get" action="/staff/find">
-            <div class="form-group" class:form-group--error=!first_visit>
-                <label class="label" for="reference">"Reference"</label>
-                <div id="reference-hint" class="hint">"Nine letters and numbers, like ABC-DEF-GHJ. Spaces and hyphens do not matter."</div>
-                {field_error(&errors, "reference")}
-                <input class="input input--reference" class:input--error=!first_visit id="reference" name="reference" type="text" value=raw.clone() autocomplete="off" spellcheck="false"
-                    aria-describedby=if first_visit { "reference-hint" } else { "reference-hint reference-error" }/>
-            </div>
-            <button type="submit" class="button">"Find"</button>
-        </form>
+    let errors = if first_visit {
+        vec![]
+    } else {
+        vec![FieldError::new("reference", message)]
+    };
+    let body = move || {
+        view! {
+            <ErrorList errors=errors.clone()/>
+            <h1 class="heading-l">"Find a case"</h1>
+            <form method="get" action="/staff/find">
+                <div class="form-group" class:form-group--error=!first_visit>
+                    <label class="label" for="reference">"Reference"</label>
+                    <div id="reference-hint" class="hint">"Nine letters and numbers, like ABC-DEF-GHJ. Spaces and hyphens do not matter."</div>
+                    {field_error(&errors, "reference")}
+                    <input class="input input--reference" class:input--error=!first_visit id="reference" name="reference" type="text" value=raw.clone() autocomplete="off" spellcheck="false"
+                        aria-describedby=if first_visit { "reference-hint" } else { "reference-hint reference-error" }/>
+                </div>
+                <button type="submit" class="button">"Find"</button>
+            </form>
+        }
     };
     if first_visit {
         views::page(&state, &viewer, "Find a case", StatusCode::OK, body)
     } else {
-        views::page(&state, &viewer, "Error: Find a case", StatusCode::NOT_FOUND, body)
+        views::page(
+            &state,
+            &viewer,
+            "Error: Find a case",
+            StatusCode::NOT_FOUND,
+            body,
+        )
     }
 }
 
@@ -312,7 +338,13 @@ async fn load(state: &AppState, reference: &str) -> Result<CaseFile, Response> {
     }
 }
 
-async fn audit(state: &AppState, user: &StaffUser, action: &str, case: &CaseFile, detail: Option<String>) -> Result<(), Response> {
+async fn audit(
+    state: &AppState,
+    user: &StaffUser,
+    action: &str,
+    case: &CaseFile,
+    detail: Option<String>,
+) -> Result<(), Response> {
     state
         .staff
         .audit(AuditEntry {
@@ -395,10 +427,18 @@ async fn render_case(
     let body = move || {
         let action = |path: &str| format!("/staff/cases/{compact}/{path}");
         let csrf_field = || view! { <input type="hidden" name="_csrf" value=csrf.clone()/> };
-        let row = |k: &'static str, v: String| view! {
-            <div class="summary-list__row"><dt class="summary-list__key">{k}</dt><dd class="summary-list__value">{v}</dd></div>
+        let row = |k: &'static str, v: String| {
+            view! {
+                <div class="summary-list__row"><dt class="summary-list__key">{k}</dt><dd class="summary-list__value">{v}</dd></div>
+            }
         };
-        let yes_no = |b: bool| if b { "Yes".to_string() } else { "No".to_string() };
+        let yes_no = |b: bool| {
+            if b {
+                "Yes".to_string()
+            } else {
+                "No".to_string()
+            }
+        };
         let due = next_due(case.status, case.acknowledge_by, case.outcome_due);
         let flags = view! {
             {case.identity_check.then(|| view! { <div class="warning-text"><strong>"Check identity (or authority to act) before disclosing anything."</strong></div> })}
@@ -489,11 +529,16 @@ async fn render_case(
         });
         let complainant = &c.complainant;
         let address = complainant.address.as_ref().map(|a| {
-            [Some(a.line_1.to_string()), a.line_2.as_ref().map(|t| t.to_string()), a.town.as_ref().map(|t| t.to_string()), Some(a.postcode.as_str().to_string())]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ")
+            [
+                Some(a.line_1.to_string()),
+                a.line_2.as_ref().map(|t| t.to_string()),
+                a.town.as_ref().map(|t| t.to_string()),
+                Some(a.postcode.as_str().to_string()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ")
         });
         let preferred = match complainant.preferred_contact {
             ContactMethod::Email => "Email",
@@ -502,18 +547,33 @@ async fn render_case(
         };
         let on_behalf = match &c.on_behalf_of {
             OnBehalfOf::Myself => "Themselves".to_string(),
-            OnBehalfOf::SomeoneElse { name, relationship, they_agreed } => format!(
+            OnBehalfOf::SomeoneElse {
+                name,
+                relationship,
+                they_agreed,
+            } => format!(
                 "Someone else: {name} ({relationship}); {}",
-                if *they_agreed { "they agreed" } else { "they have not agreed: check authority" }
+                if *they_agreed {
+                    "they agreed"
+                } else {
+                    "they have not agreed: check authority"
+                }
             ),
-            OnBehalfOf::Mp { mp_name } => format!("Through their MP, {mp_name}: copy letters to the MP"),
+            OnBehalfOf::Mp { mp_name } => {
+                format!("Through their MP, {mp_name}: copy letters to the MP")
+            }
         };
         let breach = c.breach_status.map(|b| match b {
             BreachStatus::OutcomeReceived => "Reported before, breach outcome received",
             BreachStatus::ReportedAwaitingOutcome => "Reported before, awaiting the breach outcome",
             BreachStatus::NotReported => "Not reported before",
         });
-        let wanted = c.outcomes_wanted.iter().map(|o| o.label()).collect::<Vec<_>>().join("; ");
+        let wanted = c
+            .outcomes_wanted
+            .iter()
+            .map(|o| o.label())
+            .collect::<Vec<_>>()
+            .join("; ");
         let letters = case.letters.clone();
         let notes = case.notes.clone();
         let events = case.events.clone();
@@ -662,7 +722,11 @@ async fn render_case(
             </ol>
         }
     };
-    let title = if status.is_success() { title } else { format!("Error: {title}") };
+    let title = if status.is_success() {
+        title
+    } else {
+        format!("Error: {title}")
+    };
     views::page(state, viewer, &title, status, body)
 }
 
@@ -679,7 +743,16 @@ async fn stale(state: &AppState, viewer: &Viewer, user: &StaffUser, reference: &
                 "",
                 "Someone else changed this case while you were looking at it. Nothing was changed: check the case as it is now.",
             )];
-            render_case(state, viewer, user, case, errors, None, StatusCode::CONFLICT).await
+            render_case(
+                state,
+                viewer,
+                user,
+                case,
+                errors,
+                None,
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(r) => r,
     }
@@ -696,17 +769,45 @@ pub async fn add_note(
         Err(r) => return r,
     };
     let kind = NoteKind::parse(fields.get("kind")).unwrap_or(NoteKind::Note);
-    let body = match Text::parse(fields.get("note"), "note", "The note", limits::DESCRIPTION, Lines::Many) {
+    let body = match Text::parse(
+        fields.get("note"),
+        "note",
+        "The note",
+        limits::DESCRIPTION,
+        Lines::Many,
+    ) {
         Ok(Some(t)) => t,
         Ok(None) => {
             let e = vec![FieldError::new("note", "Enter the note")];
-            return render_case(&state, &viewer, &user, case, e, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return render_case(
+                &state,
+                &viewer,
+                &user,
+                case,
+                e,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
         Err(e) => {
-            return render_case(&state, &viewer, &user, case, vec![e], None, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return render_case(
+                &state,
+                &viewer,
+                &user,
+                case,
+                vec![e],
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
-    match state.staff.add_note(&case, kind, body.as_str(), &user.username).await {
+    match state
+        .staff
+        .add_note(&case, kind, body.as_str(), &user.username)
+        .await
+    {
         Ok(()) => done(&case, "note"),
         Err(_) => views::unavailable(),
     }
@@ -746,9 +847,22 @@ pub async fn assign(
         errors.push(FieldError::new("handler", "This case is closed"));
     }
     if !errors.is_empty() {
-        return render_case(&state, &viewer, &user, case, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render_case(
+            &state,
+            &viewer,
+            &user,
+            case,
+            errors,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
-    match state.staff.assign(&case, &handler, handler == user.username, &user.username).await {
+    match state
+        .staff
+        .assign(&case, &handler, handler == user.username, &user.username)
+        .await
+    {
         Ok(Applied::Done) => done(&case, "assigned"),
         Ok(Applied::Stale) => stale(&state, &viewer, &user, &reference).await,
         Err(_) => views::unavailable(),
@@ -770,7 +884,16 @@ pub async fn confirm(
             "confirm_independent",
             "Tick to confirm you have not worked on the processing this complaint is about",
         )];
-        return render_case(&state, &viewer, &user, case, e, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render_case(
+            &state,
+            &viewer,
+            &user,
+            case,
+            e,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     match state.staff.confirm_handler(&case, &user.username).await {
         Ok(Applied::Done) => done(&case, "confirmed"),
@@ -824,7 +947,15 @@ pub async fn acknowledge(
         &team_name(&state, &case.team),
         case.outcome_due,
     );
-    move_case(&state, &viewer, &user, case, CaseChange::Acknowledge { letter }, "acknowledged").await
+    move_case(
+        &state,
+        &viewer,
+        &user,
+        case,
+        CaseChange::Acknowledge { letter },
+        "acknowledged",
+    )
+    .await
 }
 
 pub async fn investigate(
@@ -836,7 +967,15 @@ pub async fn investigate(
         Ok(c) => c,
         Err(r) => return r,
     };
-    move_case(&state, &viewer, &user, case, CaseChange::Investigate, "investigating").await
+    move_case(
+        &state,
+        &viewer,
+        &user,
+        case,
+        CaseChange::Investigate,
+        "investigating",
+    )
+    .await
 }
 
 fn action_rows(fields: &Fields, prefix: &str) -> Vec<ActionInput> {
@@ -850,7 +989,12 @@ fn action_rows(fields: &Fields, prefix: &str) -> Vec<ActionInput> {
 }
 
 /// Rows of action fields (description, owner, due date), `ACTION_ROWS` of them.
-fn action_fields(prefix: &'static str, legend: &'static str, rows: Vec<ActionInput>, errors: &[FieldError]) -> impl IntoView {
+fn action_fields(
+    prefix: &'static str,
+    legend: &'static str,
+    rows: Vec<ActionInput>,
+    errors: &[FieldError],
+) -> impl IntoView {
     let errors = errors.to_vec();
     view! {
         <fieldset class="fieldset">
@@ -883,7 +1027,13 @@ fn action_fields(prefix: &'static str, legend: &'static str, rows: Vec<ActionInp
     }
 }
 
-fn text_area(name: &'static str, label: &'static str, hint: Option<&'static str>, value: String, errors: &[FieldError]) -> impl IntoView {
+fn text_area(
+    name: &'static str,
+    label: &'static str,
+    hint: Option<&'static str>,
+    value: String,
+    errors: &[FieldError],
+) -> impl IntoView {
     let described = hint.map(|_| format!("{name}-hint"));
     view! {
         <div class="form-group" class:form-group--error=has_error(errors, name)>
@@ -904,7 +1054,15 @@ pub async fn outcome_form(
         Ok(c) => c,
         Err(r) => return r,
     };
-    render_outcome_form(&state, &viewer, &user, &case, OutcomeInput::default(), vec![], StatusCode::OK)
+    render_outcome_form(
+        &state,
+        &viewer,
+        &user,
+        &case,
+        OutcomeInput::default(),
+        vec![],
+        StatusCode::OK,
+    )
 }
 
 fn render_outcome_form(
@@ -918,41 +1076,55 @@ fn render_outcome_form(
 ) -> Response {
     let csrf = viewer.csrf.clone();
     let compact = case.reference.clone();
-    let reference = Reference::parse(&case.reference).map(|r| r.to_string()).unwrap_or(compact.clone());
-    let body = move || view! {
-        <a class="back-link" href=format!("/staff/cases/{compact}")>"Back to the case"</a>
-        <ErrorList errors=errors.clone()/>
-        <span class="caption">{format!("Case {reference}")}</span>
-        <h1 class="heading-l">"Record the outcome"</h1>
-        <p class="body">"This fills in the outcome letter (Appendix C). Write in plain language: the complainant reads it."</p>
-        <form method="post" action=format!("/staff/cases/{compact}/outcome") novalidate>
-            <input type="hidden" name="_csrf" value=csrf.clone()/>
-            <div class="form-group" class:form-group--error=has_error(&errors, "category")>
-                <fieldset class="fieldset">
-                    <legend class="fieldset__legend fieldset__legend--m">"Decision"</legend>
-                    {field_error(&errors, "category")}
-                    <div class="radios">
-                        {OutcomeCategory::ALL.iter().enumerate().map(|(i, c)| {
-                            let id = if i == 0 { "category".to_string() } else { format!("category-{}", c.id()) };
-                            view! {
-                                <div class="radios__item">
-                                    <input class="radios__input" id=id.clone() name="category" type="radio" value=c.id() checked=input.category == c.id()/>
-                                    <label class="label radios__label" for=id>{c.label()}</label>
-                                </div>
-                            }
-                        }).collect_view()}
-                    </div>
-                </fieldset>
-            </div>
-            {text_area("summary", "Summary of the complaint", None, input.summary.clone(), &errors)}
-            {text_area("investigation", "Investigation steps", Some("Enquiries made, evidence looked at, who was consulted"), input.investigation.clone(), &errors)}
-            {text_area("findings", "Findings", None, input.findings.clone(), &errors)}
-            {action_fields("action", "Actions taken or planned", input.actions.clone(), &errors)}
-            {text_area("no_action_reason", "If no action is needed, why (optional)", Some("For a complaint not upheld, explain the reasons and any improvements identified"), input.no_action_reason.clone(), &errors)}
-            <button type="submit" class="button">"Record outcome and make the letter"</button>
-        </form>
+    let reference = Reference::parse(&case.reference)
+        .map(|r| r.to_string())
+        .unwrap_or(compact.clone());
+    let body = move || {
+        view! {
+            <a class="back-link" href=format!("/staff/cases/{compact}")>"Back to the case"</a>
+            <ErrorList errors=errors.clone()/>
+            <span class="caption">{format!("Case {reference}")}</span>
+            <h1 class="heading-l">"Record the outcome"</h1>
+            <p class="body">"This fills in the outcome letter (Appendix C). Write in plain language: the complainant reads it."</p>
+            <form method="post" action=format!("/staff/cases/{compact}/outcome") novalidate>
+                <input type="hidden" name="_csrf" value=csrf.clone()/>
+                <div class="form-group" class:form-group--error=has_error(&errors, "category")>
+                    <fieldset class="fieldset">
+                        <legend class="fieldset__legend fieldset__legend--m">"Decision"</legend>
+                        {field_error(&errors, "category")}
+                        <div class="radios">
+                            {OutcomeCategory::ALL.iter().enumerate().map(|(i, c)| {
+                                let id = if i == 0 { "category".to_string() } else { format!("category-{}", c.id()) };
+                                view! {
+                                    <div class="radios__item">
+                                        <input class="radios__input" id=id.clone() name="category" type="radio" value=c.id() checked=input.category == c.id()/>
+                                        <label class="label radios__label" for=id>{c.label()}</label>
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </div>
+                    </fieldset>
+                </div>
+                {text_area("summary", "Summary of the complaint", None, input.summary.clone(), &errors)}
+                {text_area("investigation", "Investigation steps", Some("Enquiries made, evidence looked at, who was consulted"), input.investigation.clone(), &errors)}
+                {text_area("findings", "Findings", None, input.findings.clone(), &errors)}
+                {action_fields("action", "Actions taken or planned", input.actions.clone(), &errors)}
+                {text_area("no_action_reason", "If no action is needed, why (optional)", Some("For a complaint not upheld, explain the reasons and any improvements identified"), input.no_action_reason.clone(), &errors)}
+                <button type="submit" class="button">"Record outcome and make the letter"</button>
+            </form>
+        }
     };
-    views::page(state, viewer, if status.is_success() { "Record the outcome" } else { "Error: Record the outcome" }, status, body)
+    views::page(
+        state,
+        viewer,
+        if status.is_success() {
+            "Record the outcome"
+        } else {
+            "Error: Record the outcome"
+        },
+        status,
+        body,
+    )
 }
 
 pub async fn send_outcome(
@@ -976,7 +1148,15 @@ pub async fn send_outcome(
     let outcome = match Outcome::parse(&input, today()) {
         Ok(o) => o,
         Err(errors) => {
-            return render_outcome_form(&state, &viewer, &user, &case, input, errors, StatusCode::UNPROCESSABLE_ENTITY)
+            return render_outcome_form(
+                &state,
+                &viewer,
+                &user,
+                &case,
+                input,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
     };
     let Ok(r) = Reference::parse(&case.reference) else {
@@ -990,7 +1170,15 @@ pub async fn send_outcome(
         &outcome,
         &user.display_name,
     );
-    move_case(&state, &viewer, &user, case, CaseChange::SendOutcome { outcome, letter }, "outcome").await
+    move_case(
+        &state,
+        &viewer,
+        &user,
+        case,
+        CaseChange::SendOutcome { outcome, letter },
+        "outcome",
+    )
+    .await
 }
 
 pub async fn close_form(
@@ -1002,7 +1190,14 @@ pub async fn close_form(
         Ok(c) => c,
         Err(r) => return r,
     };
-    render_close_form(&state, &viewer, &case, ClosureInput::default(), vec![], StatusCode::OK)
+    render_close_form(
+        &state,
+        &viewer,
+        &case,
+        ClosureInput::default(),
+        vec![],
+        StatusCode::OK,
+    )
 }
 
 fn render_close_form(
@@ -1015,21 +1210,35 @@ fn render_close_form(
 ) -> Response {
     let csrf = viewer.csrf.clone();
     let compact = case.reference.clone();
-    let reference = Reference::parse(&case.reference).map(|r| r.to_string()).unwrap_or(compact.clone());
-    let body = move || view! {
-        <a class="back-link" href=format!("/staff/cases/{compact}")>"Back to the case"</a>
-        <ErrorList errors=errors.clone()/>
-        <span class="caption">{format!("Case {reference}")}</span>
-        <h1 class="heading-l">"Close the case"</h1>
-        <p class="body">"Record the resolution and any improvement actions for the Data Protection Complaints Register (seed 004 §45)."</p>
-        <form method="post" action=format!("/staff/cases/{compact}/close") novalidate>
-            <input type="hidden" name="_csrf" value=csrf.clone()/>
-            {text_area("resolution", "Resolution", Some("How the complaint was resolved"), input.resolution.clone(), &errors)}
-            {action_fields("improvement", "Improvement actions (optional)", input.improvements.clone(), &errors)}
-            <button type="submit" class="button">"Close the case"</button>
-        </form>
+    let reference = Reference::parse(&case.reference)
+        .map(|r| r.to_string())
+        .unwrap_or(compact.clone());
+    let body = move || {
+        view! {
+            <a class="back-link" href=format!("/staff/cases/{compact}")>"Back to the case"</a>
+            <ErrorList errors=errors.clone()/>
+            <span class="caption">{format!("Case {reference}")}</span>
+            <h1 class="heading-l">"Close the case"</h1>
+            <p class="body">"Record the resolution and any improvement actions for the Data Protection Complaints Register (seed 004 §45)."</p>
+            <form method="post" action=format!("/staff/cases/{compact}/close") novalidate>
+                <input type="hidden" name="_csrf" value=csrf.clone()/>
+                {text_area("resolution", "Resolution", Some("How the complaint was resolved"), input.resolution.clone(), &errors)}
+                {action_fields("improvement", "Improvement actions (optional)", input.improvements.clone(), &errors)}
+                <button type="submit" class="button">"Close the case"</button>
+            </form>
+        }
     };
-    views::page(state, viewer, if status.is_success() { "Close the case" } else { "Error: Close the case" }, status, body)
+    views::page(
+        state,
+        viewer,
+        if status.is_success() {
+            "Close the case"
+        } else {
+            "Error: Close the case"
+        },
+        status,
+        body,
+    )
 }
 
 pub async fn close(
@@ -1048,9 +1257,26 @@ pub async fn close(
     };
     let closure = match Closure::parse(&input, today()) {
         Ok(c) => c,
-        Err(errors) => return render_close_form(&state, &viewer, &case, input, errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(errors) => {
+            return render_close_form(
+                &state,
+                &viewer,
+                &case,
+                input,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
     };
-    move_case(&state, &viewer, &user, case, CaseChange::Close { closure }, "closed").await
+    move_case(
+        &state,
+        &viewer,
+        &user,
+        case,
+        CaseChange::Close { closure },
+        "closed",
+    )
+    .await
 }
 
 /// A letter laid out to print (the browser's Print command) or to copy into an email.
@@ -1066,7 +1292,15 @@ pub async fn letter(
     let Some(stored) = case.letters.iter().find(|l| l.id == id).cloned() else {
         return views::not_found().await;
     };
-    if let Err(r) = audit(&state, &user, &format!("viewed {} letter", stored.kind), &case, None).await {
+    if let Err(r) = audit(
+        &state,
+        &user,
+        &format!("viewed {} letter", stored.kind),
+        &case,
+        None,
+    )
+    .await
+    {
         return r;
     }
     let org = (*state.organisation).clone();
@@ -1076,35 +1310,53 @@ pub async fn letter(
         .address
         .as_ref()
         .map(|a| {
-            [Some(a.line_1.to_string()), a.line_2.as_ref().map(|t| t.to_string()), a.town.as_ref().map(|t| t.to_string()), Some(a.postcode.as_str().to_string())]
-                .into_iter()
-                .flatten()
-                .flat_map(|l| l.lines().map(str::to_string).collect::<Vec<_>>())
-                .collect()
+            [
+                Some(a.line_1.to_string()),
+                a.line_2.as_ref().map(|t| t.to_string()),
+                a.town.as_ref().map(|t| t.to_string()),
+                Some(a.postcode.as_str().to_string()),
+            ]
+            .into_iter()
+            .flatten()
+            .flat_map(|l| l.lines().map(str::to_string).collect::<Vec<_>>())
+            .collect()
         })
         .unwrap_or_default();
     let email = complainant.email.as_ref().map(|e| e.as_str().to_string());
     let dated = long_date(app::domain::calendar::london_date(stored.created_at));
     let subject = stored.letter.subject.clone();
-    let paragraphs: Vec<String> = stored.letter.body.split("\n\n").map(str::to_string).collect();
-    let body = move || view! {
-        <div class="no-print">
-            <a class="back-link" href=format!("/staff/cases/{compact}")>"Back to the case"</a>
-            <p class="body">"Print it with your browser's Print command (Ctrl+P, or ⌘P on a Mac), or copy the text into an email."
-                {email.map(|e| format!(" The complainant's email address is {e}."))}</p>
-        </div>
-        <article class="letter">
-            <address class="letter__from">{org.name.clone()}<br/>{org.address.iter().map(|l| view! { {l.clone()}<br/> }).collect_view()}</address>
-            <address class="letter__to">{complainant.full_name.to_string()}<br/>{to_address.iter().map(|l| view! { {l.clone()}<br/> }).collect_view()}</address>
-            <p class="letter__date">{dated.clone()}</p>
-            <h1 class="letter__subject">{subject.clone()}</h1>
-            {paragraphs.iter().map(|p| {
-                let lines: Vec<String> = p.lines().map(str::to_string).collect();
-                view! { <p>{lines.into_iter().enumerate().map(|(i, l)| view! { {(i > 0).then(|| view! { <br/> })}{l} }).collect_view()}</p> }
-            }).collect_view()}
-        </article>
+    let paragraphs: Vec<String> = stored
+        .letter
+        .body
+        .split("\n\n")
+        .map(str::to_string)
+        .collect();
+    let body = move || {
+        view! {
+            <div class="no-print">
+                <a class="back-link" href=format!("/staff/cases/{compact}")>"Back to the case"</a>
+                <p class="body">"Print it with your browser's Print command (Ctrl+P, or ⌘P on a Mac), or copy the text into an email."
+                    {email.map(|e| format!(" The complainant's email address is {e}."))}</p>
+            </div>
+            <article class="letter">
+                <address class="letter__from">{org.name.clone()}<br/>{org.address.iter().map(|l| view! { {l.clone()}<br/> }).collect_view()}</address>
+                <address class="letter__to">{complainant.full_name.to_string()}<br/>{to_address.iter().map(|l| view! { {l.clone()}<br/> }).collect_view()}</address>
+                <p class="letter__date">{dated.clone()}</p>
+                <h1 class="letter__subject">{subject.clone()}</h1>
+                {paragraphs.iter().map(|p| {
+                    let lines: Vec<String> = p.lines().map(str::to_string).collect();
+                    view! { <p>{lines.into_iter().enumerate().map(|(i, l)| view! { {(i > 0).then(|| view! { <br/> })}{l} }).collect_view()}</p> }
+                }).collect_view()}
+            </article>
+        }
     };
-    views::page(&state, &viewer, &stored.letter.subject, StatusCode::OK, body)
+    views::page(
+        &state,
+        &viewer,
+        &stored.letter.subject,
+        StatusCode::OK,
+        body,
+    )
 }
 
 /// The actions of the Data Protection Complaints Register (seed 004 §45): remedial actions from
@@ -1115,34 +1367,36 @@ pub async fn actions(State(state): State<AppState>, Staff(_, viewer): Staff) -> 
         Err(_) => return views::unavailable(),
     };
     let today = today();
-    let body = move || view! {
-        <h1 class="heading-l">"Actions"</h1>
-        <p class="body">"Remedial actions from outcomes and improvement actions logged at closure, earliest due first."</p>
-        {if actions.is_empty() {
-            view! { <p class="body">"No actions yet."</p> }.into_any()
-        } else {
-            view! {
-                <div class="table-wrap">
-                    <table class="table">
-                        <thead><tr><th scope="col">"Due"</th><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Kind"</th><th scope="col">"Case"</th></tr></thead>
-                        <tbody>
-                            {actions.iter().map(|a| {
-                                let shown = Reference::parse(&a.reference).map(|r| r.to_string()).unwrap_or(a.reference.clone());
-                                view! {
-                                    <tr>
-                                        <td class="table__cell">{deadline(a.action.due_on, false, today)}</td>
-                                        <td class="table__cell">{a.action.description.clone()}</td>
-                                        <td class="table__cell">{a.action.owner.clone()}</td>
-                                        <td class="table__cell">{if a.action.kind == "improvement" { "Improvement" } else { "Remedial" }}</td>
-                                        <td class="table__cell"><a class="case-ref" href=format!("/staff/cases/{}", a.reference)>{shown}</a></td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-            }.into_any()
-        }}
+    let body = move || {
+        view! {
+            <h1 class="heading-l">"Actions"</h1>
+            <p class="body">"Remedial actions from outcomes and improvement actions logged at closure, earliest due first."</p>
+            {if actions.is_empty() {
+                view! { <p class="body">"No actions yet."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="table">
+                            <thead><tr><th scope="col">"Due"</th><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Kind"</th><th scope="col">"Case"</th></tr></thead>
+                            <tbody>
+                                {actions.iter().map(|a| {
+                                    let shown = Reference::parse(&a.reference).map(|r| r.to_string()).unwrap_or(a.reference.clone());
+                                    view! {
+                                        <tr>
+                                            <td class="table__cell">{deadline(a.action.due_on, false, today)}</td>
+                                            <td class="table__cell">{a.action.description.clone()}</td>
+                                            <td class="table__cell">{a.action.owner.clone()}</td>
+                                            <td class="table__cell">{if a.action.kind == "improvement" { "Improvement" } else { "Remedial" }}</td>
+                                            <td class="table__cell"><a class="case-ref" href=format!("/staff/cases/{}", a.reference)>{shown}</a></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        }
     };
     views::page(&state, &viewer, "Actions", StatusCode::OK, body)
 }

@@ -8,9 +8,9 @@ use crate::error::ApiError;
 use crate::intake::{self, Received, Submission};
 use crate::pages::site_info;
 use crate::AppState;
+use app::domain::calendar::long_date;
 use app::domain::casework::{StaffReceipt, STAFF_CHANNELS};
 use app::domain::complaint::Complaint;
-use app::domain::calendar::long_date;
 use app::domain::reference::Reference;
 use app::domain::FieldError;
 use app::journey::{input_from_pairs, JourneyState};
@@ -28,7 +28,12 @@ pub async fn form(State(state): State<AppState>, Staff(_, viewer): Staff) -> Res
     render(&state, &viewer, journey, StatusCode::OK)
 }
 
-fn render(state: &AppState, viewer: &super::Viewer, journey: JourneyState, status: StatusCode) -> Response {
+fn render(
+    state: &AppState,
+    viewer: &super::Viewer,
+    journey: JourneyState,
+    status: StatusCode,
+) -> Response {
     let site = site_info(state);
     let csrf = viewer.csrf.clone();
     let key = journey.key.to_string();
@@ -72,11 +77,19 @@ fn render(state: &AppState, viewer: &super::Viewer, journey: JourneyState, statu
             </form>
         }
     };
-    let title = if has_errors { "Error: Key in a complaint" } else { "Key in a complaint" };
+    let title = if has_errors {
+        "Error: Key in a complaint"
+    } else {
+        "Key in a complaint"
+    };
     views::page(state, viewer, title, status, body)
 }
 
-pub async fn submit(State(state): State<AppState>, Staff(user, viewer): Staff, fields: Fields) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    fields: Fields,
+) -> Response {
     let input = input_from_pairs(fields.0.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let key = Uuid::parse_str(fields.get("_key")).unwrap_or_else(|_| Uuid::new_v4());
     let mut errors: Vec<FieldError> = Vec::new();
@@ -97,7 +110,13 @@ pub async fn submit(State(state): State<AppState>, Staff(user, viewer): Staff, f
         journey.errors = errors;
         render(&state, &viewer, journey, StatusCode::UNPROCESSABLE_ENTITY)
     };
-    let Ok(receipt) = receipt.and_then(|r| if errors.is_empty() { Ok(r) } else { Err(vec![]) }) else {
+    let Ok(receipt) = receipt.and_then(|r| {
+        if errors.is_empty() {
+            Ok(r)
+        } else {
+            Err(vec![])
+        }
+    }) else {
         return show_errors(errors);
     };
     let submission = Submission {
@@ -148,7 +167,11 @@ pub async fn received(
         .map(|c| c.to_string())
         .collect::<Vec<_>>()
         .join(" ");
-    let kind = if case.kind == "breach_report" { "Breach report" } else { "Complaint" };
+    let kind = if case.kind == "breach_report" {
+        "Breach report"
+    } else {
+        "Complaint"
+    };
     let team = state
         .config
         .taxonomy
@@ -158,23 +181,25 @@ pub async fn received(
     let verbal = matches!(case.channel.as_str(), "telephone" | "in_person");
     let can_open = user.role.allows(app::domain::casework::Role::Handler);
     let compact = reference.compact();
-    let body = move || view! {
-        <div class="panel panel--confirmation">
-            <h1 class="panel__title">{format!("{kind} saved")}</h1>
-            <div class="panel__body">"Reference"<br/><strong class="reference reference--large">{spoken}</strong></div>
-        </div>
-        <p class="body">"Read it out letter by letter: "<span class="reference-spoken">{letters}</span></p>
-        <dl class="summary-list">
-            <div class="summary-list__row"><dt class="summary-list__key">"Received"</dt><dd class="summary-list__value">{long_date(case.received_on)}</dd></div>
-            <div class="summary-list__row"><dt class="summary-list__key">"Team"</dt><dd class="summary-list__value">{team}</dd></div>
-            <div class="summary-list__row"><dt class="summary-list__key">"Written acknowledgement due by"</dt><dd class="summary-list__value">{long_date(case.acknowledge_by)}</dd></div>
-            <div class="summary-list__row"><dt class="summary-list__key">"Outcome due by"</dt><dd class="summary-list__value">{long_date(case.outcome_due)}</dd></div>
-        </dl>
-        {verbal.then(|| view! { <p class="body">"A complaint made by telephone or in person must be confirmed in writing by the date above."</p> })}
-        <p class="body">
-            {can_open.then(|| view! { <a class="button" href=format!("/staff/cases/{compact}")>"Open the case"</a>" " })}
-            <a class="button button--secondary" href="/staff/intake">"Key in another complaint"</a>
-        </p>
+    let body = move || {
+        view! {
+            <div class="panel panel--confirmation">
+                <h1 class="panel__title">{format!("{kind} saved")}</h1>
+                <div class="panel__body">"Reference"<br/><strong class="reference reference--large">{spoken}</strong></div>
+            </div>
+            <p class="body">"Read it out letter by letter: "<span class="reference-spoken">{letters}</span></p>
+            <dl class="summary-list">
+                <div class="summary-list__row"><dt class="summary-list__key">"Received"</dt><dd class="summary-list__value">{long_date(case.received_on)}</dd></div>
+                <div class="summary-list__row"><dt class="summary-list__key">"Team"</dt><dd class="summary-list__value">{team}</dd></div>
+                <div class="summary-list__row"><dt class="summary-list__key">"Written acknowledgement due by"</dt><dd class="summary-list__value">{long_date(case.acknowledge_by)}</dd></div>
+                <div class="summary-list__row"><dt class="summary-list__key">"Outcome due by"</dt><dd class="summary-list__value">{long_date(case.outcome_due)}</dd></div>
+            </dl>
+            {verbal.then(|| view! { <p class="body">"A complaint made by telephone or in person must be confirmed in writing by the date above."</p> })}
+            <p class="body">
+                {can_open.then(|| view! { <a class="button" href=format!("/staff/cases/{compact}")>"Open the case"</a>" " })}
+                <a class="button button--secondary" href="/staff/intake">"Key in another complaint"</a>
+            </p>
+        }
     };
     views::page(&state, &viewer, "Complaint saved", StatusCode::OK, body)
 }

@@ -49,41 +49,147 @@ pub struct StaffRoute {
 fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
     use Access::*;
     use Role::*;
-    let r = |method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>| {
-        (
-            StaffRoute {
-                method,
-                path,
-                access,
-            },
-            handler,
-        )
-    };
+    let r =
+        |method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>| {
+            (
+                StaffRoute {
+                    method,
+                    path,
+                    access,
+                },
+                handler,
+            )
+        };
     vec![
-        r(Method::GET, "/staff/sign-in", Anyone, get(auth::sign_in_page)),
+        r(
+            Method::GET,
+            "/staff/sign-in",
+            Anyone,
+            get(auth::sign_in_page),
+        ),
         r(Method::POST, "/staff/sign-in", Anyone, post(auth::sign_in)),
-        r(Method::POST, "/staff/sign-out", Staff(Intake), post(auth::sign_out)),
+        r(
+            Method::POST,
+            "/staff/sign-out",
+            Staff(Intake),
+            post(auth::sign_out),
+        ),
         r(Method::GET, "/staff", Staff(Intake), get(views::home)),
-        r(Method::GET, "/staff/intake", Staff(Intake), get(intake::form)),
-        r(Method::POST, "/staff/intake", Staff(Intake), post(intake::submit)),
-        r(Method::GET, "/staff/intake/{reference}", Staff(Intake), get(intake::received)),
-        r(Method::GET, "/staff/register", Staff(Handler), get(cases::register)),
+        r(
+            Method::GET,
+            "/staff/intake",
+            Staff(Intake),
+            get(intake::form),
+        ),
+        r(
+            Method::POST,
+            "/staff/intake",
+            Staff(Intake),
+            post(intake::submit),
+        ),
+        r(
+            Method::GET,
+            "/staff/intake/{reference}",
+            Staff(Intake),
+            get(intake::received),
+        ),
+        r(
+            Method::GET,
+            "/staff/register",
+            Staff(Handler),
+            get(cases::register),
+        ),
         r(Method::GET, "/staff/find", Staff(Handler), get(cases::find)),
-        r(Method::GET, "/staff/actions", Staff(Handler), get(cases::actions)),
-        r(Method::GET, "/staff/cases/{reference}", Staff(Handler), get(cases::case_page)),
-        r(Method::POST, "/staff/cases/{reference}/notes", Staff(Handler), post(cases::add_note)),
-        r(Method::POST, "/staff/cases/{reference}/assign", Staff(Handler), post(cases::assign)),
-        r(Method::POST, "/staff/cases/{reference}/confirm", Staff(Handler), post(cases::confirm)),
-        r(Method::POST, "/staff/cases/{reference}/acknowledge", Staff(Handler), post(cases::acknowledge)),
-        r(Method::POST, "/staff/cases/{reference}/investigate", Staff(Handler), post(cases::investigate)),
-        r(Method::GET, "/staff/cases/{reference}/outcome", Staff(Handler), get(cases::outcome_form)),
-        r(Method::POST, "/staff/cases/{reference}/outcome", Staff(Handler), post(cases::send_outcome)),
-        r(Method::GET, "/staff/cases/{reference}/close", Staff(Handler), get(cases::close_form)),
-        r(Method::POST, "/staff/cases/{reference}/close", Staff(Handler), post(cases::close)),
-        r(Method::GET, "/staff/cases/{reference}/letters/{id}", Staff(Handler), get(cases::letter)),
-        r(Method::GET, "/staff/audit", Staff(Dpo), get(accounts::audit)),
-        r(Method::GET, "/staff/accounts", Staff(Dpo), get(accounts::list)),
-        r(Method::POST, "/staff/accounts/{username}/unlock", Staff(Dpo), post(accounts::unlock)),
+        r(
+            Method::GET,
+            "/staff/actions",
+            Staff(Handler),
+            get(cases::actions),
+        ),
+        r(
+            Method::GET,
+            "/staff/cases/{reference}",
+            Staff(Handler),
+            get(cases::case_page),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/notes",
+            Staff(Handler),
+            post(cases::add_note),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/assign",
+            Staff(Handler),
+            post(cases::assign),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/confirm",
+            Staff(Handler),
+            post(cases::confirm),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/acknowledge",
+            Staff(Handler),
+            post(cases::acknowledge),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/investigate",
+            Staff(Handler),
+            post(cases::investigate),
+        ),
+        r(
+            Method::GET,
+            "/staff/cases/{reference}/outcome",
+            Staff(Handler),
+            get(cases::outcome_form),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/outcome",
+            Staff(Handler),
+            post(cases::send_outcome),
+        ),
+        r(
+            Method::GET,
+            "/staff/cases/{reference}/close",
+            Staff(Handler),
+            get(cases::close_form),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/close",
+            Staff(Handler),
+            post(cases::close),
+        ),
+        r(
+            Method::GET,
+            "/staff/cases/{reference}/letters/{id}",
+            Staff(Handler),
+            get(cases::letter),
+        ),
+        r(
+            Method::GET,
+            "/staff/audit",
+            Staff(Dpo),
+            get(accounts::audit),
+        ),
+        r(
+            Method::GET,
+            "/staff/accounts",
+            Staff(Dpo),
+            get(accounts::list),
+        ),
+        r(
+            Method::POST,
+            "/staff/accounts/{username}/unlock",
+            Staff(Dpo),
+            post(accounts::unlock),
+        ),
     ]
 }
 
@@ -101,7 +207,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
     for (route, handler) in table() {
         let handler = match route.access {
             Access::Anyone => handler,
-            Access::Staff(role) => handler.route_layer(middleware::from_fn_with_state(role, require_role)),
+            Access::Staff(role) => {
+                handler.route_layer(middleware::from_fn_with_state(role, require_role))
+            }
         };
         router = router.route(route.path, handler);
     }
@@ -115,7 +223,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
     // Anything else under /staff is "not found", still with the staff pages' headers.
     router
         .route("/staff/{*rest}", axum::routing::any(views::not_found))
-        .layer(middleware::from_fn_with_state(state.clone(), viewer_and_csrf))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            viewer_and_csrf,
+        ))
         .layer(sessions)
         // Personal data: never cached, never framed, no scripts at all.
         .layer(SetResponseHeaderLayer::overriding(

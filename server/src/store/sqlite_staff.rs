@@ -78,14 +78,16 @@ async fn event_in(
     actor: &str,
     detail: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO case_events (case_id, at, event, actor, detail) VALUES (?, ?, ?, ?, ?)")
-        .bind(case_id)
-        .bind(at)
-        .bind(event)
-        .bind(actor)
-        .bind(detail)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO case_events (case_id, at, event, actor, detail) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(case_id)
+    .bind(at)
+    .bind(event)
+    .bind(actor)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -96,14 +98,16 @@ async fn letter_in(
     at: &str,
     letter: &Letter,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO letters (case_id, kind, created_at, subject, body) VALUES (?, ?, ?, ?, ?)")
-        .bind(case_id)
-        .bind(kind)
-        .bind(at)
-        .bind(&letter.subject)
-        .bind(&letter.body)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO letters (case_id, kind, created_at, subject, body) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(case_id)
+    .bind(kind)
+    .bind(at)
+    .bind(&letter.subject)
+    .bind(&letter.body)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -219,10 +223,12 @@ impl StaffStore for SqliteStore {
     async fn record_sign_in(&self, username: &str) -> Result<(), StoreError> {
         let now = rfc3339(Utc::now());
         let mut tx = self.staff_writer.begin().await?;
-        sqlx::query("UPDATE staff_users SET failed_attempts = 0, locked_until = NULL WHERE username = ?")
-            .bind(username)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE staff_users SET failed_attempts = 0, locked_until = NULL WHERE username = ?",
+        )
+        .bind(username)
+        .execute(&mut *tx)
+        .await?;
         audit_in(&mut tx, &now, username, "signed in", None, None).await?;
         tx.commit().await?;
         Ok(())
@@ -257,7 +263,15 @@ impl StaffStore for SqliteStore {
                 .await?;
         }
         let detail = locked_until.map(|t| format!("account locked until {}", rfc3339(t)));
-        audit_in(&mut tx, &at, username, "failed sign-in", None, detail.as_deref()).await?;
+        audit_in(
+            &mut tx,
+            &at,
+            username,
+            "failed sign-in",
+            None,
+            detail.as_deref(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(locked_until)
     }
@@ -272,7 +286,15 @@ impl StaffStore for SqliteStore {
         .execute(&mut *tx)
         .await?;
         if result.rows_affected() == 1 {
-            audit_in(&mut tx, &now, actor, "unlocked account", None, Some(username)).await?;
+            audit_in(
+                &mut tx,
+                &now,
+                actor,
+                "unlocked account",
+                None,
+                Some(username),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(result.rows_affected() == 1)
@@ -367,21 +389,23 @@ impl StaffStore for SqliteStore {
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-        let notes = sqlx::query("SELECT at, author, kind, body FROM case_notes WHERE case_id = ? ORDER BY id")
-            .bind(&id)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|n| {
-                let kind: String = n.try_get("kind")?;
-                Ok(CaseNote {
-                    at: time(n.try_get("at")?).ok_or_else(|| corrupt("note time"))?,
-                    author: n.try_get("author")?,
-                    kind: NoteKind::parse(&kind).ok_or_else(|| corrupt("note kind"))?,
-                    body: n.try_get("body")?,
-                })
+        let notes = sqlx::query(
+            "SELECT at, author, kind, body FROM case_notes WHERE case_id = ? ORDER BY id",
+        )
+        .bind(&id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|n| {
+            let kind: String = n.try_get("kind")?;
+            Ok(CaseNote {
+                at: time(n.try_get("at")?).ok_or_else(|| corrupt("note time"))?,
+                author: n.try_get("author")?,
+                kind: NoteKind::parse(&kind).ok_or_else(|| corrupt("note kind"))?,
+                body: n.try_get("body")?,
             })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
         let letters = sqlx::query(
             "SELECT id, kind, created_at, subject, body FROM letters WHERE case_id = ? ORDER BY id",
         )
@@ -459,16 +483,26 @@ impl StaffStore for SqliteStore {
         let now = rfc3339(Utc::now());
         let id = case.id.to_string();
         let mut tx = self.staff_writer.begin().await?;
-        sqlx::query("INSERT INTO case_notes (case_id, at, author, kind, body) VALUES (?, ?, ?, ?, ?)")
-            .bind(&id)
-            .bind(&now)
-            .bind(actor)
-            .bind(kind.id())
-            .bind(body)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO case_notes (case_id, at, author, kind, body) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(&now)
+        .bind(actor)
+        .bind(kind.id())
+        .bind(body)
+        .execute(&mut *tx)
+        .await?;
         event_in(&mut tx, &id, &now, "note added", actor, Some(kind.label())).await?;
-        audit_in(&mut tx, &now, actor, "added a note", Some(&case.reference), Some(kind.label())).await?;
+        audit_in(
+            &mut tx,
+            &now,
+            actor,
+            "added a note",
+            Some(&case.reference),
+            Some(kind.label()),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -503,7 +537,15 @@ impl StaffStore for SqliteStore {
             format!("{handler} (awaiting their confirmation of independence)")
         };
         event_in(&mut tx, &id, &now, "handler assigned", actor, Some(&detail)).await?;
-        audit_in(&mut tx, &now, actor, "assigned a handler", Some(&case.reference), Some(&detail)).await?;
+        audit_in(
+            &mut tx,
+            &now,
+            actor,
+            "assigned a handler",
+            Some(&case.reference),
+            Some(&detail),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Applied::Done)
     }
@@ -524,8 +566,24 @@ impl StaffStore for SqliteStore {
         if result.rows_affected() == 0 {
             return Ok(Applied::Stale);
         }
-        event_in(&mut tx, &id, &now, "handler confirmed independence", actor, None).await?;
-        audit_in(&mut tx, &now, actor, "confirmed independence", Some(&case.reference), None).await?;
+        event_in(
+            &mut tx,
+            &id,
+            &now,
+            "handler confirmed independence",
+            actor,
+            None,
+        )
+        .await?;
+        audit_in(
+            &mut tx,
+            &now,
+            actor,
+            "confirmed independence",
+            Some(&case.reference),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(Applied::Done)
     }
@@ -547,9 +605,7 @@ impl StaffStore for SqliteStore {
             Status::Closed => "closed_at",
             Status::Received => return Ok(Applied::Stale),
         };
-        let sql = format!(
-            "UPDATE cases SET status = ?, {stamp} = ? WHERE id = ? AND status = ?"
-        );
+        let sql = format!("UPDATE cases SET status = ?, {stamp} = ? WHERE id = ? AND status = ?");
         let result = sqlx::query(&sql)
             .bind(target.id())
             .bind(&now)
@@ -563,7 +619,10 @@ impl StaffStore for SqliteStore {
         let (event, detail) = match change {
             CaseChange::Acknowledge { letter } => {
                 letter_in(&mut tx, &id, "acknowledgement", &now, letter).await?;
-                ("acknowledged", "acknowledgement letter recorded".to_string())
+                (
+                    "acknowledged",
+                    "acknowledgement letter recorded".to_string(),
+                )
             }
             CaseChange::Investigate => ("investigation started", String::new()),
             CaseChange::SendOutcome { outcome, letter } => {
@@ -576,7 +635,10 @@ impl StaffStore for SqliteStore {
                     .await?;
                 letter_in(&mut tx, &id, "outcome", &now, letter).await?;
                 actions_in(&mut tx, &id, "remedial", &now, &outcome.actions).await?;
-                ("outcome sent", format!("outcome: {}", outcome.category.label()))
+                (
+                    "outcome sent",
+                    format!("outcome: {}", outcome.category.label()),
+                )
             }
             CaseChange::Close { closure } => {
                 let json = serde_json::to_string(closure).map_err(|_| corrupt("closure"))?;
