@@ -7,6 +7,7 @@
 pub mod api;
 pub mod config;
 pub mod error;
+pub mod html;
 pub mod intake;
 pub mod openapi;
 pub mod pages;

@@ -224,50 +224,38 @@ pub async fn privacy_notice_wording(
             esc(heading_1), esc(&rest[0]), esc(&rest[1]), esc(&rest[2]), esc(&rest[3]), esc(&rest[4]), esc(&rest[5]), esc(&rest[6])
         )
     };
-    let stylesheet = state.stylesheet.to_string();
-    let org = state.organisation.name.clone();
+    let head = crate::html::Head {
+        title: format!("Privacy notice wording – {}", state.organisation.name),
+        stylesheet: Some(state.stylesheet.to_string()),
+        noindex: false,
+    };
     let heading = heading_1.clone();
     let rest = rest.to_vec();
-    let html = Owner::new().with(move || {
+    let mut response = crate::html::document(StatusCode::OK, head, "", move || {
         view! {
-            <!DOCTYPE html>
-            <html lang="en-GB">
-                <head>
-                    <meta charset="utf-8"/>
-                    <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                    <link rel="stylesheet" href=stylesheet/>
-                    <title>{format!("Privacy notice wording – {org}")}</title>
-                </head>
-                <body>
-                    <div class="width-container">
-                        <main id="main" class="main">
-                            <h1 class="heading-l">"Wording for your privacy notice"</h1>
-                            <p class="body">"Seed wording for the council's privacy notice (Appendix A of the Data Protection Complaints Procedure), filled in with this service's details. Put it in the privacy notice with the form."</p>
-                            <h2 class="heading-m">{heading}</h2>
-                            <p class="body">{rest[0].clone()}</p>
-                            <ul class="list">
-                                <li>{rest[1].clone()}</li>
-                                <li>{rest[2].clone()}</li>
-                                <li>{rest[3].clone()}</li>
-                            </ul>
-                            <h3 class="heading-s">{rest[4].clone()}</h3>
-                            <p class="body">{rest[5].clone()}</p>
-                            <p class="body">{rest[6].clone()}</p>
-                            <h2 class="heading-m">"HTML to paste, with the form"</h2>
-                            <pre class="code"><code>{html_to_paste}</code></pre>
-                        </main>
-                    </div>
-                </body>
-            </html>
+            <div class="width-container">
+                <main id="main" class="main">
+                    <h1 class="heading-l">"Wording for your privacy notice"</h1>
+                    <p class="body">"Seed wording for the council's privacy notice (Appendix A of the Data Protection Complaints Procedure), filled in with this service's details. Put it in the privacy notice with the form."</p>
+                    <h2 class="heading-m">{heading}</h2>
+                    <p class="body">{rest[0].clone()}</p>
+                    <ul class="list">
+                        <li>{rest[1].clone()}</li>
+                        <li>{rest[2].clone()}</li>
+                        <li>{rest[3].clone()}</li>
+                    </ul>
+                    <h3 class="heading-s">{rest[4].clone()}</h3>
+                    <p class="body">{rest[5].clone()}</p>
+                    <p class="body">{rest[6].clone()}</p>
+                    <h2 class="heading-m">"HTML to paste, with the form"</h2>
+                    <pre class="code"><code>{html_to_paste}</code></pre>
+                </main>
+            </div>
         }
-        .to_html()
     });
-    (
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        html,
-    )
-        .into_response()
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-cache"),
+    );
+    response
 }

@@ -320,8 +320,16 @@ async fn wrong_passwords_lock_the_account_until_the_dpo_unlocks_it() {
     assert_eq!(unknown.status, 422);
     let wrong = b.sign_in("kim", "not the password").await;
     assert_eq!(wrong.status, 422);
-    // The same words whether or not the account exists.
+    // The same words whether or not the account exists, and the title says there is a problem.
     assert!(wrong.body.contains("Enter a correct username and password"));
+    assert!(wrong
+        .body
+        .contains("<title>Error: Sign in – Data protection complaints – Example Council</title>"));
+    assert!(b
+        .get("/staff/sign-in")
+        .await
+        .body
+        .contains("<title>Sign in – Data protection complaints – Example Council</title>"));
     assert!(unknown
         .body
         .contains("Enter a correct username and password"));

@@ -1,7 +1,7 @@
 //! Passwords (Argon2id with the `argon2` crate's defaults, which meet OWASP's minimum),
 //! signing in with a lock after repeated failures, signing out, and `server user add`.
 
-use super::views::{self, ErrorList};
+use super::views::{self, field_error, has_error, ErrorList};
 use super::{new_token, Fields, Staff, Viewer, SESSION_CSRF, SESSION_USER};
 use crate::AppState;
 use app::domain::casework::{check_new_password, parse_username, LockoutPolicy, Role};
@@ -93,15 +93,6 @@ fn sign_in_form(
     let csrf = viewer.csrf.clone();
     let next = next.to_string();
     let username = username.to_string();
-    let has_errors = !errors.is_empty();
-    let user_error = errors
-        .iter()
-        .find(|e| e.field == "username")
-        .map(|e| e.message.clone());
-    let password_error = errors
-        .iter()
-        .find(|e| e.field == "password")
-        .map(|e| e.message.clone());
     let body = move || {
         view! {
             <ErrorList errors=errors.clone()/>
@@ -109,31 +100,26 @@ fn sign_in_form(
             <form method="post" action="/staff/sign-in" novalidate>
                 <input type="hidden" name="_csrf" value=csrf/>
                 <input type="hidden" name="next" value=next/>
-                <div class="form-group" class:form-group--error=user_error.is_some()>
+                <div class="form-group" class:form-group--error=has_error(&errors, "username")>
                     <label class="label" for="username">"Username"</label>
-                    {user_error.clone().map(|m| view! { <p id="username-error" class="error-message"><span class="visually-hidden">"Error: "</span>{m}</p> })}
+                    {field_error(&errors, "username")}
                     <input class="input input--two-thirds" id="username" name="username" type="text"
                         autocomplete="username" spellcheck="false" autocapitalize="none" value=username
-                        aria-describedby=user_error.as_ref().map(|_| "username-error")/>
+                        aria-describedby=has_error(&errors, "username").then_some("username-error")/>
                 </div>
-                <div class="form-group" class:form-group--error=password_error.is_some()>
+                <div class="form-group" class:form-group--error=has_error(&errors, "password")>
                     <label class="label" for="password">"Password"</label>
-                    {password_error.clone().map(|m| view! { <p id="password-error" class="error-message"><span class="visually-hidden">"Error: "</span>{m}</p> })}
+                    {field_error(&errors, "password")}
                     <input class="input input--two-thirds" id="password" name="password" type="password"
                         autocomplete="current-password"
-                        aria-describedby=password_error.as_ref().map(|_| "password-error")/>
+                        aria-describedby=has_error(&errors, "password").then_some("password-error")/>
                 </div>
                 <button type="submit" class="button">"Sign in"</button>
             </form>
             <p class="body">"Staff accounts are set up by the Data Protection Officer. After five wrong passwords in a row an account is locked for 15 minutes."</p>
         }
     };
-    let title = if has_errors {
-        "Error: Sign in"
-    } else {
-        "Sign in"
-    };
-    views::page(state, viewer, title, status, body)
+    views::page(state, viewer, "Sign in", status, body)
 }
 
 pub async fn sign_in(
@@ -161,6 +147,9 @@ pub async fn sign_in(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
+    let refuse = |errors: Vec<FieldError>, status: StatusCode| {
+        sign_in_form(&state, &viewer, &next, &raw_username, errors, status)
+    };
     let wrong = || {
         vec![FieldError::new(
             "password",
@@ -176,14 +165,7 @@ pub async fn sign_in(
     };
     let Some(account) = account else {
         verify_blocking(password, dummy_hash().to_string()).await;
-        return sign_in_form(
-            &state,
-            &viewer,
-            &next,
-            &raw_username,
-            wrong(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        return refuse(wrong(), StatusCode::UNPROCESSABLE_ENTITY);
     };
     let now = Utc::now();
     if let Some(until) = account.locked_until.filter(|t| *t > now) {
@@ -192,11 +174,7 @@ pub async fn sign_in(
             "This account is locked after too many wrong passwords. Try again in {minutes} minute{}, or ask the Data Protection Officer to unlock it.",
             if minutes == 1 { "" } else { "s" }
         );
-        return sign_in_form(
-            &state,
-            &viewer,
-            &next,
-            &raw_username,
+        return refuse(
             vec![FieldError::new("password", message)],
             StatusCode::TOO_MANY_REQUESTS,
         );
@@ -210,14 +188,7 @@ pub async fn sign_in(
         {
             return views::unavailable();
         }
-        return sign_in_form(
-            &state,
-            &viewer,
-            &next,
-            &raw_username,
-            wrong(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        return refuse(wrong(), StatusCode::UNPROCESSABLE_ENTITY);
     }
     if state.staff.record_sign_in(&account.username).await.is_err() {
         return views::unavailable();

@@ -73,6 +73,46 @@ fn channel_label(id: &str) -> &'static str {
     }
 }
 
+/// A stored reference as people read it: "K7M-2QX-9PB".
+pub(super) fn shown(compact: &str) -> String {
+    Reference::parse(compact)
+        .map(|r| r.to_string())
+        .unwrap_or_else(|_| compact.to_string())
+}
+
+/// The page around a form about one case: back link, problems, the case's reference, heading.
+#[allow(clippy::too_many_arguments)]
+fn case_form<V: IntoView + 'static>(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &CaseFile,
+    heading: &'static str,
+    intro: &'static str,
+    action: &'static str,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+    fields: impl FnOnce(&[FieldError]) -> V,
+) -> Response {
+    let csrf = viewer.csrf.clone();
+    let compact = case.reference.clone();
+    let reference = shown(&case.reference);
+    let body = move || {
+        let fields = fields(&errors);
+        view! {
+            <a class="back-link" href=format!("/staff/cases/{compact}")>"Back to the case"</a>
+            <ErrorList errors=errors.clone()/>
+            <span class="caption">{format!("Case {reference}")}</span>
+            <h1 class="heading-l">{heading}</h1>
+            <p class="body">{intro}</p>
+            <form method="post" action=format!("/staff/cases/{compact}/{action}") novalidate>
+                <input type="hidden" name="_csrf" value=csrf/>
+                {fields}
+            </form>
+        }
+    };
+    views::page(state, viewer, heading, status, body)
+}
+
 /// The deadline cell: the date, and how it stands today.
 fn deadline(due: chrono::NaiveDate, done: bool, today: chrono::NaiveDate) -> AnyView {
     if done {
@@ -167,9 +207,7 @@ fn render_register(
             let ack_done = r.acknowledged_at.is_some();
             let outcome_done = r.outcome_sent_at.is_some();
             let overdue = due.is_some_and(|d| urgency(d.date(), today) == Urgency::Overdue);
-            let reference = Reference::parse(&r.reference)
-                .map(|x| x.to_string())
-                .unwrap_or(r.reference.clone());
+            let reference = shown(&r.reference);
             let href = format!("/staff/cases/{}", r.reference);
             view! {
                 <tr class="table__row" class:table__row--overdue=overdue>
@@ -313,17 +351,12 @@ pub async fn find(
             </form>
         }
     };
-    if first_visit {
-        views::page(&state, &viewer, "Find a case", StatusCode::OK, body)
+    let status = if first_visit {
+        StatusCode::OK
     } else {
-        views::page(
-            &state,
-            &viewer,
-            "Error: Find a case",
-            StatusCode::NOT_FOUND,
-            body,
-        )
-    }
+        StatusCode::NOT_FOUND
+    };
+    views::page(&state, &viewer, "Find a case", status, body)
 }
 
 /// The case behind a reference in the path, or the page to answer with instead.
@@ -416,9 +449,7 @@ async fn render_case(
     let csrf = viewer.csrf.clone();
     let me = user.username.clone();
     let role = user.role;
-    let reference = Reference::parse(&case.reference)
-        .map(|r| r.to_string())
-        .unwrap_or(case.reference.clone());
+    let reference = shown(&case.reference);
     let compact = case.reference.clone();
     let title = format!("Case {reference}");
     let team = team_name(state, &case.team);
@@ -721,11 +752,6 @@ async fn render_case(
                 }).collect_view()}
             </ol>
         }
-    };
-    let title = if status.is_success() {
-        title
-    } else {
-        format!("Error: {title}")
     };
     views::page(state, viewer, &title, status, body)
 }
@@ -1047,7 +1073,7 @@ fn text_area(
 
 pub async fn outcome_form(
     State(state): State<AppState>,
-    Staff(user, viewer): Staff,
+    Staff(_, viewer): Staff,
     Path(reference): Path<String>,
 ) -> Response {
     let case = match load(&state, &reference).await {
@@ -1057,7 +1083,6 @@ pub async fn outcome_form(
     render_outcome_form(
         &state,
         &viewer,
-        &user,
         &case,
         OutcomeInput::default(),
         vec![],
@@ -1068,26 +1093,24 @@ pub async fn outcome_form(
 fn render_outcome_form(
     state: &AppState,
     viewer: &Viewer,
-    _user: &StaffUser,
     case: &CaseFile,
     input: OutcomeInput,
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> Response {
-    let csrf = viewer.csrf.clone();
-    let compact = case.reference.clone();
-    let reference = Reference::parse(&case.reference)
-        .map(|r| r.to_string())
-        .unwrap_or(compact.clone());
-    let body = move || {
-        view! {
-            <a class="back-link" href=format!("/staff/cases/{compact}")>"Back to the case"</a>
-            <ErrorList errors=errors.clone()/>
-            <span class="caption">{format!("Case {reference}")}</span>
-            <h1 class="heading-l">"Record the outcome"</h1>
-            <p class="body">"This fills in the outcome letter (Appendix C). Write in plain language: the complainant reads it."</p>
-            <form method="post" action=format!("/staff/cases/{compact}/outcome") novalidate>
-                <input type="hidden" name="_csrf" value=csrf.clone()/>
+    let intro = "This fills in the outcome letter (Appendix C). Write in plain language: the complainant reads it.";
+    case_form(
+        state,
+        viewer,
+        case,
+        "Record the outcome",
+        intro,
+        "outcome",
+        errors,
+        status,
+        move |errors| {
+            let errors = errors.to_vec();
+            view! {
                 <div class="form-group" class:form-group--error=has_error(&errors, "category")>
                     <fieldset class="fieldset">
                         <legend class="fieldset__legend fieldset__legend--m">"Decision"</legend>
@@ -1111,19 +1134,8 @@ fn render_outcome_form(
                 {action_fields("action", "Actions taken or planned", input.actions.clone(), &errors)}
                 {text_area("no_action_reason", "If no action is needed, why (optional)", Some("For a complaint not upheld, explain the reasons and any improvements identified"), input.no_action_reason.clone(), &errors)}
                 <button type="submit" class="button">"Record outcome and make the letter"</button>
-            </form>
-        }
-    };
-    views::page(
-        state,
-        viewer,
-        if status.is_success() {
-            "Record the outcome"
-        } else {
-            "Error: Record the outcome"
+            }
         },
-        status,
-        body,
     )
 }
 
@@ -1151,7 +1163,6 @@ pub async fn send_outcome(
             return render_outcome_form(
                 &state,
                 &viewer,
-                &user,
                 &case,
                 input,
                 errors,
@@ -1208,36 +1219,23 @@ fn render_close_form(
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> Response {
-    let csrf = viewer.csrf.clone();
-    let compact = case.reference.clone();
-    let reference = Reference::parse(&case.reference)
-        .map(|r| r.to_string())
-        .unwrap_or(compact.clone());
-    let body = move || {
-        view! {
-            <a class="back-link" href=format!("/staff/cases/{compact}")>"Back to the case"</a>
-            <ErrorList errors=errors.clone()/>
-            <span class="caption">{format!("Case {reference}")}</span>
-            <h1 class="heading-l">"Close the case"</h1>
-            <p class="body">"Record the resolution and any improvement actions for the Data Protection Complaints Register (seed 004 §45)."</p>
-            <form method="post" action=format!("/staff/cases/{compact}/close") novalidate>
-                <input type="hidden" name="_csrf" value=csrf.clone()/>
-                {text_area("resolution", "Resolution", Some("How the complaint was resolved"), input.resolution.clone(), &errors)}
-                {action_fields("improvement", "Improvement actions (optional)", input.improvements.clone(), &errors)}
-                <button type="submit" class="button">"Close the case"</button>
-            </form>
-        }
-    };
-    views::page(
+    let intro = "Record the resolution and any improvement actions for the Data Protection Complaints Register (seed 004 §45).";
+    case_form(
         state,
         viewer,
-        if status.is_success() {
-            "Close the case"
-        } else {
-            "Error: Close the case"
-        },
+        case,
+        "Close the case",
+        intro,
+        "close",
+        errors,
         status,
-        body,
+        move |errors| {
+            view! {
+                {text_area("resolution", "Resolution", Some("How the complaint was resolved"), input.resolution.clone(), errors)}
+                {action_fields("improvement", "Improvement actions (optional)", input.improvements.clone(), errors)}
+                <button type="submit" class="button">"Close the case"</button>
+            }
+        },
     )
 }
 
@@ -1380,7 +1378,7 @@ pub async fn actions(State(state): State<AppState>, Staff(_, viewer): Staff) -> 
                             <thead><tr><th scope="col">"Due"</th><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Kind"</th><th scope="col">"Case"</th></tr></thead>
                             <tbody>
                                 {actions.iter().map(|a| {
-                                    let shown = Reference::parse(&a.reference).map(|r| r.to_string()).unwrap_or(a.reference.clone());
+                                    let shown = shown(&a.reference);
                                     view! {
                                         <tr>
                                             <td class="table__cell">{deadline(a.action.due_on, false, today)}</td>

@@ -37,7 +37,6 @@ fn render(
     let site = site_info(state);
     let csrf = viewer.csrf.clone();
     let key = journey.key.to_string();
-    let has_errors = !journey.errors.is_empty();
     let channels: Vec<Choice> = STAFF_CHANNELS
         .iter()
         .map(|(c, label)| Choice::new(c.id(), *label))
@@ -77,12 +76,7 @@ fn render(
             </form>
         }
     };
-    let title = if has_errors {
-        "Error: Key in a complaint"
-    } else {
-        "Key in a complaint"
-    };
-    views::page(state, viewer, title, status, body)
+    views::page(state, viewer, "Key in a complaint", status, body)
 }
 
 pub async fn submit(

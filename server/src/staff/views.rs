@@ -2,13 +2,14 @@
 //! the server only: these pages ship no script.
 
 use super::{Staff, Viewer};
+use crate::html::{self, Head};
 use crate::AppState;
 use app::domain::calendar::{london_date, long_date};
 use app::domain::casework::Role;
 use app::domain::FieldError;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
@@ -23,7 +24,13 @@ pub fn page<V: IntoView + 'static>(
 ) -> Response {
     let org = state.organisation.name.clone();
     let stylesheet = state.stylesheet.to_string();
-    let title = format!("{title} – Data protection complaints – {org}");
+    // GOV.UK: a page showing problems says so first in its title.
+    let prefix = if status.is_client_error() {
+        "Error: "
+    } else {
+        ""
+    };
+    let title = format!("{prefix}{title} – Data protection complaints – {org}");
     let user = viewer.user.clone();
     let csrf = viewer.csrf.clone();
     let nav = user.clone().map(|u| {
@@ -51,43 +58,27 @@ pub fn page<V: IntoView + 'static>(
             </nav>
         }
     });
-    // Components (and the public form's fields) need a reactive owner to render in.
-    let html = Owner::new().with(move || {
+    let head = Head {
+        title,
+        stylesheet: Some(stylesheet),
+        noindex: true,
+    };
+    html::document(status, head, "staff", move || {
         let body = body();
         view! {
-            <!DOCTYPE html>
-            <html lang="en-GB">
-                <head>
-                    <meta charset="utf-8"/>
-                    <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                    <meta name="robots" content="noindex, nofollow"/>
-                    <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                    <link rel="stylesheet" href=stylesheet/>
-                    <title>{title}</title>
-                </head>
-                <body class="staff">
-                    <a href="#main" class="skip-link">"Skip to main content"</a>
-                    <header class="site-header">
-                        <div class="width-container width-container--wide">
-                            <span class="site-header__name">{org}</span>
-                            <span class="site-header__service">"Data protection complaints: staff"</span>
-                        </div>
-                    </header>
-                    <div class="width-container width-container--wide">
-                        {nav}
-                        <main id="main" class="main">{body}</main>
-                    </div>
-                </body>
-            </html>
+            <a href="#main" class="skip-link">"Skip to main content"</a>
+            <header class="site-header">
+                <div class="width-container width-container--wide">
+                    <span class="site-header__name">{org}</span>
+                    <span class="site-header__service">"Data protection complaints: staff"</span>
+                </div>
+            </header>
+            <div class="width-container width-container--wide">
+                {nav}
+                <main id="main" class="main">{body}</main>
+            </div>
         }
-        .to_html()
-    });
-    let mut response = (status, Html(html)).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    response
+    })
 }
 
 /// "There is a problem", linking to each field (GOV.UK error summary).
@@ -129,27 +120,20 @@ pub fn has_error(errors: &[FieldError], field: &str) -> bool {
 
 /// A page with only a heading and a sentence, for refusals and problems.
 pub fn message_page(status: StatusCode, heading: &'static str, text: &'static str) -> Response {
-    let html = Owner::new().with(move || {
+    let head = Head {
+        title: heading.to_string(),
+        stylesheet: None,
+        noindex: true,
+    };
+    html::document(status, head, "staff", move || {
         view! {
-            <!DOCTYPE html>
-            <html lang="en-GB">
-                <head>
-                    <meta charset="utf-8"/>
-                    <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                    <title>{heading}</title>
-                </head>
-                <body>
-                    <main id="main">
-                        <h1>{heading}</h1>
-                        <p>{text}</p>
-                        <p><a href="/staff">"Go to the staff home page"</a></p>
-                    </main>
-                </body>
-            </html>
+            <main id="main">
+                <h1>{heading}</h1>
+                <p>{text}</p>
+                <p><a href="/staff">"Go to the staff home page"</a></p>
+            </main>
         }
-        .to_html()
-    });
-    (status, Html(html)).into_response()
+    })
 }
 
 pub fn unavailable() -> Response {
