@@ -563,3 +563,76 @@ async fn accounts_are_added_from_the_command_line_with_the_password_on_stdin() {
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains(PASSWORD));
 }
+
+/// The register sorts and filters in SQL; the rule it must agree with is the domain's
+/// (`casework::next_due` and `urgency`), checked here case by case.
+#[tokio::test]
+async fn the_registers_deadlines_agree_with_the_domain_rules() {
+    use app::domain::calendar::london_date;
+    use app::domain::casework::{next_due, urgency, Status, Urgency};
+    let s = staffed().await;
+    let online = a_case(&s.server).await;
+    let mut kim = signed_in(&s.server, "kim").await;
+    let today = london_date(chrono::Utc::now());
+    let mut received = vec![(online.clone(), today, Status::Acknowledged)];
+    for days in [45u64, 20, 29, 2] {
+        let token = kim.get("/staff/intake").await.csrf();
+        let on = (today - chrono::Days::new(days)).to_string();
+        let key = uuid::Uuid::new_v4().to_string();
+        let mut form = common::form_fields(&server::openapi::example_request());
+        form.extend([
+            ("_csrf".to_string(), token),
+            ("_key".to_string(), key),
+            ("channel".to_string(), "post".to_string()),
+            ("received_on".to_string(), on),
+        ]);
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let saved = kim.post("/staff/intake", &pairs).await;
+        let reference = saved
+            .location
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string();
+        received.push((reference, today - chrono::Days::new(days), Status::Received));
+    }
+    let calendar = WorkingCalendar::default();
+    let mut expected: Vec<(chrono::NaiveDate, String, Urgency)> = received
+        .iter()
+        .map(|(r, on, status)| {
+            let d = Deadlines::from_receipt(*on, &calendar);
+            let due = next_due(*status, d.acknowledge_by, d.outcome_due)
+                .unwrap()
+                .date();
+            (due, r.clone(), urgency(due, today))
+        })
+        .collect();
+    expected.sort_by_key(|(due, _, _)| *due);
+
+    // Most urgent first, in the domain's order.
+    let page = kim.get("/staff/register").await.body;
+    let positions: Vec<usize> = expected
+        .iter()
+        .map(|(_, r, _)| {
+            page.find(&format!("/staff/cases/{r}"))
+                .expect("every case is listed")
+        })
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "order {positions:?}"
+    );
+
+    for (filter, wanted) in [
+        ("overdue", Urgency::Overdue),
+        ("this_week", Urgency::DueThisWeek),
+    ] {
+        let page = kim.get(&format!("/staff/register?due={filter}")).await.body;
+        for (_, r, u) in &expected {
+            let listed = page.contains(&format!("/staff/cases/{r}"));
+            assert_eq!(listed, *u == wanted, "{r} under {filter}");
+        }
+    }
+    assert!(expected.iter().any(|(_, _, u)| *u == Urgency::Overdue));
+}
