@@ -200,7 +200,6 @@ fn StepForm(step: Step) -> impl IntoView {
     };
 
     let on_submit = {
-        let go_to = go_to.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             if sending.get_untracked() {
@@ -243,7 +242,6 @@ fn StepForm(step: Step) -> impl IntoView {
             // Check your answers, all good: send it.
             sending.set(true);
             let key = form.state.with_untracked(|s| s.key);
-            let go_to = go_to.clone();
             leptos::task::spawn_local(async move {
                 let result = submit_complaint(input, key).await;
                 sending.set(false);
