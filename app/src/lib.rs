@@ -4,7 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod domain;
-pub mod journey;
+pub mod flow;
 pub mod ui;
 
 pub use ui::{shell, App};

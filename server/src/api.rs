@@ -1,7 +1,7 @@
 //! The JSON API: `POST /api/v1/complaints` and its OpenAPI description.
 
 use crate::error::ApiError;
-use crate::intake::{self, Received, Submission};
+use crate::intake::{self, Accepted, Submission};
 use crate::AppState;
 use app::domain::complaint::{Channel, ComplaintInput, FIELD_ORDER};
 use app::domain::FieldError;
@@ -35,41 +35,16 @@ pub async fn post_complaint(
     })?;
     let key = idempotency_key(&headers)?;
     let input = read_json(&body)?;
-    // Anyone may complain online; recording other channels or past dates is for staff.
-    let channel = match input.channel.as_deref().map(str::trim) {
-        None | Some("") | Some("online") => Channel::Online,
-        Some(other) if Channel::parse(other).is_some() => {
-            return Err(ApiError::StaffOnly(ApiError::field(
-                "channel",
-                "Only staff can record complaints received by telephone, post, email, in person or social media",
-            )))
-        }
-        Some(_) => {
-            return Err(ApiError::Invalid(ApiError::field(
-                "channel",
-                "Channel must be one of online, telephone, post, email, in_person, social_media or processor",
-            )))
-        }
-    };
-    if input
-        .received_on
-        .as_deref()
-        .is_some_and(|d| !d.trim().is_empty())
-    {
-        return Err(ApiError::StaffOnly(ApiError::field(
-            "received_on",
-            "Only staff can record the date a complaint was received",
-        )));
-    }
+    // Anyone may complain online; other channels and past dates are recorded by staff.
     let submission = Submission {
         idempotency_key: key,
-        channel,
+        channel: Channel::Online,
         received_on: None,
         keyed_in_by: None,
     };
     let received = intake::receive(&state, &input, submission).await?;
     let mut response = (StatusCode::CREATED, Json(received.receipt().clone())).into_response();
-    if let Received::AlreadyReceived(_) = received {
+    if let Accepted::AlreadyReceived(_) = received {
         response
             .headers_mut()
             .insert(REPLAYED, HeaderValue::from_static("true"));
@@ -104,9 +79,62 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Uuid, ApiError> {
     }
 }
 
+/// The fields only staff may set. They are not part of a public complaint (`ComplaintInput`),
+/// so serde refuses them as unknown; then, and only then, the body is read again to say why:
+/// 403 for a staff channel or a receipt date, 422 for a value that is no channel at all, and
+/// "online" (the only channel the public has) is accepted and dropped.
+const STAFF_ONLY: [&str; 2] = ["channel", "received_on"];
+
+fn without_staff_only_fields(body: &[u8]) -> Result<Vec<u8>, ApiError> {
+    let Ok(serde_json::Value::Object(mut object)) = serde_json::from_slice(body) else {
+        return Err(ApiError::BadRequest(ApiError::field(
+            "body",
+            "The request body must be a JSON object",
+        )));
+    };
+    let text = |v: &serde_json::Value| v.as_str().map(|s| s.trim().to_string());
+    if let Some(channel) = object.remove("channel") {
+        match text(&channel).as_deref() {
+            Some("") | Some("online") => {}
+            Some(other) if Channel::parse(other).is_some() => {
+                return Err(ApiError::StaffOnly(ApiError::field(
+                    "channel",
+                    "Only staff can record complaints received by telephone, post, email, in person or social media",
+                )))
+            }
+            _ => {
+                return Err(ApiError::Invalid(ApiError::field(
+                    "channel",
+                    "Channel must be one of online, telephone, post, email, in_person, social_media or processor",
+                )))
+            }
+        }
+    }
+    if let Some(received_on) = object.remove("received_on") {
+        if text(&received_on).is_none_or(|d| !d.is_empty()) {
+            return Err(ApiError::StaffOnly(ApiError::field(
+                "received_on",
+                "Only staff can record the date a complaint was received",
+            )));
+        }
+    }
+    serde_json::to_vec(&object).map_err(|_| ApiError::Unavailable)
+}
+
 /// Reads the body, naming the field for any type error rather than echoing serde's text
 /// (which would repeat what was sent, and speaks Rust).
 pub fn read_json(body: &[u8]) -> Result<ComplaintInput, ApiError> {
+    match read_complaint(body) {
+        Err(ApiError::BadRequest(e))
+            if e.len() == 1 && STAFF_ONLY.contains(&e[0].field.as_str()) =>
+        {
+            read_complaint(&without_staff_only_fields(body)?)
+        }
+        other => other,
+    }
+}
+
+fn read_complaint(body: &[u8]) -> Result<ComplaintInput, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let parsed = serde_path_to_error::deserialize::<_, ComplaintInput>(&mut de);
     if parsed.is_ok() && de.end().is_err() {

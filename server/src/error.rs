@@ -68,6 +68,22 @@ impl ApiError {
     }
 }
 
+pub const KEY_REUSED: &str =
+    "This Idempotency-Key was already used for a different complaint. Use a new key for each new complaint.";
+
+impl From<crate::intake::IntakeError> for ApiError {
+    fn from(e: crate::intake::IntakeError) -> Self {
+        use crate::intake::IntakeError;
+        match e {
+            IntakeError::Invalid(errors) => ApiError::Invalid(errors),
+            IntakeError::KeyReused { .. } => {
+                ApiError::Invalid(ApiError::field("Idempotency-Key", KEY_REUSED))
+            }
+            IntakeError::Unavailable => ApiError::Unavailable,
+        }
+    }
+}
+
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
         // The detail is for operators; it carries no personal data (SQL errors name tables

@@ -1,13 +1,15 @@
 //! Receiving a complaint: parse, triage, work out the deadlines, store. The JSON API, the
 //! widget's plain form posts and the staff pages all come through here.
 
-use crate::error::ApiError;
-use crate::store::{NewCase, Submitted};
+use crate::store::{NewCase, StoreError, Submitted};
 use crate::AppState;
 use app::domain::calendar::{london_date, Deadlines};
+use app::domain::casework::acknowledged_on_receipt;
 use app::domain::complaint::{Channel, Complaint, ComplaintInput};
 use app::domain::receipt::Receipt;
+use app::domain::reference::Reference;
 use app::domain::triage::triage;
+use app::domain::FieldError;
 use chrono::{NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -22,31 +24,50 @@ pub struct Submission {
     pub keyed_in_by: Option<String>,
 }
 
+/// A complaint the intake has, durably.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Received {
+pub enum Accepted {
     Created(Receipt),
     /// The same submission was received before; this is its original receipt.
     AlreadyReceived(Receipt),
 }
 
-impl Received {
+impl Accepted {
     pub fn receipt(&self) -> &Receipt {
         match self {
-            Received::Created(r) | Received::AlreadyReceived(r) => r,
+            Accepted::Created(r) | Accepted::AlreadyReceived(r) => r,
         }
     }
 }
 
-pub const KEY_REUSED: &str =
-    "This Idempotency-Key was already used for a different complaint. Use a new key for each new complaint.";
+/// Why the intake did not take a complaint. Each caller words it for its own audience: the
+/// API for developers, the public form for the person, the staff pages for staff.
+#[derive(Debug)]
+pub enum IntakeError {
+    /// The complaint breaks a rule; nothing was stored.
+    Invalid(Vec<FieldError>),
+    /// The idempotency key was used before for other answers: the case then stored.
+    KeyReused { earlier: Reference },
+    /// The store could not take it (logged where it happened); nothing was stored.
+    Unavailable,
+}
+
+impl From<StoreError> for IntakeError {
+    fn from(e: StoreError) -> Self {
+        // The detail is for operators; it carries no personal data (SQL errors name tables
+        // and constraints, never values).
+        tracing::error!(error = %e, "intake: case store error");
+        IntakeError::Unavailable
+    }
+}
 
 pub async fn receive(
     state: &AppState,
     input: &ComplaintInput,
     submission: Submission,
-) -> Result<Received, ApiError> {
+) -> Result<Accepted, IntakeError> {
     let config = &state.config;
-    let complaint = Complaint::parse(input, &config.taxonomy).map_err(ApiError::Invalid)?;
+    let complaint = Complaint::parse(input, &config.taxonomy).map_err(IntakeError::Invalid)?;
     let triaged = triage(&complaint, submission.channel, &config.taxonomy);
     let team = config
         .taxonomy
@@ -69,18 +90,14 @@ pub async fn receive(
         received_at,
         received_on,
         deadlines,
-        // Electronic complaints are acknowledged immediately (seed 004 §27, §28b).
-        acknowledged_at: (submission.channel == Channel::Online).then_some(received_at),
+        acknowledged_at: acknowledged_on_receipt(submission.channel).then_some(received_at),
         keyed_in_by: submission.keyed_in_by,
         organisation: state.organisation.clone(),
     };
     match state.store.submit(case).await? {
-        Submitted::Created(r) => Ok(Received::Created(r)),
-        Submitted::Replayed(r) => Ok(Received::AlreadyReceived(r)),
-        Submitted::KeyReused => Err(ApiError::Invalid(ApiError::field(
-            "Idempotency-Key",
-            KEY_REUSED,
-        ))),
+        Submitted::Created(r) => Ok(Accepted::Created(r)),
+        Submitted::Replayed(r) => Ok(Accepted::AlreadyReceived(r)),
+        Submitted::KeyReused { earlier } => Err(IntakeError::KeyReused { earlier }),
     }
 }
 

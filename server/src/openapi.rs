@@ -29,7 +29,7 @@ pub fn document(config: &Config) -> Value {
         .map(|c| format!("`{}`: {}", c.id, c.label))
         .collect();
     let outcomes: Vec<&str> = WantedOutcome::ALL.iter().map(|(_, id, _)| *id).collect();
-    let breach: Vec<&str> = BreachStatus::ALL.iter().map(|(_, id)| *id).collect();
+    let breach: Vec<&str> = BreachStatus::ALL.iter().map(|b| b.id()).collect();
     let channels: Vec<&str> = Channel::ALL.iter().map(|c| c.id()).collect();
     let text = |max: usize, description: &str| json!({"type": "string", "maxLength": max, "description": description});
     let yes_no = |description: &str| json!({"type": "boolean", "description": description});

@@ -1,13 +1,10 @@
 //! The public pages' server side: the journey's plain form posts (for browsers without
 //! JavaScript or before the WebAssembly loads), and the context every page renders with.
 
-use crate::error::ApiError;
-use crate::intake::{self, Received as Outcome, Submission};
+use crate::intake::{self, Accepted, IntakeError, Submission};
 use crate::AppState;
 use app::domain::complaint::Channel;
-use app::journey::{
-    advance, input_from_pairs, JourneyState, Received, Step, SubmitOutcome, SEND_FAILED,
-};
+use app::flow::{advance, input_from_pairs, JourneyState, Sent, Step, SubmitOutcome, SEND_FAILED};
 use app::ui::journey::IntakeHandle;
 use app::ui::{PageSettings, SiteInfo};
 use axum::body::Body;
@@ -47,16 +44,17 @@ pub fn intake_handle(state: AppState) -> IntakeHandle {
                 keyed_in_by: None,
             };
             match intake::receive(&state, &input, submission).await {
-                Ok(Outcome::Created(receipt)) => SubmitOutcome::Received {
+                Ok(Accepted::Created(receipt)) => SubmitOutcome::Received {
                     receipt,
                     already: false,
                 },
-                Ok(Outcome::AlreadyReceived(receipt)) => SubmitOutcome::Received {
+                Ok(Accepted::AlreadyReceived(receipt)) => SubmitOutcome::Received {
                     receipt,
                     already: true,
                 },
-                Err(ApiError::Invalid(errors)) => SubmitOutcome::Invalid(errors),
-                Err(_) => SubmitOutcome::Unavailable,
+                Err(IntakeError::Invalid(errors)) => SubmitOutcome::Invalid(errors),
+                Err(IntakeError::KeyReused { earlier }) => SubmitOutcome::SentBefore(earlier),
+                Err(IntakeError::Unavailable) => SubmitOutcome::Unavailable,
             }
         })
     }))
@@ -139,32 +137,35 @@ pub async fn post_journey(State(state): State<AppState>, req: Request) -> Respon
             keyed_in_by: None,
         };
         let shown = match intake::receive(&state, &journey.input, submission).await {
-            Ok(Outcome::Created(receipt)) => {
-                journey.received = Some(Received {
+            Ok(Accepted::Created(receipt)) => {
+                journey.sent = Some(Sent {
                     receipt,
                     already: false,
                 });
                 Step::Done
             }
-            Ok(Outcome::AlreadyReceived(receipt)) => {
-                journey.received = Some(Received {
+            Ok(Accepted::AlreadyReceived(receipt)) => {
+                journey.sent = Some(Sent {
                     receipt,
                     already: true,
                 });
                 Step::Done
             }
-            Err(ApiError::Invalid(errors)) => {
+            Err(IntakeError::Invalid(errors)) => {
                 let first = errors
                     .iter()
                     .find_map(|e| Step::of_field(&e.field))
                     .unwrap_or(Step::Check);
                 journey.errors = errors;
-                if first == Step::Check {
-                    journey.problem = Some("This form was already used for a different complaint. Start again from the beginning.".into());
-                }
                 first
             }
-            Err(_) => {
+            // Sent before with other answers (Back after sending, an answer changed): say so,
+            // and let these answers go as a new complaint under a new key if the person wants.
+            Err(IntakeError::KeyReused { earlier }) => {
+                journey.sent_before(earlier, Uuid::new_v4());
+                Step::Check
+            }
+            Err(IntakeError::Unavailable) => {
                 journey.problem = Some(SEND_FAILED.into());
                 Step::Check
             }

@@ -45,10 +45,6 @@ pub struct ComplaintInput {
     pub survey_opt_out: Option<bool>,
     #[serde(default, deserialize_with = "yes_no")]
     pub publication_opt_out: Option<bool>,
-    /// How the complaint reached the organisation. Only staff may set anything but `online`.
-    pub channel: Option<String>,
-    /// The day it was received (YYYY-MM-DD), for complaints keyed in later by staff.
-    pub received_on: Option<String>,
 }
 
 /// JSON booleans, and the "yes"/"no"/"on" values that radios and checkboxes post. (Plain
@@ -126,6 +122,34 @@ pub enum ContactMethod {
     Post,
 }
 
+impl ContactMethod {
+    pub const ALL: [ContactMethod; 3] = [
+        ContactMethod::Email,
+        ContactMethod::Phone,
+        ContactMethod::Post,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            ContactMethod::Email => "email",
+            ContactMethod::Phone => "phone",
+            ContactMethod::Post => "post",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ContactMethod::Email => "Email",
+            ContactMethod::Phone => "Telephone",
+            ContactMethod::Post => "Letter by post",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ContactMethod> {
+        ContactMethod::ALL.into_iter().find(|m| m.id() == s)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
@@ -164,6 +188,18 @@ impl Channel {
 
     pub fn parse(s: &str) -> Option<Channel> {
         Channel::ALL.into_iter().find(|c| c.id() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Online => "Online form",
+            Channel::Telephone => "Telephone",
+            Channel::Post => "Post",
+            Channel::Email => "Email",
+            Channel::InPerson => "In person",
+            Channel::SocialMedia => "Social media",
+            Channel::Processor => "From a processor or joint controller",
+        }
     }
 
     /// Said aloud or in writing, as opposed to typed into our own form (004 §28a).
@@ -215,14 +251,68 @@ pub enum BreachStatus {
 }
 
 impl BreachStatus {
-    pub const ALL: [(BreachStatus, &'static str); 3] = [
-        (BreachStatus::OutcomeReceived, "outcome_received"),
-        (
-            BreachStatus::ReportedAwaitingOutcome,
-            "reported_awaiting_outcome",
-        ),
-        (BreachStatus::NotReported, "not_reported"),
+    pub const ALL: [BreachStatus; 3] = [
+        BreachStatus::OutcomeReceived,
+        BreachStatus::ReportedAwaitingOutcome,
+        BreachStatus::NotReported,
     ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            BreachStatus::OutcomeReceived => "outcome_received",
+            BreachStatus::ReportedAwaitingOutcome => "reported_awaiting_outcome",
+            BreachStatus::NotReported => "not_reported",
+        }
+    }
+
+    /// The answer as the person chose it (also what check-your-answers and staff show).
+    pub fn label(self) -> &'static str {
+        match self {
+            BreachStatus::OutcomeReceived => "Yes, I reported it and have had your response",
+            BreachStatus::ReportedAwaitingOutcome => {
+                "I reported it but have not had your response yet"
+            }
+            BreachStatus::NotReported => "No, I have not reported it before",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<BreachStatus> {
+        BreachStatus::ALL.into_iter().find(|b| b.id() == s)
+    }
+}
+
+/// The answers to "Who are you complaining for?": id, label, hint.
+pub const WHO_FOR: [(&str, &str, Option<&str>); 3] = [
+    ("myself", "Myself", None),
+    (
+        "someone_else",
+        "Someone else",
+        Some("For example, a relative or someone you care for"),
+    ),
+    (
+        "mp",
+        "I am an MP, or complaining through my MP",
+        Some("We will also send our letters to the MP"),
+    ),
+];
+
+impl OnBehalfOf {
+    pub fn id(&self) -> &'static str {
+        match self {
+            OnBehalfOf::Myself => "myself",
+            OnBehalfOf::SomeoneElse { .. } => "someone_else",
+            OnBehalfOf::Mp { .. } => "mp",
+        }
+    }
+
+    /// The label of an answer to "Who are you complaining for?", by its id.
+    pub fn label_of(id: &str) -> &'static str {
+        WHO_FOR
+            .iter()
+            .find(|(i, _, _)| *i == id)
+            .map(|(_, l, _)| *l)
+            .unwrap_or("")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -438,11 +528,9 @@ impl Complaint {
         if email.is_none() && phone.is_none() && !p.has("phone") {
             p.add("email", m::CONTACT);
         }
-        let preferred = match given(&input.preferred_contact).trim() {
-            "email" => Some(ContactMethod::Email),
-            "phone" => Some(ContactMethod::Phone),
-            "post" => Some(ContactMethod::Post),
-            _ => {
+        let preferred = match ContactMethod::parse(given(&input.preferred_contact).trim()) {
+            Some(m) => Some(m),
+            None => {
                 p.add("preferred_contact", m::PREFERRED);
                 None
             }
@@ -568,10 +656,7 @@ impl Complaint {
         let breach_status = match category.map(|c| c.nature) {
             Some(Nature::Breach) => {
                 let raw = given(&input.breach_status).trim();
-                let found = BreachStatus::ALL
-                    .iter()
-                    .find(|(_, id)| *id == raw)
-                    .map(|(s, _)| *s);
+                let found = BreachStatus::parse(raw);
                 if found.is_none() {
                     p.add("breach_status", m::BREACH);
                 }

@@ -46,6 +46,38 @@ impl Default for Organisation {
     }
 }
 
+/// Which letter of the procedure a stored letter is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LetterKind {
+    /// Appendix B: we have your complaint, and what happens next.
+    Acknowledgement,
+    /// Appendix C: what we found and what we will do.
+    Outcome,
+}
+
+impl LetterKind {
+    pub const ALL: [LetterKind; 2] = [LetterKind::Acknowledgement, LetterKind::Outcome];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            LetterKind::Acknowledgement => "acknowledgement",
+            LetterKind::Outcome => "outcome",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LetterKind::Acknowledgement => "Acknowledgement letter",
+            LetterKind::Outcome => "Outcome letter",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LetterKind> {
+        LetterKind::ALL.into_iter().find(|k| k.id() == s)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Letter {
     pub subject: String,

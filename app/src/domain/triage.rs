@@ -21,6 +21,19 @@ impl CaseKind {
             CaseKind::BreachReport => "breach_report",
         }
     }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseKind::Complaint => "Complaint",
+            CaseKind::BreachReport => "Breach report",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CaseKind> {
+        [CaseKind::Complaint, CaseKind::BreachReport]
+            .into_iter()
+            .find(|k| k.id() == s)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

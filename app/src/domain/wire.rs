@@ -11,7 +11,7 @@ fn digits(s: &str) -> Option<u32> {
 }
 
 /// "2026-11-24".
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
+pub fn read_date(s: &str) -> Option<NaiveDate> {
     let mut parts = s.split('-');
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
@@ -28,7 +28,7 @@ pub fn format_date(d: NaiveDate) -> String {
 /// "2026-11-24T08:20:25.123456Z", or with any fraction, or an offset like "+01:00".
 pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     let (date, rest) = s.split_once(['T', 't', ' '])?;
-    let date = parse_date(date)?;
+    let date = read_date(date)?;
     let (clock, offset_seconds) = if let Some(c) = rest.strip_suffix(['Z', 'z']) {
         (c, 0i64)
     } else {
@@ -82,7 +82,7 @@ pub mod date {
     }
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
         let s = String::deserialize(d)?;
-        parse_date(&s).ok_or_else(|| serde::de::Error::custom("expected a date like 2026-11-24"))
+        read_date(&s).ok_or_else(|| serde::de::Error::custom("expected a date like 2026-11-24"))
     }
 }
 
@@ -137,7 +137,7 @@ mod tests {
             assert_eq!(ours, chrono, "{s}");
         }
         assert_eq!(
-            parse_date("2028-02-29"),
+            read_date("2028-02-29"),
             NaiveDate::from_ymd_opt(2028, 2, 29)
         );
     }
@@ -152,7 +152,7 @@ mod tests {
             "",
             "2026-11-+1",
         ] {
-            assert_eq!(parse_date(s), None, "{s}");
+            assert_eq!(read_date(s), None, "{s}");
         }
         for s in [
             "2026-11-24",
@@ -171,7 +171,7 @@ mod tests {
             let t = DateTime::from_timestamp(secs, micros * 1000).unwrap();
             prop_assert_eq!(parse_time(&format_time(t)), Some(t));
             prop_assert_eq!(DateTime::parse_from_rfc3339(&format_time(t)).unwrap().with_timezone(&Utc), t);
-            prop_assert_eq!(parse_date(&format_date(t.date_naive())), Some(t.date_naive()));
+            prop_assert_eq!(read_date(&format_date(t.date_naive())), Some(t.date_naive()));
         }
     }
 }

@@ -3,7 +3,7 @@
 //! of it goes to the server until they send the complaint.
 
 use super::journey::Form;
-use crate::journey::{Draft, DraftFound, JourneyState, DRAFT_STORAGE_KEY};
+use crate::flow::{Draft, DraftFound, JourneyState, DRAFT_STORAGE_KEY};
 use chrono::Utc;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
@@ -74,7 +74,7 @@ pub fn keep_drafts(form: Form) {
     Effect::new(move |_| {
         let fresh = form
             .state
-            .with_untracked(|s| s.received.is_none() && s.input == Default::default());
+            .with_untracked(|s| s.sent.is_none() && s.input == Default::default());
         let now = Utc::now();
         match read().map(|stored| Draft::restore(&stored, now)) {
             Some(DraftFound::Restored(d)) if fresh => {
@@ -102,7 +102,7 @@ pub fn keep_drafts(form: Form) {
     Effect::new(move |_| {
         let (input, key, sent) = form
             .state
-            .with(|s| (s.input.clone(), s.key, s.received.is_some()));
+            .with(|s| (s.input.clone(), s.key, s.sent.is_some()));
         if sent {
             remove();
             return;

@@ -1,28 +1,86 @@
 //! Form components in the GOV.UK Design System's shape: a label (or legend) per field, hints
 //! and errors tied to it with aria-describedby, error messages beside the field, radios and
-//! checkboxes in fieldsets. Each reads and writes the journey's state (`Form` context).
+//! checkboxes in fieldsets, and the error summary that links to each field.
+//!
+//! A component is given a `Field`: its name, value and error, and how to change it. The
+//! public journey binds fields to its state (`Form::field`); pages rendered on the server only
+//! (the staff pages, which ship no script) give plain values with `Field::fixed`.
 
-use super::journey::Form;
+use crate::domain::FieldError;
 use leptos::prelude::*;
 
-fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
-    let mut ids = Vec::new();
-    if hint {
-        ids.push(format!("{name}-hint"));
+/// One field as a component sees it.
+#[derive(Clone, Copy)]
+pub struct Field {
+    /// The form field's `name`, also its `id` (so an error summary link lands on it).
+    pub name: &'static str,
+    value: Signal<String>,
+    error: Signal<Option<String>>,
+    /// How typing changes it; none where the page has no script.
+    on_change: Option<Callback<String>>,
+}
+
+impl Field {
+    pub fn bound(
+        name: &'static str,
+        value: Signal<String>,
+        error: Signal<Option<String>>,
+        on_change: Callback<String>,
+    ) -> Field {
+        Field {
+            name,
+            value,
+            error,
+            on_change: Some(on_change),
+        }
     }
-    if error {
-        ids.push(format!("{name}-error"));
+
+    /// A field with a value and the error `errors` has for it, for a page rendered once.
+    pub fn fixed(name: &'static str, value: impl Into<String>, errors: &[FieldError]) -> Field {
+        let error = errors
+            .iter()
+            .find(|e| e.field == name)
+            .map(|e| e.message.clone());
+        Field {
+            name,
+            value: Signal::stored(value.into()),
+            error: Signal::stored(error),
+            on_change: None,
+        }
     }
-    (!ids.is_empty()).then(|| ids.join(" "))
+
+    fn value(&self) -> String {
+        self.value.get()
+    }
+
+    fn has_error(&self) -> bool {
+        self.error.with(Option::is_some)
+    }
+
+    fn set(&self, value: String) {
+        if let Some(f) = self.on_change {
+            f.run(value);
+        }
+    }
+
+    fn described_by(&self, hint: bool) -> Option<String> {
+        let mut ids = Vec::new();
+        if hint {
+            ids.push(format!("{}-hint", self.name));
+        }
+        if self.has_error() {
+            ids.push(format!("{}-error", self.name));
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
 }
 
 #[component]
-fn ErrorMessage(name: &'static str) -> impl IntoView {
-    let form = expect_context::<Form>();
+fn ErrorMessage(field: Field) -> impl IntoView {
     move || {
-        form.error(name).map(|m| {
+        field.error.get().map(|m| {
             view! {
-                <p id=format!("{name}-error") class="error-message">
+                <p id=format!("{}-error", field.name) class="error-message">
                     <span class="visually-hidden">"Error: "</span>
                     {m}
                 </p>
@@ -32,9 +90,18 @@ fn ErrorMessage(name: &'static str) -> impl IntoView {
 }
 
 #[component]
+fn Hint(
+    field: Field,
+    hint: Option<&'static str>,
+    #[prop(optional)] class: &'static str,
+) -> impl IntoView {
+    hint.map(|h| view! { <div id=format!("{}-hint", field.name) class=format!("hint {class}")>{h}</div> })
+}
+
+#[component]
 pub fn TextField(
-    name: &'static str,
-    label: &'static str,
+    field: Field,
+    #[prop(into)] label: String,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
@@ -42,26 +109,25 @@ pub fn TextField(
     #[prop(default = "")] width: &'static str,
     #[prop(optional)] no_spellcheck: bool,
 ) -> impl IntoView {
-    let form = expect_context::<Form>();
-    let has_error = move || form.error(name).is_some();
+    let name = field.name;
     view! {
-        <div class="form-group" class:form-group--error=has_error>
+        <div class="form-group" class:form-group--error=move || field.has_error()>
             <label class="label" for=name>{label}</label>
-            {hint.map(|h| view! { <div id=format!("{name}-hint") class="hint">{h}</div> })}
-            <ErrorMessage name/>
+            <Hint field hint/>
+            <ErrorMessage field/>
             <input
                 class=format!("input {width}")
-                class:input--error=has_error
+                class:input--error=move || field.has_error()
                 id=name
                 name=name
                 type=input_type
                 autocomplete=autocomplete
                 inputmode=inputmode
                 spellcheck=no_spellcheck.then_some("false")
-                aria-describedby=move || described_by(name, hint.is_some(), has_error())
-                value=move || form.value(name)
-                prop:value=move || form.value(name)
-                on:input=move |ev| form.set(name, &event_target_value(&ev))
+                aria-describedby=move || field.described_by(hint.is_some())
+                value=move || field.value()
+                prop:value=move || field.value()
+                on:input=move |ev| field.set(event_target_value(&ev))
             />
         </div>
     }
@@ -69,35 +135,34 @@ pub fn TextField(
 
 #[component]
 pub fn TextArea(
-    name: &'static str,
-    label: &'static str,
+    field: Field,
+    #[prop(into)] label: String,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = 5)] rows: u32,
     #[prop(optional)] heading: bool,
 ) -> impl IntoView {
-    let form = expect_context::<Form>();
-    let has_error = move || form.error(name).is_some();
+    let name = field.name;
     let label_view = if heading {
         view! { <h2 class="label-wrapper"><label class="label label--m" for=name>{label}</label></h2> }.into_any()
     } else {
         view! { <label class="label" for=name>{label}</label> }.into_any()
     };
     view! {
-        <div class="form-group" class:form-group--error=has_error>
+        <div class="form-group" class:form-group--error=move || field.has_error()>
             {label_view}
-            {hint.map(|h| view! { <div id=format!("{name}-hint") class="hint">{h}</div> })}
-            <ErrorMessage name/>
+            <Hint field hint/>
+            <ErrorMessage field/>
             <textarea
                 class="textarea"
-                class:input--error=has_error
+                class:input--error=move || field.has_error()
                 id=name
                 name=name
                 rows=rows
-                aria-describedby=move || described_by(name, hint.is_some(), has_error())
-                prop:value=move || form.value(name)
-                on:input=move |ev| form.set(name, &event_target_value(&ev))
+                aria-describedby=move || field.described_by(hint.is_some())
+                prop:value=move || field.value()
+                on:input=move |ev| field.set(event_target_value(&ev))
             >
-                {form.value_untracked(name)}
+                {field.value.get_untracked()}
             </textarea>
         </div>
     }
@@ -136,63 +201,105 @@ fn choice_id(name: &str, i: usize) -> String {
     }
 }
 
+/// Radios (one answer) or checkboxes (several, the field's value holding one per line).
+#[component]
+fn Choices(field: Field, choices: Vec<Choice>, multiple: bool) -> impl IntoView {
+    let name = field.name;
+    let (input_type, item) = if multiple {
+        ("checkbox", "checkboxes")
+    } else {
+        ("radio", "radios")
+    };
+    choices
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let id = choice_id(name, i);
+            let hint_id = c.hint.as_ref().map(|_| format!("{id}-hint"));
+            let value = c.value.clone();
+            let checked = {
+                let value = value.clone();
+                move || field.value.with(|v| v.lines().any(|l| l == value))
+            };
+            let on_change = {
+                let value = value.clone();
+                move |ev| {
+                    let new = if multiple {
+                        let on = event_target_checked(&ev);
+                        field
+                            .value
+                            .with_untracked(|v| crate::flow::toggle_choice(v, &value, on))
+                    } else {
+                        value.clone()
+                    };
+                    field.set(new);
+                }
+            };
+            view! {
+                <div class=format!("{item}__item")>
+                    <input
+                        class=format!("{item}__input")
+                        id=id.clone()
+                        name=name
+                        type=input_type
+                        value=value
+                        aria-describedby=hint_id.clone()
+                        checked=checked.clone()
+                        prop:checked=checked
+                        on:change=on_change
+                    />
+                    <label class=format!("label {item}__label") for=id>{c.label}</label>
+                    {c.hint.map(|h| view! { <div id=hint_id class=format!("hint {item}__hint")>{h}</div> })}
+                </div>
+            }
+        })
+        .collect_view()
+}
+
 #[component]
 pub fn Radios(
-    name: &'static str,
-    legend: String,
+    field: Field,
+    #[prop(into)] legend: String,
     #[prop(optional)] hint: Option<&'static str>,
     choices: Vec<Choice>,
     #[prop(optional)] inline: bool,
     #[prop(optional)] legend_heading: bool,
 ) -> impl IntoView {
-    let form = expect_context::<Form>();
-    let has_error = move || form.error(name).is_some();
     let legend_view = if legend_heading {
         view! { <legend class="fieldset__legend fieldset__legend--l"><h1 class="fieldset__heading">{legend}</h1></legend> }.into_any()
     } else {
         view! { <legend class="fieldset__legend fieldset__legend--s">{legend}</legend> }.into_any()
     };
     view! {
-        <div class="form-group" class:form-group--error=has_error>
-            <fieldset class="fieldset" aria-describedby=move || described_by(name, hint.is_some(), has_error())>
+        <div class="form-group" class:form-group--error=move || field.has_error()>
+            <fieldset class="fieldset" aria-describedby=move || field.described_by(hint.is_some())>
                 {legend_view}
-                {hint.map(|h| view! { <div id=format!("{name}-hint") class="hint">{h}</div> })}
-                <ErrorMessage name/>
+                <Hint field hint/>
+                <ErrorMessage field/>
                 <div class="radios" class:radios--inline=inline>
-                    {choices
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, c)| {
-                            let id = choice_id(name, i);
-                            let hint_id = c.hint.as_ref().map(|_| format!("{id}-hint"));
-                            let value = c.value.clone();
-                            let checked = {
-                                let value = value.clone();
-                                move || form.value(name) == value
-                            };
-                            let on_change = {
-                                let value = value.clone();
-                                move |_| form.set(name, &value)
-                            };
-                            view! {
-                                <div class="radios__item">
-                                    <input
-                                        class="radios__input"
-                                        id=id.clone()
-                                        name=name
-                                        type="radio"
-                                        value=value
-                                        aria-describedby=hint_id.clone()
-                                        checked=checked.clone()
-                                        prop:checked=checked
-                                        on:change=on_change
-                                    />
-                                    <label class="label radios__label" for=id>{c.label}</label>
-                                    {c.hint.map(|h| view! { <div id=hint_id class="hint radios__hint">{h}</div> })}
-                                </div>
-                            }
-                        })
-                        .collect_view()}
+                    <Choices field choices multiple=false/>
+                </div>
+            </fieldset>
+        </div>
+    }
+}
+
+/// Several answers may be ticked; the field's value holds one per line.
+#[component]
+pub fn Checkboxes(
+    field: Field,
+    #[prop(into)] legend: String,
+    #[prop(optional)] hint: Option<&'static str>,
+    choices: Vec<Choice>,
+) -> impl IntoView {
+    view! {
+        <div class="form-group" class:form-group--error=move || field.has_error()>
+            <fieldset class="fieldset" aria-describedby=move || field.described_by(hint.is_some())>
+                <legend class="fieldset__legend fieldset__legend--s">{legend}</legend>
+                <Hint field hint/>
+                <ErrorMessage field/>
+                <div class="checkboxes">
+                    <Choices field choices multiple=true/>
                 </div>
             </fieldset>
         </div>
@@ -202,27 +309,26 @@ pub fn Radios(
 /// A yes/no question as two inline radios.
 #[component]
 pub fn YesNo(
-    name: &'static str,
-    legend: String,
+    field: Field,
+    #[prop(into)] legend: String,
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
     let choices = vec![Choice::new("yes", "Yes"), Choice::new("no", "No")];
-    view! { <Radios name legend hint=hint.unwrap_or_default() choices inline=true/> }
+    view! { <Radios field legend hint=hint.unwrap_or_default() choices inline=true/> }
 }
 
-/// A single checkbox (a consent or an opt-out), posting "yes" when ticked.
+/// A single checkbox (a consent, an opt-out, a confirmation), posting "yes" when ticked.
 #[component]
 pub fn Checkbox(
-    name: &'static str,
-    label: &'static str,
+    field: Field,
+    #[prop(into)] label: String,
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
-    let form = expect_context::<Form>();
-    let has_error = move || form.error(name).is_some();
-    let checked = move || form.value(name) == "yes";
+    let name = field.name;
+    let checked = move || field.value.with(|v| v == "yes");
     view! {
-        <div class="form-group" class:form-group--error=has_error>
-            <ErrorMessage name/>
+        <div class="form-group" class:form-group--error=move || field.has_error()>
+            <ErrorMessage field/>
             <div class="checkboxes">
                 <div class="checkboxes__item">
                     <input
@@ -231,69 +337,100 @@ pub fn Checkbox(
                         name=name
                         type="checkbox"
                         value="yes"
-                        aria-describedby=move || described_by(name, hint.is_some(), has_error())
+                        aria-describedby=move || field.described_by(hint.is_some())
                         checked=checked
                         prop:checked=checked
-                        on:change=move |ev| form.set(name, if event_target_checked(&ev) { "yes" } else { "" })
+                        on:change=move |ev| field.set(if event_target_checked(&ev) { "yes" } else { "" }.to_string())
                     />
                     <label class="label checkboxes__label" for=name>{label}</label>
-                    {hint.map(|h| view! { <div id=format!("{name}-hint") class="hint checkboxes__hint">{h}</div> })}
+                    <Hint field hint class="checkboxes__hint"/>
                 </div>
             </div>
         </div>
     }
 }
 
-/// The wanted outcomes: several may be ticked.
+/// A drop-down list (staff pages: handlers, note kinds). GOV.UK advises radios for the public.
 #[component]
-pub fn OutcomeCheckboxes(
-    legend: &'static str,
-    hint: &'static str,
+pub fn Select(
+    field: Field,
+    #[prop(into)] label: String,
+    #[prop(optional)] hint: Option<&'static str>,
     choices: Vec<Choice>,
 ) -> impl IntoView {
-    let name = "outcomes_wanted";
-    let form = expect_context::<Form>();
-    let has_error = move || form.error(name).is_some();
+    let name = field.name;
     view! {
-        <div class="form-group" class:form-group--error=has_error>
-            <fieldset class="fieldset" aria-describedby=move || described_by(name, true, has_error())>
-                <legend class="fieldset__legend fieldset__legend--s">{legend}</legend>
-                <div id="outcomes_wanted-hint" class="hint">{hint}</div>
-                <ErrorMessage name/>
-                <div class="checkboxes">
-                    {choices
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, c)| {
-                            let id = choice_id(name, i);
-                            let value = c.value.clone();
-                            let checked = {
-                                let value = value.clone();
-                                move || form.has_outcome(&value)
-                            };
-                            let on_change = {
-                                let value = value.clone();
-                                move |ev| form.toggle_outcome(&value, event_target_checked(&ev))
-                            };
-                            view! {
-                                <div class="checkboxes__item">
-                                    <input
-                                        class="checkboxes__input"
-                                        id=id.clone()
-                                        name=name
-                                        type="checkbox"
-                                        value=value
-                                        checked=checked.clone()
-                                        prop:checked=checked
-                                        on:change=on_change
-                                    />
-                                    <label class="label checkboxes__label" for=id>{c.label}</label>
-                                </div>
-                            }
-                        })
-                        .collect_view()}
-                </div>
-            </fieldset>
+        <div class="form-group" class:form-group--error=move || field.has_error()>
+            <label class="label" for=name>{label}</label>
+            <Hint field hint/>
+            <ErrorMessage field/>
+            <select class="select" id=name name=name aria-describedby=move || field.described_by(hint.is_some())>
+                {choices.into_iter().map(|c| {
+                    let selected = field.value.with_untracked(|v| *v == c.value);
+                    view! { <option value=c.value selected=selected>{c.label}</option> }
+                }).collect_view()}
+            </select>
         </div>
+    }
+}
+
+/// "There is a problem", linking to each field (GOV.UK error summary); `problem` is one not
+/// tied to a field. Following a link focuses the field itself, as GOV.UK's summary does.
+#[component]
+pub fn ErrorSummary(
+    #[prop(into)] errors: Signal<Vec<FieldError>>,
+    #[prop(into, optional)] problem: Signal<Option<String>>,
+) -> impl IntoView {
+    move || {
+        let (errors, problem) = (errors.get(), problem.get());
+        (!errors.is_empty() || problem.is_some()).then(|| {
+            view! {
+                <div id="error-summary" class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
+                    <h2 id="error-summary-title" class="error-summary__title">"There is a problem"</h2>
+                    <ul class="error-summary__list">
+                        {problem.map(|p| view! { <li>{p}</li> })}
+                        {errors
+                            .into_iter()
+                            .map(|e| {
+                                let href = if e.field.is_empty() { "#main".to_string() } else { format!("#{}", e.field) };
+                                let field = e.field;
+                                view! {
+                                    <li>
+                                        <a href=href on:click=move |ev| {
+                                            ev.prevent_default();
+                                            focus_field(&field);
+                                        }>{e.message}</a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    }
+}
+
+/// Focuses a field and brings its label (or legend) into view.
+pub fn focus_field(_id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let doc = document();
+        if let Some(el) = doc
+            .get_element_by_id(_id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let label = el
+                .closest("fieldset")
+                .ok()
+                .flatten()
+                .or_else(|| el.closest(".form-group").ok().flatten());
+            match label {
+                Some(l) => l.scroll_into_view(),
+                None => el.scroll_into_view(),
+            }
+            let _ = el.focus();
+        }
     }
 }

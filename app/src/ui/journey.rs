@@ -3,18 +3,19 @@
 //! is handled in the browser (steps change without a page load, answers are checked by the same
 //! domain code, and a draft is kept on the device).
 
-use super::fields::{Checkbox, Choice, OutcomeCheckboxes, Radios, TextArea, TextField, YesNo};
+use super::fields::{
+    Checkbox, Checkboxes, Choice, ErrorSummary, Field, Radios, TextArea, TextField, YesNo,
+};
 use super::location;
 use super::SiteInfo;
 use crate::domain::calendar::long_date;
-use crate::domain::complaint::{BreachStatus, ComplaintInput, WantedOutcome, FIELD_ORDER};
+use crate::domain::complaint::{
+    BreachStatus, ComplaintInput, ContactMethod, OnBehalfOf, WantedOutcome, FIELD_ORDER, WHO_FOR,
+};
 use crate::domain::letter::{ICO_ADDRESS, ICO_HELPLINE};
 use crate::domain::taxonomy::Nature;
 use crate::domain::triage::CaseKind;
-use crate::domain::FieldError;
-use crate::journey::{
-    advance, field_value, set_field, toggle_outcome, JourneyState, Received, Step, SubmitOutcome,
-};
+use crate::flow::{advance, field_value, set_field, JourneyState, Sent, Step, SubmitOutcome};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -55,8 +56,15 @@ impl Form {
             .with(|s| s.input.outcomes_wanted.iter().flatten().any(|o| o == id))
     }
 
-    pub fn toggle_outcome(&self, id: &str, on: bool) {
-        self.state.update(|s| toggle_outcome(&mut s.input, id, on));
+    /// The field `name` of the journey, for the field components.
+    pub fn field(&self, name: &'static str) -> Field {
+        let form = *self;
+        Field::bound(
+            name,
+            Signal::derive(move || form.value(name)),
+            Signal::derive(move || form.error(name)),
+            Callback::new(move |v: String| form.set(name, &v)),
+        )
     }
 }
 
@@ -113,17 +121,14 @@ pub fn JourneyPage() -> impl IntoView {
         });
         on_cleanup(move || handle.remove());
     }
-    let step = Memo::new(move |_| {
-        form.state
-            .with(|s| crate::journey::shown_step(asked.get(), s))
-    });
+    let step = Memo::new(move |_| form.state.with(|s| crate::flow::shown_step(asked.get(), s)));
     Effect::new(move |_| form.js.set(true));
     #[cfg(feature = "hydrate")]
     super::draft::keep_drafts(form);
 
     let title = move || {
         form.state
-            .with(|s| crate::journey::journey_title(step.get(), s))
+            .with(|s| crate::flow::journey_title(step.get(), s))
     };
     view! {
         <super::PageTitle text=Signal::derive(title)/>
@@ -158,30 +163,6 @@ fn focus_after_change() {
         if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = el.focus();
             el.scroll_into_view();
-        }
-    }
-}
-
-/// Focuses a field and brings its label (or legend) into view, as GOV.UK's error summary does.
-fn focus_field(_id: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        let doc = document();
-        if let Some(el) = doc
-            .get_element_by_id(_id)
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let label = el
-                .closest("fieldset")
-                .ok()
-                .flatten()
-                .or_else(|| el.closest(".form-group").ok().flatten());
-            match label {
-                Some(l) => l.scroll_into_view(),
-                None => el.scroll_into_view(),
-            }
-            let _ = el.focus();
         }
     }
 }
@@ -247,9 +228,16 @@ fn StepForm(step: Step) -> impl IntoView {
                 sending.set(false);
                 match result {
                     Ok(SubmitOutcome::Received { receipt, already }) => {
-                        form.state
-                            .update(|s| s.received = Some(Received { receipt, already }));
+                        form.state.update(|s| {
+                            s.sent = Some(Sent { receipt, already });
+                            s.sent_before = None;
+                        });
                         go_to(Step::Done);
+                    }
+                    Ok(SubmitOutcome::SentBefore(earlier)) => {
+                        form.state
+                            .update(|s| s.sent_before(earlier, Uuid::new_v4()));
+                        request_animation_frame(focus_after_change);
                     }
                     Ok(SubmitOutcome::Invalid(errors)) => {
                         let first = errors
@@ -265,7 +253,7 @@ fn StepForm(step: Step) -> impl IntoView {
                     }
                     Ok(SubmitOutcome::Unavailable) | Err(_) => {
                         form.state
-                            .update(|s| s.problem = Some(crate::journey::SEND_FAILED.to_string()));
+                            .update(|s| s.problem = Some(crate::flow::SEND_FAILED.to_string()));
                         request_animation_frame(focus_after_change);
                     }
                 }
@@ -295,7 +283,11 @@ fn StepForm(step: Step) -> impl IntoView {
                 go_to(b);
             }>"Back"</a>
         })}
-        <ErrorSummary/>
+        <ErrorSummary
+            errors=Signal::derive(move || form.state.with(|s| s.errors.clone()))
+            problem=Signal::derive(move || form.state.with(|s| s.problem.clone()))
+        />
+        {(step == Step::Check).then(|| view! { <SentBeforeNotice/> })}
         <form method="post" action="/complaint" novalidate on:submit=on_submit>
             <input type="hidden" name="_step" value=step.id()/>
             <input type="hidden" name="_key" value=move || form.state.with(|s| s.key.to_string())/>
@@ -305,10 +297,40 @@ fn StepForm(step: Step) -> impl IntoView {
             <h1 id="page-heading" class="heading-l" tabindex="-1">{step.title()}</h1>
             {questions}
             <button type="submit" class="button" data-prevent-double-click="true" disabled=move || sending.get()>
-                {move || if sending.get() { "Sending…" } else { button }}
+                {move || if sending.get() {
+                    "Sending…"
+                } else if step == Step::Check && form.state.with(|s| s.sent_before.is_some()) {
+                    "Send as a new complaint"
+                } else {
+                    button
+                }}
             </button>
         </form>
         <DraftControls/>
+    }
+}
+
+/// After the person sent this form, went Back and changed an answer: what was sent stands
+/// under its reference, and these answers go only if they choose to send a new complaint.
+#[component]
+fn SentBeforeNotice() -> impl IntoView {
+    let form = expect_context::<Form>();
+    move || {
+        form.state.with(|s| s.sent_before.clone()).map(|earlier| {
+            view! {
+                <div class="notification-banner" role="alert" aria-labelledby="sent-before-title">
+                    <h2 id="sent-before-title" class="notification-banner__title">"Important"</h2>
+                    <p class="notification-banner__heading">
+                        {format!("You have already sent a complaint from this form. Its reference is {earlier}.")}
+                    </p>
+                    <p class="body">
+                        "You have changed some answers since. They have not been sent. To send them as a new "
+                        "complaint, check them below and select “Send as a new complaint”. To add to the "
+                        "complaint you sent, contact us quoting its reference instead."
+                    </p>
+                </div>
+            }
+        })
     }
 }
 
@@ -342,76 +364,40 @@ fn HiddenAnswers(step: Step) -> impl IntoView {
     }
 }
 
-/// "There is a problem", linking to each field (GOV.UK error summary).
-#[component]
-pub fn ErrorSummary() -> impl IntoView {
-    let form = expect_context::<Form>();
-    move || {
-        let (errors, problem): (Vec<FieldError>, Option<String>) =
-            form.state.with(|s| (s.errors.clone(), s.problem.clone()));
-        (!errors.is_empty() || problem.is_some()).then(|| {
-            view! {
-                <div id="error-summary" class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
-                    <h2 id="error-summary-title" class="error-summary__title">"There is a problem"</h2>
-                    <ul class="error-summary__list">
-                        {problem.map(|p| view! { <li>{p}</li> })}
-                        {errors
-                            .into_iter()
-                            .map(|e| {
-                                let field = e.field.clone();
-                                view! {
-                                    <li>
-                                        <a href=format!("#{}", e.field) on:click=move |ev| {
-                                            // Focus the field itself (the router would otherwise
-                                            // treat the link as a navigation).
-                                            ev.prevent_default();
-                                            focus_field(&field);
-                                        }>{e.message}</a>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                </div>
-            }
-        })
-    }
-}
-
 #[component]
 pub fn AboutYou() -> impl IntoView {
-    let contact = vec![
-        Choice::new("email", "Email"),
-        Choice::new("phone", "Telephone"),
-        Choice::new("post", "Letter by post"),
-    ];
+    let form = expect_context::<Form>();
+    let contact: Vec<Choice> = ContactMethod::ALL
+        .iter()
+        .map(|m| Choice::new(m.id(), m.label()))
+        .collect();
     view! {
-        <TextField name="full_name" label="Full name" autocomplete="name" no_spellcheck=true/>
+        <TextField field=form.field("full_name") label="Full name" autocomplete="name" no_spellcheck=true/>
         <fieldset class="fieldset" aria-describedby="address-hint">
             <legend class="fieldset__legend fieldset__legend--s">"Your postal address (optional)"</legend>
             <div id="address-hint" class="hint">"We need it only if you would like letters by post."</div>
-            <TextArea name="address_line_1" label="Building and street" rows=2/>
-            <TextField name="address_town" label="Town or city" autocomplete="address-level2" width="input--two-thirds"/>
-            <TextField name="address_postcode" label="Postcode" autocomplete="postal-code" width="input--postcode" no_spellcheck=true/>
+            <TextArea field=form.field("address_line_1") label="Building and street" rows=2/>
+            <TextField field=form.field("address_town") label="Town or city" autocomplete="address-level2" width="input--two-thirds"/>
+            <TextField field=form.field("address_postcode") label="Postcode" autocomplete="postal-code" width="input--postcode" no_spellcheck=true/>
         </fieldset>
         <TextField
-            name="email"
+            field=form.field("email")
             label="Email address (optional if you give a telephone number)"
             input_type="email"
             autocomplete="email"
             no_spellcheck=true
         />
         <TextField
-            name="phone"
+            field=form.field("phone")
             label="Telephone number (optional if you give an email address)"
             hint="For international numbers include the country code"
             input_type="tel"
             autocomplete="tel"
             width="input--two-thirds"
         />
-        <Radios name="preferred_contact" legend="How would you like us to contact you?".to_string() choices=contact/>
+        <Radios field=form.field("preferred_contact") legend="How would you like us to contact you?" choices=contact/>
         <TextArea
-            name="adjustments"
+            field=form.field("adjustments")
             label="Do you need us to do anything differently because of a disability or condition? (optional)"
             hint="For example, large print letters, or telephone calls only"
             rows=3
@@ -422,29 +408,32 @@ pub fn AboutYou() -> impl IntoView {
 #[component]
 pub fn WhoFor() -> impl IntoView {
     let form = expect_context::<Form>();
-    let choices = vec![
-        Choice::new("myself", "Myself"),
-        Choice::new("someone_else", "Someone else")
-            .hint("For example, a relative or someone you care for"),
-        Choice::new("mp", "I am an MP, or complaining through my MP")
-            .hint("We will also send our letters to the MP"),
-    ];
+    let choices: Vec<Choice> = WHO_FOR
+        .iter()
+        .map(|(id, label, hint)| {
+            let c = Choice::new(*id, *label);
+            match hint {
+                Some(h) => c.hint(*h),
+                None => c,
+            }
+        })
+        .collect();
     let show = move |v: &'static str| move || form.js.get() && form.value("on_behalf_of") != v;
     view! {
-        <Radios name="on_behalf_of" legend="Who are you complaining for?".to_string() choices/>
+        <Radios field=form.field("on_behalf_of") legend="Who are you complaining for?" choices/>
         <div class="conditional" hidden=show("someone_else")>
             <h2 class="heading-s">"If you are complaining for someone else"</h2>
-            <TextField name="other_person_name" label="Their full name" no_spellcheck=true/>
-            <TextField name="other_person_relationship" label="How do you know them?" hint="For example, I am their daughter"/>
+            <TextField field=form.field("other_person_name") label="Their full name" no_spellcheck=true/>
+            <TextField field=form.field("other_person_relationship") label="How do you know them?" hint="For example, I am their daughter"/>
             <YesNo
-                name="other_person_agreed"
-                legend="Have they agreed to you complaining for them?".to_string()
+                field=form.field("other_person_agreed")
+                legend="Have they agreed to you complaining for them?"
                 hint="We may need to check this before we can look into the complaint"
             />
         </div>
         <div class="conditional" hidden=show("mp")>
             <h2 class="heading-s">"If an MP is involved"</h2>
-            <TextField name="mp_name" label="The MP's name"/>
+            <TextField field=form.field("mp_name") label="The MP's name"/>
         </div>
     }
 }
@@ -466,32 +455,25 @@ pub fn WhatAbout() -> impl IntoView {
         .iter()
         .map(|c| Choice::new(c.id.clone(), c.label.clone()))
         .collect();
-    let breach_choices = vec![
-        Choice::new(
-            BreachStatus::ALL[0].1,
-            "Yes, I reported it and have had your response",
-        ),
-        Choice::new(
-            BreachStatus::ALL[1].1,
-            "I reported it but have not had your response yet",
-        ),
-        Choice::new(BreachStatus::ALL[2].1, "No, I have not reported it before"),
-    ];
+    let breach_choices: Vec<Choice> = BreachStatus::ALL
+        .iter()
+        .map(|b| Choice::new(b.id(), b.label()))
+        .collect();
     let hide_breach = move || form.js.get() && !breach_ids.contains(&form.value("category"));
     view! {
-        <Radios name="category" legend="What is your complaint about?".to_string() choices=categories/>
+        <Radios field=form.field("category") legend="What is your complaint about?" choices=categories/>
         <div class="conditional" hidden=hide_breach>
             <Radios
-                name="breach_status"
-                legend="If your information was lost, stolen or sent to the wrong person: have you already reported this to us and had our response?".to_string()
+                field=form.field("breach_status")
+                legend="If your information was lost, stolen or sent to the wrong person: have you already reported this to us and had our response?"
                 hint="If you have not had our response yet, we will look into it as a data breach first"
                 choices=breach_choices
             />
         </div>
-        <TextField name="service" label="Which service or department was involved? (optional)" hint="For example, adult social care, council tax, schools admissions"/>
-        <TextField name="happened_when" label="When did it happen? (optional)" hint="For example, March 2026, or 'over the last year'" width="input--two-thirds"/>
+        <TextField field=form.field("service") label="Which service or department was involved? (optional)" hint="For example, adult social care, council tax, schools admissions"/>
+        <TextField field=form.field("happened_when") label="When did it happen? (optional)" hint="For example, March 2026, or 'over the last year'" width="input--two-thirds"/>
         <TextArea
-            name="description"
+            field=form.field("description")
             label="What happened?"
             hint="Tell us what we did or did not do with your information, and how it affected you. Do not include bank details or passwords."
             rows=8
@@ -507,13 +489,13 @@ pub fn OutcomeStep() -> impl IntoView {
         .map(|(_, id, label)| Choice::new(*id, *label))
         .collect();
     view! {
-        <OutcomeCheckboxes legend="What would you like to happen?" hint="Select all that apply" choices/>
+        <Checkboxes field=form.field("outcomes_wanted") legend="What would you like to happen?" hint="Select all that apply" choices/>
         <div class="conditional" hidden=move || form.js.get() && !form.has_outcome("other")>
-            <TextArea name="outcome_other" label="If something else, what would you like to happen?" rows=3/>
+            <TextArea field=form.field("outcome_other") label="If something else, what would you like to happen?" rows=3/>
         </div>
         <YesNo
-            name="also_about_service"
-            legend="Is your complaint also about the service you received, not only about your information?".to_string()
+            field=form.field("also_about_service")
+            legend="Is your complaint also about the service you received, not only about your information?"
             hint="If it is, we will also pass it to our corporate complaints team, who look at services"
         />
     }
@@ -524,6 +506,7 @@ pub const SHARE_WARNING: &str =
 
 #[component]
 pub fn ConsentStep() -> impl IntoView {
+    let form = expect_context::<Form>();
     let share = vec![
         Choice::new("yes", "Yes, you may share it"),
         Choice::new("no", "No, do not share it").hint(SHARE_WARNING),
@@ -534,24 +517,24 @@ pub fn ConsentStep() -> impl IntoView {
             "use it only to handle your complaint, and keep it for one year after our decision."
         </p>
         <Checkbox
-            name="consent_handle"
+            field=form.field("consent_handle")
             label="I agree to you using my information to handle my complaint"
             hint="We cannot look into your complaint without this"
         />
         <Radios
-            name="consent_share"
-            legend="May we share your name and your complaint with the people or organisation you are complaining about?".to_string()
+            field=form.field("consent_share")
+            legend="May we share your name and your complaint with the people or organisation you are complaining about?"
             hint="This helps us find out what happened"
             choices=share
         />
         <h2 class="heading-s">"Your choices (optional)"</h2>
         <Checkbox
-            name="survey_opt_out"
+            field=form.field("survey_opt_out")
             label="Do not invite me to the customer satisfaction survey"
             hint="Otherwise we may give your name and telephone number, but not your complaint, to a research company that runs it for us"
         />
         <Checkbox
-            name="publication_opt_out"
+            field=form.field("publication_opt_out")
             label="Do not use my case in published summaries"
             hint="We always remove your name and anything else that identifies you before we publish"
         />
@@ -574,12 +557,12 @@ fn CheckAnswers() -> impl IntoView {
         form.state.with(|s| {
             let i: &ComplaintInput = &s.input;
             let t = |v: &Option<String>| v.clone().unwrap_or_default();
-            let contact = match i.preferred_contact.as_deref() {
-                Some("email") => "Email",
-                Some("phone") => "Telephone",
-                Some("post") => "Letter by post",
-                _ => "",
-            };
+            let contact = i
+                .preferred_contact
+                .as_deref()
+                .and_then(ContactMethod::parse)
+                .map(ContactMethod::label)
+                .unwrap_or("");
             let address = [
                 t(&i.address_line_1),
                 t(&i.address_town),
@@ -589,16 +572,17 @@ fn CheckAnswers() -> impl IntoView {
             .filter(|l| !l.is_empty())
             .collect::<Vec<_>>()
             .join("\n");
-            let who = match i.on_behalf_of.as_deref() {
-                Some("myself") => "Myself".to_string(),
-                Some("someone_else") => format!(
-                    "{} ({}); they agreed: {}",
+            let who_id = i.on_behalf_of.as_deref().unwrap_or("");
+            let who_label = OnBehalfOf::label_of(who_id);
+            let who = match who_id {
+                "someone_else" => format!(
+                    "{who_label}: {} ({}); they agreed: {}",
                     t(&i.other_person_name),
                     t(&i.other_person_relationship),
                     yes_no_text(i.other_person_agreed)
                 ),
-                Some("mp") => format!("Through an MP: {}", t(&i.mp_name)),
-                _ => String::new(),
+                "mp" => format!("{who_label}: {}", t(&i.mp_name)),
+                _ => who_label.to_string(),
             };
             let category = i
                 .category
@@ -615,11 +599,8 @@ fn CheckAnswers() -> impl IntoView {
                         .and_then(|c| site.taxonomy.category(c))
                         .is_some_and(|c| c.nature == Nature::Breach)
                 })
-                .map(|b| match b {
-                    "outcome_received" => "Reported, and had your response",
-                    "reported_awaiting_outcome" => "Reported, waiting for your response",
-                    _ => "Not reported before",
-                })
+                .and_then(BreachStatus::parse)
+                .map(BreachStatus::label)
                 .unwrap_or("");
             let outcomes = i
                 .outcomes_wanted
@@ -722,12 +703,12 @@ fn CheckAnswers() -> impl IntoView {
 fn Confirmation() -> impl IntoView {
     let form = expect_context::<Form>();
     let site = expect_context::<SiteInfo>();
-    let Some(Received { receipt, already }) = form.state.with_untracked(|s| s.received.clone())
-    else {
+    let Some(Sent { receipt, already }) = form.state.with_untracked(|s| s.sent.clone()) else {
         return view! { <p class="body">"Nothing has been sent yet."</p> }.into_any();
     };
     let org = site.organisation.clone();
     let breach = receipt.kind == CaseKind::BreachReport;
+    // GOV.UK: a second submission says it was already received rather than making a duplicate.
     let heading = if already {
         "We already have your complaint"
     } else if breach {

@@ -2,7 +2,7 @@
 //! pages and one query parameter, so these few lines stand in for a client-side router (whose
 //! code was a tenth of what a phone had to download).
 
-use crate::journey::Step;
+use crate::flow::Step;
 
 /// The value of `step=` in a query string ("a=1&step=who-for" → "who-for").
 pub fn step_in_query(query: &str) -> Option<String> {

@@ -56,14 +56,14 @@ fn server_title() -> String {
     match uri.as_ref().map(|u| u.path()) {
         Some("/") | None => START_TITLE.to_string(),
         Some("/complaint") => {
-            let state = use_context::<crate::journey::JourneyState>().unwrap_or_default();
+            let state = use_context::<crate::flow::JourneyState>().unwrap_or_default();
             let asked = uri
                 .as_ref()
                 .and_then(|u| u.query())
                 .and_then(location::step_in_query)
-                .and_then(|s| crate::journey::Step::parse(&s));
-            let step = crate::journey::shown_step(asked, &state);
-            crate::journey::journey_title(step, &state)
+                .and_then(|s| crate::flow::Step::parse(&s));
+            let step = crate::flow::shown_step(asked, &state);
+            crate::flow::journey_title(step, &state)
         }
         Some(_) => NOT_FOUND_TITLE.to_string(),
     }

@@ -1,6 +1,7 @@
 //! For the Data Protection Officer: the audit trail and the staff accounts.
 
-use super::views::{self, date_time};
+use super::components::{date_time, page};
+use super::error::StaffError;
 use super::Staff;
 use crate::store::staff::{AuditQuery, AUDIT_PAGE_SIZE};
 use crate::AppState;
@@ -23,24 +24,21 @@ pub async fn audit(
     State(state): State<AppState>,
     Staff(_, viewer): Staff,
     Query(p): Query<AuditParams>,
-) -> Response {
+) -> Result<Response, StaffError> {
     let reference_raw = p.reference.clone().unwrap_or_default();
-    let reference = Reference::parse(&reference_raw).ok().map(|r| r.compact());
+    let reference = Reference::parse(&reference_raw).ok();
     let username = p.username.clone().filter(|u| !u.trim().is_empty());
     let query = AuditQuery {
         reference: reference.clone(),
         username: username.clone(),
         before: p.before,
     };
-    let rows = match state.staff.audit_trail(&query).await {
-        Ok(r) => r,
-        Err(_) => return views::unavailable(),
-    };
+    let rows = state.staff.audit_trail(&query).await?;
     let older = (rows.len() as u32 == AUDIT_PAGE_SIZE).then(|| {
         let last = rows.last().map(|r| r.id).unwrap_or(0);
         let mut q = format!("/staff/audit?before={last}");
         if let Some(r) = &reference {
-            q.push_str(&format!("&reference={r}"));
+            q.push_str(&format!("&reference={}", r.compact()));
         }
         if let Some(u) = &username {
             q.push_str(&format!(
@@ -75,8 +73,7 @@ pub async fn audit(
                         {rows.iter().map(|r| {
                             let e = &r.entry;
                             let case = e.reference.as_ref().map(|c| {
-                                let shown = Reference::parse(c).map(|x| x.to_string()).unwrap_or(c.clone());
-                                view! { <a href=format!("/staff/cases/{c}")>{shown}</a> }
+                                view! { <a href=format!("/staff/cases/{}", c.compact())>{c.to_string()}</a> }
                             });
                             view! {
                                 <tr>
@@ -94,14 +91,14 @@ pub async fn audit(
             {older.map(|h| view! { <p class="body"><a href=h>"Older entries"</a></p> })}
         }
     };
-    views::page(&state, &viewer, "Audit trail", StatusCode::OK, body)
+    Ok(page(&state, &viewer, "Audit trail", StatusCode::OK, body))
 }
 
-pub async fn list(State(state): State<AppState>, Staff(_, viewer): Staff) -> Response {
-    let users = match state.staff.users().await {
-        Ok(u) => u,
-        Err(_) => return views::unavailable(),
-    };
+pub async fn list(
+    State(state): State<AppState>,
+    Staff(_, viewer): Staff,
+) -> Result<Response, StaffError> {
+    let users = state.staff.users().await?;
     let csrf = viewer.csrf.clone();
     let now = Utc::now();
     let body = move || {
@@ -142,17 +139,23 @@ pub async fn list(State(state): State<AppState>, Staff(_, viewer): Staff) -> Res
             </table>
         }
     };
-    views::page(&state, &viewer, "Staff accounts", StatusCode::OK, body)
+    Ok(page(
+        &state,
+        &viewer,
+        "Staff accounts",
+        StatusCode::OK,
+        body,
+    ))
 }
 
 pub async fn unlock(
     State(state): State<AppState>,
     Staff(user, _): Staff,
     Path(username): Path<String>,
-) -> Response {
-    match state.staff.unlock(&username, &user.username).await {
-        Ok(true) => Redirect::to("/staff/accounts").into_response(),
-        Ok(false) => views::not_found().await,
-        Err(_) => views::unavailable(),
+) -> Result<Response, StaffError> {
+    if state.staff.unlock(&username, &user.username).await? {
+        Ok(Redirect::to("/staff/accounts").into_response())
+    } else {
+        Err(StaffError::NotFound)
     }
 }

@@ -1,11 +1,15 @@
 //! Passwords (Argon2id with the `argon2` crate's defaults, which meet OWASP's minimum),
 //! signing in with a lock after repeated failures, signing out, and `server user add`.
 
-use super::views::{self, field_error, has_error, ErrorList};
+use super::components::page;
+use super::error::StaffError;
 use super::{new_token, Fields, Staff, Viewer, SESSION_CSRF, SESSION_USER};
+use crate::store::staff::AuditEntry;
+use crate::store::StoreError;
 use crate::AppState;
 use app::domain::casework::{check_new_password, parse_username, LockoutPolicy, Role};
 use app::domain::FieldError;
+use app::ui::fields::{ErrorSummary, Field, TextField};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
@@ -93,40 +97,41 @@ fn sign_in_form(
     let csrf = viewer.csrf.clone();
     let next = next.to_string();
     let username = username.to_string();
+    let policy = LockoutPolicy::default().explained();
     let body = move || {
         view! {
-            <ErrorList errors=errors.clone()/>
+            <ErrorSummary errors=Signal::stored(errors.clone())/>
             <h1 class="heading-l">"Sign in"</h1>
             <form method="post" action="/staff/sign-in" novalidate>
                 <input type="hidden" name="_csrf" value=csrf/>
                 <input type="hidden" name="next" value=next/>
-                <div class="form-group" class:form-group--error=has_error(&errors, "username")>
-                    <label class="label" for="username">"Username"</label>
-                    {field_error(&errors, "username")}
-                    <input class="input input--two-thirds" id="username" name="username" type="text"
-                        autocomplete="username" spellcheck="false" autocapitalize="none" value=username
-                        aria-describedby=has_error(&errors, "username").then_some("username-error")/>
-                </div>
-                <div class="form-group" class:form-group--error=has_error(&errors, "password")>
-                    <label class="label" for="password">"Password"</label>
-                    {field_error(&errors, "password")}
-                    <input class="input input--two-thirds" id="password" name="password" type="password"
-                        autocomplete="current-password"
-                        aria-describedby=has_error(&errors, "password").then_some("password-error")/>
-                </div>
+                <TextField
+                    field=Field::fixed("username", username, &errors)
+                    label="Username"
+                    autocomplete="username"
+                    no_spellcheck=true
+                    width="input--two-thirds"
+                />
+                <TextField
+                    field=Field::fixed("password", "", &errors)
+                    label="Password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    width="input--two-thirds"
+                />
                 <button type="submit" class="button">"Sign in"</button>
             </form>
-            <p class="body">"Staff accounts are set up by the Data Protection Officer. After five wrong passwords in a row an account is locked for 15 minutes."</p>
+            <p class="body">{format!("Staff accounts are set up by the Data Protection Officer. {policy}")}</p>
         }
     };
-    views::page(state, viewer, "Sign in", status, body)
+    page(state, viewer, "Sign in", status, body)
 }
 
 pub async fn sign_in(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     fields: Fields,
-) -> Response {
+) -> Result<Response, StaffError> {
     let next = safe_next(fields.get("next")).to_string();
     let raw_username = fields.get("username").to_string();
     let password = fields.get("password").to_string();
@@ -138,29 +143,35 @@ pub async fn sign_in(
         errors.push(FieldError::new("password", "Enter your password"));
     }
     if !errors.is_empty() {
-        return sign_in_form(
+        return Ok(sign_in_form(
             &state,
             &viewer,
             &next,
             &raw_username,
             errors,
             StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        ));
     }
-    let refuse = |errors: Vec<FieldError>, status: StatusCode| {
-        sign_in_form(&state, &viewer, &next, &raw_username, errors, status)
+    let policy = LockoutPolicy::default();
+    let refuse = |message: String, status: StatusCode| {
+        let errors = vec![FieldError::new("password", message)];
+        Ok(sign_in_form(
+            &state,
+            &viewer,
+            &next,
+            &raw_username,
+            errors,
+            status,
+        ))
     };
     let wrong = || {
-        vec![FieldError::new(
-            "password",
-            "Enter a correct username and password. After five wrong passwords in a row the account is locked for 15 minutes.",
-        )]
+        format!(
+            "Enter a correct username and password. {}",
+            policy.explained()
+        )
     };
     let account = match parse_username(&raw_username) {
-        Ok(u) => match state.staff.user(&u).await {
-            Ok(a) => a.filter(|a| !a.disabled),
-            Err(_) => return views::unavailable(),
-        },
+        Ok(u) => state.staff.user(&u).await?.filter(|a| !a.disabled),
         Err(_) => None,
     };
     let Some(account) = account else {
@@ -169,48 +180,46 @@ pub async fn sign_in(
     };
     let now = Utc::now();
     if let Some(until) = account.locked_until.filter(|t| *t > now) {
-        let minutes = (until - now).num_minutes() + 1;
-        let message = format!(
-            "This account is locked after too many wrong passwords. Try again in {minutes} minute{}, or ask the Data Protection Officer to unlock it.",
-            if minutes == 1 { "" } else { "s" }
-        );
         return refuse(
-            vec![FieldError::new("password", message)],
+            policy.locked_message(until, now),
             StatusCode::TOO_MANY_REQUESTS,
         );
     }
     if !verify_blocking(password, account.password_hash.clone()).await {
-        if state
+        state
             .staff
-            .record_failed_sign_in(&account.username, &LockoutPolicy::default())
-            .await
-            .is_err()
-        {
-            return views::unavailable();
-        }
+            .record_failed_sign_in(&account.username, &policy)
+            .await?;
         return refuse(wrong(), StatusCode::UNPROCESSABLE_ENTITY);
     }
-    if state.staff.record_sign_in(&account.username).await.is_err() {
-        return views::unavailable();
-    }
+    state.staff.record_sign_in(&account.username).await?;
     // A new session id at sign-in (no fixation), and a new form token with it.
     let session = &viewer.session;
-    if session.cycle_id().await.is_err()
-        || session
-            .insert(SESSION_USER, &account.username)
-            .await
-            .is_err()
-        || session.insert(SESSION_CSRF, new_token()).await.is_err()
-    {
-        return views::unavailable();
-    }
-    Redirect::to(&next).into_response()
+    let sessions = |e: tower_sessions::session::Error| {
+        StaffError::Store(StoreError::Unavailable(format!("session store: {e}")))
+    };
+    session.cycle_id().await.map_err(sessions)?;
+    session
+        .insert(SESSION_USER, &account.username)
+        .await
+        .map_err(sessions)?;
+    session
+        .insert(SESSION_CSRF, new_token())
+        .await
+        .map_err(sessions)?;
+    Ok(Redirect::to(&next).into_response())
 }
 
-pub async fn sign_out(State(state): State<AppState>, Staff(user, viewer): Staff) -> Response {
-    let _ = state
+pub async fn sign_out(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+) -> Result<Response, StaffError> {
+    // The session ends whatever happens to the audit record: refusing to sign someone out
+    // would leave a signed-in session on a shared desk. The record is written first, and a
+    // failure is logged and shown (see `staff::error` for the audit rule).
+    let audited = state
         .staff
-        .audit(crate::store::staff::AuditEntry {
+        .audit(AuditEntry {
             at: Utc::now(),
             username: user.username,
             action: "signed out".into(),
@@ -218,10 +227,13 @@ pub async fn sign_out(State(state): State<AppState>, Staff(user, viewer): Staff)
             detail: None,
         })
         .await;
-    if viewer.session.flush().await.is_err() {
-        return views::unavailable();
-    }
-    Redirect::to("/staff/sign-in").into_response()
+    viewer
+        .session
+        .flush()
+        .await
+        .map_err(|e| StaffError::Store(StoreError::Unavailable(format!("session store: {e}"))))?;
+    audited?;
+    Ok(Redirect::to("/staff/sign-in").into_response())
 }
 
 /// `server user add <username> <role> <display name…>`, the password read from standard input

@@ -6,14 +6,27 @@
 //! built from that table only; the integration tests walk the same table, so a new page
 //! cannot be added without its access being checked.
 
+//! The layout, one module per resource:
+//! - `mod.rs` (here): the route table, sessions, CSRF and role checks, the extractors;
+//! - `error`: `StaffError`, the one error type of these pages, and the failure log;
+//! - `components`: the page frame and pieces pages share (fields are `app::ui::fields`);
+//! - `auth`: sign-in and sign-out, passwords, `server user …`;
+//! - `home`, `key_in` (telephone and postal intake), `register` (register, find, actions);
+//! - `case/`: one case: `page`, `handling` (notes, handler), `moves` (status), `letters`;
+//! - `accounts`: the DPO's audit trail and accounts.
+
 mod accounts;
 mod auth;
-mod cases;
-mod intake;
-mod views;
+mod case;
+mod components;
+mod error;
+mod home;
+mod key_in;
+mod register;
 
 pub use auth::{add_user_from_cli, hash_password};
 
+use crate::store::StoreError;
 use crate::AppState;
 use app::domain::casework::Role;
 use axum::body::{Body, Bytes};
@@ -24,6 +37,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
+use error::StaffError;
 use rand::RngCore;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
@@ -74,103 +88,108 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
             Staff(Intake),
             post(auth::sign_out),
         ),
-        r(Method::GET, "/staff", Staff(Intake), get(views::home)),
+        r(Method::GET, "/staff", Staff(Intake), get(home::home)),
         r(
             Method::GET,
             "/staff/intake",
             Staff(Intake),
-            get(intake::form),
+            get(key_in::form),
         ),
         r(
             Method::POST,
             "/staff/intake",
             Staff(Intake),
-            post(intake::submit),
+            post(key_in::submit),
         ),
         r(
             Method::GET,
             "/staff/intake/{reference}",
             Staff(Intake),
-            get(intake::received),
+            get(key_in::receipt),
         ),
         r(
             Method::GET,
             "/staff/register",
             Staff(Handler),
-            get(cases::register),
+            get(register::register),
         ),
-        r(Method::GET, "/staff/find", Staff(Handler), get(cases::find)),
+        r(
+            Method::GET,
+            "/staff/find",
+            Staff(Handler),
+            get(register::find),
+        ),
         r(
             Method::GET,
             "/staff/actions",
             Staff(Handler),
-            get(cases::actions),
+            get(register::actions),
         ),
         r(
             Method::GET,
             "/staff/cases/{reference}",
             Staff(Handler),
-            get(cases::case_page),
+            get(case::page::show),
         ),
         r(
             Method::POST,
             "/staff/cases/{reference}/notes",
             Staff(Handler),
-            post(cases::add_note),
+            post(case::handling::add_note),
         ),
         r(
             Method::POST,
             "/staff/cases/{reference}/assign",
             Staff(Handler),
-            post(cases::assign),
+            post(case::handling::assign),
         ),
         r(
             Method::POST,
             "/staff/cases/{reference}/confirm",
             Staff(Handler),
-            post(cases::confirm),
+            post(case::handling::confirm),
         ),
         r(
             Method::POST,
             "/staff/cases/{reference}/acknowledge",
             Staff(Handler),
-            post(cases::acknowledge),
+            post(case::moves::acknowledge),
         ),
         r(
             Method::POST,
             "/staff/cases/{reference}/investigate",
             Staff(Handler),
-            post(cases::investigate),
+            post(case::moves::investigate),
         ),
         r(
             Method::GET,
             "/staff/cases/{reference}/outcome",
             Staff(Handler),
-            get(cases::outcome_form),
+            get(case::moves::show_outcome_form),
         ),
         r(
             Method::POST,
             "/staff/cases/{reference}/outcome",
             Staff(Handler),
-            post(cases::send_outcome),
+            post(case::moves::send_outcome),
         ),
         r(
             Method::GET,
             "/staff/cases/{reference}/close",
             Staff(Handler),
-            get(cases::close_form),
+            get(case::moves::show_close_form),
         ),
         r(
             Method::POST,
             "/staff/cases/{reference}/close",
             Staff(Handler),
-            post(cases::close),
+            post(case::moves::close),
         ),
         r(
             Method::GET,
             "/staff/cases/{reference}/letters/{id}",
             Staff(Handler),
-            get(cases::letter),
+            get(case::letters::show),
         ),
         r(
             Method::GET,
@@ -222,11 +241,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(IDLE_MINUTES)));
     // Anything else under /staff is "not found", still with the staff pages' headers.
     router
-        .route("/staff/{*rest}", axum::routing::any(views::not_found))
+        .route("/staff/{*rest}", axum::routing::any(components::not_found))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             viewer_and_csrf,
         ))
+        .layer(middleware::from_fn(error::log_failures))
         .layer(sessions)
         // Personal data: never cached, never framed, no scripts at all.
         .layer(SetResponseHeaderLayer::overriding(
@@ -279,30 +299,38 @@ async fn viewer_and_csrf(
     session: Session,
     req: Request,
     next: Next,
-) -> Response {
-    let csrf = match session.get::<String>(SESSION_CSRF).await {
-        Ok(Some(t)) => t,
-        Ok(None) => {
+) -> Result<Response, StaffError> {
+    let sessions = |e: tower_sessions::session::Error| {
+        StaffError::Store(StoreError::Unavailable(format!("session store: {e}")))
+    };
+    let csrf = match session
+        .get::<String>(SESSION_CSRF)
+        .await
+        .map_err(sessions)?
+    {
+        Some(t) => t,
+        None => {
             let t = new_token();
-            if session.insert(SESSION_CSRF, &t).await.is_err() {
-                return views::unavailable();
-            }
+            session.insert(SESSION_CSRF, &t).await.map_err(sessions)?;
             t
         }
-        Err(_) => return views::unavailable(),
     };
-    let user = match session.get::<String>(SESSION_USER).await {
-        Ok(Some(username)) => match state.staff.user(&username).await {
-            Ok(Some(a)) if !a.disabled => Some(StaffUser {
+    let user = match session
+        .get::<String>(SESSION_USER)
+        .await
+        .map_err(sessions)?
+    {
+        Some(username) => state
+            .staff
+            .user(&username)
+            .await?
+            .filter(|a| !a.disabled)
+            .map(|a| StaffUser {
                 username: a.username,
                 display_name: a.display_name,
                 role: a.role,
             }),
-            Ok(_) => None,
-            Err(_) => return views::unavailable(),
-        },
-        Ok(None) => None,
-        Err(_) => return views::unavailable(),
+        None => None,
     };
     let (mut parts, body) = req.into_parts();
     let req = if parts.method == Method::GET || parts.method == Method::HEAD {
@@ -314,11 +342,11 @@ async fn viewer_and_csrf(
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v != "same-origin" && v != "none");
         let Ok(bytes) = axum::body::to_bytes(body, state.config.max_body_bytes).await else {
-            return views::message_page(
+            return Ok(components::message_page(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "The form is too large",
                 "The form is too large to send. Shorten the longest answers and try again.",
-            );
+            ));
         };
         let sent = form_pairs(&bytes)
             .into_iter()
@@ -327,11 +355,11 @@ async fn viewer_and_csrf(
             .unwrap_or_default();
         let matches: bool = subtle::ConstantTimeEq::ct_eq(sent.as_bytes(), csrf.as_bytes()).into();
         if cross_site || !matches {
-            return views::message_page(
+            return Ok(components::message_page(
                 StatusCode::FORBIDDEN,
                 "This form has expired",
                 "Nothing was changed. Go back, reload the page and try again.",
-            );
+            ));
         }
         parts.extensions.insert(FormBody(bytes.clone()));
         Request::from_parts(parts, Body::from(bytes))
@@ -342,7 +370,7 @@ async fn viewer_and_csrf(
         csrf,
         session,
     });
-    next.run(req).await
+    Ok(next.run(req).await)
 }
 
 /// The body of a POST, kept after the CSRF check read it.
@@ -366,12 +394,12 @@ async fn require_role(State(needed): State<Role>, req: Request, next: Next) -> R
             ))
             .into_response()
         }
-        None => views::message_page(
+        None => components::message_page(
             StatusCode::UNAUTHORIZED,
             "You are signed out",
             "Nothing was changed. Sign in again and try again.",
         ),
-        Some(user) if !user.role.allows(needed) => views::message_page(
+        Some(user) if !user.role.allows(needed) => components::message_page(
             StatusCode::FORBIDDEN,
             "You cannot use this page",
             "Your account does not give you access to this page. Ask the Data Protection Officer if you need it.",

@@ -32,7 +32,7 @@ pub struct NewCase {
     pub received_at: DateTime<Utc>,
     pub received_on: NaiveDate,
     pub deadlines: Deadlines,
-    /// Complaints made online are acknowledged at once, on receipt (seed 004 §27, §28b).
+    /// Set when the complaint is acknowledged on receipt (`casework::acknowledged_on_receipt`).
     pub acknowledged_at: Option<DateTime<Utc>>,
     /// The member of staff who keyed it in, for complaints not made online.
     pub keyed_in_by: Option<String>,
@@ -77,8 +77,8 @@ pub enum Submitted {
     Created(Receipt),
     /// The same request was stored before: here is the original answer.
     Replayed(Receipt),
-    /// The idempotency key was used before for a different request.
-    KeyReused,
+    /// The idempotency key was used before for a different request: the case then stored.
+    KeyReused { earlier: Reference },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +86,9 @@ pub enum StoreError {
     /// The database could not be reached or could not commit; nothing was stored.
     #[error("case store unavailable: {0}")]
     Unavailable(String),
+    /// A stored value could not be read back into its type (names the column, never the value).
+    #[error("unreadable {0} in the case store")]
+    Corrupt(String),
 }
 
 impl From<sqlx::Error> for StoreError {

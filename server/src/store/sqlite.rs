@@ -149,7 +149,9 @@ async fn commit_batch(
     for job in batch {
         let case = &job.case;
         let result = match known.get(&case.idempotency_key) {
-            Some((hash, _)) if *hash != case.request_hash => Ok(Submitted::KeyReused),
+            Some((hash, receipt)) if *hash != case.request_hash => Ok(Submitted::KeyReused {
+                earlier: receipt.reference.clone(),
+            }),
             Some((_, receipt)) => Ok(Submitted::Replayed(receipt.clone())),
             None => insert_case(conn, case)
                 .await
@@ -212,6 +214,10 @@ const INSERT_ACKNOWLEDGEMENT: &str = "
     INSERT INTO letters (case_id, kind, created_at, subject, body) VALUES (?, 'acknowledgement', ?, ?, ?);
     INSERT INTO case_events (case_id, at, event, actor, detail) VALUES (?, ?, 'acknowledged', ?, 'acknowledged on receipt');
 ";
+/// Keyed in by staff: the audit trail records who, in the same transaction as the case.
+const INSERT_KEYED_IN: &str = "
+    INSERT INTO audit_events (at, username, action, reference, detail) VALUES (?, ?, 'keyed in a complaint', ?, ?);
+";
 const RELEASE: &str = "RELEASE one_case;";
 
 async fn insert_case(conn: &mut SqliteConnection, case: &NewCase) -> Result<Receipt, StoreError> {
@@ -225,10 +231,14 @@ async fn insert_case(conn: &mut SqliteConnection, case: &NewCase) -> Result<Rece
         "received"
     };
     let received_at = rfc3339(case.received_at);
-    let sql = match case.acknowledged_at {
-        Some(_) => format!("{INSERT_CASE}{INSERT_ACKNOWLEDGEMENT}{RELEASE}"),
-        None => format!("{INSERT_CASE}{RELEASE}"),
-    };
+    let mut sql = INSERT_CASE.to_string();
+    if case.acknowledged_at.is_some() {
+        sql.push_str(INSERT_ACKNOWLEDGEMENT);
+    }
+    if case.keyed_in_by.is_some() {
+        sql.push_str(INSERT_KEYED_IN);
+    }
+    sql.push_str(RELEASE);
     for _ in 0..REFERENCE_TRIES {
         let reference = Reference::from_random(rand::random());
         let receipt = case.receipt(reference);
@@ -277,6 +287,13 @@ async fn insert_case(conn: &mut SqliteConnection, case: &NewCase) -> Result<Rece
                 .bind(&id)
                 .bind(rfc3339(at))
                 .bind(&case.keyed_in_by);
+        }
+        if let Some(staff) = &case.keyed_in_by {
+            query = query
+                .bind(&now)
+                .bind(staff)
+                .bind(reference.compact())
+                .bind(format!("channel: {}", case.channel.id()));
         }
         match query.execute(&mut *conn).await {
             Ok(_) => return Ok(receipt),

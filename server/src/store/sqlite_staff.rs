@@ -5,9 +5,11 @@
 use super::sqlite::SqliteStore;
 use super::staff::*;
 use super::StoreError;
-use app::domain::casework::{Closure, LockoutPolicy, Outcome, Role, Status};
-use app::domain::complaint::Complaint;
-use app::domain::letter::Letter;
+use app::domain::casework::{ActionKind, Closure, LockoutPolicy, Outcome, Role, Status};
+use app::domain::complaint::{Channel, Complaint};
+use app::domain::letter::{Letter, LetterKind};
+use app::domain::reference::Reference;
+use app::domain::triage::CaseKind;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::SqliteRow;
@@ -18,29 +20,56 @@ fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
-fn time(s: Option<String>) -> Option<DateTime<Utc>> {
-    s.and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
-        .map(|t| t.with_timezone(&Utc))
-}
-
-fn date(s: &str) -> Result<NaiveDate, StoreError> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| StoreError::Unavailable(format!("unreadable date in the store: {s}")))
-}
+// Each stored value is read into its domain type here, in one place per type; a value that
+// cannot be read is an error naming the column (never its content), not a silent `None`.
 
 fn corrupt(what: &str) -> StoreError {
-    StoreError::Unavailable(format!("unreadable {what} in the store"))
+    StoreError::Corrupt(what.to_string())
+}
+
+/// An optional RFC 3339 timestamp column.
+fn opt_time(row: &SqliteRow, column: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+    row.try_get::<Option<String>, _>(column)?
+        .map(|s| {
+            DateTime::parse_from_rfc3339(&s)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| corrupt(column))
+        })
+        .transpose()
+}
+
+fn time(row: &SqliteRow, column: &str) -> Result<DateTime<Utc>, StoreError> {
+    opt_time(row, column)?.ok_or_else(|| corrupt(column))
+}
+
+/// A YYYY-MM-DD date column.
+fn date(row: &SqliteRow, column: &str) -> Result<NaiveDate, StoreError> {
+    let s: String = row.try_get(column)?;
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| corrupt(column))
+}
+
+/// A column holding one of a domain enum's ids.
+fn parsed<T>(
+    row: &SqliteRow,
+    column: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, StoreError> {
+    let s: String = row.try_get(column)?;
+    parse(&s).ok_or_else(|| corrupt(column))
+}
+
+fn reference(row: &SqliteRow, column: &str) -> Result<Reference, StoreError> {
+    parsed(row, column, |s| Reference::parse(s).ok())
 }
 
 fn account(row: &SqliteRow) -> Result<StaffAccount, StoreError> {
-    let role: String = row.try_get("role")?;
     Ok(StaffAccount {
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
-        role: Role::parse(&role).ok_or_else(|| corrupt("role"))?,
+        role: parsed(row, "role", Role::parse)?,
         password_hash: row.try_get("password_hash")?,
         failed_attempts: row.try_get::<i64, _>("failed_attempts")?.max(0) as u32,
-        locked_until: time(row.try_get("locked_until")?),
+        locked_until: opt_time(row, "locked_until")?,
         disabled: row.try_get("disabled")?,
     })
 }
@@ -94,7 +123,7 @@ async fn event_in(
 async fn letter_in(
     tx: &mut Transaction<'_, Sqlite>,
     case_id: &str,
-    kind: &str,
+    kind: LetterKind,
     at: &str,
     letter: &Letter,
 ) -> Result<(), sqlx::Error> {
@@ -102,7 +131,7 @@ async fn letter_in(
         "INSERT INTO letters (case_id, kind, created_at, subject, body) VALUES (?, ?, ?, ?, ?)",
     )
     .bind(case_id)
-    .bind(kind)
+    .bind(kind.id())
     .bind(at)
     .bind(&letter.subject)
     .bind(&letter.body)
@@ -114,7 +143,7 @@ async fn letter_in(
 async fn actions_in(
     tx: &mut Transaction<'_, Sqlite>,
     case_id: &str,
-    kind: &str,
+    kind: ActionKind,
     at: &str,
     actions: &[app::domain::casework::Action],
 ) -> Result<(), sqlx::Error> {
@@ -124,7 +153,7 @@ async fn actions_in(
              VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(case_id)
-        .bind(kind)
+        .bind(kind.id())
         .bind(a.description.as_str())
         .bind(a.owner.as_str())
         .bind(a.due_on.to_string())
@@ -331,37 +360,35 @@ impl StaffStore for SqliteStore {
         let rows = rows
             .iter()
             .map(|r| {
-                let status: String = r.try_get("status")?;
                 Ok(RegisterRow {
-                    reference: r.try_get("reference")?,
-                    kind: r.try_get("kind")?,
-                    received_on: date(&r.try_get::<String, _>("received_on")?)?,
+                    reference: reference(r, "reference")?,
+                    kind: parsed(r, "kind", CaseKind::parse)?,
+                    received_on: date(r, "received_on")?,
                     team: r.try_get("team")?,
                     category: r.try_get("category")?,
-                    channel: r.try_get("channel")?,
-                    status: Status::parse(&status).ok_or_else(|| corrupt("status"))?,
+                    channel: parsed(r, "channel", Channel::parse)?,
+                    status: parsed(r, "status", Status::parse)?,
                     handler: r.try_get("handler")?,
-                    acknowledge_by: date(&r.try_get::<String, _>("acknowledge_by")?)?,
-                    outcome_due: date(&r.try_get::<String, _>("outcome_due")?)?,
-                    acknowledged_at: time(r.try_get("acknowledged_at")?),
-                    outcome_sent_at: time(r.try_get("outcome_sent_at")?),
+                    acknowledge_by: date(r, "acknowledge_by")?,
+                    outcome_due: date(r, "outcome_due")?,
+                    acknowledged_at: opt_time(r, "acknowledged_at")?,
+                    outcome_sent_at: opt_time(r, "outcome_sent_at")?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(RegisterPage { rows, total })
     }
 
-    async fn case(&self, reference: &str) -> Result<Option<CaseFile>, StoreError> {
+    async fn case(&self, wanted: &Reference) -> Result<Option<CaseFile>, StoreError> {
         let pool = &self.readers;
         let Some(r) = sqlx::query("SELECT * FROM cases WHERE reference = ?")
-            .bind(reference)
+            .bind(wanted.compact())
             .fetch_optional(pool)
             .await?
         else {
             return Ok(None);
         };
         let id: String = r.try_get("id")?;
-        let status: String = r.try_get("status")?;
         let complaint: String = r.try_get("complaint")?;
         let complaint: Complaint =
             serde_json::from_str(&complaint).map_err(|_| corrupt("complaint"))?;
@@ -382,7 +409,7 @@ impl StaffStore for SqliteStore {
         .iter()
         .map(|e| {
             Ok(CaseEvent {
-                at: time(e.try_get("at")?).ok_or_else(|| corrupt("event time"))?,
+                at: time(e, "at")?,
                 event: e.try_get("event")?,
                 actor: e.try_get("actor")?,
                 detail: e.try_get("detail")?,
@@ -397,11 +424,10 @@ impl StaffStore for SqliteStore {
         .await?
         .iter()
         .map(|n| {
-            let kind: String = n.try_get("kind")?;
             Ok(CaseNote {
-                at: time(n.try_get("at")?).ok_or_else(|| corrupt("note time"))?,
+                at: time(n, "at")?,
                 author: n.try_get("author")?,
-                kind: NoteKind::parse(&kind).ok_or_else(|| corrupt("note kind"))?,
+                kind: parsed(n, "kind", NoteKind::parse)?,
                 body: n.try_get("body")?,
             })
         })
@@ -416,8 +442,8 @@ impl StaffStore for SqliteStore {
         .map(|l| {
             Ok(StoredLetter {
                 id: l.try_get("id")?,
-                kind: l.try_get("kind")?,
-                created_at: time(l.try_get("created_at")?).ok_or_else(|| corrupt("letter time"))?,
+                kind: parsed(l, "kind", LetterKind::parse)?,
+                created_at: time(l, "created_at")?,
                 letter: Letter {
                     subject: l.try_get("subject")?,
                     body: l.try_get("body")?,
@@ -434,36 +460,36 @@ impl StaffStore for SqliteStore {
         .iter()
         .map(|a| {
             Ok(StoredAction {
-                kind: a.try_get("kind")?,
+                kind: parsed(a, "kind", ActionKind::parse)?,
                 description: a.try_get("description")?,
                 owner: a.try_get("owner")?,
-                due_on: date(&a.try_get::<String, _>("due_on")?)?,
+                due_on: date(a, "due_on")?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Some(CaseFile {
             id: Uuid::parse_str(&id).map_err(|_| corrupt("case id"))?,
-            reference: r.try_get("reference")?,
-            kind: r.try_get("kind")?,
+            reference: reference(&r, "reference")?,
+            kind: parsed(&r, "kind", CaseKind::parse)?,
             category: r.try_get("category")?,
             team: r.try_get("team")?,
-            channel: r.try_get("channel")?,
-            status: Status::parse(&status).ok_or_else(|| corrupt("status"))?,
-            received_at: time(r.try_get("received_at")?).ok_or_else(|| corrupt("receipt time"))?,
-            received_on: date(&r.try_get::<String, _>("received_on")?)?,
-            acknowledge_by: date(&r.try_get::<String, _>("acknowledge_by")?)?,
-            outcome_due: date(&r.try_get::<String, _>("outcome_due")?)?,
-            acknowledged_at: time(r.try_get("acknowledged_at")?),
-            investigating_at: time(r.try_get("investigating_at")?),
-            outcome_sent_at: time(r.try_get("outcome_sent_at")?),
-            closed_at: time(r.try_get("closed_at")?),
+            channel: parsed(&r, "channel", Channel::parse)?,
+            status: parsed(&r, "status", Status::parse)?,
+            received_at: time(&r, "received_at")?,
+            received_on: date(&r, "received_on")?,
+            acknowledge_by: date(&r, "acknowledge_by")?,
+            outcome_due: date(&r, "outcome_due")?,
+            acknowledged_at: opt_time(&r, "acknowledged_at")?,
+            investigating_at: opt_time(&r, "investigating_at")?,
+            outcome_sent_at: opt_time(&r, "outcome_sent_at")?,
+            closed_at: opt_time(&r, "closed_at")?,
             identity_check: r.try_get("identity_check")?,
             clarification_needed: r.try_get("clarification_needed")?,
             corporate_handover: r.try_get("corporate_handover")?,
             complaint,
             keyed_in_by: r.try_get("keyed_in_by")?,
             handler: r.try_get("handler")?,
-            handler_confirmed_at: time(r.try_get("handler_confirmed_at")?),
+            handler_confirmed_at: opt_time(&r, "handler_confirmed_at")?,
             outcome,
             closure,
             events,
@@ -499,7 +525,7 @@ impl StaffStore for SqliteStore {
             &now,
             actor,
             "added a note",
-            Some(&case.reference),
+            Some(&case.reference.compact()),
             Some(kind.label()),
         )
         .await?;
@@ -542,7 +568,7 @@ impl StaffStore for SqliteStore {
             &now,
             actor,
             "assigned a handler",
-            Some(&case.reference),
+            Some(&case.reference.compact()),
             Some(&detail),
         )
         .await?;
@@ -580,7 +606,7 @@ impl StaffStore for SqliteStore {
             &now,
             actor,
             "confirmed independence",
-            Some(&case.reference),
+            Some(&case.reference.compact()),
             None,
         )
         .await?;
@@ -618,7 +644,7 @@ impl StaffStore for SqliteStore {
         }
         let (event, detail) = match change {
             CaseChange::Acknowledge { letter } => {
-                letter_in(&mut tx, &id, "acknowledgement", &now, letter).await?;
+                letter_in(&mut tx, &id, LetterKind::Acknowledgement, &now, letter).await?;
                 (
                     "acknowledged",
                     "acknowledgement letter recorded".to_string(),
@@ -633,8 +659,8 @@ impl StaffStore for SqliteStore {
                     .bind(&id)
                     .execute(&mut *tx)
                     .await?;
-                letter_in(&mut tx, &id, "outcome", &now, letter).await?;
-                actions_in(&mut tx, &id, "remedial", &now, &outcome.actions).await?;
+                letter_in(&mut tx, &id, LetterKind::Outcome, &now, letter).await?;
+                actions_in(&mut tx, &id, ActionKind::Remedial, &now, &outcome.actions).await?;
                 (
                     "outcome sent",
                     format!("outcome: {}", outcome.category.label()),
@@ -647,7 +673,14 @@ impl StaffStore for SqliteStore {
                     .bind(&id)
                     .execute(&mut *tx)
                     .await?;
-                actions_in(&mut tx, &id, "improvement", &now, &closure.improvements).await?;
+                actions_in(
+                    &mut tx,
+                    &id,
+                    ActionKind::Improvement,
+                    &now,
+                    &closure.improvements,
+                )
+                .await?;
                 (
                     "closed",
                     format!("{} improvement action(s)", closure.improvements.len()),
@@ -661,7 +694,7 @@ impl StaffStore for SqliteStore {
             &now,
             actor,
             &format!("status: {}", target.label().to_lowercase()),
-            Some(&case.reference),
+            Some(&case.reference.compact()),
             detail.as_deref(),
         )
         .await?;
@@ -679,12 +712,12 @@ impl StaffStore for SqliteStore {
         rows.iter()
             .map(|a| {
                 Ok(RegisterAction {
-                    reference: a.try_get("reference")?,
+                    reference: reference(a, "reference")?,
                     action: StoredAction {
-                        kind: a.try_get("kind")?,
+                        kind: parsed(a, "kind", ActionKind::parse)?,
                         description: a.try_get("description")?,
                         owner: a.try_get("owner")?,
-                        due_on: date(&a.try_get::<String, _>("due_on")?)?,
+                        due_on: date(a, "due_on")?,
                     },
                 })
             })
@@ -698,7 +731,7 @@ impl StaffStore for SqliteStore {
             &rfc3339(e.at),
             &e.username,
             &e.action,
-            e.reference.as_deref(),
+            e.reference.map(|r| r.compact()).as_deref(),
             e.detail.as_deref(),
         )
         .await?;
@@ -712,7 +745,7 @@ impl StaffStore for SqliteStore {
              WHERE (?1 IS NULL OR reference = ?1) AND (?2 IS NULL OR username = ?2) \
              AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4",
         )
-        .bind(&q.reference)
+        .bind(q.reference.as_ref().map(Reference::compact))
         .bind(&q.username)
         .bind(q.before)
         .bind(AUDIT_PAGE_SIZE as i64)
@@ -723,10 +756,13 @@ impl StaffStore for SqliteStore {
                 Ok(AuditRow {
                     id: r.try_get("id")?,
                     entry: AuditEntry {
-                        at: time(r.try_get("at")?).ok_or_else(|| corrupt("audit time"))?,
+                        at: time(r, "at")?,
                         username: r.try_get("username")?,
                         action: r.try_get("action")?,
-                        reference: r.try_get("reference")?,
+                        reference: r
+                            .try_get::<Option<String>, _>("reference")?
+                            .map(|s| Reference::parse(&s).map_err(|_| corrupt("reference")))
+                            .transpose()?,
                         detail: r.try_get("detail")?,
                     },
                 })

@@ -3,9 +3,11 @@
 //! and its audit entry, so the history cannot miss a change.
 
 use super::StoreError;
-use app::domain::casework::{Closure, LockoutPolicy, Outcome, Role, Status};
-use app::domain::complaint::Complaint;
-use app::domain::letter::Letter;
+use app::domain::casework::{ActionKind, Closure, LockoutPolicy, Outcome, Role, Status};
+use app::domain::complaint::{Channel, Complaint};
+use app::domain::letter::{Letter, LetterKind};
+use app::domain::reference::Reference;
+use app::domain::triage::CaseKind;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -62,12 +64,14 @@ pub const REGISTER_PAGE_SIZE: u32 = 50;
 
 #[derive(Debug, Clone)]
 pub struct RegisterRow {
-    pub reference: String,
-    pub kind: String,
+    pub reference: Reference,
+    pub kind: CaseKind,
     pub received_on: NaiveDate,
+    /// The team's id in the taxonomy.
     pub team: String,
+    /// The category's id in the taxonomy.
     pub category: String,
-    pub channel: String,
+    pub channel: Channel,
     pub status: Status,
     pub handler: Option<String>,
     pub acknowledge_by: NaiveDate,
@@ -140,14 +144,14 @@ impl NoteKind {
 #[derive(Debug, Clone)]
 pub struct StoredLetter {
     pub id: i64,
-    pub kind: String,
+    pub kind: LetterKind,
     pub created_at: DateTime<Utc>,
     pub letter: Letter,
 }
 
 #[derive(Debug, Clone)]
 pub struct StoredAction {
-    pub kind: String,
+    pub kind: ActionKind,
     pub description: String,
     pub owner: String,
     pub due_on: NaiveDate,
@@ -157,11 +161,13 @@ pub struct StoredAction {
 #[derive(Debug, Clone)]
 pub struct CaseFile {
     pub id: Uuid,
-    pub reference: String,
-    pub kind: String,
+    pub reference: Reference,
+    pub kind: CaseKind,
+    /// The category's id in the taxonomy.
     pub category: String,
+    /// The team's id in the taxonomy.
     pub team: String,
-    pub channel: String,
+    pub channel: Channel,
     pub status: Status,
     pub received_at: DateTime<Utc>,
     pub received_on: NaiveDate,
@@ -184,6 +190,20 @@ pub struct CaseFile {
     pub notes: Vec<CaseNote>,
     pub letters: Vec<StoredLetter>,
     pub actions: Vec<StoredAction>,
+}
+
+impl CaseFile {
+    /// What the case's forms change (status, handler, confirmation), as a token the forms
+    /// carry back (`_seen`): a form sent after someone else changed any of it is refused
+    /// rather than overwriting their change. Notes do not change it: they only add.
+    pub fn version(&self) -> String {
+        format!(
+            "{}.{}.{}",
+            self.status.id(),
+            self.handler.as_deref().unwrap_or("-"),
+            u8::from(self.handler_confirmed_at.is_some())
+        )
+    }
 }
 
 /// A move along the case's statuses, with what it records.
@@ -209,7 +229,7 @@ impl CaseChange {
 /// An action on the register, with the case it came from.
 #[derive(Debug, Clone)]
 pub struct RegisterAction {
-    pub reference: String,
+    pub reference: Reference,
     pub action: StoredAction,
 }
 
@@ -218,13 +238,13 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
     pub username: String,
     pub action: String,
-    pub reference: Option<String>,
+    pub reference: Option<Reference>,
     pub detail: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct AuditQuery {
-    pub reference: Option<String>,
+    pub reference: Option<Reference>,
     pub username: Option<String>,
     /// Entries older than this id (paging backwards in time).
     pub before: Option<i64>,
@@ -271,8 +291,7 @@ pub trait StaffStore: Send + Sync + 'static {
         query: &RegisterQuery,
         today: NaiveDate,
     ) -> Result<RegisterPage, StoreError>;
-    /// The case with this (compact, upper-case) reference.
-    async fn case(&self, reference: &str) -> Result<Option<CaseFile>, StoreError>;
+    async fn case(&self, reference: &Reference) -> Result<Option<CaseFile>, StoreError>;
 
     async fn add_note(
         &self,

@@ -1,9 +1,10 @@
-//! The public journey as pure logic, shared by the plain-HTML form posts (server) and the
+//! The public journey's flow as pure logic, shared by the plain-HTML form posts (server) and the
 //! WebAssembly (browser): which step owns which fields, where "Continue" goes, and how a form
 //! post or a saved draft becomes a `ComplaintInput`.
 
 use crate::domain::complaint::{Complaint, ComplaintInput, FIELD_ORDER};
 use crate::domain::receipt::Receipt;
+use crate::domain::reference::Reference;
 use crate::domain::taxonomy::Taxonomy;
 use crate::domain::FieldError;
 use chrono::{DateTime, Duration, Utc};
@@ -225,20 +226,21 @@ pub fn set_field(input: &mut ComplaintInput, field: &str, value: &str) {
         "consent_share" => input.consent_share = yes_no,
         "survey_opt_out" => input.survey_opt_out = yes_no,
         "publication_opt_out" => input.publication_opt_out = yes_no,
-        // Staff only (the server refuses them from the public).
-        "channel" => input.channel = text,
-        "received_on" => input.received_on = text,
+        // A field of several values holds one per line (see `field_value`).
+        "outcomes_wanted" => {
+            input.outcomes_wanted = Some(value.lines().map(str::to_string).collect());
+        }
         _ => {}
     }
 }
 
-/// Ticks or unticks one wanted outcome.
-pub fn toggle_outcome(input: &mut ComplaintInput, id: &str, on: bool) {
-    let list = input.outcomes_wanted.get_or_insert_with(Vec::new);
-    list.retain(|o| o != id);
+/// The value of a field of several choices (one per line) with `choice` ticked or unticked.
+pub fn toggle_choice(value: &str, choice: &str, on: bool) -> String {
+    let mut list: Vec<&str> = value.lines().filter(|c| *c != choice).collect();
     if on {
-        list.push(id.to_string());
+        list.push(choice);
     }
+    list.join("\n")
 }
 
 /// The current value of a field as the form shows it (text, or "yes"/"no").
@@ -275,8 +277,13 @@ pub fn field_value(input: &ComplaintInput, field: &str) -> String {
         "consent_share" => yn(input.consent_share),
         "survey_opt_out" => yn(input.survey_opt_out),
         "publication_opt_out" => yn(input.publication_opt_out),
-        "channel" => s(&input.channel),
-        "received_on" => s(&input.received_on),
+        "outcomes_wanted" => input
+            .outcomes_wanted
+            .iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n"),
         _ => String::new(),
     }
 }
@@ -285,18 +292,19 @@ pub fn field_value(input: &ComplaintInput, field: &str) -> String {
 /// once something was sent.
 pub fn shown_step(asked: Option<Step>, state: &JourneyState) -> Step {
     match asked.unwrap_or(Step::AboutYou) {
-        Step::Done if state.received.is_none() => Step::AboutYou,
+        Step::Done if state.sent.is_none() => Step::AboutYou,
         s => s,
     }
 }
 
 /// The document title of a journey page ("Error: " first when the page shows problems).
 pub fn journey_title(step: Step, state: &JourneyState) -> String {
-    let prefix = if !state.errors.is_empty() || state.problem.is_some() {
-        "Error: "
-    } else {
-        ""
-    };
+    let prefix =
+        if !state.errors.is_empty() || state.problem.is_some() || state.sent_before.is_some() {
+            "Error: "
+        } else {
+            ""
+        };
     format!("{prefix}{} – Data protection complaint", step.title())
 }
 
@@ -309,13 +317,18 @@ pub struct JourneyState {
     pub errors: Vec<FieldError>,
     /// Came from "Check your answers" to change something: "Continue" goes back there.
     pub changing: bool,
-    pub received: Option<Received>,
+    pub sent: Option<Sent>,
     /// A problem not tied to a field (the service could not be reached).
     pub problem: Option<String>,
+    /// This form was sent before with other answers (the person went Back after sending and
+    /// changed something): that complaint's reference. The journey then carries a new key, so
+    /// sending again makes a new complaint, and the check page says so first.
+    pub sent_before: Option<Reference>,
 }
 
+/// A complaint the service confirmed it has.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Received {
+pub struct Sent {
     pub receipt: Receipt,
     /// Sent before (a double tap, a retry): the same reference, nothing new created.
     pub already: bool,
@@ -336,9 +349,23 @@ pub const SEND_FAILED: &str =
 /// The outcome of sending a complaint, as the browser needs it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum SubmitOutcome {
-    Received { receipt: Receipt, already: bool },
+    Received {
+        receipt: Receipt,
+        already: bool,
+    },
     Invalid(Vec<FieldError>),
+    /// This key was used before for other answers: the complaint then sent has this reference.
+    SentBefore(Reference),
     Unavailable,
+}
+
+impl JourneyState {
+    /// After "sent before": the same answers, a new key, and the earlier reference to show.
+    pub fn sent_before(&mut self, earlier: Reference, new_key: Uuid) {
+        self.key = new_key;
+        self.sent_before = Some(earlier);
+        self.sent = None;
+    }
 }
 
 /// Drafts kept on the device (SPEC "Drafts on the device"): deleted 30 days after they were
@@ -510,7 +537,7 @@ mod tests {
         let e = ComplaintInput::example();
         let mut pairs: Vec<(String, String)> = crate::domain::complaint::FIELD_ORDER
             .iter()
-            .filter(|f| **f != "outcomes_wanted")
+            .filter(|f| **f != "outcomes_wanted" && !e_staff_only(f))
             .map(|f| (f.to_string(), field_value(&e, f)))
             .collect();
         for o in e.outcomes_wanted.clone().unwrap() {
@@ -524,6 +551,25 @@ mod tests {
         assert_eq!(changed.outcomes_wanted, e.outcomes_wanted);
         set_field(&mut changed, "address_line_2", "");
         assert_eq!(changed.address_line_2, None);
+        // Several choices travel as one value, a line each.
+        let ticked = field_value(&e, "outcomes_wanted");
+        assert_eq!(
+            ticked.lines().count(),
+            e.outcomes_wanted.clone().unwrap().len()
+        );
+        let more = toggle_choice(&ticked, "other", true);
+        set_field(&mut changed, "outcomes_wanted", &more);
+        assert!(changed
+            .outcomes_wanted
+            .as_ref()
+            .unwrap()
+            .contains(&"other".to_string()));
+        let fewer = toggle_choice(&more, "other", false);
+        assert_eq!(fewer, ticked);
+    }
+
+    fn e_staff_only(f: &str) -> bool {
+        matches!(f, "channel" | "received_on" | "body")
     }
 
     #[test]

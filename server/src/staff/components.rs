@@ -1,16 +1,19 @@
 //! The frame of every staff page, and the small pieces pages share. Rendered with Leptos on
-//! the server only: these pages ship no script.
+//! the server only: these pages ship no script. Form fields are the public form's own
+//! components (`app::ui::fields`), given plain values.
 
-use super::{Staff, Viewer};
+use super::Viewer;
 use crate::html::{self, Head};
 use crate::AppState;
 use app::domain::calendar::{london_date, long_date};
-use app::domain::casework::Role;
+use app::domain::casework::{
+    due_phrase, urgency, ActionInput, ActionKind, ActionPart, Role, Urgency, ACTION_ROWS,
+};
 use app::domain::FieldError;
-use axum::extract::State;
+use app::ui::fields::{Field, TextArea, TextField};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 
 /// A whole staff page: header with the organisation and navigation for the viewer's role,
@@ -81,43 +84,6 @@ pub fn page<V: IntoView + 'static>(
     })
 }
 
-/// "There is a problem", linking to each field (GOV.UK error summary).
-#[component]
-pub fn ErrorList(errors: Vec<FieldError>) -> impl IntoView {
-    (!errors.is_empty()).then(|| {
-        view! {
-            <div id="error-summary" class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
-                <h2 id="error-summary-title" class="error-summary__title">"There is a problem"</h2>
-                <ul class="error-summary__list">
-                    {errors
-                        .into_iter()
-                        .map(|e| {
-                            let href = if e.field.is_empty() { "#main".to_string() } else { format!("#{}", e.field) };
-                            view! { <li><a href=href>{e.message}</a></li> }
-                        })
-                        .collect_view()}
-                </ul>
-            </div>
-        }
-    })
-}
-
-/// A message beside a field, when it has one.
-pub fn field_error(errors: &[FieldError], field: &str) -> Option<AnyView> {
-    errors.iter().find(|e| e.field == field).map(|e| {
-        let id = format!("{field}-error");
-        let message = e.message.clone();
-        view! {
-            <p id=id class="error-message"><span class="visually-hidden">"Error: "</span>{message}</p>
-        }
-        .into_any()
-    })
-}
-
-pub fn has_error(errors: &[FieldError], field: &str) -> bool {
-    errors.iter().any(|e| e.field == field)
-}
-
 /// A page with only a heading and a sentence, for refusals and problems.
 pub fn message_page(status: StatusCode, heading: &'static str, text: &'static str) -> Response {
     let head = Head {
@@ -134,14 +100,6 @@ pub fn message_page(status: StatusCode, heading: &'static str, text: &'static st
             </main>
         }
     })
-}
-
-pub fn unavailable() -> Response {
-    message_page(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Sorry, there is a problem with the service",
-        "Nothing was changed. Try again in a few minutes.",
-    )
 }
 
 pub async fn not_found() -> Response {
@@ -166,42 +124,66 @@ pub fn date_time(t: DateTime<Utc>) -> String {
     )
 }
 
-pub async fn home(State(state): State<AppState>, Staff(user, viewer): Staff) -> Response {
-    let role = user.role;
-    let name = user.display_name.clone();
-    let body = move || {
-        view! {
-            <h1 class="heading-l">{format!("Hello, {name}")}</h1>
-            <ul class="list card-list">
-                <li>
-                    <h2 class="heading-m"><a href="/staff/intake">"Key in a complaint"</a></h2>
-                    <p class="body">"Taken by telephone, by post, by email, in person or on social media."</p>
-                </li>
-                {role.allows(Role::Handler).then(|| view! {
-                    <li>
-                        <h2 class="heading-m"><a href="/staff/register">"Complaints register"</a></h2>
-                        <p class="body">"Every complaint and breach report, most urgent first."</p>
-                        <p class="body"><a href="/staff/register?due=overdue">"Overdue"</a>" · "<a href="/staff/register?due=this_week">"Due this week"</a></p>
-                    </li>
-                    <li>
-                        <form method="get" action="/staff/find" class="inline-form">
-                            <label class="label label--m" for="reference">"Find a case by reference"</label>
-                            <input class="input input--reference" id="reference" name="reference" type="text" autocomplete="off" spellcheck="false" autocapitalize="characters"/>
-                            <button type="submit" class="button button--secondary">"Find"</button>
-                        </form>
-                    </li>
-                })}
-                {role.allows(Role::Dpo).then(|| view! {
-                    <li>
-                        <h2 class="heading-m"><a href="/staff/audit">"Audit trail"</a></h2>
-                        <p class="body">"Who viewed or changed which case, and when."</p>
-                    </li>
-                    <li>
-                        <h2 class="heading-m"><a href="/staff/accounts">"Staff accounts"</a></h2>
-                    </li>
-                })}
-            </ul>
-        }
+/// The name of the team with this id (the id itself if the taxonomy no longer has it).
+pub fn team_name(state: &AppState, id: &str) -> String {
+    state
+        .config
+        .taxonomy
+        .team(id)
+        .map(|t| t.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// The label of the category with this id (the id itself if the taxonomy no longer has it).
+pub fn category_label(state: &AppState, id: &str) -> String {
+    state
+        .config
+        .taxonomy
+        .category(id)
+        .map(|c| c.label.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// A deadline: the date, and how it stands today (red when overdue, yellow within a week).
+pub fn deadline(due: NaiveDate, done: bool, today: NaiveDate) -> AnyView {
+    if done {
+        return view! { <span>{long_date(due)}</span>" "<span class="tag tag--grey">"Done"</span> }
+            .into_any();
+    }
+    let class = match urgency(due, today) {
+        Urgency::Overdue => "tag tag--red",
+        Urgency::DueThisWeek => "tag tag--yellow",
+        Urgency::Later => return view! { <span>{long_date(due)}</span> }.into_any(),
     };
-    page(&state, &viewer, "Home", StatusCode::OK, body)
+    view! { <span>{long_date(due)}</span>" "<strong class=class>{due_phrase(due, today)}</strong> }
+        .into_any()
+}
+
+/// Rows of action fields (description, owner, due date), `ACTION_ROWS` of them.
+pub fn action_fields(
+    kind: ActionKind,
+    legend: &'static str,
+    rows: &[ActionInput],
+    errors: &[FieldError],
+) -> impl IntoView {
+    let rows: Vec<AnyView> = (1..=ACTION_ROWS)
+        .map(|n| {
+            let row = rows.get(n - 1).cloned().unwrap_or_default();
+            let field = |part, value: String| Field::fixed(kind.field(n, part), value, errors);
+            view! {
+                <div class="action-row">
+                    <TextArea field=field(ActionPart::Description, row.description) label=format!("Action {n}") rows=2/>
+                    <TextField field=field(ActionPart::Owner, row.owner) label=format!("Owner of action {n}") width="input--two-thirds"/>
+                    <TextField field=field(ActionPart::DueOn, row.due_on) label=format!("Action {n} due by") input_type="date" width="input--date"/>
+                </div>
+            }
+            .into_any()
+        })
+        .collect();
+    view! {
+        <fieldset class="fieldset">
+            <legend class="fieldset__legend fieldset__legend--m">{legend}</legend>
+            {rows}
+        </fieldset>
+    }
 }

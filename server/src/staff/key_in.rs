@@ -2,20 +2,20 @@
 //! public form's own questions (the same components, the same domain validation), plus the
 //! channel and the date it was received. The reference is shown at once, large, to read out.
 
-use super::views::{self, today};
-use super::{Fields, Staff};
-use crate::error::ApiError;
-use crate::intake::{self, Received, Submission};
+use super::components::{page, team_name, today};
+use super::error::StaffError;
+use super::{Fields, Staff, Viewer};
+use crate::intake::{self, IntakeError, Submission};
 use crate::pages::site_info;
+use crate::store::StoreError;
 use crate::AppState;
 use app::domain::calendar::long_date;
-use app::domain::casework::{StaffReceipt, STAFF_CHANNELS};
-use app::domain::complaint::Complaint;
+use app::domain::casework::{Role, StaffIntakeInput, STAFF_CHANNELS};
 use app::domain::reference::Reference;
 use app::domain::FieldError;
-use app::journey::{input_from_pairs, JourneyState};
-use app::ui::fields::{Choice, Radios, TextField};
-use app::ui::journey::{AboutYou, ConsentStep, ErrorSummary, Form, OutcomeStep, WhatAbout, WhoFor};
+use app::flow::{input_from_pairs, JourneyState};
+use app::ui::fields::{Choice, ErrorSummary, Field, Radios, TextField};
+use app::ui::journey::{AboutYou, ConsentStep, Form, OutcomeStep, WhatAbout, WhoFor};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -23,44 +23,62 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 pub async fn form(State(state): State<AppState>, Staff(_, viewer): Staff) -> Response {
-    let mut journey = JourneyState::fresh(Uuid::new_v4());
-    journey.input.received_on = Some(today().to_string());
-    render(&state, &viewer, journey, StatusCode::OK)
+    let input = StaffIntakeInput {
+        received_on: today().to_string(),
+        ..StaffIntakeInput::default()
+    };
+    render(&state, &viewer, input, Uuid::new_v4(), vec![])
 }
 
 fn render(
     state: &AppState,
-    viewer: &super::Viewer,
-    journey: JourneyState,
-    status: StatusCode,
+    viewer: &Viewer,
+    input: StaffIntakeInput,
+    key: Uuid,
+    errors: Vec<FieldError>,
 ) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let site = site_info(state);
     let csrf = viewer.csrf.clone();
-    let key = journey.key.to_string();
     let channels: Vec<Choice> = STAFF_CHANNELS
         .iter()
-        .map(|(c, label)| Choice::new(c.id(), *label))
+        .map(|c| Choice::new(c.id(), c.label()))
         .collect();
     let today = long_date(today());
     let body = move || {
         provide_context(site.clone());
+        let journey = JourneyState {
+            input: input.complaint.clone(),
+            errors: errors.clone(),
+            ..JourneyState::fresh(key)
+        };
         provide_context(Form {
-            state: RwSignal::new(journey.clone()),
+            state: RwSignal::new(journey),
             // Every conditional question shows: there is no script on staff pages.
             js: RwSignal::new(false),
             draft_notice: RwSignal::new(None),
         });
         view! {
-            <ErrorSummary/>
+            <ErrorSummary errors=Signal::stored(errors.clone())/>
             <h1 class="heading-l">"Key in a complaint"</h1>
             <p class="body">"Ask the questions as they are written. Where the person is not sure, leave optional questions empty."</p>
             <form method="post" action="/staff/intake" novalidate class="staff-intake">
                 <input type="hidden" name="_csrf" value=csrf.clone()/>
-                <input type="hidden" name="_key" value=key.clone()/>
+                <input type="hidden" name="_key" value=key.to_string()/>
                 <h2 class="heading-m">"How it was received"</h2>
                 <p class="body">{format!("Today is {today}.")}</p>
-                <Radios name="channel" legend="How did the complaint reach us?".to_string() choices=channels.clone()/>
-                <TextField name="received_on" label="Date received" hint="For a letter, the day it arrived, not the day it was written" input_type="date" width="input--date"/>
+                <Radios field=Field::fixed("channel", input.channel.clone(), &errors) legend="How did the complaint reach us?" choices=channels.clone()/>
+                <TextField
+                    field=Field::fixed("received_on", input.received_on.clone(), &errors)
+                    label="Date received"
+                    hint="For a letter, the day it arrived, not the day it was written"
+                    input_type="date"
+                    width="input--date"
+                />
                 <h2 class="heading-m">"About the complainant"</h2>
                 <AboutYou/>
                 <h2 class="heading-m">"Who the complaint is for"</h2>
@@ -76,42 +94,23 @@ fn render(
             </form>
         }
     };
-    views::page(state, viewer, "Key in a complaint", status, body)
+    page(state, viewer, "Key in a complaint", status, body)
 }
 
 pub async fn submit(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     fields: Fields,
-) -> Response {
-    let input = input_from_pairs(fields.0.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let key = Uuid::parse_str(fields.get("_key")).unwrap_or_else(|_| Uuid::new_v4());
-    let mut errors: Vec<FieldError> = Vec::new();
-    let receipt = StaffReceipt::parse(
-        input.channel.as_deref().unwrap_or(""),
-        input.received_on.as_deref().unwrap_or(""),
-        today(),
-    );
-    if let Err(e) = &receipt {
-        errors.extend(e.iter().cloned());
-    }
-    if let Err(e) = Complaint::parse(&input, &state.config.taxonomy) {
-        errors.extend(e);
-    }
-    let show_errors = |errors: Vec<FieldError>| {
-        let mut journey = JourneyState::fresh(key);
-        journey.input = input.clone();
-        journey.errors = errors;
-        render(&state, &viewer, journey, StatusCode::UNPROCESSABLE_ENTITY)
+) -> Result<Response, StaffError> {
+    let input = StaffIntakeInput {
+        complaint: input_from_pairs(fields.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+        channel: fields.get("channel").to_string(),
+        received_on: fields.get("received_on").to_string(),
     };
-    let Ok(receipt) = receipt.and_then(|r| {
-        if errors.is_empty() {
-            Ok(r)
-        } else {
-            Err(vec![])
-        }
-    }) else {
-        return show_errors(errors);
+    let key = Uuid::parse_str(fields.get("_key")).unwrap_or_else(|_| Uuid::new_v4());
+    let receipt = match input.parse(&state.config.taxonomy, today()) {
+        Ok((receipt, _)) => receipt,
+        Err(errors) => return Ok(render(&state, &viewer, input, key, errors)),
     };
     let submission = Submission {
         idempotency_key: key,
@@ -119,41 +118,46 @@ pub async fn submit(
         received_on: Some(receipt.received_on),
         keyed_in_by: Some(user.username.clone()),
     };
-    match intake::receive(&state, &input, submission).await {
-        Ok(received) => {
-            let r = received.receipt().reference;
-            if let Received::Created(_) = received {
-                let _ = state
-                    .staff
-                    .audit(crate::store::staff::AuditEntry {
-                        at: chrono::Utc::now(),
-                        username: user.username,
-                        action: "keyed in a complaint".into(),
-                        reference: Some(r.compact()),
-                        detail: Some(format!("channel: {}", receipt.channel.id())),
-                    })
-                    .await;
-            }
-            Redirect::to(&format!("/staff/intake/{}", r.compact())).into_response()
+    // The store writes the "keyed in" audit record with the case, in one transaction.
+    match intake::receive(&state, &input.complaint, submission).await {
+        Ok(accepted) => {
+            let r = accepted.receipt().reference.compact();
+            Ok(Redirect::to(&format!("/staff/intake/{r}")).into_response())
         }
-        Err(ApiError::Invalid(e)) => show_errors(e),
-        Err(_) => views::unavailable(),
+        Err(IntakeError::Invalid(errors)) => Ok(render(&state, &viewer, input, key, errors)),
+        // The form was saved already and then changed (Back, edit, save): save it as a new
+        // complaint only if staff say so, by sending the form again with a new key.
+        Err(IntakeError::KeyReused { earlier }) => {
+            let errors = vec![FieldError::new(
+                "",
+                format!("This form was already saved as complaint {earlier}, with other answers. Nothing more was saved. To save these answers as a new complaint, select “Save complaint” again."),
+            )];
+            Ok(render(&state, &viewer, input, Uuid::new_v4(), errors))
+        }
+        Err(IntakeError::Unavailable) => Err(StaffError::Store(StoreError::Unavailable(
+            "the intake could not store a keyed-in complaint".into(),
+        ))),
     }
 }
 
-pub async fn received(
+/// The reference to read out, just after keying in. Intake staff see only what they keyed in
+/// themselves; handlers and the DPO may open any case, and each view is audited.
+pub async fn receipt(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     Path(reference): Path<String>,
-) -> Response {
-    let Ok(reference) = Reference::parse(&reference) else {
-        return views::not_found().await;
-    };
-    let case = match state.staff.case(&reference.compact()).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return views::not_found().await,
-        Err(_) => return views::unavailable(),
-    };
+) -> Result<Response, StaffError> {
+    let reference = Reference::parse(&reference).map_err(|_| StaffError::NotFound)?;
+    let case = state
+        .staff
+        .case(&reference)
+        .await?
+        .ok_or(StaffError::NotFound)?;
+    let keyed_by_me = case.keyed_in_by.as_deref() == Some(user.username.as_str());
+    if !keyed_by_me && !user.role.allows(Role::Handler) {
+        return Err(StaffError::NotFound);
+    }
+    super::case::page::audit_view(&state, &user, "viewed receipt", &case, None).await?;
     let spoken = reference.to_string();
     let letters: String = reference
         .compact()
@@ -161,19 +165,10 @@ pub async fn received(
         .map(|c| c.to_string())
         .collect::<Vec<_>>()
         .join(" ");
-    let kind = if case.kind == "breach_report" {
-        "Breach report"
-    } else {
-        "Complaint"
-    };
-    let team = state
-        .config
-        .taxonomy
-        .team(&case.team)
-        .map(|t| t.name.clone())
-        .unwrap_or(case.team.clone());
-    let verbal = matches!(case.channel.as_str(), "telephone" | "in_person");
-    let can_open = user.role.allows(app::domain::casework::Role::Handler);
+    let kind = case.kind.label();
+    let team = team_name(&state, &case.team);
+    let verbal = case.channel.is_verbal();
+    let can_open = user.role.allows(Role::Handler);
     let compact = reference.compact();
     let body = move || {
         view! {
@@ -195,5 +190,11 @@ pub async fn received(
             </p>
         }
     };
-    views::page(&state, &viewer, "Complaint saved", StatusCode::OK, body)
+    Ok(page(
+        &state,
+        &viewer,
+        "Complaint saved",
+        StatusCode::OK,
+        body,
+    ))
 }

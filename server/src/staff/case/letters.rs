@@ -1,0 +1,84 @@
+//! A letter of the case laid out to print (the browser's Print command) or to copy into an
+//! email. Viewing one is audited like viewing the case.
+
+use super::page::audit_view;
+use super::CaseRef;
+use crate::staff::components::page;
+use crate::staff::error::StaffError;
+use crate::staff::Staff;
+use crate::AppState;
+use app::domain::calendar::{london_date, long_date};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use leptos::prelude::*;
+
+pub async fn show(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, StaffError> {
+    let stored = case
+        .letters
+        .iter()
+        .find(|l| l.id == id)
+        .cloned()
+        .ok_or(StaffError::NotFound)?;
+    let what = format!("viewed {}", stored.kind.label().to_lowercase());
+    audit_view(&state, &user, &what, &case, None).await?;
+    let org = (*state.organisation).clone();
+    let complainant = case.complaint.complainant.clone();
+    let compact = case.reference.compact();
+    let to_address: Vec<String> = complainant
+        .address
+        .as_ref()
+        .map(|a| {
+            [
+                Some(a.line_1.to_string()),
+                a.line_2.as_ref().map(|t| t.to_string()),
+                a.town.as_ref().map(|t| t.to_string()),
+                Some(a.postcode.as_str().to_string()),
+            ]
+            .into_iter()
+            .flatten()
+            .flat_map(|l| l.lines().map(str::to_string).collect::<Vec<_>>())
+            .collect()
+        })
+        .unwrap_or_default();
+    let email = complainant.email.as_ref().map(|e| e.as_str().to_string());
+    let dated = long_date(london_date(stored.created_at));
+    let subject = stored.letter.subject.clone();
+    let paragraphs: Vec<String> = stored
+        .letter
+        .body
+        .split("\n\n")
+        .map(str::to_string)
+        .collect();
+    let body = move || {
+        view! {
+            <div class="no-print">
+                <a class="back-link" href=format!("/staff/cases/{compact}")>"Back to the case"</a>
+                <p class="body">"Print it with your browser's Print command (Ctrl+P, or ⌘P on a Mac), or copy the text into an email."
+                    {email.map(|e| format!(" The complainant's email address is {e}."))}</p>
+            </div>
+            <article class="letter">
+                <address class="letter__from">{org.name.clone()}<br/>{org.address.iter().map(|l| view! { {l.clone()}<br/> }).collect_view()}</address>
+                <address class="letter__to">{complainant.full_name.to_string()}<br/>{to_address.iter().map(|l| view! { {l.clone()}<br/> }).collect_view()}</address>
+                <p class="letter__date">{dated.clone()}</p>
+                <h1 class="letter__subject">{subject.clone()}</h1>
+                {paragraphs.iter().map(|p| {
+                    let lines: Vec<String> = p.lines().map(str::to_string).collect();
+                    view! { <p>{lines.into_iter().enumerate().map(|(i, l)| view! { {(i > 0).then(|| view! { <br/> })}{l} }).collect_view()}</p> }
+                }).collect_view()}
+            </article>
+        }
+    };
+    Ok(page(
+        &state,
+        &viewer,
+        &stored.letter.subject,
+        StatusCode::OK,
+        body,
+    ))
+}

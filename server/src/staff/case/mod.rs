@@ -1,0 +1,88 @@
+//! One case, at `/staff/cases/{reference}`: the page with all its records (`page`), its
+//! notes and handler (`handling`), its moves along the procedure with their letters (`moves`)
+//! and the letters laid out to print (`letters`).
+//!
+//! Every handler takes the case through `CaseRef`, which parses the reference in the path and
+//! loads the case (404 if there is none), and ends through `settle`, which answers a change
+//! that someone else's change beat by showing the case as it now is.
+
+pub mod handling;
+pub mod letters;
+pub mod moves;
+pub mod page;
+
+use super::error::StaffError;
+use super::{Fields, StaffUser, Viewer};
+use crate::store::staff::{Applied, CaseFile};
+use crate::AppState;
+use app::domain::reference::Reference;
+use app::domain::FieldError;
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+/// The case named by `{reference}` in the path.
+pub struct CaseRef(pub CaseFile);
+
+impl FromRequestParts<AppState> for CaseRef {
+    type Rejection = StaffError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, StaffError> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| StaffError::NotFound)?;
+        let raw = params
+            .iter()
+            .find(|(k, _)| *k == "reference")
+            .map(|(_, v)| v)
+            .ok_or(StaffError::NotFound)?;
+        let reference = Reference::parse(raw).map_err(|_| StaffError::NotFound)?;
+        let case = state.staff.case(&reference).await?;
+        case.map(CaseRef).ok_or(StaffError::NotFound)
+    }
+}
+
+/// After a change: back to the case with a confirmation banner (fixed wording: nothing
+/// personal in the URL); or, if someone else changed the case first, the case as it is now.
+pub async fn settle(
+    state: &AppState,
+    viewer: &Viewer,
+    user: &StaffUser,
+    case: &CaseFile,
+    applied: Applied,
+    saved: page::Saved,
+) -> Result<Response, StaffError> {
+    match applied {
+        Applied::Done => Ok(Redirect::to(&format!(
+            "/staff/cases/{}?saved={}",
+            case.reference.compact(),
+            saved.id()
+        ))
+        .into_response()),
+        Applied::Stale => stale(state, viewer, user, case).await,
+    }
+}
+
+pub const CHANGED_MEANWHILE: &str = "Someone else changed this case while you were looking at it. Nothing was changed: check the case as it is now.";
+
+/// Whether the form was filled in on the case as it still is (its `_seen` token).
+pub fn seen_as_it_is(case: &CaseFile, fields: &Fields) -> bool {
+    fields.get("_seen") == case.version()
+}
+
+/// Someone else changed the case first: the case as it is now, saying so (409).
+pub async fn stale(
+    state: &AppState,
+    viewer: &Viewer,
+    user: &StaffUser,
+    case: &CaseFile,
+) -> Result<Response, StaffError> {
+    let now = state
+        .staff
+        .case(&case.reference)
+        .await?
+        .ok_or(StaffError::NotFound)?;
+    let errors = vec![FieldError::new("", CHANGED_MEANWHILE)];
+    page::render(state, viewer, user, now, errors, None, StatusCode::CONFLICT).await
+}

@@ -1,0 +1,273 @@
+//! Moving a case along the procedure (seed 004 §27–§45): acknowledged (Appendix B letter),
+//! investigating, outcome sent (Appendix C letter, remedial actions), closed (resolution and
+//! improvement actions). The domain says which moves are allowed (`casework::may_move`); the
+//! store applies one only if the case has not changed meanwhile.
+
+use super::page::{self, handling, Saved};
+use super::{seen_as_it_is, settle, stale, CaseRef, CHANGED_MEANWHILE};
+use crate::staff::components::{action_fields, page as staff_page, team_name, today};
+use crate::staff::error::StaffError;
+use crate::staff::{Fields, Staff, StaffUser, Viewer};
+use crate::store::staff::{CaseChange, CaseFile};
+use crate::AppState;
+use app::domain::casework::{
+    may_move, ActionInput, ActionKind, ActionPart, Closure, ClosureInput, Outcome, OutcomeCategory,
+    OutcomeInput, ACTION_ROWS,
+};
+use app::domain::letter;
+use app::domain::FieldError;
+use app::ui::fields::{Choice, ErrorSummary, Field, Radios, TextArea};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use leptos::prelude::*;
+
+/// Checks the move with the domain rules, then applies it if the case has not changed.
+async fn move_case(
+    state: &AppState,
+    viewer: &Viewer,
+    user: &StaffUser,
+    case: CaseFile,
+    change: CaseChange,
+    saved: Saved,
+) -> Result<Response, StaffError> {
+    if let Err(refusal) = may_move(&handling(&case), change.target(), &user.username, user.role) {
+        let errors = vec![FieldError::new("", refusal.message())];
+        return page::render(
+            state,
+            viewer,
+            user,
+            case,
+            errors,
+            None,
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
+    let applied = state.staff.apply(&case, &change, &user.username).await?;
+    settle(state, viewer, user, &case, applied, saved).await
+}
+
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    fields: Fields,
+) -> Result<Response, StaffError> {
+    if !seen_as_it_is(&case, &fields) {
+        return stale(&state, &viewer, &user, &case).await;
+    }
+    let letter = letter::acknowledgement(
+        &state.organisation,
+        case.complaint.complainant.full_name.as_str(),
+        &case.reference,
+        case.received_on,
+        &team_name(&state, &case.team),
+        case.outcome_due,
+    );
+    let change = CaseChange::Acknowledge { letter };
+    move_case(&state, &viewer, &user, case, change, Saved::Acknowledged).await
+}
+
+pub async fn investigate(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    fields: Fields,
+) -> Result<Response, StaffError> {
+    if !seen_as_it_is(&case, &fields) {
+        return stale(&state, &viewer, &user, &case).await;
+    }
+    let change = CaseChange::Investigate;
+    move_case(&state, &viewer, &user, case, change, Saved::Investigating).await
+}
+
+/// The page around a form about one case: back link, problems, the case's reference, heading.
+struct CaseForm<'a> {
+    state: &'a AppState,
+    viewer: &'a Viewer,
+    case: &'a CaseFile,
+    heading: &'static str,
+    intro: &'static str,
+    /// The last part of the form's address: `/staff/cases/{reference}/{action}`.
+    action: &'static str,
+}
+
+impl CaseForm<'_> {
+    fn render<V: IntoView + 'static>(
+        self,
+        errors: Vec<FieldError>,
+        fields: impl FnOnce(&[FieldError]) -> V,
+    ) -> Response {
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else if errors.iter().any(|e| e.message == CHANGED_MEANWHILE) {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let csrf = self.viewer.csrf.clone();
+        let seen = self.case.version();
+        let compact = self.case.reference.compact();
+        let reference = self.case.reference.to_string();
+        let (heading, intro, action) = (self.heading, self.intro, self.action);
+        let body = move || {
+            let fields = fields(&errors);
+            view! {
+                <a class="back-link" href=format!("/staff/cases/{compact}")>"Back to the case"</a>
+                <ErrorSummary errors=Signal::stored(errors.clone())/>
+                <span class="caption">{format!("Case {reference}")}</span>
+                <h1 class="heading-l">{heading}</h1>
+                <p class="body">{intro}</p>
+                <form method="post" action=format!("/staff/cases/{compact}/{action}") novalidate>
+                    <input type="hidden" name="_csrf" value=csrf/>
+                    <input type="hidden" name="_seen" value=seen/>
+                    {fields}
+                </form>
+            }
+        };
+        staff_page(self.state, self.viewer, heading, status, body)
+    }
+}
+
+fn action_rows(fields: &Fields, kind: ActionKind) -> Vec<ActionInput> {
+    (1..=ACTION_ROWS)
+        .map(|n| ActionInput {
+            description: fields
+                .get(kind.field(n, ActionPart::Description))
+                .to_string(),
+            owner: fields.get(kind.field(n, ActionPart::Owner)).to_string(),
+            due_on: fields.get(kind.field(n, ActionPart::DueOn)).to_string(),
+        })
+        .collect()
+}
+
+fn outcome_form(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &CaseFile,
+    input: OutcomeInput,
+    errors: Vec<FieldError>,
+) -> Response {
+    let form = CaseForm {
+        state,
+        viewer,
+        case,
+        heading: "Record the outcome",
+        intro: "This fills in the outcome letter (Appendix C). Write in plain language: the complainant reads it.",
+        action: "outcome",
+    };
+    form.render(errors, move |errors| {
+        let field = |name, value: &str| Field::fixed(name, value, errors);
+        let decisions: Vec<Choice> = OutcomeCategory::ALL
+            .iter()
+            .map(|c| Choice::new(c.id(), c.label()))
+            .collect();
+        view! {
+            <Radios field=field("category", &input.category) legend="Decision" choices=decisions/>
+            <TextArea field=field("summary", &input.summary) label="Summary of the complaint"/>
+            <TextArea field=field("investigation", &input.investigation) label="Investigation steps" hint="Enquiries made, evidence looked at, who was consulted"/>
+            <TextArea field=field("findings", &input.findings) label="Findings"/>
+            {action_fields(ActionKind::Remedial, "Actions taken or planned", &input.actions, errors)}
+            <TextArea field=field("no_action_reason", &input.no_action_reason) label="If no action is needed, why (optional)" hint="For a complaint not upheld, explain the reasons and any improvements identified"/>
+            <button type="submit" class="button">"Record outcome and make the letter"</button>
+        }
+    })
+}
+
+pub async fn show_outcome_form(
+    State(state): State<AppState>,
+    Staff(_, viewer): Staff,
+    CaseRef(case): CaseRef,
+) -> Response {
+    outcome_form(&state, &viewer, &case, OutcomeInput::default(), vec![])
+}
+
+pub async fn send_outcome(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    fields: Fields,
+) -> Result<Response, StaffError> {
+    let input = OutcomeInput {
+        category: fields.get("category").to_string(),
+        summary: fields.get("summary").to_string(),
+        investigation: fields.get("investigation").to_string(),
+        findings: fields.get("findings").to_string(),
+        no_action_reason: fields.get("no_action_reason").to_string(),
+        actions: action_rows(&fields, ActionKind::Remedial),
+    };
+    // Changed meanwhile: the form again with everything typed, so nothing is lost.
+    if !seen_as_it_is(&case, &fields) {
+        let errors = vec![FieldError::new("", CHANGED_MEANWHILE)];
+        return Ok(outcome_form(&state, &viewer, &case, input, errors));
+    }
+    let outcome = match Outcome::parse(&input, today()) {
+        Ok(o) => o,
+        Err(errors) => return Ok(outcome_form(&state, &viewer, &case, input, errors)),
+    };
+    let letter = letter::outcome(
+        &state.organisation,
+        case.complaint.complainant.full_name.as_str(),
+        &case.reference,
+        &team_name(&state, &case.team),
+        &outcome,
+        &user.display_name,
+    );
+    let change = CaseChange::SendOutcome { outcome, letter };
+    move_case(&state, &viewer, &user, case, change, Saved::Outcome).await
+}
+
+fn close_form(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &CaseFile,
+    input: ClosureInput,
+    errors: Vec<FieldError>,
+) -> Response {
+    let form = CaseForm {
+        state,
+        viewer,
+        case,
+        heading: "Close the case",
+        intro: "Record the resolution and any improvement actions for the Data Protection Complaints Register (seed 004 §45).",
+        action: "close",
+    };
+    form.render(errors, move |errors| {
+        view! {
+            <TextArea field=Field::fixed("resolution", input.resolution.clone(), errors) label="Resolution" hint="How the complaint was resolved"/>
+            {action_fields(ActionKind::Improvement, "Improvement actions (optional)", &input.improvements, errors)}
+            <button type="submit" class="button">"Close the case"</button>
+        }
+    })
+}
+
+pub async fn show_close_form(
+    State(state): State<AppState>,
+    Staff(_, viewer): Staff,
+    CaseRef(case): CaseRef,
+) -> Response {
+    close_form(&state, &viewer, &case, ClosureInput::default(), vec![])
+}
+
+pub async fn close(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    fields: Fields,
+) -> Result<Response, StaffError> {
+    let input = ClosureInput {
+        resolution: fields.get("resolution").to_string(),
+        improvements: action_rows(&fields, ActionKind::Improvement),
+    };
+    if !seen_as_it_is(&case, &fields) {
+        let errors = vec![FieldError::new("", CHANGED_MEANWHILE)];
+        return Ok(close_form(&state, &viewer, &case, input, errors));
+    }
+    let closure = match Closure::parse(&input, today()) {
+        Ok(c) => c,
+        Err(errors) => return Ok(close_form(&state, &viewer, &case, input, errors)),
+    };
+    let change = CaseChange::Close { closure };
+    move_case(&state, &viewer, &user, case, change, Saved::Closed).await
+}

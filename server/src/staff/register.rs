@@ -1,0 +1,291 @@
+//! The register (seed 004 §45): every complaint and breach report, most urgent first, with
+//! filters; finding a case by the reference a caller reads out; the register of actions.
+
+use super::components::{category_label, deadline, page, team_name, today};
+use super::error::StaffError;
+use super::Staff;
+use super::Viewer;
+use crate::store::staff::{DueFilter, RegisterPage, RegisterQuery, REGISTER_PAGE_SIZE};
+use crate::AppState;
+use app::domain::calendar::long_date;
+use app::domain::casework::{next_due, urgency, Status, Urgency};
+use app::domain::reference::Reference;
+use app::domain::text::group_thousands;
+use app::domain::FieldError;
+use app::ui::fields::{ErrorSummary, Field, TextField};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct RegisterParams {
+    team: Option<String>,
+    status: Option<String>,
+    category: Option<String>,
+    due: Option<String>,
+    mine: Option<String>,
+    page: Option<u32>,
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    Query(p): Query<RegisterParams>,
+) -> Result<Response, StaffError> {
+    let nonempty = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
+    let status_filter = nonempty(&p.status);
+    let query = RegisterQuery {
+        team: nonempty(&p.team).filter(|t| state.config.taxonomy.team(t).is_some()),
+        status: status_filter.as_deref().and_then(Status::parse),
+        open_only: status_filter.as_deref() != Some("all"),
+        category: nonempty(&p.category).filter(|c| state.config.taxonomy.category(c).is_some()),
+        due: p.due.as_deref().and_then(DueFilter::parse),
+        handler: p
+            .mine
+            .as_deref()
+            .filter(|m| *m == "yes")
+            .map(|_| user.username.clone()),
+        page: p.page.unwrap_or(1).clamp(1, 100_000),
+    };
+    let today = today();
+    let rows = state.staff.register(&query, today).await?;
+    Ok(render_register(&state, &viewer, &query, rows, today))
+}
+
+fn render_register(
+    state: &AppState,
+    viewer: &Viewer,
+    query: &RegisterQuery,
+    found: RegisterPage,
+    today: chrono::NaiveDate,
+) -> Response {
+    let teams = state.config.taxonomy.teams.clone();
+    let categories = state.config.taxonomy.categories.clone();
+    let q = query.clone();
+    let total = found.total;
+    let first = (q.page as u64 - 1) * REGISTER_PAGE_SIZE as u64 + 1;
+    let last = (first + found.rows.len() as u64).saturating_sub(1);
+    let link = {
+        let q = q.clone();
+        move |page: u32| {
+            let mut parts = vec![];
+            if let Some(t) = &q.team {
+                parts.push(format!("team={t}"));
+            }
+            if let Some(s) = q.status {
+                parts.push(format!("status={}", s.id()));
+            } else if !q.open_only {
+                parts.push("status=all".into());
+            }
+            if let Some(c) = &q.category {
+                parts.push(format!("category={c}"));
+            }
+            if let Some(d) = q.due {
+                parts.push(format!("due={}", d.id()));
+            }
+            if q.handler.is_some() {
+                parts.push("mine=yes".into());
+            }
+            parts.push(format!("page={page}"));
+            format!("/staff/register?{}", parts.join("&"))
+        }
+    };
+    let prev = (q.page > 1).then(|| link(q.page - 1));
+    let next = (last < total).then(|| link(q.page + 1));
+    let rows: Vec<_> = found
+        .rows
+        .into_iter()
+        .map(|r| {
+            let due = next_due(r.status, r.acknowledge_by, r.outcome_due);
+            let ack_done = r.acknowledged_at.is_some();
+            let outcome_done = r.outcome_sent_at.is_some();
+            let overdue = due.is_some_and(|d| urgency(d.date(), today) == Urgency::Overdue);
+            let reference = r.reference.to_string();
+            let href = format!("/staff/cases/{}", r.reference.compact());
+            view! {
+                <tr class="table__row" class:table__row--overdue=overdue>
+                    <td class="table__cell"><a href=href class="case-ref">{reference}</a></td>
+                    <td class="table__cell">{long_date(r.received_on)}<br/><span class="hint">{r.channel.label()}</span></td>
+                    <td class="table__cell">{r.kind.label()}</td>
+                    <td class="table__cell">{team_name(state, &r.team)}</td>
+                    <td class="table__cell">{category_label(state, &r.category)}</td>
+                    <td class="table__cell"><span class="tag">{r.status.label()}</span></td>
+                    <td class="table__cell">{r.handler.clone().unwrap_or_else(|| "Not assigned".into())}</td>
+                    <td class="table__cell">{deadline(r.acknowledge_by, ack_done, today)}</td>
+                    <td class="table__cell">{deadline(r.outcome_due, outcome_done, today)}</td>
+                </tr>
+            }
+        })
+        .collect();
+    let selected = |a: Option<&str>, b: &str| a == Some(b);
+    let body = move || {
+        let status_id = if q.open_only {
+            q.status.map(|s| s.id())
+        } else {
+            Some("all")
+        };
+        view! {
+            <h1 class="heading-l">"Complaints register"</h1>
+            <form method="get" action="/staff/register" class="filters">
+                <div class="filters__item">
+                    <label class="label" for="team">"Team"</label>
+                    <select class="select" id="team" name="team">
+                        <option value="">"All teams"</option>
+                        {teams.iter().map(|t| view! { <option value=t.id.clone() selected=selected(q.team.as_deref(), &t.id)>{t.name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="filters__item">
+                    <label class="label" for="status">"Status"</label>
+                    <select class="select" id="status" name="status">
+                        <option value="">"All open"</option>
+                        {Status::ALL.iter().map(|s| view! { <option value=s.id() selected=selected(status_id, s.id())>{s.label()}</option> }).collect_view()}
+                        <option value="all" selected=selected(status_id, "all")>"All, including closed"</option>
+                    </select>
+                </div>
+                <div class="filters__item">
+                    <label class="label" for="category">"Category"</label>
+                    <select class="select" id="category" name="category">
+                        <option value="">"All categories"</option>
+                        {categories.iter().map(|c| view! { <option value=c.id.clone() selected=selected(q.category.as_deref(), &c.id)>{c.label.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="filters__item">
+                    <label class="label" for="due">"Deadline"</label>
+                    <select class="select" id="due" name="due">
+                        <option value="">"Any"</option>
+                        <option value="overdue" selected=q.due == Some(DueFilter::Overdue)>"Overdue"</option>
+                        <option value="this_week" selected=q.due == Some(DueFilter::ThisWeek)>"Due this week"</option>
+                    </select>
+                </div>
+                <div class="filters__item checkboxes__item">
+                    <input class="checkboxes__input" id="mine" name="mine" type="checkbox" value="yes" checked=q.handler.is_some()/>
+                    <label class="label checkboxes__label" for="mine">"My cases only"</label>
+                </div>
+                <button type="submit" class="button button--secondary">"Apply filters"</button>
+            </form>
+            <p class="body" role="status">{if total == 0 { "No cases match these filters.".to_string() } else { format!("Showing {} to {} of {} cases, most urgent first", group_thousands(first as usize), group_thousands(last as usize), group_thousands(total as usize)) }}</p>
+            <div class="table-wrap">
+                <table class="table">
+                    <caption class="visually-hidden">"Cases, most urgent first"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Reference"</th>
+                            <th scope="col">"Received"</th>
+                            <th scope="col">"Kind"</th>
+                            <th scope="col">"Team"</th>
+                            <th scope="col">"Category"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Handler"</th>
+                            <th scope="col">"Acknowledge by"</th>
+                            <th scope="col">"Outcome due"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <nav class="pagination" aria-label="Pages of the register">
+                {prev.map(|h| view! { <a href=h rel="prev">"Previous page"</a> })}
+                " "
+                {next.map(|h| view! { <a href=h rel="next">"Next page"</a> })}
+            </nav>
+        }
+    };
+    page(state, viewer, "Complaints register", StatusCode::OK, body)
+}
+
+#[derive(Deserialize)]
+pub struct FindParams {
+    reference: Option<String>,
+}
+
+/// Find a case by the reference a caller reads out (any case, spaces or hyphens).
+pub async fn find(
+    State(state): State<AppState>,
+    Staff(_, viewer): Staff,
+    Query(p): Query<FindParams>,
+) -> Result<Response, StaffError> {
+    let raw = p.reference.unwrap_or_default();
+    let first_visit = raw.is_empty();
+    let message = match Reference::parse(&raw) {
+        Ok(r) => match state.staff.case(&r).await? {
+            Some(_) => {
+                return Ok(Redirect::to(&format!("/staff/cases/{}", r.compact())).into_response())
+            }
+            None => "There is no case with that reference. Check it with the caller.",
+        },
+        Err(_) if raw.trim().is_empty() => "Enter a reference, like ABC-DEF-GHJ",
+        Err(_) => "That is not a valid reference: check each letter and number with the caller",
+    };
+    let errors = if first_visit {
+        vec![]
+    } else {
+        vec![FieldError::new("reference", message)]
+    };
+    let body = move || {
+        view! {
+            <ErrorSummary errors=Signal::stored(errors.clone())/>
+            <h1 class="heading-l">"Find a case"</h1>
+            <form method="get" action="/staff/find">
+                <TextField
+                    field=Field::fixed("reference", raw.clone(), &errors)
+                    label="Reference"
+                    hint="Nine letters and numbers, like ABC-DEF-GHJ. Spaces and hyphens do not matter."
+                    width="input--reference"
+                    autocomplete="off"
+                    no_spellcheck=true
+                />
+                <button type="submit" class="button">"Find"</button>
+            </form>
+        }
+    };
+    let status = if first_visit {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    Ok(page(&state, &viewer, "Find a case", status, body))
+}
+
+/// The actions of the Data Protection Complaints Register (seed 004 §45): remedial actions from
+/// outcomes and improvement actions from closures, with owner and due date, earliest first.
+pub async fn actions(
+    State(state): State<AppState>,
+    Staff(_, viewer): Staff,
+) -> Result<Response, StaffError> {
+    let actions = state.staff.actions().await?;
+    let today = today();
+    let body = move || {
+        view! {
+            <h1 class="heading-l">"Actions"</h1>
+            <p class="body">"Remedial actions from outcomes and improvement actions logged at closure, earliest due first."</p>
+            {if actions.is_empty() {
+                view! { <p class="body">"No actions yet."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="table">
+                            <thead><tr><th scope="col">"Due"</th><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Kind"</th><th scope="col">"Case"</th></tr></thead>
+                            <tbody>
+                                {actions.iter().map(|a| {
+                                    let shown = a.reference.to_string();
+                                    view! {
+                                        <tr>
+                                            <td class="table__cell">{deadline(a.action.due_on, false, today)}</td>
+                                            <td class="table__cell">{a.action.description.clone()}</td>
+                                            <td class="table__cell">{a.action.owner.clone()}</td>
+                                            <td class="table__cell">{a.action.kind.label()}</td>
+                                            <td class="table__cell"><a class="case-ref" href=format!("/staff/cases/{}", a.reference.compact())>{shown}</a></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        }
+    };
+    Ok(page(&state, &viewer, "Actions", StatusCode::OK, body))
+}
