@@ -65,6 +65,30 @@ test.describe("with WebAssembly", () => {
     await expect(page.locator("#full_name-error")).toContainText("Enter your full name");
   });
 
+  test("changed answers sent again after Back go only as a new complaint, when the person says so", async ({ page }) => {
+    await page.goto("/complaint");
+    await hydrated(page);
+    await answerEverything(page, { name: "Back Again" });
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Complaint received" })).toBeVisible();
+    const first = await page.locator(".reference").textContent();
+    // Back to the check page, one answer changed, sent again from the same form.
+    await page.goBack();
+    await expect(page.getByRole("heading", { level: 1, name: /Check your answers/ })).toBeVisible();
+    await page.getByRole("button", { name: "Change full name" }).click();
+    await page.getByLabel("Full name").fill("Back Again Changed");
+    await continueOn(page);
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    const notice = page.getByRole("alert");
+    await expect(notice).toContainText(`You have already sent a complaint from this form. Its reference is ${first}.`);
+    await expect(notice).toContainText("They have not been sent");
+    await expect(page.getByRole("heading", { level: 1, name: /Check your answers/ })).toBeVisible();
+    await page.getByRole("button", { name: "Send as a new complaint" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Complaint received" })).toBeVisible();
+    await expect(page.locator(".reference")).toHaveText(REFERENCE);
+    await expect(page.locator(".reference")).not.toHaveText(first!);
+  });
+
   test("a double tap on send sends once", async ({ page }) => {
     let sends = 0;
     await page.route("**/api/submit-complaint", async (route) => {
@@ -126,6 +150,28 @@ test.describe("without JavaScript", () => {
     await page.getByRole("button", { name: "Send complaint" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "We already have your complaint" })).toBeVisible();
     await expect(page.locator(".reference")).toHaveText(reference!);
+  });
+
+  test("changed answers sent again after Back go only as a new complaint, when the person says so", async ({ page }) => {
+    await page.goto("/complaint");
+    await answerEverything(page, { name: "Plain Back" });
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Complaint received" })).toBeVisible();
+    const first = await page.locator(".reference").textContent();
+    await page.goBack();
+    await expect(page.getByRole("heading", { level: 1, name: /Check your answers/ })).toBeVisible();
+    await page.getByRole("button", { name: "Change full name" }).click();
+    await page.getByLabel("Full name").fill("Plain Back Changed");
+    await continueOn(page);
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.getByRole("alert")).toContainText(
+      `You have already sent a complaint from this form. Its reference is ${first}.`,
+    );
+    await expect(page.locator(".summary-list")).toContainText("Plain Back Changed");
+    await page.getByRole("button", { name: "Send as a new complaint" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Complaint received" })).toBeVisible();
+    await expect(page.locator(".reference")).toHaveText(REFERENCE);
+    await expect(page.locator(".reference")).not.toHaveText(first!);
   });
 
   test("an empty step shows the error summary", async ({ page }) => {

@@ -555,3 +555,70 @@ async fn health_and_the_first_page() {
         .unwrap();
     assert_eq!(missing.status(), 404);
 }
+
+/// Sends "Check your answers" as a browser without JavaScript does: a plain form post.
+async fn send_form(server: &TestServer, key: &str, name: &str) -> String {
+    let mut fields = common::form_fields(&common::complaint(name));
+    fields.push(("_step".into(), "check".into()));
+    fields.push(("_key".into(), key.into()));
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let res = server
+        .client
+        .post(format!("{}/complaint", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.text().await.unwrap()
+}
+
+fn shown_reference(page: &str) -> String {
+    let at = page.find("class=\"reference\">").expect("a reference") + 18;
+    page[at..].split('<').next().unwrap().to_string()
+}
+
+fn form_key(page: &str) -> String {
+    let at = page.find("name=\"_key\" value=\"").expect("a key field") + 19;
+    page[at..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn changed_answers_sent_after_going_back_are_not_taken_silently_and_can_go_as_a_new_complaint() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let key = common::key();
+
+    let first = send_form(&server, &key, "Sam Example").await;
+    assert!(first.contains("Complaint received"));
+    let reference = shown_reference(&first);
+
+    // Back to "Check your answers", an answer changed, sent again with the same form.
+    let changed = send_form(&server, &key, "Sam Changed").await;
+    assert!(
+        changed.contains(&format!(
+            "You have already sent a complaint from this form. Its reference is {reference}."
+        )),
+        "{changed}"
+    );
+    assert!(changed.contains("Send as a new complaint"));
+    assert!(!changed.contains("Idempotency-Key"), "no API wording for people");
+    let new_key = form_key(&changed);
+    assert_ne!(new_key, key, "sending again makes a new complaint");
+    assert_eq!(server.count("cases").await, 1, "nothing new stored yet");
+
+    // They choose to send the changed answers: a second complaint, with its own reference.
+    let second = send_form(&server, &new_key, "Sam Changed").await;
+    assert!(second.contains("Complaint received"));
+    assert_ne!(shown_reference(&second), reference);
+    assert_eq!(server.count("cases").await, 2);
+
+    // The first answers sent again with the first form: the first complaint, not a third.
+    let replay = send_form(&server, &key, "Sam Example").await;
+    assert!(replay.contains("We already have your complaint"));
+    assert_eq!(shown_reference(&replay), reference);
+    assert_eq!(server.count("cases").await, 2);
+}

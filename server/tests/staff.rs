@@ -636,3 +636,190 @@ async fn the_registers_deadlines_agree_with_the_domain_rules() {
     }
     assert!(expected.iter().any(|(_, _, u)| *u == Urgency::Overdue));
 }
+
+/// The value of a hidden field of the first form that has it.
+fn hidden(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("the page has a {name} field"))
+        + marker.len();
+    body[at..].split('"').next().unwrap().to_string()
+}
+
+async fn handler_of(db: &Path, reference: &str) -> Option<String> {
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(db)
+        .read_only(true);
+    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+    let handler: Option<String> =
+        sqlx::query_scalar("SELECT handler FROM cases WHERE reference = ?")
+            .bind(reference)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    handler
+}
+
+#[tokio::test]
+async fn two_handlers_changing_one_case_at_once_cannot_overwrite_each_other() {
+    let s = staffed().await;
+    let out = add_user(&s.server.db_path, "sam", "handler", "Sam Handler", PASSWORD);
+    assert!(out.status.success());
+    let reference = a_case(&s.server).await;
+    let case = format!("/staff/cases/{reference}");
+    let mut kim = signed_in(&s.server, "kim").await;
+    let mut sam = signed_in(&s.server, "sam").await;
+
+    // Both open the case, then both take it.
+    let kim_page = kim.get(&case).await;
+    let sam_page = sam.get(&case).await;
+    let take = |page: &Page, me: &'static str| {
+        vec![
+            ("_csrf", page.csrf()),
+            ("_seen", hidden(&page.body, "_seen")),
+            ("handler", me.to_string()),
+            ("independent", "yes".to_string()),
+        ]
+    };
+    let kim_form = take(&kim_page, "kim");
+    let sam_form = take(&sam_page, "sam");
+    let as_pairs = |f: &Vec<(&'static str, String)>| {
+        f.iter()
+            .map(|(k, v)| (*k, v.clone()))
+            .collect::<Vec<_>>()
+    };
+    let (k, m) = (as_pairs(&kim_form), as_pairs(&sam_form));
+    let k: Vec<(&str, &str)> = k.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let m: Vec<(&str, &str)> = m.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let assign = format!("{case}/assign");
+    let (kim_answer, sam_answer) = tokio::join!(kim.post(&assign, &k), sam.post(&assign, &m));
+
+    // Exactly one of them took it; the other was told and shown the case as it is now.
+    let mut statuses = [kim_answer.status, sam_answer.status];
+    statuses.sort();
+    assert_eq!(statuses, [303, 409], "one wins, one is told");
+    let (winner, loser) = if kim_answer.status == 303 {
+        ("kim", &sam_answer)
+    } else {
+        ("sam", &kim_answer)
+    };
+    assert!(loser
+        .body
+        .contains("Someone else changed this case while you were looking at it"));
+    assert!(
+        loser
+            .body
+            .contains(&format!("{winner} (confirmed independence")),
+        "the case as it is now"
+    );
+    assert_eq!(
+        handler_of(&s.server.db_path, &reference).await.as_deref(),
+        Some(winner)
+    );
+
+    // Later, the one who lost sends the form from the page they still have: refused too.
+    let again = if winner == "kim" {
+        sam.post(&assign, &m).await
+    } else {
+        kim.post(&assign, &k).await
+    };
+    assert_eq!(again.status, 409);
+    assert_eq!(
+        handler_of(&s.server.db_path, &reference).await.as_deref(),
+        Some(winner)
+    );
+}
+
+#[tokio::test]
+async fn assignments_the_rules_forbid_are_refused_and_change_nothing() {
+    let s = staffed().await;
+    let out = add_user(&s.server.db_path, "sam", "handler", "Sam Handler", PASSWORD);
+    assert!(out.status.success());
+    let reference = a_case(&s.server).await;
+    let case = format!("/staff/cases/{reference}");
+    let mut kim = signed_in(&s.server, "kim").await;
+    let before = casework_rows(&s.server.db_path).await;
+    for (handler, ticked, field, message) in [
+        (
+            "kim",
+            "",
+            "independent",
+            "Confirm you have not worked on the processing this complaint is about",
+        ),
+        (
+            "sam",
+            "yes",
+            "independent",
+            "Only the handler can confirm their own independence",
+        ),
+        ("ian", "", "handler", "Select a handler"),
+        ("nobody", "", "handler", "Select a handler"),
+    ] {
+        let page = kim.get(&case).await;
+        let form = [
+            ("_csrf", page.csrf()),
+            ("_seen", hidden(&page.body, "_seen")),
+            ("handler", handler.to_string()),
+            ("independent", ticked.to_string()),
+        ];
+        let form: Vec<(&str, &str)> = form.iter().map(|(a, b)| (*a, b.as_str())).collect();
+        let answer = kim.post(&format!("{case}/assign"), &form).await;
+        assert_eq!(answer.status, 422, "assigning {handler}");
+        assert!(answer.body.contains(message), "assigning {handler}");
+        assert!(
+            answer.body.contains(&format!("href=\"#{field}\"")),
+            "the error summary links to {field}"
+        );
+    }
+    assert_eq!(handler_of(&s.server.db_path, &reference).await, None);
+    assert_eq!(casework_rows(&s.server.db_path).await, before);
+}
+
+#[tokio::test]
+async fn a_staff_page_whose_database_fails_says_so_and_logs_the_route_without_personal_data() {
+    let s = staffed().await;
+    let reference = a_case(&s.server).await;
+    let mut kim = signed_in(&s.server, "kim").await;
+    assert_eq!(kim.get("/staff/actions").await.status, 200);
+
+    // Break two tables under the running server, as a damaged or mis-migrated database would.
+    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&s.server.db_path);
+    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+    for sql in [
+        "ALTER TABLE case_actions RENAME TO case_actions_gone",
+        "ALTER TABLE case_notes RENAME TO case_notes_gone",
+    ] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+
+    let page = kim.get("/staff/actions").await;
+    assert_eq!(page.status, 503);
+    assert!(page
+        .body
+        .contains("Sorry, there is a problem with the service"));
+    assert!(!page.body.contains("case_actions"), "no internals shown");
+    let page = kim.get(&format!("/staff/cases/{reference}")).await;
+    assert_eq!(page.status, 503);
+
+    let log = s.server.log();
+    let failures: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("staff page failed"))
+        .collect();
+    assert!(
+        failures.iter().any(|l| l.contains("/staff/actions") && l.contains("case_actions")),
+        "the route and the cause are logged: {log}"
+    );
+    assert!(
+        failures
+            .iter()
+            .any(|l| l.contains("/staff/cases/{reference}") && l.contains(&reference)),
+        "the route pattern and the case are logged: {log}"
+    );
+    for personal in ["Sam Example", "sam@example.com", "07700"] {
+        assert!(!log.contains(personal), "{personal} reached the log");
+    }
+}
