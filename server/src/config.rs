@@ -1,10 +1,12 @@
 //! Configuration: an optional TOML file, then environment variables, over defaults that let
 //! the service start with no configuration at all (SQLite in ./data, port 3000).
 
+use crate::outbox::WorkerSettings;
 use app::domain::brand::{parse_font_stack, parse_origin, Colour};
 use app::domain::calendar::WorkingCalendar;
 use app::domain::letter::Organisation;
 use app::domain::taxonomy::{Category, Taxonomy, Team};
+use secrecy::SecretString;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -29,6 +31,164 @@ pub struct FileConfig {
     pub bank_holidays: Option<Vec<String>>,
     pub embed: Option<EmbedFile>,
     pub branding: Option<BrandingFile>,
+    /// This service's own address as people reach it, like "https://complaints.example.gov.uk"
+    /// (links in staff emails).
+    pub public_url: Option<String>,
+    pub email: Option<EmailFile>,
+    pub outbox: Option<OutboxFile>,
+    /// Team id = the team's shared mailbox, for new-case alerts and the daily digest.
+    pub team_mailboxes: Option<BTreeMap<String, String>>,
+}
+
+/// How email leaves: `provider` is "notify", "smtp" or "files" (the default).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailFile {
+    pub provider: Option<String>,
+    pub notify: Option<NotifyFile>,
+    pub smtp: Option<SmtpFile>,
+    /// Where the file transport writes `.eml` files (default `data/outbox`).
+    pub files_dir: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyFile {
+    /// Better in the environment: INTAKE_NOTIFY_API_KEY.
+    pub api_key: Option<String>,
+    pub base_url: Option<String>,
+    /// Message kind (confirmation, acknowledgement, outcome, team_alert, digest) = template id.
+    #[serde(default)]
+    pub templates: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpFile {
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    /// "starttls" (the default), "tls", or "none" (a relay on this machine only).
+    pub security: Option<String>,
+    pub username: Option<String>,
+    /// Better in the environment: INTAKE_SMTP_PASSWORD.
+    pub password: Option<String>,
+    /// The sender, like "Data Protection <dpo@example.gov.uk>".
+    pub from: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxFile {
+    pub poll_ms: Option<u64>,
+    pub retry_base_seconds: Option<i64>,
+    /// How long a claim on a message lasts (longer than the slowest send; default 120).
+    pub lease_seconds: Option<i64>,
+    /// "08:00": when the daily digest goes, UK time.
+    pub digest_at: Option<String>,
+}
+
+/// How email leaves, checked. Secrets are held so that they never print.
+#[derive(Debug, Clone)]
+pub enum EmailConfig {
+    /// Written as files on this machine: nothing is sent.
+    Files {
+        dir: PathBuf,
+    },
+    Smtp(SmtpConfig),
+    Notify(NotifyConfig),
+}
+
+#[derive(Debug, Clone)]
+pub struct NotifyConfig {
+    pub api_key: SecretString,
+    pub base_url: String,
+    pub templates: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    Starttls,
+    Tls,
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: Option<u16>,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    pub from: String,
+}
+
+pub const NOTIFY_BASE_URL: &str = "https://api.notifications.service.gov.uk";
+
+fn email_config(
+    file: Option<EmailFile>,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<EmailConfig, String> {
+    let file = file.unwrap_or_default();
+    let provider = env("INTAKE_EMAIL_PROVIDER")
+        .or(file.provider)
+        .unwrap_or_else(|| "files".into());
+    match provider.as_str() {
+        "files" => Ok(EmailConfig::Files {
+            dir: file
+                .files_dir
+                .unwrap_or_else(|| "data/outbox".into())
+                .into(),
+        }),
+        "notify" => {
+            let n = file.notify.unwrap_or_default();
+            let api_key = env("INTAKE_NOTIFY_API_KEY")
+                .or(n.api_key)
+                .ok_or("email provider notify needs an API key: set INTAKE_NOTIFY_API_KEY")?;
+            crate::outbox::notify::split_key(&api_key)?;
+            for kind in n.templates.keys() {
+                if app::domain::messages::MessageKind::parse(kind).is_none() {
+                    return Err(format!(
+                        "email notify templates: unknown message kind '{kind}'"
+                    ));
+                }
+            }
+            Ok(EmailConfig::Notify(NotifyConfig {
+                api_key: SecretString::from(api_key),
+                base_url: env("INTAKE_NOTIFY_BASE_URL")
+                    .or(n.base_url)
+                    .unwrap_or_else(|| NOTIFY_BASE_URL.into()),
+                templates: n.templates,
+            }))
+        }
+        "smtp" => {
+            let m = file.smtp.unwrap_or_default();
+            let security = match m.security.as_deref().unwrap_or("starttls") {
+                "starttls" => SmtpSecurity::Starttls,
+                "tls" => SmtpSecurity::Tls,
+                "none" => SmtpSecurity::None,
+                other => {
+                    return Err(format!(
+                        "email smtp security '{other}': use starttls, tls or none"
+                    ))
+                }
+            };
+            Ok(EmailConfig::Smtp(SmtpConfig {
+                host: env("INTAKE_SMTP_HOST")
+                    .or(m.host)
+                    .ok_or("email provider smtp needs a host")?,
+                port: m.port,
+                security,
+                username: env("INTAKE_SMTP_USERNAME").or(m.username),
+                password: env("INTAKE_SMTP_PASSWORD")
+                    .or(m.password)
+                    .map(SecretString::from),
+                from: m.from.ok_or("email provider smtp needs a from address")?,
+            }))
+        }
+        other => Err(format!(
+            "email provider '{other}': use notify, smtp or files"
+        )),
+    }
 }
 
 /// Where the widget may be shown in a frame.
@@ -125,6 +285,8 @@ pub struct Config {
     /// Origins allowed to show the widget in a frame (besides this server itself).
     pub embed_origins: Vec<String>,
     pub branding: Branding,
+    pub email: EmailConfig,
+    pub outbox: WorkerSettings,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/intake.db";
@@ -227,7 +389,40 @@ impl Config {
             branding.font_stack =
                 Some(parse_font_stack(&f).map_err(|e| format!("branding font_stack: {e}"))?);
         }
+        let email = email_config(file.email, &env)?;
+        let mut outbox = WorkerSettings::default();
+        if let Some(url) = env("INTAKE_PUBLIC_URL").or(file.public_url) {
+            let ok = url.starts_with("https://") || url.starts_with("http://");
+            if !ok || url.contains(char::is_whitespace) {
+                return Err(format!("public_url '{url}' must be an http(s) address"));
+            }
+            outbox.public_url = url.trim_end_matches('/').to_string();
+        } else {
+            outbox.public_url = format!("http://{listen_addr}");
+        }
+        let o = file.outbox.unwrap_or_default();
+        if let Some(ms) = o.poll_ms {
+            outbox.poll = std::time::Duration::from_millis(ms.max(10));
+        }
+        if let Some(s) = o.retry_base_seconds {
+            outbox.retry_base = chrono::Duration::seconds(s.max(1));
+        }
+        if let Some(s) = o.lease_seconds {
+            outbox.lease = chrono::Duration::seconds(s.max(1));
+        }
+        if let Some(t) = o.digest_at {
+            outbox.digest_at = chrono::NaiveTime::parse_from_str(&t, "%H:%M")
+                .map_err(|_| format!("outbox digest_at '{t}' is not a time like 08:00"))?;
+        }
+        for (team, mailbox) in file.team_mailboxes.unwrap_or_default() {
+            if taxonomy.team(&team).is_none() {
+                return Err(format!("team_mailboxes: unknown team '{team}'"));
+            }
+            outbox.team_mailboxes.insert(team, mailbox);
+        }
         Ok(Config {
+            email,
+            outbox,
             database_url,
             listen_addr,
             site_root,

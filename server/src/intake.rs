@@ -4,8 +4,8 @@
 use crate::store::{NewCase, StoreError, Submitted};
 use crate::AppState;
 use app::domain::calendar::{london_date, Deadlines};
-use app::domain::casework::acknowledged_on_receipt;
 use app::domain::complaint::{Channel, Complaint, ComplaintInput};
+use app::domain::messages::{confirmed_by_email, written_route};
 use app::domain::receipt::Receipt;
 use app::domain::reference::Reference;
 use app::domain::triage::triage;
@@ -79,6 +79,9 @@ pub async fn receive(
         .received_on
         .unwrap_or_else(|| london_date(received_at));
     let deadlines = Deadlines::from_receipt(received_on, &config.calendar);
+    let acknowledgement_route = written_route(&complaint.complainant);
+    let confirm_by_email = confirmed_by_email(&complaint.complainant, submission.channel);
+    let alert_team = config.outbox.team_mailboxes.contains_key(&team.id);
     let case = NewCase {
         id: Uuid::new_v4(),
         idempotency_key: submission.idempotency_key,
@@ -90,7 +93,9 @@ pub async fn receive(
         received_at,
         received_on,
         deadlines,
-        acknowledged_at: acknowledged_on_receipt(submission.channel).then_some(received_at),
+        acknowledgement_route,
+        confirm_by_email,
+        alert_team,
         keyed_in_by: submission.keyed_in_by,
         organisation: state.organisation.clone(),
     };

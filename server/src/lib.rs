@@ -10,6 +10,7 @@ pub mod error;
 pub mod html;
 pub mod intake;
 pub mod openapi;
+pub mod outbox;
 pub mod pages;
 pub mod staff;
 pub mod store;
@@ -38,13 +39,16 @@ pub struct AppState {
     pub organisation: Arc<Organisation>,
     pub store: Arc<dyn CaseStore>,
     pub staff: Arc<dyn store::staff::StaffStore>,
+    pub outbox: Arc<dyn store::outbox::OutboxStore>,
+    /// How email leaves (GOV.UK Notify, SMTP, or files on this machine).
+    pub mailer: Arc<dyn outbox::Mailer>,
     pub sessions: tower_sessions_sqlx_store::SqliteStore,
     /// The site's stylesheet as the built pages name it (with its content hash).
     pub stylesheet: Arc<str>,
 }
 
 impl AppState {
-    pub fn new(config: Config, stores: store::Stores) -> AppState {
+    pub fn new(config: Config, stores: store::Stores) -> Result<AppState, String> {
         let leptos_options = LeptosOptions::builder()
             .output_name("intake")
             .site_root(config.site_root.to_string_lossy().to_string())
@@ -52,15 +56,17 @@ impl AppState {
             .site_addr(config.listen_addr)
             .hash_files(hashed_assets())
             .build();
-        AppState {
+        Ok(AppState {
             leptos_options,
             organisation: Arc::new(config.organisation.clone()),
+            mailer: outbox::mailer(&config)?,
             config: Arc::new(config),
             store: stores.cases,
             staff: stores.staff,
+            outbox: stores.outbox,
             sessions: stores.sessions,
             stylesheet: stylesheet_href().into(),
-        }
+        })
     }
 }
 

@@ -78,7 +78,10 @@ async fn serve() -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen_addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let app = router(AppState::new(config, stores));
+    let state = AppState::new(config, stores)?;
+    tracing::info!(email = %state.mailer.describe(), "outbox worker started");
+    server::outbox::spawn(state.clone());
+    let app = router(state);
     // Tests and scripts wait for this line to know the port.
     println!("listening on http://{addr}");
     let _ = std::io::stdout().flush();

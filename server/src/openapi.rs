@@ -146,7 +146,7 @@ pub fn document(config: &Config) -> Value {
                     "channel": {"type": "string", "enum": channels},
                     "received_at": {"type": "string", "format": "date-time"},
                     "received_on": {"type": "string", "format": "date", "description": "The day of receipt in the UK."},
-                    "acknowledged_at": {"type": ["string", "null"], "format": "date-time"},
+                    "acknowledged_at": {"type": ["string", "null"], "format": "date-time", "description": "When the written acknowledgement went: null at receipt (it is queued and sent by the person's chosen route; the case counts as acknowledged only once it has gone)."},
                     "acknowledge_by": {"type": "string", "format": "date", "description": "Written acknowledgement due: 30 days from the day after receipt, moved to the next working day."},
                     "outcome_due": {"type": "string", "format": "date", "description": "Outcome normally due: three months after receipt, on a working day."}
                 }

@@ -5,193 +5,10 @@ mod common;
 
 use app::domain::calendar::{london_date, Deadlines, WorkingCalendar};
 use app::domain::casework::Role;
-use common::{count_rows, TestServer};
-use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
-use reqwest::redirect::Policy;
-use server::staff::{routes, Access, SESSION_COOKIE};
+use common::browser::{a_case, add_user, signed_in, staffed, Browser, Page, PASSWORD};
+use common::count_rows;
+use server::staff::{routes, Access};
 use std::path::Path;
-
-const PASSWORD: &str = "correct horse battery staple";
-
-/// Adds an account the way an operator does: `server user add`, the password on stdin.
-fn add_user(
-    db: &Path,
-    username: &str,
-    role: &str,
-    name: &str,
-    password: &str,
-) -> std::process::Output {
-    use std::io::Write;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["user", "add", username, role, name])
-        .env("INTAKE_DATABASE_URL", format!("sqlite://{}", db.display()))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{password}\n").as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-/// A browser-like client: keeps the session cookie, does not follow redirects.
-struct Browser {
-    base: String,
-    http: reqwest::Client,
-    cookie: Option<String>,
-}
-
-struct Page {
-    status: u16,
-    location: Option<String>,
-    body: String,
-}
-
-impl Page {
-    fn csrf(&self) -> String {
-        let marker = "name=\"_csrf\" value=\"";
-        let at = self
-            .body
-            .find(marker)
-            .expect("the page has a form with a token")
-            + marker.len();
-        self.body[at..at + 64].to_string()
-    }
-}
-
-impl Browser {
-    fn new(server: &TestServer) -> Browser {
-        Browser {
-            base: server.base.clone(),
-            http: reqwest::Client::builder()
-                .redirect(Policy::none())
-                .build()
-                .unwrap(),
-            cookie: None,
-        }
-    }
-
-    fn keep_cookie(&mut self, headers: &HeaderMap) {
-        for v in headers.get_all(SET_COOKIE) {
-            let v = v.to_str().unwrap();
-            if let Some(rest) = v.strip_prefix(&format!("{SESSION_COOKIE}=")) {
-                let value = rest.split(';').next().unwrap().to_string();
-                let removal = value.is_empty() || v.contains("Max-Age=0");
-                assert!(
-                    removal
-                        || (v.contains("HttpOnly")
-                            && v.contains("Secure")
-                            && v.contains("SameSite=Strict")),
-                    "{v}"
-                );
-                self.cookie = (!removal).then_some(value);
-            }
-        }
-    }
-
-    async fn send(&mut self, req: reqwest::RequestBuilder) -> Page {
-        let req = match &self.cookie {
-            Some(c) => req.header("cookie", format!("{SESSION_COOKIE}={c}")),
-            None => req,
-        };
-        let res = req.send().await.unwrap();
-        self.keep_cookie(res.headers());
-        let status = res.status().as_u16();
-        let location = res
-            .headers()
-            .get(LOCATION)
-            .map(|l| l.to_str().unwrap().to_string());
-        let body = res.text().await.unwrap();
-        Page {
-            status,
-            location,
-            body,
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Page {
-        let req = self.http.get(format!("{}{path}", self.base));
-        self.send(req).await
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        let body: String = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form)
-            .finish();
-        let req = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body);
-        self.send(req).await
-    }
-
-    /// Gets `path` for its form token, then posts `form` with it.
-    async fn submit(&mut self, path: &str, action: &str, form: &[(&str, &str)]) -> Page {
-        let token = self.get(path).await.csrf();
-        let mut with_token = vec![("_csrf", token.as_str())];
-        with_token.extend_from_slice(form);
-        self.post(action, &with_token).await
-    }
-
-    async fn sign_in(&mut self, username: &str, password: &str) -> Page {
-        self.submit(
-            "/staff/sign-in",
-            "/staff/sign-in",
-            &[
-                ("username", username),
-                ("password", password),
-                ("next", "/staff"),
-            ],
-        )
-        .await
-    }
-}
-
-struct Staffed {
-    server: TestServer,
-    _dir: tempfile::TempDir,
-}
-
-/// A server with one account per role: ian (intake), kim (handler), dee (DPO).
-async fn staffed() -> Staffed {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
-    for (u, role, name) in [
-        ("ian", "intake", "Ian Intake"),
-        ("kim", "handler", "Kim Handler"),
-        ("dee", "dpo", "Dee Officer"),
-    ] {
-        let out = add_user(&server.db_path, u, role, name, PASSWORD);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Staffed { server, _dir: dir }
-}
-
-async fn signed_in(server: &TestServer, username: &str) -> Browser {
-    let mut b = Browser::new(server);
-    let page = b.sign_in(username, PASSWORD).await;
-    assert_eq!(page.status, 303, "{}", page.body);
-    b
-}
-
-/// A case to work on, sent through the public API.
-async fn a_case(server: &TestServer) -> String {
-    let res = server
-        .post(&common::key(), &common::complaint("Sam Example"))
-        .await;
-    assert_eq!(res.status, 201);
-    res.body["reference"].as_str().unwrap().replace('-', "")
-}
 
 fn concrete(path: &str, reference: &str) -> String {
     path.replace("{reference}", reference)
@@ -686,9 +503,7 @@ async fn two_handlers_changing_one_case_at_once_cannot_overwrite_each_other() {
     let kim_form = take(&kim_page, "kim");
     let sam_form = take(&sam_page, "sam");
     let as_pairs = |f: &Vec<(&'static str, String)>| {
-        f.iter()
-            .map(|(k, v)| (*k, v.clone()))
-            .collect::<Vec<_>>()
+        f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
     };
     let (k, m) = (as_pairs(&kim_form), as_pairs(&sam_form));
     let k: Vec<(&str, &str)> = k.iter().map(|(a, b)| (*a, b.as_str())).collect();
@@ -810,7 +625,9 @@ async fn a_staff_page_whose_database_fails_says_so_and_logs_the_route_without_pe
         .filter(|l| l.contains("staff page failed"))
         .collect();
     assert!(
-        failures.iter().any(|l| l.contains("/staff/actions") && l.contains("case_actions")),
+        failures
+            .iter()
+            .any(|l| l.contains("/staff/actions") && l.contains("case_actions")),
         "the route and the cause are logged: {log}"
     );
     assert!(

@@ -21,7 +21,8 @@ pub struct Receipt {
     /// The day of receipt in the UK, from which the deadlines run.
     #[serde(with = "super::wire::date")]
     pub received_on: NaiveDate,
-    /// Set when the acknowledgement went out at receipt (complaints made online).
+    /// When the written acknowledgement went; none at receipt (it is queued, and the case is
+    /// acknowledged once it has actually been sent or posted).
     #[serde(with = "super::wire::optional_time")]
     pub acknowledged_at: Option<DateTime<Utc>>,
     /// The written acknowledgement is due by this day (30 days, next working day).

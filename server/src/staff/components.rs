@@ -46,8 +46,10 @@ pub fn page<V: IntoView + 'static>(
                     {role.allows(Role::Handler).then(|| view! {
                         <li><a href="/staff/register">"Register"</a></li>
                         <li><a href="/staff/actions">"Actions"</a></li>
+                        <li><a href="/staff/post">"Letters to post"</a></li>
                     })}
                     {role.allows(Role::Dpo).then(|| view! {
+                        <li><a href="/staff/messages">"Messages"</a></li>
                         <li><a href="/staff/audit">"Audit trail"</a></li>
                         <li><a href="/staff/accounts">"Accounts"</a></li>
                     })}

@@ -13,6 +13,7 @@
 //! - `auth`: sign-in and sign-out, passwords, `server user …`;
 //! - `home`, `key_in` (telephone and postal intake), `register` (register, find, actions);
 //! - `case/`: one case: `page`, `handling` (notes, handler), `moves` (status), `letters`;
+//! - `post` (the print queue), `messages` (the DPO's view of the outbox);
 //! - `accounts`: the DPO's audit trail and accounts.
 
 mod accounts;
@@ -22,7 +23,11 @@ mod components;
 mod error;
 mod home;
 mod key_in;
+mod messages;
+mod post;
 mod register;
+
+pub use components::{category_label, team_name};
 
 pub use auth::{add_user_from_cli, hash_password};
 
@@ -190,6 +195,37 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
             "/staff/cases/{reference}/letters/{id}",
             Staff(Handler),
             get(case::letters::show),
+        ),
+        r(Method::GET, "/staff/post", Staff(Handler), get(post::queue)),
+        r(
+            Method::GET,
+            "/staff/post/print",
+            Staff(Handler),
+            get(post::print_all),
+        ),
+        r(
+            Method::POST,
+            "/staff/post/{id}/posted",
+            Staff(Handler),
+            post(post::mark_posted),
+        ),
+        r(
+            Method::GET,
+            "/staff/messages",
+            Staff(Dpo),
+            get(messages::list),
+        ),
+        r(
+            Method::POST,
+            "/staff/messages/{id}/retry",
+            Staff(Dpo),
+            post(messages::retry),
+        ),
+        r(
+            Method::POST,
+            "/staff/messages/{id}/cancel",
+            Staff(Dpo),
+            post(messages::cancel),
         ),
         r(
             Method::GET,

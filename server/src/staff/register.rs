@@ -47,6 +47,7 @@ pub async fn register(
             .as_deref()
             .filter(|m| *m == "yes")
             .map(|_| user.username.clone()),
+        unassigned: false,
         page: p.page.unwrap_or(1).clamp(1, 100_000),
     };
     let today = today();

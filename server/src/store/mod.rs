@@ -1,13 +1,16 @@
 //! The case store: a narrow interface that handlers use, with one implementation per
 //! database (SQLite embedded by default; PostgreSQL can follow without touching handlers).
 
+pub mod outbox;
 pub mod sqlite;
+mod sqlite_outbox;
 mod sqlite_staff;
 pub mod staff;
 
 use app::domain::calendar::Deadlines;
 use app::domain::complaint::{Channel, Complaint};
 use app::domain::letter::{self, Letter, Organisation};
+use app::domain::messages::Route;
 use app::domain::receipt::Receipt;
 use app::domain::reference::Reference;
 use app::domain::taxonomy::Team;
@@ -32,8 +35,13 @@ pub struct NewCase {
     pub received_at: DateTime<Utc>,
     pub received_on: NaiveDate,
     pub deadlines: Deadlines,
-    /// Set when the complaint is acknowledged on receipt (`casework::acknowledged_on_receipt`).
-    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// How the written acknowledgement (Appendix B) goes, queued with the case; none when
+    /// the person gave no written address at all (staff then acknowledge by hand).
+    pub acknowledgement_route: Option<Route>,
+    /// Confirmed by email at once (an online complaint, email chosen).
+    pub confirm_by_email: bool,
+    /// Its team has a mailbox for new-case alerts.
+    pub alert_team: bool,
     /// The member of staff who keyed it in, for complaints not made online.
     pub keyed_in_by: Option<String>,
     pub organisation: Arc<Organisation>,
@@ -50,15 +58,16 @@ impl NewCase {
             channel: self.channel,
             received_at: self.received_at,
             received_on: self.received_on,
-            acknowledged_at: self.acknowledged_at,
+            // Acknowledged only once the letter has gone (SPEC "Keeping people informed").
+            acknowledged_at: None,
             acknowledge_by: self.deadlines.acknowledge_by,
             outcome_due: self.deadlines.outcome_due,
         }
     }
 
-    /// The acknowledgement letter (seed 004 Appendix B) when it goes out on receipt.
+    /// The acknowledgement letter (seed 004 Appendix B), queued on receipt when it has a route.
     pub fn acknowledgement(&self, reference: &Reference) -> Option<Letter> {
-        self.acknowledged_at.map(|_| {
+        self.acknowledgement_route.map(|_| {
             letter::acknowledgement(
                 &self.organisation,
                 self.complaint.complainant.full_name.as_str(),
@@ -113,6 +122,7 @@ pub trait CaseStore: Send + Sync + 'static {
 pub struct Stores {
     pub cases: Arc<dyn CaseStore>,
     pub staff: Arc<dyn staff::StaffStore>,
+    pub outbox: Arc<dyn outbox::OutboxStore>,
     pub sessions: tower_sessions_sqlx_store::SqliteStore,
 }
 
@@ -127,7 +137,8 @@ pub async fn open(database_url: &str) -> Result<Stores, String> {
             .map_err(|e| format!("cannot prepare the session table: {e}"))?;
         Ok(Stores {
             cases: store.clone(),
-            staff: store,
+            staff: store.clone(),
+            outbox: store,
             sessions,
         })
     } else {

@@ -8,6 +8,7 @@
 //! runs inside its own savepoint).
 
 use super::{CaseStore, NewCase, StoreError, Submitted};
+use app::domain::messages::Route;
 use app::domain::receipt::Receipt;
 use app::domain::reference::Reference;
 use async_trait::async_trait;
@@ -210,9 +211,17 @@ const INSERT_CASE: &str = "
     INSERT INTO case_events (case_id, at, event, actor, detail) VALUES (?, ?, 'received', ?, ?);
     INSERT INTO idempotency_keys (key, request_hash, case_id, response, created_at) VALUES (?, ?, ?, ?, ?);
 ";
+/// The acknowledgement letter and its message (the letter's id is the row just inserted).
 const INSERT_ACKNOWLEDGEMENT: &str = "
     INSERT INTO letters (case_id, kind, created_at, subject, body) VALUES (?, 'acknowledgement', ?, ?, ?);
-    INSERT INTO case_events (case_id, at, event, actor, detail) VALUES (?, ?, 'acknowledged', ?, 'acknowledged on receipt');
+    INSERT INTO outbox (message_key, case_id, kind, audience, channel, letter_id, status, next_attempt_at, created_at)
+        VALUES (? || ':acknowledgement:1', ?, 'acknowledgement', 'complainant', ?, last_insert_rowid(), 'waiting', ?, ?);
+    INSERT INTO case_events (case_id, at, event, actor, detail) VALUES (?, ?, 'acknowledgement queued', ?, ?);
+";
+/// A message about the new case: the confirmation email, or the alert to its team.
+const INSERT_MESSAGE: &str = "
+    INSERT INTO outbox (message_key, case_id, kind, audience, channel, status, next_attempt_at, created_at)
+        VALUES (? || ':' || ? || ':1', ?, ?, ?, 'email', 'waiting', ?, ?);
 ";
 /// Keyed in by staff: the audit trail records who, in the same transaction as the case.
 const INSERT_KEYED_IN: &str = "
@@ -225,15 +234,21 @@ async fn insert_case(conn: &mut SqliteConnection, case: &NewCase) -> Result<Rece
     let complaint_json = serde_json::to_string(&case.complaint)
         .map_err(|e| StoreError::Unavailable(format!("complaint not serialisable: {e}")))?;
     let id = case.id.to_string();
-    let status = if case.acknowledged_at.is_some() {
-        "acknowledged"
-    } else {
-        "received"
-    };
+    let status = "received";
     let received_at = rfc3339(case.received_at);
     let mut sql = INSERT_CASE.to_string();
-    if case.acknowledged_at.is_some() {
+    if case.acknowledgement_route.is_some() {
         sql.push_str(INSERT_ACKNOWLEDGEMENT);
+    }
+    let mut messages: Vec<(&str, &str)> = Vec::new();
+    if case.confirm_by_email {
+        messages.push(("confirmation", "complainant"));
+    }
+    if case.alert_team {
+        messages.push(("team_alert", "team"));
+    }
+    for _ in &messages {
+        sql.push_str(INSERT_MESSAGE);
     }
     if case.keyed_in_by.is_some() {
         sql.push_str(INSERT_KEYED_IN);
@@ -256,7 +271,7 @@ async fn insert_case(conn: &mut SqliteConnection, case: &NewCase) -> Result<Rece
             .bind(case.received_on.to_string())
             .bind(case.deadlines.acknowledge_by.to_string())
             .bind(case.deadlines.outcome_due.to_string())
-            .bind(case.acknowledged_at.map(rfc3339))
+            .bind(None::<String>)
             .bind(case.triage.flags.identity_check)
             .bind(case.triage.flags.clarification_needed)
             .bind(case.triage.flags.corporate_handover)
@@ -278,15 +293,39 @@ async fn insert_case(conn: &mut SqliteConnection, case: &NewCase) -> Result<Rece
             .bind(&id)
             .bind(response)
             .bind(&now);
-        if let (Some(at), Some(letter)) = (case.acknowledged_at, case.acknowledgement(&reference)) {
+        if let (Some(route), Some(letter)) =
+            (case.acknowledgement_route, case.acknowledgement(&reference))
+        {
             query = query
+                // the letter
                 .bind(&id)
-                .bind(rfc3339(at))
+                .bind(&received_at)
                 .bind(letter.subject)
                 .bind(letter.body)
+                // its message
                 .bind(&id)
-                .bind(rfc3339(at))
-                .bind(&case.keyed_in_by);
+                .bind(&id)
+                .bind(route.id())
+                .bind(&now)
+                .bind(&now)
+                // the event
+                .bind(&id)
+                .bind(&received_at)
+                .bind(&case.keyed_in_by)
+                .bind(match route {
+                    Route::Email => "to be emailed",
+                    Route::Post => "in the print queue",
+                });
+        }
+        for (kind, audience) in &messages {
+            query = query
+                .bind(&id)
+                .bind(*kind)
+                .bind(&id)
+                .bind(*kind)
+                .bind(*audience)
+                .bind(&now)
+                .bind(&now);
         }
         if let Some(staff) = &case.keyed_in_by {
             query = query

@@ -8,6 +8,7 @@ use super::StoreError;
 use app::domain::casework::{ActionKind, Closure, LockoutPolicy, Outcome, Role, Status};
 use app::domain::complaint::{Channel, Complaint};
 use app::domain::letter::{Letter, LetterKind};
+use app::domain::messages::{MessageKind, Route};
 use app::domain::reference::Reference;
 use app::domain::triage::CaseKind;
 use async_trait::async_trait;
@@ -126,8 +127,8 @@ async fn letter_in(
     kind: LetterKind,
     at: &str,
     letter: &Letter,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<i64, sqlx::Error> {
+    let done = sqlx::query(
         "INSERT INTO letters (case_id, kind, created_at, subject, body) VALUES (?, ?, ?, ?, ?)",
     )
     .bind(case_id)
@@ -137,7 +138,40 @@ async fn letter_in(
     .bind(&letter.body)
     .execute(&mut **tx)
     .await?;
+    Ok(done.last_insert_rowid())
+}
+
+/// Queues a letter's message in the same transaction as the change that made the letter;
+/// its key is the case, the kind and the next number, so it is never queued twice.
+async fn queue_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    case_id: &str,
+    kind: MessageKind,
+    route: Route,
+    letter_id: i64,
+    at: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO outbox (message_key, case_id, kind, audience, channel, letter_id, status, \
+         next_attempt_at, created_at) VALUES (?1 || ':' || ?2 || ':' || (1 + (SELECT COUNT(*) \
+         FROM outbox WHERE case_id = ?1 AND kind = ?2)), ?1, ?2, 'complainant', ?3, ?4, \
+         'waiting', ?5, ?5)",
+    )
+    .bind(case_id)
+    .bind(kind.id())
+    .bind(route.id())
+    .bind(letter_id)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
+}
+
+fn queued_detail(route: Route) -> String {
+    match route {
+        Route::Email => "to be emailed".into(),
+        Route::Post => "in the print queue".into(),
+    }
 }
 
 async fn actions_in(
@@ -184,6 +218,9 @@ fn register_filter(q: &RegisterQuery, today: NaiveDate) -> (String, Vec<String>)
     if let Some(handler) = &q.handler {
         clauses.push("handler = ?".to_string());
         binds.push(handler.clone());
+    }
+    if q.unassigned {
+        clauses.push("handler IS NULL".to_string());
     }
     match q.due {
         Some(DueFilter::Overdue) => {
@@ -467,7 +504,18 @@ impl StaffStore for SqliteStore {
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+        let messages = sqlx::query(&format!(
+            "SELECT {} FROM outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE o.case_id = ? ORDER BY o.id",
+            super::sqlite_outbox::COLUMNS
+        ))
+        .bind(&id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(super::sqlite_outbox::message)
+        .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Some(CaseFile {
+            messages,
             id: Uuid::parse_str(&id).map_err(|_| corrupt("case id"))?,
             reference: reference(&r, "reference")?,
             kind: parsed(&r, "kind", CaseKind::parse)?,
@@ -631,27 +679,57 @@ impl StaffStore for SqliteStore {
             Status::Closed => "closed_at",
             Status::Received => return Ok(Applied::Stale),
         };
-        let sql = format!("UPDATE cases SET status = ?, {stamp} = ? WHERE id = ? AND status = ?");
-        let result = sqlx::query(&sql)
-            .bind(target.id())
-            .bind(&now)
-            .bind(&id)
-            .bind(case.status.id())
-            .execute(&mut *tx)
-            .await?;
+        // A change that queues a letter leaves the status as it is until the letter has gone
+        // (the outbox moves the case on then); the update still checks nobody moved it first.
+        let result = if change.queues().is_some() {
+            sqlx::query("UPDATE cases SET status = status WHERE id = ? AND status = ?")
+                .bind(&id)
+                .bind(case.status.id())
+                .execute(&mut *tx)
+                .await?
+        } else {
+            let sql =
+                format!("UPDATE cases SET status = ?, {stamp} = ? WHERE id = ? AND status = ?");
+            sqlx::query(&sql)
+                .bind(target.id())
+                .bind(&now)
+                .bind(&id)
+                .bind(case.status.id())
+                .execute(&mut *tx)
+                .await?
+        };
         if result.rows_affected() == 0 {
             return Ok(Applied::Stale);
         }
         let (event, detail) = match change {
-            CaseChange::Acknowledge { letter } => {
-                letter_in(&mut tx, &id, LetterKind::Acknowledgement, &now, letter).await?;
-                (
-                    "acknowledged",
-                    "acknowledgement letter recorded".to_string(),
-                )
+            CaseChange::Acknowledge { letter, route } => {
+                let letter_id =
+                    letter_in(&mut tx, &id, LetterKind::Acknowledgement, &now, letter).await?;
+                match route {
+                    Some(route) => {
+                        queue_in(
+                            &mut tx,
+                            &id,
+                            MessageKind::Acknowledgement,
+                            *route,
+                            letter_id,
+                            &now,
+                        )
+                        .await?;
+                        ("acknowledgement queued", queued_detail(*route))
+                    }
+                    None => (
+                        "acknowledged",
+                        "acknowledgement letter recorded".to_string(),
+                    ),
+                }
             }
             CaseChange::Investigate => ("investigation started", String::new()),
-            CaseChange::SendOutcome { outcome, letter } => {
+            CaseChange::SendOutcome {
+                outcome,
+                letter,
+                route,
+            } => {
                 let json = serde_json::to_string(outcome).map_err(|_| corrupt("outcome"))?;
                 sqlx::query("UPDATE cases SET outcome = ?, outcome_category = ? WHERE id = ?")
                     .bind(json)
@@ -659,12 +737,26 @@ impl StaffStore for SqliteStore {
                     .bind(&id)
                     .execute(&mut *tx)
                     .await?;
-                letter_in(&mut tx, &id, LetterKind::Outcome, &now, letter).await?;
+                let letter_id = letter_in(&mut tx, &id, LetterKind::Outcome, &now, letter).await?;
                 actions_in(&mut tx, &id, ActionKind::Remedial, &now, &outcome.actions).await?;
-                (
-                    "outcome sent",
-                    format!("outcome: {}", outcome.category.label()),
-                )
+                match route {
+                    Some(route) => {
+                        queue_in(&mut tx, &id, MessageKind::Outcome, *route, letter_id, &now)
+                            .await?;
+                        (
+                            "outcome recorded",
+                            format!(
+                                "outcome: {}; letter {}",
+                                outcome.category.label(),
+                                queued_detail(*route)
+                            ),
+                        )
+                    }
+                    None => (
+                        "outcome sent",
+                        format!("outcome: {}", outcome.category.label()),
+                    ),
+                }
             }
             CaseChange::Close { closure } => {
                 let json = serde_json::to_string(closure).map_err(|_| corrupt("closure"))?;
@@ -689,11 +781,16 @@ impl StaffStore for SqliteStore {
         };
         let detail = (!detail.is_empty()).then_some(detail);
         event_in(&mut tx, &id, &now, event, actor, detail.as_deref()).await?;
+        let action = if change.queues().is_some() {
+            event.to_string()
+        } else {
+            format!("status: {}", target.label().to_lowercase())
+        };
         audit_in(
             &mut tx,
             &now,
             actor,
-            &format!("status: {}", target.label().to_lowercase()),
+            &action,
             Some(&case.reference.compact()),
             detail.as_deref(),
         )

@@ -2,10 +2,12 @@
 //! changes and the audit trail. Each change is one transaction that also writes its case event
 //! and its audit entry, so the history cannot miss a change.
 
+use super::outbox::{Message, MessageStatus};
 use super::StoreError;
 use app::domain::casework::{ActionKind, Closure, LockoutPolicy, Outcome, Role, Status};
 use app::domain::complaint::{Channel, Complaint};
 use app::domain::letter::{Letter, LetterKind};
+use app::domain::messages::{MessageKind, Route};
 use app::domain::reference::Reference;
 use app::domain::triage::CaseKind;
 use async_trait::async_trait;
@@ -33,6 +35,8 @@ pub struct RegisterQuery {
     pub category: Option<String>,
     pub due: Option<DueFilter>,
     pub handler: Option<String>,
+    /// Only cases nobody handles yet.
+    pub unassigned: bool,
     /// 1-based.
     pub page: u32,
 }
@@ -190,6 +194,8 @@ pub struct CaseFile {
     pub notes: Vec<CaseNote>,
     pub letters: Vec<StoredLetter>,
     pub actions: Vec<StoredAction>,
+    /// Everything sent, waiting or failed about this case, oldest first.
+    pub messages: Vec<Message>,
 }
 
 impl CaseFile {
@@ -198,24 +204,59 @@ impl CaseFile {
     /// rather than overwriting their change. Notes do not change it: they only add.
     pub fn version(&self) -> String {
         format!(
-            "{}.{}.{}",
+            "{}.{}.{}.{}",
             self.status.id(),
             self.handler.as_deref().unwrap_or("-"),
-            u8::from(self.handler_confirmed_at.is_some())
+            u8::from(self.handler_confirmed_at.is_some()),
+            self.letters.len()
         )
+    }
+
+    /// The letter of this kind still waiting to go (by email or in the print queue), if any.
+    pub fn waiting(&self, kind: MessageKind) -> Option<&Message> {
+        self.messages
+            .iter()
+            .find(|m| m.kind == kind && m.status == MessageStatus::Waiting)
+    }
+
+    /// Messages about this case that failed for good: flagged on the case.
+    pub fn failed_messages(&self) -> impl Iterator<Item = &Message> {
+        self.messages
+            .iter()
+            .filter(|m| m.status == MessageStatus::Failed)
     }
 }
 
 /// A move along the case's statuses, with what it records.
 #[derive(Debug, Clone)]
 pub enum CaseChange {
-    Acknowledge { letter: Letter },
+    /// With a route, the letter is queued and the case moves on once it has gone; without
+    /// one (no written address), staff acknowledged it themselves and it moves on now.
+    Acknowledge {
+        letter: Letter,
+        route: Option<Route>,
+    },
     Investigate,
-    SendOutcome { outcome: Outcome, letter: Letter },
-    Close { closure: Closure },
+    /// As for the acknowledgement: "outcome sent" once the letter has gone.
+    SendOutcome {
+        outcome: Outcome,
+        letter: Letter,
+        route: Option<Route>,
+    },
+    Close {
+        closure: Closure,
+    },
 }
 
 impl CaseChange {
+    /// The route of the letter this change queues, if it queues one (the case then waits).
+    pub fn queues(&self) -> Option<Route> {
+        match self {
+            CaseChange::Acknowledge { route, .. } | CaseChange::SendOutcome { route, .. } => *route,
+            _ => None,
+        }
+    }
+
     pub fn target(&self) -> Status {
         match self {
             CaseChange::Acknowledge { .. } => Status::Acknowledged,

@@ -2,6 +2,9 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+pub mod mail;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -29,7 +32,15 @@ impl TestServer {
         Self::start_on(dir.join("intake.db"), dir).await
     }
 
-    /// A server on an existing database (for restarts).
+    /// A server on a fresh database with this configuration file (TOML).
+    pub async fn start_configured(dir: &Path, config: &str) -> TestServer {
+        let path = dir.join("intake.toml");
+        std::fs::write(&path, config).unwrap();
+        Self::start_on(dir.join("intake.db"), dir).await
+    }
+
+    /// A server on an existing database (for restarts). It reads `intake.toml` in `dir` if
+    /// there is one, as an operator's server reads its working directory's.
     pub async fn start_on(db_path: PathBuf, dir: &Path) -> TestServer {
         let log_path = dir.join(format!("server-{}.log", uuid::Uuid::new_v4()));
         let log = std::fs::File::create(&log_path).unwrap();

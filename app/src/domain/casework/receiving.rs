@@ -67,13 +67,6 @@ pub const STAFF_CHANNELS: [Channel; 6] = [
     Channel::Processor,
 ];
 
-/// Complaints made through our own online form are acknowledged at once, by the confirmation
-/// page (seed 004 §27, §28b: an automatic response); every other channel needs the written
-/// acknowledgement to be recorded by staff.
-pub fn acknowledged_on_receipt(channel: Channel) -> bool {
-    channel == Channel::Online
-}
-
 /// How far back a receipt date may go: older paper found in a drawer is still a complaint,
 /// but a year back is far more likely a typing mistake.
 pub const OLDEST_RECEIPT_DAYS: u64 = 366;
@@ -162,13 +155,6 @@ mod tests {
         );
         let e = StaffReceipt::parse("email", "24/11/2026", today).unwrap_err();
         assert_eq!(e[0].field, "received_on");
-    }
-
-    #[test]
-    fn only_online_complaints_are_acknowledged_on_receipt() {
-        for c in Channel::ALL {
-            assert_eq!(acknowledged_on_receipt(c), c == Channel::Online, "{c:?}");
-        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use super::page::{self, handling, Saved};
 use super::{seen_as_it_is, settle, stale, CaseRef, CHANGED_MEANWHILE};
+use crate::outbox::route_for;
 use crate::staff::components::{action_fields, page as staff_page, team_name, today};
 use crate::staff::error::StaffError;
 use crate::staff::{Fields, Staff, StaffUser, Viewer};
@@ -15,6 +16,7 @@ use app::domain::casework::{
     OutcomeInput, ACTION_ROWS,
 };
 use app::domain::letter;
+use app::domain::messages::MessageKind;
 use app::domain::FieldError;
 use app::ui::fields::{Choice, ErrorSummary, Field, Radios, TextArea};
 use axum::extract::State;
@@ -31,8 +33,23 @@ async fn move_case(
     change: CaseChange,
     saved: Saved,
 ) -> Result<Response, StaffError> {
-    if let Err(refusal) = may_move(&handling(&case), change.target(), &user.username, user.role) {
-        let errors = vec![FieldError::new("", refusal.message())];
+    let refusal = may_move(&handling(&case), change.target(), &user.username, user.role)
+        .err()
+        .map(|r| r.message());
+    // One letter of a kind at a time: the first is still on its way.
+    let kind = match change {
+        CaseChange::Acknowledge { .. } => Some(MessageKind::Acknowledgement),
+        CaseChange::SendOutcome { .. } => Some(MessageKind::Outcome),
+        _ => None,
+    };
+    let waiting = kind.and_then(|k| case.waiting(k)).map(|m| {
+        format!(
+            "The {} is already waiting to go: nothing was changed",
+            m.kind.label().to_lowercase()
+        )
+    });
+    if let Some(message) = refusal.or(waiting) {
+        let errors = vec![FieldError::new("", message)];
         return page::render(
             state,
             viewer,
@@ -65,7 +82,10 @@ pub async fn acknowledge(
         &team_name(&state, &case.team),
         case.outcome_due,
     );
-    let change = CaseChange::Acknowledge { letter };
+    let change = CaseChange::Acknowledge {
+        letter,
+        route: route_for(&case),
+    };
     move_case(&state, &viewer, &user, case, change, Saved::Acknowledged).await
 }
 
@@ -214,7 +234,11 @@ pub async fn send_outcome(
         &outcome,
         &user.display_name,
     );
-    let change = CaseChange::SendOutcome { outcome, letter };
+    let change = CaseChange::SendOutcome {
+        route: route_for(&case),
+        outcome,
+        letter,
+    };
     move_case(&state, &viewer, &user, case, change, Saved::Outcome).await
 }
 

@@ -5,6 +5,7 @@ use super::CaseRef;
 use crate::staff::components::{category_label, date_time, page, team_name, today};
 use crate::staff::error::StaffError;
 use crate::staff::{Staff, StaffUser, Viewer};
+use crate::store::outbox::MessageStatus;
 use crate::store::staff::{AuditEntry, CaseFile, NoteKind};
 use crate::AppState;
 use app::domain::calendar::long_date;
@@ -13,6 +14,7 @@ use app::domain::casework::{
     INDEPENDENCE,
 };
 use app::domain::complaint::OnBehalfOf;
+use app::domain::messages::{MessageKind, Route};
 use app::domain::FieldError;
 use app::ui::fields::{Checkbox, Choice, ErrorSummary, Field, Select, TextArea};
 use axum::extract::{Query, State};
@@ -66,7 +68,7 @@ impl Saved {
                 "Acknowledgement recorded. The letter is ready to print or send."
             }
             Saved::Investigating => "Investigation started",
-            Saved::Outcome => "Outcome recorded. The outcome letter is ready to print or send.",
+            Saved::Outcome => "Outcome recorded. The outcome letter goes by the complainant's chosen route; the case shows the outcome sent once it has gone.",
             Saved::Closed => "Case closed. Its improvement actions are on the register.",
         }
     }
@@ -175,6 +177,7 @@ pub async fn render(
         };
         let yes_no = |b: bool| if b { "Yes" } else { "No" }.to_string();
         let due = next_due(case.status, case.acknowledge_by, case.outcome_due);
+        let failed = case.failed_messages().next().is_some();
         let flags = view! {
             {case.identity_check.then(|| view! { <div class="warning-text"><strong>"Check identity (or authority to act) before disclosing anything."</strong></div> })}
             {case.clarification_needed.then(|| view! { <div class="warning-text"><strong>"The scope may need clarifying with the complainant."</strong></div> })}
@@ -183,7 +186,25 @@ pub async fn render(
         };
         let handling = handling(&case);
         // What can be done next, by status.
+        let waiting = |kind: MessageKind| {
+            case.waiting(kind).map(|m| {
+            let how = match m.route {
+                Route::Email => "It is being emailed".to_string(),
+                Route::Post => "It is in the print queue until someone marks it posted".to_string(),
+            };
+            view! {
+                <p class="body">{format!("The {} is waiting to go. {how}.", m.kind.label().to_lowercase())}</p>
+                {(m.route == Route::Post).then(|| view! { <p class="body"><a href="/staff/post">"Letters to post"</a></p> })}
+            }
+        })
+        };
         let next_step = match case.status {
+            Status::Received if case.waiting(MessageKind::Acknowledgement).is_some() => {
+                waiting(MessageKind::Acknowledgement).into_any()
+            }
+            Status::Investigating if case.waiting(MessageKind::Outcome).is_some() => {
+                waiting(MessageKind::Outcome).into_any()
+            }
             Status::Received => view! {
                 <form method="post" action=action("acknowledge")>
                     {csrf_field()}
@@ -286,6 +307,7 @@ pub async fn render(
                 })}
             </p>
             {flags}
+            {failed.then(|| view! { <div class="warning-text"><strong>"A message about this case could not be sent: see the messages below, and ask the Data Protection Officer to try it again."</strong></div> })}
             <div class="case-grid">
                 <section class="case-section" aria-labelledby="next-heading">
                     <h2 id="next-heading" class="heading-m">"Next step"</h2>
@@ -376,6 +398,21 @@ pub async fn render(
                         {case.letters.iter().map(|l| {
                             let href = action(&format!("letters/{}", l.id));
                             view! { <li><a href=href>{format!("{}, {}", l.kind.label(), date_time(l.created_at))}</a></li> }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <h2 class="heading-m">"Messages"</h2>
+            {if case.messages.is_empty() {
+                view! { <p class="body">"No messages."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="list">
+                        {case.messages.iter().map(|m| {
+                            let how = if m.route == Route::Post { "by post" } else { "by email" };
+                            let when = m.sent_at.map(|t| format!(" {}", date_time(t))).unwrap_or_default();
+                            let error = m.last_error.clone().filter(|_| m.status != MessageStatus::Sent).map(|e| format!(": {e}")).unwrap_or_default();
+                            view! { <li>{format!("{} {how}: {}{when}{error}", m.kind.label(), m.status.label().to_lowercase())}</li> }
                         }).collect_view()}
                     </ul>
                 }.into_any()

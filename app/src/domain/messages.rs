@@ -1,0 +1,296 @@
+//! Who is told what, and how (SPEC.md "Keeping people informed"; seed 004 §27–§28, §34): the
+//! emails and letters the service sends, by which route, how often a failed one is retried,
+//! and the wording of the short emails. Emails carry the minimum: reference, dates, what
+//! happens next and how to reply, never the complaint itself; staff alerts carry no personal
+//! data at all.
+
+use super::calendar::long_date;
+use super::complaint::{Channel, Complainant, ContactMethod};
+use super::letter::Organisation;
+use super::reference::Reference;
+use super::triage::CaseKind;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+/// What a message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MessageKind {
+    /// "We have your complaint", by email at once, for complaints made online.
+    Confirmation,
+    /// The written acknowledgement (Appendix B letter).
+    Acknowledgement,
+    /// The outcome (Appendix C letter).
+    Outcome,
+    /// A new case, to its team's mailbox.
+    TeamAlert,
+    /// What is due or overdue this week, to a team's mailbox, once a day.
+    Digest,
+}
+
+impl MessageKind {
+    pub const ALL: [MessageKind; 5] = [
+        MessageKind::Confirmation,
+        MessageKind::Acknowledgement,
+        MessageKind::Outcome,
+        MessageKind::TeamAlert,
+        MessageKind::Digest,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            MessageKind::Confirmation => "confirmation",
+            MessageKind::Acknowledgement => "acknowledgement",
+            MessageKind::Outcome => "outcome",
+            MessageKind::TeamAlert => "team_alert",
+            MessageKind::Digest => "digest",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MessageKind::Confirmation => "Confirmation email",
+            MessageKind::Acknowledgement => "Acknowledgement letter",
+            MessageKind::Outcome => "Outcome letter",
+            MessageKind::TeamAlert => "New case alert",
+            MessageKind::Digest => "Daily deadline digest",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MessageKind> {
+        MessageKind::ALL.into_iter().find(|k| k.id() == s)
+    }
+}
+
+/// How a message travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route {
+    Email,
+    /// Printed by staff from the print queue and posted.
+    Post,
+}
+
+impl Route {
+    pub fn id(self) -> &'static str {
+        match self {
+            Route::Email => "email",
+            Route::Post => "post",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Route> {
+        [Route::Email, Route::Post]
+            .into_iter()
+            .find(|r| r.id() == s)
+    }
+}
+
+/// How a letter reaches the complainant: their preferred way when it is a written one; for
+/// "telephone", email if they gave an address, else post if they gave one. None when there is
+/// no written route at all: staff then acknowledge by hand and record it.
+pub fn written_route(c: &Complainant) -> Option<Route> {
+    let email = c.email.is_some().then_some(Route::Email);
+    let post = c.address.is_some().then_some(Route::Post);
+    match c.preferred_contact {
+        ContactMethod::Email => email.or(post),
+        ContactMethod::Post => post.or(email),
+        ContactMethod::Phone => email.or(post),
+    }
+}
+
+/// Complaints made online are confirmed by email at once when the person gave an email address
+/// and chose email (SPEC "Keeping people informed": on screen and, where given, by email).
+pub fn confirmed_by_email(c: &Complainant, channel: Channel) -> bool {
+    channel == Channel::Online && c.email.is_some() && c.preferred_contact == ContactMethod::Email
+}
+
+/// After `attempts` failed tries, when to try again: doubling from `base` (one minute in
+/// service: 1, 2, 4 … 256 minutes, about eight and a half hours over ten attempts), or never
+/// after `MAX_ATTEMPTS` (the message is then marked failed and shown to the DPO).
+pub fn retry_at(attempts: u32, base: Duration, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    (attempts < MAX_ATTEMPTS).then(|| now + base * 2i32.pow(attempts.saturating_sub(1).min(16)))
+}
+
+pub const MAX_ATTEMPTS: u32 = 10;
+
+/// A short email, before it is addressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    pub subject: String,
+    pub body: String,
+}
+
+/// What the complainant is sent at once after complaining online.
+pub fn confirmation(
+    org: &Organisation,
+    reference: &Reference,
+    received_on: NaiveDate,
+    acknowledge_by: NaiveDate,
+    outcome_due: NaiveDate,
+) -> Email {
+    Email {
+        subject: format!("We have your data protection complaint (Ref: {reference})"),
+        body: format!(
+            "We received your data protection complaint on {received}.\n\n\
+             Your reference is {reference}. Quote it whenever you contact us.\n\n\
+             What happens next: we will write to you by {ack} to confirm we have it and tell you \
+             who is looking into it. We aim to tell you the outcome by {outcome}. If it will take \
+             longer, we will tell you why and keep you updated.\n\n\
+             Questions: reply to {email} or call {phone}, quoting your reference.\n\n\
+             {org_name}\n",
+            received = long_date(received_on),
+            ack = long_date(acknowledge_by),
+            outcome = long_date(outcome_due),
+            email = org.email,
+            phone = org.telephone,
+            org_name = org.name,
+        ),
+    }
+}
+
+/// A new case, for its team's mailbox: no personal data, only where to find it.
+pub struct CaseAlert<'a> {
+    pub reference: &'a Reference,
+    pub kind: CaseKind,
+    pub category: &'a str,
+    pub channel: Channel,
+    pub acknowledge_by: NaiveDate,
+    pub outcome_due: NaiveDate,
+    pub link: &'a str,
+}
+
+pub fn team_alert(a: &CaseAlert) -> Email {
+    Email {
+        subject: format!("New {}: {}", a.kind.label().to_lowercase(), a.reference),
+        body: format!(
+            "A new {kind} has arrived for your team.\n\n\
+             Reference: {reference}\nReceived: {channel}\nAbout: {category}\n\
+             Written acknowledgement due by: {ack}\nOutcome due by: {outcome}\n\n\
+             Open the case (sign-in needed): {link}\n",
+            kind = a.kind.label().to_lowercase(),
+            reference = a.reference,
+            channel = a.channel.label(),
+            category = a.category,
+            ack = long_date(a.acknowledge_by),
+            outcome = long_date(a.outcome_due),
+            link = a.link,
+        ),
+    }
+}
+
+/// One line of the daily digest: a case and what is due on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestLine {
+    pub reference: Reference,
+    pub what: String,
+    pub due: Option<NaiveDate>,
+    pub overdue: bool,
+    pub unassigned: bool,
+}
+
+pub fn digest(team_name: &str, day: NaiveDate, lines: &[DigestLine], link: &str) -> Email {
+    let mut body = format!(
+        "Cases for the {team_name} on {}: deadlines overdue or due within seven days, and cases with no handler.\n\n",
+        long_date(day)
+    );
+    if lines.is_empty() {
+        body.push_str("Nothing is due this week and every case has a handler.\n");
+    }
+    for l in lines {
+        let due = match (l.due, l.overdue) {
+            (Some(d), true) => format!("{}: overdue since {}", l.what, long_date(d)),
+            (Some(d), false) => format!("{}: due by {}", l.what, long_date(d)),
+            (None, _) => l.what.clone(),
+        };
+        let handler = if l.unassigned { "; no handler yet" } else { "" };
+        body.push_str(&format!("- {}: {due}{handler}\n", l.reference));
+    }
+    body.push_str(&format!("\nThe register (sign-in needed): {link}\n"));
+    Email {
+        subject: format!(
+            "Data protection complaints: {} case(s) need attention",
+            lines.len()
+        ),
+        body,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::complaint::{Complaint, ComplaintInput};
+    use crate::domain::taxonomy::Taxonomy;
+
+    fn complainant(edit: impl FnOnce(&mut ComplaintInput)) -> Complainant {
+        let mut input = ComplaintInput::example();
+        edit(&mut input);
+        Complaint::parse(&input, &Taxonomy::default())
+            .unwrap()
+            .complainant
+    }
+
+    #[test]
+    fn letters_go_the_way_the_person_asked_or_the_nearest_written_way() {
+        let by_email = complainant(|_| {});
+        assert_eq!(written_route(&by_email), Some(Route::Email));
+        let by_post = complainant(|i| i.preferred_contact = Some("post".into()));
+        assert_eq!(written_route(&by_post), Some(Route::Post));
+        let phone_with_email = complainant(|i| i.preferred_contact = Some("phone".into()));
+        assert_eq!(written_route(&phone_with_email), Some(Route::Email));
+        let phone_with_address = complainant(|i| {
+            i.preferred_contact = Some("phone".into());
+            i.email = None;
+        });
+        assert_eq!(written_route(&phone_with_address), Some(Route::Post));
+        let phone_only = complainant(|i| {
+            i.preferred_contact = Some("phone".into());
+            i.email = None;
+            i.address_line_1 = None;
+            i.address_town = None;
+            i.address_postcode = None;
+        });
+        assert_eq!(written_route(&phone_only), None);
+    }
+
+    #[test]
+    fn only_online_complaints_with_email_chosen_are_confirmed_by_email() {
+        let c = complainant(|_| {});
+        assert!(confirmed_by_email(&c, Channel::Online));
+        assert!(!confirmed_by_email(&c, Channel::Telephone));
+        let post = complainant(|i| i.preferred_contact = Some("post".into()));
+        assert!(!confirmed_by_email(&post, Channel::Online));
+    }
+
+    #[test]
+    fn retries_double_and_stop_after_ten_attempts() {
+        let now = Utc::now();
+        let m = Duration::minutes(1);
+        assert_eq!(retry_at(1, m, now), Some(now + m));
+        assert_eq!(retry_at(2, m, now), Some(now + m * 2));
+        assert_eq!(retry_at(9, m, now), Some(now + m * 256));
+        assert_eq!(retry_at(10, m, now), None);
+        let total: i64 = (1..MAX_ATTEMPTS)
+            .map(|a| (retry_at(a, m, now).unwrap() - now).num_minutes())
+            .sum();
+        assert_eq!(total, 511, "about eight and a half hours in all");
+    }
+
+    #[test]
+    fn emails_carry_the_minimum() {
+        let r = Reference::parse("K7M2QX9PB").unwrap_or_else(|_| Reference::from_random(7));
+        let d = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let e = confirmation(&Organisation::default(), &r, d, d, d);
+        assert!(e.subject.contains(&r.to_string()));
+        assert!(e.body.contains("25 November 2026"));
+        let alert = team_alert(&CaseAlert {
+            reference: &r,
+            kind: CaseKind::Complaint,
+            category: "Subject access",
+            channel: Channel::Online,
+            acknowledge_by: d,
+            outcome_due: d,
+            link: "https://x/staff/cases/K",
+        });
+        assert!(alert.body.contains("Open the case"));
+        let none = digest("IG Team", d, &[], "https://x/staff/register");
+        assert!(none.body.contains("Nothing is due"));
+    }
+}

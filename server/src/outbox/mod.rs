@@ -1,0 +1,315 @@
+//! Sending what the outbox holds. Each message was written in the same transaction as the
+//! event that caused it; a worker in every instance claims due emails (a lease in the
+//! database, so two instances never send the same one), renders each from the case as it is
+//! now, sends it through the configured provider and records the result. Letters for the post
+//! wait in the print queue for staff.
+//!
+//! Delivery is at least once: an instance that dies after the provider accepted a message but
+//! before it recorded that (a window of milliseconds) leaves the claim to run out, and another
+//! claim sends it again. GOV.UK Notify gets our message key as its `reference`, so such a
+//! duplicate can be traced.
+
+pub mod files;
+pub mod notify;
+pub mod smtp;
+
+use crate::store::outbox::Message;
+use crate::store::staff::{DueFilter, RegisterQuery, StaffStore};
+use crate::AppState;
+use app::domain::calendar::london_date;
+use app::domain::casework::{next_due, urgency, Urgency};
+use app::domain::letter::Organisation;
+use app::domain::messages::{self, retry_at, CaseAlert, DigestLine, MessageKind, Route};
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveTime, Utc};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// An email ready to go.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub kind: MessageKind,
+    /// Our unique key for the message (Notify's `reference`, the .eml file's name).
+    pub key: String,
+    /// The same content as named fields, for Notify templates.
+    pub personalisation: BTreeMap<String, String>,
+}
+
+/// Why sending failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+    /// Another try may work (a timeout, a 5xx, a busy relay).
+    Transient(String),
+    /// Another try will not (a refused address, a bad key or template): shown to the DPO.
+    Permanent(String),
+}
+
+#[async_trait]
+pub trait Mailer: Send + Sync + 'static {
+    /// Sends one email; the provider's id for it, if it gives one.
+    async fn send(&self, email: &Outgoing) -> Result<Option<String>, SendError>;
+    /// For the DPO's page: "GOV.UK Notify", "SMTP relay mail.example.gov.uk", …
+    fn describe(&self) -> String;
+    /// Whether email really leaves this machine (the file transport does not).
+    fn delivers(&self) -> bool {
+        true
+    }
+}
+
+/// How the worker runs (configuration, with defaults for a real service).
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// How often it looks for due messages.
+    pub poll: Duration,
+    /// The first retry's delay; each later one doubles.
+    pub retry_base: chrono::Duration,
+    /// How long a claim lasts before another instance may take the message.
+    pub lease: chrono::Duration,
+    /// When each team's daily digest goes, UK time.
+    pub digest_at: NaiveTime,
+    /// This service's address, for links in staff emails.
+    pub public_url: String,
+    /// Team id → mailbox for alerts and digests.
+    pub team_mailboxes: BTreeMap<String, String>,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        WorkerSettings {
+            poll: Duration::from_secs(5),
+            retry_base: chrono::Duration::minutes(1),
+            lease: chrono::Duration::minutes(2),
+            digest_at: NaiveTime::from_hms_opt(8, 0, 0).expect("a valid time"),
+            public_url: "http://127.0.0.1:3000".into(),
+            team_mailboxes: BTreeMap::new(),
+        }
+    }
+}
+
+/// Runs the worker for as long as the server runs.
+pub fn spawn(state: AppState) {
+    let instance = uuid::Uuid::new_v4().to_string();
+    tokio::spawn(async move {
+        let settings = state.config.outbox.clone();
+        loop {
+            if let Err(e) = tick(&state, &instance, Utc::now()).await {
+                tracing::error!(error = %e, "outbox: a round of sending failed");
+            }
+            tokio::time::sleep(settings.poll).await;
+        }
+    });
+}
+
+/// One round: queue today's digests once it is time, then send what is due.
+pub async fn tick(state: &AppState, instance: &str, now: DateTime<Utc>) -> Result<(), String> {
+    let settings = &state.config.outbox;
+    let local = now.with_timezone(&chrono_tz::Europe::London);
+    if local.time() >= settings.digest_at {
+        for team in settings.team_mailboxes.keys() {
+            state
+                .outbox
+                .queue_digest(team, local.date_naive())
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    let due = state
+        .outbox
+        .claim_due(now, settings.lease, instance, 20)
+        .await
+        .map_err(|e| e.to_string())?;
+    for message in due {
+        let result = match render(state, &message).await {
+            Ok(Some(email)) => state.mailer.send(&email).await,
+            Ok(None) => Err(SendError::Permanent(
+                "nowhere to send it: no email address for this recipient".into(),
+            )),
+            Err(e) => Err(SendError::Transient(e)),
+        };
+        let recorded = match result {
+            Ok(provider_id) => {
+                state
+                    .outbox
+                    .mark_sent(message.id, provider_id.as_deref(), Utc::now())
+                    .await
+            }
+            Err(SendError::Transient(e)) => {
+                match retry_at(message.attempts + 1, settings.retry_base, Utc::now()) {
+                    Some(next) => state.outbox.mark_retry(message.id, next, &e).await,
+                    None => state.outbox.mark_failed(message.id, &e).await,
+                }
+            }
+            Err(SendError::Permanent(e)) => state.outbox.mark_failed(message.id, &e).await,
+        };
+        if let Err(e) = recorded {
+            // The claim runs out and the message is tried again: at least once.
+            tracing::error!(message = message.id, error = %e, "outbox: could not record a result");
+        }
+    }
+    Ok(())
+}
+
+fn link(settings: &WorkerSettings, path: &str) -> String {
+    format!("{}{path}", settings.public_url.trim_end_matches('/'))
+}
+
+/// The email a message carries, from the case as it is now; None if there is no address.
+async fn render(state: &AppState, m: &Message) -> Result<Option<Outgoing>, String> {
+    let settings = &state.config.outbox;
+    let org: &Organisation = &state.organisation;
+    let mut fields = BTreeMap::new();
+    let (to, email) = match m.kind {
+        MessageKind::Digest => {
+            let team = m.team.clone().unwrap_or_default();
+            let Some(to) = settings.team_mailboxes.get(&team).cloned() else {
+                return Ok(None);
+            };
+            let day = m.digest_on.unwrap_or_else(|| london_date(Utc::now()));
+            let lines = digest_lines(state.staff.as_ref(), &team, day).await?;
+            let name = crate::staff::team_name(state, &team);
+            let register = link(settings, &format!("/staff/register?team={team}"));
+            (to, messages::digest(&name, day, &lines, &register))
+        }
+        _ => {
+            let reference = m
+                .reference
+                .clone()
+                .ok_or("a case message without its case")?;
+            let case = state
+                .staff
+                .case(&reference)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or("the case is gone")?;
+            fields.insert("reference".into(), reference.to_string());
+            fields.insert("received_on".into(), case.received_on.to_string());
+            fields.insert("acknowledge_by".into(), case.acknowledge_by.to_string());
+            fields.insert("outcome_due".into(), case.outcome_due.to_string());
+            match m.kind {
+                MessageKind::TeamAlert => {
+                    let Some(to) = settings.team_mailboxes.get(&case.team).cloned() else {
+                        return Ok(None);
+                    };
+                    let category = crate::staff::category_label(state, &case.category);
+                    let url = link(settings, &format!("/staff/cases/{}", reference.compact()));
+                    let alert = messages::team_alert(&CaseAlert {
+                        reference: &reference,
+                        kind: case.kind,
+                        category: &category,
+                        channel: case.channel,
+                        acknowledge_by: case.acknowledge_by,
+                        outcome_due: case.outcome_due,
+                        link: &url,
+                    });
+                    (to, alert)
+                }
+                _ => {
+                    let Some(to) = case.complaint.complainant.email.as_ref() else {
+                        return Ok(None);
+                    };
+                    let email = match m.kind {
+                        MessageKind::Confirmation => messages::confirmation(
+                            org,
+                            &reference,
+                            case.received_on,
+                            case.acknowledge_by,
+                            case.outcome_due,
+                        ),
+                        _ => {
+                            let letter = case
+                                .letters
+                                .iter()
+                                .find(|l| Some(l.id) == m.letter_id)
+                                .ok_or("the letter is gone")?;
+                            messages::Email {
+                                subject: letter.letter.subject.clone(),
+                                body: letter.letter.body.clone(),
+                            }
+                        }
+                    };
+                    (to.as_str().to_string(), email)
+                }
+            }
+        }
+    };
+    fields.insert("subject".into(), email.subject.clone());
+    fields.insert("body".into(), email.body.clone());
+    Ok(Some(Outgoing {
+        to,
+        subject: email.subject,
+        body: email.body,
+        kind: m.kind,
+        key: m.key.clone(),
+        personalisation: fields,
+    }))
+}
+
+/// A team's open cases whose next deadline is overdue or within seven days, and those with
+/// no handler (the register's own filters, so the digest and the register agree).
+async fn digest_lines(
+    staff: &dyn StaffStore,
+    team: &str,
+    day: chrono::NaiveDate,
+) -> Result<Vec<DigestLine>, String> {
+    let mut lines: Vec<DigestLine> = Vec::new();
+    let queries = [
+        RegisterQuery {
+            team: Some(team.into()),
+            open_only: true,
+            due: Some(DueFilter::Overdue),
+            page: 1,
+            ..RegisterQuery::default()
+        },
+        RegisterQuery {
+            team: Some(team.into()),
+            open_only: true,
+            due: Some(DueFilter::ThisWeek),
+            page: 1,
+            ..RegisterQuery::default()
+        },
+        RegisterQuery {
+            team: Some(team.into()),
+            open_only: true,
+            unassigned: true,
+            page: 1,
+            ..RegisterQuery::default()
+        },
+    ];
+    for q in queries {
+        let page = staff.register(&q, day).await.map_err(|e| e.to_string())?;
+        for r in page.rows {
+            if lines.iter().any(|l| l.reference == r.reference) {
+                continue;
+            }
+            let due = next_due(r.status, r.acknowledge_by, r.outcome_due);
+            lines.push(DigestLine {
+                reference: r.reference.clone(),
+                what: due
+                    .map(|d| d.label().to_string())
+                    .unwrap_or_else(|| r.status.label().to_string()),
+                due: due.map(|d| d.date()),
+                overdue: due.is_some_and(|d| urgency(d.date(), day) == Urgency::Overdue),
+                unassigned: r.handler.is_none(),
+            });
+        }
+    }
+    Ok(lines)
+}
+
+/// The mailer the configuration names.
+pub fn mailer(config: &crate::config::Config) -> Result<Arc<dyn Mailer>, String> {
+    Ok(match &config.email {
+        crate::config::EmailConfig::Files { dir } => Arc::new(files::Files::new(dir.clone())),
+        crate::config::EmailConfig::Smtp(s) => Arc::new(smtp::Smtp::new(s)?),
+        crate::config::EmailConfig::Notify(n) => Arc::new(notify::Notify::new(n)?),
+    })
+}
+
+/// Which route a letter takes for this case, if any (see `messages::written_route`).
+pub fn route_for(case: &crate::store::staff::CaseFile) -> Option<Route> {
+    messages::written_route(&case.complaint.complainant)
+}

@@ -1,0 +1,117 @@
+//! What the outbox worker, the print queue and the messages page need from the store.
+
+use super::StoreError;
+use app::domain::messages::{MessageKind, Route};
+use app::domain::reference::Reference;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// Where a message is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageStatus {
+    Waiting,
+    Sent,
+    Posted,
+    Failed,
+    Cancelled,
+}
+
+impl MessageStatus {
+    pub const ALL: [MessageStatus; 5] = [
+        MessageStatus::Waiting,
+        MessageStatus::Sent,
+        MessageStatus::Posted,
+        MessageStatus::Failed,
+        MessageStatus::Cancelled,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            MessageStatus::Waiting => "waiting",
+            MessageStatus::Sent => "sent",
+            MessageStatus::Posted => "posted",
+            MessageStatus::Failed => "failed",
+            MessageStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MessageStatus::Waiting => "Waiting",
+            MessageStatus::Sent => "Sent",
+            MessageStatus::Posted => "Posted",
+            MessageStatus::Failed => "Failed",
+            MessageStatus::Cancelled => "Cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MessageStatus> {
+        MessageStatus::ALL.into_iter().find(|m| m.id() == s)
+    }
+}
+
+/// One row of the outbox.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub id: i64,
+    pub key: String,
+    pub kind: MessageKind,
+    pub route: Route,
+    /// The case it is about (none for a digest).
+    pub reference: Option<Reference>,
+    /// For messages to a team's mailbox.
+    pub team: Option<String>,
+    pub letter_id: Option<i64>,
+    pub digest_on: Option<NaiveDate>,
+    pub status: MessageStatus,
+    pub attempts: u32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub provider_id: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub posted_by: Option<String>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait OutboxStore: Send + Sync + 'static {
+    /// Claims up to `limit` emails that are due, for `lease` (so that no other instance sends
+    /// them meanwhile; a claim that runs out, say because the instance died, is taken again).
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        instance: &str,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError>;
+    /// Sent: and if it carried a letter that moves the case on (acknowledgement, outcome),
+    /// the case moves on in the same transaction.
+    async fn mark_sent(
+        &self,
+        id: i64,
+        provider_id: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// A failure worth another try at `next`.
+    async fn mark_retry(&self, id: i64, next: DateTime<Utc>, error: &str)
+        -> Result<(), StoreError>;
+    /// A failure that another try will not mend (or the last try): shown to the DPO.
+    async fn mark_failed(&self, id: i64, error: &str) -> Result<(), StoreError>;
+    /// A letter from the print queue was posted; false if it was not waiting in the queue.
+    async fn mark_posted(&self, id: i64, by: &str, at: DateTime<Utc>) -> Result<bool, StoreError>;
+    /// The DPO tries a failed or waiting message again now; false if it was already sent.
+    async fn retry_now(&self, id: i64, actor: &str) -> Result<bool, StoreError>;
+    /// The DPO cancels a message that has not gone; false if it had.
+    async fn cancel(&self, id: i64, actor: &str) -> Result<bool, StoreError>;
+    async fn message(&self, id: i64) -> Result<Option<Message>, StoreError>;
+    /// The newest messages in `status` (all when none), at most `limit`.
+    async fn messages(
+        &self,
+        status: Option<MessageStatus>,
+        route: Option<Route>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError>;
+    async fn messages_of_case(&self, reference: &Reference) -> Result<Vec<Message>, StoreError>;
+    /// Queues the day's digest for a team unless it is queued already (by any instance).
+    async fn queue_digest(&self, team: &str, day: NaiveDate) -> Result<bool, StoreError>;
+}
