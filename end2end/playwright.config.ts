@@ -13,6 +13,27 @@ process.env.E2E_DEMO_OTHER ??= `http://localhost:${otherPort}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "intake-e2e-"));
 const root = path.resolve(__dirname, "..");
 const databaseUrl = `sqlite://${path.join(dataDir, "intake.db")}`;
+// Email goes to a real SMTP server on this machine (Debian's aiosmtpd), which delivers into a
+// maildir the tests read.
+const smtpPort = port + 3;
+process.env.E2E_MAILDIR ??= path.join(dataDir, "maildir");
+const configPath = path.join(dataDir, "intake.toml");
+fs.writeFileSync(
+  configPath,
+  [
+    `public_url = "http://127.0.0.1:${port}"`,
+    "[email]",
+    'provider = "smtp"',
+    "[email.smtp]",
+    'host = "127.0.0.1"',
+    `port = ${smtpPort}`,
+    'security = "none"',
+    'from = "Data Protection <dpo@example.gov.uk>"',
+    "[outbox]",
+    "poll_ms = 200",
+    "",
+  ].join("\n"),
+);
 // The staff tests add accounts to the server's database with `server user add`.
 process.env.E2E_DATABASE_URL ??= databaseUrl;
 process.env.E2E_SERVER_BIN ??= process.env.E2E_SERVER ?? path.join(root, "target/debug/server");
@@ -67,11 +88,19 @@ export default defineConfig({
       INTAKE_DATABASE_URL: process.env.E2E_DATABASE_URL,
       INTAKE_SITE_ROOT: path.join(root, "target/site"),
       INTAKE_LOG: "warn",
+      INTAKE_CONFIG: configPath,
       // One line per panic, so a failure shows its cause rather than a page of frames.
       RUST_BACKTRACE: "0",
       // The demonstration council site may show the widget in a frame; the other may not.
       INTAKE_EMBED_ORIGINS: `http://localhost:${demoPort}`,
     },
+  }, {
+    command: `/usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox ${process.env.E2E_MAILDIR}`,
+    port: smtpPort,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: "ignore",
+    stderr: "pipe",
   }, {
     // A council's privacy notice with the snippet, on other origins than the widget's.
     command: "node demo/serve.mjs",

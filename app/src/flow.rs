@@ -361,8 +361,15 @@ pub enum SubmitOutcome {
 
 impl JourneyState {
     /// After "sent before": the same answers, a new key, and the earlier reference to show.
+    /// Nothing was sent, so it is said as a problem, first on the check page.
     pub fn sent_before(&mut self, earlier: Reference, new_key: Uuid) {
         self.key = new_key;
+        self.problem = Some(format!(
+            "You have already sent a complaint from this form. Its reference is {earlier}. \
+             You have changed some answers since: they have not been sent. To send them as a new \
+             complaint, check them below and select “Send as a new complaint”. To add to the \
+             complaint you sent, contact us quoting its reference instead."
+        ));
         self.sent_before = Some(earlier);
         self.sent = None;
     }

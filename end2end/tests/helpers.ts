@@ -3,6 +3,23 @@ import { expect, FrameLocator, Page } from "@playwright/test";
 /** A whole page, or the widget inside a frame on a council's page. */
 export type Scope = Page | FrameLocator;
 import AxeBuilder from "@axe-core/playwright";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The emails the SMTP server received so far for `to`, raw (the maildir the server fills). */
+export function emailsTo(to: string): string[] {
+  const dir = process.env.E2E_MAILDIR!;
+  const found: string[] = [];
+  for (const sub of ["new", "cur"]) {
+    const where = path.join(dir, sub);
+    if (!fs.existsSync(where)) continue;
+    for (const f of fs.readdirSync(where)) {
+      const text = fs.readFileSync(path.join(where, f), "utf8");
+      if (new RegExp(`^To: .*${to.replace(/[.]/g, "\\.")}`, "mi").test(text)) found.push(text);
+    }
+  }
+  return found;
+}
 
 export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 

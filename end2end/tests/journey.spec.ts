@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import {
-  REFERENCE, answerEverything, continueOn, hydrated, noHorizontalScroll, fillAboutYou, fillWhoFor,
+  REFERENCE, answerEverything, emailsTo, continueOn, hydrated, noHorizontalScroll, fillAboutYou, fillWhoFor,
   fillWhatAbout, fillOutcome, fillConsent,
 } from "./helpers";
 
@@ -44,6 +44,11 @@ test.describe("with WebAssembly", () => {
     await expect(page.getByText(/We aim to tell you the outcome by \d+ \w+ \d{4}/)).toBeVisible();
     await expect(page.getByText(/0303 123 1113/)).toBeVisible();
     expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
+    // A confirmation email with the reference reaches the person (through the SMTP server).
+    const reference = (await page.locator(".reference").textContent())!;
+    await expect
+      .poll(() => emailsTo("sam@example.com").filter((m) => m.includes(`Your reference is ${reference}`)).length, { timeout: 20_000 })
+      .toBe(1);
     // Nothing personal in any address the browser used.
     expect(page.url()).not.toContain("Sam");
     // Sent: the draft is gone from the device.
@@ -81,7 +86,7 @@ test.describe("with WebAssembly", () => {
     await page.getByRole("button", { name: "Send complaint" }).click();
     const notice = page.getByRole("alert");
     await expect(notice).toContainText(`You have already sent a complaint from this form. Its reference is ${first}.`);
-    await expect(notice).toContainText("They have not been sent");
+    await expect(notice).toContainText("they have not been sent");
     await expect(page.getByRole("heading", { level: 1, name: /Check your answers/ })).toBeVisible();
     await page.getByRole("button", { name: "Send as a new complaint" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Complaint received" })).toBeVisible();

@@ -87,9 +87,27 @@ test("a handler keys in a telephone complaint and works it to closure; the DPO s
   await expect(page.getByText("Alex Caller")).toBeVisible();
   await noViolations(page, "case");
 
-  // Acknowledge it (Appendix B letter), take it with the independence confirmation, investigate.
-  await page.getByRole("button", { name: "Record acknowledgement" }).click();
-  await expect(banner(page)).toContainText("Acknowledgement recorded");
+  // The acknowledgement (Appendix B letter) went to the print queue at once: a telephone
+  // complaint with an address and no email. It counts as sent only once it is posted.
+  await expect(page.getByText("The acknowledgement letter is waiting to go")).toBeVisible();
+  await page.getByRole("link", { name: "Letters to post" }).first().click();
+  await expect(page.getByRole("heading", { level: 1, name: "Letters to post" })).toBeVisible();
+  await noViolations(page, "print queue");
+  await page.getByRole("link", { name: /^Print all/ }).click();
+  await expect(page.locator(".letter").filter({ hasText: reference }).first()).toBeVisible();
+  await expect(page.locator(".letter").filter({ hasText: reference }).first()).toContainText("2 Station Road");
+  await page.getByRole("link", { name: "Back to the letters to post" }).click();
+  await page.getByRole("link", { name: "Register", exact: true }).click();
+  await expect(page.getByRole("row").filter({ hasText: reference })).toContainText("Received");
+  await page.getByRole("link", { name: "Letters to post" }).first().click();
+  await page.getByRole("row").filter({ hasText: reference }).getByRole("button", { name: /Mark as posted/ }).click();
+  await expect(page.getByRole("row").filter({ hasText: reference })).toHaveCount(0);
+  await page.getByRole("link", { name: "Register", exact: true }).click();
+  const posted = page.getByRole("row").filter({ hasText: reference });
+  await expect(posted).toContainText("Acknowledged");
+  await posted.getByRole("link", { name: reference }).click();
+
+  // Take it with the independence confirmation, investigate.
   await page.getByRole("button", { name: "Start investigation" }).click();
   await expect(page.getByRole("alert")).toContainText("Assign a handler to this case first");
   await page.getByLabel("Assign to").selectOption("kim");
@@ -127,8 +145,15 @@ test("a handler keys in a telephone complaint and works it to closure; the DPO s
   expect(pdf.length).toBeGreaterThan(1000);
   await page.emulateMedia({ media: "screen" });
 
-  // Close it, with an improvement action for the register.
+  // The outcome letter goes by post too: the case shows the outcome sent once it is posted.
   await page.getByRole("link", { name: "Back to the case" }).click();
+  await expect(page.getByText("The outcome letter is waiting to go")).toBeVisible();
+  await page.getByRole("link", { name: "Letters to post" }).first().click();
+  await page.getByRole("row").filter({ hasText: reference }).getByRole("button", { name: /Mark as posted/ }).click();
+  await page.getByRole("link", { name: "Register", exact: true }).click();
+  await page.getByRole("row").filter({ hasText: reference }).getByRole("link", { name: reference }).click();
+
+  // Close it, with an improvement action for the register.
   await page.getByRole("link", { name: "Close the case" }).click();
   await page.getByLabel("Resolution").fill("Apology given and the enclosed letters retrieved.");
   await page.getByLabel("Action 1", { exact: true }).fill("Remind housing staff of the posting checklist");
@@ -162,10 +187,10 @@ test("a handler keys in a telephone complaint and works it to closure; the DPO s
   for (const action of [
     "keyed in a complaint",
     "viewed case",
-    "status: acknowledged",
+    "marked a letter posted",
     "assigned a handler",
     "status: investigating",
-    "status: outcome sent",
+    "outcome recorded",
     "viewed outcome letter",
     "status: closed",
   ]) {

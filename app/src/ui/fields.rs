@@ -75,8 +75,7 @@ impl Field {
     }
 }
 
-#[component]
-fn ErrorMessage(field: Field) -> impl IntoView {
+fn error_message(field: Field) -> impl IntoView {
     move || {
         field.error.get().map(|m| {
             view! {
@@ -89,12 +88,7 @@ fn ErrorMessage(field: Field) -> impl IntoView {
     }
 }
 
-#[component]
-fn Hint(
-    field: Field,
-    hint: Option<&'static str>,
-    #[prop(optional)] class: &'static str,
-) -> impl IntoView {
+fn hint_view(field: Field, hint: Option<&'static str>, class: &'static str) -> impl IntoView {
     hint.map(|h| view! { <div id=format!("{}-hint", field.name) class=format!("hint {class}")>{h}</div> })
 }
 
@@ -113,8 +107,8 @@ pub fn TextField(
     view! {
         <div class="form-group" class:form-group--error=move || field.has_error()>
             <label class="label" for=name>{label}</label>
-            <Hint field hint/>
-            <ErrorMessage field/>
+            {hint_view(field, hint, "")}
+            {error_message(field)}
             <input
                 class=format!("input {width}")
                 class:input--error=move || field.has_error()
@@ -150,8 +144,8 @@ pub fn TextArea(
     view! {
         <div class="form-group" class:form-group--error=move || field.has_error()>
             {label_view}
-            <Hint field hint/>
-            <ErrorMessage field/>
+            {hint_view(field, hint, "")}
+            {error_message(field)}
             <textarea
                 class="textarea"
                 class:input--error=move || field.has_error()
@@ -202,8 +196,7 @@ fn choice_id(name: &str, i: usize) -> String {
 }
 
 /// Radios (one answer) or checkboxes (several, the field's value holding one per line).
-#[component]
-fn Choices(field: Field, choices: Vec<Choice>, multiple: bool) -> impl IntoView {
+fn choices_view(field: Field, choices: Vec<Choice>, multiple: bool) -> impl IntoView {
     let name = field.name;
     let (input_type, item) = if multiple {
         ("checkbox", "checkboxes")
@@ -274,10 +267,10 @@ pub fn Radios(
         <div class="form-group" class:form-group--error=move || field.has_error()>
             <fieldset class="fieldset" aria-describedby=move || field.described_by(hint.is_some())>
                 {legend_view}
-                <Hint field hint/>
-                <ErrorMessage field/>
+                {hint_view(field, hint, "")}
+                {error_message(field)}
                 <div class="radios" class:radios--inline=inline>
-                    <Choices field choices multiple=false/>
+                    {choices_view(field, choices, false)}
                 </div>
             </fieldset>
         </div>
@@ -296,25 +289,19 @@ pub fn Checkboxes(
         <div class="form-group" class:form-group--error=move || field.has_error()>
             <fieldset class="fieldset" aria-describedby=move || field.described_by(hint.is_some())>
                 <legend class="fieldset__legend fieldset__legend--s">{legend}</legend>
-                <Hint field hint/>
-                <ErrorMessage field/>
+                {hint_view(field, hint, "")}
+                {error_message(field)}
                 <div class="checkboxes">
-                    <Choices field choices multiple=true/>
+                    {choices_view(field, choices, true)}
                 </div>
             </fieldset>
         </div>
     }
 }
 
-/// A yes/no question as two inline radios.
-#[component]
-pub fn YesNo(
-    field: Field,
-    #[prop(into)] legend: String,
-    #[prop(optional)] hint: Option<&'static str>,
-) -> impl IntoView {
-    let choices = vec![Choice::new("yes", "Yes"), Choice::new("no", "No")];
-    view! { <Radios field legend hint=hint.unwrap_or_default() choices inline=true/> }
+/// The answers to a yes/no question (shown as two inline radios).
+pub fn yes_no() -> Vec<Choice> {
+    vec![Choice::new("yes", "Yes"), Choice::new("no", "No")]
 }
 
 /// A single checkbox (a consent, an opt-out, a confirmation), posting "yes" when ticked.
@@ -328,7 +315,7 @@ pub fn Checkbox(
     let checked = move || field.value.with(|v| v == "yes");
     view! {
         <div class="form-group" class:form-group--error=move || field.has_error()>
-            <ErrorMessage field/>
+            {error_message(field)}
             <div class="checkboxes">
                 <div class="checkboxes__item">
                     <input
@@ -343,7 +330,7 @@ pub fn Checkbox(
                         on:change=move |ev| field.set(if event_target_checked(&ev) { "yes" } else { "" }.to_string())
                     />
                     <label class="label checkboxes__label" for=name>{label}</label>
-                    <Hint field hint class="checkboxes__hint"/>
+                    {hint_view(field, hint, "checkboxes__hint")}
                 </div>
             </div>
         </div>
@@ -362,8 +349,8 @@ pub fn Select(
     view! {
         <div class="form-group" class:form-group--error=move || field.has_error()>
             <label class="label" for=name>{label}</label>
-            <Hint field hint/>
-            <ErrorMessage field/>
+            {hint_view(field, hint, "")}
+            {error_message(field)}
             <select class="select" id=name name=name aria-describedby=move || field.described_by(hint.is_some())>
                 {choices.into_iter().map(|c| {
                     let selected = field.value.with_untracked(|v| *v == c.value);

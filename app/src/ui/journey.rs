@@ -4,7 +4,7 @@
 //! domain code, and a draft is kept on the device).
 
 use super::fields::{
-    Checkbox, Checkboxes, Choice, ErrorSummary, Field, Radios, TextArea, TextField, YesNo,
+    yes_no, Checkbox, Checkboxes, Choice, ErrorSummary, Field, Radios, TextArea, TextField,
 };
 use super::location;
 use super::SiteInfo;
@@ -287,7 +287,6 @@ fn StepForm(step: Step) -> impl IntoView {
             errors=Signal::derive(move || form.state.with(|s| s.errors.clone()))
             problem=Signal::derive(move || form.state.with(|s| s.problem.clone()))
         />
-        {(step == Step::Check).then(|| view! { <SentBeforeNotice/> })}
         <form method="post" action="/complaint" novalidate on:submit=on_submit>
             <input type="hidden" name="_step" value=step.id()/>
             <input type="hidden" name="_key" value=move || form.state.with(|s| s.key.to_string())/>
@@ -307,30 +306,6 @@ fn StepForm(step: Step) -> impl IntoView {
             </button>
         </form>
         <DraftControls/>
-    }
-}
-
-/// After the person sent this form, went Back and changed an answer: what was sent stands
-/// under its reference, and these answers go only if they choose to send a new complaint.
-#[component]
-fn SentBeforeNotice() -> impl IntoView {
-    let form = expect_context::<Form>();
-    move || {
-        form.state.with(|s| s.sent_before.clone()).map(|earlier| {
-            view! {
-                <div class="notification-banner" role="alert" aria-labelledby="sent-before-title">
-                    <h2 id="sent-before-title" class="notification-banner__title">"Important"</h2>
-                    <p class="notification-banner__heading">
-                        {format!("You have already sent a complaint from this form. Its reference is {earlier}.")}
-                    </p>
-                    <p class="body">
-                        "You have changed some answers since. They have not been sent. To send them as a new "
-                        "complaint, check them below and select “Send as a new complaint”. To add to the "
-                        "complaint you sent, contact us quoting its reference instead."
-                    </p>
-                </div>
-            }
-        })
     }
 }
 
@@ -425,10 +400,12 @@ pub fn WhoFor() -> impl IntoView {
             <h2 class="heading-s">"If you are complaining for someone else"</h2>
             <TextField field=form.field("other_person_name") label="Their full name" no_spellcheck=true/>
             <TextField field=form.field("other_person_relationship") label="How do you know them?" hint="For example, I am their daughter"/>
-            <YesNo
+            <Radios
                 field=form.field("other_person_agreed")
                 legend="Have they agreed to you complaining for them?"
                 hint="We may need to check this before we can look into the complaint"
+                choices=yes_no()
+                inline=true
             />
         </div>
         <div class="conditional" hidden=show("mp")>
@@ -493,10 +470,12 @@ pub fn OutcomeStep() -> impl IntoView {
         <div class="conditional" hidden=move || form.js.get() && !form.has_outcome("other")>
             <TextArea field=form.field("outcome_other") label="If something else, what would you like to happen?" rows=3/>
         </div>
-        <YesNo
+        <Radios
             field=form.field("also_about_service")
             legend="Is your complaint also about the service you received, not only about your information?"
             hint="If it is, we will also pass it to our corporate complaints team, who look at services"
+            choices=yes_no()
+            inline=true
         />
     }
 }

@@ -126,6 +126,25 @@ pub fn date_time(t: DateTime<Utc>) -> String {
     )
 }
 
+/// The complainant's postal address, a line each (none if they gave none).
+pub fn address_lines(c: &app::domain::complaint::Complainant) -> Vec<String> {
+    c.address
+        .as_ref()
+        .map(|a| {
+            [
+                Some(a.line_1.to_string()),
+                a.line_2.as_ref().map(|t| t.to_string()),
+                a.town.as_ref().map(|t| t.to_string()),
+                Some(a.postcode.as_str().to_string()),
+            ]
+            .into_iter()
+            .flatten()
+            .flat_map(|l| l.lines().map(str::to_string).collect::<Vec<_>>())
+            .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The name of the team with this id (the id itself if the taxonomy no longer has it).
 pub fn team_name(state: &AppState, id: &str) -> String {
     state

@@ -78,11 +78,11 @@ pub async fn list(
                                     <td class="table__cell">{m.last_error.clone().unwrap_or_default()}</td>
                                     <td class="table__cell">
                                         {open.then(|| view! {
-                                            <form method="post" action=format!("/staff/messages/{id}/retry") class="inline-form">
+                                            <form method="post" action=format!("/staff/messages/{id}/retry") class="button-form">
                                                 <input type="hidden" name="_csrf" value=csrf.clone()/>
                                                 <button type="submit" class="button button--secondary button--small">"Try again"<span class="visually-hidden">{format!(" message {id}")}</span></button>
                                             </form>
-                                            <form method="post" action=format!("/staff/messages/{id}/cancel") class="inline-form">
+                                            <form method="post" action=format!("/staff/messages/{id}/cancel") class="button-form">
                                                 <input type="hidden" name="_csrf" value=csrf.clone()/>
                                                 <button type="submit" class="button button--warning button--small">"Cancel"<span class="visually-hidden">{format!(" message {id}")}</span></button>
                                             </form>

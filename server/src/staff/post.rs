@@ -8,7 +8,6 @@ use super::Staff;
 use crate::store::outbox::{Message, MessageStatus};
 use crate::store::staff::CaseFile;
 use crate::AppState;
-use app::domain::calendar::{london_date, long_date};
 use app::domain::messages::Route;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -131,57 +130,11 @@ pub async fn print_all(
             </div>
             {queued.iter().filter_map(|q| {
                 let stored = q.case.letters.iter().find(|l| Some(l.id) == q.message.letter_id)?.clone();
-                Some(letter_view(&org, &q.case, &stored, large_print(&q.case)))
+                Some(super::case::letters::letter_view(&org, &q.case, &stored, large_print(&q.case)))
             }).collect_view()}
         }
     };
     Ok(page(&state, &viewer, "Print letters", StatusCode::OK, body))
-}
-
-/// One letter laid out for an envelope window: our address, theirs, the date, the text.
-pub fn letter_view(
-    org: &app::domain::letter::Organisation,
-    case: &CaseFile,
-    stored: &crate::store::staff::StoredLetter,
-    large: bool,
-) -> AnyView {
-    let complainant = &case.complaint.complainant;
-    let to_address: Vec<String> = complainant
-        .address
-        .as_ref()
-        .map(|a| {
-            [
-                Some(a.line_1.to_string()),
-                a.line_2.as_ref().map(|t| t.to_string()),
-                a.town.as_ref().map(|t| t.to_string()),
-                Some(a.postcode.as_str().to_string()),
-            ]
-            .into_iter()
-            .flatten()
-            .flat_map(|l| l.lines().map(str::to_string).collect::<Vec<_>>())
-            .collect()
-        })
-        .unwrap_or_default();
-    let dated = long_date(london_date(stored.created_at));
-    let paragraphs: Vec<String> = stored
-        .letter
-        .body
-        .split("\n\n")
-        .map(str::to_string)
-        .collect();
-    view! {
-        <article class="letter" class:letter--large=large>
-            <address class="letter__from">{org.name.clone()}<br/>{org.address.iter().map(|l| view! { {l.clone()}<br/> }).collect_view()}</address>
-            <address class="letter__to">{complainant.full_name.to_string()}<br/>{to_address.iter().map(|l| view! { {l.clone()}<br/> }).collect_view()}</address>
-            <p class="letter__date">{dated}</p>
-            <h2 class="letter__subject">{stored.letter.subject.clone()}</h2>
-            {paragraphs.iter().map(|p| {
-                let lines: Vec<String> = p.lines().map(str::to_string).collect();
-                view! { <p>{lines.into_iter().enumerate().map(|(i, l)| view! { {(i > 0).then(|| view! { <br/> })}{l} }).collect_view()}</p> }
-            }).collect_view()}
-        </article>
-    }
-    .into_any()
 }
 
 pub async fn mark_posted(

@@ -124,6 +124,37 @@ async fn delivered(
 }
 
 impl SqliteStore {
+    /// A DPO's change to a message (`sql` binds the id and now), with its audit record.
+    async fn by_dpo(
+        &self,
+        id: i64,
+        actor: &str,
+        sql: &str,
+        action: &str,
+    ) -> Result<bool, StoreError> {
+        let now = rfc3339(Utc::now());
+        let mut tx = self.staff_writer.begin().await?;
+        let done = sqlx::query(sql)
+            .bind(id)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if done == 1 {
+            sqlx::query(
+                "INSERT INTO audit_events (at, username, action, detail) VALUES (?, ?, ?, ?)",
+            )
+            .bind(&now)
+            .bind(actor)
+            .bind(action)
+            .bind(format!("message {id}"))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(done == 1)
+    }
+
     async fn select(&self, filter: &str, bind: Option<String>) -> Result<Vec<Message>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM outbox o LEFT JOIN cases c ON c.id = o.case_id {filter}"
@@ -263,54 +294,25 @@ impl OutboxStore for SqliteStore {
     }
 
     async fn retry_now(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
-        let now = rfc3339(Utc::now());
-        let mut tx = self.staff_writer.begin().await?;
-        let done = sqlx::query(
-            "UPDATE outbox SET status = 'waiting', next_attempt_at = ?, lease_until = NULL \
-             WHERE id = ? AND status IN ('waiting', 'failed')",
+        self.by_dpo(
+            id,
+            actor,
+            "UPDATE outbox SET status = 'waiting', next_attempt_at = ?2, lease_until = NULL \
+             WHERE id = ?1 AND status IN ('waiting', 'failed')",
+            "retried a message",
         )
-        .bind(&now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done == 1 {
-            sqlx::query(
-                "INSERT INTO audit_events (at, username, action, detail) VALUES (?, ?, 'retried a message', ?)",
-            )
-            .bind(&now)
-            .bind(actor)
-            .bind(format!("message {id}"))
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(done == 1)
+        .await
     }
 
     async fn cancel(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
-        let now = rfc3339(Utc::now());
-        let mut tx = self.staff_writer.begin().await?;
-        let done = sqlx::query(
+        self.by_dpo(
+            id,
+            actor,
             "UPDATE outbox SET status = 'cancelled', lease_until = NULL \
-             WHERE id = ? AND status IN ('waiting', 'failed')",
+             WHERE id = ?1 AND status IN ('waiting', 'failed') AND ?2 IS NOT NULL",
+            "cancelled a message",
         )
-        .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done == 1 {
-            sqlx::query(
-                "INSERT INTO audit_events (at, username, action, detail) VALUES (?, ?, 'cancelled a message', ?)",
-            )
-            .bind(&now)
-            .bind(actor)
-            .bind(format!("message {id}"))
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(done == 1)
+        .await
     }
 
     async fn message(&self, id: i64) -> Result<Option<Message>, StoreError> {

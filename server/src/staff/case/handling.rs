@@ -11,7 +11,6 @@ use app::domain::casework::{may_assign, may_confirm, Assignment, Role};
 use app::domain::text::{limits, Lines, Text};
 use app::domain::FieldError;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 
 pub async fn add_note(
@@ -31,10 +30,7 @@ pub async fn add_note(
     .and_then(|t| t.ok_or_else(|| FieldError::new("note", "Enter the note")));
     let body = match note {
         Ok(t) => t,
-        Err(e) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return page::render(&state, &viewer, &user, case, vec![e], None, status).await;
-        }
+        Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
     };
     state
         .staff
@@ -76,8 +72,7 @@ pub async fn assign(
         Ok(confirmed) => confirmed,
         Err(refusal) => {
             let errors = vec![FieldError::new(refusal.field(), refusal.message())];
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return page::render(&state, &viewer, &user, case, errors, None, status).await;
+            return page::refuse(&state, &viewer, &user, case, errors).await;
         }
     };
     let applied = state
@@ -111,8 +106,7 @@ pub async fn confirm(
         None
     };
     if let Some(e) = error {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return page::render(&state, &viewer, &user, case, vec![e], None, status).await;
+        return page::refuse(&state, &viewer, &user, case, vec![e]).await;
     }
     let applied = state.staff.confirm_handler(&case, &user.username).await?;
     settle(&state, &viewer, &user, &case, applied, Saved::Confirmed).await

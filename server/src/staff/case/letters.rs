@@ -3,11 +3,14 @@
 
 use super::page::audit_view;
 use super::CaseRef;
+use crate::staff::components::address_lines;
 use crate::staff::components::page;
 use crate::staff::error::StaffError;
 use crate::staff::Staff;
+use crate::store::staff::{CaseFile, StoredLetter};
 use crate::AppState;
 use app::domain::calendar::{london_date, long_date};
+use app::domain::letter::Organisation;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -28,33 +31,14 @@ pub async fn show(
     let what = format!("viewed {}", stored.kind.label().to_lowercase());
     audit_view(&state, &user, &what, &case, None).await?;
     let org = (*state.organisation).clone();
-    let complainant = case.complaint.complainant.clone();
     let compact = case.reference.compact();
-    let to_address: Vec<String> = complainant
-        .address
+    let email = case
+        .complaint
+        .complainant
+        .email
         .as_ref()
-        .map(|a| {
-            [
-                Some(a.line_1.to_string()),
-                a.line_2.as_ref().map(|t| t.to_string()),
-                a.town.as_ref().map(|t| t.to_string()),
-                Some(a.postcode.as_str().to_string()),
-            ]
-            .into_iter()
-            .flatten()
-            .flat_map(|l| l.lines().map(str::to_string).collect::<Vec<_>>())
-            .collect()
-        })
-        .unwrap_or_default();
-    let email = complainant.email.as_ref().map(|e| e.as_str().to_string());
-    let dated = long_date(london_date(stored.created_at));
-    let subject = stored.letter.subject.clone();
-    let paragraphs: Vec<String> = stored
-        .letter
-        .body
-        .split("\n\n")
-        .map(str::to_string)
-        .collect();
+        .map(|e| e.as_str().to_string());
+    let letter = letter_view(&org, &case, &stored, false);
     let body = move || {
         view! {
             <div class="no-print">
@@ -62,23 +46,41 @@ pub async fn show(
                 <p class="body">"Print it with your browser's Print command (Ctrl+P, or ⌘P on a Mac), or copy the text into an email."
                     {email.map(|e| format!(" The complainant's email address is {e}."))}</p>
             </div>
-            <article class="letter">
-                <address class="letter__from">{org.name.clone()}<br/>{org.address.iter().map(|l| view! { {l.clone()}<br/> }).collect_view()}</address>
-                <address class="letter__to">{complainant.full_name.to_string()}<br/>{to_address.iter().map(|l| view! { {l.clone()}<br/> }).collect_view()}</address>
-                <p class="letter__date">{dated.clone()}</p>
-                <h1 class="letter__subject">{subject.clone()}</h1>
-                {paragraphs.iter().map(|p| {
-                    let lines: Vec<String> = p.lines().map(str::to_string).collect();
-                    view! { <p>{lines.into_iter().enumerate().map(|(i, l)| view! { {(i > 0).then(|| view! { <br/> })}{l} }).collect_view()}</p> }
-                }).collect_view()}
-            </article>
+            {letter}
         }
     };
-    Ok(page(
-        &state,
-        &viewer,
-        &stored.letter.subject,
-        StatusCode::OK,
-        body,
-    ))
+    let title = stored.letter.subject.clone();
+    Ok(page(&state, &viewer, &title, StatusCode::OK, body))
+}
+
+/// One letter laid out for an envelope window: our address, theirs, the date, the text; in
+/// large print where the person asked for it.
+pub fn letter_view(
+    org: &Organisation,
+    case: &CaseFile,
+    stored: &StoredLetter,
+    large: bool,
+) -> AnyView {
+    let complainant = &case.complaint.complainant;
+    let to_address = address_lines(complainant);
+    let dated = long_date(london_date(stored.created_at));
+    let paragraphs: Vec<String> = stored
+        .letter
+        .body
+        .split("\n\n")
+        .map(str::to_string)
+        .collect();
+    view! {
+        <article class="letter" class:letter--large=large>
+            <address class="letter__from">{org.name.clone()}<br/>{org.address.iter().map(|l| view! { {l.clone()}<br/> }).collect_view()}</address>
+            <address class="letter__to">{complainant.full_name.to_string()}<br/>{to_address.iter().map(|l| view! { {l.clone()}<br/> }).collect_view()}</address>
+            <p class="letter__date">{dated}</p>
+            <h1 class="letter__subject">{stored.letter.subject.clone()}</h1>
+            {paragraphs.iter().map(|p| {
+                let lines: Vec<String> = p.lines().map(str::to_string).collect();
+                view! { <p>{lines.into_iter().enumerate().map(|(i, l)| view! { {(i > 0).then(|| view! { <br/> })}{l} }).collect_view()}</p> }
+            }).collect_view()}
+        </article>
+    }
+    .into_any()
 }

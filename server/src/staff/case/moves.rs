@@ -150,6 +150,21 @@ impl CaseForm<'_> {
     }
 }
 
+/// A form about the case, sent back: parsed into what it records, or shown again with
+/// everything typed (so nothing is lost) when the case changed meanwhile or a rule is broken.
+fn checked<I, T>(
+    case: &CaseFile,
+    fields: &Fields,
+    input: I,
+    parse: impl FnOnce(&I) -> Result<T, Vec<FieldError>>,
+    form: impl FnOnce(I, Vec<FieldError>) -> Response,
+) -> Result<T, Response> {
+    if !seen_as_it_is(case, fields) {
+        return Err(form(input, vec![FieldError::new("", CHANGED_MEANWHILE)]));
+    }
+    parse(&input).map_err(|errors| form(input, errors))
+}
+
 fn action_rows(fields: &Fields, kind: ActionKind) -> Vec<ActionInput> {
     (1..=ACTION_ROWS)
         .map(|n| ActionInput {
@@ -217,14 +232,16 @@ pub async fn send_outcome(
         no_action_reason: fields.get("no_action_reason").to_string(),
         actions: action_rows(&fields, ActionKind::Remedial),
     };
-    // Changed meanwhile: the form again with everything typed, so nothing is lost.
-    if !seen_as_it_is(&case, &fields) {
-        let errors = vec![FieldError::new("", CHANGED_MEANWHILE)];
-        return Ok(outcome_form(&state, &viewer, &case, input, errors));
-    }
-    let outcome = match Outcome::parse(&input, today()) {
+    let parsed = checked(
+        &case,
+        &fields,
+        input,
+        |i| Outcome::parse(i, today()),
+        |i, e| outcome_form(&state, &viewer, &case, i, e),
+    );
+    let outcome = match parsed {
         Ok(o) => o,
-        Err(errors) => return Ok(outcome_form(&state, &viewer, &case, input, errors)),
+        Err(form) => return Ok(form),
     };
     let letter = letter::outcome(
         &state.organisation,
@@ -284,13 +301,16 @@ pub async fn close(
         resolution: fields.get("resolution").to_string(),
         improvements: action_rows(&fields, ActionKind::Improvement),
     };
-    if !seen_as_it_is(&case, &fields) {
-        let errors = vec![FieldError::new("", CHANGED_MEANWHILE)];
-        return Ok(close_form(&state, &viewer, &case, input, errors));
-    }
-    let closure = match Closure::parse(&input, today()) {
+    let parsed = checked(
+        &case,
+        &fields,
+        input,
+        |i| Closure::parse(i, today()),
+        |i, e| close_form(&state, &viewer, &case, i, e),
+    );
+    let closure = match parsed {
         Ok(c) => c,
-        Err(errors) => return Ok(close_form(&state, &viewer, &case, input, errors)),
+        Err(form) => return Ok(form),
     };
     let change = CaseChange::Close { closure };
     move_case(&state, &viewer, &user, case, change, Saved::Closed).await

@@ -2,7 +2,7 @@
 //! and the forms to do it.
 
 use super::CaseRef;
-use crate::staff::components::{category_label, date_time, page, team_name, today};
+use crate::staff::components::{address_lines, category_label, date_time, page, team_name, today};
 use crate::staff::error::StaffError;
 use crate::staff::{Staff, StaffUser, Viewer};
 use crate::store::outbox::MessageStatus;
@@ -122,6 +122,18 @@ pub fn handling(case: &CaseFile) -> Handling<'_> {
         handler: case.handler.as_deref(),
         handler_confirmed: case.handler_confirmed_at.is_some(),
     }
+}
+
+/// The case again with what was wrong with the form sent (422): nothing was changed.
+pub async fn refuse(
+    state: &AppState,
+    viewer: &Viewer,
+    user: &StaffUser,
+    case: CaseFile,
+    errors: Vec<FieldError>,
+) -> Result<Response, StaffError> {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    render(state, viewer, user, case, errors, None, status).await
 }
 
 pub async fn render(
@@ -258,18 +270,7 @@ pub async fn render(
             </form>
         });
         let complainant = &c.complainant;
-        let address = complainant.address.as_ref().map(|a| {
-            [
-                Some(a.line_1.to_string()),
-                a.line_2.as_ref().map(|t| t.to_string()),
-                a.town.as_ref().map(|t| t.to_string()),
-                Some(a.postcode.as_str().to_string()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ")
-        });
+        let address = Some(address_lines(complainant).join(", ")).filter(|a| !a.is_empty());
         let on_behalf = {
             let label = OnBehalfOf::label_of(c.on_behalf_of.id());
             match &c.on_behalf_of {
