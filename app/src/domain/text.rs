@@ -23,6 +23,46 @@ pub enum Lines {
     Many,
 }
 
+/// A pictograph that joins into emoji sequences (family, professions, flags).
+fn pictographic(c: char) -> bool {
+    matches!(c, '\u{1F000}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}' | '\u{FE0F}')
+}
+
+/// Characters that show nothing (or reorder what is shown) and so can hide or disguise text
+/// from the member of staff who reads it: bidirectional overrides and marks, zero-width spaces
+/// and joiners, word joiners and invisible operators, line and paragraph separators, soft
+/// hyphens, Hangul fillers, tag characters and non-characters. Two legitimate uses are kept:
+/// the zero-width joiner inside an emoji sequence, and tag characters after the black flag
+/// (the flags of Wales, Scotland and England). The zero-width non-joiner stays: Persian and
+/// Indic scripts need it.
+fn hidden(c: char, prev: Option<char>, next: Option<char>) -> bool {
+    match c {
+        '\u{200D}' => !(prev.is_some_and(pictographic) && next.is_some_and(pictographic)),
+        '\u{E0020}'..='\u{E007F}' => !matches!(prev, Some('\u{1F3F4}' | '\u{E0020}'..='\u{E007F}')),
+        '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{FEFF}'
+        | '\u{200B}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2028}'
+        | '\u{2029}'
+        | '\u{00AD}'
+        | '\u{180E}'
+        | '\u{3164}'
+        | '\u{115F}'
+        | '\u{1160}'
+        | '\u{FFA0}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{E0000}'..='\u{E001F}'
+        | '\u{FDD0}'..='\u{FDEF}' => true,
+        // The last two code points of every plane are non-characters.
+        c => (c as u32) & 0xFFFE == 0xFFFE,
+    }
+}
+
 /// Trimmed, non-empty text within a length limit, with no control characters (newlines and
 /// tabs are allowed in multi-line fields only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,10 +84,11 @@ impl Text {
         if trimmed.is_empty() {
             return Ok(None);
         }
-        let bad = trimmed.chars().any(|c| {
+        let chars: Vec<char> = trimmed.chars().collect();
+        let bad = chars.iter().enumerate().any(|(i, &c)| {
             let allowed_ws = lines == Lines::Many && (c == '\n' || c == '\t');
-            (c.is_control() && !allowed_ws)
-                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+            let prev = i.checked_sub(1).map(|p| chars[p]);
+            (c.is_control() && !allowed_ws) || hidden(c, prev, chars.get(i + 1).copied())
         });
         if bad {
             let what = if lines == Lines::One {
@@ -240,6 +281,34 @@ mod tests {
         assert!(Text::parse("a\u{202E}b", "f", "Name", 10, Lines::One).is_err());
         let t = Text::parse("line 1\r\nline 2", "f", "Details", 100, Lines::Many).unwrap();
         assert_eq!(t.unwrap().as_str(), "line 1\nline 2");
+    }
+
+    #[test]
+    fn invisible_characters_are_refused_and_real_writing_is_kept() {
+        for hidden in [
+            '\u{200B}', '\u{200D}', '\u{2060}', '\u{200E}', '\u{200F}', '\u{061C}', '\u{2028}',
+            '\u{2029}', '\u{00AD}', '\u{E0041}', '\u{3164}', '\u{115F}', '\u{FFFF}', '\u{1FFFE}',
+            '\u{FDD0}', '\u{FEFF}', '\u{202E}',
+        ] {
+            let text = format!("Sam{hidden}Example");
+            let e = Text::parse(&text, "full_name", "Full name", 100, Lines::Many)
+                .expect_err(&format!("U+{:04X} refused", hidden as u32));
+            assert_eq!(e.field, "full_name");
+            assert!(e.message.contains("hidden"), "{}", e.message);
+        }
+        for real in [
+            "Siân Llŷr ap Rhys",
+            "محمد عبد الله",
+            "می\u{200C}خواهم", // Persian, with a zero-width non-joiner
+            "Family 👨\u{200D}👩\u{200D}👧 and 👍🏽",
+            "From Wales 🏴\u{E0067}\u{E0062}\u{E0077}\u{E006C}\u{E0073}\u{E007F}",
+            "日本語のテキスト",
+        ] {
+            assert!(
+                Text::parse(real, "d", "Details", 100, Lines::Many).is_ok(),
+                "{real} is kept"
+            );
+        }
     }
 
     #[test]

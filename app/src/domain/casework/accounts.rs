@@ -65,17 +65,27 @@ impl LockoutPolicy {
     /// The policy in a sentence, for the sign-in page and its error message.
     pub fn explained(&self) -> String {
         format!(
-            "After {} wrong passwords in a row an account is locked for {} minutes.",
+            "After {} wrong passwords in a row from one device, that device must wait before trying that account again: a minute at first, longer each time, up to {} minutes.",
             number_word(self.max_failures),
             self.lock_for.num_minutes()
         )
     }
 
-    /// What someone signing in to a locked account is told.
+    /// How long a device must wait before its next try at an account, after `failures`
+    /// wrong passwords in a row from it (OWASP ASVS 5.0 V6.3: slow guessing down without
+    /// letting a stranger lock the real person out): none for the first `max_failures - 1`,
+    /// then one minute, doubling each time, at most `lock_for`.
+    pub fn delay_after(&self, failures: u32) -> Option<Duration> {
+        let over = failures.checked_sub(self.max_failures)?;
+        let minutes = 1i64 << over.min(20);
+        Some(Duration::minutes(minutes).min(self.lock_for))
+    }
+
+    /// What someone signing in to an account locked on their device is told.
     pub fn locked_message(&self, until: DateTime<Utc>, now: DateTime<Utc>) -> String {
         let minutes = (until - now).num_minutes() + 1;
         format!(
-            "This account is locked after too many wrong passwords. Try again in {minutes} minute{}, or ask the Data Protection Officer to unlock it.",
+            "This account is locked on this device after too many wrong passwords. Try again in {minutes} minute{}, or ask the Data Protection Officer to unlock it.",
             if minutes == 1 { "" } else { "s" }
         )
     }
@@ -148,17 +158,22 @@ mod tests {
             assert_eq!(p.after_failure(n, now), None);
         }
         assert_eq!(p.after_failure(5, now), Some(now + Duration::minutes(15)));
-        assert_eq!(
-            p.explained(),
-            "After five wrong passwords in a row an account is locked for 15 minutes."
-        );
+        assert!(p
+            .explained()
+            .starts_with("After five wrong passwords in a row from one device"));
+        assert!(p.explained().contains("up to 15 minutes"));
         let strict = LockoutPolicy {
             max_failures: 3,
             lock_for: Duration::minutes(60),
         };
+        assert!(strict.explained().starts_with("After three wrong"));
+        // Growing delays: none for four failures, then 1, 2, 4, 8 minutes, then the cap.
+        let delays: Vec<Option<i64>> = (3..=10)
+            .map(|n| p.delay_after(n).map(|d| d.num_minutes()))
+            .collect();
         assert_eq!(
-            strict.explained(),
-            "After three wrong passwords in a row an account is locked for 60 minutes."
+            delays,
+            [None, None, Some(1), Some(2), Some(4), Some(8), Some(15), Some(15)]
         );
         assert!(p
             .locked_message(now + Duration::seconds(30), now)

@@ -1,0 +1,95 @@
+//! Who is on the other end: the client's address, for rate limits and sign-in throttling.
+//! It is the connection's peer, unless the peer is one of the configured trusted proxies (the
+//! council's reverse proxy or load balancer): then `X-Forwarded-For` is read from the right,
+//! skipping trusted proxies, and the first address that is not one is the client. Entries to
+//! the left of it could have been written by anyone, so they are never believed.
+
+use axum::extract::{ConnectInfo, Request};
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::Response;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+/// The client's address, put in each request's extensions by `middleware`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientIp(pub IpAddr);
+
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    // Several headers are read as one list, in order, as RFC 7239 says for Forwarded.
+    let hops: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.parse::<IpAddr>().ok())
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default();
+    hops.into_iter()
+        .rev()
+        .find(|ip| !trusted.contains(ip))
+        .unwrap_or(peer)
+}
+
+/// Records the client's address for the layers and handlers after it.
+pub async fn middleware(
+    axum::extract::State(trusted): axum::extract::State<std::sync::Arc<Vec<IpAddr>>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let ip = client_ip(peer, request.headers(), &trusted);
+    request.extensions_mut().insert(ClientIp(ip));
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append("x-forwarded-for", v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn the_peer_unless_it_is_a_trusted_proxy_then_the_header_from_the_right() {
+        let proxy = ip("10.0.0.2");
+        let trusted = [proxy];
+        // Not through the proxy: the header is anyone's to write, so it is ignored.
+        assert_eq!(
+            client_ip(ip("198.51.100.7"), &forwarded(&["203.0.113.9"]), &trusted),
+            ip("198.51.100.7")
+        );
+        // Through the proxy: the right-most address the proxy saw.
+        assert_eq!(
+            client_ip(proxy, &forwarded(&["1.2.3.4, 203.0.113.9"]), &trusted),
+            ip("203.0.113.9")
+        );
+        // A chain of trusted proxies is skipped; a spoofed left part is never used.
+        let two = [proxy, ip("10.0.0.3")];
+        assert_eq!(
+            client_ip(proxy, &forwarded(&["6.6.6.6", "203.0.113.9, 10.0.0.3"]), &two),
+            ip("203.0.113.9")
+        );
+        // No or unreadable header: the proxy itself.
+        assert_eq!(client_ip(proxy, &HeaderMap::new(), &trusted), proxy);
+        assert_eq!(client_ip(proxy, &forwarded(&["not an address"]), &trusted), proxy);
+    }
+}
