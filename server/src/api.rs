@@ -18,9 +18,16 @@ pub const REPLAYED: &str = "idempotent-replayed";
 
 pub async fn post_complaint(
     State(state): State<AppState>,
+    client: Option<axum::Extension<crate::client::ClientIp>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let ip = client
+        .map(|c| c.0 .0)
+        .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into());
+    if let Err(wait) = state.submissions.check(ip) {
+        return Ok(crate::limits::too_many_for_programs(wait));
+    }
     if !is_json(&headers) {
         return Err(ApiError::UnsupportedMediaType);
     }
@@ -52,7 +59,7 @@ pub async fn post_complaint(
     Ok(response)
 }
 
-fn is_json(headers: &HeaderMap) -> bool {
+pub fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -63,19 +70,30 @@ fn is_json(headers: &HeaderMap) -> bool {
         })
 }
 
+/// One key, in the one canonical form (36 characters, hyphenated, no braces, no `urn:uuid:`,
+/// no spaces, not the nil UUID), so that the same key can never be written two ways and make
+/// two complaints.
 fn idempotency_key(headers: &HeaderMap) -> Result<Uuid, ApiError> {
-    let raw = headers
-        .get(IDEMPOTENCY_KEY)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim);
-    match raw {
-        None | Some("") => Err(ApiError::BadRequest(ApiError::field(
-            "Idempotency-Key",
-            "Send an Idempotency-Key header with a new UUID for each complaint, and the same one when retrying",
-        ))),
-        Some(v) => Uuid::parse_str(v).map_err(|_| {
-            ApiError::BadRequest(ApiError::field("Idempotency-Key", "The Idempotency-Key must be a UUID, like 3f2c6f1e-8a4b-4c2d-9e1f-0a1b2c3d4e5f"))
-        }),
+    let bad = |message: &str| ApiError::BadRequest(ApiError::field("Idempotency-Key", message));
+    let mut values = headers.get_all(IDEMPOTENCY_KEY).iter();
+    let (first, second) = (values.next(), values.next());
+    if second.is_some() {
+        return Err(bad("Send one Idempotency-Key header, not several"));
+    }
+    let Some(raw) = first.map(|v| v.to_str().unwrap_or("")) else {
+        return Err(bad("Send an Idempotency-Key header with a new UUID for each complaint, and the same one when retrying"));
+    };
+    let shaped = raw.len() == 36
+        && raw.char_indices().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        });
+    match Uuid::parse_str(raw) {
+        Ok(key) if shaped && !key.is_nil() => Ok(key),
+        _ => Err(bad("The Idempotency-Key must be a UUID written as 36 characters, like 3f2c6f1e-8a4b-4c2d-9e1f-0a1b2c3d4e5f, and not all zeros")),
     }
 }
 

@@ -85,11 +85,18 @@ mod tests {
         // A chain of trusted proxies is skipped; a spoofed left part is never used.
         let two = [proxy, ip("10.0.0.3")];
         assert_eq!(
-            client_ip(proxy, &forwarded(&["6.6.6.6", "203.0.113.9, 10.0.0.3"]), &two),
+            client_ip(
+                proxy,
+                &forwarded(&["6.6.6.6", "203.0.113.9, 10.0.0.3"]),
+                &two
+            ),
             ip("203.0.113.9")
         );
         // No or unreadable header: the proxy itself.
         assert_eq!(client_ip(proxy, &HeaderMap::new(), &trusted), proxy);
-        assert_eq!(client_ip(proxy, &forwarded(&["not an address"]), &trusted), proxy);
+        assert_eq!(
+            client_ip(proxy, &forwarded(&["not an address"]), &trusted),
+            proxy
+        );
     }
 }

@@ -38,6 +38,57 @@ pub struct FileConfig {
     pub outbox: Option<OutboxFile>,
     /// Team id = the team's shared mailbox, for new-case alerts and the daily digest.
     pub team_mailboxes: Option<BTreeMap<String, String>>,
+    /// Addresses of the reverse proxies in front of this service, whose X-Forwarded-For is
+    /// believed (see `client`).
+    pub trusted_proxies: Option<Vec<String>>,
+    pub limits: Option<LimitsFile>,
+    pub connections: Option<ConnectionsFile>,
+    /// Strict-Transport-Security; default: on when `public_url` is https.
+    pub hsts: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsFile {
+    pub client_burst: Option<u32>,
+    pub client_every_seconds: Option<u64>,
+    pub overall_burst: Option<u32>,
+    pub overall_every_ms: Option<u64>,
+    pub sign_in_burst: Option<u32>,
+    pub sign_in_every_seconds: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionsFile {
+    pub header_read_seconds: Option<u64>,
+    pub body_read_seconds: Option<u64>,
+    pub idle_seconds: Option<u64>,
+    pub max_connections: Option<usize>,
+}
+
+/// How long a connection may take, and how many there may be (slow and idle clients).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Connections {
+    /// Until a request's headers have all arrived (also how long an idle keep-alive
+    /// connection may wait for its next request).
+    pub header_read: std::time::Duration,
+    /// Until its body has all arrived.
+    pub body_read: std::time::Duration,
+    /// An open connection with nothing happening on it.
+    pub idle: std::time::Duration,
+    pub max_connections: usize,
+}
+
+impl Default for Connections {
+    fn default() -> Self {
+        Connections {
+            header_read: std::time::Duration::from_secs(10),
+            body_read: std::time::Duration::from_secs(30),
+            idle: std::time::Duration::from_secs(30),
+            max_connections: 1024,
+        }
+    }
 }
 
 /// How email leaves: `provider` is "notify", "smtp" or "files" (the default).
@@ -287,6 +338,13 @@ pub struct Config {
     pub branding: Branding,
     pub email: EmailConfig,
     pub outbox: WorkerSettings,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Send Strict-Transport-Security (on by default when the public address is https).
+    pub hsts: bool,
+    /// Whether `public_url` was configured (else it follows the address listened on).
+    pub public_url_given: bool,
+    pub limits: crate::limits::LimitSettings,
+    pub connections: Connections,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/intake.db";
@@ -391,7 +449,9 @@ impl Config {
         }
         let email = email_config(file.email, &env)?;
         let mut outbox = WorkerSettings::default();
-        if let Some(url) = env("INTAKE_PUBLIC_URL").or(file.public_url) {
+        let public_url = env("INTAKE_PUBLIC_URL").or(file.public_url);
+        let public_url_given = public_url.is_some();
+        if let Some(url) = public_url {
             let ok = url.starts_with("https://") || url.starts_with("http://");
             if !ok || url.contains(char::is_whitespace) {
                 return Err(format!("public_url '{url}' must be an http(s) address"));
@@ -420,7 +480,74 @@ impl Config {
             }
             outbox.team_mailboxes.insert(team, mailbox);
         }
+        let proxies: Vec<String> = match env("INTAKE_TRUSTED_PROXIES") {
+            Some(v) => v
+                .split([',', ' '])
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            None => file.trusted_proxies.unwrap_or_default(),
+        };
+        let trusted_proxies = proxies
+            .iter()
+            .map(|p| {
+                p.parse()
+                    .map_err(|_| format!("trusted_proxies: '{p}' is not an IP address"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut limits = crate::limits::LimitSettings::default();
+        if let Some(l) = file.limits {
+            let secs = std::time::Duration::from_secs;
+            let ms = std::time::Duration::from_millis;
+            limits.client_burst = l.client_burst.unwrap_or(limits.client_burst);
+            limits.client_every = l
+                .client_every_seconds
+                .map(secs)
+                .unwrap_or(limits.client_every);
+            limits.overall_burst = l.overall_burst.unwrap_or(limits.overall_burst);
+            limits.overall_every = l.overall_every_ms.map(ms).unwrap_or(limits.overall_every);
+            limits.sign_in_burst = l.sign_in_burst.unwrap_or(limits.sign_in_burst);
+            limits.sign_in_every = l
+                .sign_in_every_seconds
+                .map(secs)
+                .unwrap_or(limits.sign_in_every);
+        }
+        // Bursts from the environment too (load tests and browser tests send many from one
+        // address; a service in front of a proxy may want other numbers).
+        let burst = |name: &str, current: u32| -> Result<u32, String> {
+            match env(name) {
+                Some(v) => v
+                    .parse()
+                    .map_err(|_| format!("{name} '{v}' is not a number")),
+                None => Ok(current),
+            }
+        };
+        limits.client_burst = burst("INTAKE_LIMIT_CLIENT_BURST", limits.client_burst)?;
+        limits.overall_burst = burst("INTAKE_LIMIT_OVERALL_BURST", limits.overall_burst)?;
+        limits.sign_in_burst = burst("INTAKE_LIMIT_SIGN_IN_BURST", limits.sign_in_burst)?;
+        let mut connections = Connections::default();
+        if let Some(c) = file.connections {
+            let secs = |v: Option<u64>, d| {
+                v.map(|s| std::time::Duration::from_secs(s.max(1)))
+                    .unwrap_or(d)
+            };
+            connections.header_read = secs(c.header_read_seconds, connections.header_read);
+            connections.body_read = secs(c.body_read_seconds, connections.body_read);
+            connections.idle = secs(c.idle_seconds, connections.idle);
+            connections.max_connections = c
+                .max_connections
+                .unwrap_or(connections.max_connections)
+                .max(1);
+        }
+        let hsts = file
+            .hsts
+            .unwrap_or(outbox.public_url.starts_with("https://"));
         Ok(Config {
+            hsts,
+            public_url_given,
+            trusted_proxies,
+            limits,
+            connections,
             email,
             outbox,
             database_url,

@@ -5,10 +5,12 @@
 #![recursion_limit = "512"]
 
 pub mod api;
+pub mod client;
 pub mod config;
 pub mod error;
 pub mod html;
 pub mod intake;
+pub mod limits;
 pub mod openapi;
 pub mod outbox;
 pub mod pages;
@@ -42,6 +44,10 @@ pub struct AppState {
     pub outbox: Arc<dyn store::outbox::OutboxStore>,
     /// How email leaves (GOV.UK Notify, SMTP, or files on this machine).
     pub mailer: Arc<dyn outbox::Mailer>,
+    /// Password checks: bounded, and throttled per username and client.
+    pub sign_in: Arc<staff::throttle::SignInGuard>,
+    /// How many complaints may be sent, per client and overall.
+    pub submissions: Arc<limits::Submissions>,
     pub sessions: tower_sessions_sqlx_store::SqliteStore,
     /// The site's stylesheet as the built pages name it (with its content hash).
     pub stylesheet: Arc<str>,
@@ -60,6 +66,8 @@ impl AppState {
             leptos_options,
             organisation: Arc::new(config.organisation.clone()),
             mailer: outbox::mailer(&config)?,
+            sign_in: Arc::new(staff::throttle::SignInGuard::new(Default::default())),
+            submissions: Arc::new(limits::Submissions::new(&config.limits)),
             config: Arc::new(config),
             store: stores.cases,
             staff: stores.staff,
@@ -105,6 +113,7 @@ fn static_files(state: &AppState) -> Router<AppState> {
         "no-cache"
     };
     let pkg = tower::ServiceBuilder::new()
+        .layer(tower::util::MapResponseLayer::new(no_store_errors))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static(pkg_cache),
@@ -115,6 +124,7 @@ fn static_files(state: &AppState) -> Router<AppState> {
                 .precompressed_gzip(),
         );
     let public = tower::ServiceBuilder::new()
+        .layer(tower::util::MapResponseLayer::new(no_store_errors))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=3600"),
@@ -130,6 +140,35 @@ fn static_files(state: &AppState) -> Router<AppState> {
     Router::new()
         .nest_service("/pkg", pkg)
         .fallback_service(public)
+}
+
+/// A missing file or page must not be cached (a 404 for a hashed file that is deployed a
+/// moment later would otherwise stick for a year, and error pages carry a per-response nonce).
+fn no_store_errors<B>(mut res: axum::http::Response<B>) -> axum::http::Response<B> {
+    if res.status().is_client_error() || res.status().is_server_error() {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// Strict-Transport-Security where the service is reached over HTTPS (the reverse proxy may
+/// set it too; this one is for when it does not).
+async fn hsts(
+    axum::extract::State(on): axum::extract::State<bool>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    if on {
+        response
+            .headers_mut()
+            .entry(header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(HeaderValue::from_static(
+                "max-age=31536000; includeSubDomains",
+            ));
+    }
+    response
 }
 
 fn not_found_fallback(
@@ -170,25 +209,51 @@ pub fn router(state: AppState) -> Router {
         app::shell(options.clone())
     });
     let page = move |req: Request| page(req);
+    // Pages carry a per-response nonce, and form answers: never stored by caches.
+    let no_store = || {
+        SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        )
+    };
     let server_fns =
         move |req: Request| leptos_axum::handle_server_fns_with_context(context.clone(), req);
+    let (per_client, overall) = limits::submissions(
+        &state.config.limits,
+        limits::Audience::Program,
+        &state.organisation.telephone,
+    );
+    let server_fns = post(server_fns)
+        .layer::<_, std::convert::Infallible>(overall)
+        .layer::<_, std::convert::Infallible>(per_client)
+        .layer(middleware::from_fn_with_state(
+            state.config.max_body_bytes,
+            pages::guard_server_fn,
+        ));
+    let trusted = Arc::new(state.config.trusted_proxies.clone());
     Router::new()
         .merge(api)
         .route("/health", get(api::health))
-        .route("/complaint", post(pages::post_journey))
+        .route("/complaint", post(pages::post_journey).layer(no_store()))
         .route(
             "/privacy-notice-wording",
             get(pages::privacy_notice_wording),
         )
         .merge(staff::router(&state))
-        .route("/", get(page.clone()))
-        .route("/complaint", get(page))
-        .route("/api/{*server_fn}", post(server_fns))
+        .route("/", get(page.clone()).layer(no_store()))
+        .route("/complaint", get(page).layer(no_store()))
+        .route("/api/{*server_fn}", server_fns)
         .merge(static_files(&state))
         .layer(CompressionLayer::new())
+        // A body that trickles in slower than this is cut off (slow clients).
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            state.config.connections.body_read,
+        ))
         .layer(security_headers())
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(log_request))
+        .layer(middleware::from_fn_with_state(state.config.hsts, hsts))
+        .layer(middleware::from_fn_with_state(trusted, client::middleware))
         .with_state(state)
 }
 

@@ -1,9 +1,15 @@
 //! `server`: runs the complaint intake service.
 
-use server::config::Config;
+use server::config::{Config, Connections};
 use server::{router, store, AppState};
 use std::io::Write;
 use tracing_subscriber::EnvFilter;
+
+/// Argon2 allocates about 19 MiB per password check on whichever blocking thread runs it; with
+/// the system allocator that memory stays with the thread's arena after a burst. mimalloc
+/// gives freed memory back to the system, so the server returns to its resting size.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() {
@@ -51,7 +57,7 @@ async fn run() -> Result<(), String> {
 }
 
 async fn serve() -> Result<(), String> {
-    let config = Config::load()?;
+    let mut config = Config::load()?;
     if let Some(last) = config.calendar.known_until() {
         if last < chrono::Utc::now().date_naive() + chrono::Days::new(120) {
             tracing::warn!(%last, "bank holidays are known only until {last}: add later ones to the configuration");
@@ -78,19 +84,84 @@ async fn serve() -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen_addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    if !config.public_url_given {
+        // Not configured: the address actually listened on (port 0 becomes the real port).
+        config.outbox.public_url = format!("http://{addr}");
+    }
     let state = AppState::new(config, stores)?;
     tracing::info!(email = %state.mailer.describe(), "outbox worker started");
     server::outbox::spawn(state.clone());
+    let connections = state.config.connections;
     let app = router(state);
     // Tests and scripts wait for this line to know the port.
     println!("listening on http://{addr}");
     let _ = std::io::stdout().flush();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
+    serve_connections(listener, app, connections).await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Accepts connections with limits that `axum::serve` does not offer: at most
+/// `max_connections` at once (more are closed at once), a header read timeout (slow headers,
+/// and idle keep-alive connections waiting for their next request), and a body read timeout
+/// (in the router). Stops accepting on SIGTERM or Ctrl-C and lets open requests finish.
+async fn serve_connections(listener: tokio::net::TcpListener, app: axum::Router, c: Connections) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use std::net::SocketAddr;
+    use std::sync::Arc;
+    use tower::Service;
+
+    let permits = Arc::new(tokio::sync::Semaphore::new(c.max_connections));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut make = app.into_make_service_with_connect_info::<SocketAddr>();
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let Ok(permit) = permits.clone().try_acquire_owned() else {
+            tracing::warn!(
+                "connection refused: {} connections open already",
+                c.max_connections
+            );
+            drop(stream);
+            continue;
+        };
+        let Ok(service) = make.call(peer).await;
+        let service = hyper_util::service::TowerToHyperService::new(service);
+        let mut builder = Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(c.header_read);
+        builder
+            .http2()
+            .timer(TokioTimer::new())
+            .keep_alive_interval(Some(c.idle))
+            .keep_alive_timeout(c.idle);
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _permit = permit;
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    // Open requests get a little time to finish; then the process ends anyway.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), graceful.shutdown()).await;
 }
 
 async fn shutdown_signal() {

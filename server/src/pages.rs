@@ -60,6 +60,66 @@ pub fn intake_handle(state: AppState) -> IntakeHandle {
     }))
 }
 
+/// The WebAssembly's "send" (a Leptos server function) answers like the API: JSON only, the
+/// same body limit, every problem as `{field, message}` with a 4xx (never a 500, never
+/// serde's own words), and never a redirect (Leptos would redirect a request that asks for
+/// HTML to its Referer, which can be any site).
+pub async fn guard_server_fn(
+    State(limit): State<usize>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use crate::error::ApiError;
+    if !crate::api::is_json(req.headers()) {
+        return ApiError::UnsupportedMediaType.into_response();
+    }
+    let (mut parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        return ApiError::TooLarge { limit }.into_response();
+    };
+    if let Err(e) = read_submit_args(&bytes) {
+        return e.into_response();
+    }
+    parts.headers.insert(
+        header::ACCEPT,
+        header::HeaderValue::from_static("application/json"),
+    );
+    parts.headers.remove(header::REFERER);
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// The server function's arguments, checked as the API checks a complaint.
+fn read_submit_args(body: &[u8]) -> Result<(), crate::error::ApiError> {
+    use crate::error::ApiError;
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Args {
+        input: serde_json::Value,
+        key: serde_json::Value,
+    }
+    let args: Args = serde_json::from_slice(body).map_err(|_| {
+        ApiError::BadRequest(ApiError::field(
+            "body",
+            "The request body must be a JSON object with the complaint (input) and its key",
+        ))
+    })?;
+    let input = serde_json::to_vec(&args.input).map_err(|_| ApiError::Unavailable)?;
+    crate::api::read_json(&input)?;
+    let key_ok = args
+        .key
+        .as_str()
+        .and_then(|k| Uuid::parse_str(k).ok())
+        .is_some();
+    if !key_ok {
+        return Err(ApiError::BadRequest(ApiError::field(
+            "key",
+            "The key must be a UUID, like 3f2c6f1e-8a4b-4c2d-9e1f-0a1b2c3d4e5f",
+        )));
+    }
+    Ok(())
+}
+
 /// Renders the Leptos app for `path` with extra context (a GET, whatever the request was).
 pub async fn render(state: &AppState, path: &str, journey: Option<JourneyState>) -> Response {
     let site = site_info(state);
@@ -85,7 +145,11 @@ pub async fn render(state: &AppState, path: &str, journey: Option<JourneyState>)
 
 /// A step of the journey posted as a plain HTML form. Answers from earlier steps come back in
 /// hidden fields; nothing is stored until the complaint is sent from "Check your answers".
-pub async fn post_journey(State(state): State<AppState>, req: Request) -> Response {
+pub async fn post_journey(
+    State(state): State<AppState>,
+    client: Option<axum::Extension<crate::client::ClientIp>>,
+    req: Request,
+) -> Response {
     let limit = state.config.max_body_bytes;
     let Ok(bytes) = axum::body::to_bytes(req.into_body(), limit).await else {
         return (
@@ -130,6 +194,12 @@ pub async fn post_journey(State(state): State<AppState>, req: Request) -> Respon
         journey.changing = false;
     }
     if step == Step::Check && next == Step::Check && journey.errors.is_empty() {
+        let ip = client
+            .map(|c| c.0 .0)
+            .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into());
+        if let Err(wait) = state.submissions.check(ip) {
+            return crate::limits::too_many_for_people(wait, &state.organisation.telephone);
+        }
         let submission = Submission {
             idempotency_key: key,
             channel: Channel::Online,
@@ -192,26 +262,10 @@ pub async fn privacy_notice_wording(
     headers: axum::http::HeaderMap,
 ) -> Response {
     use leptos::prelude::*;
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost")
-        .to_string();
-    let local = host.starts_with("127.") || host.starts_with("localhost") || host.starts_with('[');
-    let scheme = match headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-    {
-        Some("https") => "https",
-        Some("http") => "http",
-        _ if local => "http",
-        _ => "https",
-    };
-    let url = format!("{scheme}://{host}/");
+    // The service's public address from configuration, never from the request's Host
+    // header (anyone can send any Host, and this snippet is pasted into the council's pages).
+    let _ = headers;
+    let url = format!("{}/", state.config.outbox.public_url);
     let wording = app::domain::letter::privacy_notice_wording(&state.organisation, &url);
     let (heading_1, rest) = wording.split_first().expect("the wording has paragraphs");
     let html_to_paste = {

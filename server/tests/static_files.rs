@@ -89,4 +89,15 @@ async fn the_privacy_notice_wording_is_filled_in_with_the_snippet() {
         .unwrap();
     let body = res.text().await.unwrap();
     assert!(!body.contains("<script>"), "{body}");
+    // The address in the snippet is the service's own, whatever Host was sent.
+    let res = server
+        .client
+        .get(format!("{}/privacy-notice-wording", server.base))
+        .header("host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    let body = res.text().await.unwrap();
+    assert!(!body.contains("evil.example"), "{body}");
+    assert!(body.contains(&format!("complaint form at {base}")));
 }

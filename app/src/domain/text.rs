@@ -286,9 +286,23 @@ mod tests {
     #[test]
     fn invisible_characters_are_refused_and_real_writing_is_kept() {
         for hidden in [
-            '\u{200B}', '\u{200D}', '\u{2060}', '\u{200E}', '\u{200F}', '\u{061C}', '\u{2028}',
-            '\u{2029}', '\u{00AD}', '\u{E0041}', '\u{3164}', '\u{115F}', '\u{FFFF}', '\u{1FFFE}',
-            '\u{FDD0}', '\u{FEFF}', '\u{202E}',
+            '\u{200B}',
+            '\u{200D}',
+            '\u{2060}',
+            '\u{200E}',
+            '\u{200F}',
+            '\u{061C}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{00AD}',
+            '\u{E0041}',
+            '\u{3164}',
+            '\u{115F}',
+            '\u{FFFF}',
+            '\u{1FFFE}',
+            '\u{FDD0}',
+            '\u{FEFF}',
+            '\u{202E}',
         ] {
             let text = format!("Sam{hidden}Example");
             let e = Text::parse(&text, "full_name", "Full name", 100, Lines::Many)

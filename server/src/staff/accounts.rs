@@ -154,6 +154,7 @@ pub async fn unlock(
     Path(username): Path<String>,
 ) -> Result<Response, StaffError> {
     if state.staff.unlock(&username, &user.username).await? {
+        state.sign_in.clear(&username);
         Ok(Redirect::to("/staff/accounts").into_response())
     } else {
         Err(StaffError::NotFound)

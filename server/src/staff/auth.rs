@@ -3,6 +3,7 @@
 
 use super::components::page;
 use super::error::StaffError;
+use super::throttle::Refused;
 use super::{new_token, Fields, Staff, Viewer, SESSION_CSRF, SESSION_USER};
 use crate::store::staff::AuditEntry;
 use crate::store::StoreError;
@@ -62,7 +63,9 @@ pub struct NextQuery {
 
 /// Only our own staff pages, so the sign-in form cannot send anyone elsewhere.
 fn safe_next(next: &str) -> &str {
-    let ok = next.starts_with("/staff")
+    // Printable ASCII only: a control character would be a crash path in the Location header.
+    let ok = next.bytes().all(|b| (0x21..0x7f).contains(&b))
+        && next.starts_with("/staff")
         && !next.starts_with("//")
         && !next.contains("\\")
         && !next.contains("://")
@@ -130,8 +133,12 @@ fn sign_in_form(
 pub async fn sign_in(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
+    client: Option<Extension<crate::client::ClientIp>>,
     fields: Fields,
 ) -> Result<Response, StaffError> {
+    let client = client
+        .map(|c| c.0 .0)
+        .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into());
     let next = safe_next(fields.get("next")).to_string();
     let raw_username = fields.get("username").to_string();
     let password = fields.get("password").to_string();
@@ -170,28 +177,55 @@ pub async fn sign_in(
             policy.explained()
         )
     };
+    // One password check at a time per (username, client), reserved before it runs, within
+    // a bounded number at once (see `throttle`): unknown usernames go through the same path.
+    let now = Utc::now();
+    let typed = raw_username.trim().to_lowercase();
+    let attempt = match state.sign_in.reserve(&typed, client, now).await {
+        Ok(a) => a,
+        Err(Refused::Wait(until)) => {
+            return refuse(
+                policy.locked_message(until, now),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+        }
+        Err(Refused::Busy) => return Ok(super::too_many_attempts()),
+    };
     let account = match parse_username(&raw_username) {
         Ok(u) => state.staff.user(&u).await?.filter(|a| !a.disabled),
         Err(_) => None,
     };
-    let Some(account) = account else {
-        verify_blocking(password, dummy_hash().to_string()).await;
+    let hash = account
+        .as_ref()
+        .map(|a| a.password_hash.clone())
+        .unwrap_or_else(|| dummy_hash().to_string());
+    let name = account.as_ref().map(|a| a.username.clone());
+    let right = verify_blocking(password, hash).await && name.is_some();
+    let Some(account) = account.filter(|_| right) else {
+        attempt.failed(Utc::now());
+        // Counted for the DPO's accounts page and the audit trail. An unknown username is
+        // recorded too (without what was typed, which may be a password in the wrong box), so
+        // that it costs the same database write and cannot be told apart by its timing.
+        match name {
+            Some(name) => {
+                state.staff.record_failed_sign_in(&name, &policy).await?;
+            }
+            None => {
+                state
+                    .staff
+                    .audit(AuditEntry {
+                        at: Utc::now(),
+                        username: "(unknown)".into(),
+                        action: "failed sign-in".into(),
+                        reference: None,
+                        detail: Some("unknown username".into()),
+                    })
+                    .await?;
+            }
+        }
         return refuse(wrong(), StatusCode::UNPROCESSABLE_ENTITY);
     };
-    let now = Utc::now();
-    if let Some(until) = account.locked_until.filter(|t| *t > now) {
-        return refuse(
-            policy.locked_message(until, now),
-            StatusCode::TOO_MANY_REQUESTS,
-        );
-    }
-    if !verify_blocking(password, account.password_hash.clone()).await {
-        state
-            .staff
-            .record_failed_sign_in(&account.username, &policy)
-            .await?;
-        return refuse(wrong(), StatusCode::UNPROCESSABLE_ENTITY);
-    }
+    attempt.succeeded();
     state.staff.record_sign_in(&account.username).await?;
     // A new session id at sign-in (no fixation), and a new form token with it.
     let session = &viewer.session;

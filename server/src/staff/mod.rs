@@ -27,7 +27,22 @@ mod messages;
 mod post;
 mod register;
 
+pub mod throttle;
+
 pub use components::{category_label, team_name};
+
+/// Too many sign-in attempts from this address (the per-client rate limit): a staff page.
+pub fn too_many_attempts() -> Response {
+    let mut response = components::message_page(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many sign-in attempts",
+        "Too many attempts came from this address. Wait a minute or two, then try again.",
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
 
 pub use auth::{add_user_from_cli, hash_password};
 
@@ -260,6 +275,12 @@ pub const SESSION_COOKIE: &str = "intake_staff";
 pub fn router(state: &AppState) -> Router<AppState> {
     let mut router = Router::new();
     for (route, handler) in table() {
+        // Signing in: a per-client rate limit in front of the guard (see `throttle`).
+        let handler = if route.path == "/staff/sign-in" && route.method == Method::POST {
+            handler.layer(crate::limits::sign_ins(&state.config.limits))
+        } else {
+            handler
+        };
         let handler = match route.access {
             Access::Anyone => handler,
             Access::Staff(role) => {

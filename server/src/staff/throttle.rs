@@ -101,9 +101,18 @@ impl SignInGuard {
             }
             // Attempts already being checked count as failures until they are known not to
             // be: the burst that races the first failure is refused here, before any hashing.
-            if e.failures + e.in_flight >= self.policy.max_failures {
-                let until = now + self.policy.delay_after(e.failures.max(self.policy.max_failures))
-                    .unwrap_or(self.policy.lock_for);
+            // Once the free tries are used, one try at a time after each wait.
+            let full = if e.failures < self.policy.max_failures {
+                e.failures + e.in_flight >= self.policy.max_failures
+            } else {
+                e.in_flight > 0
+            };
+            if full {
+                let until = now
+                    + self
+                        .policy
+                        .delay_after(e.failures.max(self.policy.max_failures))
+                        .unwrap_or(self.policy.lock_for);
                 return Err(Refused::Wait(until));
             }
             e.in_flight += 1;
@@ -219,13 +228,21 @@ mod tests {
         assert!(guard.reserve("nobody", ip(1), now).await.is_ok());
         // After the wait one more try; after the DPO's unlock, a fresh start.
         let later = now + chrono::Duration::minutes(1);
-        guard.reserve("kim", ip(1), later).await.unwrap().failed(later);
+        guard
+            .reserve("kim", ip(1), later)
+            .await
+            .unwrap()
+            .failed(later);
         assert!(matches!(
             guard.reserve("kim", ip(1), later).await,
             Err(Refused::Wait(t)) if t == later + chrono::Duration::minutes(2)
         ));
         guard.clear("KIM");
-        guard.reserve("kim", ip(1), later).await.unwrap().succeeded();
+        guard
+            .reserve("kim", ip(1), later)
+            .await
+            .unwrap()
+            .succeeded();
     }
 
     #[tokio::test]

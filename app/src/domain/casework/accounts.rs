@@ -83,7 +83,8 @@ impl LockoutPolicy {
 
     /// What someone signing in to an account locked on their device is told.
     pub fn locked_message(&self, until: DateTime<Utc>, now: DateTime<Utc>) -> String {
-        let minutes = (until - now).num_minutes() + 1;
+        // Whole minutes, rounded up: 60 seconds is "1 minute", 61 is "2 minutes".
+        let minutes = ((until - now).num_seconds().max(1) + 59) / 60;
         format!(
             "This account is locked on this device after too many wrong passwords. Try again in {minutes} minute{}, or ask the Data Protection Officer to unlock it.",
             if minutes == 1 { "" } else { "s" }
@@ -173,7 +174,16 @@ mod tests {
             .collect();
         assert_eq!(
             delays,
-            [None, None, Some(1), Some(2), Some(4), Some(8), Some(15), Some(15)]
+            [
+                None,
+                None,
+                Some(1),
+                Some(2),
+                Some(4),
+                Some(8),
+                Some(15),
+                Some(15)
+            ]
         );
         assert!(p
             .locked_message(now + Duration::seconds(30), now)

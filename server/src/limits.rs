@@ -1,0 +1,248 @@
+//! Rate limits (`tower_governor`): sending a complaint (the API, the form posts and the
+//! WebAssembly's server function) and signing in, per client (see `client`) and overall. Past a
+//! limit the answer is 429 with `Retry-After`: a GOV.UK-style page offering the telephone
+//! route for people, the API's JSON error for programs. Limits are per instance.
+
+use crate::client::ClientIp;
+use crate::error::ErrorBody;
+use crate::html::{document, Head};
+use app::domain::FieldError;
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use axum::response::IntoResponse;
+use leptos::prelude::*;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::key_extractor::{GlobalKeyExtractor, KeyExtractor};
+use tower_governor::{GovernorError, GovernorLayer};
+
+/// The limits, from configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitSettings {
+    /// Complaints one client may send in a burst, and then one every `client_every`.
+    pub client_burst: u32,
+    pub client_every: Duration,
+    /// All clients together: a burst, then one every `overall_every`.
+    pub overall_burst: u32,
+    pub overall_every: Duration,
+    /// Sign-in attempts one client may make in a burst, then one every `sign_in_every`.
+    pub sign_in_burst: u32,
+    pub sign_in_every: Duration,
+}
+
+impl Default for LimitSettings {
+    /// Generous for people (a family in one household, a library's shared connection), far
+    /// below what a script sends: 20 complaints at once from one address, then one a minute;
+    /// 1,000 at once overall, then 50 a second; 10 sign-ins at once, then one every 6 seconds.
+    fn default() -> Self {
+        LimitSettings {
+            client_burst: 20,
+            client_every: Duration::from_secs(60),
+            overall_burst: 1000,
+            overall_every: Duration::from_millis(20),
+            sign_in_burst: 10,
+            sign_in_every: Duration::from_secs(6),
+        }
+    }
+}
+
+/// Limits by the client's address (`client::middleware` runs first).
+#[derive(Debug, Clone, Copy)]
+pub struct ByClient;
+
+impl KeyExtractor for ByClient {
+    type Key = IpAddr;
+
+    fn extract<T>(&self, req: &Request<T>) -> Result<IpAddr, GovernorError> {
+        req.extensions()
+            .get::<ClientIp>()
+            .map(|c| c.0)
+            .ok_or(GovernorError::UnableToExtractKey)
+    }
+}
+
+/// Who is answered when a limit is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// A program: the API's JSON error.
+    Program,
+    /// A person with a browser: a page.
+    Person,
+}
+
+fn wait_of(e: &GovernorError) -> u64 {
+    match e {
+        GovernorError::TooManyRequests { wait_time, .. } => (*wait_time).max(1),
+        _ => 60,
+    }
+}
+
+/// The answer past a limit.
+fn too_many(e: GovernorError, audience: Audience, telephone: &str) -> Response<Body> {
+    if matches!(e, GovernorError::UnableToExtractKey) {
+        tracing::error!("rate limit: no client address on the request");
+    }
+    let wait = wait_of(&e);
+    let minutes = wait.div_ceil(60);
+    let when = if minutes <= 1 {
+        "a minute".to_string()
+    } else {
+        format!("{minutes} minutes")
+    };
+    let mut response = match audience {
+        Audience::Program => (
+            StatusCode::TOO_MANY_REQUESTS,
+            axum::Json(ErrorBody {
+                errors: vec![FieldError::new(
+                    "",
+                    format!("Too many requests from this address. Nothing was saved. Try again in {when}, with the same Idempotency-Key."),
+                )],
+            }),
+        )
+            .into_response(),
+        Audience::Person => {
+            let head = Head {
+                title: "Sorry, there have been too many attempts".into(),
+                stylesheet: None,
+                noindex: true,
+            };
+            let phone = telephone.to_string();
+            document(StatusCode::TOO_MANY_REQUESTS, head, "", move || {
+                view! {
+                    <main id="main">
+                        <h1>"Sorry, there have been too many attempts"</h1>
+                        <p>{format!("Nothing was sent. Please try again in {when}.")}</p>
+                        <p>{format!("You can also make your complaint by telephone on {phone}.")}</p>
+                    </main>
+                }
+            })
+        }
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+type ClientLayer = GovernorLayer<
+    ByClient,
+    governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>,
+    Body,
+>;
+type GlobalLayer = GovernorLayer<
+    GlobalKeyExtractor,
+    governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>,
+    Body,
+>;
+
+fn period(every: Duration) -> Duration {
+    every.max(Duration::from_millis(1))
+}
+
+/// Per client, then overall: the layers in front of every way to send a complaint.
+pub fn submissions(
+    s: &LimitSettings,
+    audience: Audience,
+    telephone: &str,
+) -> (ClientLayer, GlobalLayer) {
+    let per_client = GovernorConfigBuilder::default()
+        .period(period(s.client_every))
+        .burst_size(s.client_burst.max(1))
+        .key_extractor(ByClient)
+        .finish()
+        .expect("a positive period and burst");
+    let overall = GovernorConfigBuilder::default()
+        .period(period(s.overall_every))
+        .burst_size(s.overall_burst.max(1))
+        .key_extractor(GlobalKeyExtractor)
+        .finish()
+        .expect("a positive period and burst");
+    let (a, b) = (telephone.to_string(), telephone.to_string());
+    (
+        GovernorLayer::new(Arc::new(per_client)).error_handler(move |e| too_many(e, audience, &a)),
+        GovernorLayer::new(Arc::new(overall)).error_handler(move |e| too_many(e, audience, &b)),
+    )
+}
+
+/// Per client, in front of signing in (the sign-in guard then limits per username too).
+pub fn sign_ins(s: &LimitSettings) -> ClientLayer {
+    let config = GovernorConfigBuilder::default()
+        .period(period(s.sign_in_every))
+        .burst_size(s.sign_in_burst.max(1))
+        .key_extractor(ByClient)
+        .finish()
+        .expect("a positive period and burst");
+    GovernorLayer::new(Arc::new(config)).error_handler(too_many_staff)
+}
+
+fn too_many_staff(e: GovernorError) -> Response<Body> {
+    let wait = wait_of(&e);
+    let mut response = crate::staff::too_many_attempts();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    response
+}
+
+/// The limit on sending complaints, shared by the API and the form posts (the server
+/// function has the same limits as a layer): per client and overall.
+pub struct Submissions {
+    per_client: governor::DefaultKeyedRateLimiter<IpAddr>,
+    overall: governor::DefaultDirectRateLimiter,
+}
+
+/// Clients remembered before the limiter forgets those with nothing left to count.
+const REMEMBERED: usize = 10_000;
+
+impl Submissions {
+    pub fn new(s: &LimitSettings) -> Submissions {
+        let quota = |every: Duration, burst: u32| {
+            governor::Quota::with_period(period(every))
+                .expect("a positive period")
+                .allow_burst(std::num::NonZeroU32::new(burst.max(1)).expect("at least one"))
+        };
+        Submissions {
+            per_client: governor::RateLimiter::keyed(quota(s.client_every, s.client_burst)),
+            overall: governor::RateLimiter::direct(quota(s.overall_every, s.overall_burst)),
+        }
+    }
+
+    /// Ok to send one more from `client`, or how long to wait.
+    pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
+        use governor::clock::{Clock, DefaultClock};
+        if self.per_client.len() > REMEMBERED {
+            self.per_client.retain_recent();
+        }
+        let now = DefaultClock::default().now();
+        self.per_client
+            .check_key(&client)
+            .and_then(|_| self.overall.check())
+            .map_err(|not_until| not_until.wait_time_from(now))
+    }
+}
+
+/// The page for a person past the limit (the form posts).
+pub fn too_many_for_people(wait: Duration, telephone: &str) -> Response<Body> {
+    too_many(
+        GovernorError::TooManyRequests {
+            wait_time: wait.as_secs().max(1),
+            headers: None,
+        },
+        Audience::Person,
+        telephone,
+    )
+}
+
+/// The JSON answer for a program past the limit (the API).
+pub fn too_many_for_programs(wait: Duration) -> Response<Body> {
+    too_many(
+        GovernorError::TooManyRequests {
+            wait_time: wait.as_secs().max(1),
+            headers: None,
+        },
+        Audience::Program,
+        "",
+    )
+}
