@@ -611,4 +611,65 @@ mod tests {
             DraftFound::Unusable
         );
     }
+
+    mod hostile_input {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Any text at all: control characters, invisible ones, very long, any script.
+        fn any_text() -> impl Strategy<Value = String> {
+            prop_oneof![
+                any::<String>(),
+                "\\PC{0,40}",
+                proptest::collection::vec(any::<char>(), 0..300)
+                    .prop_map(|c| c.into_iter().collect()),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(400))]
+
+            /// Whatever a form post holds, decoding it and checking it never panics: the
+            /// answer is a complaint, or errors that each name a field of the form.
+            #[test]
+            fn form_posts_become_a_complaint_or_field_errors(
+                pairs in proptest::collection::vec(
+                    (prop_oneof![
+                        proptest::sample::select(FIELD_ORDER.to_vec()).prop_map(str::to_string),
+                        any_text(),
+                    ], any_text()),
+                    0..40,
+                )
+            ) {
+                let input = input_from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                match Complaint::parse(&input, &Taxonomy::default()) {
+                    Ok(_) => {}
+                    Err(errors) => {
+                        prop_assert!(!errors.is_empty());
+                        for e in errors {
+                            prop_assert!(FIELD_ORDER.contains(&e.field.as_str()), "{}", e.field);
+                            prop_assert!(!e.message.is_empty());
+                        }
+                    }
+                }
+                for step in Step::QUESTIONS {
+                    let _ = advance(step, &input, &Taxonomy::default(), false);
+                }
+            }
+
+            /// Any one field of a valid complaint replaced by anything: never a panic, and a
+            /// problem is reported against that field (or the answer is still valid).
+            #[test]
+            fn one_hostile_field_is_reported_against_itself(
+                field in proptest::sample::select(FIELD_ORDER[..26].to_vec()),
+                value in any_text(),
+            ) {
+                let mut input = ComplaintInput::example();
+                set_field(&mut input, field, &value);
+                if let Err(errors) = Complaint::parse(&input, &Taxonomy::default()) {
+                    prop_assert!(!errors.is_empty());
+                }
+            }
+        }
+    }
 }

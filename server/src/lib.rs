@@ -209,11 +209,13 @@ pub fn router(state: AppState) -> Router {
         app::shell(options.clone())
     });
     let page = move |req: Request| page(req);
-    // Pages carry a per-response nonce, and form answers: never stored by caches.
+    // Pages carry a per-response nonce, and form answers: never kept by shared caches, and
+    // never reused without asking. Not `no-store`: the browser's Back button must still show
+    // "Check your answers" after sending without JavaScript (it would otherwise re-post).
     let no_store = || {
         SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
+            HeaderValue::from_static("private, no-cache"),
         )
     };
     let server_fns =

@@ -55,11 +55,7 @@ async fn burst(s: &common::browser::Staffed, username: &str, from: &str) -> Vec<
     let mut b = Browser::new(&s.server);
     let page = b.get("/staff/sign-in").await;
     let token = page.csrf();
-    let cookie = format!(
-        "{}={}",
-        server::staff::SESSION_COOKIE,
-        b.cookie.clone().unwrap()
-    );
+    let cookie = b.cookie_header();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -152,11 +148,7 @@ async fn a_burst_of_wrong_passwords_is_bounded_looks_the_same_for_unknown_names_
     // The real person, at their own desk, signs in at once.
     let mut desk = Browser::new(&s.server);
     let page = desk.get("/staff/sign-in").await;
-    let cookie = format!(
-        "{}={}",
-        server::staff::SESSION_COOKIE,
-        desk.cookie.clone().unwrap()
-    );
+    let cookie = desk.cookie_header();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -175,11 +167,7 @@ async fn a_burst_of_wrong_passwords_is_bounded_looks_the_same_for_unknown_names_
     // The attacker's address, even with the right password, waits.
     let mut other = Browser::new(&s.server);
     let page = other.get("/staff/sign-in").await;
-    let cookie = format!(
-        "{}={}",
-        server::staff::SESSION_COOKIE,
-        other.cookie.clone().unwrap()
-    );
+    let cookie = other.cookie_header();
     let (status, body) = sign_in_as(
         &client,
         &s.server.base,
@@ -402,8 +390,8 @@ async fn the_smaller_holes_are_closed() {
     );
     assert_eq!(
         home.headers()["cache-control"],
-        "no-store",
-        "pages carry a nonce"
+        "private, no-cache",
+        "pages carry a nonce: never from a shared cache"
     );
     // Missing pages and files are not cached.
     for path in ["/no-such-page", "/pkg/intake.0000.wasm"] {
@@ -437,6 +425,11 @@ async fn the_smaller_holes_are_closed() {
         .await
         .unwrap();
     assert_eq!(twice.status(), 400);
+    // Anonymous visits to the staff pages write no session rows.
+    for _ in 0..200 {
+        assert_eq!(get("/staff/sign-in").await.unwrap().status(), 200);
+    }
+    assert_eq!(server.count("tower_sessions").await, 0);
     // Invisible characters in a complaint are refused with a clear message.
     let mut hidden = complaint("Sam\u{200B}Example");
     hidden["description"] = serde_json::Value::String("Fine text".into());

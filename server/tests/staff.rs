@@ -159,7 +159,11 @@ async fn wrong_passwords_lock_the_account_until_the_dpo_unlocks_it() {
         "five failures lock the account, even for the right password"
     );
     assert!(locked.body.contains("This account is locked"));
-    assert!(b.cookie.is_some());
+    assert!(b.cookie.is_none(), "no session exists before signing in");
+    assert!(
+        b.csrf_cookie.is_some(),
+        "the form token is in a cookie of its own"
+    );
 
     // The DPO unlocks it; the right password then works.
     let mut dpo = signed_in(&s.server, "dee").await;
@@ -191,7 +195,10 @@ async fn sign_in_gives_a_new_session_and_sign_out_ends_it() {
     let s = staffed().await;
     let mut b = Browser::new(&s.server);
     b.get("/staff/sign-in").await;
-    let anonymous_id = b.cookie.clone().expect("a session for the form token");
+    assert!(b.cookie.is_none(), "no session before signing in");
+    // A session id planted by someone else before sign-in is not the one after (fixation).
+    let anonymous_id = "x".repeat(22);
+    b.cookie = Some(anonymous_id.clone());
     assert_eq!(
         b.sign_in("kim", PASSWORD).await.location.as_deref(),
         Some("/staff")

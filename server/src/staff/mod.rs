@@ -360,23 +360,38 @@ async fn viewer_and_csrf(
     let sessions = |e: tower_sessions::session::Error| {
         StaffError::Store(StoreError::Unavailable(format!("session store: {e}")))
     };
-    let csrf = match session
-        .get::<String>(SESSION_CSRF)
-        .await
-        .map_err(sessions)?
-    {
-        Some(t) => t,
-        None => {
-            let t = new_token();
-            session.insert(SESSION_CSRF, &t).await.map_err(sessions)?;
-            t
-        }
-    };
-    let user = match session
+    let username = session
         .get::<String>(SESSION_USER)
         .await
-        .map_err(sessions)?
-    {
+        .map_err(sessions)?;
+    // Signed-in staff keep their form token in their session. Anyone else has it in a cookie
+    // of its own (a double-submit token), so that no session, and no database row, exists
+    // before someone signs in: a flood of anonymous visits writes nothing.
+    let mut new_cookie = None;
+    let csrf = if username.is_some() {
+        match session
+            .get::<String>(SESSION_CSRF)
+            .await
+            .map_err(sessions)?
+        {
+            Some(t) => t,
+            None => {
+                let t = new_token();
+                session.insert(SESSION_CSRF, &t).await.map_err(sessions)?;
+                t
+            }
+        }
+    } else {
+        match cookie(req.headers(), CSRF_COOKIE).filter(|t| is_token(t)) {
+            Some(t) => t,
+            None => {
+                let t = new_token();
+                new_cookie = Some(t.clone());
+                t
+            }
+        }
+    };
+    let user = match username {
         Some(username) => state
             .staff
             .user(&username)
@@ -427,7 +442,35 @@ async fn viewer_and_csrf(
         csrf,
         session,
     });
-    Ok(next.run(req).await)
+    let mut response = next.run(req).await;
+    if let Some(t) = new_cookie {
+        // `__Host-`: only this origin can set it, over HTTPS, for every path.
+        let value = format!("{CSRF_COOKIE}={t}; Path=/; Secure; HttpOnly; SameSite=Strict");
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    Ok(response)
+}
+
+/// The cookie that holds an anonymous visitor's form token.
+pub const CSRF_COOKIE: &str = "__Host-intake_csrf";
+
+/// A cookie's value from the request's Cookie headers.
+fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A token as `new_token` makes them: 64 hexadecimal digits.
+fn is_token(t: &str) -> bool {
+    t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The body of a POST, kept after the CSRF check read it.

@@ -38,7 +38,10 @@ pub fn add_user(
 pub struct Browser {
     pub base: String,
     pub http: reqwest::Client,
+    /// The session cookie's value (none before signing in).
     pub cookie: Option<String>,
+    /// The anonymous visitor's form-token cookie.
+    pub csrf_cookie: Option<String>,
 }
 
 pub struct Page {
@@ -68,12 +71,20 @@ impl Browser {
                 .build()
                 .unwrap(),
             cookie: None,
+            csrf_cookie: None,
         }
     }
 
     fn keep_cookie(&mut self, headers: &HeaderMap) {
         for v in headers.get_all(SET_COOKIE) {
             let v = v.to_str().unwrap();
+            if let Some(rest) = v.strip_prefix(&format!("{}=", server::staff::CSRF_COOKIE)) {
+                assert!(
+                    v.contains("HttpOnly") && v.contains("Secure") && v.contains("SameSite=Strict"),
+                    "{v}"
+                );
+                self.csrf_cookie = Some(rest.split(';').next().unwrap().to_string());
+            }
             if let Some(rest) = v.strip_prefix(&format!("{SESSION_COOKIE}=")) {
                 let value = rest.split(';').next().unwrap().to_string();
                 let removal = value.is_empty() || v.contains("Max-Age=0");
@@ -89,10 +100,24 @@ impl Browser {
         }
     }
 
+    /// The Cookie header this browser sends.
+    pub fn cookie_header(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(c) = &self.cookie {
+            parts.push(format!("{SESSION_COOKIE}={c}"));
+        }
+        if let Some(c) = &self.csrf_cookie {
+            parts.push(format!("{}={c}", server::staff::CSRF_COOKIE));
+        }
+        parts.join("; ")
+    }
+
     pub async fn send(&mut self, req: reqwest::RequestBuilder) -> Page {
-        let req = match &self.cookie {
-            Some(c) => req.header("cookie", format!("{SESSION_COOKIE}={c}")),
-            None => req,
+        let cookies = self.cookie_header();
+        let req = if cookies.is_empty() {
+            req
+        } else {
+            req.header("cookie", cookies)
         };
         let res = req.send().await.unwrap();
         self.keep_cookie(res.headers());
