@@ -7,6 +7,12 @@ use app::domain::complaint::{BreachStatus, Channel, ComplaintInput, WantedOutcom
 use app::domain::text::limits;
 use serde_json::{json, Value};
 
+/// One-line text: no control characters (tab, newlines included) and none of the invisible
+/// ones the server refuses (see `app::domain::text`).
+const TEXT_ONE: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u115f\\u1160\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\u3164\\ufeff\\uffa0\\ufff9-\\uffff]*$";
+/// Text of several lines: as one-line text, with tabs and new lines allowed.
+const TEXT_MANY: &str = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u115f\\u1160\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\u3164\\ufeff\\uffa0\\ufff9-\\uffff]*$";
+
 pub fn example_request() -> Value {
     let mut v = serde_json::to_value(ComplaintInput::example()).expect("plain data");
     if let Value::Object(map) = &mut v {
@@ -31,7 +37,27 @@ pub fn document(config: &Config) -> Value {
     let outcomes: Vec<&str> = WantedOutcome::ALL.iter().map(|(_, id, _)| *id).collect();
     let breach: Vec<&str> = BreachStatus::ALL.iter().map(|b| b.id()).collect();
     let channels: Vec<&str> = Channel::ALL.iter().map(|c| c.id()).collect();
-    let text = |max: usize, description: &str| json!({"type": "string", "maxLength": max, "description": description});
+    let breach_categories: Vec<&str> = config
+        .taxonomy
+        .categories
+        .iter()
+        .filter(|c| c.nature == app::domain::taxonomy::Nature::Breach)
+        .map(|c| c.id.as_str())
+        .collect();
+    // Text as the server takes it: no control or invisible characters (the server also keeps
+    // emoji joiners and flag tags, which this pattern leaves out to stay simple), at most `max`
+    // characters; one line unless `many`.
+    let text_of = |max: usize, many: bool, description: &str| {
+        let pattern = if many { TEXT_MANY } else { TEXT_ONE };
+        json!({"type": "string", "maxLength": max, "pattern": pattern, "description": description})
+    };
+    let text = |max: usize, description: &str| text_of(max, false, description);
+    let required_text = |max: usize, many: bool, description: &str| {
+        let mut t = text_of(max, many, description);
+        t["minLength"] = json!(1);
+        t["allOf"] = json!([{"pattern": "\\S"}]);
+        t
+    };
     let yes_no = |description: &str| json!({"type": "boolean", "description": description});
     let error_response = |description: &str| json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}});
     json!({
@@ -56,8 +82,8 @@ pub fn document(config: &Config) -> Value {
                         "name": "Idempotency-Key",
                         "in": "header",
                         "required": true,
-                        "description": "A new UUID for each complaint; the same one when retrying it.",
-                        "schema": {"type": "string", "format": "uuid"},
+                        "description": "A new UUID for each complaint; the same one when retrying it. One header, 36 characters with hyphens, not the nil UUID.",
+                        "schema": {"type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "not": {"const": "00000000-0000-0000-0000-000000000000"}},
                         "example": "3f2c6f1e-8a4b-4c2d-9e1f-0a1b2c3d4e5f"
                     }],
                     "requestBody": {
@@ -74,10 +100,11 @@ pub fn document(config: &Config) -> Value {
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Receipt"}}}
                         },
                         "400": error_response("The request could not be read: malformed JSON, a wrong type, an unknown field, or a missing or malformed Idempotency-Key."),
-                        "403": error_response("A field only staff may set (channel other than online, received_on)."),
+                        "403": error_response("A field only staff may set: how a complaint arrived (channel, other than online) or the day it was received (received_on). Staff record those on the staff pages."),
                         "413": error_response("The body is larger than the limit."),
                         "415": error_response("The body was not sent as application/json."),
                         "422": error_response("The complaint breaks a rule (each problem named by field), or the Idempotency-Key was used for a different complaint. Nothing was stored."),
+                        "429": {"description": "Too many complaints from this address (or overall) just now. Nothing was stored; retry after Retry-After seconds with the same Idempotency-Key.", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}},
                         "503": error_response("The case store could not take the complaint. Nothing was stored; retry with the same Idempotency-Key.")
                     }
                 }
@@ -97,37 +124,60 @@ pub fn document(config: &Config) -> Value {
             "ComplaintInput": {
                 "type": "object",
                 "additionalProperties": false,
-                "description": "Fields are the names of the web form's fields. Required: full_name; email or phone; preferred_contact; on_behalf_of; category; description; outcomes_wanted; also_about_service; consent_handle (must be true); consent_share. Others are required only in the cases their descriptions give.",
+                "description": "Fields are the names of the web form's fields. The rules below are the server's: a complaint that meets them is accepted. Text is trimmed; an empty text is the same as leaving the field out.",
                 "required": ["full_name", "preferred_contact", "on_behalf_of", "category", "description", "outcomes_wanted", "also_about_service", "consent_handle", "consent_share"],
                 "properties": {
-                    "full_name": text(limits::NAME, "The complainant's full name."),
-                    "address_line_1": text(limits::ADDRESS_LINE, "Required when preferred_contact is post, or when any part of the address is given."),
+                    "full_name": required_text(limits::NAME, false, "The complainant's full name."),
+                    "address_line_1": required_text(limits::ADDRESS_LINE, true, "Building and street (may span lines). Required with any other part of the address, and when preferred_contact is post."),
                     "address_line_2": text(limits::ADDRESS_LINE, "Optional."),
                     "address_town": text(limits::TOWN, "Optional."),
-                    "address_postcode": text(10, "A UK postcode; required with an address."),
-                    "email": text(limits::EMAIL, "Email address; email or phone (or both) is required."),
-                    "phone": text(limits::PHONE, "Telephone number, UK or international."),
+                    "address_postcode": {"type": "string", "pattern": "^(?:[A-Za-z][0-9]|[A-Za-z][0-9]{2}|[A-Za-z]{2}[0-9]|[A-Za-z]{2}[0-9]{2}|[A-Za-z][0-9][A-Za-z]|[A-Za-z]{2}[0-9][A-Za-z]) ?[0-9][A-Za-z]{2}$", "description": "A UK postcode. Required with any other part of the address, and when preferred_contact is post."},
+                    "email": {"type": "string", "maxLength": limits::EMAIL, "pattern": "^[a-z0-9]+(?:[._+-][a-z0-9]+)*@[a-z0-9]+(?:-[a-z0-9]+)*(?:\\.[a-z0-9]+(?:-[a-z0-9]+)*)+$", "description": "Email address. Email or phone (or both) is required; email is required when preferred_contact is email."},
+                    "phone": {"type": "string", "pattern": "^\\+?[0-9]{10,15}$", "description": "Telephone number, UK or international: 10 to 15 digits (spaces, hyphens and brackets are also accepted). Required when preferred_contact is phone."},
                     "preferred_contact": {"type": "string", "enum": ["email", "phone", "post"]},
-                    "adjustments": text(limits::MEDIUM, "Reasonable adjustments, e.g. large print, phone calls only."),
+                    "adjustments": text_of(limits::MEDIUM, true, "Reasonable adjustments, e.g. large print, phone calls only."),
                     "on_behalf_of": {"type": "string", "enum": ["myself", "someone_else", "mp"], "description": "Who the complaint is for: the complainant, someone else, or made through an MP."},
-                    "other_person_name": text(limits::NAME, "Required when on_behalf_of is someone_else."),
-                    "other_person_relationship": text(limits::SHORT, "Required when on_behalf_of is someone_else."),
+                    "other_person_name": required_text(limits::NAME, false, "Required when on_behalf_of is someone_else."),
+                    "other_person_relationship": required_text(limits::SHORT, false, "Required when on_behalf_of is someone_else."),
                     "other_person_agreed": yes_no("Required when on_behalf_of is someone_else: whether they agreed to the complaint being made for them."),
-                    "mp_name": text(limits::NAME, "Required when on_behalf_of is mp."),
+                    "mp_name": required_text(limits::NAME, false, "Required when on_behalf_of is mp."),
                     "category": {"type": "string", "enum": categories, "description": category_help.join("; ")},
                     "service": text(limits::SHORT, "The service or department involved, if known."),
                     "happened_when": text(limits::SHORT, "When it happened, in the complainant's words."),
-                    "description": text(limits::DESCRIPTION, "What happened. New lines allowed."),
-                    "breach_status": {"type": "string", "enum": breach, "description": "Required when the category is a personal data breach. Only outcome_received makes it a complaint; otherwise it is recorded as a breach report."},
+                    "description": required_text(limits::DESCRIPTION, true, "What happened. New lines allowed."),
+                    "breach_status": {"type": "string", "enum": breach, "description": format!("Required when the category is a personal data breach ({}). Only outcome_received makes it a complaint; otherwise it is recorded as a breach report.", breach_categories.join(", "))},
                     "outcomes_wanted": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": outcomes}},
-                    "outcome_other": text(limits::MEDIUM, "Required when outcomes_wanted includes other."),
+                    "outcome_other": required_text(limits::MEDIUM, true, "Required when outcomes_wanted includes other."),
                     "also_about_service": yes_no("Whether the complaint is also about the service itself (handed over to the corporate complaints procedure)."),
                     "consent_handle": {"type": "boolean", "const": true, "description": "Consent to the complaint being handled. Required."},
                     "consent_share": yes_no("Consent to share the complaint with the organisation complained about. May be false, which may limit the investigation."),
                     "survey_opt_out": yes_no("Opt out of the customer satisfaction survey. Defaults to false."),
-                    "publication_opt_out": yes_no("Opt out of anonymised publication of the case. Defaults to false."),
-                    "channel": {"type": "string", "enum": channels, "description": "Only online is accepted here; other channels are recorded by staff."},
-                    "received_on": {"type": "string", "format": "date", "description": "Staff only."}
+                    "publication_opt_out": yes_no("Opt out of anonymised publication of the case. Defaults to false.")
+                },
+                "anyOf": [{"required": ["email"]}, {"required": ["phone"]}],
+                "dependentRequired": {
+                    "address_line_1": ["address_postcode"],
+                    "address_line_2": ["address_line_1", "address_postcode"],
+                    "address_town": ["address_line_1", "address_postcode"],
+                    "address_postcode": ["address_line_1"]
+                },
+                "allOf": [
+                    {"if": {"properties": {"preferred_contact": {"const": "email"}}}, "then": {"required": ["email"]}},
+                    {"if": {"properties": {"preferred_contact": {"const": "phone"}}}, "then": {"required": ["phone"]}},
+                    {"if": {"properties": {"preferred_contact": {"const": "post"}}}, "then": {"required": ["address_line_1", "address_postcode"]}},
+                    {"if": {"properties": {"on_behalf_of": {"const": "someone_else"}}}, "then": {"required": ["other_person_name", "other_person_relationship", "other_person_agreed"]}},
+                    {"if": {"properties": {"on_behalf_of": {"const": "mp"}}}, "then": {"required": ["mp_name"]}},
+                    {"if": {"properties": {"category": {"enum": breach_categories}}}, "then": {"required": ["breach_status"]}},
+                    {"if": {"properties": {"outcomes_wanted": {"contains": {"const": "other"}}}, "required": ["outcomes_wanted"]}, "then": {"required": ["outcome_other"]}}
+                ]
+            },
+            "StaffIntakeInput": {
+                "description": "Not part of this API, which refuses these fields (403): what staff key in on the staff pages (the form at /staff/intake) besides every ComplaintInput field: how the complaint arrived and the day it was received.",
+                "type": "object",
+                "required": ["channel", "received_on"],
+                "properties": {
+                    "channel": {"type": "string", "enum": channels.iter().filter(|c| **c != "online").collect::<Vec<_>>()},
+                    "received_on": {"type": "string", "format": "date", "description": "Today or up to a year back."}
                 }
             },
             "Receipt": {
