@@ -48,6 +48,7 @@ pub async fn post_complaint(
         channel: Channel::Online,
         received_on: None,
         keyed_in_by: None,
+        review: None,
     };
     let received = intake::receive(&state, &input, submission).await?;
     let mut response = (StatusCode::CREATED, Json(received.receipt().clone())).into_response();

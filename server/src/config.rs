@@ -56,6 +56,7 @@ pub struct LimitsFile {
     pub overall_every_ms: Option<u64>,
     pub sign_in_burst: Option<u32>,
     pub sign_in_every_seconds: Option<u64>,
+    pub min_fill_seconds: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -511,6 +512,7 @@ impl Config {
                 .sign_in_every_seconds
                 .map(secs)
                 .unwrap_or(limits.sign_in_every);
+            limits.min_fill = l.min_fill_seconds.map(secs).unwrap_or(limits.min_fill);
         }
         // Bursts from the environment too (load tests and browser tests send many from one
         // address; a service in front of a proxy may want other numbers).

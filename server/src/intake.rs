@@ -22,6 +22,8 @@ pub struct Submission {
     /// For complaints keyed in by staff after the day they arrived.
     pub received_on: Option<NaiveDate>,
     pub keyed_in_by: Option<String>,
+    /// Why staff should check this one was sent by a person (see `pages::Robots`).
+    pub review: Option<String>,
 }
 
 /// A complaint the intake has, durably.
@@ -97,6 +99,7 @@ pub async fn receive(
         confirm_by_email,
         alert_team,
         keyed_in_by: submission.keyed_in_by,
+        review: submission.review,
         organisation: state.organisation.clone(),
     };
     match state.store.submit(case).await? {

@@ -48,6 +48,8 @@ pub struct AppState {
     pub sign_in: Arc<staff::throttle::SignInGuard>,
     /// How many complaints may be sent, per client and overall.
     pub submissions: Arc<limits::Submissions>,
+    /// Signs of form posts sent by programs.
+    pub robots: Arc<pages::Robots>,
     pub sessions: tower_sessions_sqlx_store::SqliteStore,
     /// The site's stylesheet as the built pages name it (with its content hash).
     pub stylesheet: Arc<str>,
@@ -68,6 +70,7 @@ impl AppState {
             mailer: outbox::mailer(&config)?,
             sign_in: Arc::new(staff::throttle::SignInGuard::new(Default::default())),
             submissions: Arc::new(limits::Submissions::new(&config.limits)),
+            robots: Arc::new(pages::Robots::new(config.limits.min_fill)),
             config: Arc::new(config),
             store: stores.cases,
             staff: stores.staff,

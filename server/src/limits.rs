@@ -30,6 +30,8 @@ pub struct LimitSettings {
     /// Sign-in attempts one client may make in a burst, then one every `sign_in_every`.
     pub sign_in_burst: u32,
     pub sign_in_every: Duration,
+    /// A complaint sent sooner than this after its first page is marked for staff to check.
+    pub min_fill: Duration,
 }
 
 impl Default for LimitSettings {
@@ -44,6 +46,7 @@ impl Default for LimitSettings {
             overall_every: Duration::from_millis(20),
             sign_in_burst: 10,
             sign_in_every: Duration::from_secs(6),
+            min_fill: Duration::from_secs(10),
         }
     }
 }

@@ -42,6 +42,7 @@ pub fn intake_handle(state: AppState) -> IntakeHandle {
                 channel: Channel::Online,
                 received_on: None,
                 keyed_in_by: None,
+                review: None,
             };
             match intake::receive(&state, &input, submission).await {
                 Ok(Accepted::Created(receipt)) => SubmitOutcome::Received {
@@ -120,6 +121,55 @@ fn read_submit_args(body: &[u8]) -> Result<(), crate::error::ApiError> {
     Ok(())
 }
 
+/// Signs that a form post comes from a program rather than a person: the hidden honeypot
+/// field filled in, or the complaint sent within seconds of the journey's first post (a
+/// person answering five pages of questions takes minutes). Either only marks the complaint
+/// for staff to check: it is stored like any other, since nothing a person sends may be lost.
+/// First posts are remembered per instance, for a day, at most `REMEMBERED` journeys.
+pub struct Robots {
+    first_seen: std::sync::Mutex<std::collections::HashMap<Uuid, std::time::Instant>>,
+    pub min_fill: std::time::Duration,
+}
+
+const REMEMBERED: usize = 100_000;
+
+impl Robots {
+    pub fn new(min_fill: std::time::Duration) -> Robots {
+        Robots {
+            first_seen: Default::default(),
+            min_fill,
+        }
+    }
+
+    /// Records the journey `key` (the first time) and says how long ago it was first seen.
+    pub fn seen(&self, key: Uuid) -> std::time::Duration {
+        let now = std::time::Instant::now();
+        let mut map = self.first_seen.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= REMEMBERED {
+            let day = std::time::Duration::from_secs(86_400);
+            map.retain(|_, t| now.duration_since(*t) < day);
+            if map.len() >= REMEMBERED {
+                map.clear();
+            }
+        }
+        now.duration_since(*map.entry(key).or_insert(now))
+    }
+}
+
+fn robots_review(state: &AppState, key: Uuid, honeypot: &str) -> Option<String> {
+    let since = state.robots.seen(key);
+    if !honeypot.trim().is_empty() {
+        Some("The form's hidden field for robots was filled in".into())
+    } else if since < state.robots.min_fill {
+        Some(format!(
+            "Sent {} second(s) after the form was started",
+            since.as_secs()
+        ))
+    } else {
+        None
+    }
+}
+
 /// Renders the Leptos app for `path` with extra context (a GET, whatever the request was).
 pub async fn render(state: &AppState, path: &str, journey: Option<JourneyState>) -> Response {
     let site = site_info(state);
@@ -169,6 +219,7 @@ pub async fn post_journey(
     };
     let input = input_from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let key = Uuid::parse_str(meta("_key")).unwrap_or_else(|_| Uuid::new_v4());
+    state.robots.seen(key);
     let changing = meta("_change") == "1";
     let step = Step::parse(meta("_step")).unwrap_or(Step::AboutYou);
     let mut journey = JourneyState {
@@ -205,6 +256,7 @@ pub async fn post_journey(
             channel: Channel::Online,
             received_on: None,
             keyed_in_by: None,
+            review: robots_review(&state, key, meta("website")),
         };
         let shown = match intake::receive(&state, &journey.input, submission).await {
             Ok(Accepted::Created(receipt)) => {

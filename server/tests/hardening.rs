@@ -457,3 +457,87 @@ async fn intake_staff_see_only_the_receipts_they_keyed_in() {
     let audit = common::count_rows(&s.server.db_path, "audit_events").await;
     assert!(audit > 0);
 }
+
+/// Posts a step of the form as a browser without JavaScript does.
+async fn post_step(server: &TestServer, key: &str, step: &str, extra: &[(&str, &str)]) -> String {
+    let mut fields = common::form_fields(&complaint("Robot Or Person"));
+    fields.push(("_step".into(), step.into()));
+    fields.push(("_key".into(), key.into()));
+    for (k, v) in extra {
+        fields.push((k.to_string(), v.to_string()));
+    }
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let res = server
+        .client
+        .post(format!("{}/complaint", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.text().await.unwrap()
+}
+
+async fn review_reasons(db: &std::path::Path) -> Vec<Option<String>> {
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(db)
+        .read_only(true);
+    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+    let reasons = sqlx::query_scalar("SELECT review_reason FROM cases ORDER BY created_at")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    reasons
+}
+
+#[tokio::test]
+async fn complaints_that_look_sent_by_a_program_are_kept_and_marked_for_staff() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = "[limits]\nclient_burst = 1000\nmin_fill_seconds = 1\n";
+    let s = staffed_with(config).await;
+    let server = &s.server;
+    let _ = dir;
+
+    // Sent straight to "Check your answers", with no earlier page: kept, marked.
+    let page = post_step(server, &key(), "check", &[]).await;
+    assert!(
+        page.contains("Complaint received"),
+        "the person sees no difference"
+    );
+    // The hidden field filled in: kept, marked.
+    let page = post_step(
+        server,
+        &key(),
+        "check",
+        &[("website", "http://spam.example")],
+    )
+    .await;
+    assert!(page.contains("Complaint received"));
+    // A person: the first page, time to answer, then sending.
+    let person = key();
+    post_step(server, &person, "about-you", &[]).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let page = post_step(server, &person, "check", &[]).await;
+    assert!(page.contains("Complaint received"));
+
+    let reasons = review_reasons(&server.db_path).await;
+    assert_eq!(reasons.len(), 3, "nothing a person sent is lost");
+    assert!(reasons[0]
+        .as_deref()
+        .unwrap()
+        .contains("second(s) after the form was started"));
+    assert!(reasons[1].as_deref().unwrap().contains("hidden field"));
+    assert_eq!(reasons[2], None);
+
+    // Staff see the mark on the register and on the case.
+    let mut kim = common::browser::signed_in(server, "kim").await;
+    let register = kim.get("/staff/register").await;
+    assert_eq!(
+        register.body.matches("Check: sent by a program?").count(),
+        2
+    );
+}

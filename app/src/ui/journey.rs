@@ -673,6 +673,13 @@ fn CheckAnswers() -> impl IntoView {
                     .collect_view()
             }}
         </dl>
+        // For robots that fill in every field: people never see it (off the screen, hidden from
+        // screen readers, out of the tab order). A complaint with it filled in is still stored,
+        // marked for staff to check.
+        <div class="hp" aria-hidden="true">
+            <label for="website">"Leave this empty"</label>
+            <input id="website" name="website" type="text" tabindex="-1" autocomplete="off"/>
+        </div>
         <h2 class="heading-m">"Now send your complaint"</h2>
         <p class="body">"By sending it you confirm that the details are correct to the best of your knowledge."</p>
     }

@@ -117,6 +117,7 @@ pub async fn submit(
         channel: receipt.channel,
         received_on: Some(receipt.received_on),
         keyed_in_by: Some(user.username.clone()),
+        review: None,
     };
     // The store writes the "keyed in" audit record with the case, in one transaction.
     match intake::receive(&state, &input.complaint, submission).await {

@@ -109,7 +109,7 @@ fn render_register(
                 <tr class="table__row" class:table__row--overdue=overdue>
                     <td class="table__cell"><a href=href class="case-ref">{reference}</a></td>
                     <td class="table__cell">{long_date(r.received_on)}<br/><span class="hint">{r.channel.label()}</span></td>
-                    <td class="table__cell">{r.kind.label()}</td>
+                    <td class="table__cell">{r.kind.label()}{r.review.is_some().then(|| view! { <br/><strong class="tag tag--yellow">"Check: sent by a program?"</strong> })}</td>
                     <td class="table__cell">{team_name(state, &r.team)}</td>
                     <td class="table__cell">{category_label(state, &r.category)}</td>
                     <td class="table__cell"><span class="tag">{r.status.label()}</span></td>

@@ -44,6 +44,8 @@ pub struct NewCase {
     pub alert_team: bool,
     /// The member of staff who keyed it in, for complaints not made online.
     pub keyed_in_by: Option<String>,
+    /// Why staff should check it was sent by a person, if they should.
+    pub review: Option<String>,
     pub organisation: Arc<Organisation>,
 }
 

@@ -381,7 +381,7 @@ impl StaffStore for SqliteStore {
         // Open cases by their next deadline, earliest first; then the rest, newest first.
         let rows_sql = format!(
             "SELECT reference, kind, received_on, team, category, channel, status, handler, \
-             acknowledge_by, outcome_due, acknowledged_at, outcome_sent_at FROM cases {filter} \
+             acknowledge_by, outcome_due, acknowledged_at, outcome_sent_at, review_reason FROM cases {filter} \
              ORDER BY ({NEXT_DUE}) IS NULL, ({NEXT_DUE}), received_at DESC LIMIT ? OFFSET ?"
         );
         let mut rows = sqlx::query(&rows_sql);
@@ -410,6 +410,7 @@ impl StaffStore for SqliteStore {
                     outcome_due: date(r, "outcome_due")?,
                     acknowledged_at: opt_time(r, "acknowledged_at")?,
                     outcome_sent_at: opt_time(r, "outcome_sent_at")?,
+                    review: r.try_get("review_reason")?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -536,6 +537,7 @@ impl StaffStore for SqliteStore {
             corporate_handover: r.try_get("corporate_handover")?,
             complaint,
             keyed_in_by: r.try_get("keyed_in_by")?,
+            review: r.try_get("review_reason")?,
             handler: r.try_get("handler")?,
             handler_confirmed_at: opt_time(&r, "handler_confirmed_at")?,
             outcome,

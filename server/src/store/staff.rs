@@ -82,6 +82,8 @@ pub struct RegisterRow {
     pub outcome_due: NaiveDate,
     pub acknowledged_at: Option<DateTime<Utc>>,
     pub outcome_sent_at: Option<DateTime<Utc>>,
+    /// Why staff should check it was sent by a person, if they should.
+    pub review: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -186,6 +188,8 @@ pub struct CaseFile {
     pub corporate_handover: bool,
     pub complaint: Complaint,
     pub keyed_in_by: Option<String>,
+    /// Why staff should check it was sent by a person, if they should.
+    pub review: Option<String>,
     pub handler: Option<String>,
     pub handler_confirmed_at: Option<DateTime<Utc>>,
     pub outcome: Option<Outcome>,

@@ -308,6 +308,7 @@ pub async fn render(
                 })}
             </p>
             {flags}
+            {case.review.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Check this complaint was sent by a person: {why}. It was stored as usual.")}</strong></div> })}
             {failed.then(|| view! { <div class="warning-text"><strong>"A message about this case could not be sent: see the messages below, and ask the Data Protection Officer to try it again."</strong></div> })}
             <div class="case-grid">
                 <section class="case-section" aria-labelledby="next-heading">
