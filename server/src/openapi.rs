@@ -13,6 +13,98 @@ const TEXT_ONE: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u115f\\
 /// Text of several lines: as one-line text, with tabs and new lines allowed.
 const TEXT_MANY: &str = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u115f\\u1160\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\u3164\\ufeff\\uffa0\\ufff9-\\uffff]*$";
 
+/// Addresses the server surely takes (a subset of what it takes): labels of at most 62
+/// characters, no leading or trailing punctuation.
+const EMAIL_PATTERN: &str = "^[a-z0-9]{1,20}(?:[._+-][a-z0-9]{1,20}){0,2}@[a-z0-9]{1,20}(?:-[a-z0-9]{1,20}){0,2}(?:\\.[a-z0-9]{1,20}(?:-[a-z0-9]{1,20}){0,2}){1,3}$";
+
+const ADDRESS: [&str; 4] = [
+    "address_line_1",
+    "address_line_2",
+    "address_town",
+    "address_postcode",
+];
+
+/// How the person is reached: email or phone as asked (with a whole address or none), or by
+/// post (a whole address, and an email or a phone as well).
+fn contact_ways() -> Vec<Value> {
+    let mut ways = Vec::new();
+    for (preferred, needs, post) in [
+        ("email", "email", false),
+        ("phone", "phone", false),
+        ("post", "email", true),
+        ("post", "phone", true),
+    ] {
+        for address in [true, false] {
+            if post && !address {
+                continue;
+            }
+            let mut required = vec![needs];
+            let mut properties = serde_json::Map::new();
+            properties.insert("preferred_contact".into(), json!({"const": preferred}));
+            if address {
+                required.extend(["address_line_1", "address_postcode"]);
+            } else {
+                for field in ADDRESS {
+                    properties.insert(field.into(), Value::Bool(false));
+                }
+            }
+            ways.push(json!({"required": required, "properties": properties}));
+        }
+    }
+    ways
+}
+
+/// Who the complaint is for, whether it is about a breach, and whether "other" is wanted:
+/// each with the fields it then needs.
+fn cases_of(breach: &[&str], categories: &[&str], outcomes: &[&str]) -> Vec<Value> {
+    let others: Vec<&str> = categories
+        .iter()
+        .filter(|c| !breach.contains(c))
+        .copied()
+        .collect();
+    let mut cases = Vec::new();
+    for who in ["myself", "someone_else", "mp"] {
+        for is_breach in [true, false] {
+            if is_breach && breach.is_empty() || !is_breach && others.is_empty() {
+                continue;
+            }
+            for other in [true, false] {
+                let mut required: Vec<&str> = match who {
+                    "someone_else" => vec![
+                        "other_person_name",
+                        "other_person_relationship",
+                        "other_person_agreed",
+                    ],
+                    "mp" => vec!["mp_name"],
+                    _ => vec![],
+                };
+                let category = if is_breach {
+                    required.push("breach_status");
+                    json!({"enum": breach})
+                } else {
+                    json!({"enum": others})
+                };
+                let wanted = if other {
+                    required.push("outcome_other");
+                    json!({"contains": {"const": "other"}})
+                } else {
+                    let plain: Vec<&str> = outcomes
+                        .iter()
+                        .filter(|o| **o != "other")
+                        .copied()
+                        .collect();
+                    json!({"items": {"enum": plain}})
+                };
+                cases.push(json!({
+                    "required": required,
+                    "properties": {"on_behalf_of": {"const": who}, "category": category, "outcomes_wanted": wanted}
+                }));
+            }
+        }
+    }
+    cases
+}
+
 pub fn example_request() -> Value {
     let mut v = serde_json::to_value(ComplaintInput::example()).expect("plain data");
     if let Value::Object(map) = &mut v {
@@ -132,7 +224,7 @@ pub fn document(config: &Config) -> Value {
                     "address_line_2": text(limits::ADDRESS_LINE, "Optional."),
                     "address_town": text(limits::TOWN, "Optional."),
                     "address_postcode": {"type": "string", "pattern": "^(?:[A-Za-z][0-9]|[A-Za-z][0-9]{2}|[A-Za-z]{2}[0-9]|[A-Za-z]{2}[0-9]{2}|[A-Za-z][0-9][A-Za-z]|[A-Za-z]{2}[0-9][A-Za-z]) ?[0-9][A-Za-z]{2}$", "description": "A UK postcode. Required with any other part of the address, and when preferred_contact is post."},
-                    "email": {"type": "string", "maxLength": limits::EMAIL, "pattern": "^[a-z0-9]+(?:[._+-][a-z0-9]+)*@[a-z0-9]+(?:-[a-z0-9]+)*(?:\\.[a-z0-9]+(?:-[a-z0-9]+)*)+$", "description": "Email address. Email or phone (or both) is required; email is required when preferred_contact is email."},
+                    "email": {"type": "string", "maxLength": limits::EMAIL, "pattern": EMAIL_PATTERN, "description": "Email address. Email or phone (or both) is required; email is required when preferred_contact is email."},
                     "phone": {"type": "string", "pattern": "^\\+?[0-9]{10,15}$", "description": "Telephone number, UK or international: 10 to 15 digits (spaces, hyphens and brackets are also accepted). Required when preferred_contact is phone."},
                     "preferred_contact": {"type": "string", "enum": ["email", "phone", "post"]},
                     "adjustments": text_of(limits::MEDIUM, true, "Reasonable adjustments, e.g. large print, phone calls only."),
@@ -154,22 +246,9 @@ pub fn document(config: &Config) -> Value {
                     "survey_opt_out": yes_no("Opt out of the customer satisfaction survey. Defaults to false."),
                     "publication_opt_out": yes_no("Opt out of anonymised publication of the case. Defaults to false.")
                 },
-                "anyOf": [{"required": ["email"]}, {"required": ["phone"]}],
-                "dependentRequired": {
-                    "address_line_1": ["address_postcode"],
-                    "address_line_2": ["address_line_1", "address_postcode"],
-                    "address_town": ["address_line_1", "address_postcode"],
-                    "address_postcode": ["address_line_1"]
-                },
-                "allOf": [
-                    {"if": {"properties": {"preferred_contact": {"const": "email"}}}, "then": {"required": ["email"]}},
-                    {"if": {"properties": {"preferred_contact": {"const": "phone"}}}, "then": {"required": ["phone"]}},
-                    {"if": {"properties": {"preferred_contact": {"const": "post"}}}, "then": {"required": ["address_line_1", "address_postcode"]}},
-                    {"if": {"properties": {"on_behalf_of": {"const": "someone_else"}}}, "then": {"required": ["other_person_name", "other_person_relationship", "other_person_agreed"]}},
-                    {"if": {"properties": {"on_behalf_of": {"const": "mp"}}}, "then": {"required": ["mp_name"]}},
-                    {"if": {"properties": {"category": {"enum": breach_categories}}}, "then": {"required": ["breach_status"]}},
-                    {"if": {"properties": {"outcomes_wanted": {"contains": {"const": "other"}}}, "required": ["outcomes_wanted"]}, "then": {"required": ["outcome_other"]}}
-                ]
+                // The conditional rules as two independent choices, each of plain objects, so
+                // that request generators (schemathesis) can build valid complaints from them.
+                "allOf": [{"anyOf": contact_ways()}, {"anyOf": cases_of(&breach_categories, &categories, &outcomes)}]
             },
             "StaffIntakeInput": {
                 "description": "Not part of this API, which refuses these fields (403): what staff key in on the staff pages (the form at /staff/intake) besides every ComplaintInput field: how the complaint arrived and the day it was received.",
