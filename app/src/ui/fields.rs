@@ -89,7 +89,7 @@ fn error_message(field: Field) -> impl IntoView {
 }
 
 fn hint_view(field: Field, hint: Option<&'static str>, class: &'static str) -> impl IntoView {
-    hint.map(|h| view! { <div id=format!("{}-hint", field.name) class=format!("hint {class}")>{h}</div> })
+    hint.map(|h| view! { <div id=format!("{}-hint", field.name) class=class>{h}</div> })
 }
 
 #[component]
@@ -107,7 +107,7 @@ pub fn TextField(
     view! {
         <div class="form-group" class:form-group--error=move || field.has_error()>
             <label class="label" for=name>{label}</label>
-            {hint_view(field, hint, "")}
+            {hint_view(field, hint, "hint")}
             {error_message(field)}
             <input
                 class=format!("input {width}")
@@ -144,7 +144,7 @@ pub fn TextArea(
     view! {
         <div class="form-group" class:form-group--error=move || field.has_error()>
             {label_view}
-            {hint_view(field, hint, "")}
+            {hint_view(field, hint, "hint")}
             {error_message(field)}
             <textarea
                 class="textarea"
@@ -267,7 +267,7 @@ pub fn Radios(
         <div class="form-group" class:form-group--error=move || field.has_error()>
             <fieldset class="fieldset" aria-describedby=move || field.described_by(hint.is_some())>
                 {legend_view}
-                {hint_view(field, hint, "")}
+                {hint_view(field, hint, "hint")}
                 {error_message(field)}
                 <div class="radios" class:radios--inline=inline>
                     {choices_view(field, choices, false)}
@@ -289,7 +289,7 @@ pub fn Checkboxes(
         <div class="form-group" class:form-group--error=move || field.has_error()>
             <fieldset class="fieldset" aria-describedby=move || field.described_by(hint.is_some())>
                 <legend class="fieldset__legend fieldset__legend--s">{legend}</legend>
-                {hint_view(field, hint, "")}
+                {hint_view(field, hint, "hint")}
                 {error_message(field)}
                 <div class="checkboxes">
                     {choices_view(field, choices, true)}
@@ -330,7 +330,7 @@ pub fn Checkbox(
                         on:change=move |ev| field.set(if event_target_checked(&ev) { "yes" } else { "" }.to_string())
                     />
                     <label class="label checkboxes__label" for=name>{label}</label>
-                    {hint_view(field, hint, "checkboxes__hint")}
+                    {hint_view(field, hint, "hint checkboxes__hint")}
                 </div>
             </div>
         </div>
@@ -349,7 +349,7 @@ pub fn Select(
     view! {
         <div class="form-group" class:form-group--error=move || field.has_error()>
             <label class="label" for=name>{label}</label>
-            {hint_view(field, hint, "")}
+            {hint_view(field, hint, "hint")}
             {error_message(field)}
             <select class="select" id=name name=name aria-describedby=move || field.described_by(hint.is_some())>
                 {choices.into_iter().map(|c| {

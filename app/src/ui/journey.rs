@@ -287,7 +287,7 @@ fn StepForm(step: Step) -> impl IntoView {
             errors=Signal::derive(move || form.state.with(|s| s.errors.clone()))
             problem=Signal::derive(move || form.state.with(|s| s.problem.clone()))
         />
-        <form method="post" action="/complaint" novalidate on:submit=on_submit>
+        <form id="complaint-form" method="post" action="/complaint" novalidate on:submit=on_submit>
             <input type="hidden" name="_step" value=step.id()/>
             <input type="hidden" name="_key" value=move || form.state.with(|s| s.key.to_string())/>
             <input type="hidden" name="_change" value=move || if form.state.with(|s| s.changing) { "1" } else { "" }/>
@@ -673,13 +673,6 @@ fn CheckAnswers() -> impl IntoView {
                     .collect_view()
             }}
         </dl>
-        // For robots that fill in every field: people never see it (off the screen, hidden from
-        // screen readers, out of the tab order). A complaint with it filled in is still stored,
-        // marked for staff to check.
-        <div class="hp" aria-hidden="true">
-            <label for="website">"Leave this empty"</label>
-            <input id="website" name="website" type="text" tabindex="-1" autocomplete="off"/>
-        </div>
         <h2 class="heading-m">"Now send your complaint"</h2>
         <p class="body">"By sending it you confirm that the details are correct to the best of your knowledge."</p>
     }

@@ -112,8 +112,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App/>
+                {honeypot()}
             </body>
         </html>
+    }
+}
+
+/// For robots that fill in every field of a form: people never see it (off the screen, hidden
+/// from screen readers, out of the tab order). It belongs to the journey's form by its `form`
+/// attribute, and is written by the server only, after the part the WebAssembly takes over, so
+/// the browser carries none of it. A complaint sent with it filled in is still stored, marked
+/// for staff to check.
+fn honeypot() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        view! {
+            <div class="hp" aria-hidden="true">
+                <label for="website">"Leave this empty"</label>
+                <input id="website" name="website" form="complaint-form" type="text" tabindex="-1" autocomplete="off"/>
+            </div>
+        }
     }
 }
 
