@@ -175,10 +175,7 @@ async fn render(state: &AppState, m: &Message) -> Result<Option<Outgoing>, Strin
             (to, messages::digest(&name, day, &lines, &register))
         }
         _ => {
-            let reference = m
-                .reference
-                .clone()
-                .ok_or("a case message without its case")?;
+            let reference = m.reference.ok_or("a case message without its case")?;
             let case = state
                 .staff
                 .case(&reference)
@@ -287,7 +284,7 @@ async fn digest_lines(
             }
             let due = next_due(r.status, r.acknowledge_by, r.outcome_due);
             lines.push(DigestLine {
-                reference: r.reference.clone(),
+                reference: r.reference,
                 what: due
                     .map(|d| d.label().to_string())
                     .unwrap_or_else(|| r.status.label().to_string()),

@@ -29,7 +29,7 @@ pub async fn audit(
     let reference = Reference::parse(&reference_raw).ok();
     let username = p.username.clone().filter(|u| !u.trim().is_empty());
     let query = AuditQuery {
-        reference: reference.clone(),
+        reference,
         username: username.clone(),
         before: p.before,
     };

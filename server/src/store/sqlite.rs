@@ -151,7 +151,7 @@ async fn commit_batch(
         let case = &job.case;
         let result = match known.get(&case.idempotency_key) {
             Some((hash, receipt)) if *hash != case.request_hash => Ok(Submitted::KeyReused {
-                earlier: receipt.reference.clone(),
+                earlier: receipt.reference,
             }),
             Some((_, receipt)) => Ok(Submitted::Replayed(receipt.clone())),
             None => insert_case(conn, case)

@@ -108,7 +108,7 @@ pub async fn audit_view(
             at: Utc::now(),
             username: user.username.clone(),
             action: action.into(),
-            reference: Some(case.reference.clone()),
+            reference: Some(case.reference),
             detail,
         })
         .await?;
