@@ -8,12 +8,12 @@
 //! Targets: peak under 256 MiB, `/health` under 100 ms during the flood, resident memory back
 //! under 64 MiB afterwards.
 
-use std::process::Stdio;
-use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::process::Command;
+#[path = "../tests/common/mod.rs"]
+mod common;
 
-const PASSWORD: &str = "correct horse battery staple";
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = common::browser::PASSWORD;
 
 fn memory_mib(pid: u32, field: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -28,51 +28,17 @@ fn memory_mib(pid: u32, field: &str) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let binary = env!("CARGO_BIN_EXE_server");
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = format!("sqlite://{}", dir.path().join("bench.db").display());
+    // Each sign-in comes from its own address through the proxy, and the per-client rate
+    // limit is out of the way: every attempt may reach a password check.
+    let config = "trusted_proxies = [\"127.0.0.1\"]\n[limits]\nsign_in_burst = 1000000\n";
+    let mut server = common::TestServer::start_configured(dir.path(), config).await;
     for (user, role) in [("kim", "handler"), ("dee", "dpo")] {
-        let mut add = Command::new(binary)
-            .args(["user", "add", user, role, "Bench", "User"])
-            .env("INTAKE_DATABASE_URL", &db)
-            .env("INTAKE_LOG", "warn")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("user add");
-        let mut stdin = add.stdin.take().unwrap();
-        stdin
-            .write_all(format!("{PASSWORD}\n").as_bytes())
-            .await
-            .unwrap();
-        drop(stdin);
-        assert!(add.wait().await.unwrap().success());
+        let out = common::browser::add_user(&server.db_path, user, role, "Bench User", PASSWORD);
+        assert!(out.status.success());
     }
-    let mut child = Command::new(binary)
-        .current_dir(dir.path())
-        .env("INTAKE_LISTEN_ADDR", "127.0.0.1:0")
-        .env("INTAKE_DATABASE_URL", &db)
-        .env("INTAKE_SITE_ROOT", dir.path())
-        .env("INTAKE_LOG", "warn")
-        .env("INTAKE_TRUSTED_PROXIES", "127.0.0.1")
-        .env("INTAKE_LIMIT_SIGN_IN_BURST", "1000000")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("server starts");
-    let pid = child.id().expect("pid");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .expect("server ready")
-        .unwrap()
-        .unwrap();
-    let base = line
-        .strip_prefix("listening on ")
-        .unwrap()
-        .trim()
-        .to_string();
+    let pid = server.child.id().expect("pid");
+    let base = server.base.clone();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -189,5 +155,5 @@ async fn main() {
         "target memory after < 64 MiB: {}",
         if after < 64.0 { "met" } else { "NOT met" }
     );
-    let _ = child.kill().await;
+    server.kill().await;
 }

@@ -239,21 +239,15 @@ async fn complaints_from_one_client_meet_the_limit_and_others_do_not() {
 
     // A person sending the form without JavaScript from the limited address gets a page that
     // offers the telephone.
-    let mut fields = common::form_fields(&complaint("Page Example"));
-    fields.push(("_step".into(), "check".into()));
-    fields.push(("_key".into(), key()));
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
     let page = server
-        .client
-        .post(format!("{}/complaint", server.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-forwarded-for", "203.0.113.9")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+        .post_form(
+            &key(),
+            "check",
+            "Page Example",
+            &[],
+            &[("x-forwarded-for", "203.0.113.9")],
+        )
+        .await;
     assert_eq!(page.status(), 429);
     assert!(page.headers().contains_key("retry-after"));
     let text = page.text().await.unwrap();
@@ -460,23 +454,9 @@ async fn intake_staff_see_only_the_receipts_they_keyed_in() {
 
 /// Posts a step of the form as a browser without JavaScript does.
 async fn post_step(server: &TestServer, key: &str, step: &str, extra: &[(&str, &str)]) -> String {
-    let mut fields = common::form_fields(&complaint("Robot Or Person"));
-    fields.push(("_step".into(), step.into()));
-    fields.push(("_key".into(), key.into()));
-    for (k, v) in extra {
-        fields.push((k.to_string(), v.to_string()));
-    }
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
     let res = server
-        .client
-        .post(format!("{}/complaint", server.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+        .post_form(key, step, "Robot Or Person", extra, &[])
+        .await;
     assert_eq!(res.status(), 200);
     res.text().await.unwrap()
 }

@@ -589,20 +589,7 @@ async fn health_and_the_first_page() {
 
 /// Sends "Check your answers" as a browser without JavaScript does: a plain form post.
 async fn send_form(server: &TestServer, key: &str, name: &str) -> String {
-    let mut fields = common::form_fields(&common::complaint(name));
-    fields.push(("_step".into(), "check".into()));
-    fields.push(("_key".into(), key.into()));
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let res = server
-        .client
-        .post(format!("{}/complaint", server.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let res = server.post_form(key, "check", name, &[], &[]).await;
     assert_eq!(res.status(), 200);
     res.text().await.unwrap()
 }

@@ -6,7 +6,6 @@ use super::error::StaffError;
 use super::throttle::Refused;
 use super::{new_token, Fields, Staff, Viewer, SESSION_CSRF, SESSION_USER};
 use crate::store::staff::AuditEntry;
-use crate::store::StoreError;
 use crate::AppState;
 use app::domain::casework::{check_new_password, parse_username, LockoutPolicy, Role};
 use app::domain::FieldError;
@@ -236,18 +235,9 @@ pub async fn sign_in(
     state.staff.record_sign_in(&account.username).await?;
     // A new session id at sign-in (no fixation), and a new form token with it.
     let session = &viewer.session;
-    let sessions = |e: tower_sessions::session::Error| {
-        StaffError::Store(StoreError::Unavailable(format!("session store: {e}")))
-    };
-    session.cycle_id().await.map_err(sessions)?;
-    session
-        .insert(SESSION_USER, &account.username)
-        .await
-        .map_err(sessions)?;
-    session
-        .insert(SESSION_CSRF, new_token())
-        .await
-        .map_err(sessions)?;
+    session.cycle_id().await?;
+    session.insert(SESSION_USER, &account.username).await?;
+    session.insert(SESSION_CSRF, new_token()).await?;
     Ok(Redirect::to(&next).into_response())
 }
 
@@ -268,11 +258,7 @@ pub async fn sign_out(
             detail: None,
         })
         .await;
-    viewer
-        .session
-        .flush()
-        .await
-        .map_err(|e| StaffError::Store(StoreError::Unavailable(format!("session store: {e}"))))?;
+    viewer.session.flush().await?;
     audited?;
     Ok(Redirect::to("/staff/sign-in").into_response())
 }

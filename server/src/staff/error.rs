@@ -36,6 +36,13 @@ impl From<StoreError> for StaffError {
     }
 }
 
+/// The session store is the same database: its failures are the store's.
+impl From<tower_sessions::session::Error> for StaffError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        StaffError::Store(StoreError::Unavailable(format!("session store: {e}")))
+    }
+}
+
 /// The cause of a failure, carried from the error to the logging middleware (which knows the
 /// route and the case).
 #[derive(Clone)]

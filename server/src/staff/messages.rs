@@ -104,11 +104,8 @@ pub async fn retry(
     Staff(user, _): Staff,
     Path(id): Path<i64>,
 ) -> Result<Response, StaffError> {
-    if state.outbox.message(id).await?.is_none() {
-        return Err(StaffError::NotFound);
-    }
-    state.outbox.retry_now(id, &user.username).await?;
-    Ok(Redirect::to("/staff/messages").into_response())
+    let changed = state.outbox.retry_now(id, &user.username).await?;
+    back_to_list(&state, id, changed).await
 }
 
 pub async fn cancel(
@@ -116,9 +113,14 @@ pub async fn cancel(
     Staff(user, _): Staff,
     Path(id): Path<i64>,
 ) -> Result<Response, StaffError> {
-    if state.outbox.message(id).await?.is_none() {
+    let changed = state.outbox.cancel(id, &user.username).await?;
+    back_to_list(&state, id, changed).await
+}
+
+/// Back to the list (a message already sent is left as it is); 404 for no such message.
+async fn back_to_list(state: &AppState, id: i64, changed: bool) -> Result<Response, StaffError> {
+    if !changed && state.outbox.message(id).await?.is_none() {
         return Err(StaffError::NotFound);
     }
-    state.outbox.cancel(id, &user.username).await?;
     Ok(Redirect::to("/staff/messages").into_response())
 }

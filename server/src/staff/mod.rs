@@ -46,7 +46,6 @@ pub fn too_many_attempts() -> Response {
 
 pub use auth::{add_user_from_cli, hash_password};
 
-use crate::store::StoreError;
 use crate::AppState;
 use app::domain::casework::Role;
 use axum::body::{Body, Bytes};
@@ -357,27 +356,17 @@ async fn viewer_and_csrf(
     req: Request,
     next: Next,
 ) -> Result<Response, StaffError> {
-    let sessions = |e: tower_sessions::session::Error| {
-        StaffError::Store(StoreError::Unavailable(format!("session store: {e}")))
-    };
-    let username = session
-        .get::<String>(SESSION_USER)
-        .await
-        .map_err(sessions)?;
+    let username = session.get::<String>(SESSION_USER).await?;
     // Signed-in staff keep their form token in their session. Anyone else has it in a cookie
     // of its own (a double-submit token), so that no session, and no database row, exists
     // before someone signs in: a flood of anonymous visits writes nothing.
     let mut new_cookie = None;
     let csrf = if username.is_some() {
-        match session
-            .get::<String>(SESSION_CSRF)
-            .await
-            .map_err(sessions)?
-        {
+        match session.get::<String>(SESSION_CSRF).await? {
             Some(t) => t,
             None => {
                 let t = new_token();
-                session.insert(SESSION_CSRF, &t).await.map_err(sessions)?;
+                session.insert(SESSION_CSRF, &t).await?;
                 t
             }
         }

@@ -125,6 +125,35 @@ impl TestServer {
         .await
     }
 
+    /// A step of the public form posted as a browser without JavaScript does: the answers of
+    /// the documented complaint under `name`, the step and the journey's key, `extra` fields,
+    /// and `headers` (say, X-Forwarded-For behind a trusted proxy).
+    pub async fn post_form(
+        &self,
+        key: &str,
+        step: &str,
+        name: &str,
+        extra: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut fields = form_fields(&complaint(name));
+        fields.push(("_step".into(), step.into()));
+        fields.push(("_key".into(), key.into()));
+        fields.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let mut req = self
+            .client
+            .post(format!("{}/complaint", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send().await.expect("request sent")
+    }
+
     pub async fn get_json(&self, path: &str) -> Value {
         self.client
             .get(format!("{}{path}", self.base))
