@@ -14,6 +14,7 @@ pub mod limits;
 pub mod openapi;
 pub mod outbox;
 pub mod pages;
+pub mod retention;
 pub mod staff;
 pub mod store;
 
@@ -42,6 +43,7 @@ pub struct AppState {
     pub store: Arc<dyn CaseStore>,
     pub staff: Arc<dyn store::staff::StaffStore>,
     pub outbox: Arc<dyn store::outbox::OutboxStore>,
+    pub retention: Arc<dyn store::retention::RetentionStore>,
     /// How email leaves (GOV.UK Notify, SMTP, or files on this machine).
     pub mailer: Arc<dyn outbox::Mailer>,
     /// Password checks: bounded, and throttled per username and client.
@@ -75,6 +77,7 @@ impl AppState {
             store: stores.cases,
             staff: stores.staff,
             outbox: stores.outbox,
+            retention: stores.retention,
             sessions: stores.sessions,
             stylesheet: stylesheet_href().into(),
         })

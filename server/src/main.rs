@@ -1,5 +1,6 @@
 //! `server`: runs the complaint intake service.
 
+use clap::{Parser, Subcommand};
 use server::config::{Config, Connections};
 use server::{router, store, AppState};
 use std::io::Write;
@@ -25,11 +26,52 @@ async fn main() {
     }
 }
 
+/// The data protection complaint service. Configuration: INTAKE_CONFIG (a TOML file, else
+/// ./intake.toml), INTAKE_DATABASE_URL, INTAKE_LISTEN_ADDR, INTAKE_SITE_ROOT; see README.md.
+#[derive(Parser)]
+#[command(name = "server", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the service (the default).
+    Serve,
+    /// Print the API description (OpenAPI) for the current configuration.
+    Openapi,
+    /// Staff accounts: `user add <username> <intake|handler|dpo> <name>` or
+    /// `user password <username>`; the password is read from standard input.
+    User {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Retention of personal data (SPEC.md "Retention").
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Reduce, remove and delete what the retention rules say is due now.
+    Run {
+        /// Print what would go (by reference, no personal data) and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// With --dry-run: what would go on this day (YYYY-MM-DD) instead of today.
+        #[arg(long, value_name = "DATE", requires = "dry_run")]
+        as_of: Option<chrono::NaiveDate>,
+    },
+}
+
 async fn run() -> Result<(), String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        None | Some("serve") => serve().await,
-        Some("openapi") => {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve().await,
+        Command::Openapi => {
             // The API description for the current configuration, for tooling and review.
             let config = Config::load()?;
             let doc = server::openapi::document(&config);
@@ -39,20 +81,28 @@ async fn run() -> Result<(), String> {
             );
             Ok(())
         }
-        Some("user") => {
-            // Staff accounts: `server user add <username> <role> <name>`, password on stdin.
+        Command::User { args } => {
             let config = Config::load()?;
             let stores = store::open(&config.database_url).await?;
-            let message =
-                server::staff::add_user_from_cli(stores.staff.as_ref(), &args[1..]).await?;
+            let message = server::staff::add_user_from_cli(stores.staff.as_ref(), &args).await?;
             println!("{message}");
             Ok(())
         }
-        Some("--help") | Some("-h") | Some("help") => {
-            println!("usage: server [serve | openapi | user add <username> <intake|handler|dpo> <name> | user password <username>]\n\nConfiguration: INTAKE_CONFIG (a TOML file), INTAKE_DATABASE_URL, INTAKE_LISTEN_ADDR, INTAKE_SITE_ROOT; see README.md.");
+        Command::Retention {
+            command: RetentionCommand::Run { dry_run, as_of },
+        } => {
+            let config = Config::load()?;
+            let stores = store::open(&config.database_url).await?;
+            let text = server::retention::from_command_line(
+                stores.retention.as_ref(),
+                &config.retention.policy,
+                dry_run,
+                as_of,
+            )
+            .await?;
+            print!("{text}");
             Ok(())
         }
-        Some(other) => Err(format!("unknown command '{other}' (try: server --help)")),
     }
 }
 
@@ -88,6 +138,11 @@ async fn serve() -> Result<(), String> {
         // Not configured: the address actually listened on (port 0 becomes the real port).
         config.outbox.public_url = format!("http://{addr}");
     }
+    server::retention::spawn(
+        stores.retention.clone(),
+        config.retention.policy.clone(),
+        config.retention.every,
+    );
     let state = AppState::new(config, stores)?;
     tracing::info!(email = %state.mailer.describe(), "outbox worker started");
     server::outbox::spawn(state.clone());

@@ -259,6 +259,7 @@ async fn digest_lines(
             open_only: true,
             due: Some(DueFilter::Overdue),
             page: 1,
+            hide_restricted: true,
             ..RegisterQuery::default()
         },
         RegisterQuery {
@@ -266,6 +267,7 @@ async fn digest_lines(
             open_only: true,
             due: Some(DueFilter::ThisWeek),
             page: 1,
+            hide_restricted: true,
             ..RegisterQuery::default()
         },
         RegisterQuery {
@@ -273,6 +275,7 @@ async fn digest_lines(
             open_only: true,
             unassigned: true,
             page: 1,
+            hide_restricted: true,
             ..RegisterQuery::default()
         },
     ];

@@ -50,6 +50,8 @@ pub fn page<V: IntoView + 'static>(
                     })}
                     {role.allows(Role::Dpo).then(|| view! {
                         <li><a href="/staff/messages">"Messages"</a></li>
+                        <li><a href="/staff/retention">"Retention"</a></li>
+                        <li><a href="/staff/subject-access">"Subject access"</a></li>
                         <li><a href="/staff/audit">"Audit trail"</a></li>
                         <li><a href="/staff/accounts">"Accounts"</a></li>
                     })}

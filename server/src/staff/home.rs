@@ -42,6 +42,14 @@ pub async fn home(State(state): State<AppState>, Staff(user, viewer): Staff) -> 
                     <li>
                         <h2 class="heading-m"><a href="/staff/accounts">"Staff accounts"</a></h2>
                     </li>
+                    <li>
+                        <h2 class="heading-m"><a href="/staff/retention">"Retention"</a></h2>
+                        <p class="body">"What the retention rules will delete next, legal holds, and every run."</p>
+                    </li>
+                    <li>
+                        <h2 class="heading-m"><a href="/staff/subject-access">"Subject access"</a></h2>
+                        <p class="body">"Everything held about a person, to view and download."</p>
+                    </li>
                 })}
             </ul>
         }

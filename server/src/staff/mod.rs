@@ -14,7 +14,8 @@
 //! - `home`, `key_in` (telephone and postal intake), `register` (register, find, actions);
 //! - `case/`: one case: `page`, `handling` (notes, handler), `moves` (status), `letters`;
 //! - `post` (the print queue), `messages` (the DPO's view of the outbox);
-//! - `accounts`: the DPO's audit trail and accounts.
+//! - `accounts`: the DPO's audit trail and accounts;
+//! - `retention` (rules, what is due, holds, runs) and `subject_access`, for the DPO.
 
 mod accounts;
 mod auth;
@@ -26,6 +27,8 @@ mod key_in;
 mod messages;
 mod post;
 mod register;
+mod retention;
+mod subject_access;
 
 pub mod throttle;
 
@@ -240,6 +243,72 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
             "/staff/messages/{id}/cancel",
             Staff(Dpo),
             post(messages::cancel),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/hold",
+            Staff(Dpo),
+            post(case::records::hold),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/release",
+            Staff(Dpo),
+            post(case::records::release),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/restrict",
+            Staff(Dpo),
+            post(case::records::restrict),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/unrestrict",
+            Staff(Dpo),
+            post(case::records::lift_restriction),
+        ),
+        r(
+            Method::GET,
+            "/staff/cases/{reference}/erase",
+            Staff(Dpo),
+            get(case::records::erase_form),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/erase",
+            Staff(Dpo),
+            post(case::records::erase),
+        ),
+        r(
+            Method::GET,
+            "/staff/retention",
+            Staff(Dpo),
+            get(retention::show),
+        ),
+        r(
+            Method::POST,
+            "/staff/retention/run",
+            Staff(Dpo),
+            post(retention::run_now),
+        ),
+        r(
+            Method::GET,
+            "/staff/subject-access",
+            Staff(Dpo),
+            get(subject_access::form),
+        ),
+        r(
+            Method::POST,
+            "/staff/subject-access",
+            Staff(Dpo),
+            post(subject_access::search),
+        ),
+        r(
+            Method::POST,
+            "/staff/subject-access/export",
+            Staff(Dpo),
+            post(subject_access::export),
         ),
         r(
             Method::GET,

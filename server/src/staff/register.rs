@@ -8,7 +8,7 @@ use super::Viewer;
 use crate::store::staff::{DueFilter, RegisterPage, RegisterQuery, REGISTER_PAGE_SIZE};
 use crate::AppState;
 use app::domain::calendar::long_date;
-use app::domain::casework::{next_due, urgency, Status, Urgency};
+use app::domain::casework::{next_due, urgency, Role, Status, Urgency};
 use app::domain::reference::Reference;
 use app::domain::text::group_thousands;
 use app::domain::FieldError;
@@ -48,6 +48,8 @@ pub async fn register(
             .filter(|m| *m == "yes")
             .map(|_| user.username.clone()),
         unassigned: false,
+        // A restricted case is kept but hidden from everyone but the DPO.
+        hide_restricted: user.role != Role::Dpo,
         page: p.page.unwrap_or(1).clamp(1, 100_000),
     };
     let today = today();
@@ -109,7 +111,11 @@ fn render_register(
                 <tr class="table__row" class:table__row--overdue=overdue>
                     <td class="table__cell"><a href=href class="case-ref">{reference}</a></td>
                     <td class="table__cell">{long_date(r.received_on)}<br/><span class="hint">{r.channel.label()}</span></td>
-                    <td class="table__cell">{r.kind.label()}{r.review.is_some().then(|| view! { <br/><strong class="tag tag--yellow">"Check: sent by a program?"</strong> })}</td>
+                    <td class="table__cell">{r.kind.label()}{r.review.is_some().then(|| view! { <br/><strong class="tag tag--yellow">"Check: sent by a program?"</strong> })}
+                        {r.held.then(|| view! { <br/><strong class="tag tag--red">"Legal hold"</strong> })}
+                        {r.restricted.then(|| view! { <br/><strong class="tag tag--red">"Restricted"</strong> })}
+                        {r.reduced.then(|| view! { <br/><strong class="tag">"Summary only"</strong> })}
+                    </td>
                     <td class="table__cell">{team_name(state, &r.team)}</td>
                     <td class="table__cell">{category_label(state, &r.category)}</td>
                     <td class="table__cell"><span class="tag">{r.status.label()}</span></td>

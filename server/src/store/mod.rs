@@ -2,8 +2,10 @@
 //! database (SQLite embedded by default; PostgreSQL can follow without touching handlers).
 
 pub mod outbox;
+pub mod retention;
 pub mod sqlite;
 mod sqlite_outbox;
+mod sqlite_retention;
 mod sqlite_staff;
 pub mod staff;
 
@@ -125,6 +127,7 @@ pub struct Stores {
     pub cases: Arc<dyn CaseStore>,
     pub staff: Arc<dyn staff::StaffStore>,
     pub outbox: Arc<dyn outbox::OutboxStore>,
+    pub retention: Arc<dyn retention::RetentionStore>,
     pub sessions: tower_sessions_sqlx_store::SqliteStore,
 }
 
@@ -140,7 +143,8 @@ pub async fn open(database_url: &str) -> Result<Stores, String> {
         Ok(Stores {
             cases: store.clone(),
             staff: store.clone(),
-            outbox: store,
+            outbox: store.clone(),
+            retention: store,
             sessions,
         })
     } else {

@@ -1,6 +1,10 @@
 //! SQLite, embedded: WAL mode, `synchronous=FULL` (a commit survives power loss), foreign
 //! keys on.
 //!
+//! Retention's transactions begin IMMEDIATE: several instances may run them at once, and a
+//! deferred transaction that read first would fail rather than wait for the write lock.
+//! `secure_delete` is on: what retention deletes is overwritten in the file.
+//!
 //! All writes go through one writer task that commits in batches ("group commit"): an fsync
 //! costs milliseconds, so committing each complaint on its own would cap the service at a few
 //! hundred a second with long queues behind. Each request still gets its answer only after the
@@ -46,6 +50,8 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // Deleted content is overwritten, not only unlinked (see `sqlite_retention`).
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(10));
         if let Some(dir) = options.get_filename().parent() {
             if !dir.as_os_str().is_empty() {

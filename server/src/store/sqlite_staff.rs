@@ -17,19 +17,19 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, Transaction};
 use uuid::Uuid;
 
-fn rfc3339(t: DateTime<Utc>) -> String {
+pub(super) fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
 // Each stored value is read into its domain type here, in one place per type; a value that
 // cannot be read is an error naming the column (never its content), not a silent `None`.
 
-fn corrupt(what: &str) -> StoreError {
+pub(super) fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
 
 /// An optional RFC 3339 timestamp column.
-fn opt_time(row: &SqliteRow, column: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+pub(super) fn opt_time(row: &SqliteRow, column: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
     row.try_get::<Option<String>, _>(column)?
         .map(|s| {
             DateTime::parse_from_rfc3339(&s)
@@ -39,18 +39,18 @@ fn opt_time(row: &SqliteRow, column: &str) -> Result<Option<DateTime<Utc>>, Stor
         .transpose()
 }
 
-fn time(row: &SqliteRow, column: &str) -> Result<DateTime<Utc>, StoreError> {
+pub(super) fn time(row: &SqliteRow, column: &str) -> Result<DateTime<Utc>, StoreError> {
     opt_time(row, column)?.ok_or_else(|| corrupt(column))
 }
 
 /// A YYYY-MM-DD date column.
-fn date(row: &SqliteRow, column: &str) -> Result<NaiveDate, StoreError> {
+pub(super) fn date(row: &SqliteRow, column: &str) -> Result<NaiveDate, StoreError> {
     let s: String = row.try_get(column)?;
     NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| corrupt(column))
 }
 
 /// A column holding one of a domain enum's ids.
-fn parsed<T>(
+pub(super) fn parsed<T>(
     row: &SqliteRow,
     column: &str,
     parse: impl Fn(&str) -> Option<T>,
@@ -59,7 +59,7 @@ fn parsed<T>(
     parse(&s).ok_or_else(|| corrupt(column))
 }
 
-fn reference(row: &SqliteRow, column: &str) -> Result<Reference, StoreError> {
+pub(super) fn reference(row: &SqliteRow, column: &str) -> Result<Reference, StoreError> {
     parsed(row, column, |s| Reference::parse(s).ok())
 }
 
@@ -75,11 +75,76 @@ fn account(row: &SqliteRow) -> Result<StaffAccount, StoreError> {
     })
 }
 
+pub(super) async fn events_of(
+    pool: &sqlx::SqlitePool,
+    id: &str,
+) -> Result<Vec<CaseEvent>, StoreError> {
+    sqlx::query("SELECT at, event, actor, detail FROM case_events WHERE case_id = ? ORDER BY id")
+        .bind(id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|e| {
+            Ok(CaseEvent {
+                at: time(e, "at")?,
+                event: e.try_get("event")?,
+                actor: e.try_get("actor")?,
+                detail: e.try_get("detail")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn notes_of(
+    pool: &sqlx::SqlitePool,
+    id: &str,
+) -> Result<Vec<CaseNote>, StoreError> {
+    sqlx::query("SELECT at, author, kind, body FROM case_notes WHERE case_id = ? ORDER BY id")
+        .bind(id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|n| {
+            Ok(CaseNote {
+                at: time(n, "at")?,
+                author: n.try_get("author")?,
+                kind: parsed(n, "kind", NoteKind::parse)?,
+                body: n.try_get("body")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn letters_of(
+    pool: &sqlx::SqlitePool,
+    id: &str,
+) -> Result<Vec<StoredLetter>, StoreError> {
+    sqlx::query(
+        "SELECT id, kind, created_at, subject, body FROM letters WHERE case_id = ? ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|l| {
+        Ok(StoredLetter {
+            id: l.try_get("id")?,
+            kind: parsed(l, "kind", LetterKind::parse)?,
+            created_at: time(l, "created_at")?,
+            letter: Letter {
+                subject: l.try_get("subject")?,
+                body: l.try_get("body")?,
+            },
+        })
+    })
+    .collect()
+}
+
 /// The date of the next deadline of an open case, as SQL (see casework::next_due).
 const NEXT_DUE: &str = "CASE status WHEN 'received' THEN acknowledge_by \
      WHEN 'acknowledged' THEN outcome_due WHEN 'investigating' THEN outcome_due END";
 
-async fn audit_in(
+pub(super) async fn audit_in(
     tx: &mut Transaction<'_, Sqlite>,
     at: &str,
     actor: &str,
@@ -100,7 +165,7 @@ async fn audit_in(
     Ok(())
 }
 
-async fn event_in(
+pub(super) async fn event_in(
     tx: &mut Transaction<'_, Sqlite>,
     case_id: &str,
     at: &str,
@@ -221,6 +286,9 @@ fn register_filter(q: &RegisterQuery, today: NaiveDate) -> (String, Vec<String>)
     }
     if q.unassigned {
         clauses.push("handler IS NULL".to_string());
+    }
+    if q.hide_restricted {
+        clauses.push("restricted_at IS NULL".to_string());
     }
     match q.due {
         Some(DueFilter::Overdue) => {
@@ -381,7 +449,9 @@ impl StaffStore for SqliteStore {
         // Open cases by their next deadline, earliest first; then the rest, newest first.
         let rows_sql = format!(
             "SELECT reference, kind, received_on, team, category, channel, status, handler, \
-             acknowledge_by, outcome_due, acknowledged_at, outcome_sent_at, review_reason FROM cases {filter} \
+             acknowledge_by, outcome_due, acknowledged_at, outcome_sent_at, review_reason, \
+             held_at IS NOT NULL AS held, restricted_at IS NOT NULL AS restricted, \
+             reduced_at IS NOT NULL AS reduced FROM cases {filter} \
              ORDER BY ({NEXT_DUE}) IS NULL, ({NEXT_DUE}), received_at DESC LIMIT ? OFFSET ?"
         );
         let mut rows = sqlx::query(&rows_sql);
@@ -411,6 +481,9 @@ impl StaffStore for SqliteStore {
                     acknowledged_at: opt_time(r, "acknowledged_at")?,
                     outcome_sent_at: opt_time(r, "outcome_sent_at")?,
                     review: r.try_get("review_reason")?,
+                    held: r.try_get("held")?,
+                    restricted: r.try_get("restricted")?,
+                    reduced: r.try_get("reduced")?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -419,7 +492,7 @@ impl StaffStore for SqliteStore {
 
     async fn case(&self, wanted: &Reference) -> Result<Option<CaseFile>, StoreError> {
         let pool = &self.readers;
-        let Some(r) = sqlx::query("SELECT * FROM cases WHERE reference = ?")
+        let Some(r) = sqlx::query("SELECT * FROM cases WHERE reference = ? AND reduced_at IS NULL")
             .bind(wanted.compact())
             .fetch_optional(pool)
             .await?
@@ -438,57 +511,9 @@ impl StaffStore for SqliteStore {
         let closure: Option<Closure> = resolution
             .map(|o| serde_json::from_str(&o).map_err(|_| corrupt("closure")))
             .transpose()?;
-        let events = sqlx::query(
-            "SELECT at, event, actor, detail FROM case_events WHERE case_id = ? ORDER BY id",
-        )
-        .bind(&id)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|e| {
-            Ok(CaseEvent {
-                at: time(e, "at")?,
-                event: e.try_get("event")?,
-                actor: e.try_get("actor")?,
-                detail: e.try_get("detail")?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-        let notes = sqlx::query(
-            "SELECT at, author, kind, body FROM case_notes WHERE case_id = ? ORDER BY id",
-        )
-        .bind(&id)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|n| {
-            Ok(CaseNote {
-                at: time(n, "at")?,
-                author: n.try_get("author")?,
-                kind: parsed(n, "kind", NoteKind::parse)?,
-                body: n.try_get("body")?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-        let letters = sqlx::query(
-            "SELECT id, kind, created_at, subject, body FROM letters WHERE case_id = ? ORDER BY id",
-        )
-        .bind(&id)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|l| {
-            Ok(StoredLetter {
-                id: l.try_get("id")?,
-                kind: parsed(l, "kind", LetterKind::parse)?,
-                created_at: time(l, "created_at")?,
-                letter: Letter {
-                    subject: l.try_get("subject")?,
-                    body: l.try_get("body")?,
-                },
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        let events = events_of(pool, &id).await?;
+        let notes = notes_of(pool, &id).await?;
+        let letters = letters_of(pool, &id).await?;
         let actions = sqlx::query(
             "SELECT kind, description, owner, due_on FROM case_actions WHERE case_id = ? ORDER BY id",
         )
@@ -516,6 +541,8 @@ impl StaffStore for SqliteStore {
         .map(super::sqlite_outbox::message)
         .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Some(CaseFile {
+            held: r.try_get("held_reason")?,
+            restricted: r.try_get("restricted_reason")?,
             messages,
             id: Uuid::parse_str(&id).map_err(|_| corrupt("case id"))?,
             reference: reference(&r, "reference")?,

@@ -37,6 +37,8 @@ pub struct RegisterQuery {
     pub handler: Option<String>,
     /// Only cases nobody handles yet.
     pub unassigned: bool,
+    /// Leave out restricted cases (for everyone but the DPO).
+    pub hide_restricted: bool,
     /// 1-based.
     pub page: u32,
 }
@@ -84,6 +86,12 @@ pub struct RegisterRow {
     pub outcome_sent_at: Option<DateTime<Utc>>,
     /// Why staff should check it was sent by a person, if they should.
     pub review: Option<String>,
+    /// Under a legal hold.
+    pub held: bool,
+    /// Restricted: only the DPO may open it.
+    pub restricted: bool,
+    /// Reduced to its summary (retention or erasure).
+    pub reduced: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -200,6 +208,10 @@ pub struct CaseFile {
     pub actions: Vec<StoredAction>,
     /// Everything sent, waiting or failed about this case, oldest first.
     pub messages: Vec<Message>,
+    /// Why the DPO holds it back from retention, if they do.
+    pub held: Option<String>,
+    /// Why the DPO restricted it (kept, hidden from handlers), if they did.
+    pub restricted: Option<String>,
 }
 
 impl CaseFile {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod casework;
 pub mod mail;
 
 use serde_json::Value;

@@ -10,36 +10,73 @@ pub mod handling;
 pub mod letters;
 pub mod moves;
 pub mod page;
+pub mod records;
 
+use super::components::message_page;
 use super::error::StaffError;
 use super::{Fields, StaffUser, Viewer};
 use crate::store::staff::{Applied, CaseFile};
+use crate::store::StoreError;
 use crate::AppState;
+use app::domain::casework::Role;
 use app::domain::reference::Reference;
 use app::domain::FieldError;
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 /// The case named by `{reference}` in the path.
 pub struct CaseRef(pub CaseFile);
 
 impl FromRequestParts<AppState> for CaseRef {
-    type Rejection = StaffError;
+    type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, StaffError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let params = RawPathParams::from_request_parts(parts, state)
             .await
-            .map_err(|_| StaffError::NotFound)?;
+            .map_err(|_| StaffError::NotFound.into_response())?;
         let raw = params
             .iter()
             .find(|(k, _)| *k == "reference")
             .map(|(_, v)| v)
-            .ok_or(StaffError::NotFound)?;
-        let reference = Reference::parse(raw).map_err(|_| StaffError::NotFound)?;
-        let case = state.staff.case(&reference).await?;
-        case.map(CaseRef).ok_or(StaffError::NotFound)
+            .ok_or_else(|| StaffError::NotFound.into_response())?;
+        let reference = Reference::parse(raw).map_err(|_| StaffError::NotFound.into_response())?;
+        let user = parts
+            .extensions
+            .get::<Viewer>()
+            .and_then(|v| v.user.clone().map(|u| (u, v.clone())));
+        let fail = |e: StoreError| StaffError::from(e).into_response();
+        match state.staff.case(&reference).await.map_err(fail)? {
+            // Restricted: kept, but only the DPO may open it.
+            Some(case)
+                if case.restricted.is_some()
+                    && user.as_ref().is_none_or(|(u, _)| u.role != Role::Dpo) =>
+            {
+                Err(message_page(
+                    StatusCode::FORBIDDEN,
+                    "This case is restricted",
+                    "The Data Protection Officer has restricted this case: only they can open it.",
+                ))
+            }
+            Some(case) => Ok(CaseRef(case)),
+            None => match state.retention.summary(&reference).await.map_err(fail)? {
+                // Reduced to its summary: that is all there is to see, and nothing to change.
+                Some(summary) => match (&parts.method, user) {
+                    (&Method::GET, Some((user, viewer))) => {
+                        Err(records::summary_page(state, &viewer, &user, summary)
+                            .await
+                            .unwrap_or_else(IntoResponse::into_response))
+                    }
+                    _ => Err(message_page(
+                        StatusCode::GONE,
+                        "Only this case's summary is kept",
+                        "Its personal data has been deleted, so nothing about it can be changed.",
+                    )),
+                },
+                None => Err(StaffError::NotFound.into_response()),
+            },
+        }
     }
 }
 

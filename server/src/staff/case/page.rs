@@ -34,10 +34,14 @@ pub enum Saved {
     Investigating,
     Outcome,
     Closed,
+    Held,
+    Released,
+    Restricted,
+    Unrestricted,
 }
 
 impl Saved {
-    const ALL: [Saved; 7] = [
+    const ALL: [Saved; 11] = [
         Saved::Note,
         Saved::Assigned,
         Saved::Confirmed,
@@ -45,6 +49,10 @@ impl Saved {
         Saved::Investigating,
         Saved::Outcome,
         Saved::Closed,
+        Saved::Held,
+        Saved::Released,
+        Saved::Restricted,
+        Saved::Unrestricted,
     ];
 
     pub fn id(self) -> &'static str {
@@ -56,6 +64,10 @@ impl Saved {
             Saved::Investigating => "investigating",
             Saved::Outcome => "outcome",
             Saved::Closed => "closed",
+            Saved::Held => "held",
+            Saved::Released => "released",
+            Saved::Restricted => "restricted",
+            Saved::Unrestricted => "unrestricted",
         }
     }
 
@@ -70,6 +82,10 @@ impl Saved {
             Saved::Investigating => "Investigation started",
             Saved::Outcome => "Outcome recorded. The outcome letter goes by the complainant's chosen route; the case shows the outcome sent once it has gone.",
             Saved::Closed => "Case closed. Its improvement actions are on the register.",
+            Saved::Held => "Legal hold placed: retention will skip this case until it is released.",
+            Saved::Released => "Legal hold released: the retention rules apply again.",
+            Saved::Restricted => "Processing restricted: handlers can no longer open this case.",
+            Saved::Unrestricted => "Restriction lifted.",
         }
     }
 
@@ -307,6 +323,8 @@ pub async fn render(
                     view! { <strong class=class>{format!("{}: {}", d.label(), due_phrase(d.date(), today))}</strong> }
                 })}
             </p>
+            {case.held.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Legal hold: {why}. Retention skips this case until the hold is released.")}</strong></div> })}
+            {case.restricted.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Restricted: {why}. Only the Data Protection Officer can open this case.")}</strong></div> })}
             {flags}
             {case.review.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Check this complaint was sent by a person: {why}. It was stored as usual.")}</strong></div> })}
             {failed.then(|| view! { <div class="warning-text"><strong>"A message about this case could not be sent: see the messages below, and ask the Data Protection Officer to try it again."</strong></div> })}
@@ -321,6 +339,7 @@ pub async fn render(
                     {confirm_form}
                     {assign_form}
                 </section>
+                {(role == Role::Dpo).then(|| super::records::dpo_section(&compact, &csrf, case.held.as_deref(), case.restricted.as_deref(), &errors))}
             </div>
             <h2 class="heading-m">"Deadlines"</h2>
             <dl class="summary-list">

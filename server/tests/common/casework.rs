@@ -1,0 +1,113 @@
+//! Working a case through the staff pages, as a handler would, for tests that need cases at
+//! later stages (decided, closed).
+
+use super::browser::{Browser, Page};
+use super::TestServer;
+use std::path::Path;
+use std::time::Duration;
+
+/// The value of a hidden field of the first form that has it.
+pub fn hidden(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("the page has a {name} field"))
+        + marker.len();
+    body[at..].split('"').next().unwrap().to_string()
+}
+
+pub async fn query_one(db: &Path, sql: &str, bind: &str) -> String {
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(db)
+        .read_only(true);
+    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+    let v: String = sqlx::query_scalar(sql)
+        .bind(bind)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    v
+}
+
+/// Waits (up to 20 s) until the case has this status: letters go out through the outbox.
+pub async fn wait_for_status(db: &Path, reference: &str, status: &str) {
+    for _ in 0..400 {
+        let now = query_one(
+            db,
+            "SELECT status FROM cases WHERE reference = ?",
+            reference,
+        )
+        .await;
+        if now == status {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("case {reference} never reached {status}");
+}
+
+/// Posts a case form with the page's token and the case version it shows.
+pub async fn case_post(
+    b: &mut Browser,
+    reference: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> Page {
+    let page = b.get(&format!("/staff/cases/{reference}")).await;
+    assert_eq!(page.status, 200, "case page {reference}");
+    let (csrf, seen) = (page.csrf(), hidden(&page.body, "_seen"));
+    let mut fields = vec![("_csrf", csrf.as_str()), ("_seen", seen.as_str())];
+    fields.extend_from_slice(form);
+    b.post(&format!("/staff/cases/{reference}/{path}"), &fields)
+        .await
+}
+
+/// Takes an online complaint (acknowledged by email at receipt) to an outcome sent, with one
+/// remedial action owned by `officer`, then closes it. `b` is a handler's browser. The server
+/// should poll its outbox often (`[outbox] poll_ms = 50`).
+pub async fn decide_and_close(
+    server: &TestServer,
+    b: &mut Browser,
+    reference: &str,
+    officer: &str,
+) {
+    wait_for_status(&server.db_path, reference, "acknowledged").await;
+    let me = "kim";
+    let p = case_post(
+        b,
+        reference,
+        "assign",
+        &[("handler", me), ("independent", "yes")],
+    )
+    .await;
+    assert_eq!(p.status, 303, "assign: {}", p.body);
+    let p = case_post(b, reference, "investigate", &[]).await;
+    assert_eq!(p.status, 303, "investigate: {}", p.body);
+    let due = (chrono::Utc::now().date_naive() + chrono::Days::new(30)).to_string();
+    let p = case_post(
+        b,
+        reference,
+        "outcome",
+        &[
+            ("category", "upheld"),
+            ("summary", "We did not answer your request in time."),
+            ("investigation", "We read the file and spoke to the team."),
+            ("findings", "The request was missed."),
+            ("action_1_description", "Answer the request"),
+            ("action_1_owner", officer),
+            ("action_1_due_on", &due),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 303, "outcome: {}", p.body);
+    wait_for_status(&server.db_path, reference, "outcome_sent").await;
+    let p = case_post(
+        b,
+        reference,
+        "close",
+        &[("resolution", "Answered with an apology.")],
+    )
+    .await;
+    assert_eq!(p.status, 303, "close: {}", p.body);
+}

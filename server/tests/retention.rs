@@ -1,0 +1,662 @@
+//! Retention against the real server and its database file: runs with a clock the test sets
+//! (no sleeping a year), what is left in the file's bytes, dry runs, two instances at once,
+//! legal holds, restriction, erasure and subject access.
+
+mod common;
+
+use app::domain::retention::RetentionPolicy;
+use common::browser::{signed_in, staffed_with};
+use common::casework::{case_post, decide_and_close, query_one};
+use common::{complaint, key, TestServer};
+use server::retention::{run, Ran};
+use server::store::retention::Trigger;
+use std::path::Path;
+
+const FAST_OUTBOX: &str = "[outbox]\npoll_ms = 50\n";
+
+async fn send(server: &TestServer, name: &str, email: &str, description: &str) -> String {
+    let mut c = complaint(name);
+    c["email"] = email.into();
+    c["description"] = description.into();
+    let res = server.post(&key(), &c).await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    res.body["reference"].as_str().unwrap().replace('-', "")
+}
+
+/// Every byte of the database and its write-ahead log.
+fn file_bytes(db: &Path) -> Vec<u8> {
+    let mut bytes = std::fs::read(db).unwrap();
+    let wal = db.with_extension("db-wal");
+    if let Ok(more) = std::fs::read(&wal) {
+        bytes.extend(more);
+    }
+    bytes
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+/// Another instance on the same database: what the server's scheduler or the command would use.
+async fn instance(server: &TestServer) -> server::store::Stores {
+    server::store::open(&format!("sqlite://{}", server.db_path.display()))
+        .await
+        .unwrap()
+}
+
+/// A run as of `when` that must start (no other run is under way).
+async fn run_at(
+    stores: &server::store::Stores,
+    policy: &RetentionPolicy,
+    when: chrono::DateTime<chrono::Utc>,
+    instance: &str,
+) -> server::retention::Report {
+    match run(
+        stores.retention.as_ref(),
+        policy,
+        when,
+        Trigger::Command,
+        None,
+        instance,
+    )
+    .await
+    .unwrap()
+    {
+        Ran::Done(report) => report,
+        Ran::Busy => panic!("the run did not start"),
+    }
+}
+
+/// A note on the case, as the handler adds it.
+async fn note(b: &mut common::browser::Browser, reference: &str, text: &str) {
+    let p = case_post(b, reference, "notes", &[("kind", "note"), ("note", text)]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+}
+
+fn a_year_and_a_day_later() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() + chrono::Days::new(366)
+}
+
+#[tokio::test]
+async fn a_retention_run_reduces_decided_cases_keeps_the_rest_and_leaves_nothing_in_the_file() {
+    let s = staffed_with(&format!(
+        "{FAST_OUTBOX}[retention]\nkeep_personal_summary = false\n"
+    ))
+    .await;
+    let server = &s.server;
+    let gone = send(
+        server,
+        "Zebedee Quartermaine",
+        "zebedee.q@example.com",
+        "Marmalade-flavoured description of a lost file.",
+    )
+    .await;
+    let held = send(server, "Xanthe Keepwell", "xanthe@example.com", "Held one.").await;
+    let open = send(
+        server,
+        "Yolanda Openshaw",
+        "yolanda@example.com",
+        "Still open.",
+    )
+    .await;
+    let mut kim = signed_in(server, "kim").await;
+    note(&mut kim, &gone, "Rang Zebedee Quartermaine back about it.").await;
+    decide_and_close(server, &mut kim, &gone, "Olive Officerton").await;
+    decide_and_close(server, &mut kim, &held, "Olga Heldsworth").await;
+    let mut dee = signed_in(server, "dee").await;
+    let p = case_post(&mut dee, &held, "hold", &[("reason", "ICO investigation")]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let before = file_bytes(&server.db_path);
+    assert!(
+        contains(&before, "Zebedee Quartermaine"),
+        "the test looks in the right file"
+    );
+
+    // A day short of a year: nothing goes.
+    let policy = RetentionPolicy {
+        keep_personal_summary: false,
+        ..RetentionPolicy::default()
+    };
+    let other = instance(server).await;
+    let early = chrono::Utc::now() + chrono::Days::new(364);
+    let report = run_at(&other, &policy, early, "t1").await;
+    assert_eq!(report.counts.cases_reduced, 0);
+    assert_eq!(report.counts.held_skipped, 1);
+
+    // A year and a day: the decided case goes; the held and the open ones stay.
+    let report = run_at(&other, &policy, a_year_and_a_day_later(), "t2").await;
+    assert_eq!(report.counts.cases_reduced, 1);
+    assert_eq!(report.counts.officers_removed, 1);
+    assert_eq!(report.counts.notes_deleted, 1);
+    assert!(report.counts.letters_deleted >= 2, "{:?}", report.counts);
+    assert_eq!(report.counts.held_skipped, 1);
+    assert_eq!(
+        report
+            .steps
+            .iter()
+            .map(|(r, _)| r.compact())
+            .collect::<Vec<_>>(),
+        vec![gone.clone(), gone.clone()]
+    );
+
+    // Gone from every byte of the database and its log; the others are all still there.
+    let after = file_bytes(&server.db_path);
+    for needle in [
+        "Zebedee",
+        "zebedee.q@example.com",
+        "Marmalade-flavoured",
+        "Olive Officerton",
+    ] {
+        assert!(!contains(&after, needle), "{needle} is still in the file");
+    }
+    for needle in [
+        "Xanthe Keepwell",
+        "Olga Heldsworth",
+        "Yolanda Openshaw",
+        "yolanda@example.com",
+    ] {
+        assert!(contains(&after, needle), "{needle} was deleted");
+    }
+
+    // The summary stays: reference, dates, team, outcome; the page says what happened.
+    let page = dee.get(&format!("/staff/cases/{gone}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page
+        .body
+        .contains("Reduced to its summary under the retention rules"));
+    assert!(page.body.contains("Upheld"));
+    assert!(page.body.contains(": met ("), "deadlines met are kept");
+    assert!(!page.body.contains("Zebedee"));
+    // Nothing about it can be changed any more.
+    let p = dee
+        .post(
+            &format!("/staff/cases/{gone}/notes"),
+            &[("_csrf", &page.csrf()), ("note", "x")],
+        )
+        .await;
+    assert_eq!(p.status, 410);
+    assert!(kim
+        .get(&format!("/staff/cases/{held}"))
+        .await
+        .body
+        .contains("Xanthe Keepwell"));
+    assert!(kim
+        .get(&format!("/staff/cases/{open}"))
+        .await
+        .body
+        .contains("Yolanda Openshaw"));
+
+    // Each run is recorded, by rule (besides the server's own hourly runs).
+    assert_eq!(runs(server, "command").await, 2);
+    let reduced = query_one(
+        &server.db_path,
+        "SELECT CAST(cases_reduced AS TEXT) FROM retention_runs WHERE instance = ?",
+        "t2",
+    )
+    .await;
+    assert_eq!(reduced, "1");
+    let retention = dee.get("/staff/retention").await;
+    assert_eq!(retention.status, 200);
+    assert!(
+        retention.body.contains("ICO investigation"),
+        "held cases are listed"
+    );
+    assert!(retention.body.contains(&held_ref(&held)));
+
+    // Released: the next run reduces it too, and the release is on record.
+    let p = case_post(&mut dee, &held, "release", &[]).await;
+    assert_eq!(p.status, 303);
+    let report = run_at(&other, &policy, a_year_and_a_day_later(), "t3").await;
+    assert_eq!(report.counts.cases_reduced, 1);
+    let audit = dee
+        .get(&format!("/staff/audit?reference={held}"))
+        .await
+        .body;
+    assert!(audit.contains("legal hold released"));
+}
+
+async fn runs(server: &TestServer, trigger: &str) -> i64 {
+    query_one(
+        &server.db_path,
+        "SELECT CAST(COUNT(*) AS TEXT) FROM retention_runs WHERE trigger = ?",
+        trigger,
+    )
+    .await
+    .parse()
+    .unwrap()
+}
+
+fn held_ref(compact: &str) -> String {
+    app::domain::reference::Reference::parse(compact)
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_default_policy_keeps_name_and_address_in_the_summary_but_not_email_or_complaint() {
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    let r = send(
+        server,
+        "Quentin Summarykept",
+        "quentin.contact@example.com",
+        "Kumquat details of what happened.",
+    )
+    .await;
+    let mut kim = signed_in(server, "kim").await;
+    decide_and_close(server, &mut kim, &r, "Olive Officerton").await;
+    let other = instance(server).await;
+    let report = run_at(
+        &other,
+        &RetentionPolicy::default(),
+        a_year_and_a_day_later(),
+        "t",
+    )
+    .await;
+    assert_eq!(report.counts.cases_reduced, 1);
+    let bytes = file_bytes(&server.db_path);
+    for needle in ["quentin.contact@example.com", "Kumquat", "07700 900982"] {
+        assert!(!contains(&bytes, needle), "{needle} is still in the file");
+    }
+    let page = signed_in(server, "dee")
+        .await
+        .get(&format!("/staff/cases/{r}"))
+        .await;
+    assert!(page.body.contains("Quentin Summarykept"));
+    assert!(page.body.contains("1 High Street"));
+    assert!(
+        page.body
+            .contains("We did not answer your request in time."),
+        "the outcome summary"
+    );
+}
+
+#[tokio::test]
+async fn a_dry_run_changes_nothing_and_two_instances_at_once_do_one_run() {
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    let r = send(server, "Dora Dryrun", "dora@example.com", "Dry.").await;
+    let mut kim = signed_in(server, "kim").await;
+    decide_and_close(server, &mut kim, &r, "Olive Officerton").await;
+    let tables = [
+        "cases",
+        "case_notes",
+        "letters",
+        "case_actions",
+        "audit_events",
+    ];
+    let mut before = vec![];
+    for t in tables {
+        before.push(server.count(t).await);
+    }
+    let bytes_before = query_one(
+        &server.db_path,
+        "SELECT complaint FROM cases WHERE reference = ?",
+        &r,
+    )
+    .await;
+
+    // From the command line, as of a day more than a year ahead: the case, by reference only.
+    let as_of = (chrono::Utc::now().date_naive() + chrono::Days::new(400)).to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["retention", "run", "--dry-run", "--as-of", &as_of])
+        .env_clear()
+        .env(
+            "INTAKE_DATABASE_URL",
+            format!("sqlite://{}", server.db_path.display()),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&held_ref(&r)), "{text}");
+    assert!(text.contains("Case file reduced to its summary"), "{text}");
+    assert!(!text.contains("Dora"), "no personal data: {text}");
+    let mut after = vec![];
+    for t in tables {
+        after.push(server.count(t).await);
+    }
+    assert_eq!(before, after, "a dry run changed something");
+    assert_eq!(runs(server, "command").await, 0, "a dry run is not a run");
+    assert_eq!(
+        query_one(
+            &server.db_path,
+            "SELECT complaint FROM cases WHERE reference = ?",
+            &r
+        )
+        .await,
+        bytes_before
+    );
+    // --as-of is only for a dry run: a real run cannot be made to delete early.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["retention", "run", "--as-of", &as_of])
+        .env_clear()
+        .env(
+            "INTAKE_DATABASE_URL",
+            format!("sqlite://{}", server.db_path.display()),
+        )
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+
+    // Two instances starting the same slot's run at once: one runs it, the other does not.
+    let (a, b) = (instance(server).await, instance(server).await);
+    let later = a_year_and_a_day_later();
+    let policy = RetentionPolicy::default();
+    let (ra, rb) = tokio::join!(
+        run(
+            a.retention.as_ref(),
+            &policy,
+            later,
+            Trigger::Schedule,
+            Some("schedule:1"),
+            "a"
+        ),
+        run(
+            b.retention.as_ref(),
+            &policy,
+            later,
+            Trigger::Schedule,
+            Some("schedule:1"),
+            "b"
+        ),
+    );
+    let done = [ra.unwrap(), rb.unwrap()]
+        .iter()
+        .filter(|r| matches!(r, Ran::Done(_)))
+        .count();
+    assert_eq!(done, 1, "exactly one instance ran the slot");
+    // The other, coming late to the same slot, finds it done.
+    let again = run(
+        b.retention.as_ref(),
+        &policy,
+        later,
+        Trigger::Schedule,
+        Some("schedule:1"),
+        "b",
+    )
+    .await
+    .unwrap();
+    assert!(matches!(again, Ran::Busy));
+    let slot_runs = query_one(
+        &server.db_path,
+        "SELECT CAST(COUNT(*) AS TEXT) FROM retention_runs WHERE slot = ?",
+        "schedule:1",
+    )
+    .await;
+    assert_eq!(slot_runs, "1");
+    let reduced = query_one(
+        &server.db_path,
+        "SELECT CAST(COUNT(*) AS TEXT) FROM case_events WHERE event = ?",
+        "reduced to its summary",
+    )
+    .await;
+    assert_eq!(reduced, "1");
+
+    // And the command's real run is recorded too.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["retention", "run"])
+        .env_clear()
+        .env(
+            "INTAKE_DATABASE_URL",
+            format!("sqlite://{}", server.db_path.display()),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Done:"));
+    assert_eq!(runs(server, "command").await, 1);
+}
+
+#[tokio::test]
+async fn subject_access_finds_a_person_across_cases_and_exports_only_their_data() {
+    let s = staffed_with("").await;
+    let server = &s.server;
+    let first = send(
+        server,
+        "Harriet Vanecroft",
+        "harriet@example.com",
+        "First complaint.",
+    )
+    .await;
+    let second = send(
+        server,
+        "Harriet Vanecroft",
+        "Harriet@Example.com",
+        "Second complaint.",
+    )
+    .await;
+    let other = send(
+        server,
+        "Ivor Bystander",
+        "ivor@example.com",
+        "Ivor's own complaint.",
+    )
+    .await;
+    let mut kim = signed_in(server, "kim").await;
+    note(
+        &mut kim,
+        &other,
+        "Ivor says Harriet Vanecroft saw it happen.",
+    )
+    .await;
+    note(&mut kim, &other, "Ivor rang again.").await;
+
+    let mut dee = signed_in(server, "dee").await;
+    let token = dee.get("/staff/subject-access").await.csrf();
+    // By email: her two cases, and only hers.
+    let page = dee
+        .post(
+            "/staff/subject-access",
+            &[
+                ("_csrf", &token),
+                ("by", "email"),
+                ("term", "harriet@example.com"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("2 cases found"), "{}", page.body);
+    assert!(page.body.contains(&held_ref(&first)) && page.body.contains(&held_ref(&second)));
+    assert!(!page.body.contains(&held_ref(&other)));
+    // A mistake is said plainly and searches nothing.
+    let page = dee
+        .post(
+            "/staff/subject-access",
+            &[("_csrf", &token), ("by", "postcode"), ("term", "x")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("Enter a full postcode"));
+    // By postcode: the example's address.
+    let page = dee
+        .post(
+            "/staff/subject-access",
+            &[("_csrf", &token), ("by", "postcode"), ("term", "ng27qp")],
+        )
+        .await;
+    assert!(
+        page.body.contains("3 cases found"),
+        "every example complaint has this postcode"
+    );
+
+    // By name, downloaded: her two cases whole, and from Ivor's only the note naming her.
+    let res = dee
+        .post(
+            "/staff/subject-access/export",
+            &[
+                ("_csrf", &token),
+                ("by", "name"),
+                ("term", "vanecroft"),
+                ("format", "json"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    let doc: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    let cases = doc["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 3);
+    let mine: Vec<_> = cases
+        .iter()
+        .filter(|c| c["relationship"] == "complainant")
+        .collect();
+    assert_eq!(mine.len(), 2);
+    assert!(mine
+        .iter()
+        .all(|c| c["complaint"]["complainant"]["full_name"] == "Harriet Vanecroft"));
+    let mentioned = cases
+        .iter()
+        .find(|c| c["relationship"] == "mentioned")
+        .unwrap();
+    assert_eq!(mentioned["reference"], held_ref(&other));
+    assert!(mentioned["complaint"].is_null());
+    assert_eq!(mentioned["notes"].as_array().unwrap().len(), 1);
+    assert!(!res.body.contains("Ivor rang again"));
+    assert!(!res.body.contains("ivor@example.com"));
+    assert!(!res.body.contains("Ivor's own complaint"));
+    // The printable page holds the same.
+    let print = dee
+        .post(
+            "/staff/subject-access/export",
+            &[
+                ("_csrf", &token),
+                ("by", "name"),
+                ("term", "vanecroft"),
+                ("format", "print"),
+            ],
+        )
+        .await;
+    assert_eq!(print.status, 200);
+    assert!(print
+        .body
+        .contains("Ivor says Harriet Vanecroft saw it happen."));
+    assert!(!print.body.contains("Ivor rang again"));
+
+    // Audited, without what was searched for.
+    let audit = dee.get("/staff/audit").await.body;
+    assert!(audit.contains("subject access search"));
+    assert!(audit.contains("subject access export (json)"));
+    assert!(audit.contains("subject access export (print)"));
+    assert!(!audit.to_lowercase().contains("vanecroft"));
+    assert!(!audit.contains("harriet@example.com"));
+}
+
+#[tokio::test]
+async fn erasure_reduces_a_case_to_a_summary_without_personal_data_and_is_audited() {
+    let s = staffed_with("").await;
+    let server = &s.server;
+    let r = send(
+        server,
+        "Erin Erasable",
+        "erin@example.com",
+        "Pomegranate story.",
+    )
+    .await;
+    let mut dee = signed_in(server, "dee").await;
+    let form = dee.get(&format!("/staff/cases/{r}/erase")).await;
+    assert_eq!(form.status, 200);
+    let token = form.csrf();
+    // Without the confirmation: refused, nothing changed.
+    let p = dee
+        .post(
+            &format!("/staff/cases/{r}/erase"),
+            &[("_csrf", &token), ("reason", "Erasure request")],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("Tick to confirm"));
+    assert!(contains(&file_bytes(&server.db_path), "Pomegranate"));
+    // Under a legal hold: refused too.
+    let p = case_post(&mut dee, &r, "hold", &[("reason", "A claim")]).await;
+    assert_eq!(p.status, 303);
+    let p = dee
+        .post(
+            &format!("/staff/cases/{r}/erase"),
+            &[
+                ("_csrf", &token),
+                ("reason", "Erasure request"),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("release the hold"));
+    let p = case_post(&mut dee, &r, "release", &[]).await;
+    assert_eq!(p.status, 303);
+
+    let p = dee
+        .post(
+            &format!("/staff/cases/{r}/erase"),
+            &[
+                ("_csrf", &token),
+                ("reason", "Erasure request of 2 December"),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let bytes = file_bytes(&server.db_path);
+    for needle in ["Erin Erasable", "erin@example.com", "Pomegranate"] {
+        assert!(!contains(&bytes, needle), "{needle} is still in the file");
+    }
+    let page = dee.get(&format!("/staff/cases/{r}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Personal data erased by dee"));
+    let audit = dee.get(&format!("/staff/audit?reference={r}")).await.body;
+    assert!(audit.contains("erased personal data"));
+    assert!(audit.contains("Erasure request of 2 December"));
+}
+
+#[tokio::test]
+async fn a_restricted_case_is_hidden_from_handlers_until_the_restriction_is_lifted() {
+    let s = staffed_with("").await;
+    let server = &s.server;
+    let r = send(
+        server,
+        "Rita Restricted",
+        "rita@example.com",
+        "Contested accuracy.",
+    )
+    .await;
+    let mut dee = signed_in(server, "dee").await;
+    let mut kim = signed_in(server, "kim").await;
+    assert!(kim
+        .get("/staff/register")
+        .await
+        .body
+        .contains(&held_ref(&r)));
+    let p = case_post(
+        &mut dee,
+        &r,
+        "restrict",
+        &[("restrict_reason", "Accuracy contested")],
+    )
+    .await;
+    assert_eq!(p.status, 303);
+    let page = dee.get(&format!("/staff/cases/{r}")).await;
+    assert!(page.body.contains("Restricted: Accuracy contested"));
+    let page = kim.get(&format!("/staff/cases/{r}")).await;
+    assert_eq!(page.status, 403);
+    assert!(!page.body.contains("Rita"));
+    assert!(!kim
+        .get("/staff/register")
+        .await
+        .body
+        .contains(&held_ref(&r)));
+    assert!(dee.get("/staff/register").await.body.contains("Restricted"));
+    let p = case_post(&mut dee, &r, "unrestrict", &[]).await;
+    assert_eq!(p.status, 303);
+    assert_eq!(kim.get(&format!("/staff/cases/{r}")).await.status, 200);
+    let audit = dee.get(&format!("/staff/audit?reference={r}")).await.body;
+    assert!(audit.contains("processing restricted") && audit.contains("restriction lifted"));
+}
