@@ -20,6 +20,7 @@ pub fn site_info(state: &AppState) -> SiteInfo {
         organisation: (*state.organisation).clone(),
         taxonomy: state.config.taxonomy.clone(),
         logo_url: state.config.branding.logo_url.clone(),
+        consent_intro: app::domain::retention::consent_intro(&state.config.retention.policy),
     }
 }
 
@@ -319,6 +320,7 @@ pub async fn privacy_notice_wording(
     let _ = headers;
     let url = format!("{}/", state.config.outbox.public_url);
     let wording = app::domain::letter::privacy_notice_wording(&state.organisation, &url);
+    let keeping = app::domain::retention::public_wording(&state.config.retention.policy);
     let (heading_1, rest) = wording.split_first().expect("the wording has paragraphs");
     let html_to_paste = {
         let esc = |t: &str| {
@@ -327,8 +329,8 @@ pub async fn privacy_notice_wording(
                 .replace('>', "&gt;")
         };
         format!(
-            "<h2>{}</h2>\n<p>{}</p>\n<ul>\n  <li>{}</li>\n  <li>{}</li>\n  <li>{}</li>\n</ul>\n<h3>{}</h3>\n<p>{}</p>\n<p>{}</p>\n<div data-dp-complaint><a href=\"{url}\">Make a data protection complaint</a></div>\n<script src=\"{url}embed.js\" async></script>",
-            esc(heading_1), esc(&rest[0]), esc(&rest[1]), esc(&rest[2]), esc(&rest[3]), esc(&rest[4]), esc(&rest[5]), esc(&rest[6])
+            "<h2>{}</h2>\n<p>{}</p>\n<ul>\n  <li>{}</li>\n  <li>{}</li>\n  <li>{}</li>\n</ul>\n<h3>{}</h3>\n<p>{}</p>\n<p>{}</p>\n<h3>How long we keep your information</h3>\n<p>{}</p>\n<div data-dp-complaint><a href=\"{url}\">Make a data protection complaint</a></div>\n<script src=\"{url}embed.js\" async></script>",
+            esc(heading_1), esc(&rest[0]), esc(&rest[1]), esc(&rest[2]), esc(&rest[3]), esc(&rest[4]), esc(&rest[5]), esc(&rest[6]), esc(&keeping)
         )
     };
     let head = crate::html::Head {
@@ -354,6 +356,8 @@ pub async fn privacy_notice_wording(
                     <h3 class="heading-s">{rest[4].clone()}</h3>
                     <p class="body">{rest[5].clone()}</p>
                     <p class="body">{rest[6].clone()}</p>
+                    <h3 class="heading-s">"How long we keep your information"</h3>
+                    <p class="body">{keeping.clone()}</p>
                     <h2 class="heading-m">"HTML to paste, with the form"</h2>
                     <pre class="code"><code>{html_to_paste}</code></pre>
                 </main>

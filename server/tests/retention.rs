@@ -660,3 +660,38 @@ async fn a_restricted_case_is_hidden_from_handlers_until_the_restriction_is_lift
     let audit = dee.get(&format!("/staff/audit?reference={r}")).await.body;
     assert!(audit.contains("processing restricted") && audit.contains("restriction lifted"));
 }
+
+#[tokio::test]
+async fn the_public_pages_state_the_configured_retention_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start_configured(
+        dir.path(),
+        "[retention]\ncase_file_months = 24\nkeep_personal_summary = false\n",
+    )
+    .await;
+    // The consent question, as a browser without JavaScript reaches it.
+    let page = server
+        .post_form(&key(), "check", "Sam Example", &[("_goto", "consent")], &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("keep it for 2 years after our decision."),
+        "the consent question says the configured period"
+    );
+    assert!(!page.contains("one year after our decision"));
+    // The wording for the council's privacy notice, from the same configuration.
+    let wording = server
+        .client
+        .get(format!("{}/privacy-notice-wording", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(wording.contains("How long we keep your information"));
+    assert!(wording.contains("for 2 years after our decision"));
+    assert!(wording.contains("without your personal details"));
+}

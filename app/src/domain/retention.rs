@@ -185,6 +185,31 @@ impl PersonalSummary {
     }
 }
 
+/// What the public pages say about keeping people's information, from the same policy the
+/// retention runs apply (so the words cannot drift from what happens).
+pub fn public_wording(policy: &RetentionPolicy) -> String {
+    let kept = if policy.keep_personal_summary {
+        "a summary: your name and address, what you complained about and the outcome"
+    } else {
+        "a summary without your personal details: the reference, the dates and the outcome"
+    };
+    format!(
+        "We keep your complaint and everything about it for {} after our decision, then delete \
+         it, keeping permanently only {kept}. If you start our online form and do not send it, \
+         what you typed stays only on your own device, for 30 days from when you started.",
+        policy.case_file_period()
+    )
+}
+
+/// The consent question's opening paragraph (the public form).
+pub fn consent_intro(policy: &RetentionPolicy) -> String {
+    format!(
+        "To look into your complaint we need to use the information you have given us. We will \
+         use it only to handle your complaint, and keep it for {} after our decision.",
+        policy.case_file_period()
+    )
+}
+
 /// A number of months in words: "one year", "2 years", "18 months", "one month".
 pub fn period(months: u32) -> String {
     match months {
@@ -344,6 +369,22 @@ mod tests {
             ..RetentionPolicy::default()
         };
         assert_eq!(PersonalSummary::of(&none, &complaint, None), None);
+    }
+
+    #[test]
+    fn the_public_wording_follows_the_policy() {
+        let default = public_wording(&RetentionPolicy::default());
+        assert!(default.contains("for one year after our decision"));
+        assert!(default.contains("your name and address"));
+        let other = public_wording(&RetentionPolicy {
+            case_file_months: 24,
+            keep_personal_summary: false,
+            ..RetentionPolicy::default()
+        });
+        assert!(other.contains("for 2 years after our decision"));
+        assert!(other.contains("without your personal details"));
+        assert!(consent_intro(&RetentionPolicy::default())
+            .ends_with("keep it for one year after our decision."));
     }
 
     #[test]

@@ -486,15 +486,13 @@ pub const SHARE_WARNING: &str =
 #[component]
 pub fn ConsentStep() -> impl IntoView {
     let form = expect_context::<Form>();
+    let intro = expect_context::<SiteInfo>().consent_intro;
     let share = vec![
         Choice::new("yes", "Yes, you may share it"),
         Choice::new("no", "No, do not share it").hint(SHARE_WARNING),
     ];
     view! {
-        <p class="body">
-            "To look into your complaint we need to use the information you have given us. We will "
-            "use it only to handle your complaint, and keep it for one year after our decision."
-        </p>
+        <p class="body">{intro}</p>
         <Checkbox
             field=form.field("consent_handle")
             label="I agree to you using my information to handle my complaint"

@@ -22,6 +22,11 @@ pub struct SiteInfo {
     /// The council's logo, shown in the header when configured.
     #[serde(default)]
     pub logo_url: Option<String>,
+    /// The consent question's opening paragraph, with how long a case file is kept after the
+    /// decision from the retention configuration (the server writes the whole sentence: the
+    /// WebAssembly carries no copy of it).
+    #[serde(default)]
+    pub consent_intro: String,
 }
 
 /// What only the server needs to write a page's head and headers: the origins that may frame
