@@ -5,6 +5,23 @@ export type Scope = Page | FrameLocator;
 import AxeBuilder from "@axe-core/playwright";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { execFileSync } from "node:child_process";
+
+export const PASSWORD = "correct horse battery staple";
+
+/** Adds a staff account as an operator does: `server user add`, the password on stdin. */
+export function addUser(username: string, role: string, name: string) {
+  try {
+    execFileSync(process.env.E2E_SERVER_BIN!, ["user", "add", username, role, ...name.split(" ")], {
+      input: `${PASSWORD}\n`,
+      env: { ...process.env, INTAKE_DATABASE_URL: process.env.E2E_DATABASE_URL, INTAKE_LOG: "warn" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+  } catch (e: any) {
+    // Already there from an earlier test in this run.
+    if (!String(e.stderr).includes("already an account")) throw e;
+  }
+}
 
 /** The emails the SMTP server received so far for `to`, raw (the maildir the server fills). */
 export function emailsTo(to: string): string[] {

@@ -1,22 +1,7 @@
 import { test, expect, Page } from "@playwright/test";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { randomUUID } from "node:crypto";
-import { noViolations } from "./helpers";
-
-const PASSWORD = "correct horse battery staple";
-
-function addUser(username: string, role: string, name: string) {
-  try {
-    execFileSync(process.env.E2E_SERVER_BIN!, ["user", "add", username, role, ...name.split(" ")], {
-      input: `${PASSWORD}\n`,
-      env: { ...process.env, INTAKE_DATABASE_URL: process.env.E2E_DATABASE_URL, INTAKE_LOG: "warn" },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-  } catch (e: any) {
-    if (!String(e.stderr).includes("already an account")) throw e;
-  }
-}
+import { noViolations, addUser, PASSWORD } from "./helpers";
 
 async function signIn(page: Page, username: string) {
   await page.goto("/staff/sign-in");

@@ -1,22 +1,5 @@
 import { test, expect, Page, Browser } from "@playwright/test";
-import { execFileSync } from "node:child_process";
-import { REFERENCE, noViolations } from "./helpers";
-
-const PASSWORD = "correct horse battery staple";
-
-/** Adds a staff account as an operator does: `server user add`, the password on stdin. */
-function addUser(username: string, role: string, name: string) {
-  try {
-    execFileSync(process.env.E2E_SERVER_BIN!, ["user", "add", username, role, ...name.split(" ")], {
-      input: `${PASSWORD}\n`,
-      env: { ...process.env, INTAKE_DATABASE_URL: process.env.E2E_DATABASE_URL, INTAKE_LOG: "warn" },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-  } catch (e: any) {
-    // Already there from an earlier test in this run.
-    if (!String(e.stderr).includes("already an account")) throw e;
-  }
-}
+import { REFERENCE, noViolations, addUser, PASSWORD } from "./helpers";
 
 async function signIn(page: Page, username: string) {
   await page.goto("/staff");
