@@ -47,6 +47,8 @@ pub struct FileConfig {
     /// Strict-Transport-Security; default: on when `public_url` is https.
     pub hsts: Option<bool>,
     pub retention: Option<RetentionFile>,
+    /// The reasons a complaint may be closed without an investigation (replaces the list).
+    pub not_investigated_reasons: Option<Vec<String>>,
 }
 
 /// `[retention]`: how long personal data is kept (defaults from SPEC.md "Retention").
@@ -369,6 +371,7 @@ pub struct Config {
     pub limits: crate::limits::LimitSettings,
     pub connections: Connections,
     pub retention: Retention,
+    pub not_investigated_reasons: Vec<String>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/intake.db";
@@ -568,7 +571,12 @@ impl Config {
         let hsts = file
             .hsts
             .unwrap_or(outbox.public_url.starts_with("https://"));
+        let not_investigated_reasons = file
+            .not_investigated_reasons
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(app::domain::casework::default_not_investigated_reasons);
         Ok(Config {
+            not_investigated_reasons,
             retention,
             hsts,
             public_url_given,

@@ -426,9 +426,14 @@ async fn the_registers_deadlines_agree_with_the_domain_rules() {
         .iter()
         .map(|(r, on, status)| {
             let d = Deadlines::from_receipt(*on, &calendar);
-            let due = next_due(*status, d.acknowledge_by, d.outcome_due)
-                .unwrap()
-                .date();
+            let due = next_due(
+                app::domain::triage::CaseKind::Complaint,
+                *status,
+                d.acknowledge_by,
+                d.outcome_due,
+            )
+            .unwrap()
+            .date();
             (due, r.clone(), urgency(due, today))
         })
         .collect();

@@ -2,7 +2,7 @@
 //! outcome).
 
 use super::calendar::long_date;
-use super::casework::Outcome;
+use super::casework::{Ending, EndingRecord, Outcome, ProgressUpdate};
 use super::reference::Reference;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -54,15 +54,26 @@ pub enum LetterKind {
     Acknowledgement,
     /// Appendix C: what we found and what we will do.
     Outcome,
+    /// How it is going, and the date we now expect to finish (seed 004 §34).
+    ProgressUpdate,
+    /// The case ends without an outcome: withdrawn, referred, not investigated, handed over.
+    Ending,
 }
 
 impl LetterKind {
-    pub const ALL: [LetterKind; 2] = [LetterKind::Acknowledgement, LetterKind::Outcome];
+    pub const ALL: [LetterKind; 4] = [
+        LetterKind::Acknowledgement,
+        LetterKind::Outcome,
+        LetterKind::ProgressUpdate,
+        LetterKind::Ending,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
             LetterKind::Acknowledgement => "acknowledgement",
             LetterKind::Outcome => "outcome",
+            LetterKind::ProgressUpdate => "progress_update",
+            LetterKind::Ending => "ending",
         }
     }
 
@@ -70,6 +81,8 @@ impl LetterKind {
         match self {
             LetterKind::Acknowledgement => "Acknowledgement letter",
             LetterKind::Outcome => "Outcome letter",
+            LetterKind::ProgressUpdate => "Progress update letter",
+            LetterKind::Ending => "Closing letter",
         }
     }
 
@@ -194,6 +207,135 @@ pub fn outcome(
         summary = outcome.summary,
         investigation = outcome.investigation,
         findings = outcome.findings,
+        helpline = ICO_HELPLINE,
+        ico_address = ICO_ADDRESS,
+        email = org.email,
+        phone = org.telephone,
+        signatory = org.signatory,
+    );
+    Letter { subject, body }
+}
+
+/// The written acknowledgement of a breach report (seed 004 §18): logged, looked into under
+/// the breach procedure, and how to complain afterwards. Not "your complaint".
+pub fn breach_acknowledgement(
+    org: &Organisation,
+    name: &str,
+    reference: &Reference,
+    received_on: NaiveDate,
+) -> Letter {
+    let subject = format!("Your Report of a Personal Data Breach (Ref: {reference})");
+    let body = format!(
+        "Dear {name},\n\n\
+         Thank you for telling {org_name} that your personal information may have been lost, \
+         shared or not kept safe. We have logged your report under reference {reference}, \
+         received on {received}.\n\n\
+         What happens next: we will look into what happened under our personal data breach \
+         procedure, take any steps needed to contain it and put it right, and tell you what we \
+         found. We record every breach reported to us, and report serious ones to the \
+         Information Commissioner's Office.\n\n\
+         This is not yet a complaint. If you are unhappy with the outcome of our breach \
+         investigation, you can then make a complaint about how we handled it, and we will \
+         deal with it under our Data Protection Complaints Procedure.\n\n\
+         If you have any questions, please email {email} or call {phone}, quoting your \
+         reference.\n\n\
+         Kind regards,\n{signatory}\n{org_name}\n",
+        org_name = org.name,
+        received = long_date(received_on),
+        email = org.email,
+        phone = org.telephone,
+        signatory = org.signatory,
+    );
+    Letter { subject, body }
+}
+
+/// A progress update (seed 004 §34): what has happened, the date we now expect to send the
+/// outcome and why, and who to contact.
+pub fn progress_update(
+    org: &Organisation,
+    complainant_name: &str,
+    reference: &Reference,
+    update: &ProgressUpdate,
+    handler_name: &str,
+) -> Letter {
+    let subject = format!("Your Data Protection Complaint – Progress Update (Ref: {reference})");
+    let body = format!(
+        "Dear {complainant_name},\n\n\
+         We are writing to update you on your complaint about how {org_name} handled your \
+         personal information.\n\n\
+         What has happened so far:\n{progress}\n\n\
+         We now expect to send you our outcome by {revised}, because:\n{why}\n\n\
+         We are sorry it is taking longer. If you have any questions, please email {email} or \
+         call {phone}, quoting your reference {reference}.\n\n\
+         Kind regards,\n{handler_name}\n{signatory}\n{org_name}\n",
+        org_name = org.name,
+        progress = update.progress,
+        revised = long_date(update.revised_on),
+        why = update.why,
+        email = org.email,
+        phone = org.telephone,
+        signatory = org.signatory,
+    );
+    Letter { subject, body }
+}
+
+/// The letter that ends a case without an outcome (SPEC "Ending a case"; seed 000: when we
+/// do not investigate, a letter explaining why; 004 §18, §26 for the hand-overs).
+pub fn ending(
+    org: &Organisation,
+    complainant_name: &str,
+    reference: &Reference,
+    record: &EndingRecord,
+    handler_name: &str,
+) -> Letter {
+    let subject = format!("Your Data Protection Complaint (Ref: {reference})");
+    let what = match record.ending {
+        Ending::Withdrawn => "As you asked, we have withdrawn your complaint and closed our file. \
+             You can make a new complaint at any time."
+            .to_string(),
+        Ending::NotDataProtection => format!(
+            "Your complaint is not about how we handle personal information, so it is not one \
+             we can look at under our Data Protection Complaints Procedure. We have passed it to \
+             {}, who will contact you.",
+            record
+                .referred_to
+                .as_ref()
+                .map(|t| t.as_str())
+                .unwrap_or("the right team")
+        ),
+        Ending::NotInvestigated => format!(
+            "We have decided not to investigate your complaint, because: {}.",
+            record.reason.as_deref().unwrap_or("of the reasons below")
+        ),
+        Ending::CorporateProcedure => "Your complaint is about the service you received, so we \
+             have passed it to our corporate complaints team, who will handle it under the \
+             corporate complaints procedure and contact you."
+            .to_string(),
+        Ending::BreachProcedure => "We are handling what you told us under our personal data \
+             breach procedure: we will look into what happened, take any steps needed, and tell \
+             you the outcome. If you are unhappy with that outcome, you can then make a \
+             complaint to us about how we handled the breach."
+            .to_string(),
+    };
+    let note = record
+        .note
+        .as_ref()
+        .map(|n| format!("{n}\n\n"))
+        .unwrap_or_default();
+    let body = format!(
+        "Dear {complainant_name},\n\n\
+         Thank you for contacting {org_name} about how we handle personal information.\n\n\
+         {what}\n\n\
+         {note}\
+         If you are not satisfied, you can raise your concerns with the Information \
+         Commissioner's Office (ICO):\n\
+         Website: ico.org.uk/make-a-complaint\n\
+         Helpline: {helpline}\n\
+         In writing: {ico_address}\n\n\
+         If you have any questions, please email {email} or call {phone}, quoting your \
+         reference {reference}.\n\n\
+         Kind regards,\n{handler_name}\n{signatory}\n{org_name}\n",
+        org_name = org.name,
         helpline = ICO_HELPLINE,
         ico_address = ICO_ADDRESS,
         email = org.email,

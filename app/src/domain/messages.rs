@@ -24,10 +24,16 @@ pub enum MessageKind {
     TeamAlert,
     /// What is due or overdue this week, to a team's mailbox, once a day.
     Digest,
+    /// A progress update letter (seed 004 §34).
+    ProgressUpdate,
+    /// The letter ending a case without an outcome.
+    Ending,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 5] = [
+    pub const ALL: [MessageKind; 7] = [
+        MessageKind::ProgressUpdate,
+        MessageKind::Ending,
         MessageKind::Confirmation,
         MessageKind::Acknowledgement,
         MessageKind::Outcome,
@@ -42,6 +48,8 @@ impl MessageKind {
             MessageKind::Outcome => "outcome",
             MessageKind::TeamAlert => "team_alert",
             MessageKind::Digest => "digest",
+            MessageKind::ProgressUpdate => "progress_update",
+            MessageKind::Ending => "ending",
         }
     }
 
@@ -52,6 +60,8 @@ impl MessageKind {
             MessageKind::Outcome => "Outcome letter",
             MessageKind::TeamAlert => "New case alert",
             MessageKind::Digest => "Daily deadline digest",
+            MessageKind::ProgressUpdate => "Progress update letter",
+            MessageKind::Ending => "Closing letter",
         }
     }
 
@@ -121,11 +131,31 @@ pub struct Email {
 /// What the complainant is sent at once after complaining online.
 pub fn confirmation(
     org: &Organisation,
+    kind: CaseKind,
     reference: &Reference,
     received_on: NaiveDate,
     acknowledge_by: NaiveDate,
     outcome_due: NaiveDate,
 ) -> Email {
+    if kind == CaseKind::BreachReport {
+        // 004 §18: a breach report, not a complaint; no complaint deadlines.
+        return Email {
+            subject: format!("We have your report of a personal data breach (Ref: {reference})"),
+            body: format!(
+                "We received your report on {received}.\n\n\
+                 Your reference is {reference}. Quote it whenever you contact us.\n\n\
+                 What happens next: we will look into it under our personal data breach \
+                 procedure and tell you what we found. If you are unhappy with that outcome, \
+                 you can then make a complaint.\n\n\
+                 Questions: reply to {email} or call {phone}, quoting your reference.\n\n\
+                 {org_name}\n",
+                received = long_date(received_on),
+                email = org.email,
+                phone = org.telephone,
+                org_name = org.name,
+            ),
+        };
+    }
     Email {
         subject: format!("We have your data protection complaint (Ref: {reference})"),
         body: format!(
@@ -277,7 +307,7 @@ mod tests {
     fn emails_carry_the_minimum() {
         let r = Reference::parse("K7M2QX9PB").unwrap_or_else(|_| Reference::from_random(7));
         let d = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-        let e = confirmation(&Organisation::default(), &r, d, d, d);
+        let e = confirmation(&Organisation::default(), CaseKind::Complaint, &r, d, d, d);
         assert!(e.subject.contains(&r.to_string()));
         assert!(e.body.contains("25 November 2026"));
         let alert = team_alert(&CaseAlert {

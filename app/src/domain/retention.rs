@@ -335,7 +335,7 @@ mod tests {
             email: Some("sam@example.com".into()),
             phone: Some("07700 900123".into()),
             preferred_contact: Some("email".into()),
-            category: Some("security".into()),
+            category: Some("subject_access".into()),
             service: Some("Housing".into()),
             description: Some("My file was sent to my neighbour.".into()),
             on_behalf_of: Some("myself".into()),

@@ -70,12 +70,12 @@ impl Default for Taxonomy {
                 c("automated_decisions", "How we handled your request about a decision made by a computer without a person", CIT, InformationRights, false),
                 c("personal_data_breach", "Your information was lost, stolen, or sent or shown to the wrong person (a data breach)", IG, Breach, false),
                 c("transparency", "We did not tell you clearly how we use your information", IG, General, false),
-                c("data_sharing", "We shared your information when we should not have", IG, General, false),
+                c("data_sharing", "We shared your information when we should not have", IG, Breach, false),
                 c("retention", "We kept your information for too long", IG, General, false),
                 c("lawful_basis", "We had no good reason to collect or use your information", IG, General, false),
                 c("accuracy", "Information we hold about you is wrong", IG, General, false),
                 c("profiling", "We used your information to build a profile of you or make predictions about you", IG, General, false),
-                c("security", "We did not keep your information safe", IG, General, false),
+                c("security", "We did not keep your information safe", IG, Breach, false),
                 c("not_sure", "Something else, or you are not sure", IG, Unsure, false),
             ],
         }
@@ -161,12 +161,16 @@ mod tests {
             };
             assert_eq!(c.team, want, "{}", c.id);
         }
+        // Where a breach is possible the breach question is asked (004 §18).
+        let breaches: Vec<&str> = t
+            .categories
+            .iter()
+            .filter(|c| c.nature == Nature::Breach)
+            .map(|c| c.id.as_str())
+            .collect();
         assert_eq!(
-            t.categories
-                .iter()
-                .filter(|c| c.nature == Nature::Breach)
-                .count(),
-            1
+            breaches,
+            vec!["personal_data_breach", "data_sharing", "security"]
         );
         assert!(
             t.category("subject_access")

@@ -149,6 +149,33 @@ mod tests {
         );
     }
 
+    /// Issue 10: sharing that should not have happened and information not kept safe are
+    /// breaches too: the form asks the breach question for them, and 004 §18 applies.
+    #[test]
+    fn sharing_and_security_complaints_are_breaches_under_004_18() {
+        for category in ["data_sharing", "security"] {
+            let asked = ComplaintInput {
+                category: Some(category.into()),
+                breach_status: Some("not_reported".into()),
+                ..ComplaintInput::example()
+            };
+            assert_eq!(triaged(asked, Channel::Online).kind, CaseKind::BreachReport);
+            let after = ComplaintInput {
+                category: Some(category.into()),
+                breach_status: Some("outcome_received".into()),
+                ..ComplaintInput::example()
+            };
+            assert_eq!(triaged(after, Channel::Online).kind, CaseKind::Complaint);
+            let unanswered = ComplaintInput {
+                category: Some(category.into()),
+                ..ComplaintInput::example()
+            };
+            let t = Taxonomy::default();
+            let errors = Complaint::parse(&unanswered, &t).unwrap_err();
+            assert_eq!(errors[0].field, "breach_status");
+        }
+    }
+
     #[test]
     fn identity_is_checked_for_someone_else_for_disclosures_and_for_social_media() {
         let plain = with_category("retention");

@@ -211,6 +211,7 @@ async fn render(state: &AppState, m: &Message) -> Result<Option<Outgoing>, Strin
                     let email = match m.kind {
                         MessageKind::Confirmation => messages::confirmation(
                             org,
+                            case.kind,
                             &reference,
                             case.received_on,
                             case.acknowledge_by,
@@ -285,7 +286,7 @@ async fn digest_lines(
             if lines.iter().any(|l| l.reference == r.reference) {
                 continue;
             }
-            let due = next_due(r.status, r.acknowledge_by, r.outcome_due);
+            let due = next_due(r.kind, r.status, r.acknowledge_by, r.outcome_due);
             lines.push(DigestLine {
                 reference: r.reference,
                 what: due

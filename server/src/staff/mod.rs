@@ -209,6 +209,48 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
         ),
         r(
             Method::GET,
+            "/staff/cases/{reference}/end",
+            Staff(Handler),
+            get(case::procedure::show_end_form),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/end",
+            Staff(Handler),
+            post(case::procedure::end),
+        ),
+        r(
+            Method::GET,
+            "/staff/cases/{reference}/update",
+            Staff(Handler),
+            get(case::procedure::show_update_form),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/update",
+            Staff(Handler),
+            post(case::procedure::update),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/lodge",
+            Staff(Handler),
+            post(case::procedure::lodge),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/reopen",
+            Staff(Handler),
+            post(case::procedure::reopen),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/actions/{id}/done",
+            Staff(Handler),
+            post(case::procedure::action_done),
+        ),
+        r(
+            Method::GET,
             "/staff/cases/{reference}/letters/{id}",
             Staff(Handler),
             get(case::letters::show),

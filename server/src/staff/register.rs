@@ -8,7 +8,7 @@ use super::Viewer;
 use crate::store::staff::{DueFilter, RegisterPage, RegisterQuery, REGISTER_PAGE_SIZE};
 use crate::AppState;
 use app::domain::calendar::long_date;
-use app::domain::casework::{next_due, urgency, Role, Status, Urgency};
+use app::domain::casework::{next_due, update_due, urgency, Role, Status, Urgency};
 use app::domain::reference::Reference;
 use app::domain::text::group_thousands;
 use app::domain::FieldError;
@@ -101,7 +101,8 @@ fn render_register(
         .rows
         .into_iter()
         .map(|r| {
-            let due = next_due(r.status, r.acknowledge_by, r.outcome_due);
+            let due = next_due(r.kind, r.status, r.acknowledge_by, r.outcome_due);
+            let breach = r.kind == app::domain::triage::CaseKind::BreachReport;
             let ack_done = r.acknowledged_at.is_some();
             let outcome_done = r.outcome_sent_at.is_some();
             let overdue = due.is_some_and(|d| urgency(d.date(), today) == Urgency::Overdue);
@@ -118,10 +119,13 @@ fn render_register(
                     </td>
                     <td class="table__cell">{team_name(state, &r.team)}</td>
                     <td class="table__cell">{category_label(state, &r.category)}</td>
-                    <td class="table__cell"><span class="tag">{r.status.label()}</span></td>
+                    <td class="table__cell"><span class="tag">{r.status.label()}</span>{r.ending.map(|e| view! { <br/><span class="hint">{e.label()}</span> })}</td>
                     <td class="table__cell">{r.handler.clone().unwrap_or_else(|| "Not assigned".into())}</td>
-                    <td class="table__cell">{deadline(r.acknowledge_by, ack_done, today)}</td>
-                    <td class="table__cell">{deadline(r.outcome_due, outcome_done, today)}</td>
+                    <td class="table__cell">{if breach { view! { <span class="hint">"Breach procedure"</span> }.into_any() } else { deadline(r.acknowledge_by, ack_done, today).into_any() }}</td>
+                    <td class="table__cell">{if breach { view! { <span class="hint">"Breach procedure"</span> }.into_any() } else { deadline(r.outcome_due, outcome_done || r.ending.is_some(), today).into_any() }}
+                        {r.revised_due.map(|d| view! { <br/><span class="hint">{format!("Revised: {}", long_date(d))}</span> })}
+                        {update_due(r.kind, r.status, r.outcome_due, r.revised_due, today).then(|| view! { <br/><strong class="tag tag--red">"Update due"</strong> })}
+                    </td>
                 </tr>
             }
         })
@@ -257,32 +261,64 @@ pub async fn find(
 
 /// The actions of the Data Protection Complaints Register (seed 004 §45): remedial actions from
 /// outcomes and improvement actions from closures, with owner and due date, earliest first.
+#[derive(Deserialize, Default)]
+pub struct ActionsParams {
+    show: Option<String>,
+}
+
 pub async fn actions(
     State(state): State<AppState>,
     Staff(_, viewer): Staff,
+    Query(p): Query<ActionsParams>,
 ) -> Result<Response, StaffError> {
-    let actions = state.staff.actions().await?;
     let today = today();
+    let show = p.show.unwrap_or_default();
+    let actions: Vec<_> = state
+        .staff
+        .actions()
+        .await?
+        .into_iter()
+        .filter(|a| match show.as_str() {
+            "overdue" => a.action.done_on.is_none() && a.action.due_on < today,
+            "open" => a.action.done_on.is_none(),
+            "done" => a.action.done_on.is_some(),
+            _ => true,
+        })
+        .collect();
+    let overdue = actions
+        .iter()
+        .filter(|a| a.action.done_on.is_none() && a.action.due_on < today)
+        .count();
     let body = move || {
+        let link = |id: &'static str, label: &'static str| {
+            let current = show == id;
+            view! { <li><a href=format!("/staff/actions?show={id}") aria-current=current.then_some("page")>{label}</a></li> }
+        };
         view! {
             <h1 class="heading-l">"Actions"</h1>
-            <p class="body">"Remedial actions from outcomes and improvement actions logged at closure, earliest due first."</p>
+            <p class="body">"Remedial actions from outcomes and improvement actions logged at closure (seed 004 §45), followed up until done: open ones first, earliest due first. Mark one done on its case."</p>
+            <ul class="list list--inline">
+                {link("all", "All")}{link("open", "Not done")}{link("overdue", "Overdue")}{link("done", "Done")}
+            </ul>
+            {(overdue > 0).then(|| view! { <p class="body"><strong class="tag tag--red">{format!("{overdue} overdue")}</strong></p> })}
             {if actions.is_empty() {
                 view! { <p class="body">"No actions yet."</p> }.into_any()
             } else {
                 view! {
                     <div class="table-wrap">
                         <table class="table">
-                            <thead><tr><th scope="col">"Due"</th><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Kind"</th><th scope="col">"Case"</th></tr></thead>
+                            <caption class="visually-hidden">"Actions"</caption>
+                            <thead><tr><th scope="col">"Due"</th><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Kind"</th><th scope="col">"Done"</th><th scope="col">"Case"</th></tr></thead>
                             <tbody>
                                 {actions.iter().map(|a| {
                                     let shown = a.reference.to_string();
                                     view! {
                                         <tr>
-                                            <td class="table__cell">{deadline(a.action.due_on, false, today)}</td>
+                                            <td class="table__cell">{deadline(a.action.due_on, a.action.done_on.is_some(), today)}</td>
                                             <td class="table__cell">{a.action.description.clone()}</td>
                                             <td class="table__cell">{a.action.owner.clone()}</td>
                                             <td class="table__cell">{a.action.kind.label()}</td>
+                                            <td class="table__cell">{a.action.done_on.map(|d| format!("Done {}{}", long_date(d), a.action.done_note.as_ref().map(|n| format!(": {n}")).unwrap_or_default())).unwrap_or_else(|| "Not yet".into())}</td>
                                             <td class="table__cell"><a class="case-ref" href=format!("/staff/cases/{}", a.reference.compact())>{shown}</a></td>
                                         </tr>
                                     }

@@ -4,6 +4,7 @@
 pub mod outbox;
 pub mod retention;
 pub mod sqlite;
+mod sqlite_lifecycle;
 mod sqlite_outbox;
 mod sqlite_retention;
 mod sqlite_staff;
@@ -69,8 +70,20 @@ impl NewCase {
         }
     }
 
-    /// The acknowledgement letter (seed 004 Appendix B), queued on receipt when it has a route.
+    /// The acknowledgement letter (seed 004 Appendix B; for a breach report, its own wording
+    /// under 004 §18), queued on receipt when it has a route.
     pub fn acknowledgement(&self, reference: &Reference) -> Option<Letter> {
+        let name = self.complaint.complainant.full_name.as_str();
+        if self.triage.kind == app::domain::triage::CaseKind::BreachReport {
+            return self.acknowledgement_route.map(|_| {
+                letter::breach_acknowledgement(
+                    &self.organisation,
+                    name,
+                    reference,
+                    self.received_on,
+                )
+            });
+        }
         self.acknowledgement_route.map(|_| {
             letter::acknowledgement(
                 &self.organisation,

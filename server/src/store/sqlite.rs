@@ -59,13 +59,19 @@ impl SqliteStore {
                     .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             }
         }
-        let mut writer_conn = SqliteConnection::connect_with(&options)
+        let mut migrator_conn = SqliteConnection::connect_with(&options)
             .await
             .map_err(|e| format!("cannot open the database: {e}"))?;
         sqlx::migrate!("./migrations/sqlite")
-            .run(&mut writer_conn)
+            .run(&mut migrator_conn)
             .await
             .map_err(|e| format!("cannot migrate the database: {e}"))?;
+        // A migration may edit the schema's text (see the lifecycle migration): the
+        // connection that ran it keeps the old schema in memory, so the writer starts afresh.
+        let _ = migrator_conn.close().await;
+        let writer_conn = SqliteConnection::connect_with(&options)
+            .await
+            .map_err(|e| format!("cannot open the database: {e}"))?;
         let staff_writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options.clone())

@@ -5,7 +5,9 @@
 use super::sqlite::SqliteStore;
 use super::staff::*;
 use super::StoreError;
-use app::domain::casework::{ActionKind, Closure, LockoutPolicy, Outcome, Role, Status};
+use app::domain::casework::{
+    ActionKind, Closure, EndingRecord, LockoutPolicy, Outcome, ProgressUpdate, Role, Status,
+};
 use app::domain::complaint::{Channel, Complaint};
 use app::domain::letter::{Letter, LetterKind};
 use app::domain::messages::{MessageKind, Route};
@@ -140,9 +142,25 @@ pub(super) async fn letters_of(
     .collect()
 }
 
+fn stored_action(a: &SqliteRow) -> Result<StoredAction, StoreError> {
+    let done_on: Option<String> = a.try_get("done_on")?;
+    Ok(StoredAction {
+        id: a.try_get("id")?,
+        kind: parsed(a, "kind", ActionKind::parse)?,
+        description: a.try_get("description")?,
+        owner: a.try_get("owner")?,
+        due_on: date(a, "due_on")?,
+        done_on: done_on
+            .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| corrupt("done_on")))
+            .transpose()?,
+        done_note: a.try_get("done_note")?,
+    })
+}
+
 /// The date of the next deadline of an open case, as SQL (see casework::next_due).
-const NEXT_DUE: &str = "CASE status WHEN 'received' THEN acknowledge_by \
-     WHEN 'acknowledged' THEN outcome_due WHEN 'investigating' THEN outcome_due END";
+const NEXT_DUE: &str = "CASE WHEN kind = 'breach_report' THEN NULL \
+     WHEN status = 'received' THEN acknowledge_by \
+     WHEN status IN ('acknowledged', 'investigating') THEN outcome_due END";
 
 pub(super) async fn audit_in(
     tx: &mut Transaction<'_, Sqlite>,
@@ -186,7 +204,7 @@ pub(super) async fn event_in(
     Ok(())
 }
 
-async fn letter_in(
+pub(super) async fn letter_in(
     tx: &mut Transaction<'_, Sqlite>,
     case_id: &str,
     kind: LetterKind,
@@ -208,7 +226,7 @@ async fn letter_in(
 
 /// Queues a letter's message in the same transaction as the change that made the letter;
 /// its key is the case, the kind and the next number, so it is never queued twice.
-async fn queue_in(
+pub(super) async fn queue_in(
     tx: &mut Transaction<'_, Sqlite>,
     case_id: &str,
     kind: MessageKind,
@@ -232,7 +250,7 @@ async fn queue_in(
     Ok(())
 }
 
-fn queued_detail(route: Route) -> String {
+pub(super) fn queued_detail(route: Route) -> String {
     match route {
         Route::Email => "to be emailed".into(),
         Route::Post => "in the print queue".into(),
@@ -451,7 +469,7 @@ impl StaffStore for SqliteStore {
             "SELECT reference, kind, received_on, team, category, channel, status, handler, \
              acknowledge_by, outcome_due, acknowledged_at, outcome_sent_at, review_reason, \
              held_at IS NOT NULL AS held, restricted_at IS NOT NULL AS restricted, \
-             reduced_at IS NOT NULL AS reduced FROM cases {filter} \
+             reduced_at IS NOT NULL AS reduced, revised_due, ending FROM cases {filter} \
              ORDER BY ({NEXT_DUE}) IS NULL, ({NEXT_DUE}), received_at DESC LIMIT ? OFFSET ?"
         );
         let mut rows = sqlx::query(&rows_sql);
@@ -484,6 +502,21 @@ impl StaffStore for SqliteStore {
                     held: r.try_get("held")?,
                     restricted: r.try_get("restricted")?,
                     reduced: r.try_get("reduced")?,
+                    revised_due: r
+                        .try_get::<Option<String>, _>("revised_due")?
+                        .map(|d| {
+                            NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                                .map_err(|_| corrupt("revised_due"))
+                        })
+                        .transpose()?,
+                    ending: r
+                        .try_get::<Option<String>, _>("ending")?
+                        .map(|e| {
+                            serde_json::from_str::<EndingRecord>(&e)
+                                .map(|e| e.ending)
+                                .map_err(|_| corrupt("ending"))
+                        })
+                        .transpose()?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -515,20 +548,14 @@ impl StaffStore for SqliteStore {
         let notes = notes_of(pool, &id).await?;
         let letters = letters_of(pool, &id).await?;
         let actions = sqlx::query(
-            "SELECT kind, description, owner, due_on FROM case_actions WHERE case_id = ? ORDER BY id",
+            "SELECT id, kind, description, owner, due_on, done_on, done_note FROM case_actions \
+             WHERE case_id = ? ORDER BY id",
         )
         .bind(&id)
         .fetch_all(pool)
         .await?
         .iter()
-        .map(|a| {
-            Ok(StoredAction {
-                kind: parsed(a, "kind", ActionKind::parse)?,
-                description: a.try_get("description")?,
-                owner: a.try_get("owner")?,
-                due_on: date(a, "due_on")?,
-            })
-        })
+        .map(|a| stored_action(a))
         .collect::<Result<Vec<_>, StoreError>>()?;
         let messages = sqlx::query(&format!(
             "SELECT {} FROM outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE o.case_id = ? ORDER BY o.id",
@@ -540,7 +567,27 @@ impl StaffStore for SqliteStore {
         .iter()
         .map(super::sqlite_outbox::message)
         .collect::<Result<Vec<_>, StoreError>>()?;
+        let ending: Option<String> = r.try_get("ending")?;
+        let revised_due: Option<String> = r.try_get("revised_due")?;
         Ok(Some(CaseFile {
+            ending: ending
+                .map(|e| serde_json::from_str(&e).map_err(|_| corrupt("ending")))
+                .transpose()?,
+            revised_due: revised_due
+                .map(|d| {
+                    NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| corrupt("revised_due"))
+                })
+                .transpose()?,
+            lodged_as: r
+                .try_get::<Option<String>, _>("lodged_as")?
+                .map(|v| Reference::parse(&v).map_err(|_| corrupt("lodged_as")))
+                .transpose()?,
+            lodged_from: r
+                .try_get::<Option<String>, _>("lodged_from")?
+                .map(|v| Reference::parse(&v).map_err(|_| corrupt("lodged_from")))
+                .transpose()?,
+            updates: super::sqlite_lifecycle::updates_of(pool, &id).await?,
+            reviews: super::sqlite_lifecycle::reviews_of(pool, &id).await?,
             held: r.try_get("held_reason")?,
             restricted: r.try_get("restricted_reason")?,
             messages,
@@ -828,10 +875,63 @@ impl StaffStore for SqliteStore {
         Ok(Applied::Done)
     }
 
+    async fn end_case(
+        &self,
+        case: &CaseFile,
+        record: &EndingRecord,
+        letter: &Letter,
+        route: Option<Route>,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        super::sqlite_lifecycle::end_case(self, case, record, letter, route, actor).await
+    }
+
+    async fn update_progress(
+        &self,
+        case: &CaseFile,
+        update: &ProgressUpdate,
+        letter: &Letter,
+        route: Option<Route>,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        super::sqlite_lifecycle::update_progress(self, case, update, letter, route, actor).await
+    }
+
+    async fn reopen(
+        &self,
+        case: &CaseFile,
+        reason: &str,
+        outcome_due: NaiveDate,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        super::sqlite_lifecycle::reopen(self, case, reason, outcome_due, actor).await
+    }
+
+    async fn action_done(
+        &self,
+        case: &CaseFile,
+        action_id: i64,
+        done_on: NaiveDate,
+        note: Option<&str>,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        super::sqlite_lifecycle::action_done(self, case, action_id, done_on, note, actor).await
+    }
+
+    async fn link_lodged(
+        &self,
+        report: &CaseFile,
+        complaint: &Reference,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        super::sqlite_lifecycle::link_lodged(self, report, complaint, actor).await
+    }
+
     async fn actions(&self) -> Result<Vec<RegisterAction>, StoreError> {
         let rows = sqlx::query(
-            "SELECT c.reference, a.kind, a.description, a.owner, a.due_on FROM case_actions a \
-             JOIN cases c ON c.id = a.case_id ORDER BY a.due_on, a.id LIMIT 1000",
+            "SELECT c.reference, a.id, a.kind, a.description, a.owner, a.due_on, a.done_on, \
+             a.done_note FROM case_actions a JOIN cases c ON c.id = a.case_id \
+             WHERE c.restricted_at IS NULL ORDER BY a.done_on IS NOT NULL, a.due_on, a.id LIMIT 1000",
         )
         .fetch_all(&self.readers)
         .await?;
@@ -839,12 +939,7 @@ impl StaffStore for SqliteStore {
             .map(|a| {
                 Ok(RegisterAction {
                     reference: reference(a, "reference")?,
-                    action: StoredAction {
-                        kind: parsed(a, "kind", ActionKind::parse)?,
-                        description: a.try_get("description")?,
-                        owner: a.try_get("owner")?,
-                        due_on: date(a, "due_on")?,
-                    },
+                    action: stored_action(a)?,
                 })
             })
             .collect()

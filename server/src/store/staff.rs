@@ -4,7 +4,9 @@
 
 use super::outbox::{Message, MessageStatus};
 use super::StoreError;
-use app::domain::casework::{ActionKind, Closure, LockoutPolicy, Outcome, Role, Status};
+use app::domain::casework::{
+    ActionKind, Closure, Ending, EndingRecord, LockoutPolicy, Outcome, ProgressUpdate, Role, Status,
+};
 use app::domain::complaint::{Channel, Complaint};
 use app::domain::letter::{Letter, LetterKind};
 use app::domain::messages::{MessageKind, Route};
@@ -92,6 +94,10 @@ pub struct RegisterRow {
     pub restricted: bool,
     /// Reduced to its summary (retention or erasure).
     pub reduced: bool,
+    /// The outcome date last given in a progress update.
+    pub revised_due: Option<NaiveDate>,
+    /// How it ended, when it ended without an outcome.
+    pub ending: Option<Ending>,
 }
 
 #[derive(Debug, Clone)]
@@ -165,6 +171,10 @@ pub struct StoredLetter {
 
 #[derive(Debug, Clone)]
 pub struct StoredAction {
+    pub id: i64,
+    /// Marked done, with the day and a note (seed 004 §45: followed up until done).
+    pub done_on: Option<NaiveDate>,
+    pub done_note: Option<String>,
     pub kind: ActionKind,
     pub description: String,
     pub owner: String,
@@ -212,6 +222,37 @@ pub struct CaseFile {
     pub held: Option<String>,
     /// Why the DPO restricted it (kept, hidden from handlers), if they did.
     pub restricted: Option<String>,
+    /// How it ended, when it ended without an outcome.
+    pub ending: Option<EndingRecord>,
+    /// The outcome date last given in a progress update.
+    pub revised_due: Option<NaiveDate>,
+    /// A breach report: the complaint lodged after its outcome, if one was.
+    pub lodged_as: Option<Reference>,
+    /// A complaint lodged after a breach outcome: the breach report it came from.
+    pub lodged_from: Option<Reference>,
+    pub updates: Vec<StoredUpdate>,
+    /// Earlier closures, when the case was reopened for review.
+    pub reviews: Vec<Review>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredUpdate {
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub update: ProgressUpdate,
+}
+
+/// A review: why the case was reopened, and what it had been closed with.
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub opened_at: DateTime<Utc>,
+    pub opened_by: String,
+    pub reason: String,
+    pub outcome: Option<Outcome>,
+    pub outcome_sent_at: Option<DateTime<Utc>>,
+    pub ending: Option<EndingRecord>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub outcome_due: NaiveDate,
 }
 
 impl CaseFile {
@@ -372,6 +413,52 @@ pub trait StaffStore: Send + Sync + 'static {
         &self,
         case: &CaseFile,
         change: &CaseChange,
+        actor: &str,
+    ) -> Result<Applied, StoreError>;
+
+    /// Ends the case without an outcome (still in `case.status`), with its letter.
+    async fn end_case(
+        &self,
+        case: &CaseFile,
+        record: &EndingRecord,
+        letter: &Letter,
+        route: Option<Route>,
+        actor: &str,
+    ) -> Result<Applied, StoreError>;
+    /// Records a progress update and its revised date, with its letter.
+    async fn update_progress(
+        &self,
+        case: &CaseFile,
+        update: &ProgressUpdate,
+        letter: &Letter,
+        route: Option<Route>,
+        actor: &str,
+    ) -> Result<Applied, StoreError>;
+    /// Reopens a closed case for review: back to investigating with a new outcome target;
+    /// what it was closed with is kept as the review's record.
+    async fn reopen(
+        &self,
+        case: &CaseFile,
+        reason: &str,
+        outcome_due: NaiveDate,
+        actor: &str,
+    ) -> Result<Applied, StoreError>;
+    /// Marks one of the case's actions done; `Stale` if it is done already or not the case's.
+    async fn action_done(
+        &self,
+        case: &CaseFile,
+        action_id: i64,
+        done_on: NaiveDate,
+        note: Option<&str>,
+        actor: &str,
+    ) -> Result<Applied, StoreError>;
+
+    /// Links a breach report and the complaint lodged after its outcome; `Stale` if the
+    /// report has one already.
+    async fn link_lodged(
+        &self,
+        report: &CaseFile,
+        complaint: &Reference,
         actor: &str,
     ) -> Result<Applied, StoreError>;
 

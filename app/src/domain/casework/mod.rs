@@ -1,19 +1,23 @@
 //! Working a case after it is received (seed 004 §27–§46). Pure rules: the staff pages and the
 //! store apply them, and they are tested here once.
 //!
-//! - `status`: where a case is, who may move it on, who may be assigned (seed 004 §30);
+//! - `status`: where a case is, who may be assigned and confirm (seed 004 §30);
+//! - `lifecycle`: every move and ending a case may make, progress updates, reviews and breach
+//!   reports turned into complaints (seed 004 §18, §26, §34, §42–§46);
 //! - `records`: the outcome and closure as the handler writes them, with their actions;
 //! - `urgency`: the next deadline and how it stands today (the register's order and tags);
 //! - `receiving`: how and when a complaint arrived, as staff key it in;
 //! - `accounts`: staff roles, usernames, passwords and the lock-out policy.
 
 mod accounts;
+mod lifecycle;
 mod receiving;
 mod records;
 mod status;
 mod urgency;
 
 pub use accounts::*;
+pub use lifecycle::*;
 pub use receiving::*;
 pub use records::*;
 pub use status::*;

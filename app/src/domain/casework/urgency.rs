@@ -3,6 +3,7 @@
 
 use super::status::Status;
 use crate::domain::calendar::long_date;
+use crate::domain::triage::CaseKind;
 use chrono::NaiveDate;
 
 /// What is due next on an open case, for sorting the register by urgency and flagging it.
@@ -28,8 +29,17 @@ impl Due {
 }
 
 /// The next deadline of a case in `status`: the written acknowledgement until it is sent,
-/// then the outcome until that is sent; nothing after.
-pub fn next_due(status: Status, acknowledge_by: NaiveDate, outcome_due: NaiveDate) -> Option<Due> {
+/// then the outcome until that is sent; nothing after. A breach report has no complaint
+/// deadlines (seed 004 §18): the breach procedure has its own.
+pub fn next_due(
+    kind: CaseKind,
+    status: Status,
+    acknowledge_by: NaiveDate,
+    outcome_due: NaiveDate,
+) -> Option<Due> {
+    if kind == CaseKind::BreachReport {
+        return None;
+    }
     match status {
         Status::Received => Some(Due::Acknowledgement(acknowledge_by)),
         Status::Acknowledged | Status::Investigating => Some(Due::Outcome(outcome_due)),
@@ -80,13 +90,27 @@ mod tests {
     fn the_next_deadline_follows_the_status() {
         let (a, o) = (d("2026-12-24"), d("2027-02-24"));
         assert_eq!(
-            next_due(Status::Received, a, o),
+            next_due(CaseKind::Complaint, Status::Received, a, o),
             Some(Due::Acknowledgement(a))
         );
-        assert_eq!(next_due(Status::Acknowledged, a, o), Some(Due::Outcome(o)));
-        assert_eq!(next_due(Status::Investigating, a, o), Some(Due::Outcome(o)));
-        assert_eq!(next_due(Status::OutcomeSent, a, o), None);
-        assert_eq!(next_due(Status::Closed, a, o), None);
+        assert_eq!(
+            next_due(CaseKind::Complaint, Status::Acknowledged, a, o),
+            Some(Due::Outcome(o))
+        );
+        assert_eq!(
+            next_due(CaseKind::Complaint, Status::Investigating, a, o),
+            Some(Due::Outcome(o))
+        );
+        assert_eq!(
+            next_due(CaseKind::Complaint, Status::OutcomeSent, a, o),
+            None
+        );
+        assert_eq!(next_due(CaseKind::Complaint, Status::Closed, a, o), None);
+        // A breach report: none at all (004 §18).
+        assert_eq!(
+            next_due(CaseKind::BreachReport, Status::Received, a, o),
+            None
+        );
     }
 
     #[test]

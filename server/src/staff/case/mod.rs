@@ -10,6 +10,7 @@ pub mod handling;
 pub mod letters;
 pub mod moves;
 pub mod page;
+pub mod procedure;
 pub mod records;
 
 use super::components::message_page;

@@ -1,6 +1,6 @@
 //! Moving a case along the procedure (seed 004 §27–§45): acknowledged (Appendix B letter),
 //! investigating, outcome sent (Appendix C letter, remedial actions), closed (resolution and
-//! improvement actions). The domain says which moves are allowed (`casework::may_move`); the
+//! improvement actions). The domain says which moves are allowed (`casework::may`); the
 //! store applies one only if the case has not changed meanwhile.
 
 use super::page::{self, handling, Saved};
@@ -12,8 +12,8 @@ use crate::staff::{Fields, Staff, StaffUser, Viewer};
 use crate::store::staff::{CaseChange, CaseFile};
 use crate::AppState;
 use app::domain::casework::{
-    may_move, ActionInput, ActionKind, ActionPart, Closure, ClosureInput, Outcome, OutcomeCategory,
-    OutcomeInput, ACTION_ROWS,
+    may, ActionInput, ActionKind, ActionPart, Closure, ClosureInput, Move, Outcome,
+    OutcomeCategory, OutcomeInput, ACTION_ROWS,
 };
 use app::domain::letter;
 use app::domain::messages::MessageKind;
@@ -33,9 +33,21 @@ async fn move_case(
     change: CaseChange,
     saved: Saved,
 ) -> Result<Response, StaffError> {
-    let refusal = may_move(&handling(&case), change.target(), &user.username, user.role)
-        .err()
-        .map(|r| r.message());
+    let wanted = match change {
+        CaseChange::Acknowledge { .. } => Move::Acknowledge,
+        CaseChange::Investigate => Move::Investigate,
+        CaseChange::SendOutcome { .. } => Move::SendOutcome,
+        CaseChange::Close { .. } => Move::Close,
+    };
+    let refusal = may(
+        case.kind,
+        &handling(&case),
+        wanted,
+        &user.username,
+        user.role,
+    )
+    .err()
+    .map(|r| r.message());
     // One letter of a kind at a time: the first is still on its way.
     let kind = match change {
         CaseChange::Acknowledge { .. } => Some(MessageKind::Acknowledgement),
@@ -103,18 +115,18 @@ pub async fn investigate(
 }
 
 /// The page around a form about one case: back link, problems, the case's reference, heading.
-struct CaseForm<'a> {
-    state: &'a AppState,
-    viewer: &'a Viewer,
-    case: &'a CaseFile,
-    heading: &'static str,
-    intro: &'static str,
+pub(super) struct CaseForm<'a> {
+    pub state: &'a AppState,
+    pub viewer: &'a Viewer,
+    pub case: &'a CaseFile,
+    pub heading: &'static str,
+    pub intro: &'static str,
     /// The last part of the form's address: `/staff/cases/{reference}/{action}`.
-    action: &'static str,
+    pub action: &'static str,
 }
 
 impl CaseForm<'_> {
-    fn render<V: IntoView + 'static>(
+    pub(super) fn render<V: IntoView + 'static>(
         self,
         errors: Vec<FieldError>,
         fields: impl FnOnce(&[FieldError]) -> V,
@@ -152,7 +164,7 @@ impl CaseForm<'_> {
 
 /// A form about the case, sent back: parsed into what it records, or shown again with
 /// everything typed (so nothing is lost) when the case changed meanwhile or a rule is broken.
-fn checked<I, T>(
+pub(super) fn checked<I, T>(
     case: &CaseFile,
     fields: &Fields,
     input: I,

@@ -10,13 +10,14 @@ use crate::store::staff::{AuditEntry, CaseFile, NoteKind};
 use crate::AppState;
 use app::domain::calendar::long_date;
 use app::domain::casework::{
-    due_phrase, may_confirm, may_move, next_due, urgency, Handling, Role, Status, Urgency,
-    INDEPENDENCE,
+    due_phrase, may, may_confirm, next_due, update_due, urgency, Ending, Handling, Move, Role,
+    Status, Urgency, INDEPENDENCE,
 };
 use app::domain::complaint::OnBehalfOf;
 use app::domain::messages::{MessageKind, Route};
+use app::domain::triage::CaseKind;
 use app::domain::FieldError;
-use app::ui::fields::{Checkbox, Choice, ErrorSummary, Field, Select, TextArea};
+use app::ui::fields::{Checkbox, Choice, ErrorSummary, Field, Radios, Select, TextArea, TextField};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -38,10 +39,20 @@ pub enum Saved {
     Released,
     Restricted,
     Unrestricted,
+    Ended,
+    Updated,
+    Reopened,
+    ActionDone,
+    Lodged,
 }
 
 impl Saved {
-    const ALL: [Saved; 11] = [
+    const ALL: [Saved; 16] = [
+        Saved::Lodged,
+        Saved::Ended,
+        Saved::Updated,
+        Saved::Reopened,
+        Saved::ActionDone,
         Saved::Note,
         Saved::Assigned,
         Saved::Confirmed,
@@ -68,6 +79,11 @@ impl Saved {
             Saved::Released => "released",
             Saved::Restricted => "restricted",
             Saved::Unrestricted => "unrestricted",
+            Saved::Ended => "ended",
+            Saved::Updated => "updated",
+            Saved::Reopened => "reopened",
+            Saved::ActionDone => "action_done",
+            Saved::Lodged => "lodged",
         }
     }
 
@@ -86,6 +102,11 @@ impl Saved {
             Saved::Released => "Legal hold released: the retention rules apply again.",
             Saved::Restricted => "Processing restricted: handlers can no longer open this case.",
             Saved::Unrestricted => "Restriction lifted.",
+            Saved::Ended => "Case closed. The closing letter goes by the complainant's chosen route.",
+            Saved::Updated => "Progress update recorded. The update letter goes by the complainant's chosen route.",
+            Saved::Reopened => "Case reopened for review: it is under investigation again, with a new outcome target.",
+            Saved::ActionDone => "Action marked done.",
+            Saved::Lodged => "The complaint lodged after the breach outcome is this new case. Its deadlines run from the day it was lodged; its acknowledgement is queued.",
         }
     }
 
@@ -204,7 +225,12 @@ pub async fn render(
             }
         };
         let yes_no = |b: bool| if b { "Yes" } else { "No" }.to_string();
-        let due = next_due(case.status, case.acknowledge_by, case.outcome_due);
+        let due = next_due(
+            case.kind,
+            case.status,
+            case.acknowledge_by,
+            case.outcome_due,
+        );
         let failed = case.failed_messages().next().is_some();
         let flags = view! {
             {case.identity_check.then(|| view! { <div class="warning-text"><strong>"Check identity (or authority to act) before disclosing anything."</strong></div> })}
@@ -226,6 +252,16 @@ pub async fn render(
             }
         })
         };
+        let allows = |m: Move| app::domain::casework::allowed(case.kind, case.status, m);
+        let can_end = Ending::ALL.into_iter().any(|e| allows(Move::End(e)));
+        let more = view! {
+            {allows(Move::UpdateProgress).then(|| view! {
+                <p class="body"><a href=action("update")>"Record a progress update"</a>" (the outcome will be later than the date given)"</p>
+            })}
+            {can_end.then(|| view! {
+                <p class="body"><a href=action("end")>{if case.kind == CaseKind::BreachReport { "Hand to the breach procedure, or end it another way" } else { "End the case without an outcome" }}</a></p>
+            })}
+        };
         let next_step = match case.status {
             Status::Received if case.waiting(MessageKind::Acknowledgement).is_some() => {
                 waiting(MessageKind::Acknowledgement).into_any()
@@ -233,6 +269,9 @@ pub async fn render(
             Status::Investigating if case.waiting(MessageKind::Outcome).is_some() => {
                 waiting(MessageKind::Outcome).into_any()
             }
+            Status::Received if case.kind == CaseKind::BreachReport => view! {
+                <p class="body">"A breach report is not a complaint (seed 004 §18): hand it to the breach procedure. If the person complains after the breach outcome, that complaint is a new case."</p>
+            }.into_any(),
             Status::Received => view! {
                 <form method="post" action=action("acknowledge")>
                     {csrf_field()}
@@ -241,7 +280,7 @@ pub async fn render(
                 </form>
             }.into_any(),
             Status::Acknowledged => {
-                let refusal = may_move(&handling, Status::Investigating, &me, role).err();
+                let refusal = may(case.kind, &handling, Move::Investigate, &me, role).err();
                 view! {
                     <form method="post" action=action("investigate")>
                         {csrf_field()}
@@ -256,8 +295,37 @@ pub async fn render(
             Status::OutcomeSent => view! {
                 <a class="button" href=action("close")>"Close the case"</a>
             }.into_any(),
-            Status::Closed => view! { <p class="body">"This case is closed."</p> }.into_any(),
+            Status::Closed => view! {
+                <p class="body">{match &case.ending {
+                    Some(e) => format!("This case is closed: {}.", e.summary()),
+                    None => "This case is closed.".to_string(),
+                }}</p>
+                <form method="post" action=action("reopen")>
+                    {csrf_field()}
+                    <TextArea field=Field::fixed("review_reason", "", &errors) label="Reopen for review because" hint="For example: the complainant asked for a review of the decision. The first outcome stays on record" rows=2/>
+                    <button type="submit" class="button button--secondary">"Reopen for review"</button>
+                </form>
+            }.into_any(),
         };
+        let channels: Vec<Choice> = app::domain::complaint::Channel::ALL
+            .iter()
+            .map(|c| Choice::new(c.id(), c.label()))
+            .collect();
+        let lodge = (case.kind == CaseKind::BreachReport && case.lodged_as.is_none()).then(|| view! {
+            <h3 class="heading-s">"A complaint after the breach outcome"</h3>
+            <form method="post" action=action("lodge")>
+                {csrf_field()}
+                <p class="body">"If the person complains about how the breach was handled after receiving its outcome, that complaint is a new case (seed 004 §18), made from this report's answers and linked to it."</p>
+                <TextField field=Field::fixed("lodged_on", today.to_string(), &errors) label="Date the complaint was lodged" input_type="date" width="input--date"/>
+                <Radios field=Field::fixed("lodged_by", "", &errors) legend="How did the complaint reach us?" choices=channels inline=true/>
+                <button type="submit" class="button button--secondary">"Make it a complaint"</button>
+            </form>
+        });
+        let links = view! {
+            {case.lodged_as.map(|r| view! { <p class="body">"Complaint lodged after the breach outcome: "<a class="case-ref" href=format!("/staff/cases/{}", r.compact())>{r.to_string()}</a></p> })}
+            {case.lodged_from.map(|r| view! { <p class="body">"Lodged after the outcome of breach report "<a class="case-ref" href=format!("/staff/cases/{}", r.compact())>{r.to_string()}</a></p> })}
+        };
+        let next_step = view! { {next_step} {more} {lodge} {links} };
         let handler_text = match (&case.handler, case.handler_confirmed_at) {
             (None, _) => "Not assigned".to_string(),
             (Some(h), Some(t)) => format!("{h} (confirmed independence {})", date_time(t)),
@@ -325,6 +393,7 @@ pub async fn render(
             </p>
             {case.held.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Legal hold: {why}. Retention skips this case until the hold is released.")}</strong></div> })}
             {case.restricted.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Restricted: {why}. Only the Data Protection Officer can open this case.")}</strong></div> })}
+            {update_due(case.kind, case.status, case.outcome_due, case.revised_due, today).then(|| view! { <div class="warning-text"><strong>"Past the date the complainant was given: record a progress update with a revised date."</strong></div> })}
             {flags}
             {case.review.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Check this complaint was sent by a person: {why}. It was stored as usual.")}</strong></div> })}
             {failed.then(|| view! { <div class="warning-text"><strong>"A message about this case could not be sent: see the messages below, and ask the Data Protection Officer to try it again."</strong></div> })}
@@ -342,6 +411,7 @@ pub async fn render(
                 {(role == Role::Dpo).then(|| super::records::dpo_section(&compact, &csrf, case.held.as_deref(), case.restricted.as_deref(), &errors))}
             </div>
             <h2 class="heading-m">"Deadlines"</h2>
+            {(case.kind == CaseKind::BreachReport).then(|| view! { <p class="body">"A breach report is not a complaint: it has no complaint deadlines (seed 004 §18). It is handled under the breach procedure."</p> })}
             <dl class="summary-list">
                 {row("Received", format!("{} ({}){}", long_date(case.received_on), case.channel.label(),
                     case.keyed_in_by.as_ref().map(|k| format!(", keyed in by {k}")).unwrap_or_default()))}
@@ -353,6 +423,7 @@ pub async fn render(
                     Some(t) => format!("{}: outcome sent {}", long_date(case.outcome_due), date_time(t)),
                     None => format!("{}: {}", long_date(case.outcome_due), due_phrase(case.outcome_due, today)),
                 })}
+                {case.revised_due.map(|d| row("Revised expected date (progress update)", format!("{}: {}", long_date(d), due_phrase(d, today))))}
                 {row("Team", team.clone())}
             </dl>
             <h2 class="heading-m">"The complainant"</h2>
@@ -394,18 +465,76 @@ pub async fn render(
                 <h2 class="heading-m">"Resolution"</h2>
                 <p class="body prewrap">{cl.resolution.to_string()}</p>
             })}
+            {case.ending.clone().map(|e| view! {
+                <h2 class="heading-m">"How it ended"</h2>
+                <dl class="summary-list">
+                    {row("Ending", e.summary())}
+                    {e.note.as_ref().map(|n| row("Note", n.to_string()))}
+                </dl>
+            })}
+            {(!case.updates.is_empty()).then(|| view! {
+                <h2 class="heading-m">"Progress updates"</h2>
+                <ol class="list notes">
+                    {case.updates.iter().map(|u| view! {
+                        <li class="note">
+                            <p class="hint">{format!("{} · {} · outcome now expected by {}", date_time(u.at), u.author, long_date(u.update.revised_on))}</p>
+                            <p class="body prewrap">{u.update.progress.to_string()}</p>
+                            <p class="body prewrap">{format!("Why: {}", u.update.why)}</p>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            })}
+            {(!case.reviews.is_empty()).then(|| view! {
+                <h2 class="heading-m">"Reviews"</h2>
+                <ol class="list notes">
+                    {case.reviews.iter().map(|r| {
+                        let before = match (&r.outcome, &r.ending) {
+                            (Some(o), _) => format!("Outcome before the review: {}{}", o.category.label(), r.outcome_sent_at.map(|t| format!(", sent {}", date_time(t))).unwrap_or_default()),
+                            (None, Some(e)) => format!("Ended before the review: {}", e.summary()),
+                            (None, None) => "Closed before the review".to_string(),
+                        };
+                        view! {
+                            <li class="note">
+                                <p class="hint">{format!("Reopened {} by {}", date_time(r.opened_at), r.opened_by)}</p>
+                                <p class="body prewrap">{format!("Why: {}", r.reason)}</p>
+                                <p class="body">{before}</p>
+                                {r.outcome.clone().map(|o| view! { <p class="body prewrap">{format!("Findings then: {}", o.findings)}</p> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            })}
             {(!case.actions.is_empty()).then(|| view! {
                 <h2 class="heading-m">"Actions"</h2>
                 <table class="table">
-                    <thead><tr><th scope="col">"Kind"</th><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th></tr></thead>
+                    <caption class="visually-hidden">"Remedial and improvement actions, and whether each is done"</caption>
+                    <thead><tr><th scope="col">"Kind"</th><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th><th scope="col">"Done"</th></tr></thead>
                     <tbody>
-                        {case.actions.iter().map(|a| view! {
-                            <tr>
-                                <td class="table__cell">{a.kind.label()}</td>
-                                <td class="table__cell">{a.description.clone()}</td>
-                                <td class="table__cell">{a.owner.clone()}</td>
-                                <td class="table__cell">{long_date(a.due_on)}</td>
-                            </tr>
+                        {case.actions.iter().map(|a| {
+                            let overdue = a.done_on.is_none() && a.due_on < today;
+                            let id = a.id;
+                            let done = match a.done_on {
+                                Some(d) => view! { <span>{format!("Done {}{}", long_date(d), a.done_note.as_ref().map(|n| format!(": {n}")).unwrap_or_default())}</span> }.into_any(),
+                                None => view! {
+                                    <form method="post" action=action(&format!("actions/{id}/done")) class="action-done">
+                                        <input type="hidden" name="_csrf" value=csrf.clone()/>
+                                        <label class="label label--s" for=format!("done_on_{id}")>{format!("Done on (action {id})")}</label>
+                                        <input class="input input--date" type="date" id=format!("done_on_{id}") name=format!("done_on_{id}") value=today.to_string()/>
+                                        <label class="label label--s" for=format!("done_note_{id}")>"Note (optional)"</label>
+                                        <input class="input" type="text" id=format!("done_note_{id}") name=format!("done_note_{id}")/>
+                                        <button type="submit" class="button button--secondary button--small">"Mark done"<span class="visually-hidden">{format!(": {}", a.description)}</span></button>
+                                    </form>
+                                }.into_any(),
+                            };
+                            view! {
+                                <tr>
+                                    <td class="table__cell">{a.kind.label()}</td>
+                                    <td class="table__cell">{a.description.clone()}</td>
+                                    <td class="table__cell">{if a.owner.is_empty() { "(removed under retention)".to_string() } else { a.owner.clone() }}</td>
+                                    <td class="table__cell">{long_date(a.due_on)}{overdue.then(|| view! { " "<strong class="tag tag--red">"Overdue"</strong> })}</td>
+                                    <td class="table__cell">{done}</td>
+                                </tr>
+                            }
                         }).collect_view()}
                     </tbody>
                 </table>

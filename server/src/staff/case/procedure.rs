@@ -1,0 +1,389 @@
+//! The procedure beyond the straight line (SPEC.md "Ending a case", "Keeping people
+//! informed"): ending a case without an outcome, progress updates with a revised date,
+//! reopening a closed case for review, and marking actions done. The domain says what is
+//! allowed (`casework::may`) and parses each form; the store applies a change only if the
+//! case is still as the form saw it.
+
+use super::moves::{checked, CaseForm};
+use super::page::{self, handling, Saved};
+use super::{seen_as_it_is, settle, stale, CaseRef};
+use crate::outbox::route_for;
+use crate::staff::components::today;
+use crate::staff::error::StaffError;
+use crate::staff::{Fields, Staff, StaffUser, Viewer};
+use crate::store::staff::CaseFile;
+use crate::AppState;
+use app::domain::casework::{
+    date_field, ending_allowed, may, review_target, Ending, EndingInput, EndingRecord, Move,
+    ProgressInput, ProgressUpdate,
+};
+use app::domain::letter;
+use app::domain::text::{limits, Lines, Text};
+use app::domain::FieldError;
+use app::ui::fields::{Choice, Field, Radios, Select, TextArea, TextField};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::*;
+
+/// The domain's refusal, shown on the case (409): nothing was changed.
+async fn refused(
+    state: &AppState,
+    viewer: &Viewer,
+    user: &StaffUser,
+    case: CaseFile,
+    m: Move,
+) -> Result<Option<Response>, StaffError> {
+    match may(case.kind, &handling(&case), m, &user.username, user.role) {
+        Ok(()) => Ok(None),
+        Err(r) => {
+            let errors = vec![FieldError::new("", r.message())];
+            let status = StatusCode::CONFLICT;
+            Ok(Some(
+                page::render(state, viewer, user, case, errors, None, status).await?,
+            ))
+        }
+    }
+}
+
+fn end_form(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &CaseFile,
+    input: EndingInput,
+    errors: Vec<FieldError>,
+) -> Response {
+    let endings: Vec<Choice> = Ending::ALL
+        .into_iter()
+        .filter(|e| ending_allowed(case.kind, *e))
+        .map(|e| Choice::new(e.id(), e.label()))
+        .collect();
+    let mut reasons = vec![Choice::new("", "Select a reason")];
+    reasons.extend(
+        state
+            .config
+            .not_investigated_reasons
+            .iter()
+            .map(|r| Choice::new(r.clone(), r.clone())),
+    );
+    let form = CaseForm {
+        state,
+        viewer,
+        case,
+        heading: "End the case without an outcome",
+        intro: "The case closes and the complainant gets a letter saying why, with their right to complain to the ICO. A closed case can be reopened for review.",
+        action: "end",
+    };
+    form.render(errors, move |errors| {
+        let field = |name, value: &str| Field::fixed(name, value, errors);
+        view! {
+            <Radios field=field("ending", &input.ending) legend="How does the case end?" choices=endings/>
+            <TextField field=field("referred_to", &input.referred_to) label="If it is not a data protection complaint, where was it referred?" hint="For example: the housing complaints team"/>
+            <Select field=field("reason", &input.reason) label="If it will not be investigated, why?" choices=reasons/>
+            <TextArea field=field("note", &input.note) label="Anything else for the letter (optional)" rows=3/>
+            <button type="submit" class="button">"End the case and make the letter"</button>
+        }
+    })
+}
+
+pub async fn show_end_form(
+    State(state): State<AppState>,
+    Staff(_, viewer): Staff,
+    CaseRef(case): CaseRef,
+) -> Response {
+    end_form(&state, &viewer, &case, EndingInput::default(), vec![])
+}
+
+pub async fn end(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    fields: Fields,
+) -> Result<Response, StaffError> {
+    let input = EndingInput {
+        ending: fields.get("ending").to_string(),
+        referred_to: fields.get("referred_to").to_string(),
+        reason: fields.get("reason").to_string(),
+        note: fields.get("note").to_string(),
+    };
+    let reasons = &state.config.not_investigated_reasons;
+    let record = match checked(
+        &case,
+        &fields,
+        input,
+        |i| EndingRecord::parse(i, case.kind, reasons),
+        |i, e| end_form(&state, &viewer, &case, i, e),
+    ) {
+        Ok(r) => r,
+        Err(form) => return Ok(form),
+    };
+    if let Some(r) = refused(
+        &state,
+        &viewer,
+        &user,
+        case.clone(),
+        Move::End(record.ending),
+    )
+    .await?
+    {
+        return Ok(r);
+    }
+    let letter = letter::ending(
+        &state.organisation,
+        case.complaint.complainant.full_name.as_str(),
+        &case.reference,
+        &record,
+        &user.display_name,
+    );
+    let applied = state
+        .staff
+        .end_case(&case, &record, &letter, route_for(&case), &user.username)
+        .await?;
+    settle(&state, &viewer, &user, &case, applied, Saved::Ended).await
+}
+
+fn update_form(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &CaseFile,
+    input: ProgressInput,
+    errors: Vec<FieldError>,
+) -> Response {
+    let form = CaseForm {
+        state,
+        viewer,
+        case,
+        heading: "Record a progress update",
+        intro: "When the outcome will take longer than the date the complainant was given, tell them what has happened, when you now expect to finish and why (seed 004 §34). This makes the update letter.",
+        action: "update",
+    };
+    form.render(errors, move |errors| {
+        let field = |name, value: &str| Field::fixed(name, value, errors);
+        view! {
+            <TextArea field=field("progress", &input.progress) label="What has happened so far"/>
+            <TextField field=field("revised_on", &input.revised_on) label="The date you now expect to send the outcome" hint="For example, 2027-01-15" input_type="date" width="input--date"/>
+            <TextArea field=field("why", &input.why) label="Why it will take longer"/>
+            <button type="submit" class="button">"Record the update and make the letter"</button>
+        }
+    })
+}
+
+pub async fn show_update_form(
+    State(state): State<AppState>,
+    Staff(_, viewer): Staff,
+    CaseRef(case): CaseRef,
+) -> Response {
+    update_form(&state, &viewer, &case, ProgressInput::default(), vec![])
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    fields: Fields,
+) -> Result<Response, StaffError> {
+    let input = ProgressInput {
+        progress: fields.get("progress").to_string(),
+        revised_on: fields.get("revised_on").to_string(),
+        why: fields.get("why").to_string(),
+    };
+    let update = match checked(
+        &case,
+        &fields,
+        input,
+        |i| ProgressUpdate::parse(i, today()),
+        |i, e| update_form(&state, &viewer, &case, i, e),
+    ) {
+        Ok(u) => u,
+        Err(form) => return Ok(form),
+    };
+    if let Some(r) = refused(&state, &viewer, &user, case.clone(), Move::UpdateProgress).await? {
+        return Ok(r);
+    }
+    let letter = letter::progress_update(
+        &state.organisation,
+        case.complaint.complainant.full_name.as_str(),
+        &case.reference,
+        &update,
+        &user.display_name,
+    );
+    let applied = state
+        .staff
+        .update_progress(&case, &update, &letter, route_for(&case), &user.username)
+        .await?;
+    settle(&state, &viewer, &user, &case, applied, Saved::Updated).await
+}
+
+pub async fn reopen(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    fields: Fields,
+) -> Result<Response, StaffError> {
+    if !seen_as_it_is(&case, &fields) {
+        return stale(&state, &viewer, &user, &case).await;
+    }
+    let reason = Text::parse(
+        fields.get("review_reason"),
+        "review_reason",
+        "The reason for the review",
+        limits::MEDIUM,
+        Lines::Many,
+    )
+    .and_then(|t| {
+        t.ok_or_else(|| FieldError::new("review_reason", "Enter why the case is being reviewed"))
+    });
+    let reason = match reason {
+        Ok(r) => r,
+        Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
+    };
+    if let Some(r) = refused(&state, &viewer, &user, case.clone(), Move::Reopen).await? {
+        return Ok(r);
+    }
+    let due = review_target(today(), &state.config.calendar);
+    let applied = state
+        .staff
+        .reopen(&case, reason.as_str(), due, &user.username)
+        .await?;
+    settle(&state, &viewer, &user, &case, applied, Saved::Reopened).await
+}
+
+pub async fn action_done(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    Path((_, id)): Path<(String, i64)>,
+    fields: Fields,
+) -> Result<Response, StaffError> {
+    if !case.actions.iter().any(|a| a.id == id) {
+        return Err(StaffError::NotFound);
+    }
+    let field = format!("done_on_{id}");
+    let done_on = match date_field(fields.get(&field), "done_on", "The date it was done") {
+        Ok(Some(d)) if d <= today() => d,
+        Ok(Some(_)) => {
+            let e = FieldError::new(
+                "done_on",
+                "The date it was done must be today or in the past",
+            );
+            return page::refuse(&state, &viewer, &user, case, vec![e]).await;
+        }
+        Ok(None) => today(),
+        Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
+    };
+    let note = Text::parse(
+        fields.get(&format!("done_note_{id}")),
+        "done_note",
+        "The note",
+        limits::MEDIUM,
+        Lines::Many,
+    );
+    let note = match note {
+        Ok(n) => n,
+        Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
+    };
+    let applied = state
+        .staff
+        .action_done(
+            &case,
+            id,
+            done_on,
+            note.as_ref().map(|n| n.as_str()),
+            &user.username,
+        )
+        .await?;
+    settle(&state, &viewer, &user, &case, applied, Saved::ActionDone).await
+}
+
+/// A breach report's person lodges a complaint after the breach outcome (004 §18): a new
+/// complaint from the same answers, its deadlines from the day it was lodged, the two linked.
+/// Its idempotency key comes from the report, so sending the form twice (or two people at
+/// once) makes one complaint.
+pub async fn lodge(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    fields: Fields,
+) -> Result<Response, StaffError> {
+    use crate::intake::{receive, Accepted, IntakeError, Submission};
+    use app::domain::complaint::Channel;
+    if case.kind != app::domain::triage::CaseKind::BreachReport || case.lodged_as.is_some() {
+        let e = FieldError::new(
+            "",
+            "Only a breach report with no complaint lodged yet can become a complaint",
+        );
+        return page::refuse(&state, &viewer, &user, case, vec![e]).await;
+    }
+    let refuse = |e: FieldError| page::refuse(&state, &viewer, &user, case.clone(), vec![e]);
+    let lodged_on = match date_field(
+        fields.get("lodged_on"),
+        "lodged_on",
+        "The date it was lodged",
+    ) {
+        Ok(Some(d)) => d,
+        Ok(None) => {
+            return refuse(FieldError::new(
+                "lodged_on",
+                "Enter the date the complaint was lodged",
+            ))
+            .await
+        }
+        Err(e) => return refuse(e).await,
+    };
+    if let Err(e) = app::domain::casework::lodged_after_breach(
+        lodged_on,
+        case.received_on,
+        today(),
+        &state.config.calendar,
+    ) {
+        return refuse(e).await;
+    }
+    let Some(channel) = Channel::parse(fields.get("lodged_by")) else {
+        return refuse(FieldError::new(
+            "lodged_by",
+            "Select how the complaint reached us",
+        ))
+        .await;
+    };
+    let mut input = case.complaint.to_input();
+    input.breach_status = Some("outcome_received".into());
+    let key = {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(format!("lodged-from:{}", case.id));
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        uuid::Uuid::from_bytes(bytes)
+    };
+    let submission = Submission {
+        idempotency_key: key,
+        channel,
+        received_on: Some(lodged_on),
+        keyed_in_by: Some(user.username.clone()),
+        review: None,
+    };
+    let receipt = match receive(&state, &input, submission).await {
+        Ok(Accepted::Created(r)) | Ok(Accepted::AlreadyReceived(r)) => r,
+        Err(IntakeError::Invalid(errors)) => return refuse(errors[0].clone()).await,
+        Err(IntakeError::KeyReused { earlier }) => {
+            let e = FieldError::new(
+                "",
+                format!("A complaint was already lodged from this report: {earlier}"),
+            );
+            return refuse(e).await;
+        }
+        Err(IntakeError::Unavailable) => {
+            return Err(StaffError::Store(crate::store::StoreError::Unavailable(
+                "the complaint could not be stored".into(),
+            )))
+        }
+    };
+    state
+        .staff
+        .link_lodged(&case, &receipt.reference, &user.username)
+        .await?;
+    Ok(axum::response::Redirect::to(&format!(
+        "/staff/cases/{}?saved=lodged",
+        receipt.reference.compact()
+    ))
+    .into_response())
+}
