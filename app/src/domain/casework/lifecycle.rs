@@ -253,7 +253,8 @@ pub fn may(kind: CaseKind, h: &Handling, m: Move, actor: &str, role: Role) -> Re
     }
     let needs_handler = match m {
         Move::Acknowledge | Move::Reopen => false,
-        Move::End(_) => h.status != Status::Received,
+        // A breach report is handed over (or closed) at triage, whatever its status.
+        Move::End(_) => h.status != Status::Received && kind == CaseKind::Complaint,
         _ => true,
     };
     if !needs_handler {

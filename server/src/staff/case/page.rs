@@ -269,7 +269,7 @@ pub async fn render(
             Status::Investigating if case.waiting(MessageKind::Outcome).is_some() => {
                 waiting(MessageKind::Outcome).into_any()
             }
-            Status::Received if case.kind == CaseKind::BreachReport => view! {
+            Status::Received | Status::Acknowledged if case.kind == CaseKind::BreachReport => view! {
                 <p class="body">"A breach report is not a complaint (seed 004 §18): hand it to the breach procedure. If the person complains after the breach outcome, that complaint is a new case."</p>
             }.into_any(),
             Status::Received => view! {
@@ -415,6 +415,7 @@ pub async fn render(
             <dl class="summary-list">
                 {row("Received", format!("{} ({}){}", long_date(case.received_on), case.channel.label(),
                     case.keyed_in_by.as_ref().map(|k| format!(", keyed in by {k}")).unwrap_or_default()))}
+                {(case.kind == CaseKind::Complaint).then(|| view! {
                 {row("Written acknowledgement due by", match case.acknowledged_at {
                     Some(t) => format!("{}: acknowledged {}", long_date(case.acknowledge_by), date_time(t)),
                     None => format!("{}: {}", long_date(case.acknowledge_by), due_phrase(case.acknowledge_by, today)),
@@ -422,6 +423,7 @@ pub async fn render(
                 {row("Outcome due by", match case.outcome_sent_at {
                     Some(t) => format!("{}: outcome sent {}", long_date(case.outcome_due), date_time(t)),
                     None => format!("{}: {}", long_date(case.outcome_due), due_phrase(case.outcome_due, today)),
+                })}
                 })}
                 {case.revised_due.map(|d| row("Revised expected date (progress update)", format!("{}: {}", long_date(d), due_phrase(d, today))))}
                 {row("Team", team.clone())}

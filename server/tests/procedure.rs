@@ -1,0 +1,503 @@
+//! The whole procedure through the real server (issue 10): every ending with its letter,
+//! progress updates and the register's marks, reopening for review, actions followed up, and
+//! breach reports handled as such, from the public API to a complaint lodged afterwards.
+//! The route walk in `staff.rs` checks every new route's CSRF and role refusals.
+
+mod common;
+
+use common::browser::{signed_in, staffed_with, Browser};
+use common::casework::{case_post, decide_and_close, query_one, wait_for_status};
+use common::{complaint, key, TestServer};
+use serde_json::Value;
+
+const FAST_OUTBOX: &str = "[outbox]\npoll_ms = 50\n";
+
+async fn send(server: &TestServer, body: &Value) -> String {
+    let res = server.post(&key(), body).await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    res.body["reference"].as_str().unwrap().replace('-', "")
+}
+
+async fn one(server: &TestServer, sql: &str, reference: &str) -> String {
+    query_one(&server.db_path, sql, reference).await
+}
+
+/// Waits (up to 20 s) until every message about the case has gone.
+async fn all_sent(server: &TestServer, reference: &str) {
+    for _ in 0..400 {
+        let waiting = one(
+            server,
+            "SELECT CAST(COUNT(*) AS TEXT) FROM outbox o JOIN cases c ON c.id = o.case_id \
+             WHERE c.reference = ? AND o.status = 'waiting'",
+            reference,
+        )
+        .await;
+        if waiting == "0" {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("messages about {reference} never went");
+}
+
+/// Assigned to kim, who confirms independence, and under investigation.
+async fn investigating(server: &TestServer, kim: &mut Browser, reference: &str) {
+    wait_for_status(&server.db_path, reference, "acknowledged").await;
+    let p = case_post(
+        kim,
+        reference,
+        "assign",
+        &[("handler", "kim"), ("independent", "yes")],
+    )
+    .await;
+    assert_eq!(p.status, 303);
+    let p = case_post(kim, reference, "investigate", &[]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+}
+
+#[tokio::test]
+async fn each_ending_closes_the_case_with_its_record_and_its_letter() {
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    let mut kim = signed_in(server, "kim").await;
+    let reason = app::domain::casework::default_not_investigated_reasons()[1].clone();
+    let cases = [
+        (
+            "withdrawn",
+            "",
+            "",
+            "As you asked, we have withdrawn your complaint",
+        ),
+        (
+            "not_data_protection",
+            "the housing complaints team",
+            "",
+            "We have passed it to the housing complaints team",
+        ),
+        (
+            "not_investigated",
+            "",
+            reason.as_str(),
+            "We have decided not to investigate your complaint, because",
+        ),
+        (
+            "corporate_procedure",
+            "",
+            "",
+            "corporate complaints procedure",
+        ),
+        ("breach_procedure", "", "", "personal data breach procedure"),
+    ];
+    for (ending, referred, why, letter_says) in cases {
+        let r = send(server, &complaint("Enid Ending")).await;
+        investigating(server, &mut kim, &r).await;
+        let form = kim.get(&format!("/staff/cases/{r}/end")).await;
+        assert_eq!(form.status, 200);
+        let p = case_post(
+            &mut kim,
+            &r,
+            "end",
+            &[
+                ("ending", ending),
+                ("referred_to", referred),
+                ("reason", why),
+                ("note", ""),
+            ],
+        )
+        .await;
+        assert_eq!(p.status, 303, "{ending}: {}", p.body);
+        assert_eq!(
+            one(server, "SELECT status FROM cases WHERE reference = ?", &r).await,
+            "closed"
+        );
+        let recorded = one(server, "SELECT ending FROM cases WHERE reference = ?", &r).await;
+        assert!(recorded.contains(ending), "{recorded}");
+        let body = one(
+            server,
+            "SELECT l.body FROM letters l JOIN cases c ON c.id = l.case_id \
+             WHERE c.reference = ? AND l.kind = 'ending'",
+            &r,
+        )
+        .await;
+        assert!(body.contains(letter_says), "{ending}: {body}");
+        assert!(
+            body.contains("Information Commissioner"),
+            "the right to complain to the ICO"
+        );
+        all_sent(server, &r).await;
+        let page = kim.get(&format!("/staff/cases/{r}")).await;
+        assert!(page.body.contains("This case is closed:"));
+    }
+    // The register says how each ended.
+    let register = kim.get("/staff/register?status=all").await.body;
+    for label in [
+        "Withdrawn by the complainant",
+        "Not investigated",
+        "Handed to the breach procedure",
+    ] {
+        assert!(register.contains(label), "{label}");
+    }
+}
+
+#[tokio::test]
+async fn an_ending_that_lacks_what_it_needs_is_refused_and_changes_nothing() {
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    let mut kim = signed_in(server, "kim").await;
+    let r = send(server, &complaint("Rhea Refused")).await;
+    investigating(server, &mut kim, &r).await;
+    for (fields, says) in [
+        (
+            vec![("ending", "not_data_protection")],
+            "Enter where the complaint was referred",
+        ),
+        (
+            vec![
+                ("ending", "not_investigated"),
+                ("reason", "Because I said so"),
+            ],
+            "Select why the complaint will not be investigated",
+        ),
+        (vec![("ending", "")], "Select how the case ends"),
+    ] {
+        let p = case_post(&mut kim, &r, "end", &fields).await;
+        assert_eq!(p.status, 422, "{says}");
+        assert!(p.body.contains(says), "{says}");
+    }
+    assert_eq!(
+        one(server, "SELECT status FROM cases WHERE reference = ?", &r).await,
+        "investigating"
+    );
+    // Someone other than the confirmed handler may not end it.
+    let mut other = signed_in(server, "dee").await;
+    let p = case_post(&mut other, &r, "end", &[("ending", "withdrawn")]).await;
+    assert_eq!(p.status, 303, "the DPO may");
+}
+
+#[tokio::test]
+async fn a_progress_update_gives_a_revised_date_and_the_register_marks_cases_without_one() {
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    // Keyed in as received eleven months ago: past its three-month target.
+    let mut ian = signed_in(server, "ian").await;
+    let token = ian.get("/staff/intake").await.csrf();
+    let received = (chrono::Utc::now().date_naive() - chrono::Days::new(330)).to_string();
+    let mut form = common::form_fields(&server::openapi::example_request());
+    form.extend([
+        ("_csrf".to_string(), token),
+        ("_key".to_string(), key()),
+        ("channel".to_string(), "email".to_string()),
+        ("received_on".to_string(), received),
+        ("full_name".to_string(), "Ursula Update".to_string()),
+    ]);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let saved = ian.post("/staff/intake", &pairs).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let r = one(
+        server,
+        "SELECT reference FROM cases WHERE complainant_name = ?",
+        "Ursula Update",
+    )
+    .await;
+    let mut kim = signed_in(server, "kim").await;
+    investigating(server, &mut kim, &r).await;
+    let row = |body: &str| {
+        let at = body
+            .find(&format!("/staff/cases/{r}"))
+            .expect("the case is listed");
+        body[at..at + body[at..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(row(&kim.get("/staff/register").await.body).contains("Update due"));
+
+    // Refused: no date, a date in the past, nothing said.
+    let p = case_post(&mut kim, &r, "update", &[("revised_on", "2020-01-01")]).await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("The revised date must be in the future"));
+    assert!(p.body.contains("Enter what has happened so far"));
+    let revised = chrono::Utc::now().date_naive() + chrono::Days::new(45);
+    let p = case_post(
+        &mut kim,
+        &r,
+        "update",
+        &[
+            ("progress", "We have the records from the team."),
+            ("revised_on", &revised.to_string()),
+            ("why", "The records were archived off site."),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(
+        one(
+            server,
+            "SELECT revised_due FROM cases WHERE reference = ?",
+            &r
+        )
+        .await,
+        revised.to_string()
+    );
+    let letter = one(
+        server,
+        "SELECT l.body FROM letters l JOIN cases c ON c.id = l.case_id \
+         WHERE c.reference = ? AND l.kind = 'progress_update'",
+        &r,
+    )
+    .await;
+    assert!(letter.contains(&app::domain::calendar::long_date(revised)));
+    assert!(letter.contains("The records were archived off site."));
+    let listed = row(&kim.get("/staff/register").await.body);
+    assert!(listed.contains(&format!(
+        "Revised: {}",
+        app::domain::calendar::long_date(revised)
+    )));
+    assert!(!listed.contains("Update due"));
+    // A closed case takes no update.
+    let p = case_post(&mut kim, &r, "end", &[("ending", "withdrawn")]).await;
+    assert_eq!(p.status, 303);
+    let p = case_post(
+        &mut kim,
+        &r,
+        "update",
+        &[
+            ("progress", "x"),
+            ("revised_on", &revised.to_string()),
+            ("why", "y"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 409);
+}
+
+#[tokio::test]
+async fn a_closed_case_reopened_for_review_keeps_its_first_outcome_and_ends_again() {
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    let mut kim = signed_in(server, "kim").await;
+    let r = send(server, &complaint("Rory Review")).await;
+    decide_and_close(server, &mut kim, &r, "Olive Officer").await;
+    let p = case_post(&mut kim, &r, "reopen", &[("review_reason", "")]).await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("Enter why the case is being reviewed"));
+    let p = case_post(
+        &mut kim,
+        &r,
+        "reopen",
+        &[("review_reason", "The complainant asked for a review.")],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(
+        one(server, "SELECT status FROM cases WHERE reference = ?", &r).await,
+        "investigating"
+    );
+    let due = one(
+        server,
+        "SELECT outcome_due FROM cases WHERE reference = ?",
+        &r,
+    )
+    .await;
+    let expected = app::domain::casework::review_target(
+        app::domain::calendar::london_date(chrono::Utc::now()),
+        &app::domain::calendar::WorkingCalendar::default(),
+    );
+    assert_eq!(due, expected.to_string());
+    let page = kim.get(&format!("/staff/cases/{r}")).await.body;
+    assert!(page.contains("Outcome before the review: Upheld"));
+    assert!(page.contains("The complainant asked for a review."));
+    // The review ends in a second outcome; the first stays on record.
+    let p = case_post(
+        &mut kim,
+        &r,
+        "outcome",
+        &[
+            ("category", "not_upheld"),
+            ("summary", "Reviewed."),
+            ("investigation", "Looked again."),
+            ("findings", "Partly right."),
+            ("no_action_reason", "Nothing more to do."),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    wait_for_status(&server.db_path, &r, "outcome_sent").await;
+    assert_eq!(
+        one(server, "SELECT r.outcome_category FROM case_reviews r JOIN cases c ON c.id = r.case_id WHERE c.reference = ?", &r).await,
+        "upheld"
+    );
+    assert_eq!(
+        one(
+            server,
+            "SELECT outcome_category FROM cases WHERE reference = ?",
+            &r
+        )
+        .await,
+        "not_upheld"
+    );
+}
+
+#[tokio::test]
+async fn actions_are_followed_up_until_done() {
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    let mut kim = signed_in(server, "kim").await;
+    let r = send(server, &complaint("Ada Actions")).await;
+    decide_and_close(server, &mut kim, &r, "Olive Officer").await;
+    let id = one(
+        server,
+        "SELECT CAST(a.id AS TEXT) FROM case_actions a JOIN cases c ON c.id = a.case_id WHERE c.reference = ?",
+        &r,
+    )
+    .await;
+    // Overdue: its due date has passed (set back in the file: no waiting a month).
+    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&server.db_path);
+    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+    sqlx::query("UPDATE case_actions SET due_on = '2026-01-05' WHERE id = ?")
+        .bind(id.parse::<i64>().unwrap())
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let overdue = kim.get("/staff/actions?show=overdue").await.body;
+    assert!(overdue.contains("Answer the request") && overdue.contains("1 overdue"));
+    assert!(kim
+        .get(&format!("/staff/cases/{r}"))
+        .await
+        .body
+        .contains("Overdue"));
+
+    let today = chrono::Utc::now().date_naive().to_string();
+    let done_on = format!("done_on_{id}");
+    let done_note = format!("done_note_{id}");
+    let p = case_post(
+        &mut kim,
+        &r,
+        &format!("actions/{id}/done"),
+        &[
+            (done_on.as_str(), today.as_str()),
+            (done_note.as_str(), "Answered on the phone"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let done = kim.get("/staff/actions?show=done").await.body;
+    assert!(done.contains("Answered on the phone"));
+    assert!(!kim
+        .get("/staff/actions?show=overdue")
+        .await
+        .body
+        .contains("Answer the request"));
+    // Twice is once; another case's action is not found.
+    let p = case_post(&mut kim, &r, &format!("actions/{id}/done"), &[]).await;
+    assert_eq!(p.status, 409);
+    let p = case_post(&mut kim, &r, "actions/99999/done", &[]).await;
+    assert_eq!(p.status, 404);
+}
+
+#[tokio::test]
+async fn a_breach_report_is_handled_as_one_and_a_later_complaint_is_a_linked_new_case() {
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    let mut report = complaint("Bea Breach");
+    report["category"] = "security".into();
+    report["breach_status"] = "not_reported".into();
+    let r = send(server, &report).await;
+    assert_eq!(
+        one(server, "SELECT kind FROM cases WHERE reference = ?", &r).await,
+        "breach_report"
+    );
+    all_sent(server, &r).await;
+    // Its own words: not "your complaint", no complaint deadlines.
+    let letter = one(
+        server,
+        "SELECT l.subject || ' ' || l.body FROM letters l JOIN cases c ON c.id = l.case_id WHERE c.reference = ?",
+        &r,
+    )
+    .await;
+    assert!(letter.contains("Your Report of a Personal Data Breach"));
+    assert!(letter.contains("This is not yet a complaint"));
+    assert!(!letter.contains("We have logged your complaint"));
+    let mut kim = signed_in(server, "kim").await;
+    let register = kim.get("/staff/register").await.body;
+    assert!(register.contains("Breach procedure"));
+    let overdue = kim.get("/staff/register?due=overdue").await.body;
+    assert!(!overdue.contains(&format!("/staff/cases/{r}")));
+    // Not acknowledged or investigated as a complaint; handed to the breach procedure.
+    let p = case_post(&mut kim, &r, "investigate", &[]).await;
+    assert_eq!(p.status, 409);
+    let p = case_post(
+        &mut kim,
+        &r,
+        "end",
+        &[("ending", "not_investigated"), ("reason", "x")],
+    )
+    .await;
+    assert_eq!(p.status, 422);
+    let p = case_post(&mut kim, &r, "end", &[("ending", "breach_procedure")]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+
+    // After the breach outcome the person complains: a new, linked complaint from that day.
+    let lodged = chrono::Utc::now().date_naive().to_string();
+    let p = case_post(
+        &mut kim,
+        &r,
+        "lodge",
+        &[("lodged_on", &lodged), ("lodged_by", "email")],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let new_page = p.location.unwrap();
+    let complaint_ref = one(
+        server,
+        "SELECT lodged_as FROM cases WHERE reference = ?",
+        &r,
+    )
+    .await;
+    assert!(new_page.contains(&complaint_ref));
+    assert_eq!(
+        one(
+            server,
+            "SELECT kind FROM cases WHERE reference = ?",
+            &complaint_ref
+        )
+        .await,
+        "complaint"
+    );
+    assert_eq!(
+        one(
+            server,
+            "SELECT lodged_from FROM cases WHERE reference = ?",
+            &complaint_ref
+        )
+        .await,
+        r
+    );
+    assert_eq!(
+        one(
+            server,
+            "SELECT received_on FROM cases WHERE reference = ?",
+            &complaint_ref
+        )
+        .await,
+        lodged
+    );
+    let page = kim.get(&new_page).await.body;
+    assert!(page.contains("Lodged after the outcome of breach report"));
+    // Sent again (a double click, a colleague at once): still one complaint.
+    let p = case_post(
+        &mut kim,
+        &r,
+        "lodge",
+        &[("lodged_on", &lodged), ("lodged_by", "email")],
+    )
+    .await;
+    assert_eq!(p.status, 422);
+    assert_eq!(
+        one(
+            server,
+            "SELECT CAST(COUNT(*) AS TEXT) FROM cases WHERE lodged_from = ?",
+            &r
+        )
+        .await,
+        "1"
+    );
+}
