@@ -501,3 +501,117 @@ async fn a_breach_report_is_handled_as_one_and_a_later_complaint_is_a_linked_new
         "1"
     );
 }
+
+#[tokio::test]
+async fn details_are_corrected_with_a_reason_and_the_history_keeps_what_changed() {
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    let r = send(server, &complaint("Cora Correct")).await;
+    let mut kim = signed_in(server, "kim").await;
+    let form = kim.get(&format!("/staff/cases/{r}/correct")).await;
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains("value=\"sam@example.com\""),
+        "the form starts from the details as they are"
+    );
+    let keep = [
+        ("full_name", "Cora Correct"),
+        ("address_line_1", "1 High Street"),
+        ("address_town", "Nottingham"),
+        ("address_postcode", "NG2 7QP"),
+        ("phone", "07700 900982"),
+        ("preferred_contact", "email"),
+        ("adjustments", "Please use large print in letters."),
+        ("publication_opt_out", "yes"),
+    ];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut f: Vec<(&str, &str)> = keep.to_vec();
+        f.extend_from_slice(extra);
+        f
+    };
+    // A bad address or no reason: refused, nothing changed, what was typed kept.
+    let p = case_post(
+        &mut kim,
+        &r,
+        "correct",
+        &with(&[("email", "cora@"), ("consent_share", "yes")]),
+    )
+    .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("Enter why the details are being corrected"));
+    assert!(p.body.contains("value=\"cora@\""));
+    assert!(one(
+        server,
+        "SELECT complaint FROM cases WHERE reference = ?",
+        &r
+    )
+    .await
+    .contains("sam@example.com"));
+
+    let p = case_post(
+        &mut kim,
+        &r,
+        "correct",
+        &with(&[
+            ("email", "cora.new@example.com"),
+            ("consent_share", "no"),
+            (
+                "reason",
+                "She phoned with a new email address and withdrew consent to share.",
+            ),
+        ]),
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let stored = one(
+        server,
+        "SELECT complaint FROM cases WHERE reference = ?",
+        &r,
+    )
+    .await;
+    assert!(stored.contains("cora.new@example.com") && !stored.contains("sam@example.com"));
+    assert_eq!(
+        one(
+            server,
+            "SELECT CAST(consent_share AS TEXT) FROM cases WHERE reference = ?",
+            &r
+        )
+        .await,
+        "0"
+    );
+    // Handlers see which fields changed and why; only the DPO sees the old values.
+    let page = kim.get(&format!("/staff/cases/{r}")).await.body;
+    assert!(page.contains("Changed: Email, May share with the organisation complained about"));
+    assert!(!page.contains("sam@example.com"));
+    assert!(page.contains("Do not share: the complainant declined sharing"));
+    let dpo = signed_in(server, "dee")
+        .await
+        .get(&format!("/staff/cases/{r}"))
+        .await
+        .body;
+    assert!(dpo.contains("sam@example.com") && dpo.contains("cora.new@example.com"));
+    // The history and the audit trail name fields, never values.
+    let detail = one(
+        server,
+        "SELECT e.detail FROM case_events e JOIN cases c ON c.id = e.case_id \
+         WHERE c.reference = ? AND e.event = 'details corrected'",
+        &r,
+    )
+    .await;
+    assert_eq!(
+        detail,
+        "changed: Email, May share with the organisation complained about"
+    );
+    // A correction sent on the details as they were before is refused (someone else's won).
+    let p = kim
+        .post(
+            &format!("/staff/cases/{r}/correct"),
+            &[
+                ("_csrf", &form.csrf()),
+                ("_seen", "received.-.0.1"),
+                ("full_name", "X"),
+            ],
+        )
+        .await;
+    assert!(p.status == 409 || p.status == 422, "{}", p.status);
+}

@@ -232,6 +232,18 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
             post(case::procedure::update),
         ),
         r(
+            Method::GET,
+            "/staff/cases/{reference}/correct",
+            Staff(Handler),
+            get(case::procedure::show_correct_form),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/correct",
+            Staff(Handler),
+            post(case::procedure::correct),
+        ),
+        r(
             Method::POST,
             "/staff/cases/{reference}/lodge",
             Staff(Handler),

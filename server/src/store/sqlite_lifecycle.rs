@@ -6,9 +6,9 @@ use super::sqlite::SqliteStore;
 use super::sqlite_staff::{
     audit_in, corrupt, date, event_in, letter_in, opt_time, queue_in, queued_detail, rfc3339, time,
 };
-use super::staff::{Applied, CaseFile, Review, StoredUpdate};
+use super::staff::{Applied, CaseFile, Review, StoredCorrection, StoredUpdate};
 use super::StoreError;
-use app::domain::casework::{EndingRecord, Outcome, ProgressUpdate};
+use app::domain::casework::{Correction, EndingRecord, Outcome, ProgressUpdate};
 use app::domain::letter::{Letter, LetterKind};
 use app::domain::messages::{MessageKind, Route};
 use app::domain::text::{limits, Lines, Text};
@@ -306,6 +306,92 @@ pub(super) async fn link_lodged(
     .await?;
     tx.commit().await?;
     Ok(Applied::Done)
+}
+
+pub(super) async fn correct(
+    store: &SqliteStore,
+    case: &CaseFile,
+    correction: &Correction,
+    actor: &str,
+) -> Result<Applied, StoreError> {
+    let at = rfc3339(Utc::now());
+    let id = case.id.to_string();
+    let before = serde_json::to_string(&case.complaint).map_err(|_| corrupt("complaint"))?;
+    let after = serde_json::to_string(&correction.complaint).map_err(|_| corrupt("complaint"))?;
+    let changes = serde_json::to_string(&correction.changes).map_err(|_| corrupt("changes"))?;
+    let consents = &correction.complaint.consents;
+    let mut tx = store.staff_writer.begin().await?;
+    // Only over the details the form was filled in on: a correction made meanwhile wins.
+    let changed = sqlx::query(
+        "UPDATE cases SET complaint = ?, complainant_name = ?, consent_share = ?, \
+         survey_opt_out = ?, publication_opt_out = ? WHERE id = ? AND complaint = ?",
+    )
+    .bind(&after)
+    .bind(correction.complaint.complainant.full_name.as_str())
+    .bind(consents.share_with_organisation)
+    .bind(consents.survey_opt_out)
+    .bind(consents.publication_opt_out)
+    .bind(&id)
+    .bind(&before)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(Applied::Stale);
+    }
+    sqlx::query(
+        "INSERT INTO case_corrections (case_id, at, actor, reason, changes) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(&at)
+    .bind(actor)
+    .bind(correction.reason.as_str())
+    .bind(&changes)
+    .execute(&mut *tx)
+    .await?;
+    // The history and the audit trail name the fields, never their values.
+    let fields: Vec<&str> = correction
+        .changes
+        .iter()
+        .map(|c| c.label.as_str())
+        .collect();
+    let detail = format!("changed: {}", fields.join(", "));
+    event_in(&mut tx, &id, &at, "details corrected", actor, Some(&detail)).await?;
+    let reference = case.reference.compact();
+    audit_in(
+        &mut tx,
+        &at,
+        actor,
+        "corrected details",
+        Some(&reference),
+        Some(&detail),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Applied::Done)
+}
+
+pub(super) async fn corrections_of(
+    pool: &SqlitePool,
+    id: &str,
+) -> Result<Vec<StoredCorrection>, StoreError> {
+    sqlx::query(
+        "SELECT at, actor, reason, changes FROM case_corrections WHERE case_id = ? ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let changes: String = r.try_get("changes")?;
+        Ok(StoredCorrection {
+            at: time(r, "at")?,
+            actor: r.try_get("actor")?,
+            reason: r.try_get("reason")?,
+            changes: serde_json::from_str(&changes).map_err(|_| corrupt("changes"))?,
+        })
+    })
+    .collect()
 }
 
 /// The case's progress updates, oldest first.

@@ -247,6 +247,24 @@ impl RetentionStore for SqliteStore {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+        // Corrections hold earlier personal details, progress updates what was said.
+        for table in ["case_corrections", "progress_updates"] {
+            c.notes_deleted += sqlx::query(&format!("DELETE FROM {table} WHERE case_id = ?"))
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        // Earlier closures keep their dates and categories; their words go unless kept.
+        sqlx::query(
+            "UPDATE case_reviews SET reason = '', outcome = CASE WHEN ? THEN outcome END, \
+             ending = CASE WHEN ? THEN ending END, resolution = NULL WHERE case_id = ?",
+        )
+        .bind(keep)
+        .bind(keep)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
         c.messages_deleted = sqlx::query("DELETE FROM outbox WHERE case_id = ?")
             .bind(&id)
             .execute(&mut *tx)

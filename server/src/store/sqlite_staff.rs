@@ -6,7 +6,8 @@ use super::sqlite::SqliteStore;
 use super::staff::*;
 use super::StoreError;
 use app::domain::casework::{
-    ActionKind, Closure, EndingRecord, LockoutPolicy, Outcome, ProgressUpdate, Role, Status,
+    ActionKind, Closure, Correction, EndingRecord, LockoutPolicy, Outcome, ProgressUpdate, Role,
+    Status,
 };
 use app::domain::complaint::{Channel, Complaint};
 use app::domain::letter::{Letter, LetterKind};
@@ -587,6 +588,7 @@ impl StaffStore for SqliteStore {
                 .map(|v| Reference::parse(&v).map_err(|_| corrupt("lodged_from")))
                 .transpose()?,
             updates: super::sqlite_lifecycle::updates_of(pool, &id).await?,
+            corrections: super::sqlite_lifecycle::corrections_of(pool, &id).await?,
             reviews: super::sqlite_lifecycle::reviews_of(pool, &id).await?,
             held: r.try_get("held_reason")?,
             restricted: r.try_get("restricted_reason")?,
@@ -916,6 +918,15 @@ impl StaffStore for SqliteStore {
         actor: &str,
     ) -> Result<Applied, StoreError> {
         super::sqlite_lifecycle::action_done(self, case, action_id, done_on, note, actor).await
+    }
+
+    async fn correct(
+        &self,
+        case: &CaseFile,
+        correction: &Correction,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        super::sqlite_lifecycle::correct(self, case, correction, actor).await
     }
 
     async fn link_lodged(

@@ -5,7 +5,8 @@
 use super::outbox::{Message, MessageStatus};
 use super::StoreError;
 use app::domain::casework::{
-    ActionKind, Closure, Ending, EndingRecord, LockoutPolicy, Outcome, ProgressUpdate, Role, Status,
+    ActionKind, Closure, Correction, Ending, EndingRecord, FieldChange, LockoutPolicy, Outcome,
+    ProgressUpdate, Role, Status,
 };
 use app::domain::complaint::{Channel, Complaint};
 use app::domain::letter::{Letter, LetterKind};
@@ -231,8 +232,18 @@ pub struct CaseFile {
     /// A complaint lodged after a breach outcome: the breach report it came from.
     pub lodged_from: Option<Reference>,
     pub updates: Vec<StoredUpdate>,
+    /// Corrections of the complainant's details and choices, oldest first.
+    pub corrections: Vec<StoredCorrection>,
     /// Earlier closures, when the case was reopened for review.
     pub reviews: Vec<Review>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredCorrection {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub reason: String,
+    pub changes: Vec<FieldChange>,
 }
 
 #[derive(Debug, Clone)]
@@ -450,6 +461,14 @@ pub trait StaffStore: Send + Sync + 'static {
         action_id: i64,
         done_on: NaiveDate,
         note: Option<&str>,
+        actor: &str,
+    ) -> Result<Applied, StoreError>;
+
+    /// Corrects the complainant's details and choices, if nobody corrected them meanwhile.
+    async fn correct(
+        &self,
+        case: &CaseFile,
+        correction: &Correction,
         actor: &str,
     ) -> Result<Applied, StoreError>;
 

@@ -10,6 +10,7 @@
 //! - `accounts`: staff roles, usernames, passwords and the lock-out policy.
 
 mod accounts;
+mod corrections;
 mod lifecycle;
 mod receiving;
 mod records;
@@ -17,6 +18,7 @@ mod status;
 mod urgency;
 
 pub use accounts::*;
+pub use corrections::*;
 pub use lifecycle::*;
 pub use receiving::*;
 pub use records::*;

@@ -44,10 +44,12 @@ pub enum Saved {
     Reopened,
     ActionDone,
     Lodged,
+    Corrected,
 }
 
 impl Saved {
-    const ALL: [Saved; 16] = [
+    const ALL: [Saved; 17] = [
+        Saved::Corrected,
         Saved::Lodged,
         Saved::Ended,
         Saved::Updated,
@@ -84,6 +86,7 @@ impl Saved {
             Saved::Reopened => "reopened",
             Saved::ActionDone => "action_done",
             Saved::Lodged => "lodged",
+            Saved::Corrected => "corrected",
         }
     }
 
@@ -106,6 +109,7 @@ impl Saved {
             Saved::Updated => "Progress update recorded. The update letter goes by the complainant's chosen route.",
             Saved::Reopened => "Case reopened for review: it is under investigation again, with a new outcome target.",
             Saved::ActionDone => "Action marked done.",
+            Saved::Corrected => "Details corrected. Letters from now on use them; the history keeps what changed.",
             Saved::Lodged => "The complaint lodged after the breach outcome is this new case. Its deadlines run from the day it was lodged; its acknowledgement is queued.",
         }
     }
@@ -429,6 +433,7 @@ pub async fn render(
                 {row("Team", team.clone())}
             </dl>
             <h2 class="heading-m">"The complainant"</h2>
+            <p class="body"><a href=action("correct")>"Correct their details or choices"</a></p>
             <dl class="summary-list">
                 {row("Name", complainant.full_name.to_string())}
                 {row("Postal address", address.unwrap_or_else(|| "Not given".into()))}
@@ -449,6 +454,26 @@ pub async fn render(
                 {c.outcome_other.as_ref().map(|t| row("Something else", t.to_string()))}
                 {row("Also about the service", yes_no(c.also_about_service))}
             </dl>
+            {(!case.corrections.is_empty()).then(|| view! {
+                <h2 class="heading-m">"Corrections"</h2>
+                <ol class="list notes">
+                    {case.corrections.iter().map(|c| view! {
+                        <li class="note">
+                            <p class="hint">{format!("{} · {}", date_time(c.at), c.actor)}</p>
+                            <p class="body prewrap">{format!("Why: {}", c.reason)}</p>
+                            {if role == Role::Dpo {
+                                view! {
+                                    <ul class="list">
+                                        {c.changes.iter().map(|f| view! { <li>{format!("{}: \u{201c}{}\u{201d} became \u{201c}{}\u{201d}", f.label, f.old, f.new)}</li> }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            } else {
+                                view! { <p class="body">{format!("Changed: {}", c.changes.iter().map(|f| f.label.as_str()).collect::<Vec<_>>().join(", "))}</p> }.into_any()
+                            }}
+                        </li>
+                    }).collect_view()}
+                </ol>
+            })}
             <h2 class="heading-m">"Consent and choices"</h2>
             <dl class="summary-list">
                 {row("Consent to handle", "Yes".into())}
