@@ -615,3 +615,86 @@ async fn details_are_corrected_with_a_reason_and_the_history_keeps_what_changed(
         .await;
     assert!(p.status == 409 || p.status == 422, "{}", p.status);
 }
+
+#[tokio::test]
+async fn triage_flags_are_worked_and_the_register_finds_what_is_outstanding() {
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    // For someone else (identity), short (clarification), also about the service (hand-over).
+    let mut c = complaint("Fred Flags");
+    c["on_behalf_of"] = "someone_else".into();
+    c["other_person_name"] = "Pat Flags".into();
+    c["other_person_relationship"] = "Son".into();
+    c["other_person_agreed"] = true.into();
+    c["description"] = "They lost my son's file.".into();
+    c["also_about_service"] = true.into();
+    let r = send(server, &c).await;
+    let mut kim = signed_in(server, "kim").await;
+    for o in ["identity", "clarification", "handover"] {
+        let page = kim
+            .get(&format!("/staff/register?outstanding={o}"))
+            .await
+            .body;
+        assert!(
+            page.contains(&format!("/staff/cases/{r}")),
+            "{o} outstanding"
+        );
+    }
+    let today = chrono::Utc::now().date_naive().to_string();
+    // Identity needs how it was verified.
+    let p = case_post(
+        &mut kim,
+        &r,
+        "flags/identity",
+        &[("on", &today), ("how", "")],
+    )
+    .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("Enter how their identity was verified"));
+    let p = case_post(
+        &mut kim,
+        &r,
+        "flags/identity",
+        &[("on", &today), ("how", "Signed authority from Pat")],
+    )
+    .await;
+    assert_eq!(p.status, 303);
+    let p = case_post(&mut kim, &r, "flags/clarification-asked", &[("on", &today)]).await;
+    assert_eq!(p.status, 303);
+    // Asked, not yet received: still outstanding.
+    assert!(kim
+        .get("/staff/register?outstanding=clarification")
+        .await
+        .body
+        .contains(&format!("/staff/cases/{r}")));
+    let p = case_post(
+        &mut kim,
+        &r,
+        "flags/clarification-received",
+        &[("on", &today)],
+    )
+    .await;
+    assert_eq!(p.status, 303);
+    let p = case_post(&mut kim, &r, "flags/handover", &[("on", &today)]).await;
+    assert_eq!(p.status, 303);
+    for o in ["identity", "clarification", "handover"] {
+        let page = kim
+            .get(&format!("/staff/register?outstanding={o}"))
+            .await
+            .body;
+        assert!(!page.contains(&format!("/staff/cases/{r}")), "{o} done");
+    }
+    let page = kim.get(&format!("/staff/cases/{r}")).await.body;
+    assert!(page.contains("Identity verified on") && page.contains("Signed authority from Pat"));
+    assert!(page.contains("Clarification received on"));
+    assert!(page.contains("Handed to corporate complaints on"));
+    // Recorded once; a date in the future or an unknown flag is refused.
+    let p = case_post(&mut kim, &r, "flags/handover", &[("on", &today)]).await;
+    assert_eq!(p.status, 409);
+    let p = case_post(&mut kim, &r, "flags/nonsense", &[("on", &today)]).await;
+    assert_eq!(p.status, 404);
+    let later = (chrono::Utc::now().date_naive() + chrono::Days::new(3)).to_string();
+    let r2 = send(server, &c).await;
+    let p = case_post(&mut kim, &r2, "flags/handover", &[("on", &later)]).await;
+    assert_eq!(p.status, 422);
+}

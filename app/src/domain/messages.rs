@@ -106,6 +106,44 @@ pub fn written_route(c: &Complainant) -> Option<Route> {
     }
 }
 
+/// What the person's reasonable adjustments ask of our letters and contact (SPEC "Keeping
+/// people informed": adjustments shape every letter and contact), read from what they wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Adjustments {
+    /// Letters in large print.
+    pub large_print: bool,
+    /// Telephone only: staff ring them with what a letter says (the letter is still kept).
+    pub phone_only: bool,
+}
+
+impl Adjustments {
+    pub fn of(c: &Complainant) -> Adjustments {
+        let said = c
+            .adjustments
+            .as_ref()
+            .map(|a| a.as_str().to_lowercase())
+            .unwrap_or_default();
+        let any = |words: &[&str]| words.iter().any(|w| said.contains(w));
+        Adjustments {
+            large_print: any(&[
+                "large print",
+                "large-print",
+                "larger print",
+                "big print",
+                "large font",
+            ]),
+            phone_only: any(&[
+                "phone only",
+                "telephone only",
+                "by phone",
+                "by telephone",
+                "call me",
+                "phone me",
+            ]),
+        }
+    }
+}
+
 /// Complaints made online are confirmed by email at once when the person gave an email address
 /// and chose email (SPEC "Keeping people informed": on screen and, where given, by email).
 pub fn confirmed_by_email(c: &Complainant, channel: Channel) -> bool {
@@ -246,6 +284,35 @@ pub fn digest(team_name: &str, day: NaiveDate, lines: &[DigestLine], link: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn adjustments_are_read_from_what_the_person_wrote() {
+        let with = |text: Option<&str>| {
+            let mut input = crate::domain::complaint::ComplaintInput::example();
+            input.adjustments = text.map(str::to_string);
+            crate::domain::complaint::Complaint::parse(
+                &input,
+                &crate::domain::taxonomy::Taxonomy::default(),
+            )
+            .unwrap()
+            .complainant
+        };
+        assert_eq!(
+            Adjustments::of(&with(Some("Please use Large Print in letters."))),
+            Adjustments {
+                large_print: true,
+                phone_only: false
+            }
+        );
+        assert_eq!(
+            Adjustments::of(&with(Some("Telephone only, I cannot read letters"))),
+            Adjustments {
+                large_print: false,
+                phone_only: true
+            }
+        );
+        assert_eq!(Adjustments::of(&with(None)), Adjustments::default());
+    }
     use crate::domain::complaint::{Complaint, ComplaintInput};
     use crate::domain::taxonomy::Taxonomy;
 

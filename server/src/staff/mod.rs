@@ -232,6 +232,12 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
             post(case::procedure::update),
         ),
         r(
+            Method::POST,
+            "/staff/cases/{reference}/flags/{flag}",
+            Staff(Handler),
+            post(case::procedure::work_flag),
+        ),
+        r(
             Method::GET,
             "/staff/cases/{reference}/correct",
             Staff(Handler),

@@ -39,12 +39,8 @@ async fn waiting(state: &AppState) -> Result<Vec<Queued>, StaffError> {
 }
 
 /// Large print when the person asked for it (SPEC: reasonable adjustments shape every letter).
-fn large_print(case: &CaseFile) -> bool {
-    case.complaint
-        .complainant
-        .adjustments
-        .as_ref()
-        .is_some_and(|a| a.as_str().to_lowercase().contains("large print"))
+pub fn large_print(case: &CaseFile) -> bool {
+    app::domain::messages::Adjustments::of(&case.complaint.complainant).large_print
 }
 
 pub async fn queue(

@@ -5,7 +5,9 @@ use super::components::{category_label, deadline, page, team_name, today};
 use super::error::StaffError;
 use super::Staff;
 use super::Viewer;
-use crate::store::staff::{DueFilter, RegisterPage, RegisterQuery, REGISTER_PAGE_SIZE};
+use crate::store::staff::{
+    DueFilter, Outstanding, RegisterPage, RegisterQuery, REGISTER_PAGE_SIZE,
+};
 use crate::AppState;
 use app::domain::calendar::long_date;
 use app::domain::casework::{next_due, update_due, urgency, Role, Status, Urgency};
@@ -26,6 +28,7 @@ pub struct RegisterParams {
     category: Option<String>,
     due: Option<String>,
     mine: Option<String>,
+    outstanding: Option<String>,
     page: Option<u32>,
 }
 
@@ -50,6 +53,7 @@ pub async fn register(
         unassigned: false,
         // A restricted case is kept but hidden from everyone but the DPO.
         hide_restricted: user.role != Role::Dpo,
+        outstanding: p.outstanding.as_deref().and_then(Outstanding::parse),
         page: p.page.unwrap_or(1).clamp(1, 100_000),
     };
     let today = today();
@@ -91,6 +95,9 @@ fn render_register(
             if q.handler.is_some() {
                 parts.push("mine=yes".into());
             }
+            if let Some(o) = q.outstanding {
+                parts.push(format!("outstanding={}", o.id()));
+            }
             parts.push(format!("page={page}"));
             format!("/staff/register?{}", parts.join("&"))
         }
@@ -116,6 +123,7 @@ fn render_register(
                         {r.held.then(|| view! { <br/><strong class="tag tag--red">"Legal hold"</strong> })}
                         {r.restricted.then(|| view! { <br/><strong class="tag tag--red">"Restricted"</strong> })}
                         {r.reduced.then(|| view! { <br/><strong class="tag">"Summary only"</strong> })}
+                        {r.adjustments.then(|| view! { <br/><strong class="tag tag--yellow">"Adjustments"</strong> })}
                     </td>
                     <td class="table__cell">{team_name(state, &r.team)}</td>
                     <td class="table__cell">{category_label(state, &r.category)}</td>
@@ -168,6 +176,13 @@ fn render_register(
                         <option value="">"Any"</option>
                         <option value="overdue" selected=q.due == Some(DueFilter::Overdue)>"Overdue"</option>
                         <option value="this_week" selected=q.due == Some(DueFilter::ThisWeek)>"Due this week"</option>
+                    </select>
+                </div>
+                <div class="filters__item">
+                    <label class="label" for="outstanding">"Still to do"</label>
+                    <select class="select" id="outstanding" name="outstanding">
+                        <option value="">"Anything"</option>
+                        {Outstanding::ALL.iter().map(|o| view! { <option value=o.id() selected=q.outstanding == Some(*o)>{o.label()}</option> }).collect_view()}
                     </select>
                 </div>
                 <div class="filters__item checkboxes__item">

@@ -6,7 +6,7 @@ use super::sqlite::SqliteStore;
 use super::sqlite_staff::{
     audit_in, corrupt, date, event_in, letter_in, opt_time, queue_in, queued_detail, rfc3339, time,
 };
-use super::staff::{Applied, CaseFile, Review, StoredCorrection, StoredUpdate};
+use super::staff::{Applied, CaseFile, FlagWork, Review, StoredCorrection, StoredUpdate};
 use super::StoreError;
 use app::domain::casework::{Correction, EndingRecord, Outcome, ProgressUpdate};
 use app::domain::letter::{Letter, LetterKind};
@@ -367,6 +367,67 @@ pub(super) async fn correct(
         Some(&detail),
     )
     .await?;
+    tx.commit().await?;
+    Ok(Applied::Done)
+}
+
+pub(super) async fn work_flag(
+    store: &SqliteStore,
+    case: &CaseFile,
+    work: &FlagWork,
+    actor: &str,
+) -> Result<Applied, StoreError> {
+    let at = rfc3339(Utc::now());
+    let id = case.id.to_string();
+    // Each is recorded once: a second recording (a double click, a colleague) changes nothing.
+    let (column, on, how, event) = match work {
+        FlagWork::IdentityVerified { on, how } => (
+            "identity_verified_on",
+            on,
+            Some(how.as_str()),
+            "identity verified",
+        ),
+        FlagWork::ClarificationAsked { on } => (
+            "clarification_asked_on",
+            on,
+            None,
+            "clarification asked for",
+        ),
+        FlagWork::ClarificationReceived { on } => (
+            "clarification_received_on",
+            on,
+            None,
+            "clarification received",
+        ),
+        FlagWork::HandoverMade { on } => (
+            "handover_made_on",
+            on,
+            None,
+            "handed to corporate complaints",
+        ),
+    };
+    let mut tx = store.staff_writer.begin().await?;
+    let sql = format!(
+        "UPDATE cases SET {column} = ?, identity_verified_how = coalesce(?, identity_verified_how) \
+         WHERE id = ? AND {column} IS NULL"
+    );
+    let changed = sqlx::query(&sql)
+        .bind(on.to_string())
+        .bind(how)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        return Ok(Applied::Stale);
+    }
+    let detail = match how {
+        Some(how) => format!("{on}; how: {how}"),
+        None => on.to_string(),
+    };
+    event_in(&mut tx, &id, &at, event, actor, Some(&detail)).await?;
+    let reference = case.reference.compact();
+    audit_in(&mut tx, &at, actor, event, Some(&reference), Some(&detail)).await?;
     tx.commit().await?;
     Ok(Applied::Done)
 }

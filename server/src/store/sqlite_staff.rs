@@ -46,6 +46,13 @@ pub(super) fn time(row: &SqliteRow, column: &str) -> Result<DateTime<Utc>, Store
     opt_time(row, column)?.ok_or_else(|| corrupt(column))
 }
 
+/// An optional YYYY-MM-DD date column.
+fn opt_date(row: &SqliteRow, column: &str) -> Result<Option<NaiveDate>, StoreError> {
+    row.try_get::<Option<String>, _>(column)?
+        .map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| corrupt(column)))
+        .transpose()
+}
+
 /// A YYYY-MM-DD date column.
 pub(super) fn date(row: &SqliteRow, column: &str) -> Result<NaiveDate, StoreError> {
     let s: String = row.try_get(column)?;
@@ -309,6 +316,17 @@ fn register_filter(q: &RegisterQuery, today: NaiveDate) -> (String, Vec<String>)
     if q.hide_restricted {
         clauses.push("restricted_at IS NULL".to_string());
     }
+    match q.outstanding {
+        Some(Outstanding::Identity) => {
+            clauses.push("identity_check = 1 AND identity_verified_on IS NULL".to_string())
+        }
+        Some(Outstanding::Clarification) => clauses
+            .push("clarification_needed = 1 AND clarification_received_on IS NULL".to_string()),
+        Some(Outstanding::Handover) => {
+            clauses.push("corporate_handover = 1 AND handover_made_on IS NULL".to_string())
+        }
+        None => {}
+    }
     match q.due {
         Some(DueFilter::Overdue) => {
             clauses.push(format!("({NEXT_DUE}) < ?"));
@@ -470,7 +488,9 @@ impl StaffStore for SqliteStore {
             "SELECT reference, kind, received_on, team, category, channel, status, handler, \
              acknowledge_by, outcome_due, acknowledged_at, outcome_sent_at, review_reason, \
              held_at IS NOT NULL AS held, restricted_at IS NOT NULL AS restricted, \
-             reduced_at IS NOT NULL AS reduced, revised_due, ending FROM cases {filter} \
+             reduced_at IS NOT NULL AS reduced, revised_due, ending, \
+             json_extract(nullif(complaint, ''), '$.complainant.adjustments') IS NOT NULL AS adjustments \
+             FROM cases {filter} \
              ORDER BY ({NEXT_DUE}) IS NULL, ({NEXT_DUE}), received_at DESC LIMIT ? OFFSET ?"
         );
         let mut rows = sqlx::query(&rows_sql);
@@ -503,6 +523,7 @@ impl StaffStore for SqliteStore {
                     held: r.try_get("held")?,
                     restricted: r.try_get("restricted")?,
                     reduced: r.try_get("reduced")?,
+                    adjustments: r.try_get("adjustments")?,
                     revised_due: r
                         .try_get::<Option<String>, _>("revised_due")?
                         .map(|d| {
@@ -589,6 +610,22 @@ impl StaffStore for SqliteStore {
                 .transpose()?,
             updates: super::sqlite_lifecycle::updates_of(pool, &id).await?,
             corrections: super::sqlite_lifecycle::corrections_of(pool, &id).await?,
+            flags: FlagsWorked {
+                identity_verified: match (
+                    r.try_get::<Option<String>, _>("identity_verified_on")?,
+                    r.try_get::<Option<String>, _>("identity_verified_how")?,
+                ) {
+                    (Some(on), Some(how)) => Some((
+                        NaiveDate::parse_from_str(&on, "%Y-%m-%d")
+                            .map_err(|_| corrupt("identity_verified_on"))?,
+                        how,
+                    )),
+                    _ => None,
+                },
+                clarification_asked: opt_date(&r, "clarification_asked_on")?,
+                clarification_received: opt_date(&r, "clarification_received_on")?,
+                handover_made: opt_date(&r, "handover_made_on")?,
+            },
             reviews: super::sqlite_lifecycle::reviews_of(pool, &id).await?,
             held: r.try_get("held_reason")?,
             restricted: r.try_get("restricted_reason")?,
@@ -918,6 +955,15 @@ impl StaffStore for SqliteStore {
         actor: &str,
     ) -> Result<Applied, StoreError> {
         super::sqlite_lifecycle::action_done(self, case, action_id, done_on, note, actor).await
+    }
+
+    async fn work_flag(
+        &self,
+        case: &CaseFile,
+        work: &FlagWork,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        super::sqlite_lifecycle::work_flag(self, case, work, actor).await
     }
 
     async fn correct(

@@ -42,6 +42,8 @@ pub struct RegisterQuery {
     pub unassigned: bool,
     /// Leave out restricted cases (for everyone but the DPO).
     pub hide_restricted: bool,
+    /// Only cases with this triage flag still to work.
+    pub outstanding: Option<Outstanding>,
     /// 1-based.
     pub page: u32,
 }
@@ -67,6 +69,60 @@ impl DueFilter {
             _ => None,
         }
     }
+}
+
+/// A triage flag still to be worked (seed 004 §23, §24, §26).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outstanding {
+    Identity,
+    Clarification,
+    Handover,
+}
+
+impl Outstanding {
+    pub const ALL: [Outstanding; 3] = [
+        Outstanding::Identity,
+        Outstanding::Clarification,
+        Outstanding::Handover,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Outstanding::Identity => "identity",
+            Outstanding::Clarification => "clarification",
+            Outstanding::Handover => "handover",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Outstanding::Identity => "Identity not yet verified",
+            Outstanding::Clarification => "Clarification not yet received",
+            Outstanding::Handover => "Corporate hand-over not yet made",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Outstanding> {
+        Outstanding::ALL.into_iter().find(|o| o.id() == s)
+    }
+}
+
+/// Working a triage flag: what is recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlagWork {
+    IdentityVerified { on: NaiveDate, how: String },
+    ClarificationAsked { on: NaiveDate },
+    ClarificationReceived { on: NaiveDate },
+    HandoverMade { on: NaiveDate },
+}
+
+/// How far each triage flag has been worked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FlagsWorked {
+    pub identity_verified: Option<(NaiveDate, String)>,
+    pub clarification_asked: Option<NaiveDate>,
+    pub clarification_received: Option<NaiveDate>,
+    pub handover_made: Option<NaiveDate>,
 }
 
 pub const REGISTER_PAGE_SIZE: u32 = 50;
@@ -99,6 +155,8 @@ pub struct RegisterRow {
     pub revised_due: Option<NaiveDate>,
     /// How it ended, when it ended without an outcome.
     pub ending: Option<Ending>,
+    /// The complainant asked for reasonable adjustments (shown on the register).
+    pub adjustments: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -232,6 +290,7 @@ pub struct CaseFile {
     /// A complaint lodged after a breach outcome: the breach report it came from.
     pub lodged_from: Option<Reference>,
     pub updates: Vec<StoredUpdate>,
+    pub flags: FlagsWorked,
     /// Corrections of the complainant's details and choices, oldest first.
     pub corrections: Vec<StoredCorrection>,
     /// Earlier closures, when the case was reopened for review.
@@ -461,6 +520,14 @@ pub trait StaffStore: Send + Sync + 'static {
         action_id: i64,
         done_on: NaiveDate,
         note: Option<&str>,
+        actor: &str,
+    ) -> Result<Applied, StoreError>;
+
+    /// Records work on a triage flag (once each; `Stale` if already recorded).
+    async fn work_flag(
+        &self,
+        case: &CaseFile,
+        work: &FlagWork,
         actor: &str,
     ) -> Result<Applied, StoreError>;
 

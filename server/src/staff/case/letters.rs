@@ -38,13 +38,22 @@ pub async fn show(
         .email
         .as_ref()
         .map(|e| e.as_str().to_string());
-    let letter = letter_view(&org, &case, &stored, false);
+    let adjust = app::domain::messages::Adjustments::of(&case.complaint.complainant);
+    let phone = case
+        .complaint
+        .complainant
+        .phone
+        .as_ref()
+        .map(|p| p.as_str().to_string());
+    let letter = letter_view(&org, &case, &stored, adjust.large_print);
     let body = move || {
         view! {
             <div class="no-print">
                 <a class="back-link" href=format!("/staff/cases/{compact}")>"Back to the case"</a>
                 <p class="body">"Print it with your browser's Print command (Ctrl+P, or ⌘P on a Mac), or copy the text into an email."
                     {email.map(|e| format!(" The complainant's email address is {e}."))}</p>
+                {adjust.large_print.then(|| view! { <p class="body"><strong class="tag tag--yellow">"Large print"</strong>" The complainant asked for large print: it prints that way."</p> })}
+                {adjust.phone_only.then(|| view! { <div class="warning-text"><strong>{format!("Telephone only: ring the complainant{} and tell them what this letter says. The letter is kept on the case.", phone.map(|p| format!(" on {p}")).unwrap_or_default())}</strong></div> })}
             </div>
             {letter}
         }

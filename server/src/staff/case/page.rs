@@ -45,10 +45,12 @@ pub enum Saved {
     ActionDone,
     Lodged,
     Corrected,
+    FlagWorked,
 }
 
 impl Saved {
-    const ALL: [Saved; 17] = [
+    const ALL: [Saved; 18] = [
+        Saved::FlagWorked,
         Saved::Corrected,
         Saved::Lodged,
         Saved::Ended,
@@ -87,6 +89,7 @@ impl Saved {
             Saved::ActionDone => "action_done",
             Saved::Lodged => "lodged",
             Saved::Corrected => "corrected",
+            Saved::FlagWorked => "flag",
         }
     }
 
@@ -109,6 +112,7 @@ impl Saved {
             Saved::Updated => "Progress update recorded. The update letter goes by the complainant's chosen route.",
             Saved::Reopened => "Case reopened for review: it is under investigation again, with a new outcome target.",
             Saved::ActionDone => "Action marked done.",
+            Saved::FlagWorked => "Recorded.",
             Saved::Corrected => "Details corrected. Letters from now on use them; the history keeps what changed.",
             Saved::Lodged => "The complaint lodged after the breach outcome is this new case. Its deadlines run from the day it was lodged; its acknowledgement is queued.",
         }
@@ -209,6 +213,8 @@ pub async fn render(
     let team = team_name(state, &case.team);
     let category = category_label(state, &case.category);
     let c = case.complaint.clone();
+    let complainant_adjustments = c.complainant.adjustments.as_ref().map(|a| a.to_string());
+    let adjust = app::domain::messages::Adjustments::of(&c.complainant);
     let seen = case.version();
     let note_kinds: Vec<Choice> = NoteKind::ALL
         .iter()
@@ -236,10 +242,48 @@ pub async fn render(
             case.outcome_due,
         );
         let failed = case.failed_messages().next().is_some();
+        let flag_form = |flag: &'static str, button: &'static str, how: bool| {
+            let id = format!("on-{flag}");
+            view! {
+                <form method="post" action=action(&format!("flags/{flag}")) class="inline-form flag-form">
+                    <input type="hidden" name="_csrf" value=csrf.clone()/>
+                    <label class="label label--s" for=id.clone()>"Date"</label>
+                    <input class="input input--date" type="date" id=id name="on" value=today.to_string()/>
+                    {how.then(|| view! {
+                        <label class="label label--s" for="how">"How (for example: passport seen, signed authority)"</label>
+                        <input class="input" type="text" id="how" name="how"/>
+                    })}
+                    <button type="submit" class="button button--secondary button--small">{button}</button>
+                </form>
+            }
+        };
+        let w = case.flags.clone();
         let flags = view! {
-            {case.identity_check.then(|| view! { <div class="warning-text"><strong>"Check identity (or authority to act) before disclosing anything."</strong></div> })}
-            {case.clarification_needed.then(|| view! { <div class="warning-text"><strong>"The scope may need clarifying with the complainant."</strong></div> })}
-            {case.corporate_handover.then(|| view! { <div class="warning-text"><strong>"Also about the service: hand over to the corporate complaints procedure."</strong></div> })}
+            {case.identity_check.then(|| match &w.identity_verified {
+                Some((on, how)) => view! { <p class="body">{format!("Identity verified on {} ({how}).", long_date(*on))}</p> }.into_any(),
+                None => view! {
+                    <div class="warning-text"><strong>"Check identity (or authority to act) before disclosing anything."</strong></div>
+                    {flag_form("identity", "Record identity verified", true)}
+                }.into_any(),
+            })}
+            {case.clarification_needed.then(|| match (w.clarification_asked, w.clarification_received) {
+                (_, Some(got)) => view! { <p class="body">{format!("Clarification received on {}{}.", long_date(got), w.clarification_asked.map(|a| format!(" (asked for on {})", long_date(a))).unwrap_or_default())}</p> }.into_any(),
+                (Some(asked), None) => view! {
+                    <div class="warning-text"><strong>{format!("Clarification asked for on {}: not yet received.", long_date(asked))}</strong></div>
+                    {flag_form("clarification-received", "Record clarification received", false)}
+                }.into_any(),
+                (None, None) => view! {
+                    <div class="warning-text"><strong>"The scope may need clarifying with the complainant."</strong></div>
+                    {flag_form("clarification-asked", "Record clarification asked for", false)}
+                }.into_any(),
+            })}
+            {case.corporate_handover.then(|| match w.handover_made {
+                Some(on) => view! { <p class="body">{format!("Handed to corporate complaints on {}.", long_date(on))}</p> }.into_any(),
+                None => view! {
+                    <div class="warning-text"><strong>"Also about the service: hand over to the corporate complaints procedure."</strong></div>
+                    {flag_form("handover", "Record hand-over made", false)}
+                }.into_any(),
+            })}
             {(!c.consents.share_with_organisation).then(|| view! { <div class="warning-text"><strong>"Do not share: the complainant declined sharing with the organisation complained about."</strong></div> })}
         };
         let handling = handling(&case);
@@ -395,6 +439,7 @@ pub async fn render(
                     view! { <strong class=class>{format!("{}: {}", d.label(), due_phrase(d.date(), today))}</strong> }
                 })}
             </p>
+            {complainant_adjustments.clone().map(|a| view! { <div class="notification-banner" role="region" aria-label="Reasonable adjustments"><p class="notification-banner__heading">{format!("Reasonable adjustments: {a}")}</p>{adjust.phone_only.then(|| view! { <p class="body">"Telephone only: ring them with what each letter says (the letters are kept on the case)."</p> })}{adjust.large_print.then(|| view! { <p class="body">"Large print: letters print in large print."</p> })}</div> })}
             {case.held.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Legal hold: {why}. Retention skips this case until the hold is released.")}</strong></div> })}
             {case.restricted.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Restricted: {why}. Only the Data Protection Officer can open this case.")}</strong></div> })}
             {update_due(case.kind, case.status, case.outcome_due, case.revised_due, today).then(|| view! { <div class="warning-text"><strong>"Past the date the complainant was given: record a progress update with a revised date."</strong></div> })}
@@ -549,7 +594,7 @@ pub async fn render(
                                         <input class="input input--date" type="date" id=format!("done_on_{id}") name=format!("done_on_{id}") value=today.to_string()/>
                                         <label class="label label--s" for=format!("done_note_{id}")>"Note (optional)"</label>
                                         <input class="input" type="text" id=format!("done_note_{id}") name=format!("done_note_{id}")/>
-                                        <button type="submit" class="button button--secondary button--small">"Mark done"<span class="visually-hidden">{format!(": {}", a.description)}</span></button>
+                                        <button type="submit" class="button button--secondary button--small">"Mark done"<span class="visually-hidden">{format!(" (action {id})")}</span></button>
                                     </form>
                                 }.into_any(),
                             };

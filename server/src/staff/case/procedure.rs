@@ -498,3 +498,45 @@ pub async fn correct(
         .await?;
     settle(&state, &viewer, &user, &case, applied, Saved::Corrected).await
 }
+
+/// Records work on a triage flag: identity verified (and how), clarification asked for and
+/// received, the corporate hand-over made (seed 004 §23, §24, §26).
+pub async fn work_flag(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    Path((_, flag)): Path<(String, String)>,
+    fields: Fields,
+) -> Result<Response, StaffError> {
+    use crate::store::staff::FlagWork;
+    let on = match date_field(fields.get("on"), "on", "The date") {
+        Ok(Some(d)) if d <= today() => d,
+        Ok(Some(_)) => {
+            let e = FieldError::new("on", "The date must be today or in the past");
+            return page::refuse(&state, &viewer, &user, case, vec![e]).await;
+        }
+        Ok(None) => today(),
+        Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
+    };
+    let work = match flag.as_str() {
+        "identity" => {
+            let how = Text::parse(fields.get("how"), "how", "How", limits::SHORT, Lines::One)
+                .and_then(|t| {
+                    t.ok_or_else(|| FieldError::new("how", "Enter how their identity was verified"))
+                });
+            match how {
+                Ok(how) => FlagWork::IdentityVerified {
+                    on,
+                    how: how.as_str().to_string(),
+                },
+                Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
+            }
+        }
+        "clarification-asked" => FlagWork::ClarificationAsked { on },
+        "clarification-received" => FlagWork::ClarificationReceived { on },
+        "handover" => FlagWork::HandoverMade { on },
+        _ => return Err(StaffError::NotFound),
+    };
+    let applied = state.staff.work_flag(&case, &work, &user.username).await?;
+    settle(&state, &viewer, &user, &case, applied, Saved::FlagWorked).await
+}

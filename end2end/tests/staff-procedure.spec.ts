@@ -1,0 +1,132 @@
+import { test, expect, Page } from "@playwright/test";
+import { randomUUID } from "node:crypto";
+import { noViolations, addUser, PASSWORD } from "./helpers";
+
+async function signIn(page: Page, username: string) {
+  await page.goto("/staff/sign-in");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: /^Hello, / })).toBeVisible();
+}
+
+const banner = (page: Page) => page.getByRole("status").filter({ has: page.locator(".notification-banner__heading") });
+
+function daysFromNow(n: number) {
+  return new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+test.beforeAll(() => {
+  addUser("kim", "handler", "Kim Handler");
+});
+
+test("a handler works a case through an update, a correction, 'not investigated', a review and an outcome", async ({ page }) => {
+  test.setTimeout(120_000);
+  const res = await page.request.post("/api/v1/complaints", {
+    headers: { "Idempotency-Key": randomUUID() },
+    data: {
+      full_name: "Paula Procedure",
+      address_line_1: "4 Canal Street",
+      address_town: "Nottingham",
+      address_postcode: "NG1 7EH",
+      email: `paula.${Date.now()}@example.com`,
+      preferred_contact: "email",
+      on_behalf_of: "myself",
+      category: "subject_access",
+      description: "I asked for my records in January and heard nothing back, though I chased twice.",
+      outcomes_wanted: ["apology"],
+      also_about_service: false,
+      consent_handle: true,
+      consent_share: true,
+    },
+  });
+  expect(res.status()).toBe(201);
+  const reference: string = (await res.json()).reference;
+  const casePath = `/staff/cases/${reference.replace(/-/g, "")}`;
+  await signIn(page, "kim");
+
+  // The acknowledgement goes by email at once; then the handler takes the case.
+  await expect(async () => {
+    await page.goto(casePath);
+    await expect(page.locator(".tag").first()).toHaveText("Acknowledged");
+  }).toPass({ timeout: 30_000 });
+  await page.getByLabel("Assign to").selectOption("kim");
+  await page.getByLabel(/I confirm I have not worked on/).first().check();
+  await page.getByRole("button", { name: "Assign" }).click();
+  await page.getByRole("button", { name: "Start investigation" }).click();
+  await expect(banner(page)).toContainText("Investigation started");
+
+  // A progress update: the form checks itself, then makes the update letter.
+  await page.getByRole("link", { name: "Record a progress update" }).click();
+  await noViolations(page, "progress update form");
+  await page.getByRole("button", { name: "Record the update and make the letter" }).click();
+  await expect(page.getByRole("alert")).toContainText("Enter what has happened so far");
+  await noViolations(page, "progress update form with errors");
+  const revised = daysFromNow(120);
+  await page.getByLabel("What has happened so far").fill("We have asked the records team for your file.");
+  await page.getByLabel("The date you now expect to send the outcome").fill(revised);
+  await page.getByLabel("Why it will take longer").fill("Part of the file is archived off site.");
+  await page.getByRole("button", { name: "Record the update and make the letter" }).click();
+  await expect(banner(page)).toContainText("Progress update recorded");
+  await expect(page.getByText("Revised expected date (progress update)")).toBeVisible();
+  await noViolations(page, "case with a progress update");
+
+  // The update letter, laid out to print.
+  await page.getByRole("link", { name: /^Progress update letter/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `Your Data Protection Complaint – Progress Update (Ref: ${reference})` })).toBeVisible();
+  await expect(page.getByText("Part of the file is archived off site.")).toBeVisible();
+  await noViolations(page, "progress update letter");
+  await page.emulateMedia({ media: "print" });
+  expect((await page.pdf({ format: "A4" })).length).toBeGreaterThan(1000);
+  await page.emulateMedia({ media: "screen" });
+  await page.getByRole("link", { name: "Back to the case" }).click();
+
+  // A correction: a new telephone number, and the person now declines sharing.
+  await page.getByRole("link", { name: "Correct their details or choices" }).click();
+  await noViolations(page, "correction form");
+  await page.getByLabel("Telephone number (optional)").fill("0115 496 0123");
+  await page.getByRole("group", { name: /May we share their name/ }).getByLabel("No").check();
+  await page.getByLabel("Why are the details being corrected?").fill("She phoned with a new number and withdrew consent to share.");
+  await page.getByRole("button", { name: "Save the correction" }).click();
+  await expect(banner(page)).toContainText("Details corrected");
+  await expect(page.getByText("Changed: Telephone, May share with the organisation complained about", { exact: true })).toBeVisible();
+
+  // Closed as "not investigated", with a reason from the list.
+  await page.getByRole("link", { name: "End the case without an outcome" }).click();
+  await noViolations(page, "ending form");
+  await page.getByLabel("Not investigated", { exact: true }).check();
+  await page.getByRole("button", { name: "End the case and make the letter" }).click();
+  await expect(page.getByRole("alert")).toContainText("Select why the complaint will not be investigated");
+  await noViolations(page, "ending form with errors");
+  await page.getByLabel("If it will not be investigated, why?").selectOption({ index: 2 });
+  await page.getByRole("button", { name: "End the case and make the letter" }).click();
+  await expect(banner(page)).toContainText("Case closed");
+  await expect(page.getByText(/This case is closed: Not investigated/)).toBeVisible();
+
+  // Reopened for review: back under investigation, the first ending on record.
+  await page.getByLabel("Reopen for review because").fill("The complainant asked for a review of the decision.");
+  await page.getByRole("button", { name: "Reopen for review" }).click();
+  await expect(banner(page)).toContainText("Case reopened for review");
+  await expect(page.getByText(/Ended before the review: Not investigated/)).toBeVisible();
+  await noViolations(page, "reopened case");
+
+  // The review's outcome, and its letter.
+  await page.getByRole("link", { name: "Record the outcome" }).click();
+  await page.getByLabel("Not upheld").check();
+  await page.getByLabel("Summary of the complaint").fill("You asked for your records and did not hear back.");
+  await page.getByLabel("Investigation steps").fill("We looked at the request log again.");
+  await page.getByLabel("Findings").fill("The request was answered within the time allowed; the reply went to an old address.");
+  await page.getByLabel("If no action is needed, why (optional)").fill("The address is now corrected.");
+  await page.getByRole("button", { name: "Record outcome and make the letter" }).click();
+  await expect(banner(page)).toContainText("Outcome recorded");
+  await page.getByRole("link", { name: /^Outcome letter/ }).click();
+  await expect(page.getByText("your complaint is not upheld")).toBeVisible();
+  await noViolations(page, "outcome letter after review");
+  await page.emulateMedia({ media: "print" });
+  expect((await page.pdf({ format: "A4" })).length).toBeGreaterThan(1000);
+  await page.emulateMedia({ media: "screen" });
+
+  // The register: closed cases say how they ended; the actions page filters.
+  await page.goto("/staff/actions?show=overdue");
+  await noViolations(page, "actions, overdue");
+});
