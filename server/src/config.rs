@@ -49,6 +49,23 @@ pub struct FileConfig {
     pub retention: Option<RetentionFile>,
     /// The reasons a complaint may be closed without an investigation (replaces the list).
     pub not_investigated_reasons: Option<Vec<String>>,
+    pub access: Option<AccessFile>,
+}
+
+/// `[access]`: who sees which cases.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessFile {
+    /// "all" (default) or "own_team".
+    pub handlers_see: Option<String>,
+}
+
+/// Which cases handlers (and intake staff) see: all, or their own team's only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HandlersSee {
+    #[default]
+    All,
+    OwnTeam,
 }
 
 /// `[retention]`: how long personal data is kept (defaults from SPEC.md "Retention").
@@ -372,6 +389,7 @@ pub struct Config {
     pub connections: Connections,
     pub retention: Retention,
     pub not_investigated_reasons: Vec<String>,
+    pub access: HandlersSee,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/intake.db";
@@ -575,7 +593,17 @@ impl Config {
             .not_investigated_reasons
             .filter(|r| !r.is_empty())
             .unwrap_or_else(app::domain::casework::default_not_investigated_reasons);
+        let access = match file.access.and_then(|a| a.handlers_see).as_deref() {
+            None | Some("all") => HandlersSee::All,
+            Some("own_team") => HandlersSee::OwnTeam,
+            Some(other) => {
+                return Err(format!(
+                    "access handlers_see '{other}': use \"all\" or \"own_team\""
+                ))
+            }
+        };
         Ok(Config {
+            access,
             not_investigated_reasons,
             retention,
             hsts,

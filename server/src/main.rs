@@ -41,8 +41,9 @@ enum Command {
     Serve,
     /// Print the API description (OpenAPI) for the current configuration.
     Openapi,
-    /// Staff accounts: `user add <username> <intake|handler|dpo> <name>` or
-    /// `user password <username>`; the password is read from standard input.
+    /// Staff accounts: `user add <username> <intake|handler|dpo> <name>`,
+    /// `user password <username>` (the password is read from standard input), or
+    /// `user team <username> <team id | none>`.
     User {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
@@ -84,7 +85,9 @@ async fn run() -> Result<(), String> {
         Command::User { args } => {
             let config = Config::load()?;
             let stores = store::open(&config.database_url).await?;
-            let message = server::staff::add_user_from_cli(stores.staff.as_ref(), &args).await?;
+            let teams: Vec<String> = config.taxonomy.teams.iter().map(|t| t.id.clone()).collect();
+            let message =
+                server::staff::add_user_from_cli(stores.staff.as_ref(), &args, &teams).await?;
             println!("{message}");
             Ok(())
         }

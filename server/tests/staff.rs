@@ -652,3 +652,75 @@ async fn a_staff_page_whose_database_fails_says_so_and_logs_the_route_without_pe
         assert!(!log.contains(personal), "{personal} reached the log");
     }
 }
+
+/// `server user team <username> <team>`, as an operator sets it.
+fn set_team(db: &Path, username: &str, team: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["user", "team", username, team])
+        .env("INTAKE_DATABASE_URL", format!("sqlite://{}", db.display()))
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn with_own_team_access_another_teams_handler_reaches_the_case_by_no_route() {
+    let s = common::browser::staffed_with("[access]\nhandlers_see = \"own_team\"\n").await;
+    let db = &s.server.db_path;
+    // kim works in Information Governance; cal in the Complaints and Information Team, which
+    // handles subject access complaints like the documented example.
+    assert!(set_team(db, "kim", "ig").status.success());
+    let out = add_user(db, "cal", "handler", "Cal Handler", PASSWORD);
+    assert!(out.status.success());
+    assert!(set_team(db, "cal", "cit").status.success());
+    let unknown = set_team(db, "cal", "nonsense");
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown team"));
+    let reference = a_case(&s.server).await;
+    let before = casework_rows(db).await;
+
+    let mut kim = signed_in(&s.server, "kim").await;
+    let token = kim.get("/staff").await.csrf();
+    for route in routes().iter().filter(|r| r.path.contains("{reference}")) {
+        let path = concrete(route.path, &reference);
+        let page = if route.method == reqwest::Method::GET {
+            kim.get(&path).await
+        } else {
+            kim.post(&path, &[("_csrf", &token), ("note", "x"), ("reason", "x")])
+                .await
+        };
+        // 403 ("another team's case"), or 404 where a page never says whether a case exists.
+        assert!(
+            page.status == 403 || page.status == 404,
+            "{} {path} as another team's handler: {}",
+            route.method,
+            page.status
+        );
+        assert!(!page.body.contains("Sam Example"), "{path}");
+    }
+    assert_eq!(
+        casework_rows(db).await,
+        before,
+        "a refused request changed something"
+    );
+    // Not in their register, actions or letters to post either, whatever they filter by.
+    for path in [
+        "/staff/register",
+        "/staff/register?team=cit&status=all",
+        "/staff/post",
+        "/staff/actions",
+    ] {
+        assert!(!kim.get(path).await.body.contains(&reference), "{path}");
+    }
+    // Its own team's handler and the DPO see it.
+    let mut cal = signed_in(&s.server, "cal").await;
+    assert!(cal.get("/staff/register").await.body.contains(&reference));
+    assert_eq!(
+        cal.get(&format!("/staff/cases/{reference}")).await.status,
+        200
+    );
+    let mut dee = signed_in(&s.server, "dee").await;
+    assert_eq!(
+        dee.get(&format!("/staff/cases/{reference}")).await.status,
+        200
+    );
+}

@@ -99,16 +99,24 @@ pub async fn list(
     Staff(_, viewer): Staff,
 ) -> Result<Response, StaffError> {
     let users = state.staff.users().await?;
+    let teams: Vec<Option<String>> = users
+        .iter()
+        .map(|u| {
+            u.team
+                .as_deref()
+                .map(|t| crate::staff::team_name(&state, t))
+        })
+        .collect();
     let csrf = viewer.csrf.clone();
     let now = Utc::now();
     let body = move || {
         view! {
             <h1 class="heading-l">"Staff accounts"</h1>
-            <p class="body">"Accounts are added on the server with "<code>"server user add <username> <intake|handler|dpo> <name>"</code>", which reads the password from standard input."</p>
+            <p class="body">"Accounts are added on the server with "<code>"server user add <username> <intake|handler|dpo> <name>"</code>", which reads the password from standard input; a team is set with "<code>"server user team <username> <team>"</code>" (with "<code>"[access] handlers_see = \"own_team\""</code>" handlers see only their team's cases)."</p>
             <table class="table">
-                <thead><tr><th scope="col">"Username"</th><th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Sign-in"</th></tr></thead>
+                <thead><tr><th scope="col">"Username"</th><th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Team"</th><th scope="col">"Sign-in"</th></tr></thead>
                 <tbody>
-                    {users.iter().map(|u| {
+                    {users.iter().zip(teams).map(|(u, team)| {
                         let locked = u.locked_until.filter(|t| *t > now);
                         let state_cell = if u.disabled {
                             view! { "Disabled" }.into_any()
@@ -131,6 +139,7 @@ pub async fn list(
                                 <td class="table__cell">{u.username.clone()}</td>
                                 <td class="table__cell">{u.display_name.clone()}</td>
                                 <td class="table__cell">{u.role.label()}</td>
+                                <td class="table__cell">{team.unwrap_or_else(|| "None set".into())}</td>
                                 <td class="table__cell">{state_cell}</td>
                             </tr>
                         }

@@ -268,9 +268,33 @@ pub async fn sign_out(
 pub async fn add_user_from_cli(
     staff: &dyn crate::store::staff::StaffStore,
     args: &[String],
+    teams: &[String],
 ) -> Result<String, String> {
-    const USAGE: &str = "usage: server user add <username> <intake|handler|dpo> <display name>\n       server user password <username>\nThe password is read from standard input.";
+    const USAGE: &str = "usage: server user add <username> <intake|handler|dpo> <display name>\n       server user password <username>\n       server user team <username> <team id | none>\nThe password is read from standard input.";
     match args.first().map(String::as_str) {
+        Some("team") => {
+            let [_, username, team] = args else {
+                return Err(USAGE.into());
+            };
+            let team = (team != "none").then_some(team.as_str());
+            if let Some(t) = team {
+                if !teams.iter().any(|known| known == t) {
+                    return Err(format!(
+                        "unknown team '{t}': use one of {}",
+                        teams.join(", ")
+                    ));
+                }
+            }
+            if staff
+                .set_team(username, team)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                Ok(format!("{username} works in {}", team.unwrap_or("no team")))
+            } else {
+                Err(format!("there is no account called {username}"))
+            }
+        }
         Some("add") => {
             let [_, username, role, name @ ..] = args else {
                 return Err(USAGE.into());
@@ -292,6 +316,7 @@ pub async fn add_user_from_cli(
                 failed_attempts: 0,
                 locked_until: None,
                 disabled: false,
+                team: None,
             };
             if staff.add_user(&account).await.map_err(|e| e.to_string())? {
                 Ok(format!("added {username} ({})", role.label()))

@@ -155,7 +155,9 @@ pub async fn receipt(
         .await?
         .ok_or(StaffError::NotFound)?;
     let keyed_by_me = case.keyed_in_by.as_deref() == Some(user.username.as_str());
-    if !keyed_by_me && !user.role.allows(Role::Handler) {
+    let may_see =
+        user.role.allows(Role::Handler) && user.sees_team(state.config.access, &case.team);
+    if !keyed_by_me && !may_see {
         return Err(StaffError::NotFound);
     }
     super::case::page::audit_view(&state, &user, "viewed receipt", &case, None).await?;

@@ -457,6 +457,19 @@ pub struct StaffUser {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// The team they work in, if set.
+    pub team: Option<String>,
+}
+
+impl StaffUser {
+    /// Whether they may see a case of `team` (SPEC "Case records": access restricted to
+    /// authorised staff, 004 §38): everyone may when `[access] handlers_see = "all"` (the
+    /// default); otherwise the DPO sees all and everyone else only their own team's.
+    pub fn sees_team(&self, access: crate::config::HandlersSee, team: &str) -> bool {
+        self.role == Role::Dpo
+            || access == crate::config::HandlersSee::All
+            || self.team.as_deref() == Some(team)
+    }
 }
 
 /// Who is asking, and the token their forms must carry back.
@@ -519,6 +532,7 @@ async fn viewer_and_csrf(
                 username: a.username,
                 display_name: a.display_name,
                 role: a.role,
+                team: a.team,
             }),
         None => None,
     };

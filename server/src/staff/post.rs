@@ -4,7 +4,7 @@
 
 use super::components::{date_time, page};
 use super::error::StaffError;
-use super::Staff;
+use super::{Staff, StaffUser};
 use crate::store::outbox::{Message, MessageStatus};
 use crate::store::staff::CaseFile;
 use crate::AppState;
@@ -21,7 +21,8 @@ struct Queued {
     case: CaseFile,
 }
 
-async fn waiting(state: &AppState) -> Result<Vec<Queued>, StaffError> {
+/// The letters waiting for the post that this member of staff may see.
+async fn waiting(state: &AppState, user: &StaffUser) -> Result<Vec<Queued>, StaffError> {
     let messages = state
         .outbox
         .messages(Some(MessageStatus::Waiting), Some(Route::Post), 500)
@@ -32,7 +33,9 @@ async fn waiting(state: &AppState) -> Result<Vec<Queued>, StaffError> {
             continue;
         };
         if let Some(case) = state.staff.case(reference).await? {
-            queued.push(Queued { message, case });
+            if user.sees_team(state.config.access, &case.team) {
+                queued.push(Queued { message, case });
+            }
         }
     }
     Ok(queued)
@@ -45,9 +48,9 @@ pub fn large_print(case: &CaseFile) -> bool {
 
 pub async fn queue(
     State(state): State<AppState>,
-    Staff(_, viewer): Staff,
+    Staff(user, viewer): Staff,
 ) -> Result<Response, StaffError> {
-    let queued = waiting(&state).await?;
+    let queued = waiting(&state, &user).await?;
     let csrf = viewer.csrf.clone();
     let body = move || {
         view! {
@@ -113,7 +116,7 @@ pub async fn print_all(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
 ) -> Result<Response, StaffError> {
-    let queued = waiting(&state).await?;
+    let queued = waiting(&state, &user).await?;
     for q in &queued {
         super::case::page::audit_view(&state, &user, "printed letter", &q.case, None).await?;
     }
@@ -138,6 +141,14 @@ pub async fn mark_posted(
     Staff(user, _viewer): Staff,
     Path(id): Path<i64>,
 ) -> Result<Response, StaffError> {
+    // Another team's letter is not theirs to mark, where handlers see only their own team's.
+    if let Some(reference) = state.outbox.message(id).await?.and_then(|m| m.reference) {
+        if let Some(case) = state.staff.case(&reference).await? {
+            if !user.sees_team(state.config.access, &case.team) {
+                return Err(StaffError::NotFound);
+            }
+        }
+    }
     if state
         .outbox
         .mark_posted(id, &user.username, Utc::now())

@@ -39,8 +39,13 @@ pub async fn register(
 ) -> Result<Response, StaffError> {
     let nonempty = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
     let status_filter = nonempty(&p.status);
+    // Handlers who see only their own team's cases get that team whatever they ask for (no
+    // team set: a team that matches nothing, so they see none).
+    let own_team = (!user.sees_team(state.config.access, ""))
+        .then(|| user.team.clone().unwrap_or_else(|| "-".into()));
     let query = RegisterQuery {
-        team: nonempty(&p.team).filter(|t| state.config.taxonomy.team(t).is_some()),
+        team: own_team
+            .or_else(|| nonempty(&p.team).filter(|t| state.config.taxonomy.team(t).is_some())),
         status: status_filter.as_deref().and_then(Status::parse),
         open_only: status_filter.as_deref() != Some("all"),
         category: nonempty(&p.category).filter(|c| state.config.taxonomy.category(c).is_some()),
@@ -283,7 +288,7 @@ pub struct ActionsParams {
 
 pub async fn actions(
     State(state): State<AppState>,
-    Staff(_, viewer): Staff,
+    Staff(user, viewer): Staff,
     Query(p): Query<ActionsParams>,
 ) -> Result<Response, StaffError> {
     let today = today();
@@ -293,6 +298,7 @@ pub async fn actions(
         .actions()
         .await?
         .into_iter()
+        .filter(|a| user.sees_team(state.config.access, &a.team))
         .filter(|a| match show.as_str() {
             "overdue" => a.action.done_on.is_none() && a.action.due_on < today,
             "open" => a.action.done_on.is_none(),

@@ -82,6 +82,7 @@ fn account(row: &SqliteRow) -> Result<StaffAccount, StoreError> {
         failed_attempts: row.try_get::<i64, _>("failed_attempts")?.max(0) as u32,
         locked_until: opt_time(row, "locked_until")?,
         disabled: row.try_get("disabled")?,
+        team: row.try_get("team")?,
     })
 }
 
@@ -362,6 +363,31 @@ impl StaffStore for SqliteStore {
         .execute(&self.staff_writer)
         .await?;
         Ok(result.rows_affected() == 1)
+    }
+
+    async fn set_team(&self, username: &str, team: Option<&str>) -> Result<bool, StoreError> {
+        let now = rfc3339(Utc::now());
+        let mut tx = self.staff_writer.begin().await?;
+        let changed = sqlx::query("UPDATE staff_users SET team = ? WHERE username = ?")
+            .bind(team)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 1 {
+            let detail = format!("{username}: {}", team.unwrap_or("no team"));
+            audit_in(
+                &mut tx,
+                &now,
+                "server user team",
+                "set a team",
+                None,
+                Some(&detail),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed == 1)
     }
 
     async fn set_password(&self, username: &str, hash: &str) -> Result<bool, StoreError> {
@@ -986,7 +1012,7 @@ impl StaffStore for SqliteStore {
 
     async fn actions(&self) -> Result<Vec<RegisterAction>, StoreError> {
         let rows = sqlx::query(
-            "SELECT c.reference, a.id, a.kind, a.description, a.owner, a.due_on, a.done_on, \
+            "SELECT c.reference, c.team, a.id, a.kind, a.description, a.owner, a.due_on, a.done_on, \
              a.done_note FROM case_actions a JOIN cases c ON c.id = a.case_id \
              WHERE c.restricted_at IS NULL ORDER BY a.done_on IS NOT NULL, a.due_on, a.id LIMIT 1000",
         )
@@ -996,6 +1022,7 @@ impl StaffStore for SqliteStore {
             .map(|a| {
                 Ok(RegisterAction {
                     reference: reference(a, "reference")?,
+                    team: a.try_get("team")?,
                     action: stored_action(a)?,
                 })
             })

@@ -26,6 +26,8 @@ pub struct StaffAccount {
     pub failed_attempts: u32,
     pub locked_until: Option<DateTime<Utc>>,
     pub disabled: bool,
+    /// The team they work in, if one is set.
+    pub team: Option<String>,
 }
 
 /// Which cases the register shows.
@@ -398,6 +400,8 @@ impl CaseChange {
 #[derive(Debug, Clone)]
 pub struct RegisterAction {
     pub reference: Reference,
+    /// The case's team.
+    pub team: String,
     pub action: StoredAction,
 }
 
@@ -453,6 +457,8 @@ pub trait StaffStore: Send + Sync + 'static {
         policy: &LockoutPolicy,
     ) -> Result<Option<DateTime<Utc>>, StoreError>;
     async fn unlock(&self, username: &str, actor: &str) -> Result<bool, StoreError>;
+    /// Sets (or clears) the team an account works in; false if there is no such account.
+    async fn set_team(&self, username: &str, team: Option<&str>) -> Result<bool, StoreError>;
 
     async fn register(
         &self,

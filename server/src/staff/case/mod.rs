@@ -60,6 +60,18 @@ impl FromRequestParts<AppState> for CaseRef {
                     "The Data Protection Officer has restricted this case: only they can open it.",
                 ))
             }
+            // Another team's case, where handlers see only their own (`[access]`).
+            Some(case)
+                if !user
+                    .as_ref()
+                    .is_some_and(|(u, _)| u.sees_team(state.config.access, &case.team)) =>
+            {
+                Err(message_page(
+                    StatusCode::FORBIDDEN,
+                    "This case belongs to another team",
+                    "Only its own team and the Data Protection Officer can open it.",
+                ))
+            }
             Some(case) => Ok(CaseRef(case)),
             None => match state.retention.summary(&reference).await.map_err(fail)? {
                 // Reduced to its summary: that is all there is to see, and nothing to change.
