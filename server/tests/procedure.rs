@@ -698,3 +698,89 @@ async fn triage_flags_are_worked_and_the_register_finds_what_is_outstanding() {
     let p = case_post(&mut kim, &r2, "flags/handover", &[("on", &later)]).await;
     assert_eq!(p.status, 422);
 }
+
+#[tokio::test]
+async fn letters_of_a_complaint_through_an_mp_are_copied_to_the_mp() {
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    let mut c = complaint("Connie Constituent");
+    c["on_behalf_of"] = "mp".into();
+    c["mp_name"] = "Ann Member MP".into();
+    let by_email = send(server, &c).await;
+    let by_post = send(server, &c).await;
+    let mut kim = signed_in(server, "kim").await;
+    let page = kim.get(&format!("/staff/cases/{by_email}")).await.body;
+    assert!(
+        page.contains("Record the MP&#x27;s email or postal address")
+            || page.contains("Record the MP's email or postal address")
+    );
+    // Neither an email nor an address: refused.
+    let p = case_post(&mut kim, &by_email, "mp", &[("mp_name", "Ann Member MP")]).await;
+    assert_eq!(p.status, 422);
+    let p = case_post(
+        &mut kim,
+        &by_email,
+        "mp",
+        &[
+            ("mp_name", "Ann Member MP"),
+            ("mp_email", "ann.member.mp@parliament.uk"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let p = case_post(
+        &mut kim,
+        &by_post,
+        "mp",
+        &[
+            ("mp_name", "Ann Member MP"),
+            (
+                "mp_address",
+                "Constituency Office\n1 Market Square\nNottingham NG1 2AA",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+
+    // A progress update: the person's letter, and a copy to the MP by email.
+    investigating(server, &mut kim, &by_email).await;
+    let revised = (chrono::Utc::now().date_naive() + chrono::Days::new(60)).to_string();
+    let p = case_post(
+        &mut kim,
+        &by_email,
+        "update",
+        &[
+            ("progress", "Records requested."),
+            ("revised_on", &revised),
+            ("why", "Archived."),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    all_sent(server, &by_email).await;
+    assert_eq!(
+        one(
+            server,
+            "SELECT o.channel || ' ' || o.status FROM outbox o JOIN cases c ON c.id = o.case_id \
+             WHERE c.reference = ? AND o.audience = 'mp' AND o.kind = 'progress_update'",
+            &by_email
+        )
+        .await,
+        "email sent"
+    );
+    let page = kim.get(&format!("/staff/cases/{by_email}")).await.body;
+    assert!(page.contains("Progress update letter (copy to the MP) by email: sent"));
+
+    // Ended while the MP is reachable only by post: the copy is in the print queue,
+    // addressed to the MP, and its posting does not count as the person's letter.
+    investigating(server, &mut kim, &by_post).await;
+    let p = case_post(&mut kim, &by_post, "end", &[("ending", "withdrawn")]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let queue = kim.get("/staff/post").await.body;
+    assert!(queue.contains("Ann Member MP (MP; copy of the letter to Connie Constituent)"));
+    let print = kim.get("/staff/post/print").await.body;
+    assert!(print
+        .contains("Copy of our letter to Connie Constituent, who complained to us through you."));
+    assert!(print.contains("Constituency Office"));
+}

@@ -204,6 +204,25 @@ async fn render(state: &AppState, m: &Message) -> Result<Option<Outgoing>, Strin
                     });
                     (to, alert)
                 }
+                _ if m.to_mp => {
+                    // A copy of the person's letter for the MP they complained through.
+                    let Some(to) = case.mp.as_ref().and_then(|mp| mp.email.as_ref()) else {
+                        return Ok(None);
+                    };
+                    let letter = case
+                        .letters
+                        .iter()
+                        .find(|l| Some(l.id) == m.letter_id)
+                        .ok_or("the letter is gone")?;
+                    let email = messages::Email {
+                        subject: format!("Copy: {}", letter.letter.subject),
+                        body: format!(
+                            "A copy of our letter to {}, who complained to us through you.\n\n{}",
+                            case.complaint.complainant.full_name, letter.letter.body
+                        ),
+                    };
+                    (to.as_str().to_string(), email)
+                }
                 _ => {
                     let Some(to) = case.complaint.complainant.email.as_ref() else {
                         return Ok(None);

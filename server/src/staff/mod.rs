@@ -233,6 +233,12 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
         ),
         r(
             Method::POST,
+            "/staff/cases/{reference}/mp",
+            Staff(Handler),
+            post(case::procedure::set_mp),
+        ),
+        r(
+            Method::POST,
             "/staff/cases/{reference}/flags/{flag}",
             Staff(Handler),
             post(case::procedure::work_flag),

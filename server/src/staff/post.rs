@@ -82,7 +82,10 @@ pub async fn queue(
                                                 }}
                                                 {large.then(|| view! { " "<strong class="tag tag--yellow">"Large print"</strong> })}
                                             </td>
-                                            <td class="table__cell">{q.case.complaint.complainant.full_name.to_string()}</td>
+                                            <td class="table__cell">{match q.case.mp.as_ref().filter(|_| m.to_mp) {
+                                                Some(mp) => format!("{} (MP; copy of the letter to {})", mp.name, q.case.complaint.complainant.full_name),
+                                                None => q.case.complaint.complainant.full_name.to_string(),
+                                            }}</td>
                                             <td class="table__cell">{date_time(m.created_at)}</td>
                                             <td class="table__cell">
                                                 <form method="post" action=format!("/staff/post/{}/posted", m.id)>
@@ -129,7 +132,7 @@ pub async fn print_all(
             </div>
             {queued.iter().filter_map(|q| {
                 let stored = q.case.letters.iter().find(|l| Some(l.id) == q.message.letter_id)?.clone();
-                Some(super::case::letters::letter_view(&org, &q.case, &stored, large_print(&q.case)))
+                Some(super::case::letters::letter_view(&org, &q.case, &stored, large_print(&q.case), q.message.to_mp))
             }).collect_view()}
         }
     };

@@ -56,6 +56,8 @@ pub struct Message {
     pub id: i64,
     pub key: String,
     pub kind: MessageKind,
+    /// A copy for the MP the person complained through (seed 000), not the person's own.
+    pub to_mp: bool,
     pub route: Route,
     /// The case it is about (none for a digest).
     pub reference: Option<Reference>,

@@ -30,7 +30,7 @@ fn opt_time(row: &SqliteRow, column: &str) -> Result<Option<DateTime<Utc>>, Stor
 }
 
 pub(super) const COLUMNS: &str =
-    "o.id, o.message_key, o.kind, o.channel, c.reference, o.team, o.letter_id, \
+    "o.id, o.message_key, o.kind, o.audience, o.channel, c.reference, o.team, o.letter_id, \
     o.digest_on, o.status, o.attempts, o.next_attempt_at, o.provider_id, o.sent_at, o.posted_by, \
     o.last_error, o.created_at";
 
@@ -40,6 +40,7 @@ pub(super) fn message(r: &SqliteRow) -> Result<Message, StoreError> {
         id: r.try_get("id")?,
         key: text("message_key")?,
         kind: MessageKind::parse(&text("kind")?).ok_or_else(|| corrupt("kind"))?,
+        to_mp: text("audience")? == "mp",
         route: Route::parse(&text("channel")?).ok_or_else(|| corrupt("channel"))?,
         reference: r
             .try_get::<Option<String>, _>("reference")?
@@ -72,10 +73,12 @@ async fn delivered(
     how: &str,
     actor: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    let Some(row) = sqlx::query("SELECT case_id, kind FROM outbox WHERE id = ?")
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?
+    // Only the person's own letter moves the case on; the MP's copy does not.
+    let Some(row) =
+        sqlx::query("SELECT case_id, kind FROM outbox WHERE id = ? AND audience = 'complainant'")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
     else {
         return Ok(());
     };

@@ -6,8 +6,8 @@ use super::sqlite::SqliteStore;
 use super::staff::*;
 use super::StoreError;
 use app::domain::casework::{
-    ActionKind, Closure, Correction, EndingRecord, LockoutPolicy, Outcome, ProgressUpdate, Role,
-    Status,
+    ActionKind, Closure, Correction, EndingRecord, LockoutPolicy, MpContact, Outcome,
+    ProgressUpdate, Role, Status,
 };
 use app::domain::complaint::{Channel, Complaint};
 use app::domain::letter::{Letter, LetterKind};
@@ -246,12 +246,26 @@ pub(super) async fn queue_in(
     sqlx::query(
         "INSERT INTO outbox (message_key, case_id, kind, audience, channel, letter_id, status, \
          next_attempt_at, created_at) VALUES (?1 || ':' || ?2 || ':' || (1 + (SELECT COUNT(*) \
-         FROM outbox WHERE case_id = ?1 AND kind = ?2)), ?1, ?2, 'complainant', ?3, ?4, \
-         'waiting', ?5, ?5)",
+         FROM outbox WHERE case_id = ?1 AND kind = ?2 AND audience = 'complainant')), ?1, ?2, \
+         'complainant', ?3, ?4, 'waiting', ?5, ?5)",
     )
     .bind(case_id)
     .bind(kind.id())
     .bind(route.id())
+    .bind(letter_id)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    // Complained through an MP: a copy to the MP, by email where we have theirs, else post.
+    sqlx::query(
+        "INSERT INTO outbox (message_key, case_id, kind, audience, channel, letter_id, status, \
+         next_attempt_at, created_at) SELECT ?1 || ':' || ?2 || ':mp:' || (1 + (SELECT COUNT(*) \
+         FROM outbox WHERE case_id = ?1 AND kind = ?2 AND audience = 'mp')), ?1, ?2, 'mp', \
+         CASE WHEN json_extract(mp_contact, '$.email') IS NOT NULL THEN 'email' ELSE 'post' END, \
+         ?3, 'waiting', ?4, ?4 FROM cases WHERE id = ?1 AND mp_contact IS NOT NULL",
+    )
+    .bind(case_id)
+    .bind(kind.id())
     .bind(letter_id)
     .bind(at)
     .execute(&mut **tx)
@@ -636,6 +650,10 @@ impl StaffStore for SqliteStore {
                 .transpose()?,
             updates: super::sqlite_lifecycle::updates_of(pool, &id).await?,
             corrections: super::sqlite_lifecycle::corrections_of(pool, &id).await?,
+            mp: r
+                .try_get::<Option<String>, _>("mp_contact")?
+                .map(|m| serde_json::from_str(&m).map_err(|_| corrupt("mp_contact")))
+                .transpose()?,
             flags: FlagsWorked {
                 identity_verified: match (
                     r.try_get::<Option<String>, _>("identity_verified_on")?,
@@ -981,6 +999,52 @@ impl StaffStore for SqliteStore {
         actor: &str,
     ) -> Result<Applied, StoreError> {
         super::sqlite_lifecycle::action_done(self, case, action_id, done_on, note, actor).await
+    }
+
+    async fn set_mp(
+        &self,
+        case: &CaseFile,
+        mp: &MpContact,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        let at = rfc3339(Utc::now());
+        let id = case.id.to_string();
+        let json = serde_json::to_string(mp).map_err(|_| corrupt("mp_contact"))?;
+        let mut tx = self.staff_writer.begin().await?;
+        sqlx::query("UPDATE cases SET mp_contact = ? WHERE id = ?")
+            .bind(&json)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        let detail = format!(
+            "{}; copies by {}",
+            mp.name,
+            if mp.route() == Route::Email {
+                "email"
+            } else {
+                "post"
+            }
+        );
+        event_in(
+            &mut tx,
+            &id,
+            &at,
+            "MP's details recorded",
+            actor,
+            Some(&detail),
+        )
+        .await?;
+        audit_in(
+            &mut tx,
+            &at,
+            actor,
+            "recorded the MP's details",
+            Some(&case.reference.compact()),
+            Some(&detail),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Applied::Done)
     }
 
     async fn work_flag(

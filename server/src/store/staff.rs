@@ -5,8 +5,8 @@
 use super::outbox::{Message, MessageStatus};
 use super::StoreError;
 use app::domain::casework::{
-    ActionKind, Closure, Correction, Ending, EndingRecord, FieldChange, LockoutPolicy, Outcome,
-    ProgressUpdate, Role, Status,
+    ActionKind, Closure, Correction, Ending, EndingRecord, FieldChange, LockoutPolicy, MpContact,
+    Outcome, ProgressUpdate, Role, Status,
 };
 use app::domain::complaint::{Channel, Complaint};
 use app::domain::letter::{Letter, LetterKind};
@@ -293,6 +293,8 @@ pub struct CaseFile {
     pub lodged_from: Option<Reference>,
     pub updates: Vec<StoredUpdate>,
     pub flags: FlagsWorked,
+    /// The MP the person complained through, once their details are recorded.
+    pub mp: Option<MpContact>,
     /// Corrections of the complainant's details and choices, oldest first.
     pub corrections: Vec<StoredCorrection>,
     /// Earlier closures, when the case was reopened for review.
@@ -345,7 +347,7 @@ impl CaseFile {
     pub fn waiting(&self, kind: MessageKind) -> Option<&Message> {
         self.messages
             .iter()
-            .find(|m| m.kind == kind && m.status == MessageStatus::Waiting)
+            .find(|m| m.kind == kind && m.status == MessageStatus::Waiting && !m.to_mp)
     }
 
     /// Messages about this case that failed for good: flagged on the case.
@@ -526,6 +528,14 @@ pub trait StaffStore: Send + Sync + 'static {
         action_id: i64,
         done_on: NaiveDate,
         note: Option<&str>,
+        actor: &str,
+    ) -> Result<Applied, StoreError>;
+
+    /// Records (or replaces) the MP's contact details; later letters are copied to them.
+    async fn set_mp(
+        &self,
+        case: &CaseFile,
+        mp: &MpContact,
         actor: &str,
     ) -> Result<Applied, StoreError>;
 

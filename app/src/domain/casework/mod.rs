@@ -12,6 +12,7 @@
 mod accounts;
 mod corrections;
 mod lifecycle;
+mod mp;
 mod receiving;
 mod records;
 mod status;
@@ -20,6 +21,7 @@ mod urgency;
 pub use accounts::*;
 pub use corrections::*;
 pub use lifecycle::*;
+pub use mp::*;
 pub use receiving::*;
 pub use records::*;
 pub use status::*;

@@ -45,7 +45,7 @@ pub async fn show(
         .phone
         .as_ref()
         .map(|p| p.as_str().to_string());
-    let letter = letter_view(&org, &case, &stored, adjust.large_print);
+    let letter = letter_view(&org, &case, &stored, adjust.large_print, false);
     let body = move || {
         view! {
             <div class="no-print">
@@ -69,9 +69,28 @@ pub fn letter_view(
     case: &CaseFile,
     stored: &StoredLetter,
     large: bool,
+    to_mp: bool,
 ) -> AnyView {
     let complainant = &case.complaint.complainant;
-    let to_address = address_lines(complainant);
+    // The MP's copy goes to the MP, with a line saying whose letter it is.
+    let (to_name, to_address) = match case.mp.as_ref().filter(|_| to_mp) {
+        Some(mp) => (mp.name.to_string(), mp.address.clone()),
+        None => (
+            complainant.full_name.to_string(),
+            address_lines(complainant),
+        ),
+    };
+    let copy_of = to_mp.then(|| {
+        format!(
+            "Copy of our letter to {}, who complained to us through you.",
+            complainant.full_name
+        )
+    });
+    let cc = case
+        .mp
+        .as_ref()
+        .filter(|_| !to_mp)
+        .map(|mp| format!("Copy to: {}", mp.name));
     let dated = long_date(london_date(stored.created_at));
     let paragraphs: Vec<String> = stored
         .letter
@@ -82,13 +101,15 @@ pub fn letter_view(
     view! {
         <article class="letter" class:letter--large=large>
             <address class="letter__from">{org.name.clone()}<br/>{org.address.iter().map(|l| view! { {l.clone()}<br/> }).collect_view()}</address>
-            <address class="letter__to">{complainant.full_name.to_string()}<br/>{to_address.iter().map(|l| view! { {l.clone()}<br/> }).collect_view()}</address>
+            <address class="letter__to">{to_name}<br/>{to_address.iter().map(|l| view! { {l.clone()}<br/> }).collect_view()}</address>
             <p class="letter__date">{dated}</p>
+            {copy_of.map(|c| view! { <p><strong>{c}</strong></p> })}
             <h1 class="letter__subject">{stored.letter.subject.clone()}</h1>
             {paragraphs.iter().map(|p| {
                 let lines: Vec<String> = p.lines().map(str::to_string).collect();
                 view! { <p>{lines.into_iter().enumerate().map(|(i, l)| view! { {(i > 0).then(|| view! { <br/> })}{l} }).collect_view()}</p> }
             }).collect_view()}
+            {cc.map(|c| view! { <p class="letter__cc">{c}</p> })}
         </article>
     }
     .into_any()

@@ -46,10 +46,12 @@ pub enum Saved {
     Lodged,
     Corrected,
     FlagWorked,
+    MpRecorded,
 }
 
 impl Saved {
-    const ALL: [Saved; 18] = [
+    const ALL: [Saved; 19] = [
+        Saved::MpRecorded,
         Saved::FlagWorked,
         Saved::Corrected,
         Saved::Lodged,
@@ -90,6 +92,7 @@ impl Saved {
             Saved::Lodged => "lodged",
             Saved::Corrected => "corrected",
             Saved::FlagWorked => "flag",
+            Saved::MpRecorded => "mp",
         }
     }
 
@@ -113,6 +116,7 @@ impl Saved {
             Saved::Reopened => "Case reopened for review: it is under investigation again, with a new outcome target.",
             Saved::ActionDone => "Action marked done.",
             Saved::FlagWorked => "Recorded.",
+            Saved::MpRecorded => "The MP's details are recorded: letters from now on are copied to them.",
             Saved::Corrected => "Details corrected. Letters from now on use them; the history keeps what changed.",
             Saved::Lodged => "The complaint lodged after the breach outcome is this new case. Its deadlines run from the day it was lodged; its acknowledgement is queued.",
         }
@@ -419,7 +423,9 @@ pub async fn render(
                         "they have not agreed: check authority"
                     }
                 ),
-                OnBehalfOf::Mp { mp_name } => format!("{label}: {mp_name}. Copy letters to the MP"),
+                OnBehalfOf::Mp { mp_name } => {
+                    format!("{label}: {mp_name}. Letters are copied to the MP")
+                }
             }
         };
         let wanted = c
@@ -499,6 +505,28 @@ pub async fn render(
                 {c.outcome_other.as_ref().map(|t| row("Something else", t.to_string()))}
                 {row("Also about the service", yes_no(c.also_about_service))}
             </dl>
+            {(matches!(c.on_behalf_of, OnBehalfOf::Mp { .. }) || case.mp.is_some()).then(|| {
+                let mp_name = case.mp.as_ref().map(|m| m.name.to_string()).unwrap_or_else(|| match &c.on_behalf_of {
+                    OnBehalfOf::Mp { mp_name } => mp_name.to_string(),
+                    _ => String::new(),
+                });
+                let mp_email = case.mp.as_ref().and_then(|m| m.email.as_ref()).map(|e| e.as_str().to_string()).unwrap_or_default();
+                let mp_address = case.mp.as_ref().map(|m| m.address.join("\n")).unwrap_or_default();
+                view! {
+                    <h2 class="heading-m">"Through their MP"</h2>
+                    {match &case.mp {
+                        Some(mp) => view! { <p class="body">{format!("Letters are copied to {} by {}.", mp.name, if mp.email.is_some() { "email" } else { "post" })}</p> }.into_any(),
+                        None => view! { <div class="warning-text"><strong>"Record the MP's email or postal address: letters must be copied to the MP (seed 000)."</strong></div> }.into_any(),
+                    }}
+                    <form method="post" action=action("mp")>
+                        {csrf_field()}
+                        <TextField field=Field::fixed("mp_name", mp_name, &errors) label="MP's name" autocomplete="off"/>
+                        <TextField field=Field::fixed("mp_email", mp_email, &errors) label="MP's email address (optional if there is a postal address)" input_type="email" autocomplete="off"/>
+                        <TextArea field=Field::fixed("mp_address", mp_address, &errors) label="MP's postal address (optional if there is an email address)" hint="One line for each part of the address" rows=3/>
+                        <button type="submit" class="button button--secondary">"Save the MP's details"</button>
+                    </form>
+                }
+            })}
             {(!case.corrections.is_empty()).then(|| view! {
                 <h2 class="heading-m">"Corrections"</h2>
                 <ol class="list notes">
@@ -634,7 +662,8 @@ pub async fn render(
                             let how = if m.route == Route::Post { "by post" } else { "by email" };
                             let when = m.sent_at.map(|t| format!(" {}", date_time(t))).unwrap_or_default();
                             let error = m.last_error.clone().filter(|_| m.status != MessageStatus::Sent).map(|e| format!(": {e}")).unwrap_or_default();
-                            view! { <li>{format!("{} {how}: {}{when}{error}", m.kind.label(), m.status.label().to_lowercase())}</li> }
+                            let copy = if m.to_mp { " (copy to the MP)" } else { "" };
+                            view! { <li>{format!("{}{copy} {how}: {}{when}{error}", m.kind.label(), m.status.label().to_lowercase())}</li> }
                         }).collect_view()}
                     </ul>
                 }.into_any()

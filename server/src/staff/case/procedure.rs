@@ -540,3 +540,24 @@ pub async fn work_flag(
     let applied = state.staff.work_flag(&case, &work, &user.username).await?;
     settle(&state, &viewer, &user, &case, applied, Saved::FlagWorked).await
 }
+
+/// Records the MP's contact details on a case made through them: every later letter is copied
+/// to the MP (by email where given, else in the print queue).
+pub async fn set_mp(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    fields: Fields,
+) -> Result<Response, StaffError> {
+    let mp = app::domain::casework::MpContact::parse(
+        fields.get("mp_name"),
+        fields.get("mp_email"),
+        fields.get("mp_address"),
+    );
+    let mp = match mp {
+        Ok(mp) => mp,
+        Err(errors) => return page::refuse(&state, &viewer, &user, case, errors).await,
+    };
+    let applied = state.staff.set_mp(&case, &mp, &user.username).await?;
+    settle(&state, &viewer, &user, &case, applied, Saved::MpRecorded).await
+}
