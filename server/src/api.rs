@@ -44,6 +44,7 @@ pub async fn post_complaint(
     let input = read_json(&body)?;
     // Anyone may complain online; other channels and past dates are recorded by staff.
     let submission = Submission {
+        mp: None,
         idempotency_key: key,
         channel: Channel::Online,
         received_on: None,

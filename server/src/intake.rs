@@ -24,6 +24,8 @@ pub struct Submission {
     pub keyed_in_by: Option<String>,
     /// Why staff should check this one was sent by a person (see `pages::Robots`).
     pub review: Option<String>,
+    /// The MP's details, keyed in by staff for a complaint through an MP.
+    pub mp: Option<app::domain::casework::MpContact>,
 }
 
 /// A complaint the intake has, durably.
@@ -100,6 +102,7 @@ pub async fn receive(
         alert_team,
         keyed_in_by: submission.keyed_in_by,
         review: submission.review,
+        mp: submission.mp,
         organisation: state.organisation.clone(),
     };
     match state.store.submit(case).await? {

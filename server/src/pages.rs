@@ -39,6 +39,7 @@ pub fn intake_handle(state: AppState) -> IntakeHandle {
         let state = state.clone();
         Box::pin(async move {
             let submission = Submission {
+                mp: None,
                 idempotency_key: key,
                 channel: Channel::Online,
                 received_on: None,
@@ -253,6 +254,7 @@ pub async fn post_journey(
             return crate::limits::too_many_for_people(wait, &state.organisation.telephone);
         }
         let submission = Submission {
+            mp: None,
             idempotency_key: key,
             channel: Channel::Online,
             received_on: None,

@@ -784,3 +784,59 @@ async fn letters_of_a_complaint_through_an_mp_are_copied_to_the_mp() {
         .contains("Copy of our letter to Connie Constituent, who complained to us through you."));
     assert!(print.contains("Constituency Office"));
 }
+
+#[tokio::test]
+async fn an_mp_complaint_keyed_in_with_the_mps_details_copies_the_acknowledgement() {
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    let mut ian = signed_in(server, "ian").await;
+    let token = ian.get("/staff/intake").await.csrf();
+    let mut form = common::form_fields(&server::openapi::example_request());
+    form.retain(|(k, _)| k != "on_behalf_of");
+    form.extend([
+        ("_csrf".to_string(), token),
+        ("_key".to_string(), key()),
+        ("channel".to_string(), "post".to_string()),
+        (
+            "received_on".to_string(),
+            chrono::Utc::now().date_naive().to_string(),
+        ),
+        ("full_name".to_string(), "Mick Member".to_string()),
+        ("on_behalf_of".to_string(), "mp".to_string()),
+        ("mp_name".to_string(), "Ann Member MP".to_string()),
+        ("mp_email".to_string(), "not-an-address".to_string()),
+    ]);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    // A wrong email address for the MP: said plainly, nothing stored, everything kept.
+    let refused = ian.post("/staff/intake", &pairs).await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("Enter the MP&#x27;s email address")
+            || refused.body.contains("Enter the MP's email address")
+    );
+    assert!(refused.body.contains("value=\"not-an-address\""));
+    let mut good = pairs.clone();
+    good.retain(|(k, _)| *k != "mp_email");
+    good.push(("mp_email", "ann.member.mp@parliament.uk"));
+    let saved = ian.post("/staff/intake", &good).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let r = one(
+        server,
+        "SELECT reference FROM cases WHERE complainant_name = ?",
+        "Mick Member",
+    )
+    .await;
+    assert!(one(
+        server,
+        "SELECT mp_contact FROM cases WHERE reference = ?",
+        &r
+    )
+    .await
+    .contains("ann.member.mp@parliament.uk"));
+    all_sent(server, &r).await;
+    assert_eq!(
+        one(server, "SELECT o.kind || ' ' || o.channel || ' ' || o.status FROM outbox o JOIN cases c ON c.id = o.case_id \
+             WHERE c.reference = ? AND o.audience = 'mp'", &r).await,
+        "acknowledgement email sent"
+    );
+}

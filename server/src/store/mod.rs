@@ -49,6 +49,8 @@ pub struct NewCase {
     pub keyed_in_by: Option<String>,
     /// Why staff should check it was sent by a person, if they should.
     pub review: Option<String>,
+    /// The MP the person complained through, when staff keyed in the MP's details.
+    pub mp: Option<app::domain::casework::MpContact>,
     pub organisation: Arc<Organisation>,
 }
 

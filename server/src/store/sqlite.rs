@@ -239,6 +239,16 @@ const INSERT_MESSAGE: &str = "
 const INSERT_KEYED_IN: &str = "
     INSERT INTO audit_events (at, username, action, reference, detail) VALUES (?, ?, 'keyed in a complaint', ?, ?);
 ";
+/// Through an MP whose details staff keyed in: the details, and a copy of the acknowledgement
+/// for the MP (by email where there is one, else post).
+const INSERT_MP: &str = "
+    UPDATE cases SET mp_contact = ? WHERE id = ?;
+";
+const INSERT_MP_COPY: &str = "
+    INSERT INTO outbox (message_key, case_id, kind, audience, channel, letter_id, status, next_attempt_at, created_at)
+        VALUES (? || ':acknowledgement:mp:1', ?, 'acknowledgement', 'mp', ?,
+                (SELECT id FROM letters WHERE case_id = ? AND kind = 'acknowledgement'), 'waiting', ?, ?);
+";
 const RELEASE: &str = "RELEASE one_case;";
 
 async fn insert_case(conn: &mut SqliteConnection, case: &NewCase) -> Result<Receipt, StoreError> {
@@ -264,6 +274,18 @@ async fn insert_case(conn: &mut SqliteConnection, case: &NewCase) -> Result<Rece
     }
     if case.keyed_in_by.is_some() {
         sql.push_str(INSERT_KEYED_IN);
+    }
+    let mp_json = case
+        .mp
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| StoreError::Unavailable(format!("MP not serialisable: {e}")))?;
+    if mp_json.is_some() {
+        sql.push_str(INSERT_MP);
+        if case.acknowledgement_route.is_some() {
+            sql.push_str(INSERT_MP_COPY);
+        }
     }
     sql.push_str(RELEASE);
     for _ in 0..REFERENCE_TRIES {
@@ -346,6 +368,18 @@ async fn insert_case(conn: &mut SqliteConnection, case: &NewCase) -> Result<Rece
                 .bind(staff)
                 .bind(reference.compact())
                 .bind(format!("channel: {}", case.channel.id()));
+        }
+        if let (Some(json), Some(mp)) = (&mp_json, &case.mp) {
+            query = query.bind(json).bind(&id);
+            if case.acknowledgement_route.is_some() {
+                query = query
+                    .bind(&id)
+                    .bind(&id)
+                    .bind(mp.route().id())
+                    .bind(&id)
+                    .bind(&now)
+                    .bind(&now);
+            }
         }
         match query.execute(&mut *conn).await {
             Ok(_) => return Ok(receipt),

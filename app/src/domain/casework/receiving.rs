@@ -28,7 +28,14 @@ pub struct StaffIntakeInput {
     pub complaint: ComplaintInput,
     pub channel: String,
     pub received_on: String,
+    /// Through an MP: the MP's email and postal address (one line each), when given.
+    pub mp_email: String,
+    pub mp_address: String,
 }
+
+/// What staff keyed in, parsed: how it arrived, the complaint, and the MP's details when it
+/// came through an MP and staff gave them.
+pub type StaffIntake = (StaffReceipt, Complaint, Option<super::MpContact>);
 
 impl StaffIntakeInput {
     /// Checks everything at once, the receipt's problems first (they come first on the form).
@@ -36,14 +43,32 @@ impl StaffIntakeInput {
         &self,
         taxonomy: &Taxonomy,
         today: NaiveDate,
-    ) -> Result<(StaffReceipt, Complaint), Vec<FieldError>> {
+    ) -> Result<StaffIntake, Vec<FieldError>> {
         let receipt = StaffReceipt::parse(&self.channel, &self.received_on, today);
         let complaint = Complaint::parse(&self.complaint, taxonomy);
-        match (receipt, complaint) {
-            (Ok(r), Ok(c)) => Ok((r, c)),
-            (r, c) => {
+        let through_mp = self.complaint.on_behalf_of.as_deref() == Some("mp");
+        let given = !self.mp_email.trim().is_empty() || !self.mp_address.trim().is_empty();
+        let mp = (through_mp && given)
+            .then(|| {
+                super::MpContact::parse(
+                    self.complaint.mp_name.as_deref().unwrap_or(""),
+                    &self.mp_email,
+                    &self.mp_address,
+                )
+            })
+            .transpose();
+        match (receipt, complaint, mp) {
+            (Ok(r), Ok(c), Ok(mp)) => Ok((r, c, mp)),
+            (r, c, mp) => {
                 let mut errors = r.err().unwrap_or_default();
                 errors.extend(c.err().unwrap_or_default());
+                // The MP's name is the form's own question; its problem is reported there.
+                errors.extend(
+                    mp.err()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|e| e.field != "mp_name"),
+                );
                 Err(errors)
             }
         }
@@ -164,8 +189,9 @@ mod tests {
             complaint: ComplaintInput::example(),
             channel: "telephone".into(),
             received_on: "2026-11-20".into(),
+            ..StaffIntakeInput::default()
         };
-        let (receipt, complaint) = input.parse(&Taxonomy::default(), today).unwrap();
+        let (receipt, complaint, _) = input.parse(&Taxonomy::default(), today).unwrap();
         assert_eq!(receipt.received_on, d("2026-11-20"));
         assert_eq!(complaint.complainant.full_name.as_str(), "Sam Example");
         input.channel = String::new();

@@ -355,6 +355,7 @@ pub async fn lodge(
         uuid::Uuid::from_bytes(bytes)
     };
     let submission = Submission {
+        mp: case.mp.clone(),
         idempotency_key: key,
         channel,
         received_on: Some(lodged_on),
