@@ -130,3 +130,43 @@ test("a handler works a case through an update, a correction, 'not investigated'
   await page.goto("/staff/actions?show=overdue");
   await noViolations(page, "actions, overdue");
 });
+
+test("a breach report's page and a complaint through an MP pass axe, with their forms", async ({ page }) => {
+  test.setTimeout(60_000);
+  const send = async (extra: Record<string, unknown>) => {
+    const res = await page.request.post("/api/v1/complaints", {
+      headers: { "Idempotency-Key": randomUUID() },
+      data: {
+        full_name: "Axel Checked",
+        address_line_1: "5 Canal Street",
+        address_postcode: "NG1 7EH",
+        email: `axel.${Date.now()}@example.com`,
+        preferred_contact: "email",
+        on_behalf_of: "myself",
+        category: "subject_access",
+        description: "Enough words here to describe what happened to my information.",
+        outcomes_wanted: ["apology"],
+        also_about_service: false,
+        consent_handle: true,
+        consent_share: true,
+        ...extra,
+      },
+    });
+    expect(res.status()).toBe(201);
+    return ((await res.json()).reference as string).replace(/-/g, "");
+  };
+  const breach = await send({ category: "security", breach_status: "not_reported" });
+  const mp = await send({ on_behalf_of: "mp", mp_name: "Ann Member MP" });
+  await signIn(page, "kim");
+  await page.goto(`/staff/cases/${breach}`);
+  await expect(page.getByRole("heading", { level: 3, name: "A complaint after the breach outcome" })).toBeVisible();
+  await noViolations(page, "breach report case page");
+  await page.goto(`/staff/cases/${mp}`);
+  await expect(page.getByRole("heading", { level: 2, name: "Through their MP" })).toBeVisible();
+  await page.getByLabel("MP's email address (optional if there is a postal address)").fill("ann.member.mp@parliament.uk");
+  await page.getByRole("button", { name: "Save the MP's details" }).click();
+  await expect(banner(page)).toContainText("The MP's details are recorded");
+  await noViolations(page, "case through an MP");
+  await page.goto("/staff/register?outstanding=identity");
+  await noViolations(page, "register, still to do");
+});

@@ -108,6 +108,7 @@ pub fn written_route(c: &Complainant) -> Option<Route> {
 
 /// What the person's reasonable adjustments ask of our letters and contact (SPEC "Keeping
 /// people informed": adjustments shape every letter and contact), read from what they wrote.
+/// Tested by `adjustments_are_read_from_what_the_person_wrote`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Adjustments {
     /// Letters in large print.

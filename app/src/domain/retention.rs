@@ -14,6 +14,9 @@
 //! - the audit trail after six years (the limitation period for a claim).
 //!
 //! Only the dates are decided here; the store carries the reductions out.
+//!
+//! SPEC "Retention" is tested by the tests below and, against the database file itself, by
+//! `a_retention_run_reduces_decided_cases_keeps_the_rest_and_leaves_nothing_in_the_file`.
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

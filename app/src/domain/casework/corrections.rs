@@ -1,7 +1,8 @@
 //! Corrections after intake (SPEC.md "Corrections and the rights of the people in the files";
 //! UK GDPR art. 16; seed 000: people may change their minds about sharing, the survey and
 //! publication). The corrected details go through the same rules as the public form, and
-//! what changed is listed field by field for the history.
+//! what changed is listed field by field for the history. Tested by the tests below and, through
+//! the server, `details_are_corrected_with_a_reason_and_the_history_keeps_what_changed`.
 
 use crate::domain::complaint::{Complaint, ComplaintInput};
 use crate::domain::taxonomy::Taxonomy;

@@ -172,6 +172,10 @@ pub fn default_not_investigated_reasons() -> Vec<String> {
     .collect()
 }
 
+/// SPEC "Ending a case": a breach report is not a complaint until lodged after the breach
+/// outcome. Tested by `each_ending_records_what_it_needs` (here) and
+/// `a_breach_report_is_handled_as_one_and_a_later_complaint_is_a_linked_new_case` (server).
+///
 /// Whether this kind of case may end this way. A breach report is handed to the breach
 /// procedure, withdrawn, or found not to be about personal data; never "not investigated"
 /// under this procedure (it was never a complaint).
@@ -222,6 +226,10 @@ impl Move {
     }
 }
 
+/// SPEC "Ending a case" (every ending, reopening for review). Tested by
+/// `the_moves_the_procedure_allows_and_no_others` (here) and, through the server,
+/// `each_ending_closes_the_case_with_its_record_and_its_letter`.
+///
 /// Which moves the procedure allows from `status` for this kind of case.
 pub fn allowed(kind: CaseKind, status: Status, m: Move) -> bool {
     use Status::*;
@@ -366,6 +374,10 @@ pub fn expected_outcome(outcome_due: NaiveDate, revised: Option<NaiveDate>) -> N
     revised.unwrap_or(outcome_due)
 }
 
+/// SPEC "Keeping people informed" (004 §34 progress updates). Tested by
+/// `a_case_past_the_date_last_given_needs_an_update` (here) and
+/// `a_progress_update_gives_a_revised_date_and_the_register_marks_cases_without_one` (server).
+///
 /// An open case past the date the complainant was last given, with no later update: the
 /// register marks it "update due" (004 §14c, §34).
 pub fn update_due(
@@ -383,12 +395,19 @@ pub fn update_due(
         && today > expected_outcome(outcome_due, revised)
 }
 
+/// SPEC "Ending a case": a closed case may be reopened for review; the first outcome stays on
+/// record. Tested by `a_review_gets_a_new_three_month_target` (here) and
+/// `a_closed_case_reopened_for_review_keeps_its_first_outcome_and_ends_again` (server).
+///
 /// A review reopens a closed case with a new outcome target, three months from today as for
 /// a new complaint (the acknowledgement deadline is not reset: it was met or missed once).
 pub fn review_target(today: NaiveDate, calendar: &WorkingCalendar) -> NaiveDate {
     Deadlines::from_receipt(today, calendar).outcome_due
 }
 
+/// SPEC "Ending a case" (004 §18). Tested by
+/// `a_complaint_after_a_breach_outcome_runs_from_the_day_it_was_lodged`.
+///
 /// A complaint lodged after a breach report's outcome: its deadlines run from the day it was
 /// lodged, which cannot be before the report was received nor in the future.
 pub fn lodged_after_breach(

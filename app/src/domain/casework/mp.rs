@@ -1,6 +1,7 @@
 //! Complaints made through an MP (SPEC "Keeping people informed"; seed 000: "we will send
 //! you or your MP (if you have complained through them) a letter"): the MP's contact details,
-//! and how copies of letters reach them.
+//! and how copies of letters reach them. Tested by `an_mp_needs_a_name_and_a_way_to_reach_them`
+//! and, through the server, `letters_of_a_complaint_through_an_mp_are_copied_to_the_mp`.
 
 use crate::domain::messages::Route;
 use crate::domain::text::{limits, Email, Lines, Text};
