@@ -9,6 +9,7 @@ pub mod letter;
 pub mod messages;
 pub mod receipt;
 pub mod reference;
+pub mod reporting;
 pub mod retention;
 pub mod taxonomy;
 pub mod text;

@@ -46,6 +46,7 @@ pub fn page<V: IntoView + 'static>(
                     {role.allows(Role::Handler).then(|| view! {
                         <li><a href="/staff/register">"Register"</a></li>
                         <li><a href="/staff/actions">"Actions"</a></li>
+                        <li><a href="/staff/reports">"Reports"</a></li>
                         <li><a href="/staff/post">"Letters to post"</a></li>
                     })}
                     {role.allows(Role::Dpo).then(|| view! {

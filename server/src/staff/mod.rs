@@ -27,6 +27,7 @@ mod key_in;
 mod messages;
 mod post;
 mod register;
+mod reports;
 mod retention;
 mod subject_access;
 
@@ -140,6 +141,12 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
             "/staff/find",
             Staff(Handler),
             get(register::find),
+        ),
+        r(
+            Method::GET,
+            "/staff/reports",
+            Staff(Handler),
+            get(reports::show),
         ),
         r(
             Method::GET,

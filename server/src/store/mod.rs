@@ -6,6 +6,7 @@ pub mod retention;
 pub mod sqlite;
 mod sqlite_lifecycle;
 mod sqlite_outbox;
+mod sqlite_reports;
 mod sqlite_retention;
 mod sqlite_staff;
 pub mod staff;

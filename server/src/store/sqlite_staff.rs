@@ -1074,6 +1074,20 @@ impl StaffStore for SqliteStore {
         super::sqlite_lifecycle::link_lodged(self, report, complaint, actor).await
     }
 
+    async fn report_facts(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<
+        (
+            Vec<app::domain::reporting::CaseFacts>,
+            Vec<app::domain::reporting::ActionFacts>,
+        ),
+        StoreError,
+    > {
+        super::sqlite_reports::report_facts(self, from, to).await
+    }
+
     async fn actions(&self) -> Result<Vec<RegisterAction>, StoreError> {
         let rows = sqlx::query(
             "SELECT c.reference, c.team, a.id, a.kind, a.description, a.owner, a.due_on, a.done_on, \

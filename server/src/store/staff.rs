@@ -564,6 +564,19 @@ pub trait StaffStore: Send + Sync + 'static {
         actor: &str,
     ) -> Result<Applied, StoreError>;
 
+    /// What the reports count, for the cases and actions that can touch `from`..=`to`.
+    async fn report_facts(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<
+        (
+            Vec<app::domain::reporting::CaseFacts>,
+            Vec<app::domain::reporting::ActionFacts>,
+        ),
+        StoreError,
+    >;
+
     /// Remedial and improvement actions across all cases, earliest due first.
     async fn actions(&self) -> Result<Vec<RegisterAction>, StoreError>;
 

@@ -1,0 +1,478 @@
+//! The figures of the quarterly report (SPEC.md "Reporting"; seed 004 §45–§49) and the
+//! number for the ICO (DPA 2018 s.164B), worked out from what every case keeps for good (the
+//! retention summary), so last year's figures do not change when personal data is deleted.
+//!
+//! Counting rules:
+//! - a period is a run of whole UK days, `from` to `to` inclusive; a case belongs to the day
+//!   it was received (a UK day, so the hour of the BST change cannot move it);
+//! - breach reports are shown apart and never counted as complaints (004 §18);
+//! - acknowledged in time: the written acknowledgement went on or before its deadline, which
+//!   already counts 30 days from the day after receipt and rolls a weekend or bank holiday to
+//!   the next working day (`calendar::Deadlines`); the days taken are counted from receipt;
+//! - outcome in time: by the three-month target, or by the revised date a progress update
+//!   gave (counted apart, 004 §34);
+//! - a case reopened for review is still one complaint, counted on the day it was received;
+//!   how it ended is its latest ending.
+
+use crate::domain::casework::{Ending, OutcomeCategory, Status};
+use crate::domain::complaint::Channel;
+use crate::domain::triage::CaseKind;
+use chrono::{Datelike, Months, NaiveDate};
+use std::collections::BTreeMap;
+
+/// What a report needs of one case (all of it survives retention).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFacts {
+    pub kind: CaseKind,
+    pub category: String,
+    pub team: String,
+    pub channel: Channel,
+    pub status: Status,
+    pub received_on: NaiveDate,
+    pub acknowledge_by: NaiveDate,
+    pub outcome_due: NaiveDate,
+    pub revised_due: Option<NaiveDate>,
+    /// UK days.
+    pub acknowledged_on: Option<NaiveDate>,
+    pub outcome_sent_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub outcome: Option<OutcomeCategory>,
+    pub ending: Option<Ending>,
+    pub has_handler: bool,
+}
+
+/// What a report needs of one action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionFacts {
+    pub raised_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub done_on: Option<NaiveDate>,
+}
+
+/// Whole UK days, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// The calendar quarter (January–March, …) holding `day`.
+    pub fn quarter_of(day: NaiveDate) -> Period {
+        let first_month = (day.month0() / 3) * 3 + 1;
+        let from = NaiveDate::from_ymd_opt(day.year(), first_month, 1).expect("a real month");
+        let to = from
+            .checked_add_months(Months::new(3))
+            .and_then(|d| d.pred_opt())
+            .expect("dates stay far from the end of the calendar");
+        Period { from, to }
+    }
+
+    /// The last quarter that has ended by `today`.
+    pub fn last_complete_quarter(today: NaiveDate) -> Period {
+        Period::quarter_of(
+            Period::quarter_of(today)
+                .from
+                .pred_opt()
+                .expect("not the first day ever"),
+        )
+    }
+
+    /// The quarter before this period's first day.
+    pub fn previous_quarter(self) -> Period {
+        Period::quarter_of(self.from.pred_opt().expect("not the first day ever"))
+    }
+
+    /// The report's own period and the four quarters before it, oldest first (the trend).
+    pub fn with_previous_quarters(self) -> Vec<Period> {
+        let mut periods = vec![self];
+        let mut q = Period::quarter_of(self.from).previous_quarter();
+        for _ in 0..4 {
+            periods.push(q);
+            q = q.previous_quarter();
+        }
+        periods.reverse();
+        periods
+    }
+
+    /// "from" and "to" as typed (YYYY-MM-DD); `to` not before `from`, at most five years.
+    pub fn parse(from: &str, to: &str) -> Result<Period, &'static str> {
+        let day = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+        match (day(from), day(to)) {
+            (Some(from), Some(to)) if from <= to && (to - from).num_days() <= 5 * 366 => {
+                Ok(Period { from, to })
+            }
+            (Some(_), Some(_)) => {
+                Err("The end date must be on or after the start date, at most five years later")
+            }
+            _ => Err("Enter the dates like 2026-10-01"),
+        }
+    }
+
+    pub fn contains(self, day: NaiveDate) -> bool {
+        self.from <= day && day <= self.to
+    }
+
+    /// "Q3 2026 (July to September)" for a calendar quarter, else the two dates.
+    pub fn label(self) -> String {
+        if Period::quarter_of(self.from) == self {
+            format!("Q{} {}", self.from.month0() / 3 + 1, self.from.year())
+        } else {
+            format!("{} to {}", self.from, self.to)
+        }
+    }
+}
+
+/// A number out of a total, with its percentage (none of none is shown as such).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Share {
+    pub count: u32,
+    pub of: u32,
+}
+
+impl Share {
+    pub fn percent(self) -> Option<f64> {
+        (self.of > 0).then(|| 100.0 * self.count as f64 / self.of as f64)
+    }
+
+    /// "12 of 15 (80%)", "none due".
+    pub fn text(self) -> String {
+        match self.percent() {
+            Some(p) => format!("{} of {} ({:.0}%)", self.count, self.of, p),
+            None => "none due".into(),
+        }
+    }
+}
+
+/// The report for one period.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Figures {
+    /// Complaints received (the number for the ICO).
+    pub complaints: u32,
+    pub breach_reports: u32,
+    pub by_category: BTreeMap<String, u32>,
+    pub by_team: BTreeMap<String, u32>,
+    pub by_channel: BTreeMap<&'static str, u32>,
+    /// Of the complaints whose acknowledgement fell due in the period.
+    pub acknowledged_in_time: Share,
+    pub median_days_to_acknowledge: Option<f64>,
+    /// Of the complaints whose outcome fell due (three-month target) in the period.
+    pub outcome_in_time: Share,
+    /// Of those with a revised date due in the period: outcome by the revised date.
+    pub outcome_by_revised_date: Share,
+    pub median_days_to_outcome: Option<f64>,
+    /// At the end of the period.
+    pub open_at_end: u32,
+    pub overdue_at_end: u32,
+    pub unassigned_at_end: u32,
+    /// How the complaints decided in the period ended: outcome categories and other endings.
+    pub outcomes: BTreeMap<&'static str, u32>,
+    pub endings: BTreeMap<&'static str, u32>,
+    pub actions_raised: u32,
+    pub actions_done: u32,
+    pub actions_overdue_at_end: u32,
+}
+
+fn median(mut days: Vec<i64>) -> Option<f64> {
+    if days.is_empty() {
+        return None;
+    }
+    days.sort_unstable();
+    let n = days.len();
+    Some(if n % 2 == 1 {
+        days[n / 2] as f64
+    } else {
+        (days[n / 2 - 1] + days[n / 2]) as f64 / 2.0
+    })
+}
+
+/// The figures for `period`.
+pub fn figures(cases: &[CaseFacts], actions: &[ActionFacts], period: Period) -> Figures {
+    let mut f = Figures::default();
+    let mut ack_days = vec![];
+    let mut outcome_days = vec![];
+    for c in cases {
+        if c.kind == CaseKind::BreachReport {
+            if period.contains(c.received_on) {
+                f.breach_reports += 1;
+            }
+            continue;
+        }
+        if period.contains(c.received_on) {
+            f.complaints += 1;
+            *f.by_category.entry(c.category.clone()).or_default() += 1;
+            *f.by_team.entry(c.team.clone()).or_default() += 1;
+            *f.by_channel.entry(c.channel.id()).or_default() += 1;
+        }
+        // Timeliness: by the deadline falling in the period (a case not yet acknowledged whose
+        // deadline has passed counts as late).
+        if period.contains(c.acknowledge_by) && c.ending.is_none_or(|_| c.acknowledged_on.is_some())
+        {
+            f.acknowledged_in_time.of += 1;
+            if c.acknowledged_on.is_some_and(|d| d <= c.acknowledge_by) {
+                f.acknowledged_in_time.count += 1;
+            }
+        }
+        if let Some(d) = c.acknowledged_on.filter(|d| period.contains(*d)) {
+            ack_days.push((d - c.received_on).num_days());
+        }
+        if period.contains(c.outcome_due) && c.ending.is_none() {
+            f.outcome_in_time.of += 1;
+            if c.outcome_sent_on.is_some_and(|d| d <= c.outcome_due) {
+                f.outcome_in_time.count += 1;
+            }
+        }
+        if let Some(revised) = c.revised_due.filter(|d| period.contains(*d)) {
+            if c.ending.is_none() {
+                f.outcome_by_revised_date.of += 1;
+                if c.outcome_sent_on.is_some_and(|d| d <= revised) {
+                    f.outcome_by_revised_date.count += 1;
+                }
+            }
+        }
+        if let Some(d) = c.outcome_sent_on.filter(|d| period.contains(*d)) {
+            outcome_days.push((d - c.received_on).num_days());
+            if let Some(o) = c.outcome {
+                *f.outcomes.entry(o.label()).or_default() += 1;
+            }
+        }
+        if let (Some(e), Some(d)) = (c.ending, c.closed_on) {
+            if period.contains(d) {
+                *f.endings.entry(e.label()).or_default() += 1;
+            }
+        }
+        // Open at the end of the period: received by then, not decided by then.
+        let decided = c.outcome_sent_on.or(c.closed_on);
+        if c.received_on <= period.to && decided.is_none_or(|d| d > period.to) {
+            f.open_at_end += 1;
+            let due = if c.acknowledged_on.is_none_or(|d| d > period.to) {
+                c.acknowledge_by
+            } else {
+                c.revised_due.unwrap_or(c.outcome_due)
+            };
+            if due < period.to {
+                f.overdue_at_end += 1;
+            }
+            if !c.has_handler {
+                f.unassigned_at_end += 1;
+            }
+        }
+    }
+    for a in actions {
+        if period.contains(a.raised_on) {
+            f.actions_raised += 1;
+        }
+        if a.done_on.is_some_and(|d| period.contains(d)) {
+            f.actions_done += 1;
+        }
+        if a.raised_on <= period.to
+            && a.due_on < period.to
+            && a.done_on.is_none_or(|d| d > period.to)
+        {
+            f.actions_overdue_at_end += 1;
+        }
+    }
+    f.median_days_to_acknowledge = median(ack_days);
+    f.median_days_to_outcome = median(outcome_days);
+    f
+}
+
+/// The ICO line: one number for the period, and the rule used to count it.
+pub fn ico_line(period: Period, figures: &Figures) -> (String, &'static str) {
+    (
+        format!(
+            "Data protection complaints received from {} to {}: {}",
+            period.from, period.to, figures.complaints
+        ),
+        "Counted: every complaint received on a UK day in the period, by any channel, once each \
+         (a case reopened for review is not counted again). Not counted: personal data breach \
+         reports that were not complaints (seed 004 §18).",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::calendar::{london_date, Deadlines, WorkingCalendar};
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn complaint(received: &str) -> CaseFacts {
+        let received_on = day(received);
+        let d = Deadlines::from_receipt(received_on, &WorkingCalendar::default());
+        CaseFacts {
+            kind: CaseKind::Complaint,
+            category: "subject_access".into(),
+            team: "cit".into(),
+            channel: Channel::Online,
+            status: Status::Received,
+            received_on,
+            acknowledge_by: d.acknowledge_by,
+            outcome_due: d.outcome_due,
+            revised_due: None,
+            acknowledged_on: None,
+            outcome_sent_on: None,
+            closed_on: None,
+            outcome: None,
+            ending: None,
+            has_handler: false,
+        }
+    }
+
+    #[test]
+    fn quarters_are_whole_uk_days_across_the_clock_change() {
+        let q3 = Period::quarter_of(day("2026-08-15"));
+        assert_eq!(
+            q3,
+            Period {
+                from: day("2026-07-01"),
+                to: day("2026-09-30")
+            }
+        );
+        assert_eq!(q3.label(), "Q3 2026");
+        assert_eq!(Period::last_complete_quarter(day("2026-11-25")), q3);
+        assert_eq!(Period::last_complete_quarter(day("2026-10-01")), q3);
+        assert_eq!(
+            q3.previous_quarter(),
+            Period {
+                from: day("2026-04-01"),
+                to: day("2026-06-30")
+            }
+        );
+        let trend = q3.with_previous_quarters();
+        assert_eq!(trend.len(), 5);
+        assert_eq!(trend[0].label(), "Q3 2025");
+        assert_eq!(trend[4], q3);
+        // BST ends at 02:00 on Sunday 25 October 2026. 23:30 UTC on 30 September is 00:30 on
+        // 1 October in London: the fourth quarter's, not the third's.
+        let late = "2026-09-30T23:30:00Z".parse().unwrap();
+        assert_eq!(london_date(late), day("2026-10-01"));
+        let mut cases = vec![complaint("2026-10-01"), complaint("2026-09-30")];
+        cases[0].received_on = london_date(late);
+        let f3 = figures(&cases, &[], q3);
+        assert_eq!(f3.complaints, 1);
+        // In winter (GMT) the UK day is the UTC day: 23:30 UTC on 31 December stays in Q4.
+        assert_eq!(
+            london_date("2026-12-31T23:30:00Z".parse().unwrap()),
+            day("2026-12-31")
+        );
+        // BST starts on 28 March 2027: 23:30 UTC on 31 March is already 1 April, in Q2.
+        assert_eq!(
+            london_date("2027-03-31T23:30:00Z".parse().unwrap()),
+            day("2027-04-01")
+        );
+    }
+
+    #[test]
+    fn acknowledged_on_day_30_is_in_time_and_day_31_is_not_with_the_bank_holiday_roll() {
+        // Received Friday 27 November 2026: day 30 is Sunday 27 December, a weekend, and the
+        // 28th is the Boxing Day substitute bank holiday: the deadline rolls to Tuesday 29th.
+        let mut on_time = complaint("2026-11-27");
+        assert_eq!(on_time.acknowledge_by, day("2026-12-29"));
+        on_time.acknowledged_on = Some(day("2026-12-29"));
+        let mut late = complaint("2026-11-27");
+        late.acknowledged_on = Some(day("2026-12-30"));
+        // Received Tuesday 3 November: day 30 is Thursday 3 December, a working day.
+        let mut day_30 = complaint("2026-11-03");
+        day_30.acknowledged_on = Some(day("2026-12-03"));
+        let mut day_31 = complaint("2026-11-03");
+        day_31.acknowledged_on = Some(day("2026-12-04"));
+        let q4 = Period::quarter_of(day("2026-12-01"));
+        let f = figures(&[on_time, late, day_30, day_31], &[], q4);
+        assert_eq!(f.acknowledged_in_time, Share { count: 2, of: 4 });
+        assert_eq!(f.acknowledged_in_time.text(), "2 of 4 (50%)");
+        // Days from receipt: 32, 33, 30, 31: median 31.5.
+        assert_eq!(f.median_days_to_acknowledge, Some(31.5));
+    }
+
+    #[test]
+    fn breach_reports_are_apart_and_a_reopened_case_counts_once() {
+        let q = Period::quarter_of(day("2026-10-15"));
+        let mut breach = complaint("2026-10-05");
+        breach.kind = CaseKind::BreachReport;
+        // Decided, reopened, decided again: one complaint, ending as its latest outcome.
+        let mut reviewed = complaint("2026-10-06");
+        reviewed.acknowledged_on = Some(day("2026-10-06"));
+        reviewed.outcome_sent_on = Some(day("2026-12-01"));
+        reviewed.outcome = Some(OutcomeCategory::PartlyUpheld);
+        let mut ended = complaint("2026-10-07");
+        ended.acknowledged_on = Some(day("2026-10-08"));
+        ended.ending = Some(Ending::NotInvestigated);
+        ended.closed_on = Some(day("2026-10-20"));
+        let f = figures(&[breach, reviewed, ended], &[], q);
+        assert_eq!(f.complaints, 2);
+        assert_eq!(f.breach_reports, 1);
+        assert_eq!(f.outcomes.get("Partly upheld"), Some(&1));
+        assert_eq!(f.endings.get("Not investigated"), Some(&1));
+        let (line, rule) = ico_line(q, &f);
+        assert_eq!(
+            line,
+            "Data protection complaints received from 2026-10-01 to 2026-12-31: 2"
+        );
+        assert!(rule.contains("not counted again"));
+    }
+
+    #[test]
+    fn outcomes_are_timed_against_the_target_and_the_revised_date() {
+        // Received 2 July 2026: target 2 October 2026 (a Friday).
+        let mut on_target = complaint("2026-07-02");
+        on_target.outcome_sent_on = Some(day("2026-10-02"));
+        let mut revised_kept = complaint("2026-07-02");
+        revised_kept.revised_due = Some(day("2026-11-20"));
+        revised_kept.outcome_sent_on = Some(day("2026-11-19"));
+        let mut revised_missed = complaint("2026-07-02");
+        revised_missed.revised_due = Some(day("2026-11-20"));
+        revised_missed.outcome_sent_on = Some(day("2026-12-01"));
+        let q4 = Period::quarter_of(day("2026-10-02"));
+        let f = figures(&[on_target, revised_kept, revised_missed], &[], q4);
+        assert_eq!(f.outcome_in_time, Share { count: 1, of: 3 });
+        assert_eq!(f.outcome_by_revised_date, Share { count: 1, of: 2 });
+    }
+
+    #[test]
+    fn open_overdue_and_unassigned_at_the_end_and_actions() {
+        let q = Period::quarter_of(day("2026-10-15"));
+        let waiting = complaint("2026-10-01"); // acknowledge by 2 November (31 Oct a Saturday)
+        let mut assigned = complaint("2026-12-20");
+        assigned.has_handler = true;
+        let f = figures(
+            &[waiting, assigned],
+            &[
+                ActionFacts {
+                    raised_on: day("2026-10-10"),
+                    due_on: day("2026-11-01"),
+                    done_on: None,
+                },
+                ActionFacts {
+                    raised_on: day("2026-10-10"),
+                    due_on: day("2026-11-01"),
+                    done_on: Some(day("2026-10-30")),
+                },
+            ],
+            q,
+        );
+        assert_eq!(f.open_at_end, 2);
+        assert_eq!(f.overdue_at_end, 1);
+        assert_eq!(f.unassigned_at_end, 1);
+        assert_eq!(
+            (f.actions_raised, f.actions_done, f.actions_overdue_at_end),
+            (2, 1, 1)
+        );
+    }
+
+    #[test]
+    fn periods_are_parsed_with_clear_errors() {
+        assert_eq!(
+            Period::parse("2026-10-01", "2026-12-31").unwrap().label(),
+            "Q4 2026"
+        );
+        assert_eq!(
+            Period::parse("2026-10-05", "2026-10-31").unwrap().label(),
+            "2026-10-05 to 2026-10-31"
+        );
+        assert!(Period::parse("2026-12-31", "2026-10-01").is_err());
+        assert!(Period::parse("31/12/2026", "2027-01-01").is_err());
+    }
+}

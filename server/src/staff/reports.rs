@@ -1,0 +1,263 @@
+//! The quarterly report (seed 004 §47) at `/staff/reports` (`?from=YYYY-MM-DD&to=YYYY-MM-DD`,
+//! inclusive UK days; by default the last complete quarter): volumes, timeliness, how cases
+//! ended, actions, the trend over the four quarters before, and the number for the ICO
+//! (s.164B). The figures are `app::domain::reporting`'s, from what every case keeps for good.
+//! Charts are inline SVG drawn here (the staff pages run no script), each beside the table
+//! holding the same numbers, which is the accessible version.
+
+use super::components::{category_label, page, team_name, today};
+use super::error::StaffError;
+use super::Staff;
+use crate::AppState;
+use app::domain::calendar::long_date;
+use app::domain::reporting::{figures, ico_line, Figures, Period, Share};
+use app::domain::FieldError;
+use app::ui::fields::{ErrorSummary, Field, TextField};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct ReportParams {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// The period asked for (or the last complete quarter), or what is wrong with it.
+fn period(p: &ReportParams) -> Result<Period, FieldError> {
+    match (p.from.as_deref(), p.to.as_deref()) {
+        (None | Some(""), None | Some("")) => Ok(Period::last_complete_quarter(today())),
+        (from, to) => Period::parse(from.unwrap_or(""), to.unwrap_or(""))
+            .map_err(|m| FieldError::new("from", m)),
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Staff(_, viewer): Staff,
+    Query(p): Query<ReportParams>,
+) -> Result<Response, StaffError> {
+    let (period, errors) = match period(&p) {
+        Ok(period) => (period, vec![]),
+        Err(e) => (Period::last_complete_quarter(today()), vec![e]),
+    };
+    let periods = period.with_previous_quarters();
+    let (cases, actions) = state.staff.report_facts(periods[0].from, period.to).await?;
+    let all: Vec<(Period, Figures)> = periods
+        .iter()
+        .map(|q| (*q, figures(&cases, &actions, *q)))
+        .collect();
+    let this = all.last().expect("the period itself").1.clone();
+    let (ico, rule) = ico_line(period, &this);
+    let categories: Vec<(String, u32)> = this
+        .by_category
+        .iter()
+        .map(|(id, n)| (category_label(&state, id), *n))
+        .collect();
+    let teams: Vec<(String, u32)> = this
+        .by_team
+        .iter()
+        .map(|(id, n)| (team_name(&state, id), *n))
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let from_value = p.from.clone().unwrap_or_else(|| period.from.to_string());
+    let to_value = p.to.clone().unwrap_or_else(|| period.to.to_string());
+    let title = format!("Complaints report: {}", period.label());
+    let heading = title.clone();
+    let body = move || {
+        let row = |k: String, v: String| view! { <tr><th scope="row" class="table__header">{k}</th><td class="table__cell table__cell--numeric">{v}</td></tr> };
+        let table = |caption: &'static str, rows: Vec<(String, String)>| {
+            view! {
+                <table class="table report-table">
+                    <caption class="table__caption">{caption}</caption>
+                    <tbody>{rows.into_iter().map(|(k, v)| row(k, v)).collect_view()}</tbody>
+                </table>
+            }
+        };
+        let days = |d: Option<f64>| {
+            d.map(|d| format!("{d:.1} days"))
+                .unwrap_or_else(|| "none".into())
+        };
+        let f = &this;
+        let counts = |m: &std::collections::BTreeMap<&'static str, u32>| -> Vec<(String, String)> {
+            if m.is_empty() {
+                vec![("None".to_string(), "0".to_string())]
+            } else {
+                m.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect()
+            }
+        };
+        let trend_rows: Vec<_> = all
+            .iter()
+            .map(|(q, f)| {
+                view! {
+                    <tr>
+                        <th scope="row" class="table__header">{q.label()}</th>
+                        <td class="table__cell table__cell--numeric">{f.complaints}</td>
+                        <td class="table__cell table__cell--numeric">{f.breach_reports}</td>
+                        <td class="table__cell table__cell--numeric">{percent(f.acknowledged_in_time)}</td>
+                        <td class="table__cell table__cell--numeric">{percent(f.outcome_in_time)}</td>
+                    </tr>
+                }
+            })
+            .collect();
+        view! {
+            <ErrorSummary errors=Signal::stored(errors.clone())/>
+            <h1 class="heading-l">{heading.clone()}</h1>
+            <p class="body">{format!("{} to {}, whole UK days. Breach reports are shown apart and never counted as complaints (seed 004 §18).", long_date(period.from), long_date(period.to))}</p>
+            <form method="get" action="/staff/reports" class="filters">
+                <div class="filters__item"><TextField field=Field::fixed("from", from_value.clone(), &errors) label="From" input_type="date" width="input--date"/></div>
+                <div class="filters__item"><TextField field=Field::fixed("to", to_value.clone(), &errors) label="To" input_type="date" width="input--date"/></div>
+                <button type="submit" class="button button--secondary">"Show the report"</button>
+            </form>
+            <div class="panel-ico">
+                <h2 class="heading-m">"The number for the ICO"</h2>
+                <p class="body ico-line"><strong>{ico.clone()}</strong></p>
+                <p class="hint">{rule}</p>
+            </div>
+            <h2 class="heading-m">"Received"</h2>
+            {table("Received in the period", vec![
+                ("Complaints".into(), f.complaints.to_string()),
+                ("Breach reports (not complaints)".into(), f.breach_reports.to_string()),
+            ])}
+            {table("Complaints by category", categories.iter().map(|(k, v)| (k.clone(), v.to_string())).collect())}
+            {table("Complaints by team", teams.iter().map(|(k, v)| (k.clone(), v.to_string())).collect())}
+            {table("Complaints by how they reached us", f.by_channel.iter().map(|(k, v)| (app::domain::complaint::Channel::parse(k).map(|c| c.label().to_string()).unwrap_or_else(|| k.to_string()), v.to_string())).collect())}
+            <h2 class="heading-m">"Timeliness"</h2>
+            {table("Deadlines that fell in the period", vec![
+                ("Acknowledged within 30 days".into(), f.acknowledged_in_time.text()),
+                ("Median days to acknowledge".into(), days(f.median_days_to_acknowledge)),
+                ("Outcome within three months".into(), f.outcome_in_time.text()),
+                ("Outcome by the revised date of a progress update".into(), f.outcome_by_revised_date.text()),
+                ("Median days to the outcome".into(), days(f.median_days_to_outcome)),
+            ])}
+            <h2 class="heading-m">"At the end of the period"</h2>
+            {table("Open complaints on the last day", vec![
+                ("Open".into(), f.open_at_end.to_string()),
+                ("Overdue".into(), f.overdue_at_end.to_string()),
+                ("Not assigned".into(), f.unassigned_at_end.to_string()),
+            ])}
+            <h2 class="heading-m">"How complaints ended"</h2>
+            {table("Outcomes sent in the period", counts(&f.outcomes))}
+            {table("Other endings in the period", counts(&f.endings))}
+            <h2 class="heading-m">"Actions"</h2>
+            {table("Improvement and remedial actions", vec![
+                ("Raised in the period".into(), f.actions_raised.to_string()),
+                ("Done in the period".into(), f.actions_done.to_string()),
+                ("Overdue at the end".into(), f.actions_overdue_at_end.to_string()),
+            ])}
+            <h2 class="heading-m">"Trend"</h2>
+            <div class="report-charts">
+                {volume_chart(&all)}
+                {timeliness_chart(&all)}
+            </div>
+            <table class="table report-table">
+                <caption class="table__caption">"This period and the four quarters before it"</caption>
+                <thead><tr><th scope="col">"Period"</th><th scope="col">"Complaints"</th><th scope="col">"Breach reports"</th><th scope="col">"Acknowledged in time"</th><th scope="col">"Outcome in time"</th></tr></thead>
+                <tbody>{trend_rows}</tbody>
+            </table>
+        }
+    };
+    Ok(page(&state, &viewer, &title, status, body))
+}
+
+fn percent(s: Share) -> String {
+    s.percent()
+        .map(|p| format!("{p:.0}%"))
+        .unwrap_or_else(|| "none due".into())
+}
+
+const CHART_W: f64 = 420.0;
+const CHART_H: f64 = 200.0;
+const BASE: f64 = 170.0;
+
+/// Complaints received by period, as bars (the trend table holds the same numbers).
+fn volume_chart(all: &[(Period, Figures)]) -> impl IntoView {
+    let max = all
+        .iter()
+        .map(|(_, f)| f.complaints)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let step = CHART_W / all.len().max(1) as f64;
+    let description = all
+        .iter()
+        .map(|(q, f)| format!("{}: {}", q.label(), f.complaints))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let bars = all
+        .iter()
+        .enumerate()
+        .map(|(i, (q, f))| {
+            let h = (BASE - 20.0) * f.complaints as f64 / max;
+            let x = i as f64 * step + step * 0.2;
+            let w = step * 0.6;
+            view! {
+                <rect x=format!("{x:.1}") y=format!("{:.1}", BASE - h) width=format!("{w:.1}") height=format!("{h:.1}") class="chart__bar"/>
+                <text x=format!("{:.1}", x + w / 2.0) y=format!("{:.1}", BASE - h - 4.0) class="chart__value" text-anchor="middle">{f.complaints}</text>
+                <text x=format!("{:.1}", x + w / 2.0) y=format!("{:.1}", BASE + 18.0) class="chart__label" text-anchor="middle">{q.label()}</text>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="chart">
+            <svg viewBox=format!("0 0 {CHART_W} {CHART_H}") role="img" aria-labelledby="volume-title volume-desc" class="chart__svg">
+                <title id="volume-title">"Complaints received by quarter"</title>
+                <desc id="volume-desc">{description}</desc>
+                <line x1="0" y1=BASE.to_string() x2=CHART_W.to_string() y2=BASE.to_string() class="chart__axis"/>
+                {bars}
+            </svg>
+            <figcaption class="hint">"Complaints received by quarter (the numbers are in the table below)"</figcaption>
+        </figure>
+    }
+}
+
+/// The share acknowledged in time and the share with an outcome in time, by period.
+fn timeliness_chart(all: &[(Period, Figures)]) -> impl IntoView {
+    let step = CHART_W / all.len().max(1) as f64;
+    let description = all
+        .iter()
+        .map(|(q, f)| {
+            format!(
+                "{}: acknowledged in time {}, outcome in time {}",
+                q.label(),
+                percent(f.acknowledged_in_time),
+                percent(f.outcome_in_time)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let bars = all
+        .iter()
+        .enumerate()
+        .map(|(i, (q, f))| {
+            let h = |s: Share| (BASE - 20.0) * s.percent().unwrap_or(0.0) / 100.0;
+            let x = i as f64 * step + step * 0.15;
+            let w = step * 0.32;
+            let (ha, ho) = (h(f.acknowledged_in_time), h(f.outcome_in_time));
+            view! {
+                <rect x=format!("{x:.1}") y=format!("{:.1}", BASE - ha) width=format!("{w:.1}") height=format!("{ha:.1}") class="chart__bar"/>
+                <rect x=format!("{:.1}", x + w + 2.0) y=format!("{:.1}", BASE - ho) width=format!("{w:.1}") height=format!("{ho:.1}") class="chart__bar chart__bar--second"/>
+                <text x=format!("{:.1}", x + w) y=format!("{:.1}", BASE + 18.0) class="chart__label" text-anchor="middle">{q.label()}</text>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="chart">
+            <svg viewBox=format!("0 0 {CHART_W} {CHART_H}") role="img" aria-labelledby="timely-title timely-desc" class="chart__svg">
+                <title id="timely-title">"Timeliness by quarter"</title>
+                <desc id="timely-desc">{description}</desc>
+                <line x1="0" y1=BASE.to_string() x2=CHART_W.to_string() y2=BASE.to_string() class="chart__axis"/>
+                {bars}
+            </svg>
+            <figcaption class="hint">"Dark: acknowledged within 30 days. Light: outcome within three months. Per cent of those due (the numbers are in the table below)."</figcaption>
+        </figure>
+    }
+}
