@@ -57,3 +57,92 @@ async fn the_report_counts_complaints_for_the_ico_and_shows_breach_reports_apart
         .body
         .contains("The end date must be on or after the start date"));
 }
+
+#[tokio::test]
+async fn downloads_hold_the_pages_figures_and_neutralise_formulas() {
+    let s = staffed().await;
+    let server = &s.server;
+    let mut evil = complaint("=HYPERLINK(\"http://evil.example\",\"Click\")");
+    evil["full_name"] = "=HYPERLINK(\"http://evil.example\",\"Click\")".into();
+    assert_eq!(server.post(&key(), &evil).await.status, 201);
+    assert_eq!(
+        server.post(&key(), &complaint("Plain Person")).await.status,
+        201
+    );
+    let mut breach = complaint("Bree Breach");
+    breach["category"] = "personal_data_breach".into();
+    breach["breach_status"] = "not_reported".into();
+    assert_eq!(server.post(&key(), &breach).await.status, 201);
+    let today = app::domain::calendar::london_date(chrono::Utc::now()).to_string();
+    let mut kim = signed_in(server, "kim").await;
+
+    // The report: CSV and ODS read back with the page's figures.
+    let q = format!("from={today}&to={today}");
+    let csv_text = kim.get(&format!("/staff/reports.csv?{q}")).await.body;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(csv_text.as_bytes());
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let value = |rows: &[Vec<String>], k: &str| {
+        rows.iter()
+            .find(|r| r.first().map(String::as_str) == Some(k))
+            .and_then(|r| r.get(1).cloned())
+            .unwrap_or_else(|| panic!("{k} in {rows:?}"))
+    };
+    assert_eq!(value(&rows, "Complaints received"), "2");
+    assert_eq!(value(&rows, "Breach reports (not complaints)"), "1");
+    let page = kim.get(&format!("/staff/reports?{q}")).await.body;
+    assert!(page.contains(&value(&rows, "For the ICO")));
+    let ods = reqwest::Client::new()
+        .get(format!("{}/staff/reports.ods?{q}", server.base))
+        .header("cookie", kim.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ods.headers()["content-type"],
+        "application/vnd.oasis.opendocument.spreadsheet"
+    );
+    let book = spreadsheet_ods::read_ods_buf(&ods.bytes().await.unwrap()).unwrap();
+    let sheet = book.sheet(0);
+    let mut found = None;
+    for r in 0..40 {
+        if sheet.value(r, 0).as_str_or_default() == "Complaints received" {
+            found = Some(sheet.value(r, 1).as_f64_or_default());
+        }
+    }
+    assert_eq!(found, Some(2.0));
+
+    // The register: its filters, and a formula-looking name made plain.
+    let register = kim.get("/staff/register.csv?kind=complaint").await;
+    assert_eq!(register.status, 200);
+    assert!(register.body.contains("'=HYPERLINK("), "{}", register.body);
+    assert!(!register.body.contains(",=HYPERLINK(") && !register.body.contains("\n=HYPERLINK("));
+    assert!(register.body.contains("Plain Person"));
+    assert!(
+        !register.body.contains("Bree Breach"),
+        "filtered to complaints"
+    );
+    let breaches = kim.get("/staff/register.csv?kind=breach_report").await.body;
+    assert!(breaches.contains("Bree Breach") && !breaches.contains("Plain Person"));
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Days::new(2)).to_string();
+    let none = kim
+        .get(&format!("/staff/register.csv?received_from={tomorrow}"))
+        .await
+        .body;
+    assert_eq!(none.lines().count(), 1, "only the header: {none}");
+    // The page offers the same filters.
+    let page = kim.get("/staff/register?kind=breach_report").await.body;
+    assert!(page.contains("register.csv?") && page.contains("kind=breach_report"));
+    // Downloads are audited.
+    let audit = signed_in(server, "dee")
+        .await
+        .get("/staff/audit")
+        .await
+        .body;
+    assert!(audit.contains("downloaded the register"));
+}

@@ -22,6 +22,7 @@ mod auth;
 mod case;
 mod components;
 mod error;
+mod exports;
 mod home;
 mod key_in;
 mod messages;
@@ -141,6 +142,30 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
             "/staff/find",
             Staff(Handler),
             get(register::find),
+        ),
+        r(
+            Method::GET,
+            "/staff/register.csv",
+            Staff(Handler),
+            get(register::register_csv),
+        ),
+        r(
+            Method::GET,
+            "/staff/register.ods",
+            Staff(Handler),
+            get(register::register_ods),
+        ),
+        r(
+            Method::GET,
+            "/staff/reports.csv",
+            Staff(Handler),
+            get(reports::download_csv),
+        ),
+        r(
+            Method::GET,
+            "/staff/reports.ods",
+            Staff(Handler),
+            get(reports::download_ods),
         ),
         r(
             Method::GET,

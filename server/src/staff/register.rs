@@ -3,8 +3,9 @@
 
 use super::components::{category_label, deadline, page, team_name, today};
 use super::error::StaffError;
-use super::Staff;
+use super::exports::{download, to_csv, to_ods, Cell, Table, CSV, ODS};
 use super::Viewer;
+use super::{Staff, StaffUser};
 use crate::store::staff::{
     DueFilter, Outstanding, RegisterPage, RegisterQuery, REGISTER_PAGE_SIZE,
 };
@@ -29,21 +30,36 @@ pub struct RegisterParams {
     due: Option<String>,
     mine: Option<String>,
     outstanding: Option<String>,
+    received_from: Option<String>,
+    received_to: Option<String>,
+    kind: Option<String>,
+    ended: Option<String>,
     page: Option<u32>,
 }
 
-pub async fn register(
-    State(state): State<AppState>,
-    Staff(user, viewer): Staff,
-    Query(p): Query<RegisterParams>,
-) -> Result<Response, StaffError> {
+/// The ids "How it ended" may filter by: outcome categories and the other endings.
+fn ending_choices() -> Vec<(&'static str, &'static str)> {
+    let mut v: Vec<(&'static str, &'static str)> = app::domain::casework::OutcomeCategory::ALL
+        .iter()
+        .map(|o| (o.id(), o.label()))
+        .collect();
+    v.extend(
+        app::domain::casework::Ending::ALL
+            .iter()
+            .map(|e| (e.id(), e.label())),
+    );
+    v
+}
+
+/// The register's query from its filters (the page and its downloads alike).
+fn query_of(state: &AppState, user: &StaffUser, p: &RegisterParams) -> RegisterQuery {
     let nonempty = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
     let status_filter = nonempty(&p.status);
     // Handlers who see only their own team's cases get that team whatever they ask for (no
     // team set: a team that matches nothing, so they see none).
     let own_team = (!user.sees_team(state.config.access, ""))
         .then(|| user.team.clone().unwrap_or_else(|| "-".into()));
-    let query = RegisterQuery {
+    RegisterQuery {
         team: own_team
             .or_else(|| nonempty(&p.team).filter(|t| state.config.taxonomy.team(t).is_some())),
         status: status_filter.as_deref().and_then(Status::parse),
@@ -59,8 +75,30 @@ pub async fn register(
         // A restricted case is kept but hidden from everyone but the DPO.
         hide_restricted: user.role != Role::Dpo,
         outstanding: p.outstanding.as_deref().and_then(Outstanding::parse),
+        received_from: p
+            .received_from
+            .as_deref()
+            .and_then(app::domain::wire::read_date),
+        received_to: p
+            .received_to
+            .as_deref()
+            .and_then(app::domain::wire::read_date),
+        kind: p
+            .kind
+            .as_deref()
+            .and_then(app::domain::triage::CaseKind::parse),
+        ended: nonempty(&p.ended).filter(|e| ending_choices().iter().any(|(id, _)| id == e)),
+        all: false,
         page: p.page.unwrap_or(1).clamp(1, 100_000),
-    };
+    }
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    Query(p): Query<RegisterParams>,
+) -> Result<Response, StaffError> {
+    let query = query_of(&state, &user, &p);
     let today = today();
     let rows = state.staff.register(&query, today).await?;
     Ok(render_register(&state, &viewer, &query, rows, today))
@@ -103,9 +141,25 @@ fn render_register(
             if let Some(o) = q.outstanding {
                 parts.push(format!("outstanding={}", o.id()));
             }
+            if let Some(d) = q.received_from {
+                parts.push(format!("received_from={d}"));
+            }
+            if let Some(d) = q.received_to {
+                parts.push(format!("received_to={d}"));
+            }
+            if let Some(k) = q.kind {
+                parts.push(format!("kind={}", k.id()));
+            }
+            if let Some(e) = &q.ended {
+                parts.push(format!("ended={e}"));
+            }
             parts.push(format!("page={page}"));
             format!("/staff/register?{}", parts.join("&"))
         }
+    };
+    let download = {
+        let link = link.clone();
+        move |ext: &str| link(1).replacen("/staff/register?", &format!("/staff/register.{ext}?"), 1)
     };
     let prev = (q.page > 1).then(|| link(q.page - 1));
     let next = (last < total).then(|| link(q.page + 1));
@@ -152,6 +206,7 @@ fn render_register(
         };
         view! {
             <h1 class="heading-l">"Complaints register"</h1>
+            <p class="body">"Download what the filters show: "<a href=download("csv")>"CSV"</a>" · "<a href=download("ods")>"spreadsheet (ODS)"</a></p>
             <form method="get" action="/staff/register" class="filters">
                 <div class="filters__item">
                     <label class="label" for="team">"Team"</label>
@@ -189,6 +244,29 @@ fn render_register(
                         <option value="">"Anything"</option>
                         {Outstanding::ALL.iter().map(|o| view! { <option value=o.id() selected=q.outstanding == Some(*o)>{o.label()}</option> }).collect_view()}
                     </select>
+                </div>
+                <div class="filters__item">
+                    <label class="label" for="kind">"Kind"</label>
+                    <select class="select" id="kind" name="kind">
+                        <option value="">"Any"</option>
+                        <option value="complaint" selected=q.kind == Some(app::domain::triage::CaseKind::Complaint)>"Complaints"</option>
+                        <option value="breach_report" selected=q.kind == Some(app::domain::triage::CaseKind::BreachReport)>"Breach reports"</option>
+                    </select>
+                </div>
+                <div class="filters__item">
+                    <label class="label" for="ended">"How it ended"</label>
+                    <select class="select" id="ended" name="ended">
+                        <option value="">"Any"</option>
+                        {ending_choices().into_iter().map(|(id, label)| view! { <option value=id selected=q.ended.as_deref() == Some(id)>{label}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="filters__item">
+                    <label class="label" for="received_from">"Received from"</label>
+                    <input class="input input--date" type="date" id="received_from" name="received_from" value=q.received_from.map(|d| d.to_string()).unwrap_or_default()/>
+                </div>
+                <div class="filters__item">
+                    <label class="label" for="received_to">"Received to"</label>
+                    <input class="input input--date" type="date" id="received_to" name="received_to" value=q.received_to.map(|d| d.to_string()).unwrap_or_default()/>
                 </div>
                 <div class="filters__item checkboxes__item">
                     <input class="checkboxes__input" id="mine" name="mine" type="checkbox" value="yes" checked=q.handler.is_some()/>
@@ -352,4 +430,120 @@ pub async fn actions(
         }
     };
     Ok(page(&state, &viewer, "Actions", StatusCode::OK, body))
+}
+
+/// The register with its filters, every matching row (up to the export limit), as a table.
+async fn register_table(
+    state: &AppState,
+    user: &StaffUser,
+    p: &RegisterParams,
+) -> Result<Table, StaffError> {
+    let query = RegisterQuery {
+        all: true,
+        ..query_of(state, user, p)
+    };
+    let found = state.staff.register(&query, today()).await?;
+    let rows = found
+        .rows
+        .iter()
+        .map(|r| {
+            let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                t.map(|t| app::domain::calendar::london_date(t).to_string())
+                    .unwrap_or_default()
+            };
+            vec![
+                Cell::from(r.reference.to_string()),
+                r.received_on.to_string().into(),
+                r.kind.label().into(),
+                r.channel.label().into(),
+                team_name(state, &r.team).into(),
+                category_label(state, &r.category).into(),
+                r.complainant_name.clone().into(),
+                r.status.label().into(),
+                r.handler.clone().unwrap_or_default().into(),
+                r.acknowledge_by.to_string().into(),
+                when(r.acknowledged_at).into(),
+                r.outcome_due.to_string().into(),
+                r.revised_due
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+                    .into(),
+                when(r.outcome_sent_at).into(),
+                r.outcome
+                    .as_deref()
+                    .and_then(app::domain::casework::OutcomeCategory::parse)
+                    .map(|o| o.label().to_string())
+                    .or(r.ending.map(|e| e.label().to_string()))
+                    .unwrap_or_default()
+                    .into(),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        name: "Register".into(),
+        header: [
+            "Reference",
+            "Received",
+            "Kind",
+            "How",
+            "Team",
+            "Category",
+            "Complainant",
+            "Status",
+            "Handler",
+            "Acknowledge by",
+            "Acknowledged",
+            "Outcome due",
+            "Revised date",
+            "Outcome sent",
+            "How it ended",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+        rows,
+    })
+}
+
+async fn register_download(
+    state: AppState,
+    user: StaffUser,
+    p: RegisterParams,
+    ods: bool,
+) -> Result<Response, StaffError> {
+    let table = register_table(&state, &user, &p).await?;
+    super::case::page::audit_plain(
+        &state,
+        &user,
+        "downloaded the register",
+        Some(format!("{} row(s)", table.rows.len())),
+    )
+    .await?;
+    let day = today();
+    let (body, kind, ext) = if ods {
+        (to_ods(&[table]), ODS, "ods")
+    } else {
+        (to_csv(&[table]), CSV, "csv")
+    };
+    let body = body.map_err(|e| StaffError::Store(crate::store::StoreError::Unavailable(e)))?;
+    Ok(download(
+        body,
+        kind,
+        &format!("complaints-register-{day}.{ext}"),
+    ))
+}
+
+pub async fn register_csv(
+    State(state): State<AppState>,
+    Staff(user, _): Staff,
+    Query(p): Query<RegisterParams>,
+) -> Result<Response, StaffError> {
+    register_download(state, user, p, false).await
+}
+
+pub async fn register_ods(
+    State(state): State<AppState>,
+    Staff(user, _): Staff,
+    Query(p): Query<RegisterParams>,
+) -> Result<Response, StaffError> {
+    register_download(state, user, p, true).await
 }

@@ -7,6 +7,7 @@
 
 use super::components::{category_label, page, team_name, today};
 use super::error::StaffError;
+use super::exports::{download, to_csv, to_ods, Cell, Table, CSV, ODS};
 use super::Staff;
 use crate::AppState;
 use app::domain::calendar::long_date;
@@ -34,6 +35,16 @@ fn period(p: &ReportParams) -> Result<Period, FieldError> {
     }
 }
 
+/// The period's figures and the four quarters' before it, oldest first.
+async fn compute(state: &AppState, period: Period) -> Result<Vec<(Period, Figures)>, StaffError> {
+    let periods = period.with_previous_quarters();
+    let (cases, actions) = state.staff.report_facts(periods[0].from, period.to).await?;
+    Ok(periods
+        .iter()
+        .map(|q| (*q, figures(&cases, &actions, *q)))
+        .collect())
+}
+
 pub async fn show(
     State(state): State<AppState>,
     Staff(_, viewer): Staff,
@@ -43,12 +54,8 @@ pub async fn show(
         Ok(period) => (period, vec![]),
         Err(e) => (Period::last_complete_quarter(today()), vec![e]),
     };
-    let periods = period.with_previous_quarters();
-    let (cases, actions) = state.staff.report_facts(periods[0].from, period.to).await?;
-    let all: Vec<(Period, Figures)> = periods
-        .iter()
-        .map(|q| (*q, figures(&cases, &actions, *q)))
-        .collect();
+    let all = compute(&state, period).await?;
+    let query = format!("from={}&to={}", period.from, period.to);
     let this = all.last().expect("the period itself").1.clone();
     let (ico, rule) = ico_line(period, &this);
     let categories: Vec<(String, u32)> = this
@@ -117,6 +124,7 @@ pub async fn show(
                 <div class="filters__item"><TextField field=Field::fixed("to", to_value.clone(), &errors) label="To" input_type="date" width="input--date"/></div>
                 <button type="submit" class="button button--secondary">"Show the report"</button>
             </form>
+            <p class="body">"Download: "<a href=format!("/staff/reports.csv?{query}")>"CSV"</a>" · "<a href=format!("/staff/reports.ods?{query}")>"spreadsheet (ODS)"</a></p>
             <div class="panel-ico">
                 <h2 class="heading-m">"The number for the ICO"</h2>
                 <p class="body ico-line"><strong>{ico.clone()}</strong></p>
@@ -260,4 +268,129 @@ fn timeliness_chart(all: &[(Period, Figures)]) -> impl IntoView {
             <figcaption class="hint">"Dark: acknowledged within 30 days. Light: outcome within three months. Per cent of those due (the numbers are in the table below)."</figcaption>
         </figure>
     }
+}
+
+/// The report as tables: the period's figures, and the trend.
+fn tables(state: &AppState, all: &[(Period, Figures)]) -> Vec<Table> {
+    let (period, f) = all.last().expect("the period itself");
+    let (ico, _) = ico_line(*period, f);
+    let pair = |k: &str, v: Cell| vec![Cell::from(k), v];
+    let mut report = vec![
+        pair("Period", period.label().into()),
+        pair("For the ICO", ico.into()),
+        pair("Complaints received", f.complaints.into()),
+        pair("Breach reports (not complaints)", f.breach_reports.into()),
+        pair(
+            "Acknowledged within 30 days",
+            f.acknowledged_in_time.count.into(),
+        ),
+        pair("Acknowledgements due", f.acknowledged_in_time.of.into()),
+        pair(
+            "Outcome within three months",
+            f.outcome_in_time.count.into(),
+        ),
+        pair("Outcomes due", f.outcome_in_time.of.into()),
+        pair(
+            "Outcome by the revised date",
+            f.outcome_by_revised_date.count.into(),
+        ),
+        pair("Revised dates due", f.outcome_by_revised_date.of.into()),
+        pair("Open at the end", f.open_at_end.into()),
+        pair("Overdue at the end", f.overdue_at_end.into()),
+        pair("Not assigned at the end", f.unassigned_at_end.into()),
+        pair("Actions raised", f.actions_raised.into()),
+        pair("Actions done", f.actions_done.into()),
+        pair(
+            "Actions overdue at the end",
+            f.actions_overdue_at_end.into(),
+        ),
+    ];
+    for (k, v) in &f.by_category {
+        report.push(pair(
+            &format!("Category: {}", category_label(state, k)),
+            (*v).into(),
+        ));
+    }
+    for (k, v) in &f.by_team {
+        report.push(pair(&format!("Team: {}", team_name(state, k)), (*v).into()));
+    }
+    for (k, v) in f.outcomes.iter().chain(f.endings.iter()) {
+        report.push(pair(&format!("Ended: {k}"), (*v).into()));
+    }
+    let trend = all
+        .iter()
+        .map(|(q, f)| {
+            vec![
+                Cell::from(q.label()),
+                f.complaints.into(),
+                f.breach_reports.into(),
+                f.acknowledged_in_time.count.into(),
+                f.acknowledged_in_time.of.into(),
+                f.outcome_in_time.count.into(),
+                f.outcome_in_time.of.into(),
+            ]
+        })
+        .collect();
+    vec![
+        Table {
+            name: "Report".into(),
+            header: vec!["Measure".into(), "Value".into()],
+            rows: report,
+        },
+        Table {
+            name: "Trend".into(),
+            header: [
+                "Period",
+                "Complaints",
+                "Breach reports",
+                "Acknowledged in time",
+                "Acknowledgements due",
+                "Outcome in time",
+                "Outcomes due",
+            ]
+            .map(str::to_string)
+            .to_vec(),
+            rows: trend,
+        },
+    ]
+}
+
+async fn download_report(
+    state: AppState,
+    user: super::StaffUser,
+    viewer: super::Viewer,
+    p: ReportParams,
+    ods: bool,
+) -> Result<Response, StaffError> {
+    let period = match period(&p) {
+        Ok(period) => period,
+        // Bad dates: the page, saying what is wrong.
+        Err(_) => return show(State(state), Staff(user, viewer), Query(p)).await,
+    };
+    let all = compute(&state, period).await?;
+    let tables = tables(&state, &all);
+    let (body, kind, ext) = if ods {
+        (to_ods(&tables), ODS, "ods")
+    } else {
+        (to_csv(&tables), CSV, "csv")
+    };
+    let body = body.map_err(|e| StaffError::Store(crate::store::StoreError::Unavailable(e)))?;
+    let name = format!("complaints-report-{}-to-{}.{ext}", period.from, period.to);
+    Ok(download(body, kind, &name))
+}
+
+pub async fn download_csv(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    Query(p): Query<ReportParams>,
+) -> Result<Response, StaffError> {
+    download_report(state, user, viewer, p, false).await
+}
+
+pub async fn download_ods(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    Query(p): Query<ReportParams>,
+) -> Result<Response, StaffError> {
+    download_report(state, user, viewer, p, true).await
 }

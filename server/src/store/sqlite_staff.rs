@@ -331,6 +331,23 @@ fn register_filter(q: &RegisterQuery, today: NaiveDate) -> (String, Vec<String>)
     if q.hide_restricted {
         clauses.push("restricted_at IS NULL".to_string());
     }
+    if let Some(d) = q.received_from {
+        clauses.push("received_on >= ?".to_string());
+        binds.push(d.to_string());
+    }
+    if let Some(d) = q.received_to {
+        clauses.push("received_on <= ?".to_string());
+        binds.push(d.to_string());
+    }
+    if let Some(k) = q.kind {
+        clauses.push("kind = ?".to_string());
+        binds.push(k.id().to_string());
+    }
+    if let Some(e) = &q.ended {
+        clauses.push("(outcome_category = ? OR json_extract(ending, '$.ending') = ?)".to_string());
+        binds.push(e.clone());
+        binds.push(e.clone());
+    }
     match q.outstanding {
         Some(Outstanding::Identity) => {
             clauses.push("identity_check = 1 AND identity_verified_on IS NULL".to_string())
@@ -529,7 +546,8 @@ impl StaffStore for SqliteStore {
              acknowledge_by, outcome_due, acknowledged_at, outcome_sent_at, review_reason, \
              held_at IS NOT NULL AS held, restricted_at IS NOT NULL AS restricted, \
              reduced_at IS NOT NULL AS reduced, revised_due, ending, \
-             json_extract(nullif(complaint, ''), '$.complainant.adjustments') IS NOT NULL AS adjustments \
+             json_extract(nullif(complaint, ''), '$.complainant.adjustments') IS NOT NULL AS adjustments, \
+             complainant_name, outcome_category \
              FROM cases {filter} \
              ORDER BY ({NEXT_DUE}) IS NULL, ({NEXT_DUE}), received_at DESC LIMIT ? OFFSET ?"
         );
@@ -538,9 +556,14 @@ impl StaffStore for SqliteStore {
             rows = rows.bind(b);
         }
         let page = q.page.max(1);
+        let (size, offset) = if q.all {
+            (EXPORT_LIMIT, 0)
+        } else {
+            (REGISTER_PAGE_SIZE, (page - 1) * REGISTER_PAGE_SIZE)
+        };
         let rows = rows
-            .bind(REGISTER_PAGE_SIZE as i64)
-            .bind(((page - 1) * REGISTER_PAGE_SIZE) as i64)
+            .bind(size as i64)
+            .bind(offset as i64)
             .fetch_all(&self.readers)
             .await?;
         let rows = rows
@@ -564,6 +587,8 @@ impl StaffStore for SqliteStore {
                     restricted: r.try_get("restricted")?,
                     reduced: r.try_get("reduced")?,
                     adjustments: r.try_get("adjustments")?,
+                    complainant_name: r.try_get("complainant_name")?,
+                    outcome: r.try_get("outcome_category")?,
                     revised_due: r
                         .try_get::<Option<String>, _>("revised_due")?
                         .map(|d| {

@@ -46,6 +46,14 @@ pub struct RegisterQuery {
     pub hide_restricted: bool,
     /// Only cases with this triage flag still to work.
     pub outstanding: Option<Outstanding>,
+    /// Received on or after / on or before these UK days.
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    pub kind: Option<CaseKind>,
+    /// How the case ended: an outcome category or another ending's id.
+    pub ended: Option<String>,
+    /// Every matching row at once (for a download), up to `EXPORT_LIMIT`, not one page.
+    pub all: bool,
     /// 1-based.
     pub page: u32,
 }
@@ -128,6 +136,8 @@ pub struct FlagsWorked {
 }
 
 pub const REGISTER_PAGE_SIZE: u32 = 50;
+/// The most rows one download holds (a bound on the work one request can ask for).
+pub const EXPORT_LIMIT: u32 = 100_000;
 
 #[derive(Debug, Clone)]
 pub struct RegisterRow {
@@ -159,6 +169,9 @@ pub struct RegisterRow {
     pub ending: Option<Ending>,
     /// The complainant asked for reasonable adjustments (shown on the register).
     pub adjustments: bool,
+    /// For the register's download only (the page does not show names).
+    pub complainant_name: String,
+    pub outcome: Option<String>,
 }
 
 #[derive(Debug, Clone)]

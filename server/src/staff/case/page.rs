@@ -164,6 +164,26 @@ pub async fn audit_view(
     Ok(())
 }
 
+/// Records a look at something that is not one case (a download of many), first.
+pub async fn audit_plain(
+    state: &AppState,
+    user: &StaffUser,
+    action: &str,
+    detail: Option<String>,
+) -> Result<(), StaffError> {
+    state
+        .staff
+        .audit(AuditEntry {
+            at: Utc::now(),
+            username: user.username.clone(),
+            action: action.into(),
+            reference: None,
+            detail,
+        })
+        .await?;
+    Ok(())
+}
+
 /// The handling of a case, as the domain rules see it.
 pub fn handling(case: &CaseFile) -> Handling<'_> {
     Handling {
