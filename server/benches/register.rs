@@ -15,7 +15,7 @@ use std::io::Write;
 use std::process::Stdio;
 use std::time::Instant;
 
-const PASSWORD: &str = "correct horse battery staple";
+use common::browser::PASSWORD;
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -27,22 +27,6 @@ fn env_usize(name: &str, default: usize) -> usize {
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i]
-}
-
-fn cookie_of(res: &reqwest::Response) -> Option<String> {
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix("intake_staff="))
-        .map(|v| v.split(';').next().unwrap_or("").to_string())
-        .filter(|v| !v.is_empty())
-}
-
-fn csrf_of(body: &str) -> String {
-    let marker = "name=\"_csrf\" value=\"";
-    let at = body.find(marker).expect("a form token") + marker.len();
-    body[at..at + 64].to_string()
 }
 
 #[tokio::main]
@@ -76,35 +60,10 @@ async fn main() {
         .build()
         .unwrap();
 
-    // Sign in.
-    let res = http
-        .get(format!("{base}/staff/sign-in"))
-        .send()
-        .await
-        .unwrap();
-    let cookie = cookie_of(&res).expect("a session");
-    let token = csrf_of(&res.text().await.unwrap());
-    let res = http
-        .post(format!("{base}/staff/sign-in"))
-        .header("cookie", format!("intake_staff={cookie}"))
-        .form(&[
-            ("_csrf", token.as_str()),
-            ("username", "kim"),
-            ("password", PASSWORD),
-            ("next", "/staff"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303, "signed in");
-    let cookie = format!("intake_staff={}", cookie_of(&res).expect("a new session"));
-    let res = http
-        .get(format!("{base}/staff/intake"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
-    let token = csrf_of(&res.text().await.unwrap());
+    // Sign in, and the key-in form's token.
+    let mut kim = common::browser::signed_in(&server, "kim").await;
+    let token = kim.get("/staff/intake").await.csrf();
+    let cookie = kim.cookie_header();
 
     // Load the cases.
     let categories: Vec<(String, bool)> = app::domain::taxonomy::Taxonomy::default()
