@@ -642,7 +642,7 @@ impl StaffStore for SqliteStore {
         .fetch_all(pool)
         .await?
         .iter()
-        .map(|a| stored_action(a))
+        .map(stored_action)
         .collect::<Result<Vec<_>, StoreError>>()?;
         let messages = sqlx::query(&format!(
             "SELECT {} FROM outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE o.case_id = ? ORDER BY o.id",
