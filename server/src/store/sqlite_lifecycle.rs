@@ -15,6 +15,24 @@ use app::domain::text::{limits, Lines, Text};
 use chrono::{NaiveDate, Utc};
 use sqlx::{Row, SqlitePool};
 
+/// Ends a change: its history entry and its audit entry, in its transaction, then commits.
+async fn recorded(
+    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    case: &CaseFile,
+    at: &str,
+    actor: &str,
+    event: &str,
+    action: &str,
+    detail: &str,
+) -> Result<Applied, StoreError> {
+    let id = case.id.to_string();
+    event_in(&mut tx, &id, at, event, actor, Some(detail)).await?;
+    let reference = case.reference.compact();
+    audit_in(&mut tx, at, actor, action, Some(&reference), Some(detail)).await?;
+    tx.commit().await?;
+    Ok(Applied::Done)
+}
+
 /// The letter and, when it has a route, its message; the words for the history.
 async fn letter_and_message(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
@@ -71,19 +89,7 @@ pub(super) async fn end_case(
     )
     .await?;
     let detail = format!("{}; {sent}", record.summary());
-    event_in(&mut tx, &id, &at, "closed", actor, Some(&detail)).await?;
-    let reference = case.reference.compact();
-    audit_in(
-        &mut tx,
-        &at,
-        actor,
-        "status: closed",
-        Some(&reference),
-        Some(&detail),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Applied::Done)
+    recorded(tx, case, &at, actor, "closed", "status: closed", &detail).await
 }
 
 pub(super) async fn update_progress(
@@ -131,19 +137,16 @@ pub(super) async fn update_progress(
     )
     .await?;
     let detail = format!("outcome now expected by {revised}; {sent}");
-    event_in(&mut tx, &id, &at, "progress update", actor, Some(&detail)).await?;
-    let reference = case.reference.compact();
-    audit_in(
-        &mut tx,
+    recorded(
+        tx,
+        case,
         &at,
         actor,
         "progress update",
-        Some(&reference),
-        Some(&detail),
+        "progress update",
+        &detail,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Applied::Done)
+    .await
 }
 
 pub(super) async fn reopen(
@@ -185,27 +188,16 @@ pub(super) async fn reopen(
     .execute(&mut *tx)
     .await?;
     let detail = format!("review: {reason}; new outcome target {outcome_due}");
-    event_in(
-        &mut tx,
-        &id,
-        &at,
-        "reopened for review",
-        actor,
-        Some(&detail),
-    )
-    .await?;
-    let reference = case.reference.compact();
-    audit_in(
-        &mut tx,
+    recorded(
+        tx,
+        case,
         &at,
         actor,
         "reopened for review",
-        Some(&reference),
-        Some(&detail),
+        "reopened for review",
+        &detail,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Applied::Done)
+    .await
 }
 
 pub(super) async fn action_done(
@@ -234,19 +226,7 @@ pub(super) async fn action_done(
         return Ok(Applied::Stale);
     };
     let detail = format!("{description} (done {done_on})");
-    event_in(&mut tx, &id, &at, "action done", actor, Some(&detail)).await?;
-    let reference = case.reference.compact();
-    audit_in(
-        &mut tx,
-        &at,
-        actor,
-        "action done",
-        Some(&reference),
-        Some(&detail),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Applied::Done)
+    recorded(tx, case, &at, actor, "action done", "action done", &detail).await
 }
 
 pub(super) async fn link_lodged(
@@ -356,19 +336,16 @@ pub(super) async fn correct(
         .map(|c| c.label.as_str())
         .collect();
     let detail = format!("changed: {}", fields.join(", "));
-    event_in(&mut tx, &id, &at, "details corrected", actor, Some(&detail)).await?;
-    let reference = case.reference.compact();
-    audit_in(
-        &mut tx,
+    recorded(
+        tx,
+        case,
         &at,
         actor,
+        "details corrected",
         "corrected details",
-        Some(&reference),
-        Some(&detail),
+        &detail,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Applied::Done)
+    .await
 }
 
 pub(super) async fn work_flag(
@@ -425,11 +402,7 @@ pub(super) async fn work_flag(
         Some(how) => format!("{on}; how: {how}"),
         None => on.to_string(),
     };
-    event_in(&mut tx, &id, &at, event, actor, Some(&detail)).await?;
-    let reference = case.reference.compact();
-    audit_in(&mut tx, &at, actor, event, Some(&reference), Some(&detail)).await?;
-    tx.commit().await?;
-    Ok(Applied::Done)
+    recorded(tx, case, &at, actor, event, event, &detail).await
 }
 
 pub(super) async fn corrections_of(
