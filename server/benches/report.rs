@@ -8,7 +8,8 @@
 //! acknowledged, many with an outcome, some ended otherwise or given a revised date, with an
 //! action on one in five. Then signs in as a handler and times the report (the last complete
 //! quarter, with the four quarters before it) BENCH_ROUNDS (default 50) times over HTTP,
-//! printing p50, p99 and the largest time, and the same for the CSV download.
+//! printing p50, p99 and the largest time, and the same for the CSV download. BENCH_DB=PATH
+//! keeps the seeded database there (and reuses it on the next run).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -134,13 +135,27 @@ async fn main() {
     let rounds = env_usize("BENCH_ROUNDS", 50);
     let binary = env!("CARGO_BIN_EXE_server");
     let dir = tempfile::tempdir().expect("temp dir");
+    // BENCH_DB keeps the seeded database for looking into a query with `sqlite3` (a copy is used,
+    // so every run starts from the same file).
     let path = dir.path().join("bench.db");
-    let started = Instant::now();
-    seed(&path, cases).await;
-    println!(
-        "wrote {cases} cases in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    let kept = std::env::var_os("BENCH_DB").map(std::path::PathBuf::from);
+    match &kept {
+        Some(kept) if kept.exists() => {
+            std::fs::copy(kept, &path).expect("copy BENCH_DB");
+            println!("using the cases in {}", kept.display());
+        }
+        _ => {
+            let started = Instant::now();
+            seed(&path, cases).await;
+            println!(
+                "wrote {cases} cases in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            if let Some(kept) = &kept {
+                std::fs::copy(&path, kept).expect("copy to BENCH_DB");
+            }
+        }
+    }
     let db = format!("sqlite://{}", path.display());
     let mut add = std::process::Command::new(binary)
         .args(["user", "add", "kim", "handler", "Kim", "Handler"])
