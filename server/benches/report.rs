@@ -7,7 +7,7 @@
 //! has its own benchmark): received over the last 15 months, nine in ten complaints, most
 //! acknowledged, many with an outcome, some ended otherwise or given a revised date, with an
 //! action on one in five. Then signs in as a handler and times the report (the last complete
-//! quarter, with the four quarters before it) BENCH_ROUNDS (default 50) times over HTTP,
+//! quarter, with the four quarters before it) BENCH_ROUNDS (default 200) times over HTTP,
 //! printing p50, p99 and the largest time, and the same for the CSV download. BENCH_DB=PATH
 //! keeps the seeded database there (and reuses it on the next run).
 
@@ -132,7 +132,7 @@ async fn seed(path: &std::path::Path, cases: usize) {
 #[tokio::main]
 async fn main() {
     let cases = env_usize("BENCH_CASES", 100_000);
-    let rounds = env_usize("BENCH_ROUNDS", 50);
+    let rounds = env_usize("BENCH_ROUNDS", 200);
     let binary = env!("CARGO_BIN_EXE_server");
     let dir = tempfile::tempdir().expect("temp dir");
     // BENCH_DB keeps the seeded database for looking into a query with `sqlite3` (a copy is used,
@@ -172,10 +172,21 @@ async fn main() {
         .unwrap();
     assert!(add.wait().unwrap().success());
 
+    // A database in service has had retention applied every hour: apply it once, as the
+    // server's first scheduled run would, so that run does not share the measured requests.
+    let retention = std::process::Command::new(binary)
+        .args(["retention", "run"])
+        .env("INTAKE_DATABASE_URL", &db)
+        .env("INTAKE_LOG", "warn")
+        .stdout(Stdio::null())
+        .status()
+        .expect("server retention run");
+    assert!(retention.success());
+
     let server = common::TestServer::start_on(path.clone(), dir.path()).await;
     let mut kim = common::browser::signed_in(&server, "kim").await;
-    println!("\n| view | p50 ms | p99 ms | max ms | size KiB |");
-    println!("|---|---|---|---|---|");
+    println!("\n| view | first ms | p50 ms | p99 ms | max ms | size KiB |");
+    println!("|---|---|---|---|---|---|");
     let mut worst: f64 = 0.0;
     for (name, path) in [
         (
@@ -200,11 +211,12 @@ async fn main() {
                 println!("({})", &text[at..at + 80].split('<').next().unwrap_or(""));
             }
         }
+        let first = times[0];
         times.sort_by(|a, b| a.partial_cmp(b).unwrap());
         let p99 = percentile(&times, 0.99);
         worst = worst.max(p99);
         println!(
-            "| {name} | {:.1} | {p99:.1} | {:.1} | {:.1} |",
+            "| {name} | {first:.1} | {:.1} | {p99:.1} | {:.1} | {:.1} |",
             percentile(&times, 0.5),
             times[times.len() - 1],
             size as f64 / 1024.0

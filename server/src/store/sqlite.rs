@@ -79,7 +79,9 @@ impl SqliteStore {
             .map_err(|e| format!("cannot open the database: {e}"))?;
         let readers = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(options.read_only(true))
+            // Readers map the file rather than copy each page they read into their own
+            // cache: a report reads a few megabytes of one index at a time.
+            .connect_with(options.read_only(true).pragma("mmap_size", "268435456"))
             .await
             .map_err(|e| format!("cannot open the database for reading: {e}"))?;
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
