@@ -48,6 +48,12 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Copy the live SQLite store to a new file, consistent to one instant, while the service
+    /// runs (README.md, "Backups").
+    Backup {
+        /// The new file (never overwritten).
+        path: std::path::PathBuf,
+    },
     /// Retention of personal data (SPEC.md "Retention").
     Retention {
         #[command(subcommand)]
@@ -89,6 +95,17 @@ async fn run() -> Result<(), String> {
             let message =
                 server::staff::add_user_from_cli(stores.staff.as_ref(), &args, &teams).await?;
             println!("{message}");
+            Ok(())
+        }
+        Command::Backup { path } => {
+            let config = Config::load()?;
+            let b = store::backup::backup(&config.database_url, &path).await?;
+            println!(
+                "backed up {} cases to {} ({:.1} MB)",
+                b.cases,
+                b.path.display(),
+                b.bytes as f64 / 1e6
+            );
             Ok(())
         }
         Command::Retention {

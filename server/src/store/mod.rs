@@ -1,6 +1,7 @@
 //! The case store: a narrow interface that handlers use, with one implementation per
 //! database (SQLite embedded by default; PostgreSQL can follow without touching handlers).
 
+pub mod backup;
 pub mod outbox;
 pub mod retention;
 pub mod sqlite;
