@@ -7,11 +7,13 @@
 //! Prints throughput, p50/p99 latency and each server's peak memory (VmHWM). Environment:
 //! BENCH_REQUESTS (default 5000), BENCH_CONCURRENCY (default 64).
 
+mod support;
 use serde_json::Value;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::env_usize;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
@@ -23,13 +25,6 @@ struct Figures {
     p50_ms: f64,
     p99_ms: f64,
     peak_mib: f64,
-}
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 fn peak_memory_mib(pid: u32) -> f64 {

@@ -8,6 +8,8 @@
 //! deadlines are overdue). Then signs in as a handler and times each view of the register
 //! BENCH_ROUNDS (default 50) times, printing p50, p99 and the largest time, and the page size.
 
+mod support;
+use support::{env_usize, percentile};
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -16,18 +18,6 @@ use std::process::Stdio;
 use std::time::Instant;
 
 use common::browser::PASSWORD;
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
 
 #[tokio::main]
 async fn main() {

@@ -11,6 +11,8 @@
 //! printing p50, p99 and the largest time, and the same for the CSV download. BENCH_DB=PATH
 //! keeps the seeded database there (and reuses it on the next run).
 
+mod support;
+use support::{env_usize, percentile};
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -21,17 +23,6 @@ use std::process::Stdio;
 use std::time::Instant;
 
 use common::browser::PASSWORD;
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 async fn seed(path: &std::path::Path, cases: usize) {
     // The server's own store creates and migrates the database.
