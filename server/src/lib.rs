@@ -52,7 +52,7 @@ pub struct AppState {
     pub submissions: Arc<limits::Submissions>,
     /// Signs of form posts sent by programs.
     pub robots: Arc<pages::Robots>,
-    pub sessions: tower_sessions_sqlx_store::SqliteStore,
+    pub sessions: store::sessions::Sessions,
     /// The site's stylesheet as the built pages name it (with its content hash).
     pub stylesheet: Arc<str>,
 }

@@ -92,19 +92,8 @@ async fn burst(s: &common::browser::Staffed, username: &str, from: &str) -> Vec<
 }
 
 async fn failed_checks(db: &std::path::Path, username: &str) -> i64 {
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(db)
-        .read_only(true);
-    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'failed sign-in' AND username = ?",
-    )
-    .bind(username)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    pool.close().await;
-    n
+    let sql = "SELECT COUNT(*) FROM audit_events WHERE action = 'failed sign-in' AND username = $1";
+    common::db::number(db, sql, &[username]).await
 }
 
 #[tokio::test]
@@ -462,16 +451,9 @@ async fn post_step(server: &TestServer, key: &str, step: &str, extra: &[(&str, &
 }
 
 async fn review_reasons(db: &std::path::Path) -> Vec<Option<String>> {
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(db)
-        .read_only(true);
-    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
-    let reasons = sqlx::query_scalar("SELECT review_reason FROM cases ORDER BY created_at")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
-    reasons
+    let sql = "SELECT review_reason FROM cases ORDER BY created_at";
+    let rows = common::db::rows(db, sql, &[]).await;
+    rows.into_iter().map(|mut r| r.remove(0)).collect()
 }
 
 #[tokio::test]

@@ -11,13 +11,7 @@ use std::path::Path;
 use std::time::Duration;
 
 async fn query_one(db: &Path, sql: &str) -> String {
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(db)
-        .read_only(true);
-    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
-    let v: String = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
-    pool.close().await;
-    v
+    common::db::text(db, sql, &[]).await.unwrap_or_default()
 }
 
 async fn wait_until(db: &Path, sql: &str, want: &str) {
@@ -97,7 +91,7 @@ async fn a_server_error_is_retried_and_a_refusal_is_not() {
     assert_eq!(notify.requests(), 3);
     wait_until(
         &server.db_path,
-        "SELECT group_concat(status || '/' || attempts, ' ') FROM (SELECT status, attempts FROM outbox ORDER BY attempts)",
+        "SELECT string_agg(status || '/' || attempts, ' ') FROM (SELECT status, attempts FROM outbox ORDER BY attempts) AS m",
         "sent/1 sent/2",
     )
     .await;
@@ -109,7 +103,7 @@ async fn a_server_error_is_retried_and_a_refusal_is_not() {
     let reference = send_complaint(&s.server).await;
     wait_until(
         &s.server.db_path,
-        "SELECT group_concat(status, ' ') FROM outbox",
+        "SELECT string_agg(status, ' ') FROM outbox",
         "failed failed",
     )
     .await;

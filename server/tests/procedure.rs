@@ -28,7 +28,7 @@ async fn all_sent(server: &TestServer, reference: &str) {
         let waiting = one(
             server,
             "SELECT CAST(COUNT(*) AS TEXT) FROM outbox o JOIN cases c ON c.id = o.case_id \
-             WHERE c.reference = ? AND o.status = 'waiting'",
+             WHERE c.reference = $1 AND o.status = 'waiting'",
             reference,
         )
         .await;
@@ -107,15 +107,15 @@ async fn each_ending_closes_the_case_with_its_record_and_its_letter() {
         .await;
         assert_eq!(p.status, 303, "{ending}: {}", p.body);
         assert_eq!(
-            one(server, "SELECT status FROM cases WHERE reference = ?", &r).await,
+            one(server, "SELECT status FROM cases WHERE reference = $1", &r).await,
             "closed"
         );
-        let recorded = one(server, "SELECT ending FROM cases WHERE reference = ?", &r).await;
+        let recorded = one(server, "SELECT ending FROM cases WHERE reference = $1", &r).await;
         assert!(recorded.contains(ending), "{recorded}");
         let body = one(
             server,
             "SELECT l.body FROM letters l JOIN cases c ON c.id = l.case_id \
-             WHERE c.reference = ? AND l.kind = 'ending'",
+             WHERE c.reference = $1 AND l.kind = 'ending'",
             &r,
         )
         .await;
@@ -165,7 +165,7 @@ async fn an_ending_that_lacks_what_it_needs_is_refused_and_changes_nothing() {
         assert!(p.body.contains(says), "{says}");
     }
     assert_eq!(
-        one(server, "SELECT status FROM cases WHERE reference = ?", &r).await,
+        one(server, "SELECT status FROM cases WHERE reference = $1", &r).await,
         "investigating"
     );
     // Someone other than the confirmed handler may not end it.
@@ -195,7 +195,7 @@ async fn a_progress_update_gives_a_revised_date_and_the_register_marks_cases_wit
     assert_eq!(saved.status, 303, "{}", saved.body);
     let r = one(
         server,
-        "SELECT reference FROM cases WHERE complainant_name = ?",
+        "SELECT reference FROM cases WHERE complainant_name = $1",
         "Ursula Update",
     )
     .await;
@@ -230,7 +230,7 @@ async fn a_progress_update_gives_a_revised_date_and_the_register_marks_cases_wit
     assert_eq!(
         one(
             server,
-            "SELECT revised_due FROM cases WHERE reference = ?",
+            "SELECT CAST(revised_due AS TEXT) FROM cases WHERE reference = $1",
             &r
         )
         .await,
@@ -239,7 +239,7 @@ async fn a_progress_update_gives_a_revised_date_and_the_register_marks_cases_wit
     let letter = one(
         server,
         "SELECT l.body FROM letters l JOIN cases c ON c.id = l.case_id \
-         WHERE c.reference = ? AND l.kind = 'progress_update'",
+         WHERE c.reference = $1 AND l.kind = 'progress_update'",
         &r,
     )
     .await;
@@ -287,12 +287,12 @@ async fn a_closed_case_reopened_for_review_keeps_its_first_outcome_and_ends_agai
     .await;
     assert_eq!(p.status, 303, "{}", p.body);
     assert_eq!(
-        one(server, "SELECT status FROM cases WHERE reference = ?", &r).await,
+        one(server, "SELECT status FROM cases WHERE reference = $1", &r).await,
         "investigating"
     );
     let due = one(
         server,
-        "SELECT outcome_due FROM cases WHERE reference = ?",
+        "SELECT CAST(outcome_due AS TEXT) FROM cases WHERE reference = $1",
         &r,
     )
     .await;
@@ -321,13 +321,13 @@ async fn a_closed_case_reopened_for_review_keeps_its_first_outcome_and_ends_agai
     assert_eq!(p.status, 303, "{}", p.body);
     wait_for_status(&server.db_path, &r, "outcome_sent").await;
     assert_eq!(
-        one(server, "SELECT r.outcome_category FROM case_reviews r JOIN cases c ON c.id = r.case_id WHERE c.reference = ?", &r).await,
+        one(server, "SELECT r.outcome_category FROM case_reviews r JOIN cases c ON c.id = r.case_id WHERE c.reference = $1", &r).await,
         "upheld"
     );
     assert_eq!(
         one(
             server,
-            "SELECT outcome_category FROM cases WHERE reference = ?",
+            "SELECT outcome_category FROM cases WHERE reference = $1",
             &r
         )
         .await,
@@ -344,19 +344,13 @@ async fn actions_are_followed_up_until_done() {
     decide_and_close(server, &mut kim, &r, "Olive Officer").await;
     let id = one(
         server,
-        "SELECT CAST(a.id AS TEXT) FROM case_actions a JOIN cases c ON c.id = a.case_id WHERE c.reference = ?",
+        "SELECT CAST(a.id AS TEXT) FROM case_actions a JOIN cases c ON c.id = a.case_id WHERE c.reference = $1",
         &r,
     )
     .await;
     // Overdue: its due date has passed (set back in the file: no waiting a month).
-    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&server.db_path);
-    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
-    sqlx::query("UPDATE case_actions SET due_on = '2026-01-05' WHERE id = ?")
-        .bind(id.parse::<i64>().unwrap())
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    let sql = "UPDATE case_actions SET due_on = '2026-01-05' WHERE CAST(id AS TEXT) = $1";
+    assert_eq!(common::db::execute(&server.db_path, sql, &[&id]).await, 1);
     let overdue = kim.get("/staff/actions?show=overdue").await.body;
     assert!(overdue.contains("Answer the request") && overdue.contains("1 overdue"));
     assert!(kim
@@ -402,14 +396,14 @@ async fn a_breach_report_is_handled_as_one_and_a_later_complaint_is_a_linked_new
     report["breach_status"] = "not_reported".into();
     let r = send(server, &report).await;
     assert_eq!(
-        one(server, "SELECT kind FROM cases WHERE reference = ?", &r).await,
+        one(server, "SELECT kind FROM cases WHERE reference = $1", &r).await,
         "breach_report"
     );
     all_sent(server, &r).await;
     // Its own words: not "your complaint", no complaint deadlines.
     let letter = one(
         server,
-        "SELECT l.subject || ' ' || l.body FROM letters l JOIN cases c ON c.id = l.case_id WHERE c.reference = ?",
+        "SELECT l.subject || ' ' || l.body FROM letters l JOIN cases c ON c.id = l.case_id WHERE c.reference = $1",
         &r,
     )
     .await;
@@ -448,7 +442,7 @@ async fn a_breach_report_is_handled_as_one_and_a_later_complaint_is_a_linked_new
     let new_page = p.location.unwrap();
     let complaint_ref = one(
         server,
-        "SELECT lodged_as FROM cases WHERE reference = ?",
+        "SELECT lodged_as FROM cases WHERE reference = $1",
         &r,
     )
     .await;
@@ -456,7 +450,7 @@ async fn a_breach_report_is_handled_as_one_and_a_later_complaint_is_a_linked_new
     assert_eq!(
         one(
             server,
-            "SELECT kind FROM cases WHERE reference = ?",
+            "SELECT kind FROM cases WHERE reference = $1",
             &complaint_ref
         )
         .await,
@@ -465,7 +459,7 @@ async fn a_breach_report_is_handled_as_one_and_a_later_complaint_is_a_linked_new
     assert_eq!(
         one(
             server,
-            "SELECT lodged_from FROM cases WHERE reference = ?",
+            "SELECT lodged_from FROM cases WHERE reference = $1",
             &complaint_ref
         )
         .await,
@@ -474,7 +468,7 @@ async fn a_breach_report_is_handled_as_one_and_a_later_complaint_is_a_linked_new
     assert_eq!(
         one(
             server,
-            "SELECT received_on FROM cases WHERE reference = ?",
+            "SELECT CAST(received_on AS TEXT) FROM cases WHERE reference = $1",
             &complaint_ref
         )
         .await,
@@ -494,7 +488,7 @@ async fn a_breach_report_is_handled_as_one_and_a_later_complaint_is_a_linked_new
     assert_eq!(
         one(
             server,
-            "SELECT CAST(COUNT(*) AS TEXT) FROM cases WHERE lodged_from = ?",
+            "SELECT CAST(COUNT(*) AS TEXT) FROM cases WHERE lodged_from = $1",
             &r
         )
         .await,
@@ -542,7 +536,7 @@ async fn details_are_corrected_with_a_reason_and_the_history_keeps_what_changed(
     assert!(p.body.contains("value=\"cora@\""));
     assert!(one(
         server,
-        "SELECT complaint FROM cases WHERE reference = ?",
+        "SELECT complaint FROM cases WHERE reference = $1",
         &r
     )
     .await
@@ -565,7 +559,7 @@ async fn details_are_corrected_with_a_reason_and_the_history_keeps_what_changed(
     assert_eq!(p.status, 303, "{}", p.body);
     let stored = one(
         server,
-        "SELECT complaint FROM cases WHERE reference = ?",
+        "SELECT complaint FROM cases WHERE reference = $1",
         &r,
     )
     .await;
@@ -573,11 +567,11 @@ async fn details_are_corrected_with_a_reason_and_the_history_keeps_what_changed(
     assert_eq!(
         one(
             server,
-            "SELECT CAST(consent_share AS TEXT) FROM cases WHERE reference = ?",
+            "SELECT CASE WHEN consent_share THEN 'yes' ELSE 'no' END FROM cases WHERE reference = $1",
             &r
         )
         .await,
-        "0"
+        "no"
     );
     // Handlers see which fields changed and why; only the DPO sees the old values.
     let page = kim.get(&format!("/staff/cases/{r}")).await.body;
@@ -594,7 +588,7 @@ async fn details_are_corrected_with_a_reason_and_the_history_keeps_what_changed(
     let detail = one(
         server,
         "SELECT e.detail FROM case_events e JOIN cases c ON c.id = e.case_id \
-         WHERE c.reference = ? AND e.event = 'details corrected'",
+         WHERE c.reference = $1 AND e.event = 'details corrected'",
         &r,
     )
     .await;
@@ -763,7 +757,7 @@ async fn letters_of_a_complaint_through_an_mp_are_copied_to_the_mp() {
         one(
             server,
             "SELECT o.channel || ' ' || o.status FROM outbox o JOIN cases c ON c.id = o.case_id \
-             WHERE c.reference = ? AND o.audience = 'mp' AND o.kind = 'progress_update'",
+             WHERE c.reference = $1 AND o.audience = 'mp' AND o.kind = 'progress_update'",
             &by_email
         )
         .await,
@@ -822,13 +816,13 @@ async fn an_mp_complaint_keyed_in_with_the_mps_details_copies_the_acknowledgemen
     assert_eq!(saved.status, 303, "{}", saved.body);
     let r = one(
         server,
-        "SELECT reference FROM cases WHERE complainant_name = ?",
+        "SELECT reference FROM cases WHERE complainant_name = $1",
         "Mick Member",
     )
     .await;
     assert!(one(
         server,
-        "SELECT mp_contact FROM cases WHERE reference = ?",
+        "SELECT mp_contact FROM cases WHERE reference = $1",
         &r
     )
     .await
@@ -836,7 +830,7 @@ async fn an_mp_complaint_keyed_in_with_the_mps_details_copies_the_acknowledgemen
     all_sent(server, &r).await;
     assert_eq!(
         one(server, "SELECT o.kind || ' ' || o.channel || ' ' || o.status FROM outbox o JOIN cases c ON c.id = o.case_id \
-             WHERE c.reference = ? AND o.audience = 'mp'", &r).await,
+             WHERE c.reference = $1 AND o.audience = 'mp'", &r).await,
         "acknowledgement email sent"
     );
 }

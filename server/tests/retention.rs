@@ -10,7 +10,6 @@ use common::casework::{case_post, decide_and_close, query_one};
 use common::{complaint, key, TestServer};
 use server::retention::{run, Ran};
 use server::store::retention::Trigger;
-use std::path::Path;
 
 const FAST_OUTBOX: &str = "[outbox]\npoll_ms = 50\n";
 
@@ -23,16 +22,6 @@ async fn send(server: &TestServer, name: &str, email: &str, description: &str) -
     res.body["reference"].as_str().unwrap().replace('-', "")
 }
 
-/// Every byte of the database and its write-ahead log.
-fn file_bytes(db: &Path) -> Vec<u8> {
-    let mut bytes = std::fs::read(db).unwrap();
-    let wal = db.with_extension("db-wal");
-    if let Ok(more) = std::fs::read(&wal) {
-        bytes.extend(more);
-    }
-    bytes
-}
-
 fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack
         .windows(needle.len())
@@ -41,7 +30,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 
 /// Another instance on the same database: what the server's scheduler or the command would use.
 async fn instance(server: &TestServer) -> server::store::Stores {
-    server::store::open(&format!("sqlite://{}", server.db_path.display()))
+    server::store::open(&common::db::url(&server.db_path))
         .await
         .unwrap()
 }
@@ -108,7 +97,7 @@ async fn a_retention_run_reduces_decided_cases_keeps_the_rest_and_leaves_nothing
     let mut dee = signed_in(server, "dee").await;
     let p = case_post(&mut dee, &held, "hold", &[("reason", "ICO investigation")]).await;
     assert_eq!(p.status, 303, "{}", p.body);
-    let before = file_bytes(&server.db_path);
+    let before = common::db::stored_bytes(&server.db_path).await;
     assert!(
         contains(&before, "Zebedee Quartermaine"),
         "the test looks in the right file"
@@ -142,7 +131,7 @@ async fn a_retention_run_reduces_decided_cases_keeps_the_rest_and_leaves_nothing
     );
 
     // Gone from every byte of the database and its log; the others are all still there.
-    let after = file_bytes(&server.db_path);
+    let after = common::db::stored_bytes(&server.db_path).await;
     for needle in [
         "Zebedee",
         "zebedee.q@example.com",
@@ -192,7 +181,7 @@ async fn a_retention_run_reduces_decided_cases_keeps_the_rest_and_leaves_nothing
     assert_eq!(runs(server, "command").await, 2);
     let reduced = query_one(
         &server.db_path,
-        "SELECT CAST(cases_reduced AS TEXT) FROM retention_runs WHERE instance = ?",
+        "SELECT CAST(cases_reduced AS TEXT) FROM retention_runs WHERE instance = $1",
         "t2",
     )
     .await;
@@ -220,7 +209,7 @@ async fn a_retention_run_reduces_decided_cases_keeps_the_rest_and_leaves_nothing
 async fn runs(server: &TestServer, trigger: &str) -> i64 {
     query_one(
         &server.db_path,
-        "SELECT CAST(COUNT(*) AS TEXT) FROM retention_runs WHERE trigger = ?",
+        "SELECT CAST(COUNT(*) AS TEXT) FROM retention_runs WHERE trigger = $1",
         trigger,
     )
     .await
@@ -256,7 +245,7 @@ async fn the_default_policy_keeps_name_and_address_in_the_summary_but_not_email_
     )
     .await;
     assert_eq!(report.counts.cases_reduced, 1);
-    let bytes = file_bytes(&server.db_path);
+    let bytes = common::db::stored_bytes(&server.db_path).await;
     for needle in ["quentin.contact@example.com", "Kumquat", "07700 900982"] {
         assert!(!contains(&bytes, needle), "{needle} is still in the file");
     }
@@ -293,7 +282,7 @@ async fn a_dry_run_changes_nothing_and_two_instances_at_once_do_one_run() {
     }
     let bytes_before = query_one(
         &server.db_path,
-        "SELECT complaint FROM cases WHERE reference = ?",
+        "SELECT complaint FROM cases WHERE reference = $1",
         &r,
     )
     .await;
@@ -303,10 +292,7 @@ async fn a_dry_run_changes_nothing_and_two_instances_at_once_do_one_run() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .args(["retention", "run", "--dry-run", "--as-of", &as_of])
         .env_clear()
-        .env(
-            "INTAKE_DATABASE_URL",
-            format!("sqlite://{}", server.db_path.display()),
-        )
+        .env("INTAKE_DATABASE_URL", common::db::url(&server.db_path))
         .output()
         .unwrap();
     assert!(
@@ -327,7 +313,7 @@ async fn a_dry_run_changes_nothing_and_two_instances_at_once_do_one_run() {
     assert_eq!(
         query_one(
             &server.db_path,
-            "SELECT complaint FROM cases WHERE reference = ?",
+            "SELECT complaint FROM cases WHERE reference = $1",
             &r
         )
         .await,
@@ -337,10 +323,7 @@ async fn a_dry_run_changes_nothing_and_two_instances_at_once_do_one_run() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .args(["retention", "run", "--as-of", &as_of])
         .env_clear()
-        .env(
-            "INTAKE_DATABASE_URL",
-            format!("sqlite://{}", server.db_path.display()),
-        )
+        .env("INTAKE_DATABASE_URL", common::db::url(&server.db_path))
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -386,14 +369,14 @@ async fn a_dry_run_changes_nothing_and_two_instances_at_once_do_one_run() {
     assert!(matches!(again, Ran::Busy));
     let slot_runs = query_one(
         &server.db_path,
-        "SELECT CAST(COUNT(*) AS TEXT) FROM retention_runs WHERE slot = ?",
+        "SELECT CAST(COUNT(*) AS TEXT) FROM retention_runs WHERE slot = $1",
         "schedule:1",
     )
     .await;
     assert_eq!(slot_runs, "1");
     let reduced = query_one(
         &server.db_path,
-        "SELECT CAST(COUNT(*) AS TEXT) FROM case_events WHERE event = ?",
+        "SELECT CAST(COUNT(*) AS TEXT) FROM case_events WHERE event = $1",
         "reduced to its summary",
     )
     .await;
@@ -403,10 +386,7 @@ async fn a_dry_run_changes_nothing_and_two_instances_at_once_do_one_run() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .args(["retention", "run"])
         .env_clear()
-        .env(
-            "INTAKE_DATABASE_URL",
-            format!("sqlite://{}", server.db_path.display()),
-        )
+        .env("INTAKE_DATABASE_URL", common::db::url(&server.db_path))
         .output()
         .unwrap();
     assert!(
@@ -575,7 +555,10 @@ async fn erasure_reduces_a_case_to_a_summary_without_personal_data_and_is_audite
         .await;
     assert_eq!(p.status, 422);
     assert!(p.body.contains("Tick to confirm"));
-    assert!(contains(&file_bytes(&server.db_path), "Pomegranate"));
+    assert!(contains(
+        &common::db::stored_bytes(&server.db_path).await,
+        "Pomegranate"
+    ));
     // Under a legal hold: refused too.
     let p = case_post(&mut dee, &r, "hold", &[("reason", "A claim")]).await;
     assert_eq!(p.status, 303);
@@ -605,7 +588,7 @@ async fn erasure_reduces_a_case_to_a_summary_without_personal_data_and_is_audite
         )
         .await;
     assert_eq!(p.status, 303, "{}", p.body);
-    let bytes = file_bytes(&server.db_path);
+    let bytes = common::db::stored_bytes(&server.db_path).await;
     for needle in ["Erin Erasable", "erin@example.com", "Pomegranate"] {
         assert!(!contains(&bytes, needle), "{needle} is still in the file");
     }

@@ -337,24 +337,20 @@ async fn a_telephone_complaint_received_earlier_gets_its_deadlines_from_that_day
     assert_eq!(again.location, saved.location);
     assert_eq!(count_rows(&s.server.db_path, "cases").await, 1);
 
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&s.server.db_path)
-        .read_only(true);
-    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
-    let row: (String, String, String, String, String, Option<String>, Option<String>) = sqlx::query_as(
-        "SELECT channel, received_on, acknowledge_by, outcome_due, status, acknowledged_at, keyed_in_by FROM cases",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    assert_eq!(row.0, "telephone");
-    assert_eq!(row.1, received_text);
-    assert_eq!(row.2, expected.acknowledge_by.to_string());
-    assert_eq!(row.3, expected.outcome_due.to_string());
+    let sql = "SELECT channel, CAST(received_on AS TEXT), CAST(acknowledge_by AS TEXT), \
+               CAST(outcome_due AS TEXT), status, CAST(acknowledged_at AS TEXT), keyed_in_by FROM cases";
+    let row = common::db::rows(&s.server.db_path, sql, &[])
+        .await
+        .remove(0);
+    let text = |i: usize| row[i].clone().unwrap_or_default();
+    assert_eq!(text(0), "telephone");
+    assert_eq!(text(1), received_text);
+    assert_eq!(text(2), expected.acknowledge_by.to_string());
+    assert_eq!(text(3), expected.outcome_due.to_string());
     // Not acknowledged yet: a verbal complaint is confirmed in writing later (004 §28a).
-    assert_eq!(row.4, "received");
-    assert_eq!(row.5, None);
-    assert_eq!(row.6.as_deref(), Some("ian"));
+    assert_eq!(text(4), "received");
+    assert_eq!(row[5], None);
+    assert_eq!(row[6].as_deref(), Some("ian"));
 }
 
 #[tokio::test]
@@ -375,15 +371,8 @@ async fn accounts_are_added_from_the_command_line_with_the_password_on_stdin() {
     let twice = add_user(&db, "sam", "handler", "Sam Handler", PASSWORD);
     assert!(!twice.status.success());
     // Stored as an Argon2id hash, never the password.
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&db)
-        .read_only(true);
-    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
-    let hash: String =
-        sqlx::query_scalar("SELECT password_hash FROM staff_users WHERE username = 'sam'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let sql = "SELECT password_hash FROM staff_users WHERE username = 'sam'";
+    let hash = common::db::text(&db, sql, &[]).await.unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains(PASSWORD));
 }
@@ -477,18 +466,8 @@ fn hidden(body: &str, name: &str) -> String {
 }
 
 async fn handler_of(db: &Path, reference: &str) -> Option<String> {
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(db)
-        .read_only(true);
-    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
-    let handler: Option<String> =
-        sqlx::query_scalar("SELECT handler FROM cases WHERE reference = ?")
-            .bind(reference)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-    pool.close().await;
-    handler
+    let sql = "SELECT handler FROM cases WHERE reference = $1";
+    common::db::text(db, sql, &[reference]).await
 }
 
 #[tokio::test]
@@ -612,15 +591,12 @@ async fn a_staff_page_whose_database_fails_says_so_and_logs_the_route_without_pe
     assert_eq!(kim.get("/staff/actions").await.status, 200);
 
     // Break two tables under the running server, as a damaged or mis-migrated database would.
-    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&s.server.db_path);
-    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
     for sql in [
         "ALTER TABLE case_actions RENAME TO case_actions_gone",
         "ALTER TABLE case_notes RENAME TO case_notes_gone",
     ] {
-        sqlx::query(sql).execute(&pool).await.unwrap();
+        common::db::execute(&s.server.db_path, sql, &[]).await;
     }
-    pool.close().await;
 
     let page = kim.get("/staff/actions").await;
     assert_eq!(page.status, 503);
@@ -657,7 +633,7 @@ async fn a_staff_page_whose_database_fails_says_so_and_logs_the_route_without_pe
 fn set_team(db: &Path, username: &str, team: &str) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .args(["user", "team", username, team])
-        .env("INTAKE_DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("INTAKE_DATABASE_URL", common::db::url(db))
         .output()
         .unwrap()
 }

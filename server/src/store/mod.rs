@@ -1,9 +1,17 @@
 //! The case store: a narrow interface that handlers use, with one implementation per
-//! database (SQLite embedded by default; PostgreSQL can follow without touching handlers).
+//! database, chosen by the URL's scheme: SQLite embedded by default (`sqlite://…`), PostgreSQL
+//! for several instances (`postgres://…`).
 
 pub mod backup;
 pub mod outbox;
+pub mod postgres;
+mod postgres_outbox;
+mod postgres_reports;
+mod postgres_retention;
+mod postgres_staff;
+mod report_rows;
 pub mod retention;
+pub mod sessions;
 pub mod sqlite;
 mod sqlite_lifecycle;
 mod sqlite_outbox;
@@ -145,28 +153,38 @@ pub struct Stores {
     pub staff: Arc<dyn staff::StaffStore>,
     pub outbox: Arc<dyn outbox::OutboxStore>,
     pub retention: Arc<dyn retention::RetentionStore>,
-    pub sessions: tower_sessions_sqlx_store::SqliteStore,
+    pub sessions: sessions::Sessions,
 }
 
 /// Opens the store a database URL names, creating and migrating it as needed.
 pub async fn open(database_url: &str) -> Result<Stores, String> {
+    let prepared = |e: sqlx::Error| format!("cannot prepare the session table: {e}");
     if database_url.starts_with("sqlite:") {
         let store = Arc::new(sqlite::SqliteStore::open(database_url).await?);
         let sessions = tower_sessions_sqlx_store::SqliteStore::new(store.session_pool());
-        sessions
-            .migrate()
-            .await
-            .map_err(|e| format!("cannot prepare the session table: {e}"))?;
+        sessions.migrate().await.map_err(prepared)?;
         Ok(Stores {
             cases: store.clone(),
             staff: store.clone(),
             outbox: store.clone(),
             retention: store,
-            sessions,
+            sessions: sessions::Sessions::Sqlite(sessions),
+        })
+    } else if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+        let store = Arc::new(postgres::PgStore::open(database_url).await?);
+        let sessions = tower_sessions_sqlx_store::PostgresStore::new(store.pool());
+        sessions.migrate().await.map_err(prepared)?;
+        Ok(Stores {
+            cases: store.clone(),
+            staff: store.clone(),
+            outbox: store.clone(),
+            retention: store,
+            sessions: sessions::Sessions::Postgres(sessions),
         })
     } else {
         Err(format!(
-            "unsupported database URL scheme in '{}': use sqlite://path/to/file.db",
+            "unsupported database URL scheme in '{}': use sqlite://path/to/file.db or \
+             postgres://user@host/database",
             database_url.split(':').next().unwrap_or("")
         ))
     }

@@ -1,60 +1,14 @@
 //! What the reports need from SQLite: the facts every case keeps for good (they survive
 //! retention), for the cases that can touch the periods asked about.
 
+use super::report_rows::{case_facts, each_record, opt};
 use super::sqlite::SqliteStore;
 use super::sqlite_staff::corrupt;
 use super::StoreError;
-use app::domain::casework::{Ending, OutcomeCategory, Status};
-use app::domain::complaint::Channel;
 use app::domain::reporting::{ActionFacts, CaseFacts};
-use app::domain::triage::CaseKind;
 use app::domain::wire::{digits, read_date};
 use chrono::Datelike;
 use chrono::NaiveDate;
-use std::sync::Arc;
-
-/// An empty field is a missing value.
-fn opt(s: &str) -> Option<&str> {
-    (!s.is_empty()).then_some(s)
-}
-
-/// Calls `each` with the fields of every record of SQLite's joined text, in one pass over its
-/// bytes: records end at RS (0x1e) and fields at US (0x1f), control characters that no stored
-/// value contains. (Splitting by records and then by fields cost twice as long.)
-fn each_record<'a, const N: usize>(
-    joined: &'a str,
-    mut each: impl FnMut([&'a str; N]) -> Result<(), StoreError>,
-) -> Result<(), StoreError> {
-    if joined.is_empty() {
-        return Ok(());
-    }
-    let mut fields = [""; N];
-    let (mut field, mut start) = (0, 0);
-    // The text ends a record as RS would.
-    let ends = joined.bytes().chain(std::iter::once(0x1e));
-    for (i, b) in ends.enumerate() {
-        if b != 0x1e && b != 0x1f {
-            continue;
-        }
-        // Both separators are ASCII, so `start..i` falls on character boundaries.
-        *fields.get_mut(field).ok_or_else(|| corrupt("report row"))? = &joined[start..i];
-        field += 1;
-        start = i + 1;
-        if b == 0x1e {
-            if field != N {
-                return Err(corrupt("report row"));
-            }
-            each(fields)?;
-            field = 0;
-        }
-    }
-    Ok(())
-}
-
-/// One allocation per distinct category or team name, not one per case.
-fn shared<'a>(names: &mut std::collections::HashMap<&'a str, Arc<str>>, name: &'a str) -> Arc<str> {
-    names.entry(name).or_insert_with(|| Arc::from(name)).clone()
-}
 
 /// The UK day of a stored UTC timestamp ("2026-10-01T23:30:00.000000Z", or only its first 16
 /// characters, to the minute: the clocks change on the hour), without a time-zone
@@ -133,28 +87,7 @@ pub(super) async fn report_facts(
     let mut names = std::collections::HashMap::new();
     let mut cases = Vec::new();
     each_record(joined.as_deref().unwrap_or(""), |f: [&str; 15]| {
-        let day = |s: &str, what: &str| read_date(s).ok_or_else(|| corrupt(what));
-        cases.push(CaseFacts {
-            kind: CaseKind::parse(f[0]).ok_or_else(|| corrupt("kind"))?,
-            category: shared(&mut names, f[1]),
-            team: shared(&mut names, f[2]),
-            channel: Channel::parse(f[3]).ok_or_else(|| corrupt("channel"))?,
-            status: Status::parse(f[4]).ok_or_else(|| corrupt("status"))?,
-            received_on: day(f[5], "received_on")?,
-            acknowledge_by: day(f[6], "acknowledge_by")?,
-            outcome_due: day(f[7], "outcome_due")?,
-            revised_due: opt(f[8]).map(|d| day(d, "revised_due")).transpose()?,
-            acknowledged_on: opt(f[9]).map(|t| bst.uk_day(t)).transpose()?,
-            outcome_sent_on: opt(f[10]).map(|t| bst.uk_day(t)).transpose()?,
-            closed_on: opt(f[11]).map(|t| bst.uk_day(t)).transpose()?,
-            outcome: opt(f[12])
-                .map(|o| OutcomeCategory::parse(o).ok_or_else(|| corrupt("outcome_category")))
-                .transpose()?,
-            ending: opt(f[13])
-                .map(|e| Ending::parse(e).ok_or_else(|| corrupt("ending")))
-                .transpose()?,
-            has_handler: f[14] == "1",
-        });
+        cases.push(case_facts(f, &mut names, |t| bst.uk_day(t))?);
         Ok(())
     })?;
     // Actions the same way: one joined row, not a row each.
@@ -188,36 +121,6 @@ pub(super) async fn report_facts(
 mod tests {
     use super::*;
     use app::domain::calendar::london_date;
-
-    #[test]
-    fn joined_records_split_into_their_fields_or_are_refused() {
-        let split = |joined: &str| {
-            let mut out = vec![];
-            each_record(joined, |f: [&str; 3]| {
-                out.push(f.map(String::from));
-                Ok(())
-            })
-            .map(|()| out)
-        };
-        assert_eq!(split("").unwrap(), Vec::<[String; 3]>::new());
-        assert_eq!(
-            split("a\u{1f}\u{1f}c").unwrap(),
-            vec![["a", "", "c"].map(String::from)]
-        );
-        assert_eq!(
-            split("a\u{1f}b\u{1f}c\u{1e}d\u{1f}e\u{1f}").unwrap(),
-            vec![
-                ["a", "b", "c"].map(String::from),
-                ["d", "e", ""].map(String::from)
-            ]
-        );
-        assert!(split("a\u{1f}b").is_err(), "too few fields");
-        assert!(split("a\u{1f}b\u{1f}c\u{1f}d").is_err(), "too many fields");
-        assert!(
-            split("a\u{1f}b\u{1f}c\u{1e}\u{1e}").is_err(),
-            "an empty record"
-        );
-    }
 
     #[test]
     fn uk_days_agree_with_the_calendar() {

@@ -17,9 +17,20 @@ pub fn add_user(
     password: &str,
 ) -> std::process::Output {
     use std::io::Write;
+    // On PostgreSQL the database must exist first (SQLite's file is made by the command).
+    if super::db::on_postgres() {
+        let path = db.to_path_buf();
+        std::thread::spawn(move || {
+            tokio::runtime::Runtime::new()
+                .unwrap()
+                .block_on(super::db::prepare(&path))
+        })
+        .join()
+        .unwrap();
+    }
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .args(["user", "add", username, role, name])
-        .env("INTAKE_DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("INTAKE_DATABASE_URL", super::db::url(db))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -16,18 +16,11 @@ pub fn hidden(body: &str, name: &str) -> String {
     body[at..].split('"').next().unwrap().to_string()
 }
 
+/// One text value (written for both databases: `$1`, `CAST(x AS TEXT)`).
 pub async fn query_one(db: &Path, sql: &str, bind: &str) -> String {
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(db)
-        .read_only(true);
-    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
-    let v: String = sqlx::query_scalar(sql)
-        .bind(bind)
-        .fetch_one(&pool)
+    super::db::text(db, sql, &[bind])
         .await
-        .unwrap();
-    pool.close().await;
-    v
+        .unwrap_or_else(|| panic!("a value for {sql}"))
 }
 
 /// Waits (up to 20 s) until the case has this status: letters go out through the outbox.
@@ -35,7 +28,7 @@ pub async fn wait_for_status(db: &Path, reference: &str, status: &str) {
     for _ in 0..400 {
         let now = query_one(
             db,
-            "SELECT status FROM cases WHERE reference = ?",
+            "SELECT status FROM cases WHERE reference = $1",
             reference,
         )
         .await;

@@ -1,9 +1,11 @@
-//! Starts the real server binary on a random port with a fresh SQLite database.
+//! Starts the real server binary on a random port with a fresh database (SQLite, or
+//! PostgreSQL when `INTAKE_TEST_POSTGRES` is set: see `db`).
 
 #![allow(dead_code)]
 
 pub mod browser;
 pub mod casework;
+pub mod db;
 pub mod mail;
 
 use serde_json::Value;
@@ -43,16 +45,14 @@ impl TestServer {
     /// A server on an existing database (for restarts). It reads `intake.toml` in `dir` if
     /// there is one, as an operator's server reads its working directory's.
     pub async fn start_on(db_path: PathBuf, dir: &Path) -> TestServer {
+        db::prepare(&db_path).await;
         let log_path = dir.join(format!("server-{}.log", uuid::Uuid::new_v4()));
         let log = std::fs::File::create(&log_path).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("INTAKE_LISTEN_ADDR", "127.0.0.1:0")
-            .env(
-                "INTAKE_DATABASE_URL",
-                format!("sqlite://{}", db_path.display()),
-            )
+            .env("INTAKE_DATABASE_URL", db::url(&db_path))
             .env("INTAKE_SITE_ROOT", dir.join("site"))
             .env("INTAKE_LOG", "info")
             // Tests send many complaints and sign-ins from 127.0.0.1; the limits have tests
@@ -197,16 +197,7 @@ fn generous_limits(dir: &Path) -> Vec<(&'static str, &'static str)> {
 
 /// Reads the database directly, as an auditor would: what is stored, not what was said.
 pub async fn count_rows(db: &Path, table: &str) -> i64 {
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(db)
-        .read_only(true);
-    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
-    let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
-    n
+    db::number(db, &format!("SELECT COUNT(*) FROM {table}"), &[]).await
 }
 
 /// Posts a complaint; owns its arguments so it can run in a spawned task.

@@ -1,0 +1,319 @@
+//! The outbox on PostgreSQL. Instances share it: a claim takes due rows with `FOR UPDATE SKIP
+//! LOCKED` and leases them, so two instances never send one message, and a crashed instance's
+//! lease runs out for another to take over.
+
+use super::outbox::*;
+use super::postgres::{audit_in, event_in, opt_reference, parsed, PgStore};
+use super::StoreError;
+use app::domain::messages::{MessageKind, Route};
+use app::domain::reference::Reference;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::PgRow;
+use sqlx::{Postgres, Row, Transaction};
+use uuid::Uuid;
+
+pub(super) const COLUMNS: &str =
+    "o.id, o.message_key, o.kind, o.audience, o.channel, c.reference, o.team, o.letter_id, \
+    o.digest_on, o.status, o.attempts, o.next_attempt_at, o.provider_id, o.sent_at, o.posted_by, \
+    o.last_error, o.created_at";
+
+pub(super) fn message(r: &PgRow) -> Result<Message, StoreError> {
+    Ok(Message {
+        id: r.try_get("id")?,
+        key: r.try_get("message_key")?,
+        kind: parsed(r, "kind", MessageKind::parse)?,
+        to_mp: r.try_get::<String, _>("audience")? == "mp",
+        route: parsed(r, "channel", Route::parse)?,
+        reference: opt_reference(r, "reference")?,
+        team: r.try_get("team")?,
+        letter_id: r.try_get("letter_id")?,
+        digest_on: r.try_get("digest_on")?,
+        status: parsed(r, "status", MessageStatus::parse)?,
+        attempts: r.try_get::<i32, _>("attempts")?.max(0) as u32,
+        next_attempt_at: r.try_get("next_attempt_at")?,
+        provider_id: r.try_get("provider_id")?,
+        sent_at: r.try_get("sent_at")?,
+        posted_by: r.try_get("posted_by")?,
+        last_error: r.try_get("last_error")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// A delivered letter moves its case on, once (see the SQLite store).
+async fn delivered(
+    tx: &mut Transaction<'_, Postgres>,
+    id: i64,
+    at: DateTime<Utc>,
+    how: &str,
+    actor: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    // Only the person's own letter moves the case on; the MP's copy does not.
+    let Some(row) =
+        sqlx::query("SELECT case_id, kind FROM outbox WHERE id = $1 AND audience = 'complainant'")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+    else {
+        return Ok(());
+    };
+    let case_id: Option<Uuid> = row.try_get("case_id")?;
+    let kind: String = row.try_get("kind")?;
+    let Some(case_id) = case_id else {
+        return Ok(());
+    };
+    let (from, to, stamp, event) = match kind.as_str() {
+        "acknowledgement" => (
+            "received",
+            "acknowledged",
+            "acknowledged_at",
+            "acknowledged",
+        ),
+        "outcome" => (
+            "investigating",
+            "outcome_sent",
+            "outcome_sent_at",
+            "outcome sent",
+        ),
+        _ => return Ok(()),
+    };
+    let sql = format!("UPDATE cases SET status = $1, {stamp} = $2 WHERE id = $3 AND status = $4");
+    let moved = sqlx::query(&sql)
+        .bind(to)
+        .bind(at)
+        .bind(case_id)
+        .bind(from)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if moved == 1 {
+        let detail = format!("{kind} letter {how}");
+        event_in(tx, case_id, at, event, actor, Some(&detail)).await?;
+    }
+    Ok(())
+}
+
+impl PgStore {
+    /// A DPO's change to a message (`sql` binds the id and now), with its audit record.
+    async fn by_dpo(
+        &self,
+        id: i64,
+        actor: &str,
+        sql: &str,
+        action: &str,
+    ) -> Result<bool, StoreError> {
+        let now = Utc::now();
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(sql)
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if done == 1 {
+            let detail = format!("message {id}");
+            audit_in(&mut tx, now, actor, action, None, Some(&detail)).await?;
+        }
+        tx.commit().await?;
+        Ok(done == 1)
+    }
+
+    async fn select(&self, filter: &str, bind: Option<String>) -> Result<Vec<Message>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM outbox o LEFT JOIN cases c ON c.id = o.case_id {filter}"
+        );
+        let mut q = sqlx::query(&sql);
+        if let Some(b) = bind {
+            q = q.bind(b);
+        }
+        q.fetch_all(&self.pool).await?.iter().map(message).collect()
+    }
+}
+
+#[async_trait]
+impl OutboxStore for PgStore {
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        instance: &str,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        // Rows another instance is claiming at this moment are skipped, not waited for.
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "UPDATE outbox SET lease_until = $1, leased_by = $2 WHERE id IN (\
+               SELECT id FROM outbox WHERE status = 'waiting' AND channel = 'email' \
+               AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until <= $3) \
+               ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING id",
+        )
+        .bind(now + lease)
+        .bind(instance)
+        .bind(now)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        // The ids are integers we just read: safe to put in the statement.
+        self.select(&format!("WHERE o.id IN ({list}) ORDER BY o.id"), None)
+            .await
+    }
+
+    async fn mark_sent(
+        &self,
+        id: i64,
+        provider_id: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE outbox SET status = 'sent', sent_at = $1, provider_id = $2, \
+             lease_until = NULL, attempts = attempts + 1, last_error = NULL \
+             WHERE id = $3 AND status = 'waiting'",
+        )
+        .bind(at)
+        .bind(provider_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if done == 1 {
+            delivered(&mut tx, id, at, "emailed", None).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn mark_retry(
+        &self,
+        id: i64,
+        next: DateTime<Utc>,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2, \
+             lease_until = NULL WHERE id = $3 AND status = 'waiting'",
+        )
+        .bind(next)
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn mark_failed(&self, id: i64, error: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1, \
+             lease_until = NULL WHERE id = $2 AND status = 'waiting'",
+        )
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn mark_posted(&self, id: i64, by: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE outbox SET status = 'posted', sent_at = $1, posted_by = $2 \
+             WHERE id = $3 AND status = 'waiting' AND channel = 'post'",
+        )
+        .bind(at)
+        .bind(by)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if done == 1 {
+            delivered(&mut tx, id, at, "posted", Some(by)).await?;
+            let reference: Option<String> = sqlx::query_scalar(
+                "SELECT c.reference FROM outbox o JOIN cases c ON c.id = o.case_id \
+                 WHERE o.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let detail = format!("message {id}");
+            let action = "marked a letter posted";
+            audit_in(&mut tx, at, by, action, reference.as_deref(), Some(&detail)).await?;
+        }
+        tx.commit().await?;
+        Ok(done == 1)
+    }
+
+    async fn retry_now(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
+        self.by_dpo(
+            id,
+            actor,
+            "UPDATE outbox SET status = 'waiting', next_attempt_at = $2, lease_until = NULL \
+             WHERE id = $1 AND status IN ('waiting', 'failed')",
+            "retried a message",
+        )
+        .await
+    }
+
+    async fn cancel(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
+        self.by_dpo(
+            id,
+            actor,
+            "UPDATE outbox SET status = 'cancelled', lease_until = NULL \
+             WHERE id = $1 AND status IN ('waiting', 'failed') AND $2::timestamptz IS NOT NULL",
+            "cancelled a message",
+        )
+        .await
+    }
+
+    async fn message(&self, id: i64) -> Result<Option<Message>, StoreError> {
+        let filter = format!("WHERE o.id = {id}");
+        Ok(self.select(&filter, None).await?.into_iter().next())
+    }
+
+    async fn messages(
+        &self,
+        status: Option<MessageStatus>,
+        route: Option<Route>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        // Both filters come from enums, never from what was typed.
+        let mut clauses = Vec::new();
+        if let Some(s) = status {
+            clauses.push(format!("o.status = '{}'", s.id()));
+        }
+        if let Some(r) = route {
+            clauses.push(format!("o.channel = '{}'", r.id()));
+        }
+        let filter = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        self.select(&format!("{filter} ORDER BY o.id DESC LIMIT {limit}"), None)
+            .await
+    }
+
+    async fn messages_of_case(&self, reference: &Reference) -> Result<Vec<Message>, StoreError> {
+        let filter = "WHERE c.reference = $1 ORDER BY o.id";
+        self.select(filter, Some(reference.compact())).await
+    }
+
+    async fn queue_digest(&self, team: &str, day: NaiveDate) -> Result<bool, StoreError> {
+        // The key is the team and the day: whichever instance queues it first, once.
+        let done = sqlx::query(
+            "INSERT INTO outbox (message_key, kind, audience, team, channel, digest_on, status, \
+             next_attempt_at, created_at) VALUES ($1, 'digest', 'team', $2, 'email', $3, \
+             'waiting', $4, $4) ON CONFLICT (message_key) DO NOTHING",
+        )
+        .bind(format!("digest:{team}:{day}"))
+        .bind(team)
+        .bind(day)
+        .bind(Utc::now())
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(done == 1)
+    }
+}

@@ -1,0 +1,92 @@
+//! What the reports need from PostgreSQL: the facts every case keeps for good, for the cases
+//! that can touch the periods asked about. As on SQLite, the database joins each case's facts
+//! into one text (one row rather than 100,000) and `report_rows` splits it; PostgreSQL works
+//! out the UK day of each decision itself (`AT TIME ZONE 'Europe/London'`).
+
+use super::postgres::{corrupt, PgStore};
+use super::report_rows::{case_facts, each_record, opt};
+use super::StoreError;
+use app::domain::reporting::{ActionFacts, CaseFacts};
+use app::domain::wire::read_date;
+use chrono::NaiveDate;
+
+/// A date as the report reads it ('YYYY-MM-DD', whatever the session's DateStyle).
+fn day(column: &str) -> String {
+    format!("coalesce(to_char({column}, 'YYYY-MM-DD'), '')")
+}
+
+/// The UK day of a timestamp, as `day` gives it.
+fn uk_day(column: &str) -> String {
+    day(&format!("({column} AT TIME ZONE 'Europe/London')::date"))
+}
+
+pub(super) async fn report_facts(
+    store: &PgStore,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Vec<CaseFacts>, Vec<ActionFacts>), StoreError> {
+    let fields = [
+        "kind".to_string(),
+        "category".into(),
+        "team".into(),
+        "channel".into(),
+        "status".into(),
+        day("received_on"),
+        day("acknowledge_by"),
+        day("outcome_due"),
+        day("revised_due"),
+        uk_day("acknowledged_at"),
+        uk_day("outcome_sent_at"),
+        uk_day("closed_at"),
+        "coalesce(outcome_category, '')".into(),
+        "coalesce(ending::jsonb ->> 'ending', '')".into(),
+        "CASE WHEN handler IS NULL THEN '0' ELSE '1' END".into(),
+    ];
+    // Cases received by `to` that were still open, or had a deadline or a decision on or
+    // after `from` (the expression of the index `cases_report`).
+    let sql = format!(
+        "SELECT string_agg({}, chr(30)) FROM cases WHERE received_on <= $2 AND \
+         greatest(acknowledge_by, outcome_due, revised_due, \
+                  coalesce((coalesce(outcome_sent_at, closed_at) AT TIME ZONE 'UTC')::date, \
+                           'infinity'::date)) >= $1",
+        fields.join(" || chr(31) || ")
+    );
+    let joined: Option<String> = sqlx::query_scalar(&sql)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&store.pool)
+        .await?;
+    let read = |s: &str| read_date(s).ok_or_else(|| corrupt("report date"));
+    let mut names = std::collections::HashMap::new();
+    let mut cases = Vec::new();
+    each_record(joined.as_deref().unwrap_or(""), |f: [&str; 15]| {
+        cases.push(case_facts(f, &mut names, read)?);
+        Ok(())
+    })?;
+    let sql = format!(
+        "SELECT string_agg({} || chr(31) || {} || chr(31) || {}, chr(30)) FROM case_actions \
+         WHERE (created_at AT TIME ZONE 'Europe/London')::date <= $2 \
+         AND (done_on IS NULL OR done_on >= $1)",
+        uk_day("created_at"),
+        day("due_on"),
+        day("done_on")
+    );
+    let joined: Option<String> = sqlx::query_scalar(&sql)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&store.pool)
+        .await?;
+    let mut actions = Vec::new();
+    each_record(
+        joined.as_deref().unwrap_or(""),
+        |[raised, due, done]: [&str; 3]| {
+            actions.push(ActionFacts {
+                raised_on: read(raised)?,
+                due_on: read(due)?,
+                done_on: opt(done).map(read).transpose()?,
+            });
+            Ok(())
+        },
+    )?;
+    Ok((cases, actions))
+}

@@ -1,0 +1,641 @@
+//! Retention, holds, restriction and subject access on PostgreSQL.
+//!
+//! A deleted row stays in its table's pages until they are rewritten, so after a run that
+//! removed personal data `compact` rewrites every table that holds any (`VACUUM FULL`: new
+//! files, the old ones unlinked). Each rewrite holds its table's lock for the seconds it
+//! takes; runs are scheduled at night. The write-ahead log and base backups keep old pages
+//! until they are recycled: the README says what an operator must do about those.
+
+use super::postgres::{audit_in, corrupt, event_in, json, parsed, reference, PgStore};
+use super::postgres_staff::{events_of, letters_of, notes_of};
+use super::retention::*;
+use super::staff::{Applied, CaseNote, StoredLetter};
+use super::StoreError;
+use app::domain::calendar::london_date;
+use app::domain::casework::{Outcome, Status};
+use app::domain::complaint::{Channel, Complaint};
+use app::domain::reference::Reference;
+use app::domain::retention::{CaseDates, PersonalSummary, RetentionPolicy};
+use app::domain::triage::CaseKind;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::postgres::PgRow;
+use sqlx::Row;
+use uuid::Uuid;
+
+/// A run holds the lease this long at most (a crashed run frees it then).
+const LEASE: chrono::Duration = chrono::Duration::hours(1);
+
+/// Every table that can hold personal data, rewritten after a run deleted some.
+const PERSONAL_TABLES: &str = "cases, case_notes, letters, outbox, idempotency_keys, \
+    case_corrections, progress_updates, case_reviews, case_events, case_actions, audit_events";
+
+fn counts(r: &PgRow) -> Result<RunCounts, StoreError> {
+    let n = |c: &str| -> Result<u64, StoreError> { Ok(r.try_get::<i64, _>(c)?.max(0) as u64) };
+    Ok(RunCounts {
+        cases_reduced: n("cases_reduced")?,
+        officers_removed: n("officers_removed")?,
+        notes_deleted: n("notes_deleted")?,
+        letters_deleted: n("letters_deleted")?,
+        messages_deleted: n("messages_deleted")?,
+        idempotency_deleted: n("idempotency_deleted")?,
+        sessions_deleted: n("sessions_deleted")?,
+        audit_deleted: n("audit_deleted")?,
+        held_skipped: n("held_skipped")?,
+    })
+}
+
+fn uk_day(r: &PgRow, column: &str) -> Result<Option<chrono::NaiveDate>, StoreError> {
+    Ok(r.try_get::<Option<DateTime<Utc>>, _>(column)?
+        .map(london_date))
+}
+
+#[async_trait]
+impl RetentionStore for PgStore {
+    async fn begin_run(
+        &self,
+        trigger: Trigger,
+        slot: Option<&str>,
+        instance: &str,
+        now: DateTime<Utc>,
+        as_of: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The lease row is locked by whichever instance gets there first; the other waits,
+        // then finds the lease held and does nothing.
+        let claimed = sqlx::query(
+            "INSERT INTO retention_lease (name, holder, until) VALUES ('retention', $1, $2) \
+             ON CONFLICT (name) DO UPDATE SET holder = $1, until = $2 \
+             WHERE retention_lease.until < $3",
+        )
+        .bind(instance)
+        .bind(now + LEASE)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            return Ok(None);
+        }
+        let Some(id) = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO retention_runs (slot, started_at, instance, trigger, as_of) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (slot) DO NOTHING RETURNING id",
+        )
+        .bind(slot)
+        .bind(now)
+        .bind(instance)
+        .bind(trigger.id())
+        .bind(as_of)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            // This slot's run was done already (by another instance): nothing to do.
+            return Ok(None);
+        };
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    async fn finish_run(
+        &self,
+        id: i64,
+        instance: &str,
+        c: &RunCounts,
+        error: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE retention_runs SET finished_at = $1, cases_reduced = $2, \
+             officers_removed = $3, notes_deleted = $4, letters_deleted = $5, \
+             messages_deleted = $6, idempotency_deleted = $7, sessions_deleted = $8, \
+             audit_deleted = $9, held_skipped = $10, error = $11 WHERE id = $12",
+        )
+        .bind(now)
+        .bind(c.cases_reduced as i64)
+        .bind(c.officers_removed as i64)
+        .bind(c.notes_deleted as i64)
+        .bind(c.letters_deleted as i64)
+        .bind(c.messages_deleted as i64)
+        .bind(c.idempotency_deleted as i64)
+        .bind(c.sessions_deleted as i64)
+        .bind(c.audit_deleted as i64)
+        .bind(c.held_skipped as i64)
+        .bind(error)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM retention_lease WHERE name = 'retention' AND holder = $1")
+            .bind(instance)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn runs(&self, limit: i64) -> Result<Vec<RunRecord>, StoreError> {
+        sqlx::query("SELECT * FROM retention_runs ORDER BY id DESC LIMIT $1")
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(RunRecord {
+                    id: r.try_get("id")?,
+                    started_at: r.try_get("started_at")?,
+                    finished_at: r.try_get("finished_at")?,
+                    instance: r.try_get("instance")?,
+                    trigger: parsed(r, "trigger", Trigger::parse)?,
+                    as_of: r.try_get("as_of")?,
+                    counts: counts(r)?,
+                    error: r.try_get("error")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn candidates(&self) -> Result<Vec<Candidate>, StoreError> {
+        sqlx::query(
+            "SELECT reference, outcome_sent_at, closed_at, held_at IS NOT NULL AS held, \
+             reduced_at IS NOT NULL AS reduced, officers_removed_at IS NOT NULL AS officers \
+             FROM cases WHERE held_at IS NOT NULL OR ((outcome_sent_at IS NOT NULL OR \
+             closed_at IS NOT NULL) AND (reduced_at IS NULL OR officers_removed_at IS NULL)) \
+             ORDER BY received_at",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let closed_on = uk_day(r, "closed_at")?;
+            Ok(Candidate {
+                reference: reference(r, "reference")?,
+                dates: CaseDates {
+                    // The decision: the outcome sent, or the case closed without one.
+                    decided_on: uk_day(r, "outcome_sent_at")?.or(closed_on),
+                    closed_on,
+                    held: r.try_get("held")?,
+                    reduced: r.try_get("reduced")?,
+                    officers_removed: r.try_get("officers")?,
+                },
+            })
+        })
+        .collect()
+    }
+
+    async fn reduce(
+        &self,
+        wanted: &Reference,
+        policy: &RetentionPolicy,
+        by: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<RunCounts, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The row stays locked until commit: a colleague's change waits, then finds it reduced.
+        let Some(r) = sqlx::query(
+            "SELECT id, complaint, outcome FROM cases \
+             WHERE reference = $1 AND reduced_at IS NULL AND held_at IS NULL FOR UPDATE",
+        )
+        .bind(wanted.compact())
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(RunCounts::default());
+        };
+        let id: Uuid = r.try_get("id")?;
+        let complaint: Complaint = json(&r, "complaint")?.ok_or_else(|| corrupt("complaint"))?;
+        let outcome: Option<Outcome> = json(&r, "outcome")?;
+        let personal = PersonalSummary::of(
+            policy,
+            &complaint,
+            outcome.as_ref().map(|o| o.summary.as_str()),
+        );
+        let keep = personal.is_some();
+        let summary = personal
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|_| corrupt("summary"))?;
+        // What stays: the columns the summary and the reports need (see the SQLite store).
+        sqlx::query(
+            "UPDATE cases SET complaint = '', complainant_name = $1, summary = $2, \
+             outcome = CASE WHEN $3 THEN outcome END, \
+             resolution = CASE WHEN $3 THEN resolution END, \
+             review_reason = NULL, restricted_reason = NULL, restricted_at = NULL, \
+             reduced_at = $4, reduced_by = $5 WHERE id = $6",
+        )
+        .bind(
+            personal
+                .as_ref()
+                .map(|p| p.name.clone())
+                .unwrap_or_default(),
+        )
+        .bind(summary)
+        .bind(keep)
+        .bind(now)
+        .bind(by)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let mut c = RunCounts {
+            cases_reduced: 1,
+            ..RunCounts::default()
+        };
+        // Notes; corrections hold earlier personal details, progress updates what was said.
+        for table in ["case_notes", "case_corrections", "progress_updates"] {
+            c.notes_deleted += sqlx::query(&format!("DELETE FROM {table} WHERE case_id = $1"))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        // Earlier closures keep their dates and categories; their words go unless kept.
+        sqlx::query(
+            "UPDATE case_reviews SET reason = '', outcome = CASE WHEN $1 THEN outcome END, \
+             ending = CASE WHEN $1 THEN ending END, resolution = NULL WHERE case_id = $2",
+        )
+        .bind(keep)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        c.messages_deleted = sqlx::query("DELETE FROM outbox WHERE case_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        c.letters_deleted =
+            sqlx::query("DELETE FROM letters WHERE case_id = $1 AND NOT ($2 AND kind = 'outcome')")
+                .bind(id)
+                .bind(keep)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        c.idempotency_deleted = sqlx::query("DELETE FROM idempotency_keys WHERE case_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let (event, action) = if by == "retention" {
+            ("reduced to its summary", "retention: case reduced")
+        } else {
+            ("personal data erased", "erased personal data")
+        };
+        event_in(&mut tx, id, now, event, Some(by), Some(reason)).await?;
+        let reference = wanted.compact();
+        audit_in(&mut tx, now, by, action, Some(&reference), Some(reason)).await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    async fn remove_officers(
+        &self,
+        wanted: &Reference,
+        now: DateTime<Utc>,
+    ) -> Result<RunCounts, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let Some(id) = sqlx::query_scalar::<_, Uuid>(
+            "UPDATE cases SET officers_removed_at = $1 WHERE reference = $2 \
+             AND officers_removed_at IS NULL AND held_at IS NULL RETURNING id",
+        )
+        .bind(now)
+        .bind(wanted.compact())
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(RunCounts::default());
+        };
+        let removed = sqlx::query("UPDATE case_actions SET owner = '' WHERE case_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let detail = format!("{removed} action owner(s)");
+        let event = "officers' names removed";
+        event_in(&mut tx, id, now, event, Some("retention"), Some(&detail)).await?;
+        let action = "retention: officers' names removed";
+        let reference = wanted.compact();
+        audit_in(
+            &mut tx,
+            now,
+            "retention",
+            action,
+            Some(&reference),
+            Some(&detail),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(RunCounts {
+            officers_removed: 1,
+            ..RunCounts::default()
+        })
+    }
+
+    async fn delete_expired(
+        &self,
+        policy: &RetentionPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<RunCounts, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let idempotency_deleted = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+            .bind(policy.idempotency_cutoff(now))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        // The session store's own table (tower-sessions' PostgreSQL store).
+        let sessions_deleted =
+            sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < $1")
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        // The audit trail's trigger lets retention, and only retention, delete from it.
+        sqlx::query("SET LOCAL intake.retention = 'on'")
+            .execute(&mut *tx)
+            .await?;
+        let audit_deleted = sqlx::query("DELETE FROM audit_events WHERE at < $1")
+            .bind(policy.audit_cutoff(now))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(RunCounts {
+            idempotency_deleted,
+            sessions_deleted,
+            audit_deleted,
+            ..RunCounts::default()
+        })
+    }
+
+    async fn compact(&self) -> Result<(), StoreError> {
+        // Not in a transaction (VACUUM refuses one); one table at a time.
+        for table in PERSONAL_TABLES.split(", ") {
+            sqlx::query(&format!("VACUUM (FULL) {table}"))
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn summary(&self, wanted: &Reference) -> Result<Option<CaseSummary>, StoreError> {
+        let Some(r) =
+            sqlx::query("SELECT * FROM cases WHERE reference = $1 AND reduced_at IS NOT NULL")
+                .bind(wanted.compact())
+                .fetch_optional(&self.pool)
+                .await?
+        else {
+            return Ok(None);
+        };
+        let id: Uuid = r.try_get("id")?;
+        Ok(Some(CaseSummary {
+            reference: reference(&r, "reference")?,
+            kind: parsed(&r, "kind", CaseKind::parse)?,
+            category: r.try_get("category")?,
+            team: r.try_get("team")?,
+            channel: parsed(&r, "channel", Channel::parse)?,
+            status: parsed(&r, "status", Status::parse)?,
+            received_on: r.try_get("received_on")?,
+            acknowledge_by: r.try_get("acknowledge_by")?,
+            outcome_due: r.try_get("outcome_due")?,
+            acknowledged_at: r.try_get("acknowledged_at")?,
+            outcome_sent_at: r.try_get("outcome_sent_at")?,
+            closed_at: r.try_get("closed_at")?,
+            outcome_category: r.try_get("outcome_category")?,
+            reduced_at: r.try_get("reduced_at")?,
+            reduced_by: r.try_get("reduced_by")?,
+            personal: json(&r, "summary")?,
+            letters: letters_of(&self.pool, id).await?,
+            events: events_of(&self.pool, id).await?,
+        }))
+    }
+
+    async fn hold(
+        &self,
+        wanted: &Reference,
+        reason: &str,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        let at = Utc::now();
+        let mut tx = self.pool.begin().await?;
+        let Some(id) = sqlx::query_scalar::<_, Uuid>(
+            "UPDATE cases SET held_reason = $1, held_at = $2, held_by = $3 \
+             WHERE reference = $4 AND held_at IS NULL AND reduced_at IS NULL RETURNING id",
+        )
+        .bind(reason)
+        .bind(at)
+        .bind(actor)
+        .bind(wanted.compact())
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(Applied::Stale);
+        };
+        let what = "legal hold";
+        self.changed(tx, id, wanted, at, actor, what, Some(reason))
+            .await
+    }
+
+    async fn release(&self, wanted: &Reference, actor: &str) -> Result<Applied, StoreError> {
+        let at = Utc::now();
+        let mut tx = self.pool.begin().await?;
+        let Some(id) = sqlx::query_scalar::<_, Uuid>(
+            "UPDATE cases SET held_reason = NULL, held_at = NULL, held_by = NULL \
+             WHERE reference = $1 AND held_at IS NOT NULL RETURNING id",
+        )
+        .bind(wanted.compact())
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(Applied::Stale);
+        };
+        let what = "legal hold released";
+        self.changed(tx, id, wanted, at, actor, what, None).await
+    }
+
+    async fn holds(&self) -> Result<Vec<Hold>, StoreError> {
+        sqlx::query(
+            "SELECT reference, held_reason, held_at, held_by FROM cases \
+             WHERE held_at IS NOT NULL ORDER BY held_at",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Hold {
+                reference: reference(r, "reference")?,
+                reason: r.try_get("held_reason")?,
+                at: r.try_get("held_at")?,
+                by: r.try_get("held_by")?,
+            })
+        })
+        .collect()
+    }
+
+    async fn restrict(
+        &self,
+        wanted: &Reference,
+        reason: Option<&str>,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        let at = Utc::now();
+        let mut tx = self.pool.begin().await?;
+        let sql = if reason.is_some() {
+            "UPDATE cases SET restricted_reason = $1, restricted_at = $2 \
+             WHERE reference = $3 AND restricted_at IS NULL AND reduced_at IS NULL RETURNING id"
+        } else {
+            "UPDATE cases SET restricted_reason = $1, restricted_at = NULL \
+             WHERE reference = $3 AND restricted_at IS NOT NULL AND $2::timestamptz IS NOT NULL \
+             RETURNING id"
+        };
+        let Some(id) = sqlx::query_scalar::<_, Uuid>(sql)
+            .bind(reason)
+            .bind(at)
+            .bind(wanted.compact())
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(Applied::Stale);
+        };
+        let what = if reason.is_some() {
+            "processing restricted"
+        } else {
+            "restriction lifted"
+        };
+        self.changed(tx, id, wanted, at, actor, what, reason).await
+    }
+
+    async fn subject_search(&self, key: &SubjectKey) -> Result<Vec<SubjectCase>, StoreError> {
+        // The person's own cases: as complainant (or the person complained for), or the name
+        // kept in a reduced case's summary.
+        const DOC: &str = "nullif(complaint, '')::jsonb";
+        let (own_sql, bind): (String, String) = match key {
+            SubjectKey::Name(n) => (
+                format!(
+                    "strpos(lower(complainant_name), lower($1)) > 0 OR \
+                     strpos(lower(coalesce({DOC} -> 'on_behalf_of' ->> 'name', '')), lower($1)) > 0"
+                ),
+                n.clone(),
+            ),
+            SubjectKey::Email(e) => (
+                format!("lower({DOC} -> 'complainant' ->> 'email') = $1"),
+                e.clone(),
+            ),
+            SubjectKey::Phone(p) => (
+                format!(
+                    "replace(replace(replace(replace(replace(replace(\
+                     {DOC} -> 'complainant' ->> 'phone', ' ', ''), '+44', '0'), '-', ''), \
+                     '(', ''), ')', ''), '.', '') = $1"
+                ),
+                if let Some(rest) = p.strip_prefix("44") {
+                    format!("0{rest}")
+                } else {
+                    p.clone()
+                },
+            ),
+            SubjectKey::Postcode(p) => (
+                format!(
+                    "upper(replace({DOC} -> 'complainant' -> 'address' ->> 'postcode', ' ', '')) = $1 \
+                     OR strpos(upper(replace(coalesce(summary, ''), ' ', '')), $1) > 0"
+                ),
+                p.clone(),
+            ),
+            SubjectKey::Reference(r) => ("reference = $1".to_string(), r.compact()),
+        };
+        let own = sqlx::query(&format!(
+            "SELECT id, reference, received_on, status, complaint, summary FROM cases \
+             WHERE {own_sql} ORDER BY received_at LIMIT $2"
+        ))
+        .bind(&bind)
+        .bind(SUBJECT_LIMIT)
+        .fetch_all(&self.pool)
+        .await?;
+        let pool = &self.pool;
+        let mut found = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for r in &own {
+            let id: Uuid = r.try_get("id")?;
+            seen.insert(id);
+            found.push(SubjectCase {
+                reference: reference(r, "reference")?,
+                complainant: true,
+                received_on: r.try_get("received_on")?,
+                status: parsed(r, "status", Status::parse)?,
+                complaint: json(r, "complaint")?,
+                summary: json(r, "summary")?,
+                notes: notes_of(pool, id).await?,
+                letters: letters_of(pool, id).await?,
+                events: events_of(pool, id).await?,
+            });
+        }
+        // Other cases whose notes, letters or history mention them: only those records.
+        if let Some(words) = key.mention() {
+            let others = sqlx::query(
+                "SELECT id, reference, received_on, status FROM cases c WHERE \
+                 EXISTS (SELECT 1 FROM case_notes n WHERE n.case_id = c.id \
+                         AND strpos(lower(n.body), lower($1)) > 0) \
+                 OR EXISTS (SELECT 1 FROM letters l WHERE l.case_id = c.id \
+                            AND strpos(lower(l.body), lower($1)) > 0) \
+                 OR EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id \
+                            AND strpos(lower(coalesce(e.detail, '')), lower($1)) > 0) \
+                 ORDER BY received_at LIMIT $2",
+            )
+            .bind(words)
+            .bind(SUBJECT_LIMIT)
+            .fetch_all(pool)
+            .await?;
+            let mentions = |text: &str| text.to_lowercase().contains(&words.to_lowercase());
+            for r in &others {
+                let id: Uuid = r.try_get("id")?;
+                if !seen.insert(id) {
+                    continue;
+                }
+                let notes: Vec<CaseNote> = notes_of(pool, id)
+                    .await?
+                    .into_iter()
+                    .filter(|n| mentions(&n.body))
+                    .collect();
+                let letters: Vec<StoredLetter> = letters_of(pool, id)
+                    .await?
+                    .into_iter()
+                    .filter(|l| mentions(&l.letter.body))
+                    .collect();
+                let events = events_of(pool, id)
+                    .await?
+                    .into_iter()
+                    .filter(|e| e.detail.as_deref().is_some_and(mentions))
+                    .collect();
+                found.push(SubjectCase {
+                    reference: reference(r, "reference")?,
+                    complainant: false,
+                    received_on: r.try_get("received_on")?,
+                    status: parsed(r, "status", Status::parse)?,
+                    complaint: None,
+                    summary: None,
+                    notes,
+                    letters,
+                    events,
+                });
+            }
+        }
+        Ok(found)
+    }
+}
+
+impl PgStore {
+    /// Ends a hold, release or restriction: its history and audit entries, then commits.
+    #[allow(clippy::too_many_arguments)]
+    async fn changed(
+        &self,
+        mut tx: super::postgres::Tx<'_>,
+        id: Uuid,
+        wanted: &Reference,
+        at: DateTime<Utc>,
+        actor: &str,
+        what: &str,
+        detail: Option<&str>,
+    ) -> Result<Applied, StoreError> {
+        event_in(&mut tx, id, at, what, Some(actor), detail).await?;
+        audit_in(&mut tx, at, actor, what, Some(&wanted.compact()), detail).await?;
+        tx.commit().await?;
+        Ok(Applied::Done)
+    }
+}
