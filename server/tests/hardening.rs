@@ -412,7 +412,7 @@ async fn the_smaller_holes_are_closed() {
     for _ in 0..200 {
         assert_eq!(get("/staff/sign-in").await.unwrap().status(), 200);
     }
-    assert_eq!(server.count("tower_sessions").await, 0);
+    assert_eq!(server.count(common::db::sessions_table()).await, 0);
     // Invisible characters in a complaint are refused with a clear message.
     let mut hidden = complaint("Sam\u{200B}Example");
     hidden["description"] = serde_json::Value::String("Fine text".into());

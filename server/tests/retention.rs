@@ -152,9 +152,13 @@ async fn a_retention_run_reduces_decided_cases_keeps_the_rest_and_leaves_nothing
     // The summary stays: reference, dates, team, outcome; the page says what happened.
     let page = dee.get(&format!("/staff/cases/{gone}")).await;
     assert_eq!(page.status, 200);
-    assert!(page
-        .body
-        .contains("Reduced to its summary under the retention rules"));
+    assert!(
+        page.body
+            .contains("Reduced to its summary under the retention rules"),
+        "{}\n{}",
+        page.body,
+        server.log()
+    );
     assert!(page.body.contains("Upheld"));
     assert!(page.body.contains(": met ("), "deadlines met are kept");
     assert!(!page.body.contains("Zebedee"));
@@ -677,4 +681,38 @@ async fn the_public_pages_state_the_configured_retention_period() {
     assert!(wording.contains("How long we keep your information"));
     assert!(wording.contains("for 2 years after our decision"));
     assert!(wording.contains("without your personal details"));
+}
+
+#[tokio::test]
+async fn a_run_deletes_the_sessions_that_have_expired_and_no_others() {
+    let s = staffed_with("").await;
+    let server = &s.server;
+    let mut kim = signed_in(server, "kim").await;
+    let mut dee = signed_in(server, "dee").await;
+    let table = common::db::sessions_table();
+    assert_eq!(server.count(table).await, 2);
+    // One session ran out long ago (set back in the database: no waiting half an hour).
+    let sql = format!(
+        "UPDATE {table} SET expiry_date = '2000-01-01T00:00:00Z' \
+         WHERE id = (SELECT min(id) FROM {table})"
+    );
+    assert_eq!(common::db::execute(&server.db_path, &sql, &[]).await, 1);
+    // A run as of a year ahead still ends sessions by the clock: the other one stays.
+    let report = run_at(
+        &instance(server).await,
+        &RetentionPolicy::default(),
+        a_year_and_a_day_later(),
+        "t",
+    )
+    .await;
+    assert_eq!(report.counts.sessions_deleted, 1);
+    assert_eq!(server.count(table).await, 1);
+    let statuses = [
+        kim.get("/staff/register").await.status,
+        dee.get("/staff/register").await.status,
+    ];
+    assert!(
+        statuses.contains(&200) && statuses.contains(&303),
+        "one signed in, one sent to sign in: {statuses:?}"
+    );
 }

@@ -341,10 +341,10 @@ impl RetentionStore for PgStore {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        // The session store's own table (tower-sessions' PostgreSQL store).
+        // The session store's own table (tower-sessions' PostgreSQL store). Sessions end by
+        // the clock, not by the run's date: a run "as of" later logs nobody out.
         let sessions_deleted =
-            sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < $1")
-                .bind(now)
+            sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();

@@ -365,13 +365,14 @@ impl RetentionStore for SqliteStore {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        // The session store's own table (tower-sessions); expiry in Unix seconds.
-        let sessions_deleted = sqlx::query("DELETE FROM tower_sessions WHERE expiry_date < ?")
-            .bind(now.timestamp())
-            .execute(&mut *tx)
-            .await
-            .map(|r| r.rows_affected())
-            .unwrap_or(0);
+        // The session store's own table (tower-sessions keeps the expiry as text). Sessions
+        // end by the clock, not by the run's date: a run "as of" later logs nobody out.
+        let sessions_deleted =
+            sqlx::query("DELETE FROM tower_sessions WHERE datetime(expiry_date) < datetime('now')")
+                .execute(&mut *tx)
+                .await
+                .map(|r| r.rows_affected())
+                .unwrap_or(0);
         sqlx::query("INSERT INTO retention_gate (open) VALUES (1)")
             .execute(&mut *tx)
             .await?;

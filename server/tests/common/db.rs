@@ -22,6 +22,15 @@ pub fn on_postgres() -> bool {
     postgres_admin().is_some()
 }
 
+/// Where tower-sessions keeps the staff's sessions.
+pub fn sessions_table() -> &'static str {
+    if on_postgres() {
+        "tower_sessions.session"
+    } else {
+        "tower_sessions"
+    }
+}
+
 /// The PostgreSQL database standing for the SQLite file at `path`.
 fn postgres_name(path: &Path) -> String {
     let hash = Sha256::digest(path.display().to_string().as_bytes());
