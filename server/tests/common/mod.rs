@@ -70,7 +70,10 @@ impl TestServer {
             .await
             .expect("the server says where it listens within 30 s")
             .unwrap()
-            .expect("the server printed its address");
+            .unwrap_or_else(|| {
+                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                panic!("the server printed its address: {log}")
+            });
         let base = line
             .strip_prefix("listening on ")
             .expect("listening line")
