@@ -54,6 +54,12 @@ enum Command {
         /// The new file (never overwritten).
         path: std::path::PathBuf,
     },
+    /// Copy everything in the SQLite store into an empty PostgreSQL database, checked by
+    /// counts and a checksum (README.md, "When one machine is not enough").
+    CopyTo {
+        /// postgres://user@host/database (empty; its tables are made here).
+        url: String,
+    },
     /// Retention of personal data (SPEC.md "Retention").
     Retention {
         #[command(subcommand)]
@@ -106,6 +112,15 @@ async fn run() -> Result<(), String> {
                 b.path.display(),
                 b.bytes as f64 / 1e6
             );
+            Ok(())
+        }
+        Command::CopyTo { url } => {
+            let config = Config::load()?;
+            let copied = store::copy::copy_to(&config.database_url, &url).await?;
+            for (table, rows) in &copied.tables {
+                println!("{table:>18}: {rows} rows");
+            }
+            println!("checksum {} (the same in both stores)", copied.checksum);
             Ok(())
         }
         Command::Retention {

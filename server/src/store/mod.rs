@@ -3,6 +3,7 @@
 //! for several instances (`postgres://…`).
 
 pub mod backup;
+pub mod copy;
 pub mod outbox;
 pub mod postgres;
 mod postgres_outbox;

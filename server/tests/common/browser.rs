@@ -18,7 +18,7 @@ pub fn add_user(
 ) -> std::process::Output {
     use std::io::Write;
     // On PostgreSQL the database must exist first (SQLite's file is made by the command).
-    if super::db::on_postgres() {
+    {
         let path = db.to_path_buf();
         std::thread::spawn(move || {
             tokio::runtime::Runtime::new()

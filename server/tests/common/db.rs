@@ -22,6 +22,12 @@ pub fn on_postgres() -> bool {
     postgres_admin().is_some()
 }
 
+/// The admin URL when the database at `path` is on PostgreSQL: a file named `*.sqlite` is
+/// always SQLite (for the tests that need one whatever the run, such as `copy-to`'s source).
+fn postgres_for(path: &Path) -> Option<String> {
+    postgres_admin().filter(|_| path.extension().is_none_or(|e| e != "sqlite"))
+}
+
 /// Where tower-sessions keeps the staff's sessions.
 pub fn sessions_table() -> &'static str {
     if on_postgres() {
@@ -39,7 +45,7 @@ fn postgres_name(path: &Path) -> String {
 
 /// The URL a server is given for the database at `path`.
 pub fn url(path: &Path) -> String {
-    match postgres_admin() {
+    match postgres_for(path) {
         Some(admin) => {
             let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
             format!("{base}/{}", postgres_name(path))
@@ -51,7 +57,7 @@ pub fn url(path: &Path) -> String {
 /// Creates the PostgreSQL database for `path` unless it exists (nothing to do on SQLite,
 /// where the server creates its file).
 pub async fn prepare(path: &Path) {
-    let Some(admin) = postgres_admin() else {
+    let Some(admin) = postgres_for(path) else {
         return;
     };
     sqlx::any::install_default_drivers();
@@ -146,7 +152,7 @@ pub async fn execute(path: &Path, sql: &str, binds: &[&str]) -> u64 {
 /// file of the database's directory in the cluster (not the cluster's write-ahead log, which
 /// PostgreSQL recycles: see the README).
 pub async fn stored_bytes(path: &Path) -> Vec<u8> {
-    let Some(admin) = postgres_admin() else {
+    let Some(admin) = postgres_for(path) else {
         let mut bytes = std::fs::read(path).unwrap();
         if let Ok(more) = std::fs::read(path.with_extension("db-wal")) {
             bytes.extend(more);

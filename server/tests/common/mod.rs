@@ -46,13 +46,19 @@ impl TestServer {
     /// there is one, as an operator's server reads its working directory's.
     pub async fn start_on(db_path: PathBuf, dir: &Path) -> TestServer {
         db::prepare(&db_path).await;
+        let url = db::url(&db_path);
+        Self::start_with_url(db_path, url, dir).await
+    }
+
+    /// A server on the database at this URL (`db_path` names it for the helpers in `db`).
+    pub async fn start_with_url(db_path: PathBuf, url: String, dir: &Path) -> TestServer {
         let log_path = dir.join(format!("server-{}.log", uuid::Uuid::new_v4()));
         let log = std::fs::File::create(&log_path).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("INTAKE_LISTEN_ADDR", "127.0.0.1:0")
-            .env("INTAKE_DATABASE_URL", db::url(&db_path))
+            .env("INTAKE_DATABASE_URL", url)
             .env("INTAKE_SITE_ROOT", dir.join("site"))
             .env("INTAKE_LOG", "info")
             // Tests send many complaints and sign-ins from 127.0.0.1; the limits have tests
