@@ -14,3 +14,5 @@ pub fn env_usize(name: &str, default: usize) -> usize {
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
+
+pub mod load;
