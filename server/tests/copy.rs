@@ -119,7 +119,7 @@ async fn copy_to_moves_everything_into_postgresql_checked_by_counts_and_checksum
         303
     );
     let r = server.post(&key(), &complaint("Person After")).await;
-    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.status, 201, "{} {}", r.body, server.log());
     assert_eq!(server.count("cases").await, 21);
 }
 

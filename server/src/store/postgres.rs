@@ -18,7 +18,8 @@ use app::domain::receipt::Receipt;
 use app::domain::reference::Reference;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::Arguments;
 use sqlx::{PgPool, Postgres, Row, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
@@ -112,41 +113,34 @@ pub(super) fn to_json<T: serde::Serialize>(value: &T, what: &str) -> Result<Stri
 #[async_trait]
 impl CaseStore for PgStore {
     async fn submit(&self, case: NewCase) -> Result<Submitted, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let now = Utc::now();
-        // Claim the key first: a concurrent transaction with the same key (on any instance)
-        // waits here until this one ends, then finds the key taken.
-        let claimed = sqlx::query(
-            "INSERT INTO idempotency_keys (key, request_hash, created_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (key) DO NOTHING",
-        )
-        .bind(case.idempotency_key)
-        .bind(&case.request_hash)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if claimed == 0 {
-            tx.rollback().await?;
-            return earlier_answer(&self.pool, &case).await;
+        for _ in 0..REFERENCE_TRIES {
+            let reference = Reference::from_random(rand::random());
+            let receipt = case.receipt(reference);
+            let (sql, args) = insert_case(&case, &receipt)?;
+            match sqlx::query_scalar_with::<_, i64, _>(&sql, args)
+                .fetch_one(&self.pool)
+                .await
+            {
+                Ok(1) => return Ok(Submitted::Created(receipt)),
+                // The key was taken (on any instance): its first answer, once committed.
+                Ok(_) => return earlier_answer(&self.pool, &case).await,
+                Err(e) if clash(&e) => continue,
+                Err(e) => return Err(e.into()),
+            }
         }
-        let receipt = insert_case(&mut tx, &case, now).await?;
-        let response = serde_json::to_string(&receipt)
-            .map_err(|e| StoreError::Unavailable(format!("receipt not serialisable: {e}")))?;
-        sqlx::query("UPDATE idempotency_keys SET case_id = $1, response = $2 WHERE key = $3")
-            .bind(case.id)
-            .bind(response)
-            .bind(case.idempotency_key)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Submitted::Created(receipt))
+        Err(StoreError::Unavailable("no free reference found".into()))
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+}
+
+/// The reference drawn is taken already: draw again.
+fn clash(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.constraint() == Some("cases_reference_key"))
 }
 
 /// The answer first given for this key (committed: the claim waited for it).
@@ -167,177 +161,163 @@ async fn earlier_answer(pool: &PgPool, case: &NewCase) -> Result<Submitted, Stor
     })
 }
 
-async fn insert_case(
-    tx: &mut Tx<'_>,
-    case: &NewCase,
-    now: DateTime<Utc>,
-) -> Result<Receipt, StoreError> {
-    let complaint = to_json(&case.complaint, "complaint")?;
+/// Numbered parameters for a statement put together in parts.
+struct Params(PgArguments);
+
+impl Params {
+    /// Adds a value; returns its placeholder.
+    fn bind<'q, T>(&mut self, value: T) -> Result<String, StoreError>
+    where
+        T: 'q + sqlx::Encode<'q, Postgres> + sqlx::Type<Postgres>,
+    {
+        self.0
+            .add(value)
+            .map_err(|e| StoreError::Unavailable(format!("cannot bind a value: {e}")))?;
+        Ok(format!("${}", self.0.len()))
+    }
+}
+
+/// The whole case as ONE statement (data-modifying CTEs): its idempotency record, the case,
+/// its first events, its acknowledgement letter and messages, the audit entry. One round trip
+/// and no transaction to open and close: a statement is atomic, and a complaint costs one
+/// commit. Everything hangs on the key's insert (`k`): when the key was taken, nothing else is
+/// written and the statement returns 0. A reference already taken fails the whole statement
+/// (the unique constraint), and `submit` draws another.
+fn insert_case(case: &NewCase, receipt: &Receipt) -> Result<(String, PgArguments), StoreError> {
+    let mut p = Params(PgArguments::default());
+    let now = Utc::now();
+    let reference = receipt.reference;
+    let (id, at, now_p) = (p.bind(case.id)?, p.bind(case.received_at)?, p.bind(now)?);
+    let actor = p.bind(case.keyed_in_by.clone())?;
+    let channel_detail = p.bind(format!("channel: {}", case.channel.id()))?;
+    let response = serde_json::to_string(receipt)
+        .map_err(|e| StoreError::Unavailable(format!("receipt not serialisable: {e}")))?;
     let mp = case
         .mp
         .as_ref()
         .map(|m| to_json(m, "mp_contact"))
         .transpose()?;
-    let mut stored = None;
-    for _ in 0..REFERENCE_TRIES {
-        let reference = Reference::from_random(rand::random());
-        let inserted = sqlx::query(
-            "INSERT INTO cases (id, reference, kind, category, team, channel, status, received_at, \
-             received_on, acknowledge_by, outcome_due, identity_check, clarification_needed, \
-             corporate_handover, consent_share, survey_opt_out, publication_opt_out, \
-             complainant_name, complaint, keyed_in_by, created_at, review_reason, mp_contact) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-             $16, $17, $18, $19, $20, $21, $22) ON CONFLICT (reference) DO NOTHING",
-        )
-        .bind(case.id)
-        .bind(reference.compact())
-        .bind(case.triage.kind.id())
-        .bind(&case.complaint.category)
-        .bind(&case.team.id)
-        .bind(case.channel.id())
-        .bind(case.received_at)
-        .bind(case.received_on)
-        .bind(case.deadlines.acknowledge_by)
-        .bind(case.deadlines.outcome_due)
-        .bind(case.triage.flags.identity_check)
-        .bind(case.triage.flags.clarification_needed)
-        .bind(case.triage.flags.corporate_handover)
-        .bind(case.complaint.consents.share_with_organisation)
-        .bind(case.complaint.consents.survey_opt_out)
-        .bind(case.complaint.consents.publication_opt_out)
-        .bind(case.complaint.complainant.full_name.as_str())
-        .bind(&complaint)
-        .bind(&case.keyed_in_by)
-        .bind(now)
-        .bind(&case.review)
-        .bind(&mp)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-        if inserted == 1 {
-            stored = Some(reference);
-            break;
-        }
-    }
-    let reference =
-        stored.ok_or_else(|| StoreError::Unavailable("no free reference found".into()))?;
-    let id = case.id;
-    let channel = format!("channel: {}", case.channel.id());
-    event_in(
-        tx,
-        id,
-        case.received_at,
-        "received",
-        case.keyed_in_by.as_deref(),
-        Some(&channel),
-    )
-    .await?;
+    let mut sql = format!(
+        "WITH k AS (INSERT INTO idempotency_keys (key, request_hash, case_id, response, created_at) \
+         VALUES ({}, {}, {id}, {}, {now_p}) ON CONFLICT (key) DO NOTHING RETURNING key), \
+         c AS (INSERT INTO cases (id, reference, kind, category, team, channel, status, received_at, \
+         received_on, acknowledge_by, outcome_due, identity_check, clarification_needed, \
+         corporate_handover, consent_share, survey_opt_out, publication_opt_out, \
+         complainant_name, complaint, keyed_in_by, created_at, review_reason, mp_contact) \
+         SELECT {id}, {}, {}, {}, {}, {}, 'received', {at}, {}, {}, {}, {}, {}, {}, {}, {}, {}, \
+         {}, {}, {actor}, {now_p}, {}, {} FROM k RETURNING id)",
+        p.bind(case.idempotency_key)?,
+        p.bind(case.request_hash.clone())?,
+        p.bind(response)?,
+        p.bind(reference.compact())?,
+        p.bind(case.triage.kind.id())?,
+        p.bind(case.complaint.category.clone())?,
+        p.bind(case.team.id.clone())?,
+        p.bind(case.channel.id())?,
+        p.bind(case.received_on)?,
+        p.bind(case.deadlines.acknowledge_by)?,
+        p.bind(case.deadlines.outcome_due)?,
+        p.bind(case.triage.flags.identity_check)?,
+        p.bind(case.triage.flags.clarification_needed)?,
+        p.bind(case.triage.flags.corporate_handover)?,
+        p.bind(case.complaint.consents.share_with_organisation)?,
+        p.bind(case.complaint.consents.survey_opt_out)?,
+        p.bind(case.complaint.consents.publication_opt_out)?,
+        p.bind(case.complaint.complainant.full_name.as_str().to_string())?,
+        p.bind(to_json(&case.complaint, "complaint")?)?,
+        p.bind(case.review.clone())?,
+        p.bind(mp)?,
+    );
+    // The case's first events and messages, each set in one INSERT whose rows are numbered
+    // in the order given (the CTEs of one statement run in no set order).
+    let mut events = vec![format!(
+        "SELECT id, {at}, 'received', {actor}, {channel_detail} FROM c"
+    )];
+    let mut messages = Vec::new();
+    // A message about the new case; with the acknowledgement letter's id (from `l`) or none.
+    let message = |p: &mut Params,
+                   kind: &str,
+                   audience: &str,
+                   route: Route,
+                   with_letter: bool|
+     -> Result<String, StoreError> {
+        let key = match audience {
+            "mp" => format!("{}:{kind}:mp:1", case.id),
+            _ => format!("{}:{kind}:1", case.id),
+        };
+        let (from, letter_id) = if with_letter {
+            ("c, l", "l.id")
+        } else {
+            ("c", "NULL::bigint")
+        };
+        Ok(format!(
+            "SELECT {}, c.id, {}, {}, {}, {letter_id} FROM {from}",
+            p.bind(key)?,
+            p.bind(kind.to_string())?,
+            p.bind(audience.to_string())?,
+            p.bind(route.id())?,
+        ))
+    };
     if let (Some(route), Some(letter)) =
         (case.acknowledgement_route, case.acknowledgement(&reference))
     {
-        let letter_id: i64 = sqlx::query_scalar(
-            "INSERT INTO letters (case_id, kind, created_at, subject, body) \
-             VALUES ($1, 'acknowledgement', $2, $3, $4) RETURNING id",
-        )
-        .bind(id)
-        .bind(case.received_at)
-        .bind(&letter.subject)
-        .bind(&letter.body)
-        .fetch_one(&mut **tx)
-        .await?;
-        queue(
-            tx,
-            id,
-            "acknowledgement",
-            "complainant",
-            route,
-            Some(letter_id),
-            now,
-        )
-        .await?;
-        if let Some(mp) = &case.mp {
-            queue(
-                tx,
-                id,
-                "acknowledgement",
-                "mp",
-                mp.route(),
-                Some(letter_id),
-                now,
-            )
-            .await?;
-        }
         let detail = match route {
             Route::Email => "to be emailed",
             Route::Post => "in the print queue",
         };
-        event_in(
-            tx,
-            id,
-            case.received_at,
-            "acknowledgement queued",
-            case.keyed_in_by.as_deref(),
-            Some(detail),
-        )
-        .await?;
+        sql.push_str(&format!(
+            ", l AS (INSERT INTO letters (case_id, kind, created_at, subject, body) \
+             SELECT id, 'acknowledgement', {at}, {}, {} FROM c RETURNING id)",
+            p.bind(letter.subject)?,
+            p.bind(letter.body)?,
+        ));
+        events.push(format!(
+            "SELECT id, {at}, 'acknowledgement queued', {actor}, {} FROM c",
+            p.bind(detail)?
+        ));
+        messages.push(message(
+            &mut p,
+            "acknowledgement",
+            "complainant",
+            route,
+            true,
+        )?);
+        if let Some(mp) = &case.mp {
+            messages.push(message(&mut p, "acknowledgement", "mp", mp.route(), true)?);
+        }
     }
     if case.confirm_by_email {
-        queue(
-            tx,
-            id,
+        messages.push(message(
+            &mut p,
             "confirmation",
             "complainant",
             Route::Email,
-            None,
-            now,
-        )
-        .await?;
+            false,
+        )?);
     }
     if case.alert_team {
-        queue(tx, id, "team_alert", "team", Route::Email, None, now).await?;
+        messages.push(message(&mut p, "team_alert", "team", Route::Email, false)?);
     }
-    if let Some(staff) = &case.keyed_in_by {
-        audit_in(
-            tx,
-            now,
-            staff,
-            "keyed in a complaint",
-            Some(&reference.compact()),
-            Some(&channel),
-        )
-        .await?;
+    sql.push_str(&format!(
+        ", e AS (INSERT INTO case_events (case_id, at, event, actor, detail) {})",
+        events.join(" UNION ALL ")
+    ));
+    if !messages.is_empty() {
+        sql.push_str(&format!(
+            ", m AS (INSERT INTO outbox (message_key, case_id, kind, audience, channel, letter_id, \
+             status, next_attempt_at, created_at) SELECT *, 'waiting', {now_p}, {now_p} FROM ({}) AS n)",
+            messages.join(" UNION ALL ")
+        ));
     }
-    Ok(case.receipt(reference))
-}
-
-/// The first message of its kind for a new case (key: case, kind, audience, 1).
-async fn queue(
-    tx: &mut Tx<'_>,
-    case_id: Uuid,
-    kind: &str,
-    audience: &str,
-    route: Route,
-    letter_id: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    let key = match audience {
-        "mp" => format!("{case_id}:{kind}:mp:1"),
-        _ => format!("{case_id}:{kind}:1"),
-    };
-    sqlx::query(
-        "INSERT INTO outbox (message_key, case_id, kind, audience, channel, letter_id, status, \
-         next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7, $7)",
-    )
-    .bind(key)
-    .bind(case_id)
-    .bind(kind)
-    .bind(audience)
-    .bind(route.id())
-    .bind(letter_id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    if case.keyed_in_by.is_some() {
+        sql.push_str(&format!(
+            ", audit AS (INSERT INTO audit_events (at, username, action, reference, detail) \
+             SELECT {now_p}, {actor}, 'keyed in a complaint', {}, {channel_detail} FROM c)",
+            p.bind(reference.compact())?,
+        ));
+    }
+    sql.push_str(" SELECT COUNT(*) FROM k");
+    Ok((sql, p.0))
 }
 
 pub(super) async fn event_in(
