@@ -3,9 +3,11 @@
 //! post or a saved draft becomes a `ComplaintInput`.
 
 use crate::domain::complaint::{Complaint, ComplaintInput, FIELD_ORDER};
+use crate::domain::lines::{self, Lines, Reader, Writer};
 use crate::domain::receipt::Receipt;
 use crate::domain::reference::Reference;
 use crate::domain::taxonomy::Taxonomy;
+use crate::domain::wire::{format_time, parse_time};
 use crate::domain::FieldError;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -379,7 +381,10 @@ impl JourneyState {
 /// *started*, whatever was edited since.
 pub const DRAFT_DAYS: i64 = 30;
 /// Bumped whenever the shape of a draft changes; older drafts are discarded, not misread.
-pub const DRAFT_VERSION: u32 = 1;
+/// (2: stored in `lines`, no longer JSON.)
+pub const DRAFT_VERSION: u32 = 2;
+/// A stored draft's format tag.
+const DRAFT_TAG: &str = "draft-2";
 pub const DRAFT_STORAGE_KEY: &str = "dp-complaint-draft";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -412,22 +417,189 @@ impl Draft {
         }
     }
 
+    /// The draft as the device keeps it.
+    pub fn to_stored(&self) -> String {
+        lines::encode(DRAFT_TAG, self)
+    }
+
+    /// A stored draft, if it is one of this version's.
+    pub fn read_stored(stored: &str) -> Option<Draft> {
+        lines::decode(DRAFT_TAG, stored)
+    }
+
     pub fn expires_at(&self) -> DateTime<Utc> {
         self.started_at + Duration::days(DRAFT_DAYS)
     }
 
     /// What a stored draft is worth at `now`.
     pub fn restore(stored: &str, now: DateTime<Utc>) -> DraftFound {
-        match serde_json::from_str::<Draft>(stored) {
-            Ok(d) if d.version != DRAFT_VERSION => DraftFound::Unusable,
+        match Draft::read_stored(stored) {
+            Some(d) if d.version != DRAFT_VERSION => DraftFound::Unusable,
             // A start in the future means a clock was wrong; trust it no further.
-            Ok(d) if d.started_at > now + Duration::days(1) => DraftFound::Unusable,
-            Ok(d) if now >= d.expires_at() => DraftFound::Expired,
-            Ok(d) => DraftFound::Restored(d),
-            Err(_) => DraftFound::Unusable,
+            Some(d) if d.started_at > now + Duration::days(1) => DraftFound::Unusable,
+            Some(d) if now >= d.expires_at() => DraftFound::Expired,
+            Some(d) => DraftFound::Restored(d),
+            None => DraftFound::Unusable,
         }
     }
 }
+
+// The journey's values in the browser's wire format (`domain::lines`).
+
+impl Lines for ComplaintInput {
+    fn write(&self, w: &mut Writer) {
+        for name in FIELD_ORDER {
+            if name == "outcomes_wanted" {
+                w.list(self.outcomes_wanted.as_deref().unwrap_or(&[]), |w, o| {
+                    w.str(o)
+                });
+            } else {
+                w.str(&field_value(self, name));
+            }
+        }
+    }
+
+    fn read(r: &mut Reader) -> Option<Self> {
+        let mut input = ComplaintInput::default();
+        for name in FIELD_ORDER {
+            if name == "outcomes_wanted" {
+                let items = r.list(|r| r.str())?;
+                input.outcomes_wanted = (!items.is_empty()).then_some(items);
+            } else {
+                set_field(&mut input, name, &r.str()?);
+            }
+        }
+        Some(input)
+    }
+}
+
+impl Lines for Uuid {
+    fn write(&self, w: &mut Writer) {
+        w.str(&self.to_string());
+    }
+
+    fn read(r: &mut Reader) -> Option<Self> {
+        r.parsed(|s| Uuid::parse_str(s).ok())
+    }
+}
+
+impl Lines for Draft {
+    fn write(&self, w: &mut Writer) {
+        w.str(&self.version.to_string());
+        w.str(&format_time(self.started_at));
+        self.key.write(w);
+        w.str(self.step.id());
+        self.input.write(w);
+    }
+
+    fn read(r: &mut Reader) -> Option<Self> {
+        Some(Draft {
+            version: r.parsed(|s| s.parse().ok())?,
+            started_at: r.parsed(parse_time)?,
+            key: Uuid::read(r)?,
+            step: r.parsed(Step::parse)?,
+            input: ComplaintInput::read(r)?,
+        })
+    }
+}
+
+impl Lines for JourneyState {
+    fn write(&self, w: &mut Writer) {
+        self.input.write(w);
+        self.key.write(w);
+        w.list(&self.errors, |w, e| e.write(w));
+        w.flag(self.changing);
+        w.flag(self.sent.is_some());
+        if let Some(sent) = &self.sent {
+            sent.receipt.write(w);
+            w.flag(sent.already);
+        }
+        w.opt(self.problem.as_deref());
+        w.opt(self.sent_before.map(|r| r.compact()).as_deref());
+    }
+
+    fn read(r: &mut Reader) -> Option<Self> {
+        Some(JourneyState {
+            input: ComplaintInput::read(r)?,
+            key: Uuid::read(r)?,
+            errors: r.list(FieldError::read)?,
+            changing: r.flag()?,
+            sent: match r.flag()? {
+                true => Some(Sent {
+                    receipt: Receipt::read(r)?,
+                    already: r.flag()?,
+                }),
+                false => None,
+            },
+            problem: r.opt()?,
+            sent_before: match r.opt()? {
+                Some(s) => Some(Reference::parse(&s).ok()?),
+                None => None,
+            },
+        })
+    }
+}
+
+impl Lines for SubmitOutcome {
+    fn write(&self, w: &mut Writer) {
+        match self {
+            SubmitOutcome::Received { receipt, already } => {
+                w.str("received");
+                receipt.write(w);
+                w.flag(*already);
+            }
+            SubmitOutcome::Invalid(errors) => {
+                w.str("invalid");
+                w.list(errors, |w, e| e.write(w));
+            }
+            SubmitOutcome::SentBefore(reference) => {
+                w.str("sent-before");
+                w.str(&reference.compact());
+            }
+            SubmitOutcome::Unavailable => w.str("unavailable"),
+        }
+    }
+
+    fn read(r: &mut Reader) -> Option<Self> {
+        Some(match r.str()?.as_str() {
+            "received" => SubmitOutcome::Received {
+                receipt: Receipt::read(r)?,
+                already: r.flag()?,
+            },
+            "invalid" => SubmitOutcome::Invalid(r.list(FieldError::read)?),
+            "sent-before" => SubmitOutcome::SentBefore(r.parsed(|s| Reference::parse(s).ok())?),
+            "unavailable" => SubmitOutcome::Unavailable,
+            _ => return None,
+        })
+    }
+}
+
+/// What the WebAssembly sends: the answers and the journey's key.
+pub struct Submission {
+    pub input: ComplaintInput,
+    pub key: Uuid,
+}
+
+impl Lines for Submission {
+    fn write(&self, w: &mut Writer) {
+        self.key.write(w);
+        self.input.write(w);
+    }
+
+    fn read(r: &mut Reader) -> Option<Self> {
+        Some(Submission {
+            key: Uuid::read(r)?,
+            input: ComplaintInput::read(r)?,
+        })
+    }
+}
+
+/// The media type of a complaint sent from the WebAssembly (not one an HTML form can send).
+pub const SUBMISSION_MEDIA_TYPE: &str = "application/x-complaint-lines";
+
+/// The format tags of a complaint sent from the WebAssembly and of the answer.
+pub const SUBMISSION_TAG: &str = "complaint-1";
+pub const OUTCOME_TAG: &str = "outcome-1";
 
 #[cfg(test)]
 mod tests {
@@ -585,7 +757,7 @@ mod tests {
             .unwrap()
             .with_timezone(&Utc);
         let draft = Draft::new(start, Uuid::nil());
-        let stored = serde_json::to_string(&draft).unwrap();
+        let stored = draft.to_stored();
         let at = |d: Duration| start + d;
         assert!(matches!(
             Draft::restore(&stored, at(Duration::days(29))),
@@ -604,12 +776,97 @@ mod tests {
             DraftFound::Expired
         );
         assert_eq!(Draft::restore("{not json", start), DraftFound::Unusable);
-        let old = stored.replace("\"version\":1", "\"version\":0");
+        // A draft from before this format (JSON) is set aside, not misread.
+        let json = r#"{"version":1,"started_at":"2026-11-01T10:00:00Z","key":"00000000-0000-0000-0000-000000000000","step":"about-you","input":{}}"#;
+        assert_eq!(Draft::restore(json, start), DraftFound::Unusable);
+        let old = stored.replacen("draft-2\n2\n", "draft-2\n1\n", 1);
+        assert_ne!(old, stored);
         assert_eq!(Draft::restore(&old, start), DraftFound::Unusable);
         assert_eq!(
             Draft::restore(&stored, start - Duration::days(5)),
             DraftFound::Unusable
         );
+    }
+
+    /// A journey with everything set: answers (with line breaks, backslashes and Welsh), errors,
+    /// a problem, a receipt.
+    fn full_journey() -> JourneyState {
+        let mut input = ComplaintInput::default();
+        for (i, name) in FIELD_ORDER.iter().enumerate() {
+            set_field(&mut input, name, &format!("v{i}\\ line\nLl\u{0177}n"));
+        }
+        input.other_person_agreed = Some(false);
+        input.outcomes_wanted = Some(vec!["apology".into(), "other".into()]);
+        let receipt = crate::domain::receipt::Receipt {
+            reference: Reference::from_random(12345),
+            kind: crate::domain::triage::CaseKind::Complaint,
+            team: crate::domain::taxonomy::Team {
+                id: "ig".into(),
+                name: "Information Governance".into(),
+            },
+            category: "sar".into(),
+            flags: crate::domain::triage::TriageFlags {
+                identity_check: true,
+                clarification_needed: false,
+                corporate_handover: true,
+            },
+            channel: crate::domain::complaint::Channel::Online,
+            received_at: parse_time("2026-11-26T10:11:12.345678Z").unwrap(),
+            received_on: crate::domain::wire::read_date("2026-11-26").unwrap(),
+            acknowledged_at: None,
+            acknowledge_by: crate::domain::wire::read_date("2026-12-24").unwrap(),
+            outcome_due: crate::domain::wire::read_date("2027-02-24").unwrap(),
+        };
+        JourneyState {
+            input,
+            key: Uuid::from_u128(7),
+            errors: vec![FieldError::new(
+                "email",
+                "Enter an email address\nlike name@example.com",
+            )],
+            changing: true,
+            sent: Some(Sent {
+                receipt,
+                already: true,
+            }),
+            problem: Some(String::new()),
+            sent_before: Some(Reference::from_random(99)),
+        }
+    }
+
+    #[test]
+    fn the_journey_and_the_answer_read_back_as_they_were_written() {
+        let j = full_journey();
+        let text = lines::encode("t", &j);
+        assert_eq!(lines::decode::<JourneyState>("t", &text), Some(j.clone()));
+        let fresh = JourneyState::fresh(Uuid::nil());
+        assert_eq!(lines::decode("t", &lines::encode("t", &fresh)), Some(fresh));
+        let receipt = j.sent.clone().unwrap().receipt;
+        for outcome in [
+            SubmitOutcome::Received {
+                receipt: receipt.clone(),
+                already: false,
+            },
+            SubmitOutcome::Invalid(j.errors.clone()),
+            SubmitOutcome::SentBefore(receipt.reference),
+            SubmitOutcome::Unavailable,
+        ] {
+            let text = lines::encode(OUTCOME_TAG, &outcome);
+            assert_eq!(lines::decode(OUTCOME_TAG, &text), Some(outcome));
+        }
+        let sent = Submission {
+            input: j.input.clone(),
+            key: j.key,
+        };
+        let back: Submission =
+            lines::decode(SUBMISSION_TAG, &lines::encode(SUBMISSION_TAG, &sent)).unwrap();
+        assert_eq!((back.input, back.key), (j.input, j.key));
+        // Anything else is refused whole, never half read.
+        let maybe = "outcome-1\nmaybe\n";
+        assert_eq!(lines::decode::<SubmitOutcome>(OUTCOME_TAG, maybe), None);
+        let text = lines::encode(OUTCOME_TAG, &SubmitOutcome::Invalid(j.errors));
+        let cut = &text[..text.len() - 3];
+        assert_eq!(lines::decode::<SubmitOutcome>(OUTCOME_TAG, cut), None);
     }
 
     mod hostile_input {

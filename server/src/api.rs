@@ -43,14 +43,7 @@ pub async fn post_complaint(
     let key = idempotency_key(&headers)?;
     let input = read_json(&body)?;
     // Anyone may complain online; other channels and past dates are recorded by staff.
-    let submission = Submission {
-        mp: None,
-        idempotency_key: key,
-        channel: Channel::Online,
-        received_on: None,
-        keyed_in_by: None,
-        review: None,
-    };
+    let submission = Submission::online(key, None);
     let received = intake::receive(&state, &input, submission).await?;
     let mut response = (StatusCode::CREATED, Json(received.receipt().clone())).into_response();
     if let Accepted::AlreadyReceived(_) = received {

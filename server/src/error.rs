@@ -17,6 +17,8 @@ pub enum ApiError {
     StaffOnly(Vec<FieldError>),
     /// Not sent as JSON (415).
     UnsupportedMediaType,
+    /// Not sent with the media type this endpoint takes (415).
+    WrongMediaType { expected: &'static str },
     /// Larger than the limit (413).
     TooLarge { limit: usize },
     /// The case store could not take it; nothing was stored and a retry is safe (503).
@@ -37,7 +39,9 @@ impl ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::StaffOnly(_) => StatusCode::FORBIDDEN,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType | ApiError::WrongMediaType { .. } => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -52,6 +56,10 @@ impl ApiError {
                     "Send the complaint as JSON, with the header Content-Type: application/json",
                 )]
             }
+            ApiError::WrongMediaType { expected } => vec![FieldError::new(
+                "body",
+                format!("Send it with the header Content-Type: {expected}"),
+            )],
             ApiError::TooLarge { limit } => vec![FieldError::new(
                 "body",
                 format!(

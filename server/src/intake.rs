@@ -28,6 +28,20 @@ pub struct Submission {
     pub mp: Option<app::domain::casework::MpContact>,
 }
 
+impl Submission {
+    /// Sent online by the person (the API, the form, the widget): today, no staff, no MP.
+    pub fn online(idempotency_key: Uuid, review: Option<String>) -> Submission {
+        Submission {
+            idempotency_key,
+            channel: Channel::Online,
+            received_on: None,
+            keyed_in_by: None,
+            review,
+            mp: None,
+        }
+    }
+}
+
 /// A complaint the intake has, durably.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Accepted {

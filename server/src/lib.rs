@@ -204,12 +204,9 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let site = pages::site_info(&state);
     let settings = pages::page_settings(&state);
-    let intake = pages::intake_handle(state.clone());
-    // The pages and the server function (the WebAssembly's "send") see the same context.
     let context = move || {
         leptos::prelude::provide_context(site.clone());
         leptos::prelude::provide_context(settings.clone());
-        leptos::prelude::provide_context(intake.clone());
     };
     let page = leptos_axum::render_app_to_stream_with_context(context.clone(), move || {
         app::shell(options.clone())
@@ -224,19 +221,18 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("private, no-cache"),
         )
     };
-    let server_fns =
-        move |req: Request| leptos_axum::handle_server_fns_with_context(context.clone(), req);
+    // The WebAssembly's "send": limited like every other way of sending a complaint.
     let (per_client, overall) = limits::submissions(
         &state.config.limits,
         limits::Audience::Program,
         &state.organisation.telephone,
     );
-    let server_fns = post(server_fns)
+    let widget_send = post(pages::submit_from_widget)
         .layer::<_, std::convert::Infallible>(overall)
         .layer::<_, std::convert::Infallible>(per_client)
-        .layer(middleware::from_fn_with_state(
-            state.config.max_body_bytes,
-            pages::guard_server_fn,
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
         ));
     let trusted = Arc::new(state.config.trusted_proxies.clone());
     Router::new()
@@ -250,7 +246,7 @@ pub fn router(state: AppState) -> Router {
         .merge(staff::router(&state))
         .route("/", get(page.clone()).layer(no_store()))
         .route("/complaint", get(page).layer(no_store()))
-        .route("/api/{*server_fn}", server_fns)
+        .route(app::ui::journey::SUBMISSION_PATH, widget_send)
         .merge(static_files(&state))
         .layer(CompressionLayer::new())
         // A body that trickles in slower than this is cut off (slow clients).

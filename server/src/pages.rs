@@ -3,16 +3,13 @@
 
 use crate::intake::{self, Accepted, IntakeError, Submission};
 use crate::AppState;
-use app::domain::complaint::Channel;
 use app::flow::{advance, input_from_pairs, JourneyState, Sent, Step, SubmitOutcome, SEND_FAILED};
-use app::ui::journey::IntakeHandle;
 use app::ui::{PageSettings, SiteInfo};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::provide_context;
-use std::sync::Arc;
 use uuid::Uuid;
 
 pub fn site_info(state: &AppState) -> SiteInfo {
@@ -33,94 +30,61 @@ pub fn page_settings(state: &AppState) -> PageSettings {
     }
 }
 
-/// The intake as the WebAssembly's server function sees it.
-pub fn intake_handle(state: AppState) -> IntakeHandle {
-    IntakeHandle(Arc::new(move |input, key| {
-        let state = state.clone();
-        Box::pin(async move {
-            let submission = Submission {
-                mp: None,
-                idempotency_key: key,
-                channel: Channel::Online,
-                received_on: None,
-                keyed_in_by: None,
-                review: None,
-            };
-            match intake::receive(&state, &input, submission).await {
-                Ok(Accepted::Created(receipt)) => SubmitOutcome::Received {
-                    receipt,
-                    already: false,
-                },
-                Ok(Accepted::AlreadyReceived(receipt)) => SubmitOutcome::Received {
-                    receipt,
-                    already: true,
-                },
-                Err(IntakeError::Invalid(errors)) => SubmitOutcome::Invalid(errors),
-                Err(IntakeError::KeyReused { earlier }) => SubmitOutcome::SentBefore(earlier),
-                Err(IntakeError::Unavailable) => SubmitOutcome::Unavailable,
-            }
-        })
-    }))
-}
-
-/// The WebAssembly's "send" (a Leptos server function) answers like the API: JSON only, the
-/// same body limit, every problem as `{field, message}` with a 4xx (never a 500, never
-/// serde's own words), and never a redirect (Leptos would redirect a request that asks for
-/// HTML to its Referer, which can be any site).
-pub async fn guard_server_fn(
-    State(limit): State<usize>,
-    req: Request,
-    next: axum::middleware::Next,
-) -> Response {
+/// The WebAssembly's "send": the answers in the widget's format (`app::domain::lines`), under
+/// its own media type (a page on another site cannot send that without the browser asking
+/// first, which CORS refuses). The answer is the outcome in the same format; a request that
+/// is not one is refused like the API refuses it, with a 4xx and a JSON error (never a 500),
+/// and the widget then tells the person nothing was sent.
+pub async fn submit_from_widget(State(state): State<AppState>, req: Request) -> Response {
     use crate::error::ApiError;
-    if !crate::api::is_json(req.headers()) {
-        return ApiError::UnsupportedMediaType.into_response();
+    use app::domain::lines;
+    use app::flow::{OUTCOME_TAG, SUBMISSION_MEDIA_TYPE, SUBMISSION_TAG};
+    let media_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    if media_type.as_deref() != Some(SUBMISSION_MEDIA_TYPE) {
+        let expected = SUBMISSION_MEDIA_TYPE;
+        return ApiError::WrongMediaType { expected }.into_response();
     }
-    let (mut parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+    let limit = state.config.max_body_bytes;
+    let Ok(bytes) = axum::body::to_bytes(req.into_body(), limit).await else {
         return ApiError::TooLarge { limit }.into_response();
     };
-    if let Err(e) = read_submit_args(&bytes) {
-        return e.into_response();
-    }
-    parts.headers.insert(
-        header::ACCEPT,
-        header::HeaderValue::from_static("application/json"),
-    );
-    parts.headers.remove(header::REFERER);
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
-}
-
-/// The server function's arguments, checked as the API checks a complaint.
-fn read_submit_args(body: &[u8]) -> Result<(), crate::error::ApiError> {
-    use crate::error::ApiError;
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Args {
-        input: serde_json::Value,
-        key: serde_json::Value,
-    }
-    let args: Args = serde_json::from_slice(body).map_err(|_| {
-        ApiError::BadRequest(ApiError::field(
+    let Some(app::flow::Submission { input, key }) = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(|text| lines::decode(SUBMISSION_TAG, text))
+    else {
+        return ApiError::BadRequest(ApiError::field(
             "body",
-            "The request body must be a JSON object with the complaint (input) and its key",
+            format!("The body must be a complaint as the form's WebAssembly sends it ({SUBMISSION_MEDIA_TYPE})"),
         ))
-    })?;
-    let input = serde_json::to_vec(&args.input).map_err(|_| ApiError::Unavailable)?;
-    crate::api::read_json(&input)?;
-    let key_ok = args
-        .key
-        .as_str()
-        .and_then(|k| Uuid::parse_str(k).ok())
-        .is_some();
-    if !key_ok {
-        return Err(ApiError::BadRequest(ApiError::field(
-            "key",
-            "The key must be a UUID, like 3f2c6f1e-8a4b-4c2d-9e1f-0a1b2c3d4e5f",
-        )));
-    }
-    Ok(())
+        .into_response();
+    };
+    let submission = Submission::online(key, None);
+    let outcome = match intake::receive(&state, &input, submission).await {
+        Ok(Accepted::Created(receipt)) => SubmitOutcome::Received {
+            receipt,
+            already: false,
+        },
+        Ok(Accepted::AlreadyReceived(receipt)) => SubmitOutcome::Received {
+            receipt,
+            already: true,
+        },
+        Err(IntakeError::Invalid(errors)) => SubmitOutcome::Invalid(errors),
+        Err(IntakeError::KeyReused { earlier }) => SubmitOutcome::SentBefore(earlier),
+        Err(IntakeError::Unavailable) => SubmitOutcome::Unavailable,
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        lines::encode(OUTCOME_TAG, &outcome),
+    )
+        .into_response()
 }
 
 /// Signs that a form post comes from a program rather than a person: the hidden honeypot
@@ -253,14 +217,7 @@ pub async fn post_journey(
         if let Err(wait) = state.submissions.check(ip) {
             return crate::limits::too_many_for_people(wait, &state.organisation.telephone);
         }
-        let submission = Submission {
-            mp: None,
-            idempotency_key: key,
-            channel: Channel::Online,
-            received_on: None,
-            keyed_in_by: None,
-            review: robots_review(&state, key, meta("website")),
-        };
+        let submission = Submission::online(key, robots_review(&state, key, meta("website")));
         let shown = match intake::receive(&state, &journey.input, submission).await {
             Ok(Accepted::Created(receipt)) => {
                 journey.sent = Some(Sent {

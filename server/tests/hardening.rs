@@ -277,42 +277,65 @@ async fn slow_and_idle_connections_are_closed() {
 }
 
 #[tokio::test]
-async fn the_server_function_answers_like_the_api() {
+async fn the_widgets_send_refuses_anything_but_its_own_format_and_cannot_be_posted_from_elsewhere()
+{
+    use app::domain::complaint::ComplaintInput;
+    use app::domain::lines;
+    use app::flow::{
+        Submission, SubmitOutcome, OUTCOME_TAG, SUBMISSION_MEDIA_TYPE, SUBMISSION_TAG,
+    };
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(dir.path()).await;
-    let post = |content_type: &'static str, body: Vec<u8>, accept: &'static str| {
+    let post = |content_type: &'static str, body: Vec<u8>| {
         server
             .client
             .post(format!("{}/api/submit-complaint", server.base))
             .header("content-type", content_type)
-            .header("accept", accept)
             .header("referer", "https://evil.example/")
             .body(body)
             .send()
     };
+    let input: ComplaintInput = serde_json::from_value(complaint("Fn Example")).unwrap();
+    let good = |key: uuid::Uuid| {
+        let sent = Submission {
+            input: input.clone(),
+            key,
+        };
+        lines::encode(SUBMISSION_TAG, &sent).into_bytes()
+    };
+    let forged = format!("{SUBMISSION_TAG}\n{}\n", key()).into_bytes();
     for (what, content_type, body, want) in [
-        ("empty object", "application/json", b"{}".to_vec(), 400),
-        ("not JSON", "application/json", b"{nope".to_vec(), 400),
-        ("plain text", "text/plain", b"hello".to_vec(), 415),
+        // What an HTML form on another site can send, and JSON: refused before reading.
+        ("plain text", "text/plain", good(uuid::Uuid::new_v4()), 415),
         (
-            "an unknown field",
-            "application/json",
-            br#"{"input":{"full_nam":"x"},"key":"3f2c6f1e-8a4b-4c2d-9e1f-0a1b2c3d4e5f"}"#.to_vec(),
+            "a form",
+            "application/x-www-form-urlencoded",
+            b"full_name=x".to_vec(),
+            415,
+        ),
+        ("JSON", "application/json", b"{}".to_vec(), 415),
+        (
+            "not the format",
+            SUBMISSION_MEDIA_TYPE,
+            b"hello".to_vec(),
+            400,
+        ),
+        ("cut short", SUBMISSION_MEDIA_TYPE, forged, 400),
+        (
+            "not UTF-8",
+            SUBMISSION_MEDIA_TYPE,
+            vec![0xff, 0xfe, 0x00],
             400,
         ),
         // Last: the server closes the connection after refusing it.
         (
             "two megabytes",
-            "application/json",
-            format!(
-                "{{\"input\":{{\"full_name\":\"{}\"}}}}",
-                "a".repeat(2_000_000)
-            )
-            .into_bytes(),
+            SUBMISSION_MEDIA_TYPE,
+            "a".repeat(2_000_000).into_bytes(),
             413,
         ),
     ] {
-        let res = match post(content_type, body, "text/html").await {
+        let res = match post(content_type, body).await {
             Ok(r) => r,
             // The server answers 413 as soon as the limit is passed and closes the connection
             // while this client is still sending: refused either way.
@@ -336,23 +359,71 @@ async fn the_server_function_answers_like_the_api() {
             .unwrap_or_else(|_| panic!("{what}: not JSON: {}", &text[..text.len().min(300)]));
         let message = json["errors"][0]["message"].as_str().unwrap_or("");
         assert!(!message.is_empty(), "{what}: {json}");
-        assert!(
-            !message.contains("expected"),
-            "{what}: no serde text: {message}"
-        );
+        if want == 415 {
+            assert!(message.contains(SUBMISSION_MEDIA_TYPE), "{what}: {message}");
+        }
     }
     assert_eq!(server.count("cases").await, 0);
-    // A good one, asking for HTML with a foreign Referer: stored, answered, not redirected.
-    let body = serde_json::json!({"input": complaint("Fn Example"), "key": key()});
+
+    // Another site's page asking the browser whether it may post: no permission given.
+    let preflight = server
+        .client
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/api/submit-complaint", server.base),
+        )
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+
+    // The widget's own: stored once, answered in the same format, the same key again the same.
+    let k = uuid::Uuid::new_v4();
+    let mut references = Vec::new();
+    for already in [false, true] {
+        let res = post(SUBMISSION_MEDIA_TYPE, good(k)).await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["cache-control"], "no-store");
+        let text = res.text().await.unwrap();
+        match lines::decode(OUTCOME_TAG, &text) {
+            Some(SubmitOutcome::Received {
+                receipt,
+                already: a,
+            }) => {
+                assert_eq!(a, already);
+                references.push(receipt.reference);
+            }
+            other => panic!("{other:?}: {text}"),
+        }
+    }
+    assert_eq!(references[0], references[1]);
+    assert_eq!(server.count("cases").await, 1);
+    // Answers that break a rule come back as the fields' errors, and nothing is stored.
+    let mut bad = input.clone();
+    bad.email = Some("not an address".into());
+    let sent = Submission {
+        input: bad,
+        key: uuid::Uuid::new_v4(),
+    };
     let res = post(
-        "application/json",
-        serde_json::to_vec(&body).unwrap(),
-        "text/html",
+        SUBMISSION_MEDIA_TYPE,
+        lines::encode(SUBMISSION_TAG, &sent).into_bytes(),
     )
     .await
     .unwrap();
-    assert!(res.headers().get("location").is_none());
-    assert!(res.status().is_success(), "{}", res.status());
+    let text = res.text().await.unwrap();
+    match lines::decode(OUTCOME_TAG, &text) {
+        Some(SubmitOutcome::Invalid(errors)) => {
+            assert!(errors.iter().any(|e| e.field == "email"), "{errors:?}")
+        }
+        other => panic!("{other:?}: {text}"),
+    }
     assert_eq!(server.count("cases").await, 1);
 }
 

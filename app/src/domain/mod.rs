@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod casework;
 pub mod complaint;
 pub mod letter;
+pub mod lines;
 pub mod messages;
 pub mod receipt;
 pub mod reference;

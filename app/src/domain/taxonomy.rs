@@ -18,6 +18,28 @@ pub enum Nature {
     Unsure,
 }
 
+impl Nature {
+    const ALL: [Nature; 4] = [
+        Nature::InformationRights,
+        Nature::Breach,
+        Nature::General,
+        Nature::Unsure,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Nature::InformationRights => "information_rights",
+            Nature::Breach => "breach",
+            Nature::General => "general",
+            Nature::Unsure => "unsure",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Nature> {
+        Nature::ALL.into_iter().find(|n| n.id() == s)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Team {
     pub id: String,

@@ -32,10 +32,7 @@ fn remove() {
 /// Saves `draft`; false if the device will not keep it (blocked, or full).
 fn write(draft: &Draft) -> bool {
     let Some(s) = storage() else { return false };
-    match serde_json::to_string(draft) {
-        Ok(json) => s.set_item(DRAFT_STORAGE_KEY, &json).is_ok(),
-        Err(_) => false,
-    }
+    s.set_item(DRAFT_STORAGE_KEY, &draft.to_stored()).is_ok()
 }
 
 /// "24 December 2026": the day in the UK, by the browser's own time-zone rules (so the

@@ -68,42 +68,60 @@ impl Form {
     }
 }
 
-/// How the server sends a complaint on the browser's behalf (provided by the server crate,
-/// so the widget goes through the same intake as the API and the form posts).
-#[cfg(feature = "ssr")]
-#[derive(Clone)]
-#[allow(clippy::type_complexity)]
-pub struct IntakeHandle(
-    pub  std::sync::Arc<
-        dyn Fn(
-                ComplaintInput,
-                Uuid,
-            )
-                -> std::pin::Pin<Box<dyn std::future::Future<Output = SubmitOutcome> + Send>>
-            + Send
-            + Sync,
-    >,
-);
-
-/// Sends the complaint from the WebAssembly (JSON in the body; nothing in the URL).
-#[server(prefix = "/api", endpoint = "submit-complaint", input = leptos::server_fn::codec::Json)]
-pub async fn submit_complaint(
-    input: ComplaintInput,
-    key: Uuid,
-) -> Result<SubmitOutcome, ServerFnError> {
-    let intake =
-        use_context::<IntakeHandle>().ok_or_else(|| ServerFnError::new("intake unavailable"))?;
-    Ok((intake.0)(input, key).await)
+/// Sends the complaint from the WebAssembly: a POST of the answers in the widget's own format
+/// (`domain::lines`, nothing in the URL). Its media type is not one a form may send, so a page
+/// on another site cannot post it without the browser first asking this server, which says no.
+/// `Err` when no answer came (no network, the service down, refused): nothing was received.
+#[cfg(feature = "hydrate")]
+async fn submit_complaint(input: ComplaintInput, key: Uuid) -> Result<SubmitOutcome, ()> {
+    use crate::domain::lines;
+    use crate::flow::{Submission, OUTCOME_TAG, SUBMISSION_MEDIA_TYPE, SUBMISSION_TAG};
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let body = lines::encode(SUBMISSION_TAG, &Submission { input, key });
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&wasm_bindgen::JsValue::from_str(&body));
+    let headers = web_sys::Headers::new().map_err(drop)?;
+    headers
+        .set("content-type", SUBMISSION_MEDIA_TYPE)
+        .map_err(drop)?;
+    init.set_headers(&headers);
+    let request = web_sys::Request::new_with_str_and_init(SUBMISSION_PATH, &init).map_err(drop)?;
+    let response: web_sys::Response = JsFuture::from(window().fetch_with_request(&request))
+        .await
+        .map_err(drop)?
+        .dyn_into()
+        .map_err(drop)?;
+    if !response.ok() {
+        return Err(());
+    }
+    let text = JsFuture::from(response.text().map_err(drop)?)
+        .await
+        .map_err(drop)?
+        .as_string()
+        .ok_or(())?;
+    lines::decode(OUTCOME_TAG, &text).ok_or(())
 }
+
+/// Only the WebAssembly sends (the server renders the page and receives form posts).
+#[cfg(not(feature = "hydrate"))]
+async fn submit_complaint(_: ComplaintInput, _: Uuid) -> Result<SubmitOutcome, ()> {
+    Err(())
+}
+
+/// Where the WebAssembly sends a complaint.
+pub const SUBMISSION_PATH: &str = "/api/submit-complaint";
 
 #[component]
 pub fn JourneyPage() -> impl IntoView {
     // On the server: the state a form post produced, or a new journey. In the browser: the
     // same value, read back from the page during hydration.
-    let initial = leptos::server::SharedValue::new(|| {
-        use_context::<JourneyState>().unwrap_or_else(|| JourneyState::fresh(Uuid::new_v4()))
-    })
-    .into_inner();
+    let initial =
+        leptos::server::SharedValue::<_, crate::domain::lines::LinesCodec>::new_with_encoding(
+            || use_context::<JourneyState>().unwrap_or_else(|| JourneyState::fresh(Uuid::new_v4())),
+        )
+        .into_inner();
     let form = Form {
         state: RwSignal::new(initial),
         js: RwSignal::new(false),
@@ -662,7 +680,7 @@ fn CheckAnswers() -> impl IntoView {
                                 <dd class="summary-list__value">{value}</dd>
                                 <dd class="summary-list__actions">
                                     <button type="submit" name="_goto" value=step.id() class="link-button">
-                                        "Change" <span class="visually-hidden">{format!(" {}", key.to_lowercase())}</span>
+                                        "Change" <span class="visually-hidden">{format!(" {}", key.to_ascii_lowercase())}</span>
                                     </button>
                                 </dd>
                             </div>

@@ -29,6 +29,25 @@ pub struct SiteInfo {
     pub consent_intro: String,
 }
 
+impl crate::domain::lines::Lines for SiteInfo {
+    fn write(&self, w: &mut crate::domain::lines::Writer) {
+        self.organisation.write(w);
+        self.taxonomy.write(w);
+        w.opt(self.logo_url.as_deref());
+        w.str(&self.consent_intro);
+    }
+
+    fn read(r: &mut crate::domain::lines::Reader) -> Option<Self> {
+        use crate::domain::lines::Lines;
+        Some(SiteInfo {
+            organisation: Lines::read(r)?,
+            taxonomy: Lines::read(r)?,
+            logo_url: r.opt()?,
+            consent_intro: r.str()?,
+        })
+    }
+}
+
 /// What only the server needs to write a page's head and headers: the origins that may frame
 /// it, where images may come from, and the council's colours as CSS custom properties.
 #[cfg(feature = "ssr")]
@@ -171,7 +190,10 @@ pub fn App() -> impl IntoView {
     leptos_meta::provide_meta_context();
     #[cfg(feature = "ssr")]
     content_security_policy();
-    let site = leptos::server::SharedValue::new(|| use_context::<SiteInfo>().unwrap_or_default())
+    let site =
+        leptos::server::SharedValue::<_, crate::domain::lines::LinesCodec>::new_with_encoding(
+            || use_context::<SiteInfo>().unwrap_or_default(),
+        )
         .into_inner();
     let name = site.organisation.name.clone();
     let logo = site.logo_url.clone();
