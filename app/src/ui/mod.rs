@@ -29,6 +29,29 @@ pub struct SiteInfo {
     pub consent_intro: String,
 }
 
+impl SiteInfo {
+    /// Nothing configured: no organisation, no categories.
+    #[cfg(not(feature = "ssr"))]
+    fn blank() -> SiteInfo {
+        SiteInfo {
+            organisation: crate::domain::letter::Organisation {
+                name: String::new(),
+                email: String::new(),
+                telephone: String::new(),
+                address: Vec::new(),
+                signatory: String::new(),
+                privacy_notice_url: String::new(),
+            },
+            taxonomy: crate::domain::taxonomy::Taxonomy {
+                teams: Vec::new(),
+                categories: Vec::new(),
+            },
+            logo_url: None,
+            consent_intro: String::new(),
+        }
+    }
+}
+
 impl crate::domain::lines::Lines for SiteInfo {
     fn write(&self, w: &mut crate::domain::lines::Writer) {
         self.organisation.write(w);
@@ -192,7 +215,15 @@ pub fn App() -> impl IntoView {
     content_security_policy();
     let site =
         leptos::server::SharedValue::<_, crate::domain::lines::LinesCodec>::new_with_encoding(
-            || use_context::<SiteInfo>().unwrap_or_default(),
+            // In the browser the value comes from the page; the fallback (never used when the
+            // page is whole) is blank there, so the WebAssembly has no copy of the defaults.
+            || {
+                #[cfg(feature = "ssr")]
+                let site = use_context::<SiteInfo>().unwrap_or_default();
+                #[cfg(not(feature = "ssr"))]
+                let site = SiteInfo::blank();
+                site
+            },
         )
         .into_inner();
     let name = site.organisation.name.clone();
