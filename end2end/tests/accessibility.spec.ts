@@ -27,6 +27,11 @@ async function walk(page: Page, wasm: boolean) {
   await noViolations(page, "confirmation");
   await page.goto("/no-such-page");
   await noViolations(page, "not found");
+  // The statement itself, reached from the footer as people reach it.
+  await page.goto("/");
+  await page.getByRole("contentinfo").getByRole("link", { name: "Accessibility statement" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: /Accessibility statement/ })).toBeVisible();
+  await noViolations(page, "accessibility statement");
 }
 
 test("every page has no WCAG A/AA violations with WebAssembly", async ({ page }) => {
@@ -46,4 +51,28 @@ test("the check itself catches a real violation (control)", async ({ page }) => 
   await page.evaluate(() => document.querySelector("main")!.insertAdjacentHTML("beforeend", '<input type="text">'));
   const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
   expect(results.violations.map((v) => v.id)).toContain("label");
+});
+
+test("the accessibility statement says how the form was tested, how to report a problem and who enforces", async ({ page }) => {
+  // Linked from the footer of every public page, the question pages included.
+  await page.goto("/complaint");
+  await expect(page.getByRole("contentinfo").getByRole("link", { name: "Accessibility statement" })).toHaveAttribute("href", "/accessibility");
+  await page.goto("/accessibility");
+  for (const heading of [
+    "How accessible this form is",
+    "Feedback and contact information",
+    "Reporting accessibility problems with this form",
+    "Enforcement procedure",
+    "Compliance status",
+    "How we tested this form",
+    "Preparation of this accessibility statement",
+  ]) {
+    await expect(page.getByRole("heading", { name: heading })).toBeVisible();
+  }
+  const main = page.getByRole("main");
+  await expect(main).toContainText("Equality and Human Rights Commission");
+  await expect(main).toContainText("Equality Commission for Northern Ireland");
+  await expect(main).toContainText("partially compliant");
+  await expect(main).toContainText("Automated checks cannot find every problem");
+  await expect(main).toContainText(/This statement was prepared on \d{1,2} [A-Z][a-z]+ \d{4}/);
 });

@@ -200,3 +200,27 @@ test.describe("without JavaScript", () => {
     await expect(page.locator('input[name="full_name"]')).toHaveValue("Kept Answers");
   });
 });
+
+// Phones fill in personal details from the address book only where each box says what it holds
+// (WCAG 1.3.5, Identify Input Purpose): every personal-details field carries its token.
+for (const javaScriptEnabled of [true, false]) {
+  test(`every personal-details field says what it holds for autofill (${javaScriptEnabled ? "with" : "without"} JavaScript)`, async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto("/complaint");
+    if (javaScriptEnabled) await hydrated(page);
+    await expect(page.getByRole("heading", { level: 1, name: "About you" })).toBeVisible();
+    const tokens: [string | RegExp, string][] = [
+      ["Full name", "name"],
+      ["Building and street", "street-address"],
+      ["Town or city", "address-level2"],
+      ["Postcode", "postal-code"],
+      [/^Email address/, "email"],
+      [/^Telephone number/, "tel"],
+    ];
+    for (const [label, token] of tokens) {
+      await expect(page.getByLabel(label), String(label)).toHaveAttribute("autocomplete", token);
+    }
+    await context.close();
+  });
+}

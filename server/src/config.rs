@@ -50,7 +50,45 @@ pub struct FileConfig {
     /// The reasons a complaint may be closed without an investigation (replaces the list).
     pub not_investigated_reasons: Option<Vec<String>>,
     pub access: Option<AccessFile>,
+    pub accessibility: Option<AccessibilityFile>,
 }
+
+/// `[accessibility]`: the accessibility statement's dates (the council reviews it yearly).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessibilityFile {
+    pub prepared_on: Option<TomlDate>,
+    pub reviewed_on: Option<TomlDate>,
+}
+
+/// A day, written as a TOML date (`2026-09-01`) or as text (`"2026-09-01"`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum TomlDate {
+    Literal(toml::value::Datetime),
+    Text(String),
+}
+
+impl TomlDate {
+    fn day(&self, key: &str) -> Result<chrono::NaiveDate, String> {
+        let text = match self {
+            TomlDate::Literal(d) => d.to_string(),
+            TomlDate::Text(t) => t.clone(),
+        };
+        chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|_| format!("accessibility {key} '{text}': give a date like 2026-09-01"))
+    }
+}
+
+/// The accessibility statement's dates.
+#[derive(Debug, Clone)]
+pub struct AccessibilityDates {
+    pub prepared_on: chrono::NaiveDate,
+    pub reviewed_on: chrono::NaiveDate,
+}
+
+/// When this release's statement was written (and the form last tested against it).
+const STATEMENT_PREPARED: (i32, u32, u32) = (2026, 11, 26);
 
 /// `[access]`: who sees which cases.
 #[derive(Debug, Default, Deserialize)]
@@ -390,6 +428,7 @@ pub struct Config {
     pub retention: Retention,
     pub not_investigated_reasons: Vec<String>,
     pub access: HandlersSee,
+    pub accessibility: AccessibilityDates,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/intake.db";
@@ -602,7 +641,28 @@ impl Config {
                 ))
             }
         };
+        let prepared = {
+            let (y, m, d) = STATEMENT_PREPARED;
+            chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a real date")
+        };
+        let statement = file.accessibility.unwrap_or_default();
+        let prepared_on = match &statement.prepared_on {
+            Some(d) => d.day("prepared_on")?,
+            None => prepared,
+        };
+        let reviewed_on = match &statement.reviewed_on {
+            Some(d) => d.day("reviewed_on")?,
+            None => prepared_on,
+        };
+        if reviewed_on < prepared_on {
+            return Err("accessibility reviewed_on is before prepared_on".into());
+        }
+        let accessibility = AccessibilityDates {
+            prepared_on,
+            reviewed_on,
+        };
         Ok(Config {
+            accessibility,
             access,
             not_investigated_reasons,
             retention,

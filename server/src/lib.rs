@@ -4,6 +4,7 @@
 // The OpenAPI document is one large json! literal.
 #![recursion_limit = "512"]
 
+pub mod accessibility;
 pub mod api;
 pub mod client;
 pub mod config;
@@ -243,6 +244,7 @@ pub fn router(state: AppState) -> Router {
             "/privacy-notice-wording",
             get(pages::privacy_notice_wording),
         )
+        .route("/accessibility", get(accessibility::statement))
         .merge(staff::router(&state))
         .route("/", get(page.clone()).layer(no_store()))
         .route("/complaint", get(page).layer(no_store()))

@@ -134,6 +134,9 @@ pub fn TextArea(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = 5)] rows: u32,
     #[prop(optional)] heading: bool,
+    /// For a box the browser can fill in, like an address ("street-address").
+    #[prop(optional)]
+    autocomplete: Option<&'static str>,
 ) -> impl IntoView {
     let name = field.name;
     let label_view = if heading {
@@ -152,6 +155,7 @@ pub fn TextArea(
                 id=name
                 name=name
                 rows=rows
+                autocomplete=autocomplete
                 aria-describedby=move || field.described_by(hint.is_some())
                 prop:value=move || field.value()
                 on:input=move |ev| field.set(event_target_value(&ev))

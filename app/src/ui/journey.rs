@@ -369,7 +369,7 @@ pub fn AboutYou() -> impl IntoView {
         <fieldset class="fieldset" aria-describedby="address-hint">
             <legend class="fieldset__legend fieldset__legend--s">"Your postal address (optional)"</legend>
             <div id="address-hint" class="hint">"We need it only if you would like letters by post."</div>
-            <TextArea field=form.field("address_line_1") label="Building and street" rows=2/>
+            <TextArea field=form.field("address_line_1") label="Building and street" rows=2 autocomplete="street-address"/>
             <TextField field=form.field("address_town") label="Town or city" autocomplete="address-level2" width="input--two-thirds"/>
             <TextField field=form.field("address_postcode") label="Postcode" autocomplete="postal-code" width="input--postcode" no_spellcheck=true/>
         </fieldset>

@@ -293,6 +293,8 @@ fn Footer() -> impl IntoView {
             <div class="width-container">
                 <p class="body body--s">
                     <a href=org.privacy_notice_url.clone()>"Privacy notice"</a>
+                    " · "
+                    <a href="/accessibility">"Accessibility statement"</a>
                     {format!(" · {} · {} · {}", org.name, org.telephone, org.email)}
                 </p>
             </div>
