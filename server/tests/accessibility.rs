@@ -23,14 +23,8 @@ prepared_on = 2026-09-01
 reviewed_on = 2027-01-15
 "#;
     let server = TestServer::start_configured(dir.path(), config).await;
-    let res = server
-        .client
-        .get(format!("{}/accessibility", server.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let page = res.text().await.unwrap();
+    let (status, page) = server.get_text("/accessibility").await;
+    assert_eq!(status, 200);
     for expected in [
         "Accessibility statement for the data protection complaint form",
         "run by Borsetshire County Council",
@@ -44,15 +38,7 @@ reviewed_on = 2027-01-15
         assert!(page.contains(expected), "missing {expected:?}");
     }
     // The public pages link to it in their footer.
-    let start = server
-        .client
-        .get(format!("{}/complaint", server.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let start = server.get_text("/complaint").await.1;
     assert!(start.contains(r#"<a href="/accessibility">Accessibility statement</a>"#));
 }
 
@@ -60,7 +46,10 @@ reviewed_on = 2027-01-15
 async fn a_mistyped_statement_setting_stops_the_service_with_a_clear_message() {
     for (config, says) in [
         ("[accessibility]\nprepared = 2026-09-01\n", "prepared"),
-        ("[accessibility]\nprepared_on = \"1 Sept\"\n", "give a date like"),
+        (
+            "[accessibility]\nprepared_on = \"1 Sept\"\n",
+            "give a date like",
+        ),
         (
             "[accessibility]\nprepared_on = \"2026-09-01\"\nreviewed_on = 2026-08-01\n",
             "before prepared_on",

@@ -554,15 +554,7 @@ async fn health_and_the_first_page() {
         !html.contains(".wasm"),
         "the start page loads no WebAssembly"
     );
-    let question = server
-        .client
-        .get(format!("{}/complaint", server.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let question = server.get_text("/complaint").await.1;
     assert!(
         question.contains("modulepreload")
             && question.contains("/pkg/intake")

@@ -669,15 +669,7 @@ async fn the_public_pages_state_the_configured_retention_period() {
     );
     assert!(!page.contains("one year after our decision"));
     // The wording for the council's privacy notice, from the same configuration.
-    let wording = server
-        .client
-        .get(format!("{}/privacy-notice-wording", server.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let wording = server.get_text("/privacy-notice-wording").await.1;
     assert!(wording.contains("How long we keep your information"));
     assert!(wording.contains("for 2 years after our decision"));
     assert!(wording.contains("without your personal details"));

@@ -849,13 +849,23 @@ pub const FIELD_ORDER: [&str; 29] = [
     "body",
 ];
 
+/// In the order the form asks, keeping the order of errors for the same field. By insertion:
+/// a complaint has a few dozen fields at most, and the standard library's stable sort would
+/// add kilobytes to the WebAssembly for lists this short.
 fn sort_in_form_order(errors: &mut [FieldError]) {
-    errors.sort_by_key(|e| {
+    let rank = |e: &FieldError| {
         FIELD_ORDER
             .iter()
             .position(|f| *f == e.field)
             .unwrap_or(usize::MAX)
-    });
+    };
+    for i in 1..errors.len() {
+        let mut j = i;
+        while j > 0 && rank(&errors[j - 1]) > rank(&errors[j]) {
+            errors.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 impl ComplaintInput {
@@ -1349,5 +1359,24 @@ mod tests {
         assert_eq!(i.outcomes_wanted, Some(vec!["apology".to_string()]));
         assert!(serde_json::from_str::<ComplaintInput>(r#"{"consent_handle":"maybe"}"#).is_err());
         assert!(serde_json::from_str::<ComplaintInput>(r#"{"fullname":"typo"}"#).is_err());
+    }
+
+    #[test]
+    fn errors_come_in_form_order_and_keep_their_order_within_a_field() {
+        let e = |f: &str, m: &str| FieldError::new(f, m);
+        let mut errors = vec![
+            e("unknown", "1"),
+            e("email", "2"),
+            e("full_name", "3"),
+            e("email", "4"),
+            e("description", "5"),
+            e("full_name", "6"),
+        ];
+        let mut expected = errors.clone();
+        expected.sort_by_key(|x| FIELD_ORDER.iter().position(|f| *f == x.field).unwrap_or(usize::MAX));
+        sort_in_form_order(&mut errors);
+        assert_eq!(errors, expected);
+        let order: Vec<&str> = errors.iter().map(|x| x.message.as_str()).collect();
+        assert_eq!(order, ["3", "6", "2", "4", "5", "1"]);
     }
 }

@@ -175,6 +175,17 @@ impl TestServer {
             .unwrap()
     }
 
+    /// A page's status and text.
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    }
+
     /// Stops it hard, as a crash or `kill -9` would.
     pub async fn kill(&mut self) {
         let _ = self.child.kill().await;
