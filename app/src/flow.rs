@@ -326,6 +326,9 @@ pub struct JourneyState {
     /// changed something): that complaint's reference. The journey then carries a new key, so
     /// sending again makes a new complaint, and the check page says so first.
     pub sent_before: Option<Reference>,
+    /// Sending found no network: the complaint waits on this device and goes when the browser
+    /// is back online or the person comes back (never shown as sent until the service says so).
+    pub waiting: bool,
 }
 
 /// A complaint the service confirmed it has.
@@ -344,6 +347,9 @@ impl JourneyState {
         }
     }
 }
+
+pub const WAITING: &str =
+    "Your complaint is waiting to send: this device is not connected to the internet. It is saved on this device and will be sent as soon as you are back online. Keep this page open, or come back to it later on this device. You will see your reference number once it has been sent.";
 
 pub const SEND_FAILED: &str =
     "Your complaint has not been sent. Check your internet connection and try again. Your answers are still here.";
@@ -381,10 +387,10 @@ impl JourneyState {
 /// *started*, whatever was edited since.
 pub const DRAFT_DAYS: i64 = 30;
 /// Bumped whenever the shape of a draft changes; older drafts are discarded, not misread.
-/// (2: stored in `lines`, no longer JSON.)
-pub const DRAFT_VERSION: u32 = 2;
+/// (2: stored in `lines`, no longer JSON; 3: with "waiting to send".)
+pub const DRAFT_VERSION: u32 = 3;
 /// A stored draft's format tag.
-const DRAFT_TAG: &str = "draft-2";
+const DRAFT_TAG: &str = "draft-3";
 pub const DRAFT_STORAGE_KEY: &str = "dp-complaint-draft";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -395,6 +401,9 @@ pub struct Draft {
     pub key: Uuid,
     pub step: Step,
     pub input: ComplaintInput,
+    /// Sent while offline: to send again, with its key, as soon as there is a network.
+    #[serde(default)]
+    pub waiting: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -414,6 +423,7 @@ impl Draft {
             key,
             step: Step::AboutYou,
             input: ComplaintInput::default(),
+            waiting: false,
         }
     }
 
@@ -503,6 +513,7 @@ impl Lines for Draft {
         self.key.write(w);
         w.str(self.step.id());
         self.input.write(w);
+        w.flag(self.waiting);
     }
 
     fn read(r: &mut Reader) -> Option<Self> {
@@ -512,6 +523,7 @@ impl Lines for Draft {
             key: Uuid::read(r)?,
             step: r.parsed(Step::parse)?,
             input: ComplaintInput::read(r)?,
+            waiting: r.flag()?,
         })
     }
 }
@@ -529,6 +541,7 @@ impl Lines for JourneyState {
         }
         w.opt(self.problem.as_deref());
         w.opt(self.sent_before.map(|r| r.compact()).as_deref());
+        w.flag(self.waiting);
     }
 
     fn read(r: &mut Reader) -> Option<Self> {
@@ -549,6 +562,7 @@ impl Lines for JourneyState {
                 Some(s) => Some(Reference::parse(&s).ok()?),
                 None => None,
             },
+            waiting: r.flag()?,
         })
     }
 }
@@ -792,7 +806,7 @@ mod tests {
         // A draft from before this format (JSON) is set aside, not misread.
         let json = r#"{"version":1,"started_at":"2026-11-01T10:00:00Z","key":"00000000-0000-0000-0000-000000000000","step":"about-you","input":{}}"#;
         assert_eq!(Draft::restore(json, start), DraftFound::Unusable);
-        let old = stored.replacen("draft-2\n2\n", "draft-2\n1\n", 1);
+        let old = stored.replacen("draft-3\n3\n", "draft-3\n2\n", 1);
         assert_ne!(old, stored);
         assert_eq!(Draft::restore(&old, start), DraftFound::Unusable);
         assert_eq!(
@@ -844,6 +858,7 @@ mod tests {
             }),
             problem: Some(String::new()),
             sent_before: Some(Reference::from_random(99)),
+            waiting: true,
         }
     }
 

@@ -109,15 +109,104 @@ test.describe("with WebAssembly", () => {
     expect(sends).toBe(1);
   });
 
-  test("a failed connection keeps the answers and says to try again", async ({ page }) => {
+  test("a dropped connection keeps the answers, says the complaint waits, and sending again sends it", async ({ page }) => {
     await page.goto("/complaint");
     await hydrated(page);
     await answerEverything(page, { name: "Flaky Connection" });
     await page.route("**/api/submit-complaint", (route) => route.abort("internetdisconnected"));
     await page.getByRole("button", { name: "Send complaint" }).click();
-    await expect(page.getByRole("alert")).toContainText("Your complaint has not been sent");
+    await expect(page.getByRole("alert")).toContainText("Your complaint is waiting to send");
     expect(await page.evaluate(() => localStorage.getItem("dp-complaint-draft"))).toContain("Flaky Connection");
     await page.unroute("**/api/submit-complaint");
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.locator(".reference")).toHaveText(REFERENCE);
+  });
+
+  test("a refusal from the service (not a lost signal) says to try again, and nothing waits", async ({ page }) => {
+    await page.goto("/complaint");
+    await hydrated(page);
+    await answerEverything(page, { name: "Refused Rita" });
+    await page.route("**/api/submit-complaint", (route) => route.fulfill({ status: 503, body: "down" }));
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.getByRole("alert")).toContainText("Your complaint has not been sent");
+    await expect(page.getByRole("alert")).not.toContainText("waiting to send");
+    await page.unroute("**/api/submit-complaint");
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.locator(".reference")).toHaveText(REFERENCE);
+  });
+
+  test("sending without a network waits on the device and goes once the network is back", async ({ page, context }) => {
+    const answered: number[] = [];
+    page.on("response", (r) => {
+      if (r.url().endsWith("/api/submit-complaint")) answered.push(r.status());
+    });
+    await page.goto("/complaint");
+    await hydrated(page);
+    await answerEverything(page, { name: "Offline Olive" });
+    await context.setOffline(true);
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.getByRole("alert")).toContainText("Your complaint is waiting to send");
+    await expect(page.locator(".reference")).toHaveCount(0);
+    expect(answered).toEqual([]);
+    // Kept on the device, marked to send.
+    const stored = await page.evaluate(() => localStorage.getItem("dp-complaint-draft"));
+    expect(stored).toContain("Offline Olive");
+    // Back online: it goes by itself, once, and only then is the reference shown.
+    await context.setOffline(false);
+    await expect(page.locator(".reference")).toHaveText(REFERENCE, { timeout: 10_000 });
+    expect(answered).toEqual([200]);
+    const reference = (await page.locator(".reference").textContent())!;
+    await expect
+      .poll(() => emailsTo("sam@example.com").filter((m) => m.includes(`Your reference is ${reference}`)).length, { timeout: 20_000 })
+      .toBe(1);
+    expect(await page.evaluate(() => localStorage.getItem("dp-complaint-draft"))).toBeNull();
+  });
+
+  test("a complaint left waiting when the page was closed goes when the person comes back online", async ({ browser }) => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto("/complaint");
+    await hydrated(page);
+    await answerEverything(page, { name: "Later Lorna" });
+    await context.setOffline(true);
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.getByRole("alert")).toContainText("Your complaint is waiting to send");
+    await page.close();
+    // Later, with a network again: the same device, a new visit to the form.
+    await context.setOffline(false);
+    const again = await context.newPage();
+    const answered: number[] = [];
+    again.on("response", (r) => {
+      if (r.url().endsWith("/api/submit-complaint")) answered.push(r.status());
+    });
+    await again.goto("/complaint");
+    await expect(again.locator(".reference")).toHaveText(REFERENCE, { timeout: 10_000 });
+    await expect(again.getByRole("heading", { level: 1 })).toContainText("received");
+    expect(answered).toEqual([200]);
+    expect(await again.evaluate(() => localStorage.getItem("dp-complaint-draft"))).toBeNull();
+    // A reload now starts afresh: nothing is sent twice.
+    await again.reload();
+    await hydrated(again);
+    expect(answered).toEqual([200]);
+    await context.close();
+  });
+
+  test("without storage, a complaint sent offline is not kept and the person is told to try again", async ({ page, context }) => {
+    await page.addInitScript(() => {
+      Object.defineProperty(window, "localStorage", {
+        get() {
+          throw new DOMException("blocked", "SecurityError");
+        },
+      });
+    });
+    await page.goto("/complaint");
+    await hydrated(page);
+    await answerEverything(page, { name: "Nostore Nina" });
+    await context.setOffline(true);
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.getByRole("alert")).toContainText("Your complaint has not been sent");
+    await expect(page.getByRole("alert")).not.toContainText("waiting to send");
+    await context.setOffline(false);
     await page.getByRole("button", { name: "Send complaint" }).click();
     await expect(page.locator(".reference")).toHaveText(REFERENCE);
   });

@@ -1373,7 +1373,12 @@ mod tests {
             e("full_name", "6"),
         ];
         let mut expected = errors.clone();
-        expected.sort_by_key(|x| FIELD_ORDER.iter().position(|f| *f == x.field).unwrap_or(usize::MAX));
+        expected.sort_by_key(|x| {
+            FIELD_ORDER
+                .iter()
+                .position(|f| *f == x.field)
+                .unwrap_or(usize::MAX)
+        });
         sort_in_form_order(&mut errors);
         assert_eq!(errors, expected);
         let order: Vec<&str> = errors.iter().map(|x| x.message.as_str()).collect();

@@ -29,6 +29,11 @@ fn remove() {
     }
 }
 
+/// Whether this device keeps drafts (so a complaint can wait here to be sent).
+pub fn can_keep() -> bool {
+    storage().is_some()
+}
+
 /// Saves `draft`; false if the device will not keep it (blocked, or full).
 fn write(draft: &Draft) -> bool {
     let Some(s) = storage() else { return false };
@@ -83,6 +88,7 @@ pub fn keep_drafts(form: Form) {
                 form.state.update(|s| {
                     s.input = d.input.clone();
                     s.key = d.key;
+                    s.waiting = d.waiting;
                 });
             }
             Some(DraftFound::Restored(_)) => {}
@@ -97,9 +103,9 @@ pub fn keep_drafts(form: Form) {
 
     // Save as they type; delete once sent.
     Effect::new(move |_| {
-        let (input, key, sent) = form
+        let (input, key, sent, waiting) = form
             .state
-            .with(|s| (s.input.clone(), s.key, s.sent.is_some()));
+            .with(|s| (s.input.clone(), s.key, s.sent.is_some(), s.waiting));
         if sent {
             remove();
             return;
@@ -119,6 +125,7 @@ pub fn keep_drafts(form: Form) {
             draft = Draft::new(now, key);
         }
         draft.input = input;
+        draft.waiting = waiting;
         if write(&draft) {
             if started
                 .get_untracked()

@@ -27,6 +27,8 @@ pub struct Form {
     pub js: RwSignal<bool>,
     /// What the draft on this device is doing, for the one-line notice.
     pub draft_notice: RwSignal<Option<String>>,
+    /// A send is out (double taps and retries wait for it).
+    pub sending: RwSignal<bool>,
 }
 
 impl Form {
@@ -71,43 +73,46 @@ impl Form {
 /// Sends the complaint from the WebAssembly: a POST of the answers in the widget's own format
 /// (`domain::lines`, nothing in the URL). Its media type is not one a form may send, so a page
 /// on another site cannot post it without the browser first asking this server, which says no.
-/// `Err` when no answer came (no network, the service down, refused): nothing was received.
+/// `Err` when no outcome came: no answer at all (offline), or a refusal (too many, down).
 #[cfg(feature = "hydrate")]
-async fn submit_complaint(input: ComplaintInput, key: Uuid) -> Result<SubmitOutcome, ()> {
+async fn submit_complaint(input: ComplaintInput, key: Uuid) -> Result<SubmitOutcome, Failure> {
     use crate::domain::lines;
     use crate::flow::{Submission, OUTCOME_TAG, SUBMISSION_MEDIA_TYPE, SUBMISSION_TAG};
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let body = lines::encode(SUBMISSION_TAG, &Submission { input, key });
+    let refused = |_| Failure::Refused;
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_body(&wasm_bindgen::JsValue::from_str(&body));
-    let headers = web_sys::Headers::new().map_err(drop)?;
+    let headers = web_sys::Headers::new().map_err(refused)?;
     headers
         .set("content-type", SUBMISSION_MEDIA_TYPE)
-        .map_err(drop)?;
+        .map_err(refused)?;
     init.set_headers(&headers);
-    let request = web_sys::Request::new_with_str_and_init(SUBMISSION_PATH, &init).map_err(drop)?;
+    let request =
+        web_sys::Request::new_with_str_and_init(SUBMISSION_PATH, &init).map_err(refused)?;
+    // fetch fails only when no answer came back (no network, a dropped connection).
     let response: web_sys::Response = JsFuture::from(window().fetch_with_request(&request))
         .await
-        .map_err(drop)?
+        .map_err(|_| Failure::NoAnswer)?
         .dyn_into()
-        .map_err(drop)?;
+        .map_err(refused)?;
     if !response.ok() {
-        return Err(());
+        return Err(Failure::Refused);
     }
-    let text = JsFuture::from(response.text().map_err(drop)?)
+    let text = JsFuture::from(response.text().map_err(refused)?)
         .await
-        .map_err(drop)?
+        .map_err(|_| Failure::NoAnswer)?
         .as_string()
-        .ok_or(())?;
-    lines::decode(OUTCOME_TAG, &text).ok_or(())
+        .ok_or(Failure::Refused)?;
+    lines::decode(OUTCOME_TAG, &text).ok_or(Failure::Refused)
 }
 
 /// Only the WebAssembly sends (the server renders the page and receives form posts).
 #[cfg(not(feature = "hydrate"))]
-async fn submit_complaint(_: ComplaintInput, _: Uuid) -> Result<SubmitOutcome, ()> {
-    Err(())
+async fn submit_complaint(_: ComplaintInput, _: Uuid) -> Result<SubmitOutcome, Failure> {
+    Err(Failure::Refused)
 }
 
 /// Where the WebAssembly sends a complaint.
@@ -126,6 +131,7 @@ pub fn JourneyPage() -> impl IntoView {
         state: RwSignal::new(initial),
         js: RwSignal::new(false),
         draft_notice: RwSignal::new(None),
+        sending: RwSignal::new(false),
     };
     provide_context(form);
     // The step in the address; Back and Forward in the browser change it.
@@ -142,7 +148,20 @@ pub fn JourneyPage() -> impl IntoView {
     let step = Memo::new(move |_| form.state.with(|s| crate::flow::shown_step(asked.get(), s)));
     Effect::new(move |_| form.js.set(true));
     #[cfg(feature = "hydrate")]
-    super::draft::keep_drafts(form);
+    {
+        super::draft::keep_drafts(form);
+        let nav = Navigation(asked);
+        // A complaint waiting to send goes as soon as the browser is back online, and when
+        // the person comes back to the page (the draft restored it as waiting).
+        let resend = move || {
+            if form.state.with_untracked(|s| s.waiting && s.sent.is_none()) {
+                send(form, nav);
+            }
+        };
+        let online = window_event_listener(leptos::ev::online, move |_| resend());
+        on_cleanup(move || online.remove());
+        Effect::new(move |_| request_animation_frame(resend));
+    }
 
     let title = move || {
         form.state
@@ -185,12 +204,89 @@ fn focus_after_change() {
     }
 }
 
+/// Sends the journey's complaint (always with its own key, so it can never arrive twice) and
+/// shows what came of it. Without a network, a complaint the device can keep waits: it goes
+/// when the browser is back online, or when the person comes back to the page.
+fn send(form: Form, nav: Navigation) {
+    if form.sending.get_untracked() {
+        return; // a double tap, or a retry while the last try is still out
+    }
+    form.sending.set(true);
+    let (input, key) = form.state.with_untracked(|s| (s.input.clone(), s.key));
+    leptos::task::spawn_local(async move {
+        let result = submit_complaint(input, key).await;
+        form.sending.set(false);
+        let go_to = move |next: Step| {
+            nav.go(next);
+            request_animation_frame(focus_after_change);
+        };
+        let problem = match result {
+            Ok(SubmitOutcome::Received { receipt, already }) => {
+                form.state.update(|s| {
+                    s.sent = Some(Sent { receipt, already });
+                    s.sent_before = None;
+                    s.waiting = false;
+                    s.problem = None;
+                });
+                return go_to(Step::Done);
+            }
+            Ok(SubmitOutcome::SentBefore(earlier)) => {
+                form.state.update(|s| {
+                    s.sent_before(earlier, Uuid::new_v4());
+                    s.waiting = false;
+                });
+                return request_animation_frame(focus_after_change);
+            }
+            Ok(SubmitOutcome::Invalid(errors)) => {
+                let first = errors
+                    .first()
+                    .and_then(|e| Step::of_field(&e.field))
+                    .unwrap_or(Step::Check);
+                form.state.update(|s| {
+                    s.errors = errors;
+                    s.waiting = false;
+                });
+                return if first == Step::Check {
+                    request_animation_frame(focus_after_change)
+                } else {
+                    go_to(first)
+                };
+            }
+            // No answer at all: offline (or the signal dropped). It waits if it can be kept.
+            Err(Failure::NoAnswer) if can_keep() => Some(crate::flow::WAITING),
+            Ok(SubmitOutcome::Unavailable) | Err(_) => None,
+        };
+        form.state.update(|s| {
+            s.waiting = problem.is_some();
+            s.problem = Some(problem.unwrap_or(crate::flow::SEND_FAILED).to_string());
+        });
+        request_animation_frame(focus_after_change);
+    });
+}
+
+/// Whether the device can keep the complaint to send later (a draft in local storage).
+fn can_keep() -> bool {
+    #[cfg(feature = "hydrate")]
+    return super::draft::can_keep();
+    #[cfg(not(feature = "hydrate"))]
+    false
+}
+
+/// Why a send came to nothing.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum Failure {
+    /// No answer reached the browser: no network, or the connection dropped.
+    NoAnswer,
+    /// The service answered, but not with an outcome (refused, too many, down).
+    Refused,
+}
+
 #[component]
 fn StepForm(step: Step) -> impl IntoView {
     let form = expect_context::<Form>();
     let site = expect_context::<SiteInfo>();
     let nav = expect_context::<Navigation>();
-    let sending = RwSignal::new(false);
+    let sending = form.sending;
     let taxonomy = site.taxonomy.clone();
 
     let go_to = move |next: Step| {
@@ -201,7 +297,7 @@ fn StepForm(step: Step) -> impl IntoView {
     let on_submit = {
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            if sending.get_untracked() {
+            if form.sending.get_untracked() {
                 return; // a double tap while sending
             }
             // "Change" buttons on the check page say which step to return to.
@@ -239,43 +335,7 @@ fn StepForm(step: Step) -> impl IntoView {
                 return;
             }
             // Check your answers, all good: send it.
-            sending.set(true);
-            let key = form.state.with_untracked(|s| s.key);
-            leptos::task::spawn_local(async move {
-                let result = submit_complaint(input, key).await;
-                sending.set(false);
-                match result {
-                    Ok(SubmitOutcome::Received { receipt, already }) => {
-                        form.state.update(|s| {
-                            s.sent = Some(Sent { receipt, already });
-                            s.sent_before = None;
-                        });
-                        go_to(Step::Done);
-                    }
-                    Ok(SubmitOutcome::SentBefore(earlier)) => {
-                        form.state
-                            .update(|s| s.sent_before(earlier, Uuid::new_v4()));
-                        request_animation_frame(focus_after_change);
-                    }
-                    Ok(SubmitOutcome::Invalid(errors)) => {
-                        let first = errors
-                            .first()
-                            .and_then(|e| Step::of_field(&e.field))
-                            .unwrap_or(Step::Check);
-                        form.state.update(|s| s.errors = errors);
-                        if first == Step::Check {
-                            request_animation_frame(focus_after_change);
-                        } else {
-                            go_to(first);
-                        }
-                    }
-                    Ok(SubmitOutcome::Unavailable) | Err(_) => {
-                        form.state
-                            .update(|s| s.problem = Some(crate::flow::SEND_FAILED.to_string()));
-                        request_animation_frame(focus_after_change);
-                    }
-                }
-            });
+            send(form, nav);
         }
     };
 

@@ -61,6 +61,7 @@ fn render(
             // Every conditional question shows: there is no script on staff pages.
             js: RwSignal::new(false),
             draft_notice: RwSignal::new(None),
+            sending: RwSignal::new(false),
         });
         view! {
             <ErrorSummary errors=Signal::stored(errors.clone())/>
