@@ -501,6 +501,9 @@ async fn details_are_corrected_with_a_reason_and_the_history_keeps_what_changed(
     let s = staffed_with(FAST_OUTBOX).await;
     let server = &s.server;
     let r = send(server, &complaint("Cora Correct")).await;
+    // The acknowledgement goes out in the background and moves the case on: wait for it, or
+    // the form below would rightly be refused as made on a case that has changed since.
+    wait_for_status(&server.db_path, &r, "acknowledged").await;
     let mut kim = signed_in(server, "kim").await;
     let form = kim.get(&format!("/staff/cases/{r}/correct")).await;
     assert_eq!(form.status, 200);
