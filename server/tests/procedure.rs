@@ -626,6 +626,9 @@ async fn triage_flags_are_worked_and_the_register_finds_what_is_outstanding() {
     c["description"] = "They lost my son's file.".into();
     c["also_about_service"] = true.into();
     let r = send(server, &c).await;
+    // The acknowledgement moves the case on in the background: let it, so the forms below are
+    // not refused as made on a case that changed meanwhile.
+    wait_for_status(&server.db_path, &r, "acknowledged").await;
     let mut kim = signed_in(server, "kim").await;
     for o in ["identity", "clarification", "handover"] {
         let page = kim
@@ -705,6 +708,9 @@ async fn letters_of_a_complaint_through_an_mp_are_copied_to_the_mp() {
     c["mp_name"] = "Ann Member MP".into();
     let by_email = send(server, &c).await;
     let by_post = send(server, &c).await;
+    for r in [&by_email, &by_post] {
+        wait_for_status(&server.db_path, r, "acknowledged").await;
+    }
     let mut kim = signed_in(server, "kim").await;
     let page = kim.get(&format!("/staff/cases/{by_email}")).await.body;
     assert!(
