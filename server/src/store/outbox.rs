@@ -75,6 +75,28 @@ pub struct Message {
     pub created_at: DateTime<Utc>,
 }
 
+/// A delivered letter moves its case on, once: the acknowledgement makes a received case
+/// acknowledged (SPEC: acknowledged only once actually sent or posted), the outcome letter an
+/// investigated case "outcome sent". For a message kind: (from, to, the stamp column, the
+/// history's event); none for the others.
+pub fn moves_case(kind: &str) -> Option<(&'static str, &'static str, &'static str, &'static str)> {
+    match kind {
+        "acknowledgement" => Some((
+            "received",
+            "acknowledged",
+            "acknowledged_at",
+            "acknowledged",
+        )),
+        "outcome" => Some((
+            "investigating",
+            "outcome_sent",
+            "outcome_sent_at",
+            "outcome sent",
+        )),
+        _ => None,
+    }
+}
+
 #[async_trait]
 pub trait OutboxStore: Send + Sync + 'static {
     /// Claims up to `limit` emails that are due, for `lease` (so that no other instance sends

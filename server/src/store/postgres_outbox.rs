@@ -40,7 +40,7 @@ pub(super) fn message(r: &PgRow) -> Result<Message, StoreError> {
     })
 }
 
-/// A delivered letter moves its case on, once (see the SQLite store).
+/// A delivered letter moves its case on, once (`outbox::moves_case`).
 async fn delivered(
     tx: &mut Transaction<'_, Postgres>,
     id: i64,
@@ -62,20 +62,8 @@ async fn delivered(
     let Some(case_id) = case_id else {
         return Ok(());
     };
-    let (from, to, stamp, event) = match kind.as_str() {
-        "acknowledgement" => (
-            "received",
-            "acknowledged",
-            "acknowledged_at",
-            "acknowledged",
-        ),
-        "outcome" => (
-            "investigating",
-            "outcome_sent",
-            "outcome_sent_at",
-            "outcome sent",
-        ),
-        _ => return Ok(()),
+    let Some((from, to, stamp, event)) = moves_case(&kind) else {
+        return Ok(());
     };
     let sql = format!("UPDATE cases SET status = $1, {stamp} = $2 WHERE id = $3 AND status = $4");
     let moved = sqlx::query(&sql)

@@ -9,7 +9,7 @@
 use super::postgres::{audit_in, corrupt, event_in, json, parsed, reference, PgStore};
 use super::postgres_staff::{events_of, letters_of, notes_of};
 use super::retention::*;
-use super::staff::{Applied, CaseNote, StoredLetter};
+use super::staff::Applied;
 use super::StoreError;
 use app::domain::calendar::london_date;
 use app::domain::casework::{Outcome, Status};
@@ -507,39 +507,24 @@ impl RetentionStore for PgStore {
         // The person's own cases: as complainant (or the person complained for), or the name
         // kept in a reduced case's summary.
         const DOC: &str = "nullif(complaint, '')::jsonb";
-        let (own_sql, bind): (String, String) = match key {
-            SubjectKey::Name(n) => (
-                format!(
+        let own_sql: String = match key {
+            SubjectKey::Name(_) => format!(
                     "strpos(lower(complainant_name), lower($1)) > 0 OR \
                      strpos(lower(coalesce({DOC} -> 'on_behalf_of' ->> 'name', '')), lower($1)) > 0"
                 ),
-                n.clone(),
-            ),
-            SubjectKey::Email(e) => (
-                format!("lower({DOC} -> 'complainant' ->> 'email') = $1"),
-                e.clone(),
-            ),
-            SubjectKey::Phone(p) => (
-                format!(
-                    "replace(replace(replace(replace(replace(replace(\
+            SubjectKey::Email(_) => format!("lower({DOC} -> 'complainant' ->> 'email') = $1"),
+            SubjectKey::Phone(_) => format!(
+                "replace(replace(replace(replace(replace(replace(\
                      {DOC} -> 'complainant' ->> 'phone', ' ', ''), '+44', '0'), '-', ''), \
                      '(', ''), ')', ''), '.', '') = $1"
-                ),
-                if let Some(rest) = p.strip_prefix("44") {
-                    format!("0{rest}")
-                } else {
-                    p.clone()
-                },
             ),
-            SubjectKey::Postcode(p) => (
-                format!(
-                    "upper(replace({DOC} -> 'complainant' -> 'address' ->> 'postcode', ' ', '')) = $1 \
+            SubjectKey::Postcode(_) => format!(
+                "upper(replace({DOC} -> 'complainant' -> 'address' ->> 'postcode', ' ', '')) = $1 \
                      OR strpos(upper(replace(coalesce(summary, ''), ' ', '')), $1) > 0"
-                ),
-                p.clone(),
             ),
-            SubjectKey::Reference(r) => ("reference = $1".to_string(), r.compact()),
+            SubjectKey::Reference(_) => "reference = $1".to_string(),
         };
+        let bind = key.search_value();
         let own = sqlx::query(&format!(
             "SELECT id, reference, received_on, status, complaint, summary FROM cases \
              WHERE {own_sql} ORDER BY received_at LIMIT $2"
@@ -582,38 +567,20 @@ impl RetentionStore for PgStore {
             .bind(SUBJECT_LIMIT)
             .fetch_all(pool)
             .await?;
-            let mentions = |text: &str| text.to_lowercase().contains(&words.to_lowercase());
             for r in &others {
-                let id: Uuid = r.try_get("id")?;
-                if !seen.insert(id) {
+                let id = r.try_get::<Uuid, _>("id")?;
+                if !seen.insert(id.clone()) {
                     continue;
                 }
-                let notes: Vec<CaseNote> = notes_of(pool, id)
-                    .await?
-                    .into_iter()
-                    .filter(|n| mentions(&n.body))
-                    .collect();
-                let letters: Vec<StoredLetter> = letters_of(pool, id)
-                    .await?
-                    .into_iter()
-                    .filter(|l| mentions(&l.letter.body))
-                    .collect();
-                let events = events_of(pool, id)
-                    .await?
-                    .into_iter()
-                    .filter(|e| e.detail.as_deref().is_some_and(mentions))
-                    .collect();
-                found.push(SubjectCase {
-                    reference: reference(r, "reference")?,
-                    complainant: false,
-                    received_on: r.try_get("received_on")?,
-                    status: parsed(r, "status", Status::parse)?,
-                    complaint: None,
-                    summary: None,
-                    notes,
-                    letters,
-                    events,
-                });
+                found.push(SubjectCase::mentioning(
+                    reference(r, "reference")?,
+                    r.try_get("received_on")?,
+                    parsed(r, "status", Status::parse)?,
+                    words,
+                    notes_of(pool, id).await?,
+                    letters_of(pool, id).await?,
+                    events_of(pool, id).await?,
+                ));
             }
         }
         Ok(found)

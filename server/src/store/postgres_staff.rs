@@ -727,12 +727,8 @@ impl StaffStore for PgStore {
         let now = Utc::now();
         let id = case.id;
         let target = change.target();
-        let stamp = match target {
-            Status::Acknowledged => "acknowledged_at",
-            Status::Investigating => "investigating_at",
-            Status::OutcomeSent => "outcome_sent_at",
-            Status::Closed => "closed_at",
-            Status::Received => return Ok(Applied::Stale),
+        let Some(stamp) = stamp_column(target) else {
+            return Ok(Applied::Stale);
         };
         let mut tx = self.pool.begin().await?;
         // A change that queues a letter leaves the status as it is until the letter has gone
@@ -1004,32 +1000,7 @@ impl StaffStore for PgStore {
     ) -> Result<Applied, StoreError> {
         let at = Utc::now();
         // Each is recorded once: a second recording (a double click, a colleague) changes nothing.
-        let (column, on, how, event) = match work {
-            FlagWork::IdentityVerified { on, how } => (
-                "identity_verified_on",
-                on,
-                Some(how.as_str()),
-                "identity verified",
-            ),
-            FlagWork::ClarificationAsked { on } => (
-                "clarification_asked_on",
-                on,
-                None,
-                "clarification asked for",
-            ),
-            FlagWork::ClarificationReceived { on } => (
-                "clarification_received_on",
-                on,
-                None,
-                "clarification received",
-            ),
-            FlagWork::HandoverMade { on } => (
-                "handover_made_on",
-                on,
-                None,
-                "handed to corporate complaints",
-            ),
-        };
+        let (column, on, how, event) = work.record();
         let mut tx = self.pool.begin().await?;
         let sql = format!(
             "UPDATE cases SET {column} = $1, \
@@ -1046,10 +1017,7 @@ impl StaffStore for PgStore {
         if changed == 0 {
             return Ok(Applied::Stale);
         }
-        let detail = match how {
-            Some(how) => format!("{on}; how: {how}"),
-            None => on.to_string(),
-        };
+        let detail = work.detail();
         recorded(tx, case, at, actor, event, event, &detail).await
     }
 

@@ -200,6 +200,19 @@ impl SubjectKey {
 
     /// The words a free-text record would mention the person by, if any (a name or an
     /// address; a reference is not a mention of a person).
+    /// The value the stores compare with: a telephone number as stored (a leading 44 as 0),
+    /// a reference in its compact form, the rest as given.
+    pub fn search_value(&self) -> String {
+        match self {
+            SubjectKey::Phone(p) => match p.strip_prefix("44") {
+                Some(rest) => format!("0{rest}"),
+                None => p.clone(),
+            },
+            SubjectKey::Reference(r) => r.compact(),
+            SubjectKey::Name(s) | SubjectKey::Email(s) | SubjectKey::Postcode(s) => s.clone(),
+        }
+    }
+
     pub fn mention(&self) -> Option<&str> {
         match self {
             SubjectKey::Name(s) | SubjectKey::Email(s) => Some(s),
@@ -223,6 +236,40 @@ pub struct SubjectCase {
     pub notes: Vec<CaseNote>,
     pub letters: Vec<StoredLetter>,
     pub events: Vec<CaseEvent>,
+}
+
+impl SubjectCase {
+    /// Someone else's case whose records mention the person (`words`, any case): only the
+    /// notes, letters and history entries that do.
+    pub fn mentioning(
+        reference: Reference,
+        received_on: NaiveDate,
+        status: app::domain::casework::Status,
+        words: &str,
+        notes: Vec<CaseNote>,
+        letters: Vec<StoredLetter>,
+        events: Vec<CaseEvent>,
+    ) -> SubjectCase {
+        let words = words.to_lowercase();
+        let mentions = |text: &str| text.to_lowercase().contains(&words);
+        SubjectCase {
+            reference,
+            complainant: false,
+            received_on,
+            status,
+            complaint: None,
+            summary: None,
+            notes: notes.into_iter().filter(|n| mentions(&n.body)).collect(),
+            letters: letters
+                .into_iter()
+                .filter(|l| mentions(&l.letter.body))
+                .collect(),
+            events: events
+                .into_iter()
+                .filter(|e| e.detail.as_deref().is_some_and(mentions))
+                .collect(),
+        }
+    }
 }
 
 /// The most cases one search returns (a name like "Smith" must not dump the register).

@@ -357,32 +357,7 @@ pub(super) async fn work_flag(
     let at = rfc3339(Utc::now());
     let id = case.id.to_string();
     // Each is recorded once: a second recording (a double click, a colleague) changes nothing.
-    let (column, on, how, event) = match work {
-        FlagWork::IdentityVerified { on, how } => (
-            "identity_verified_on",
-            on,
-            Some(how.as_str()),
-            "identity verified",
-        ),
-        FlagWork::ClarificationAsked { on } => (
-            "clarification_asked_on",
-            on,
-            None,
-            "clarification asked for",
-        ),
-        FlagWork::ClarificationReceived { on } => (
-            "clarification_received_on",
-            on,
-            None,
-            "clarification received",
-        ),
-        FlagWork::HandoverMade { on } => (
-            "handover_made_on",
-            on,
-            None,
-            "handed to corporate complaints",
-        ),
-    };
+    let (column, on, how, event) = work.record();
     let mut tx = store.staff_writer.begin().await?;
     let sql = format!(
         "UPDATE cases SET {column} = ?, identity_verified_how = coalesce(?, identity_verified_how) \
@@ -398,10 +373,7 @@ pub(super) async fn work_flag(
     if changed == 0 {
         return Ok(Applied::Stale);
     }
-    let detail = match how {
-        Some(how) => format!("{on}; how: {how}"),
-        None => on.to_string(),
-    };
+    let detail = work.detail();
     recorded(tx, case, &at, actor, event, event, &detail).await
 }
 

@@ -63,9 +63,7 @@ pub(super) fn message(r: &SqliteRow) -> Result<Message, StoreError> {
     })
 }
 
-/// A delivered letter moves its case on, once: the acknowledgement makes a received case
-/// acknowledged (SPEC: acknowledged only once actually sent or posted), the outcome letter an
-/// investigated case "outcome sent".
+/// A delivered letter moves its case on, once (`outbox::moves_case`).
 async fn delivered(
     tx: &mut Transaction<'_, Sqlite>,
     id: i64,
@@ -87,20 +85,8 @@ async fn delivered(
     let Some(case_id) = case_id else {
         return Ok(());
     };
-    let (from, to, stamp, event) = match kind.as_str() {
-        "acknowledgement" => (
-            "received",
-            "acknowledged",
-            "acknowledged_at",
-            "acknowledged",
-        ),
-        "outcome" => (
-            "investigating",
-            "outcome_sent",
-            "outcome_sent_at",
-            "outcome sent",
-        ),
-        _ => return Ok(()),
+    let Some((from, to, stamp, event)) = moves_case(&kind) else {
+        return Ok(());
     };
     let sql = format!("UPDATE cases SET status = ?, {stamp} = ? WHERE id = ? AND status = ?");
     let moved = sqlx::query(&sql)

@@ -12,7 +12,7 @@ use super::sqlite_staff::{
     audit_in, corrupt, date, event_in, events_of, letters_of, notes_of, opt_time, parsed,
     reference, rfc3339, time,
 };
-use super::staff::{Applied, CaseNote, StoredLetter};
+use super::staff::Applied;
 use super::StoreError;
 use app::domain::calendar::london_date;
 use app::domain::casework::{Outcome, Status};
@@ -563,32 +563,17 @@ impl RetentionStore for SqliteStore {
     async fn subject_search(&self, key: &SubjectKey) -> Result<Vec<SubjectCase>, StoreError> {
         // The person's own cases: as complainant (or the person complained for), or the name
         // kept in a reduced case's summary.
-        let (own_sql, bind): (&str, String) = match key {
-            SubjectKey::Name(n) => (
-                "instr(lower(complainant_name), lower(?1)) > 0 \
+        let own_sql: &str = match key {
+            SubjectKey::Name(_) => "instr(lower(complainant_name), lower(?1)) > 0 \
                  OR instr(lower(coalesce(json_extract(nullif(complaint, ''), '$.on_behalf_of.name'), '')), lower(?1)) > 0",
-                n.clone(),
-            ),
-            SubjectKey::Email(e) => (
-                "lower(json_extract(nullif(complaint, ''), '$.complainant.email')) = ?1",
-                e.clone(),
-            ),
-            SubjectKey::Phone(p) => (
-                "replace(replace(replace(replace(replace(replace(json_extract(nullif(complaint, ''), '$.complainant.phone'), \
+            SubjectKey::Email(_) => "lower(json_extract(nullif(complaint, ''), '$.complainant.email')) = ?1",
+            SubjectKey::Phone(_) => "replace(replace(replace(replace(replace(replace(json_extract(nullif(complaint, ''), '$.complainant.phone'), \
                  ' ', ''), '+44', '0'), '-', ''), '(', ''), ')', ''), '.', '') = ?1",
-                if let Some(rest) = p.strip_prefix("44") {
-                    format!("0{rest}")
-                } else {
-                    p.clone()
-                },
-            ),
-            SubjectKey::Postcode(p) => (
-                "upper(replace(json_extract(nullif(complaint, ''), '$.complainant.address.postcode'), ' ', '')) = ?1 \
+            SubjectKey::Postcode(_) => "upper(replace(json_extract(nullif(complaint, ''), '$.complainant.address.postcode'), ' ', '')) = ?1 \
                  OR instr(upper(replace(coalesce(summary, ''), ' ', '')), ?1) > 0",
-                p.clone(),
-            ),
-            SubjectKey::Reference(r) => ("reference = ?1", r.compact()),
+            SubjectKey::Reference(_) => "reference = ?1",
         };
+        let bind = key.search_value();
         let own = sqlx::query(&format!(
             "SELECT id, reference, received_on, status, complaint, summary FROM cases \
              WHERE {own_sql} ORDER BY received_at LIMIT ?2"
@@ -633,38 +618,20 @@ impl RetentionStore for SqliteStore {
             .bind(SUBJECT_LIMIT)
             .fetch_all(&self.readers)
             .await?;
-            let mentions = |text: &str| text.to_lowercase().contains(&words.to_lowercase());
             for r in &others {
-                let id: String = r.try_get("id")?;
+                let id = r.try_get::<String, _>("id")?;
                 if !seen.insert(id.clone()) {
                     continue;
                 }
-                let notes: Vec<CaseNote> = notes_of(&self.readers, &id)
-                    .await?
-                    .into_iter()
-                    .filter(|n| mentions(&n.body))
-                    .collect();
-                let letters: Vec<StoredLetter> = letters_of(&self.readers, &id)
-                    .await?
-                    .into_iter()
-                    .filter(|l| mentions(&l.letter.body))
-                    .collect();
-                let events = events_of(&self.readers, &id)
-                    .await?
-                    .into_iter()
-                    .filter(|e| e.detail.as_deref().is_some_and(mentions))
-                    .collect();
-                found.push(SubjectCase {
-                    reference: reference(r, "reference")?,
-                    complainant: false,
-                    received_on: date(r, "received_on")?,
-                    status: parsed(r, "status", Status::parse)?,
-                    complaint: None,
-                    summary: None,
-                    notes,
-                    letters,
-                    events,
-                });
+                found.push(SubjectCase::mentioning(
+                    reference(r, "reference")?,
+                    date(r, "received_on")?,
+                    parsed(r, "status", Status::parse)?,
+                    words,
+                    notes_of(&self.readers, &id).await?,
+                    letters_of(&self.readers, &id).await?,
+                    events_of(&self.readers, &id).await?,
+                ));
             }
         }
         Ok(found)

@@ -856,12 +856,8 @@ impl StaffStore for SqliteStore {
         let id = case.id.to_string();
         let target = change.target();
         let mut tx = self.staff_writer.begin().await?;
-        let stamp = match target {
-            Status::Acknowledged => "acknowledged_at",
-            Status::Investigating => "investigating_at",
-            Status::OutcomeSent => "outcome_sent_at",
-            Status::Closed => "closed_at",
-            Status::Received => return Ok(Applied::Stale),
+        let Some(stamp) = stamp_column(target) else {
+            return Ok(Applied::Stale);
         };
         // A change that queues a letter leaves the status as it is until the letter has gone
         // (the outbox moves the case on then); the update still checks nobody moved it first.

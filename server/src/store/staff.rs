@@ -126,6 +126,58 @@ pub enum FlagWork {
     HandoverMade { on: NaiveDate },
 }
 
+impl FlagWork {
+    /// What each store records: the column of the day, the day, how (identity only), and the
+    /// words for the history.
+    pub fn record(&self) -> (&'static str, NaiveDate, Option<&str>, &'static str) {
+        match self {
+            FlagWork::IdentityVerified { on, how } => (
+                "identity_verified_on",
+                *on,
+                Some(how.as_str()),
+                "identity verified",
+            ),
+            FlagWork::ClarificationAsked { on } => (
+                "clarification_asked_on",
+                *on,
+                None,
+                "clarification asked for",
+            ),
+            FlagWork::ClarificationReceived { on } => (
+                "clarification_received_on",
+                *on,
+                None,
+                "clarification received",
+            ),
+            FlagWork::HandoverMade { on } => (
+                "handover_made_on",
+                *on,
+                None,
+                "handed to corporate complaints",
+            ),
+        }
+    }
+
+    /// The history's detail: the day, and how for identity.
+    pub fn detail(&self) -> String {
+        match self.record() {
+            (_, on, Some(how), _) => format!("{on}; how: {how}"),
+            (_, on, None, _) => on.to_string(),
+        }
+    }
+}
+
+/// The column that records when a case reached `status` (none for "received", set at intake).
+pub fn stamp_column(status: Status) -> Option<&'static str> {
+    match status {
+        Status::Acknowledged => Some("acknowledged_at"),
+        Status::Investigating => Some("investigating_at"),
+        Status::OutcomeSent => Some("outcome_sent_at"),
+        Status::Closed => Some("closed_at"),
+        Status::Received => None,
+    }
+}
+
 /// How far each triage flag has been worked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FlagsWorked {
