@@ -569,7 +569,7 @@ impl RetentionStore for PgStore {
             .await?;
             for r in &others {
                 let id = r.try_get::<Uuid, _>("id")?;
-                if !seen.insert(id.clone()) {
+                if !seen.insert(id) {
                     continue;
                 }
                 found.push(SubjectCase::mentioning(
