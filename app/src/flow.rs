@@ -300,14 +300,18 @@ pub fn shown_step(asked: Option<Step>, state: &JourneyState) -> Step {
 }
 
 /// The document title of a journey page ("Error: " first when the page shows problems).
-pub fn journey_title(step: Step, state: &JourneyState) -> String {
+pub fn journey_title(step: Step, state: &JourneyState, w: &crate::i18n::Words) -> String {
     let prefix =
         if !state.errors.is_empty() || state.problem.is_some() || state.sent_before.is_some() {
-            "Error: "
+            w.tr("Error: ")
         } else {
             ""
         };
-    format!("{prefix}{} – Data protection complaint", step.title())
+    format!(
+        "{prefix}{} – {}",
+        w.tr(step.title()),
+        w.tr("Data protection complaint")
+    )
 }
 
 /// Everything a journey page needs to render: what has been typed, the idempotency key of this
@@ -372,11 +376,10 @@ impl JourneyState {
     /// Nothing was sent, so it is said as a problem, first on the check page.
     pub fn sent_before(&mut self, earlier: Reference, new_key: Uuid) {
         self.key = new_key;
+        // One line in the source, as the translator's file has it (`crate::i18n`).
         self.problem = Some(format!(
-            "You have already sent a complaint from this form. Its reference is {earlier}. \
-             You have changed some answers since: they have not been sent. To send them as a new \
-             complaint, check them below and select “Send as a new complaint”. To add to the \
-             complaint you sent, contact us quoting its reference instead."
+            "You have already sent a complaint from this form. Its reference is {reference}. You have changed some answers since: they have not been sent. To send them as a new complaint, check them below and select “Send as a new complaint”. To add to the complaint you sent, contact us quoting its reference instead.",
+            reference = earlier
         ));
         self.sent_before = Some(earlier);
         self.sent = None;
@@ -601,22 +604,26 @@ impl Lines for SubmitOutcome {
     }
 }
 
-/// What the WebAssembly sends: the answers and the journey's key.
+/// What the WebAssembly sends: the answers, the journey's key, and the language the
+/// complaint was made in (its letters go out in it).
 pub struct Submission {
     pub input: ComplaintInput,
     pub key: Uuid,
+    pub lang: crate::i18n::Lang,
 }
 
 impl Lines for Submission {
     fn write(&self, w: &mut Writer) {
         self.key.write(w);
         self.input.write(w);
+        self.lang.write(w);
     }
 
     fn read(r: &mut Reader) -> Option<Self> {
         Some(Submission {
             key: Uuid::read(r)?,
             input: ComplaintInput::read(r)?,
+            lang: crate::i18n::Lang::read(r)?,
         })
     }
 }
@@ -625,7 +632,7 @@ impl Lines for Submission {
 pub const SUBMISSION_MEDIA_TYPE: &str = "application/x-complaint-lines";
 
 /// The format tags of a complaint sent from the WebAssembly and of the answer.
-pub const SUBMISSION_TAG: &str = "complaint-1";
+pub const SUBMISSION_TAG: &str = "complaint-2";
 pub const OUTCOME_TAG: &str = "outcome-1";
 
 #[cfg(test)]
@@ -907,10 +914,14 @@ mod tests {
         let sent = Submission {
             input: j.input.clone(),
             key: j.key,
+            lang: crate::i18n::Lang::Cy,
         };
         let back: Submission =
             lines::decode(SUBMISSION_TAG, &lines::encode(SUBMISSION_TAG, &sent)).unwrap();
-        assert_eq!((back.input, back.key), (j.input, j.key));
+        assert_eq!(
+            (back.input, back.key, back.lang),
+            (j.input, j.key, crate::i18n::Lang::Cy)
+        );
         // Anything else is refused whole, never half read.
         let maybe = "outcome-1\nmaybe\n";
         assert_eq!(lines::decode::<SubmitOutcome>(OUTCOME_TAG, maybe), None);

@@ -5,6 +5,7 @@
 
 pub mod domain;
 pub mod flow;
+pub mod i18n;
 pub mod ui;
 
 pub use ui::{shell, App};

@@ -20,13 +20,24 @@ pub fn document<V: IntoView + 'static>(
     body_class: &'static str,
     body: impl FnOnce() -> V,
 ) -> Response {
+    document_in(app::i18n::Lang::En, status, head, body_class, body)
+}
+
+/// A page in `lang` (its `<html lang>`): the public pages rendered here, in English or Welsh.
+pub fn document_in<V: IntoView + 'static>(
+    lang: app::i18n::Lang,
+    status: StatusCode,
+    head: Head,
+    body_class: &'static str,
+    body: impl FnOnce() -> V,
+) -> Response {
     // As raw text: a text child would carry a hydration marker, which the title would show.
     let title = head.title.replace('&', "&amp;").replace('<', "&lt;");
     let html = Owner::new().with(move || {
         let body = body();
         view! {
             <!DOCTYPE html>
-            <html lang="en-GB">
+            <html lang=lang.html()>
                 <head>
                     <meta charset="utf-8"/>
                     <meta name="viewport" content="width=device-width, initial-scale=1"/>

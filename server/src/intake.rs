@@ -26,6 +26,8 @@ pub struct Submission {
     pub review: Option<String>,
     /// The MP's details, keyed in by staff for a complaint through an MP.
     pub mp: Option<app::domain::casework::MpContact>,
+    /// The language it was made in (the public form's; staff choose it when keying in).
+    pub lang: app::i18n::Lang,
 }
 
 impl Submission {
@@ -38,6 +40,7 @@ impl Submission {
             keyed_in_by: None,
             review,
             mp: None,
+            lang: app::i18n::Lang::En,
         }
     }
 }
@@ -117,6 +120,7 @@ pub async fn receive(
         keyed_in_by: submission.keyed_in_by,
         review: submission.review,
         mp: submission.mp,
+        lang: submission.lang,
         organisation: state.organisation.clone(),
     };
     match state.store.submit(case).await? {

@@ -202,17 +202,22 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
-    let options = state.leptos_options.clone();
-    let site = pages::site_info(&state);
-    let settings = pages::page_settings(&state);
-    let context = move || {
-        leptos::prelude::provide_context(site.clone());
-        leptos::prelude::provide_context(settings.clone());
+    // One renderer per language, each with its own configuration and table.
+    let renderer = |lang: app::i18n::Lang| {
+        let options = state.leptos_options.clone();
+        let site = pages::site_info(&state, lang);
+        let settings = pages::page_settings(&state);
+        let context = move || {
+            leptos::prelude::provide_context(site.clone());
+            leptos::prelude::provide_context(settings.clone());
+        };
+        let page = leptos_axum::render_app_to_stream_with_context(context, move || {
+            app::shell(options.clone())
+        });
+        move |req: Request| page(req)
     };
-    let page = leptos_axum::render_app_to_stream_with_context(context.clone(), move || {
-        app::shell(options.clone())
-    });
-    let page = move |req: Request| page(req);
+    let page = renderer(app::i18n::Lang::En);
+    let welsh = renderer(app::i18n::Lang::Cy);
     // Pages carry a per-response nonce, and form answers: never kept by shared caches, and
     // never reused without asking. Not `no-store`: the browser's Back button must still show
     // "Check your answers" after sending without JavaScript (it would otherwise re-post).
@@ -240,14 +245,19 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .route("/health", get(api::health))
         .route("/complaint", post(pages::post_journey).layer(no_store()))
+        .route("/cy/complaint", post(pages::post_journey).layer(no_store()))
         .route(
             "/privacy-notice-wording",
             get(pages::privacy_notice_wording),
         )
         .route("/accessibility", get(accessibility::statement))
+        .route("/cy/accessibility", get(accessibility::statement))
         .merge(staff::router(&state))
         .route("/", get(page.clone()).layer(no_store()))
         .route("/complaint", get(page).layer(no_store()))
+        .route("/cy", get(welsh.clone()).layer(no_store()))
+        .route("/cy/", get(welsh.clone()).layer(no_store()))
+        .route("/cy/complaint", get(welsh).layer(no_store()))
         .route(app::ui::journey::SUBMISSION_PATH, widget_send)
         .merge(static_files(&state))
         .layer(CompressionLayer::new())

@@ -4,6 +4,7 @@
 use crate::intake::{self, Accepted, IntakeError, Submission};
 use crate::AppState;
 use app::flow::{advance, input_from_pairs, JourneyState, Sent, Step, SubmitOutcome, SEND_FAILED};
+use app::i18n::Lang;
 use app::ui::{PageSettings, SiteInfo};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -12,12 +13,19 @@ use axum::response::{IntoResponse, Response};
 use leptos::prelude::provide_context;
 use uuid::Uuid;
 
-pub fn site_info(state: &AppState) -> SiteInfo {
+/// What the pages in `lang` render with: configuration, and that language's table.
+pub fn site_info(state: &AppState, lang: Lang) -> SiteInfo {
+    let policy = &state.config.retention.policy;
     SiteInfo {
         organisation: (*state.organisation).clone(),
         taxonomy: state.config.taxonomy.clone(),
         logo_url: state.config.branding.logo_url.clone(),
-        consent_intro: app::domain::retention::consent_intro(&state.config.retention.policy),
+        consent_intro: match lang {
+            Lang::En => app::domain::retention::consent_intro(policy),
+            Lang::Cy => app::domain::retention::consent_intro_cy(policy),
+        },
+        lang,
+        words: app::i18n::table(lang).to_vec(),
     }
 }
 
@@ -53,7 +61,7 @@ pub async fn submit_from_widget(State(state): State<AppState>, req: Request) -> 
     let Ok(bytes) = axum::body::to_bytes(req.into_body(), limit).await else {
         return ApiError::TooLarge { limit }.into_response();
     };
-    let Some(app::flow::Submission { input, key }) = std::str::from_utf8(&bytes)
+    let Some(app::flow::Submission { input, key, lang }) = std::str::from_utf8(&bytes)
         .ok()
         .and_then(|text| lines::decode(SUBMISSION_TAG, text))
     else {
@@ -63,7 +71,8 @@ pub async fn submit_from_widget(State(state): State<AppState>, req: Request) -> 
         ))
         .into_response();
     };
-    let submission = Submission::online(key, None);
+    let mut submission = Submission::online(key, None);
+    submission.lang = lang;
     let outcome = match intake::receive(&state, &input, submission).await {
         Ok(Accepted::Created(receipt)) => SubmitOutcome::Received {
             receipt,
@@ -138,7 +147,7 @@ fn robots_review(state: &AppState, key: Uuid, honeypot: &str) -> Option<String> 
 
 /// Renders the Leptos app for `path` with extra context (a GET, whatever the request was).
 pub async fn render(state: &AppState, path: &str, journey: Option<JourneyState>) -> Response {
-    let site = site_info(state);
+    let site = site_info(state, Lang::of_path(path).0);
     let settings = page_settings(state);
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_to_stream_with_context(
@@ -166,6 +175,9 @@ pub async fn post_journey(
     client: Option<axum::Extension<crate::client::ClientIp>>,
     req: Request,
 ) -> Response {
+    // Posted to "/complaint" or "/cy/complaint": the page answers in that language.
+    let lang = Lang::of_path(req.uri().path()).0;
+    let journey_page = |step: Step| format!("{}?step={}", lang.path("/complaint"), step.id());
     let limit = state.config.max_body_bytes;
     let Ok(bytes) = axum::body::to_bytes(req.into_body(), limit).await else {
         return (
@@ -198,12 +210,16 @@ pub async fn post_journey(
     // A "Change" button on the check page.
     if let Some(target) = Step::parse(meta("_goto")).filter(|s| Step::QUESTIONS.contains(s)) {
         journey.changing = true;
-        return render(
-            &state,
-            &format!("/complaint?step={}", target.id()),
-            Some(journey),
-        )
-        .await;
+        return render(&state, &journey_page(target), Some(journey)).await;
+    }
+    // The language switch: the same page in the other language (this one), answers kept and
+    // not yet checked (the person has not pressed Continue).
+    if Lang::parse(meta("_lang")).is_some() {
+        let step = match step {
+            Step::Done => Step::Check,
+            s => s,
+        };
+        return render(&state, &journey_page(step), Some(journey)).await;
     }
     let (next, errors) = advance(step, &journey.input, &state.config.taxonomy, changing);
     journey.errors = errors;
@@ -217,7 +233,8 @@ pub async fn post_journey(
         if let Err(wait) = state.submissions.check(ip) {
             return crate::limits::too_many_for_people(wait, &state.organisation.telephone);
         }
-        let submission = Submission::online(key, robots_review(&state, key, meta("website")));
+        let mut submission = Submission::online(key, robots_review(&state, key, meta("website")));
+        submission.lang = lang;
         let shown = match intake::receive(&state, &journey.input, submission).await {
             Ok(Accepted::Created(receipt)) => {
                 journey.sent = Some(Sent {
@@ -252,19 +269,9 @@ pub async fn post_journey(
                 Step::Check
             }
         };
-        return render(
-            &state,
-            &format!("/complaint?step={}", shown.id()),
-            Some(journey),
-        )
-        .await;
+        return render(&state, &journey_page(shown), Some(journey)).await;
     }
-    render(
-        &state,
-        &format!("/complaint?step={}", next.id()),
-        Some(journey),
-    )
-    .await
+    render(&state, &journey_page(next), Some(journey)).await
 }
 
 /// Seed 004 Appendix A, filled in with this council's details and this form's address, for the

@@ -300,6 +300,7 @@ async fn the_widgets_send_refuses_anything_but_its_own_format_and_cannot_be_post
         let sent = Submission {
             input: input.clone(),
             key,
+            lang: app::i18n::Lang::En,
         };
         lines::encode(SUBMISSION_TAG, &sent).into_bytes()
     };
@@ -410,6 +411,7 @@ async fn the_widgets_send_refuses_anything_but_its_own_format_and_cannot_be_post
     let sent = Submission {
         input: bad,
         key: uuid::Uuid::new_v4(),
+        lang: app::i18n::Lang::En,
     };
     let res = post(
         SUBMISSION_MEDIA_TYPE,

@@ -170,12 +170,40 @@ pub fn long_date(d: NaiveDate) -> String {
     format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
 
+/// "29 Rhagfyr 2026": the same date in Welsh (the month's name follows the day unmutated, as
+/// the Welsh Government's style guide writes dates).
+pub fn long_date_cy(d: NaiveDate) -> String {
+    const MONTHS: [&str; 12] = [
+        "Ionawr",
+        "Chwefror",
+        "Mawrth",
+        "Ebrill",
+        "Mai",
+        "Mehefin",
+        "Gorffennaf",
+        "Awst",
+        "Medi",
+        "Hydref",
+        "Tachwedd",
+        "Rhagfyr",
+    ];
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn dates_are_written_out_in_english_and_welsh() {
+        assert_eq!(long_date(d("2026-12-29")), "29 December 2026");
+        assert_eq!(long_date_cy(d("2026-12-29")), "29 Rhagfyr 2026");
+        assert_eq!(long_date_cy(d("2027-01-01")), "1 Ionawr 2027");
+        assert_eq!(long_date_cy(d("2027-07-31")), "31 Gorffennaf 2027");
     }
 
     fn deadlines(received: &str) -> Deadlines {

@@ -4,6 +4,7 @@
 use super::calendar::long_date;
 use super::casework::{Ending, EndingRecord, Outcome, ProgressUpdate};
 use super::reference::Reference;
+use crate::i18n::Words;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -97,7 +98,8 @@ pub struct Letter {
     pub body: String,
 }
 
-/// Appendix B of seed 004, filled in.
+/// Appendix B of seed 004, filled in, in the language the complaint was made in (each
+/// paragraph a text of the translator's file).
 pub fn acknowledgement(
     org: &Organisation,
     complainant_name: &str,
@@ -105,28 +107,35 @@ pub fn acknowledgement(
     received_on: NaiveDate,
     team_name: &str,
     outcome_due: NaiveDate,
+    w: &Words,
 ) -> Letter {
-    let subject = format!("Your Data Protection Complaint – Acknowledgement (Ref: {reference})");
-    let body = format!(
-        "Dear {complainant_name},\n\n\
-         Thank you for contacting {org_name} about our handling of your personal information. \
-         We have logged your complaint under reference {reference}, received on {received}.\n\n\
-         A case handler from our {team_name} will investigate your concerns. We aim to keep you \
-         updated during our enquiries and to provide an outcome without undue delay. Our planning \
-         benchmark is to resolve most complaints within three months, which for your complaint \
-         means by {outcome}.\n\n\
-         If we need any further information (for example, identity verification or clarification \
-         of the scope of your complaint), we will contact you promptly.\n\n\
-         If you have any questions, please email {email} or call {phone}, quoting your reference.\n\n\
-         Kind regards,\n{signatory}\n{org_name}\n",
-        org_name = org.name,
-        received = long_date(received_on),
-        outcome = long_date(outcome_due),
-        email = org.email,
-        phone = org.telephone,
-        signatory = org.signatory,
+    let parts = [
+        ("name", complainant_name.to_string()),
+        ("organisation", org.name.clone()),
+        ("reference", reference.to_string()),
+        ("received", w.date(received_on)),
+        ("team", w.text(team_name)),
+        ("outcome", w.date(outcome_due)),
+        ("email", org.email.clone()),
+        ("telephone", org.telephone.clone()),
+        ("signatory", w.text(&org.signatory)),
+    ];
+    let subject = w.fill(
+        "Your Data Protection Complaint – Acknowledgement (Ref: {reference})",
+        &parts,
     );
-    Letter { subject, body }
+    let body = [
+        w.fill("Dear {name},", &parts),
+        w.fill("Thank you for contacting {organisation} about our handling of your personal information. We have logged your complaint under reference {reference}, received on {received}.", &parts),
+        w.fill("A case handler from our {team} will investigate your concerns. We aim to keep you updated during our enquiries and to provide an outcome without undue delay. Our planning benchmark is to resolve most complaints within three months, which for your complaint means by {outcome}.", &parts),
+        w.fill("If we need any further information (for example, identity verification or clarification of the scope of your complaint), we will contact you promptly.", &parts),
+        w.fill("If you have any questions, please email {email} or call {telephone}, quoting your reference.", &parts),
+        w.fill("Kind regards,\n{signatory}\n{organisation}", &parts),
+    ];
+    Letter {
+        subject,
+        body: format!("{}\n", body.join("\n\n")),
+    }
 }
 
 /// The wording of seed 004 Appendix A for the council's own privacy notice, filled in: how to
@@ -223,30 +232,33 @@ pub fn breach_acknowledgement(
     name: &str,
     reference: &Reference,
     received_on: NaiveDate,
+    w: &Words,
 ) -> Letter {
-    let subject = format!("Your Report of a Personal Data Breach (Ref: {reference})");
-    let body = format!(
-        "Dear {name},\n\n\
-         Thank you for telling {org_name} that your personal information may have been lost, \
-         shared or not kept safe. We have logged your report under reference {reference}, \
-         received on {received}.\n\n\
-         What happens next: we will look into what happened under our personal data breach \
-         procedure, take any steps needed to contain it and put it right, and tell you what we \
-         found. We record every breach reported to us, and report serious ones to the \
-         Information Commissioner's Office.\n\n\
-         This is not yet a complaint. If you are unhappy with the outcome of our breach \
-         investigation, you can then make a complaint about how we handled it, and we will \
-         deal with it under our Data Protection Complaints Procedure.\n\n\
-         If you have any questions, please email {email} or call {phone}, quoting your \
-         reference.\n\n\
-         Kind regards,\n{signatory}\n{org_name}\n",
-        org_name = org.name,
-        received = long_date(received_on),
-        email = org.email,
-        phone = org.telephone,
-        signatory = org.signatory,
+    let parts = [
+        ("name", name.to_string()),
+        ("organisation", org.name.clone()),
+        ("reference", reference.to_string()),
+        ("received", w.date(received_on)),
+        ("email", org.email.clone()),
+        ("telephone", org.telephone.clone()),
+        ("signatory", w.text(&org.signatory)),
+    ];
+    let subject = w.fill(
+        "Your Report of a Personal Data Breach (Ref: {reference})",
+        &parts,
     );
-    Letter { subject, body }
+    let body = [
+        w.fill("Dear {name},", &parts),
+        w.fill("Thank you for telling {organisation} that your personal information may have been lost, shared or not kept safe. We have logged your report under reference {reference}, received on {received}.", &parts),
+        w.fill("What happens next: we will look into what happened under our personal data breach procedure, take any steps needed to contain it and put it right, and tell you what we found. We record every breach reported to us, and report serious ones to the Information Commissioner's Office.", &parts),
+        w.fill("This is not yet a complaint. If you are unhappy with the outcome of our breach investigation, you can then make a complaint about how we handled it, and we will deal with it under our Data Protection Complaints Procedure.", &parts),
+        w.fill("If you have any questions, please email {email} or call {telephone}, quoting your reference.", &parts),
+        w.fill("Kind regards,\n{signatory}\n{organisation}", &parts),
+    ];
+    Letter {
+        subject,
+        body: format!("{}\n", body.join("\n\n")),
+    }
 }
 
 /// A progress update (seed 004 §34): what has happened, the date we now expect to send the
@@ -360,6 +372,7 @@ mod tests {
             d("2026-11-24"),
             "Complaints and Information Team",
             d("2027-02-24"),
+            &Words::english(),
         );
         assert_eq!(
             l.subject,

@@ -9,6 +9,7 @@ use super::complaint::{Channel, Complainant, ContactMethod};
 use super::letter::Organisation;
 use super::reference::Reference;
 use super::triage::CaseKind;
+use crate::i18n::Words;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 /// What a message is.
@@ -167,7 +168,8 @@ pub struct Email {
     pub body: String,
 }
 
-/// What the complainant is sent at once after complaining online.
+/// What the complainant is sent at once after complaining online, in the language they
+/// complained in.
 pub fn confirmation(
     org: &Organisation,
     kind: CaseKind,
@@ -175,43 +177,45 @@ pub fn confirmation(
     received_on: NaiveDate,
     acknowledge_by: NaiveDate,
     outcome_due: NaiveDate,
+    w: &Words,
 ) -> Email {
-    if kind == CaseKind::BreachReport {
-        // 004 §18: a breach report, not a complaint; no complaint deadlines.
-        return Email {
-            subject: format!("We have your report of a personal data breach (Ref: {reference})"),
-            body: format!(
-                "We received your report on {received}.\n\n\
-                 Your reference is {reference}. Quote it whenever you contact us.\n\n\
-                 What happens next: we will look into it under our personal data breach \
-                 procedure and tell you what we found. If you are unhappy with that outcome, \
-                 you can then make a complaint.\n\n\
-                 Questions: reply to {email} or call {phone}, quoting your reference.\n\n\
-                 {org_name}\n",
-                received = long_date(received_on),
-                email = org.email,
-                phone = org.telephone,
-                org_name = org.name,
-            ),
-        };
-    }
+    let parts = [
+        ("reference", reference.to_string()),
+        ("received", w.date(received_on)),
+        ("acknowledge_by", w.date(acknowledge_by)),
+        ("outcome", w.date(outcome_due)),
+        ("email", org.email.clone()),
+        ("telephone", org.telephone.clone()),
+        ("organisation", org.name.clone()),
+    ];
+    // 004 §18: a breach report, not a complaint; no complaint deadlines.
+    let (subject, mut paragraphs) = if kind == CaseKind::BreachReport {
+        (
+            w.fill("We have your report of a personal data breach (Ref: {reference})", &parts),
+            vec![
+                w.fill("We received your report on {received}.", &parts),
+                w.fill("Your reference is {reference}. Quote it whenever you contact us.", &parts),
+                w.fill("What happens next: we will look into it under our personal data breach procedure and tell you what we found. If you are unhappy with that outcome, you can then make a complaint.", &parts),
+            ],
+        )
+    } else {
+        (
+            w.fill("We have your data protection complaint (Ref: {reference})", &parts),
+            vec![
+                w.fill("We received your data protection complaint on {received}.", &parts),
+                w.fill("Your reference is {reference}. Quote it whenever you contact us.", &parts),
+                w.fill("What happens next: we will write to you by {acknowledge_by} to confirm we have it and tell you who is looking into it. We aim to tell you the outcome by {outcome}. If it will take longer, we will tell you why and keep you updated.", &parts),
+            ],
+        )
+    };
+    paragraphs.push(w.fill(
+        "Questions: reply to {email} or call {telephone}, quoting your reference.",
+        &parts,
+    ));
+    paragraphs.push(org.name.clone());
     Email {
-        subject: format!("We have your data protection complaint (Ref: {reference})"),
-        body: format!(
-            "We received your data protection complaint on {received}.\n\n\
-             Your reference is {reference}. Quote it whenever you contact us.\n\n\
-             What happens next: we will write to you by {ack} to confirm we have it and tell you \
-             who is looking into it. We aim to tell you the outcome by {outcome}. If it will take \
-             longer, we will tell you why and keep you updated.\n\n\
-             Questions: reply to {email} or call {phone}, quoting your reference.\n\n\
-             {org_name}\n",
-            received = long_date(received_on),
-            ack = long_date(acknowledge_by),
-            outcome = long_date(outcome_due),
-            email = org.email,
-            phone = org.telephone,
-            org_name = org.name,
-        ),
+        subject,
+        body: format!("{}\n", paragraphs.join("\n\n")),
     }
 }
 
@@ -375,7 +379,15 @@ mod tests {
     fn emails_carry_the_minimum() {
         let r = Reference::parse("K7M2QX9PB").unwrap_or_else(|_| Reference::from_random(7));
         let d = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-        let e = confirmation(&Organisation::default(), CaseKind::Complaint, &r, d, d, d);
+        let e = confirmation(
+            &Organisation::default(),
+            CaseKind::Complaint,
+            &r,
+            d,
+            d,
+            d,
+            &Words::english(),
+        );
         assert!(e.subject.contains(&r.to_string()));
         assert!(e.body.contains("25 November 2026"));
         let alert = team_alert(&CaseAlert {

@@ -213,6 +213,23 @@ pub fn consent_intro(policy: &RetentionPolicy) -> String {
     )
 }
 
+/// The same paragraph in Welsh (a period written with "o" and the plural, which needs no
+/// mutation after a number: "3 o flynyddoedd", "18 mis").
+pub fn consent_intro_cy(policy: &RetentionPolicy) -> String {
+    let period = match policy.case_file_months {
+        1 => "un mis".to_string(),
+        // After "am" (for), "blwyddyn" takes the soft mutation.
+        12 => "flwyddyn".to_string(),
+        m if m % 12 == 0 => format!("{} o flynyddoedd", m / 12),
+        m => format!("{m} mis"),
+    };
+    format!(
+        "Er mwyn ymchwilio i'ch cwyn mae angen i ni ddefnyddio'r wybodaeth rydych wedi'i rhoi i ni. \
+         Byddwn yn ei defnyddio i ymdrin â'ch cwyn yn unig, ac yn ei chadw am {period} ar ôl ein \
+         penderfyniad."
+    )
+}
+
 /// A number of months in words: "one year", "2 years", "18 months", "one month".
 pub fn period(months: u32) -> String {
     match months {
@@ -229,6 +246,21 @@ mod tests {
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_consent_paragraph_says_the_period_in_welsh() {
+        let mut policy = RetentionPolicy::default();
+        for (months, words) in [
+            (12, "am flwyddyn"),
+            (36, "am 3 o flynyddoedd"),
+            (18, "am 18 mis"),
+            (1, "am un mis"),
+        ] {
+            policy.case_file_months = months;
+            let text = consent_intro_cy(&policy);
+            assert!(text.contains(words), "{text}");
+        }
     }
 
     fn decided(on: &str) -> CaseDates {

@@ -90,21 +90,25 @@ impl Text {
             let prev = i.checked_sub(1).map(|p| chars[p]);
             (c.is_control() && !allowed_ws) || hidden(c, prev, chars.get(i + 1).copied())
         });
+        // Whole sentences with named parts: the public pages translate them by their shape
+        // (`crate::i18n`), the label in turn.
         if bad {
-            let what = if lines == Lines::One {
-                "must be on one line and must not include hidden control characters"
+            let message = if lines == Lines::One {
+                format!(
+                    "{label} must be on one line and must not include hidden control characters"
+                )
             } else {
-                "must not include hidden control characters"
+                format!("{label} must not include hidden control characters")
             };
-            return Err(FieldError::new(field, format!("{label} {what}")));
+            return Err(FieldError::new(field, message));
         }
         let count = trimmed.chars().count();
         if count > max {
             return Err(FieldError::new(
                 field,
                 format!(
-                    "{label} must be {} characters or fewer",
-                    group_thousands(max)
+                    "{label} must be {max} characters or fewer",
+                    max = group_thousands(max)
                 ),
             ));
         }

@@ -4,13 +4,15 @@
 
 use super::journey::Form;
 use crate::flow::{Draft, DraftFound, JourneyState, DRAFT_STORAGE_KEY};
+use crate::i18n::{words, Lang, Words};
 use chrono::Utc;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-const UNAVAILABLE: &str =
-    "Your answers cannot be saved on this device (for example in private browsing), so finish your complaint in one go.";
+fn unavailable(w: &Words) -> String {
+    w.tr("Your answers cannot be saved on this device (for example in private browsing), so finish your complaint in one go.").to_string()
+}
 
 fn storage() -> Option<web_sys::Storage> {
     // Reading `localStorage` itself throws where storage is blocked.
@@ -40,9 +42,9 @@ fn write(draft: &Draft) -> bool {
     s.set_item(DRAFT_STORAGE_KEY, &draft.to_stored()).is_ok()
 }
 
-/// "24 December 2026": the day in the UK, by the browser's own time-zone rules (so the
-/// WebAssembly carries no time-zone tables for this one sentence).
-fn uk_day(t: chrono::DateTime<Utc>) -> String {
+/// "24 December 2026" ("24 Rhagfyr 2026"): the day in the UK, by the browser's own time-zone
+/// rules (so the WebAssembly carries no time-zone tables for this one sentence).
+fn uk_day(t: chrono::DateTime<Utc>, lang: Lang) -> String {
     use wasm_bindgen::JsValue;
     let options = js_sys::Object::new();
     for (k, v) in [
@@ -54,18 +56,19 @@ fn uk_day(t: chrono::DateTime<Utc>) -> String {
         let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
     }
     js_sys::Date::new(&JsValue::from_f64(t.timestamp_millis() as f64))
-        .to_locale_date_string("en-GB", &options)
+        .to_locale_date_string(lang.html(), &options)
         .into()
 }
 
-fn expiry_notice(d: &Draft) -> String {
-    format!(
-        "Your answers are saved on this device as a draft until {}, 30 days from when you started.",
-        uk_day(d.expires_at())
+fn expiry_notice(d: &Draft, w: &Words) -> String {
+    w.fill(
+        "Your answers are saved on this device as a draft until {date}, 30 days from when you started.",
+        &[("date", uk_day(d.expires_at(), w.lang))],
     )
 }
 
 pub fn keep_drafts(form: Form) {
+    let w = words();
     // When this journey's draft was started, keyed by the journey's idempotency key, so that a
     // deleted draft's start is never carried over to a new one.
     let started = RwSignal::new(None::<(Uuid, chrono::DateTime<Utc>)>);
@@ -81,8 +84,9 @@ pub fn keep_drafts(form: Form) {
         match read().map(|stored| Draft::restore(&stored, now)) {
             Some(DraftFound::Restored(d)) if fresh => {
                 form.draft_notice.set(Some(format!(
-                    "We have restored the answers you saved on this device. {}",
-                    expiry_notice(&d)
+                    "{} {}",
+                    w.tr("We have restored the answers you saved on this device."),
+                    expiry_notice(&d, &w)
                 )));
                 started.set(Some((d.key, d.started_at)));
                 form.state.update(|s| {
@@ -97,7 +101,7 @@ pub fn keep_drafts(form: Form) {
         }
         if storage().is_none() {
             storage_ok.set(false);
-            form.draft_notice.set(Some(UNAVAILABLE.to_string()));
+            form.draft_notice.set(Some(unavailable(&w)));
         }
     });
 
@@ -132,20 +136,21 @@ pub fn keep_drafts(form: Form) {
                 .is_none_or(|(k, t)| k != key || t != draft.started_at)
             {
                 started.set(Some((key, draft.started_at)));
-                form.draft_notice.set(Some(expiry_notice(&draft)));
+                form.draft_notice.set(Some(expiry_notice(&draft, &w)));
             }
         } else {
             storage_ok.set(false);
-            form.draft_notice.set(Some(UNAVAILABLE.to_string()));
+            form.draft_notice.set(Some(unavailable(&w)));
         }
     });
 }
 
 /// "Delete my draft": removes it from the device and empties the form.
-pub fn delete_draft(form: Form) {
+pub fn delete_draft(form: Form, w: Words) {
     remove();
     form.state.set(JourneyState::fresh(Uuid::new_v4()));
     form.draft_notice.set(Some(
-        "Your draft has been deleted from this device.".to_string(),
+        w.tr("Your draft has been deleted from this device.")
+            .to_string(),
     ));
 }

@@ -7,6 +7,7 @@
 //! (the staff pages, which ship no script) give plain values with `Field::fixed`.
 
 use crate::domain::FieldError;
+use crate::i18n::{tr, words};
 use leptos::prelude::*;
 
 /// One field as a component sees it.
@@ -76,12 +77,14 @@ impl Field {
 }
 
 fn error_message(field: Field) -> impl IntoView {
+    // The domain words its messages in English; shown in the page's language.
+    let w = words();
     move || {
         field.error.get().map(|m| {
             view! {
                 <p id=format!("{}-error", field.name) class="error-message">
-                    <span class="visually-hidden">"Error: "</span>
-                    {m}
+                    <span class="visually-hidden">{w.tr("Error: ")}</span>
+                    {w.text(&m)}
                 </p>
             }
         })
@@ -305,7 +308,7 @@ pub fn Checkboxes(
 
 /// The answers to a yes/no question (shown as two inline radios).
 pub fn yes_no() -> Vec<Choice> {
-    vec![Choice::new("yes", "Yes"), Choice::new("no", "No")]
+    vec![Choice::new("yes", tr("Yes")), Choice::new("no", tr("No"))]
 }
 
 /// A single checkbox (a consent, an opt-out, a confirmation), posting "yes" when ticked.
@@ -372,14 +375,15 @@ pub fn ErrorSummary(
     #[prop(into)] errors: Signal<Vec<FieldError>>,
     #[prop(into, optional)] problem: Signal<Option<String>>,
 ) -> impl IntoView {
+    let w = words();
     move || {
         let (errors, problem) = (errors.get(), problem.get());
         (!errors.is_empty() || problem.is_some()).then(|| {
             view! {
                 <div id="error-summary" class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
-                    <h2 id="error-summary-title" class="error-summary__title">"There is a problem"</h2>
+                    <h2 id="error-summary-title" class="error-summary__title">{w.tr("There is a problem")}</h2>
                     <ul class="error-summary__list">
-                        {problem.map(|p| view! { <li>{p}</li> })}
+                        {problem.map(|p| view! { <li>{w.text(&p)}</li> })}
                         {errors
                             .into_iter()
                             .map(|e| {
@@ -390,7 +394,7 @@ pub fn ErrorSummary(
                                         <a href=href on:click=move |ev| {
                                             ev.prevent_default();
                                             focus_field(&field);
-                                        }>{e.message}</a>
+                                        }>{w.text(&e.message)}</a>
                                     </li>
                                 }
                             })

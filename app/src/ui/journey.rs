@@ -7,8 +7,7 @@ use super::fields::{
     yes_no, Checkbox, Checkboxes, Choice, ErrorSummary, Field, Radios, TextArea, TextField,
 };
 use super::location;
-use super::SiteInfo;
-use crate::domain::calendar::long_date;
+use super::{LanguageLink, SiteInfo};
 use crate::domain::complaint::{
     BreachStatus, ComplaintInput, ContactMethod, OnBehalfOf, WantedOutcome, FIELD_ORDER, WHO_FOR,
 };
@@ -16,6 +15,7 @@ use crate::domain::letter::{ICO_ADDRESS, ICO_HELPLINE};
 use crate::domain::taxonomy::Nature;
 use crate::domain::triage::CaseKind;
 use crate::flow::{advance, field_value, set_field, JourneyState, Sent, Step, SubmitOutcome};
+use crate::i18n::{long_date, tr, words};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -80,7 +80,9 @@ async fn submit_complaint(input: ComplaintInput, key: Uuid) -> Result<SubmitOutc
     use crate::flow::{Submission, OUTCOME_TAG, SUBMISSION_MEDIA_TYPE, SUBMISSION_TAG};
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
-    let body = lines::encode(SUBMISSION_TAG, &Submission { input, key });
+    // The language of the page the complaint was made on.
+    let lang = crate::i18n::Lang::of_path(&super::location::path()).0;
+    let body = lines::encode(SUBMISSION_TAG, &Submission { input, key, lang });
     let refused = |_| Failure::Refused;
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
@@ -163,9 +165,10 @@ pub fn JourneyPage() -> impl IntoView {
         Effect::new(move |_| request_animation_frame(resend));
     }
 
+    let w = words();
     let title = move || {
         form.state
-            .with(|s| crate::flow::journey_title(step.get(), s))
+            .with(|s| crate::flow::journey_title(step.get(), s, &w))
     };
     view! {
         <super::PageTitle text=Signal::derive(title)/>
@@ -296,6 +299,14 @@ fn StepForm(step: Step) -> impl IntoView {
 
     let on_submit = {
         move |ev: leptos::ev::SubmitEvent| {
+            // The language switch posts the answers to the other language's page, as it does
+            // without JavaScript (the page loads again in that language, nothing typed lost).
+            if ev
+                .submitter()
+                .is_some_and(|b| b.get_attribute("name").as_deref() == Some("_lang"))
+            {
+                return;
+            }
             ev.prevent_default();
             if form.sending.get_untracked() {
                 return; // a double tap while sending
@@ -347,37 +358,40 @@ fn StepForm(step: Step) -> impl IntoView {
         Step::Consent => view! { <ConsentStep/> }.into_any(),
         Step::Check | Step::Done => view! { <CheckAnswers/> }.into_any(),
     };
+    let w = words();
     let button = if step == Step::Check {
-        "Send complaint"
+        w.tr("Send complaint")
     } else {
-        "Continue"
+        w.tr("Continue")
     };
     let back = step.previous();
+    let journey = w.lang.path("/complaint");
 
     view! {
+        <LanguageButton/>
         {back.map(|b| view! {
-            <a href=format!("/complaint?step={}", b.id()) class="back-link" on:click=move |ev| {
+            <a href=format!("{journey}?step={}", b.id()) class="back-link" on:click=move |ev| {
                 ev.prevent_default();
                 go_to(b);
-            }>"Back"</a>
+            }>{w.tr("Back")}</a>
         })}
         <ErrorSummary
             errors=Signal::derive(move || form.state.with(|s| s.errors.clone()))
             problem=Signal::derive(move || form.state.with(|s| s.problem.clone()))
         />
-        <form id="complaint-form" method="post" action="/complaint" novalidate on:submit=on_submit>
+        <form id="complaint-form" method="post" action=journey.clone() novalidate on:submit=on_submit>
             <input type="hidden" name="_step" value=step.id()/>
             <input type="hidden" name="_key" value=move || form.state.with(|s| s.key.to_string())/>
             <input type="hidden" name="_change" value=move || if form.state.with(|s| s.changing) { "1" } else { "" }/>
             <HiddenAnswers step/>
-            {step.number().map(|n| view! { <span class="caption">{format!("Question {n} of 5")}</span> })}
-            <h1 id="page-heading" class="heading-l" tabindex="-1">{step.title()}</h1>
+            {step.number().map(|n| view! { <span class="caption">{w.fill("Question {n} of {total}", &[("n", n.to_string()), ("total", Step::QUESTIONS.len().to_string())])}</span> })}
+            <h1 id="page-heading" class="heading-l" tabindex="-1">{w.tr(step.title())}</h1>
             {questions}
             <button type="submit" class="button" data-prevent-double-click="true" disabled=move || sending.get()>
                 {move || if sending.get() {
-                    "Sending…"
+                    w.tr("Sending…")
                 } else if step == Step::Check && form.state.with(|s| s.sent_before.is_some()) {
-                    "Send as a new complaint"
+                    w.tr("Send as a new complaint")
                 } else {
                     button
                 }}
@@ -422,37 +436,37 @@ pub fn AboutYou() -> impl IntoView {
     let form = expect_context::<Form>();
     let contact: Vec<Choice> = ContactMethod::ALL
         .iter()
-        .map(|m| Choice::new(m.id(), m.label()))
+        .map(|m| Choice::new(m.id(), tr(m.label())))
         .collect();
     view! {
-        <TextField field=form.field("full_name") label="Full name" autocomplete="name" no_spellcheck=true/>
+        <TextField field=form.field("full_name") label=tr("Full name") autocomplete="name" no_spellcheck=true/>
         <fieldset class="fieldset" aria-describedby="address-hint">
-            <legend class="fieldset__legend fieldset__legend--s">"Your postal address (optional)"</legend>
-            <div id="address-hint" class="hint">"We need it only if you would like letters by post."</div>
-            <TextArea field=form.field("address_line_1") label="Building and street" rows=2 autocomplete="street-address"/>
-            <TextField field=form.field("address_town") label="Town or city" autocomplete="address-level2" width="input--two-thirds"/>
-            <TextField field=form.field("address_postcode") label="Postcode" autocomplete="postal-code" width="input--postcode" no_spellcheck=true/>
+            <legend class="fieldset__legend fieldset__legend--s">{tr("Your postal address (optional)")}</legend>
+            <div id="address-hint" class="hint">{tr("We need it only if you would like letters by post.")}</div>
+            <TextArea field=form.field("address_line_1") label=tr("Building and street") rows=2 autocomplete="street-address"/>
+            <TextField field=form.field("address_town") label=tr("Town or city") autocomplete="address-level2" width="input--two-thirds"/>
+            <TextField field=form.field("address_postcode") label=tr("Postcode") autocomplete="postal-code" width="input--postcode" no_spellcheck=true/>
         </fieldset>
         <TextField
             field=form.field("email")
-            label="Email address (optional if you give a telephone number)"
+            label=tr("Email address (optional if you give a telephone number)")
             input_type="email"
             autocomplete="email"
             no_spellcheck=true
         />
         <TextField
             field=form.field("phone")
-            label="Telephone number (optional if you give an email address)"
-            hint="For international numbers include the country code"
+            label=tr("Telephone number (optional if you give an email address)")
+            hint=tr("For international numbers include the country code")
             input_type="tel"
             autocomplete="tel"
             width="input--two-thirds"
         />
-        <Radios field=form.field("preferred_contact") legend="How would you like us to contact you?" choices=contact/>
+        <Radios field=form.field("preferred_contact") legend=tr("How would you like us to contact you?") choices=contact/>
         <TextArea
             field=form.field("adjustments")
-            label="Do you need us to do anything differently because of a disability or condition? (optional)"
-            hint="For example, large print letters, or telephone calls only"
+            label=tr("Do you need us to do anything differently because of a disability or condition? (optional)")
+            hint=tr("For example, large print letters, or telephone calls only")
             rows=3
         />
     }
@@ -464,31 +478,31 @@ pub fn WhoFor() -> impl IntoView {
     let choices: Vec<Choice> = WHO_FOR
         .iter()
         .map(|(id, label, hint)| {
-            let c = Choice::new(*id, *label);
+            let c = Choice::new(*id, tr(label));
             match hint {
-                Some(h) => c.hint(*h),
+                Some(h) => c.hint(tr(h)),
                 None => c,
             }
         })
         .collect();
     let show = move |v: &'static str| move || form.js.get() && form.value("on_behalf_of") != v;
     view! {
-        <Radios field=form.field("on_behalf_of") legend="Who are you complaining for?" choices/>
+        <Radios field=form.field("on_behalf_of") legend=tr("Who are you complaining for?") choices/>
         <div class="conditional" hidden=show("someone_else")>
-            <h2 class="heading-s">"If you are complaining for someone else"</h2>
-            <TextField field=form.field("other_person_name") label="Their full name" no_spellcheck=true/>
-            <TextField field=form.field("other_person_relationship") label="How do you know them?" hint="For example, I am their daughter"/>
+            <h2 class="heading-s">{tr("If you are complaining for someone else")}</h2>
+            <TextField field=form.field("other_person_name") label=tr("Their full name") no_spellcheck=true/>
+            <TextField field=form.field("other_person_relationship") label=tr("How do you know them?") hint=tr("For example, I am their daughter")/>
             <Radios
                 field=form.field("other_person_agreed")
-                legend="Have they agreed to you complaining for them?"
-                hint="We may need to check this before we can look into the complaint"
+                legend=tr("Have they agreed to you complaining for them?")
+                hint=tr("We may need to check this before we can look into the complaint")
                 choices=yes_no()
                 inline=true
             />
         </div>
         <div class="conditional" hidden=show("mp")>
-            <h2 class="heading-s">"If an MP is involved"</h2>
-            <TextField field=form.field("mp_name") label="The MP's name"/>
+            <h2 class="heading-s">{tr("If an MP is involved")}</h2>
+            <TextField field=form.field("mp_name") label=tr("The MP's name")/>
         </div>
     }
 }
@@ -508,29 +522,29 @@ pub fn WhatAbout() -> impl IntoView {
         .taxonomy
         .categories
         .iter()
-        .map(|c| Choice::new(c.id.clone(), c.label.clone()))
+        .map(|c| Choice::new(c.id.clone(), words().text(&c.label)))
         .collect();
     let breach_choices: Vec<Choice> = BreachStatus::ALL
         .iter()
-        .map(|b| Choice::new(b.id(), b.label()))
+        .map(|b| Choice::new(b.id(), tr(b.label())))
         .collect();
     let hide_breach = move || form.js.get() && !breach_ids.contains(&form.value("category"));
     view! {
-        <Radios field=form.field("category") legend="What is your complaint about?" choices=categories/>
+        <Radios field=form.field("category") legend=tr("What is your complaint about?") choices=categories/>
         <div class="conditional" hidden=hide_breach>
             <Radios
                 field=form.field("breach_status")
-                legend="If your information was lost, stolen or sent to the wrong person: have you already reported this to us and had our response?"
-                hint="If you have not had our response yet, we will look into it as a data breach first"
+                legend=tr("If your information was lost, stolen or sent to the wrong person: have you already reported this to us and had our response?")
+                hint=tr("If you have not had our response yet, we will look into it as a data breach first")
                 choices=breach_choices
             />
         </div>
-        <TextField field=form.field("service") label="Which service or department was involved? (optional)" hint="For example, adult social care, council tax, schools admissions"/>
-        <TextField field=form.field("happened_when") label="When did it happen? (optional)" hint="For example, March 2026, or 'over the last year'" width="input--two-thirds"/>
+        <TextField field=form.field("service") label=tr("Which service or department was involved? (optional)") hint=tr("For example, adult social care, council tax, schools admissions")/>
+        <TextField field=form.field("happened_when") label=tr("When did it happen? (optional)") hint=tr("For example, March 2026, or 'over the last year'") width="input--two-thirds"/>
         <TextArea
             field=form.field("description")
-            label="What happened?"
-            hint="Tell us what we did or did not do with your information, and how it affected you. Do not include bank details or passwords."
+            label=tr("What happened?")
+            hint=tr("Tell us what we did or did not do with your information, and how it affected you. Do not include bank details or passwords.")
             rows=8
         />
     }
@@ -541,66 +555,68 @@ pub fn OutcomeStep() -> impl IntoView {
     let form = expect_context::<Form>();
     let choices: Vec<Choice> = WantedOutcome::ALL
         .iter()
-        .map(|(_, id, label)| Choice::new(*id, *label))
+        .map(|(_, id, label)| Choice::new(*id, tr(label)))
         .collect();
     view! {
-        <Checkboxes field=form.field("outcomes_wanted") legend="What would you like to happen?" hint="Select all that apply" choices/>
+        <Checkboxes field=form.field("outcomes_wanted") legend=tr("What would you like to happen?") hint=tr("Select all that apply") choices/>
         <div class="conditional" hidden=move || form.js.get() && !form.has_outcome("other")>
-            <TextArea field=form.field("outcome_other") label="If something else, what would you like to happen?" rows=3/>
+            <TextArea field=form.field("outcome_other") label=tr("If something else, what would you like to happen?") rows=3/>
         </div>
         <Radios
             field=form.field("also_about_service")
-            legend="Is your complaint also about the service you received, not only about your information?"
-            hint="If it is, we will also pass it to our corporate complaints team, who look at services"
+            legend=tr("Is your complaint also about the service you received, not only about your information?")
+            hint=tr("If it is, we will also pass it to our corporate complaints team, who look at services")
             choices=yes_no()
             inline=true
         />
     }
 }
 
-pub const SHARE_WARNING: &str =
-    "If you do not want us to share your complaint, we may not be able to investigate it fully.";
+/// Said beside "No, do not share it", and again on the check page when chosen.
+fn share_warning() -> &'static str {
+    tr("If you do not want us to share your complaint, we may not be able to investigate it fully.")
+}
 
 #[component]
 pub fn ConsentStep() -> impl IntoView {
     let form = expect_context::<Form>();
     let intro = expect_context::<SiteInfo>().consent_intro;
     let share = vec![
-        Choice::new("yes", "Yes, you may share it"),
-        Choice::new("no", "No, do not share it").hint(SHARE_WARNING),
+        Choice::new("yes", tr("Yes, you may share it")),
+        Choice::new("no", tr("No, do not share it")).hint(share_warning()),
     ];
     view! {
         <p class="body">{intro}</p>
         <Checkbox
             field=form.field("consent_handle")
-            label="I agree to you using my information to handle my complaint"
-            hint="We cannot look into your complaint without this"
+            label=tr("I agree to you using my information to handle my complaint")
+            hint=tr("We cannot look into your complaint without this")
         />
         <Radios
             field=form.field("consent_share")
-            legend="May we share your name and your complaint with the people or organisation you are complaining about?"
-            hint="This helps us find out what happened"
+            legend=tr("May we share your name and your complaint with the people or organisation you are complaining about?")
+            hint=tr("This helps us find out what happened")
             choices=share
         />
-        <h2 class="heading-s">"Your choices (optional)"</h2>
+        <h2 class="heading-s">{tr("Your choices (optional)")}</h2>
         <Checkbox
             field=form.field("survey_opt_out")
-            label="Do not invite me to the customer satisfaction survey"
-            hint="Otherwise we may give your name and telephone number, but not your complaint, to a research company that runs it for us"
+            label=tr("Do not invite me to the customer satisfaction survey")
+            hint=tr("Otherwise we may give your name and telephone number, but not your complaint, to a research company that runs it for us")
         />
         <Checkbox
             field=form.field("publication_opt_out")
-            label="Do not use my case in published summaries"
-            hint="We always remove your name and anything else that identifies you before we publish"
+            label=tr("Do not use my case in published summaries")
+            hint=tr("We always remove your name and anything else that identifies you before we publish")
         />
     }
 }
 
 fn yes_no_text(v: Option<bool>) -> &'static str {
     match v {
-        Some(true) => "Yes",
-        Some(false) => "No",
-        None => "Not answered",
+        Some(true) => tr("Yes"),
+        Some(false) => tr("No"),
+        None => tr("Not answered"),
     }
 }
 
@@ -608,6 +624,7 @@ fn yes_no_text(v: Option<bool>) -> &'static str {
 fn CheckAnswers() -> impl IntoView {
     let form = expect_context::<Form>();
     let site = expect_context::<SiteInfo>();
+    let w = words();
     let rows = move || {
         form.state.with(|s| {
             let i: &ComplaintInput = &s.input;
@@ -616,7 +633,7 @@ fn CheckAnswers() -> impl IntoView {
                 .preferred_contact
                 .as_deref()
                 .and_then(ContactMethod::parse)
-                .map(ContactMethod::label)
+                .map(|m| w.tr(m.label()))
                 .unwrap_or("");
             let address = [
                 t(&i.address_line_1),
@@ -628,13 +645,16 @@ fn CheckAnswers() -> impl IntoView {
             .collect::<Vec<_>>()
             .join("\n");
             let who_id = i.on_behalf_of.as_deref().unwrap_or("");
-            let who_label = OnBehalfOf::label_of(who_id);
+            let who_label = w.tr(OnBehalfOf::label_of(who_id));
             let who = match who_id {
-                "someone_else" => format!(
-                    "{who_label}: {} ({}); they agreed: {}",
-                    t(&i.other_person_name),
-                    t(&i.other_person_relationship),
-                    yes_no_text(i.other_person_agreed)
+                "someone_else" => w.fill(
+                    "{who}: {name} ({relationship}); they agreed: {agreed}",
+                    &[
+                        ("who", who_label.to_string()),
+                        ("name", t(&i.other_person_name)),
+                        ("relationship", t(&i.other_person_relationship)),
+                        ("agreed", yes_no_text(i.other_person_agreed).to_string()),
+                    ],
                 ),
                 "mp" => format!("{who_label}: {}", t(&i.mp_name)),
                 _ => who_label.to_string(),
@@ -643,7 +663,7 @@ fn CheckAnswers() -> impl IntoView {
                 .category
                 .as_deref()
                 .and_then(|c| site.taxonomy.category(c))
-                .map(|c| c.label.clone())
+                .map(|c| w.text(&c.label))
                 .unwrap_or_default();
             let breach = i
                 .breach_status
@@ -655,7 +675,7 @@ fn CheckAnswers() -> impl IntoView {
                         .is_some_and(|c| c.nature == Nature::Breach)
                 })
                 .and_then(BreachStatus::parse)
-                .map(BreachStatus::label)
+                .map(|b| w.tr(b.label()))
                 .unwrap_or("");
             let outcomes = i
                 .outcomes_wanted
@@ -665,62 +685,70 @@ fn CheckAnswers() -> impl IntoView {
                     WantedOutcome::ALL
                         .iter()
                         .find(|(_, oid, _)| oid == id)
-                        .map(|(_, _, l)| l.to_string())
+                        .map(|(_, _, l)| w.tr(l).to_string())
                 })
                 .chain(i.outcome_other.clone())
                 .collect::<Vec<_>>()
                 .join("\n");
             let share = match i.consent_share {
-                Some(true) => "Yes".to_string(),
-                Some(false) => format!("No. {SHARE_WARNING}"),
+                Some(true) => w.tr("Yes").to_string(),
+                Some(false) => format!("{}. {}", w.tr("No"), share_warning()),
                 None => String::new(),
             };
             vec![
-                (Step::AboutYou, "Full name", t(&i.full_name)),
-                (Step::AboutYou, "Postal address", address),
-                (Step::AboutYou, "Email address", t(&i.email)),
-                (Step::AboutYou, "Telephone number", t(&i.phone)),
-                (Step::AboutYou, "How to contact you", contact.to_string()),
-                (Step::AboutYou, "Adjustments", t(&i.adjustments)),
-                (Step::WhoFor, "Complaining for", who),
-                (Step::WhatAbout, "What it is about", category),
+                (Step::AboutYou, w.tr("Full name"), t(&i.full_name)),
+                (Step::AboutYou, w.tr("Postal address"), address),
+                (Step::AboutYou, w.tr("Email address"), t(&i.email)),
+                (Step::AboutYou, w.tr("Telephone number"), t(&i.phone)),
+                (
+                    Step::AboutYou,
+                    w.tr("How to contact you"),
+                    contact.to_string(),
+                ),
+                (Step::AboutYou, w.tr("Adjustments"), t(&i.adjustments)),
+                (Step::WhoFor, w.tr("Complaining for"), who),
+                (Step::WhatAbout, w.tr("What it is about"), category),
                 (
                     Step::WhatAbout,
-                    "Breach reported before",
+                    w.tr("Breach reported before"),
                     breach.to_string(),
                 ),
-                (Step::WhatAbout, "Service", t(&i.service)),
-                (Step::WhatAbout, "When it happened", t(&i.happened_when)),
-                (Step::WhatAbout, "What happened", t(&i.description)),
-                (Step::Outcome, "What you would like", outcomes),
+                (Step::WhatAbout, w.tr("Service"), t(&i.service)),
+                (
+                    Step::WhatAbout,
+                    w.tr("When it happened"),
+                    t(&i.happened_when),
+                ),
+                (Step::WhatAbout, w.tr("What happened"), t(&i.description)),
+                (Step::Outcome, w.tr("What you would like"), outcomes),
                 (
                     Step::Outcome,
-                    "Also about the service",
+                    w.tr("Also about the service"),
                     yes_no_text(i.also_about_service).to_string(),
                 ),
                 (
                     Step::Consent,
-                    "Agreed to us handling it",
+                    w.tr("Agreed to us handling it"),
                     yes_no_text(i.consent_handle).to_string(),
                 ),
-                (Step::Consent, "We may share it", share),
+                (Step::Consent, w.tr("We may share it"), share),
                 (
                     Step::Consent,
-                    "Survey",
+                    w.tr("Survey"),
                     if i.survey_opt_out == Some(true) {
-                        "Do not invite me"
+                        w.tr("Do not invite me")
                     } else {
-                        "You may invite me"
+                        w.tr("You may invite me")
                     }
                     .to_string(),
                 ),
                 (
                     Step::Consent,
-                    "Published summaries",
+                    w.tr("Published summaries"),
                     if i.publication_opt_out == Some(true) {
-                        "Do not use my case"
+                        w.tr("Do not use my case")
                     } else {
-                        "You may use my case, anonymised"
+                        w.tr("You may use my case, anonymised")
                     }
                     .to_string(),
                 ),
@@ -740,7 +768,7 @@ fn CheckAnswers() -> impl IntoView {
                                 <dd class="summary-list__value">{value}</dd>
                                 <dd class="summary-list__actions">
                                     <button type="submit" name="_goto" value=step.id() class="link-button">
-                                        "Change" <span class="visually-hidden">{format!(" {}", key.to_ascii_lowercase())}</span>
+                                        {w.tr("Change")} <span class="visually-hidden">{format!(" {}", key.to_ascii_lowercase())}</span>
                                     </button>
                                 </dd>
                             </div>
@@ -749,8 +777,8 @@ fn CheckAnswers() -> impl IntoView {
                     .collect_view()
             }}
         </dl>
-        <h2 class="heading-m">"Now send your complaint"</h2>
-        <p class="body">"By sending it you confirm that the details are correct to the best of your knowledge."</p>
+        <h2 class="heading-m">{w.tr("Now send your complaint")}</h2>
+        <p class="body">{w.tr("By sending it you confirm that the details are correct to the best of your knowledge.")}</p>
     }
 }
 
@@ -758,62 +786,68 @@ fn CheckAnswers() -> impl IntoView {
 fn Confirmation() -> impl IntoView {
     let form = expect_context::<Form>();
     let site = expect_context::<SiteInfo>();
+    let w = words();
     let Some(Sent { receipt, already }) = form.state.with_untracked(|s| s.sent.clone()) else {
-        return view! { <p class="body">"Nothing has been sent yet."</p> }.into_any();
+        return view! { <p class="body">{w.tr("Nothing has been sent yet.")}</p> }.into_any();
     };
     let org = site.organisation.clone();
     let breach = receipt.kind == CaseKind::BreachReport;
     // GOV.UK: a second submission says it was already received rather than making a duplicate.
     let heading = if already {
-        "We already have your complaint"
+        w.tr("We already have your complaint")
     } else if breach {
-        "Data breach report received"
+        w.tr("Data breach report received")
     } else {
-        "Complaint received"
+        w.tr("Complaint received")
     };
-    let what = if breach {
-        "data breach report"
+    // Whole sentences for each kind, so a translation never has to fit a word into another.
+    let sent_before = if breach {
+        w.tr("You sent this data breach report before. We have not made a second one: your reference is the same.")
     } else {
-        "complaint"
+        w.tr("You sent this complaint before. We have not made a second one: your reference is the same.")
+    };
+    let date = [("date", long_date(receipt.received_on))];
+    let received = if breach {
+        w.fill("We received your data breach report on {date}. Keep the reference: quote it whenever you contact us.", &date)
+    } else {
+        w.fill("We received your complaint on {date}. Keep the reference: quote it whenever you contact us.", &date)
     };
     view! {
+        <LanguageLink page="/"/>
         <div class="panel" role="status">
             <h1 id="page-heading" class="panel__title" tabindex="-1">{heading}</h1>
             <div class="panel__body">
-                "Your reference is"<br/>
+                {w.tr("Your reference is")}<br/>
                 <strong class="reference">{receipt.reference.to_string()}</strong>
             </div>
         </div>
-        {already.then(|| view! {
-            <p class="body">{format!("You sent this {what} before. We have not made a second one: your reference is the same.")}</p>
-        })}
-        <p class="body">{format!("We received your {what} on {}. Keep the reference: quote it whenever you contact us.", long_date(receipt.received_on))}</p>
-        <h2 class="heading-m">"What happens next"</h2>
+        {already.then(|| view! { <p class="body">{sent_before}</p> })}
+        <p class="body">{received}</p>
+        <h2 class="heading-m">{w.tr("What happens next")}</h2>
         {if breach {
             view! {
                 <p class="body">
-                    "We will look into this as a data breach first. When we have told you the outcome, you can "
-                    "complain to us about how we handled it if you are not happy."
+                    {w.tr("We will look into this as a data breach first. When we have told you the outcome, you can complain to us about how we handled it if you are not happy.")}
                 </p>
             }.into_any()
         } else {
             view! {
-                <p class="body">{format!("Our {} will look into your complaint. We will write to you by {} to confirm we have it and tell you what happens next.", receipt.team.name, long_date(receipt.acknowledge_by))}</p>
+                <p class="body">{w.fill("Our {team} will look into your complaint. We will write to you by {date} to confirm we have it and tell you what happens next.", &[("team", w.text(&receipt.team.name)), ("date", long_date(receipt.acknowledge_by))])}</p>
             }.into_any()
         }}
-        <p class="body">{format!("We aim to tell you the outcome by {}. If it will take longer, we will tell you why and keep you updated.", long_date(receipt.outcome_due))}</p>
+        <p class="body">{w.fill("We aim to tell you the outcome by {date}. If it will take longer, we will tell you why and keep you updated.", &[("date", long_date(receipt.outcome_due))])}</p>
         {(receipt.flags.identity_check).then(|| view! {
-            <p class="body">"We may first need to check your identity, or that you may complain for the person concerned."</p>
+            <p class="body">{w.tr("We may first need to check your identity, or that you may complain for the person concerned.")}</p>
         })}
-        <h2 class="heading-m">"If you have questions"</h2>
+        <h2 class="heading-m">{w.tr("If you have questions")}</h2>
         <p class="body">
-            {format!("Email {} or call {}, quoting your reference.", org.email, org.telephone)}
+            {w.fill("Email {email} or call {telephone}, quoting your reference.", &[("email", org.email.clone()), ("telephone", org.telephone.clone())])}
         </p>
-        <h2 class="heading-m">"The Information Commissioner's Office"</h2>
+        <h2 class="heading-m">{w.tr("The Information Commissioner's Office")}</h2>
         <p class="body">
-            {format!(
-                "If you are unhappy with our response you can complain to the Information Commissioner's Office (ICO): \
-                 on their website, by telephone on {ICO_HELPLINE}, or in writing to {ICO_ADDRESS}."
+            {w.fill(
+                "If you are unhappy with our response you can complain to the Information Commissioner's Office (ICO): on their website, by telephone on {telephone}, or in writing to {address}.",
+                &[("telephone", ICO_HELPLINE.to_string()), ("address", ICO_ADDRESS.to_string())],
             )}
         </p>
         <p class="body no-print">
@@ -822,16 +856,35 @@ fn Confirmation() -> impl IntoView {
                     <button type="button" class="link-button" on:click=move |_| {
                         #[cfg(feature = "hydrate")]
                         let _ = window().print();
-                    }>"Print this page"</button>
-                    " to keep a record."
+                    }>{w.tr("Print this page")}</button>
+                    {w.tr(" to keep a record.")}
                 }.into_any()
             } else {
-                view! { "You can print this page or save it to keep a record." }.into_any()
+                view! { {w.tr("You can print this page or save it to keep a record.")} }.into_any()
             }}
         </p>
-        <p class="body no-print"><a href="/">"Make another complaint"</a></p>
+        <p class="body no-print"><a href=w.lang.path("/")>{w.tr("Make another complaint")}</a></p>
     }
     .into_any()
+}
+
+/// The language switch on a question page: a button that posts the answers given so far to
+/// the same question in the other language (GOV.UK Forms' switcher), so nothing typed is lost,
+/// with or without JavaScript. It belongs to the journey's form by its `form` attribute.
+#[component]
+fn LanguageButton() -> impl IntoView {
+    let here = words().lang;
+    let other = here.other();
+    view! {
+        <nav class="language-switch" aria-label=tr("Language")>
+            <span class="language-switch__current" aria-current="true">{here.own_name()}</span>
+            " | "
+            <button type="submit" form="complaint-form" name="_lang" value=other.code()
+                formaction=other.path("/complaint") class="link-button" lang=other.html()>
+                {other.own_name()}
+            </button>
+        </nav>
+    }
 }
 
 /// The draft notice and the control to delete the draft (WebAssembly only: without it there
@@ -840,21 +893,22 @@ fn Confirmation() -> impl IntoView {
 fn DraftControls() -> impl IntoView {
     let form = expect_context::<Form>();
     let nav = expect_context::<Navigation>();
+    let w = words();
     move || {
         form.js.get().then(|| {
             view! {
                 <div class="draft-controls">
                     <p class="body body--s" role="status">
                         {move || form.draft_notice.get().unwrap_or_else(|| {
-                            "What you type is saved on this device as a draft for up to 30 days from when you start.".to_string()
+                            w.tr("What you type is saved on this device as a draft for up to 30 days from when you start.").to_string()
                         })}
                     </p>
                     <button type="button" class="button button--secondary" on:click=move |_| {
                         #[cfg(feature = "hydrate")]
-                        super::draft::delete_draft(form);
+                        super::draft::delete_draft(form, w);
                         nav.go(Step::AboutYou);
                         request_animation_frame(focus_after_change);
-                    }>"Delete my draft"</button>
+                    }>{w.tr("Delete my draft")}</button>
                 </div>
             }
         })

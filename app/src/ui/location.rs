@@ -35,6 +35,11 @@ pub fn path() -> String {
     }
 }
 
+/// The page the address names, in whichever language ("/cy/complaint" → "/complaint").
+pub fn page() -> String {
+    crate::i18n::Lang::of_path(&path()).1.to_string()
+}
+
 /// The step the address asks for, if any.
 pub fn asked_step() -> Option<Step> {
     #[cfg(feature = "ssr")]
@@ -53,7 +58,12 @@ pub fn asked_step() -> Option<Step> {
 pub fn push_step(_step: Step) {
     #[cfg(feature = "hydrate")]
     {
-        let url = format!("/complaint?step={}", _step.id());
+        let url = format!(
+            "{}?step={}",
+            // The language of the address the page is at (handlers run outside the context).
+            crate::i18n::Lang::of_path(&path()).0.path("/complaint"),
+            _step.id()
+        );
         if let Ok(history) = leptos::prelude::window().history() {
             let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
         }

@@ -9,6 +9,7 @@ mod location;
 
 use crate::domain::letter::{Organisation, ICO_HELPLINE};
 use crate::domain::taxonomy::Taxonomy;
+use crate::i18n::{tr, words, Lang, Words};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags};
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,12 @@ pub struct SiteInfo {
     /// WebAssembly carries no copy of it).
     #[serde(default)]
     pub consent_intro: String,
+    /// The page's language, and its table (`crate::i18n`): only this language's texts reach
+    /// the browser.
+    #[serde(skip)]
+    pub lang: Lang,
+    #[serde(skip)]
+    pub words: Vec<(String, String)>,
 }
 
 impl SiteInfo {
@@ -48,6 +55,8 @@ impl SiteInfo {
             },
             logo_url: None,
             consent_intro: String::new(),
+            lang: Lang::En,
+            words: Vec::new(),
         }
     }
 }
@@ -58,6 +67,11 @@ impl crate::domain::lines::Lines for SiteInfo {
         self.taxonomy.write(w);
         w.opt(self.logo_url.as_deref());
         w.str(&self.consent_intro);
+        self.lang.write(w);
+        w.list(&self.words, |w, (en, t)| {
+            w.str(en);
+            w.str(t);
+        });
     }
 
     fn read(r: &mut crate::domain::lines::Reader) -> Option<Self> {
@@ -67,6 +81,8 @@ impl crate::domain::lines::Lines for SiteInfo {
             taxonomy: Lines::read(r)?,
             logo_url: r.opt()?,
             consent_intro: r.str()?,
+            lang: Lang::read(r)?,
+            words: r.list(|r| Some((r.str()?, r.str()?)))?,
         })
     }
 }
@@ -100,8 +116,9 @@ pub fn PageTitle(#[prop(into)] text: Signal<String>) -> impl IntoView {
 #[cfg(feature = "ssr")]
 fn server_title() -> String {
     let uri = use_context::<http::request::Parts>().map(|p| p.uri);
-    match uri.as_ref().map(|u| u.path()) {
-        Some("/") | None => START_TITLE.to_string(),
+    let page = uri.as_ref().map(|u| Lang::of_path(u.path()).1);
+    match page {
+        Some("/") | None => start_title().to_string(),
         Some("/complaint") => {
             let state = use_context::<crate::flow::JourneyState>().unwrap_or_default();
             let asked = uri
@@ -110,14 +127,19 @@ fn server_title() -> String {
                 .and_then(location::step_in_query)
                 .and_then(|s| crate::flow::Step::parse(&s));
             let step = crate::flow::shown_step(asked, &state);
-            crate::flow::journey_title(step, &state)
+            crate::flow::journey_title(step, &state, &words())
         }
-        Some(_) => NOT_FOUND_TITLE.to_string(),
+        Some(_) => not_found_title().to_string(),
     }
 }
 
-const START_TITLE: &str = "Complain about how we used your personal information";
-const NOT_FOUND_TITLE: &str = "Page not found";
+fn start_title() -> &'static str {
+    tr("Complain about how we used your personal information")
+}
+
+fn not_found_title() -> &'static str {
+    tr("Page not found")
+}
 
 /// Whether this page loads the WebAssembly. The start page has nothing to do in the browser
 /// (its one button is a link), so a person reading it on a phone, or a council page showing it
@@ -125,7 +147,7 @@ const NOT_FOUND_TITLE: &str = "Page not found";
 fn hydrates() -> bool {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>().is_none_or(|p| p.uri.path() != "/")
+        use_context::<http::request::Parts>().is_none_or(|p| Lang::of_path(p.uri.path()).1 != "/")
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -135,6 +157,15 @@ fn hydrates() -> bool {
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The page's language comes with its configuration; its table is read once per process.
+    #[cfg(feature = "ssr")]
+    {
+        let lang = use_context::<SiteInfo>()
+            .map(|s| s.lang)
+            .unwrap_or_default();
+        provide_context(Words::new(lang, crate::i18n::table(lang)));
+    }
+    let lang = words().lang;
     let scripts = hydrates().then(|| view! { <HydrationScripts options=options.clone()/> });
     #[cfg(feature = "ssr")]
     // As raw text: a text child would carry a hydration marker, which a title would show.
@@ -144,7 +175,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let title = ();
     view! {
         <!DOCTYPE html>
-        <html lang="en-GB">
+        <html lang=lang.html()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -175,7 +206,7 @@ fn honeypot() -> impl IntoView {
     {
         view! {
             <div class="hp" aria-hidden="true">
-                <label for="website">"Leave this empty"</label>
+                <label for="website">{tr("Leave this empty")}</label>
                 <input id="website" name="website" form="complaint-form" type="text" tabindex="-1" autocomplete="off"/>
             </div>
         }
@@ -228,6 +259,13 @@ pub fn App() -> impl IntoView {
         .into_inner();
     let name = site.organisation.name.clone();
     let logo = site.logo_url.clone();
+    // In the browser the table arrives with the page, once per page load: kept for its life.
+    #[cfg(not(feature = "ssr"))]
+    provide_context(Words::new(
+        site.lang,
+        Box::leak(site.words.clone().into_boxed_slice()),
+    ));
+    let page = location::page();
     provide_context(site);
     // Marks the page once the WebAssembly has taken over, so tests and styles can tell.
     Effect::new(move |_| {
@@ -237,17 +275,17 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <a href="#main-content" class="skip-link">"Skip to main content"</a>
+        <a href="#main-content" class="skip-link">{tr("Skip to main content")}</a>
         <header class="site-header">
             <div class="width-container">
                 {logo.map(|src| view! { <img class="site-header__logo" src=src alt="" height="40"/> })}
                 <span class="site-header__name">{name}</span>
-                <span class="site-header__service">"Data protection complaints"</span>
+                <span class="site-header__service">{tr("Data protection complaints")}</span>
             </div>
         </header>
         <div class="width-container">
             <main id="main-content" class="main" tabindex="-1">
-                {match location::path().as_str() {
+                {match page.as_str() {
                     "/" => view! { <StartPage/> }.into_any(),
                     "/complaint" => view! { <journey::JourneyPage/> }.into_any(),
                     _ => view! { <NotFound/> }.into_any(),
@@ -292,9 +330,9 @@ fn Footer() -> impl IntoView {
         <footer class="site-footer">
             <div class="width-container">
                 <p class="body body--s">
-                    <a href=org.privacy_notice_url.clone()>"Privacy notice"</a>
+                    <a href=org.privacy_notice_url.clone()>{tr("Privacy notice")}</a>
                     " · "
-                    <a href="/accessibility">"Accessibility statement"</a>
+                    <a href=site.lang.path("/accessibility")>{tr("Accessibility statement")}</a>
                     {format!(" · {} · {} · {}", org.name, org.telephone, org.email)}
                 </p>
             </div>
@@ -302,41 +340,54 @@ fn Footer() -> impl IntoView {
     }
 }
 
+/// GOV.UK's language switch on pages with no answers to keep: this page in the other
+/// language, named in that language (question pages re-post their answers instead: see
+/// `journey::LanguageButton`).
+#[component]
+pub fn LanguageLink(page: &'static str) -> impl IntoView {
+    let here = words().lang;
+    let other = here.other();
+    view! {
+        <nav class="language-switch" aria-label=tr("Language")>
+            <span class="language-switch__current" aria-current="true">{here.own_name()}</span>
+            " | "
+            <a href=other.path(page) lang=other.html() hreflang=other.html()>{other.own_name()}</a>
+        </nav>
+    }
+}
+
 #[component]
 fn StartPage() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let org = site.organisation;
+    let w = words();
     view! {
-        <PageTitle text=START_TITLE.to_string()/>
-        <h1 class="heading-xl">"Complain about how we used your personal information"</h1>
+        <LanguageLink page="/"/>
+        <PageTitle text=start_title().to_string()/>
+        <h1 class="heading-xl">{start_title()}</h1>
         <p class="body">
-            {format!("Use this form if you are unhappy with how {} collected, kept, shared or otherwise used ", org.name)}
-            "your personal information, or with how we answered a request about your information."
+            {w.fill("Use this form if you are unhappy with how {organisation} collected, kept, shared or otherwise used your personal information, or with how we answered a request about your information.", &[("organisation", org.name.clone())])}
         </p>
-        <p class="body">"It takes about 10 minutes. You can complain for yourself or for someone else."</p>
+        <p class="body">{tr("It takes about 10 minutes. You can complain for yourself or for someone else.")}</p>
         <p class="body">
-            "What you type is kept on this device as a draft for up to 30 days from when you start, "
-            "so you can come back to it. Nothing is sent to us until you choose to send it."
+            {tr("What you type is kept on this device as a draft for up to 30 days from when you start, so you can come back to it. Nothing is sent to us until you choose to send it.")}
         </p>
-        <a href="/complaint" role="button" draggable="false" class="button button--start">
-            "Start now"
+        <a href=w.lang.path("/complaint") role="button" draggable="false" class="button button--start">
+            {tr("Start now")}
         </a>
-        <h2 class="heading-m">"Other ways to complain"</h2>
-        <p class="body">{format!("Telephone {} or email {}.", org.telephone, org.email)}</p>
-        <p class="body">"Or write to:"</p>
+        <h2 class="heading-m">{tr("Other ways to complain")}</h2>
+        <p class="body">{w.fill("Telephone {telephone} or email {email}.", &[("telephone", org.telephone.clone()), ("email", org.email.clone())])}</p>
+        <p class="body">{tr("Or write to:")}</p>
         <p class="body address">
             {org.address.iter().map(|line| view! { {line.clone()}<br/> }).collect_view()}
         </p>
-        <h2 class="heading-m">"The Information Commissioner's Office"</h2>
+        <h2 class="heading-m">{tr("The Information Commissioner's Office")}</h2>
         <p class="body">
-            "You can complain to the Information Commissioner's Office (ICO) at any time. "
-            "The ICO usually expects you to raise the matter with us first, so that we have the "
-            "chance to put it right. "
-            {format!("You can contact the ICO on {ICO_HELPLINE}.")}
+            {w.fill("You can complain to the Information Commissioner's Office (ICO) at any time. The ICO usually expects you to raise the matter with us first, so that we have the chance to put it right. You can contact the ICO on {telephone}.", &[("telephone", ICO_HELPLINE.to_string())])}
         </p>
         <p class="body">
-            <a href=org.privacy_notice_url.clone()>"Read our privacy notice"</a>
-            " to find out how we use your information."
+            <a href=org.privacy_notice_url.clone()>{tr("Read our privacy notice")}</a>
+            {tr(" to find out how we use your information.")}
         </p>
     }
 }
@@ -350,9 +401,9 @@ fn NotFound() -> impl IntoView {
         }
     }
     view! {
-        <PageTitle text=NOT_FOUND_TITLE.to_string()/>
-        <h1 class="heading-l">"Page not found"</h1>
-        <p class="body">"If you typed the web address, check it is correct."</p>
-        <p class="body"><a href="/">"Go to the start of the complaint form"</a></p>
+        <PageTitle text=not_found_title().to_string()/>
+        <h1 class="heading-l">{not_found_title()}</h1>
+        <p class="body">{tr("If you typed the web address, check it is correct.")}</p>
+        <p class="body"><a href=words().lang.path("/")>{tr("Go to the start of the complaint form")}</a></p>
     }
 }

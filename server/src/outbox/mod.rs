@@ -235,6 +235,7 @@ async fn render(state: &AppState, m: &Message) -> Result<Option<Outgoing>, Strin
                             case.received_on,
                             case.acknowledge_by,
                             case.outcome_due,
+                            &app::i18n::Words::of(case.lang),
                         ),
                         _ => {
                             let letter = case

@@ -14,6 +14,7 @@ use app::domain::casework::{Role, StaffIntakeInput, STAFF_CHANNELS};
 use app::domain::reference::Reference;
 use app::domain::FieldError;
 use app::flow::{input_from_pairs, JourneyState};
+use app::i18n::Lang;
 use app::ui::fields::{Choice, ErrorSummary, Field, Radios, TextArea, TextField};
 use app::ui::journey::{AboutYou, ConsentStep, Form, OutcomeStep, WhatAbout, WhoFor};
 use axum::extract::{Path, State};
@@ -27,13 +28,14 @@ pub async fn form(State(state): State<AppState>, Staff(_, viewer): Staff) -> Res
         received_on: today().to_string(),
         ..StaffIntakeInput::default()
     };
-    render(&state, &viewer, input, Uuid::new_v4(), vec![])
+    render(&state, &viewer, input, Lang::En, Uuid::new_v4(), vec![])
 }
 
 fn render(
     state: &AppState,
     viewer: &Viewer,
     input: StaffIntakeInput,
+    lang: Lang,
     key: Uuid,
     errors: Vec<FieldError>,
 ) -> Response {
@@ -42,7 +44,11 @@ fn render(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let site = site_info(state);
+    let site = site_info(state, Lang::En);
+    let languages: Vec<Choice> = Lang::ALL
+        .iter()
+        .map(|l| Choice::new(l.code(), l.english_name()))
+        .collect();
     let csrf = viewer.csrf.clone();
     let channels: Vec<Choice> = STAFF_CHANNELS
         .iter()
@@ -80,6 +86,13 @@ fn render(
                     input_type="date"
                     width="input--date"
                 />
+                <Radios
+                    field=Field::fixed("lang", lang.code(), &errors)
+                    legend="Which language should our letters and emails be in?"
+                    hint="Welsh if the person spoke or wrote to us in Welsh, or asked for Welsh"
+                    choices=languages.clone()
+                    inline=true
+                />
                 <h2 class="heading-m">"About the complainant"</h2>
                 <AboutYou/>
                 <h2 class="heading-m">"Who the complaint is for"</h2>
@@ -115,9 +128,11 @@ pub async fn submit(
         mp_address: fields.get("mp_address").to_string(),
     };
     let key = Uuid::parse_str(fields.get("_key")).unwrap_or_else(|_| Uuid::new_v4());
+    // Only the two languages exist; anything else is English, as the form shows by default.
+    let lang = Lang::parse(fields.get("lang")).unwrap_or_default();
     let (receipt, mp) = match input.parse(&state.config.taxonomy, today()) {
         Ok((receipt, _, mp)) => (receipt, mp),
-        Err(errors) => return Ok(render(&state, &viewer, input, key, errors)),
+        Err(errors) => return Ok(render(&state, &viewer, input, lang, key, errors)),
     };
     let submission = Submission {
         mp,
@@ -126,6 +141,7 @@ pub async fn submit(
         received_on: Some(receipt.received_on),
         keyed_in_by: Some(user.username.clone()),
         review: None,
+        lang,
     };
     // The store writes the "keyed in" audit record with the case, in one transaction.
     match intake::receive(&state, &input.complaint, submission).await {
@@ -133,7 +149,7 @@ pub async fn submit(
             let r = accepted.receipt().reference.compact();
             Ok(Redirect::to(&format!("/staff/intake/{r}")).into_response())
         }
-        Err(IntakeError::Invalid(errors)) => Ok(render(&state, &viewer, input, key, errors)),
+        Err(IntakeError::Invalid(errors)) => Ok(render(&state, &viewer, input, lang, key, errors)),
         // The form was saved already and then changed (Back, edit, save): save it as a new
         // complaint only if staff say so, by sending the form again with a new key.
         Err(IntakeError::KeyReused { earlier }) => {
@@ -141,7 +157,7 @@ pub async fn submit(
                 "",
                 format!("This form was already saved as complaint {earlier}, with other answers. Nothing more was saved. To save these answers as a new complaint, select “Save complaint” again."),
             )];
-            Ok(render(&state, &viewer, input, Uuid::new_v4(), errors))
+            Ok(render(&state, &viewer, input, lang, Uuid::new_v4(), errors))
         }
         Err(IntakeError::Unavailable) => Err(StaffError::Store(StoreError::Unavailable(
             "the intake could not store a keyed-in complaint".into(),

@@ -62,6 +62,8 @@ pub struct NewCase {
     pub review: Option<String>,
     /// The MP the person complained through, when staff keyed in the MP's details.
     pub mp: Option<app::domain::casework::MpContact>,
+    /// The language it was made in (its letters go out in it).
+    pub lang: app::i18n::Lang,
     pub organisation: Arc<Organisation>,
 }
 
@@ -87,6 +89,7 @@ impl NewCase {
     /// under 004 §18), queued on receipt when it has a route.
     pub fn acknowledgement(&self, reference: &Reference) -> Option<Letter> {
         let name = self.complaint.complainant.full_name.as_str();
+        let words = app::i18n::Words::of(self.lang);
         if self.triage.kind == app::domain::triage::CaseKind::BreachReport {
             return self.acknowledgement_route.map(|_| {
                 letter::breach_acknowledgement(
@@ -94,6 +97,7 @@ impl NewCase {
                     name,
                     reference,
                     self.received_on,
+                    &words,
                 )
             });
         }
@@ -105,6 +109,7 @@ impl NewCase {
                 self.received_on,
                 &self.team.name,
                 self.deadlines.outcome_due,
+                &words,
             )
         })
     }

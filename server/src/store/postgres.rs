@@ -203,9 +203,10 @@ fn insert_case(case: &NewCase, receipt: &Receipt) -> Result<(String, PgArguments
          c AS (INSERT INTO cases (id, reference, kind, category, team, channel, status, received_at, \
          received_on, acknowledge_by, outcome_due, identity_check, clarification_needed, \
          corporate_handover, consent_share, survey_opt_out, publication_opt_out, \
-         complainant_name, complaint, keyed_in_by, created_at, review_reason, mp_contact) \
+         complainant_name, complaint, keyed_in_by, created_at, review_reason, mp_contact, \
+         language) \
          SELECT {id}, {}, {}, {}, {}, {}, 'received', {at}, {}, {}, {}, {}, {}, {}, {}, {}, {}, \
-         {}, {}, {actor}, {now_p}, {}, {} FROM k RETURNING id)",
+         {}, {}, {actor}, {now_p}, {}, {}, {} FROM k RETURNING id)",
         p.bind(case.idempotency_key)?,
         p.bind(case.request_hash.clone())?,
         p.bind(response)?,
@@ -227,6 +228,7 @@ fn insert_case(case: &NewCase, receipt: &Receipt) -> Result<(String, PgArguments
         p.bind(to_json(&case.complaint, "complaint")?)?,
         p.bind(case.review.clone())?,
         p.bind(mp)?,
+        p.bind(case.lang.code())?,
     );
     // The case's first events and messages, each set in one INSERT whose rows are numbered
     // in the order given (the CTEs of one statement run in no set order).

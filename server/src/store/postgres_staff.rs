@@ -604,6 +604,7 @@ impl StaffStore for PgStore {
             category: r.try_get("category")?,
             team: r.try_get("team")?,
             channel: parsed(&r, "channel", Channel::parse)?,
+            lang: parsed(&r, "language", app::i18n::Lang::parse)?,
             status: parsed(&r, "status", Status::parse)?,
             received_at: r.try_get("received_at")?,
             received_on: r.try_get("received_on")?,

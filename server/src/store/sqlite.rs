@@ -220,8 +220,9 @@ const INSERT_CASE: &str = "
     INSERT INTO cases (id, reference, kind, category, team, channel, status, received_at,
         received_on, acknowledge_by, outcome_due, acknowledged_at, identity_check,
         clarification_needed, corporate_handover, consent_share, survey_opt_out,
-        publication_opt_out, complainant_name, complaint, keyed_in_by, created_at, review_reason)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+        publication_opt_out, complainant_name, complaint, keyed_in_by, created_at, review_reason,
+        language)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
     INSERT INTO case_events (case_id, at, event, actor, detail) VALUES (?, ?, 'received', ?, ?);
     INSERT INTO idempotency_keys (key, request_hash, case_id, response, created_at) VALUES (?, ?, ?, ?, ?);
 ";
@@ -319,6 +320,7 @@ async fn insert_case(conn: &mut SqliteConnection, case: &NewCase) -> Result<Rece
             .bind(&case.keyed_in_by)
             .bind(&now)
             .bind(&case.review)
+            .bind(case.lang.code())
             // received event
             .bind(&id)
             .bind(&received_at)

@@ -705,6 +705,7 @@ impl StaffStore for SqliteStore {
             category: r.try_get("category")?,
             team: r.try_get("team")?,
             channel: parsed(&r, "channel", Channel::parse)?,
+            lang: parsed(&r, "language", app::i18n::Lang::parse)?,
             status: parsed(&r, "status", Status::parse)?,
             received_at: time(&r, "received_at")?,
             received_on: date(&r, "received_on")?,

@@ -318,6 +318,8 @@ pub struct CaseFile {
     /// The team's id in the taxonomy.
     pub team: String,
     pub channel: Channel,
+    /// The language it was made in: its letters and emails go out in it.
+    pub lang: app::i18n::Lang,
     pub status: Status,
     pub received_at: DateTime<Utc>,
     pub received_on: NaiveDate,

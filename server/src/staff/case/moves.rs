@@ -93,6 +93,7 @@ pub async fn acknowledge(
         case.received_on,
         &team_name(&state, &case.team),
         case.outcome_due,
+        &app::i18n::Words::of(case.lang),
     );
     let change = CaseChange::Acknowledge {
         letter,

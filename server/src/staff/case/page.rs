@@ -490,6 +490,10 @@ pub async fn render(
             <dl class="summary-list">
                 {row("Received", format!("{} ({}){}", long_date(case.received_on), case.channel.label(),
                     case.keyed_in_by.as_ref().map(|k| format!(", keyed in by {k}")).unwrap_or_default()))}
+                {row("Language", match case.lang {
+                    app::i18n::Lang::En => "English".to_string(),
+                    app::i18n::Lang::Cy => "Welsh: the person complained in Welsh. Write to them in Welsh (the automatic acknowledgement and confirmation already are).".to_string(),
+                })}
                 {(case.kind == CaseKind::Complaint).then(|| view! {
                 {row("Written acknowledgement due by", match case.acknowledged_at {
                     Some(t) => format!("{}: acknowledged {}", long_date(case.acknowledge_by), date_time(t)),

@@ -361,6 +361,8 @@ pub async fn lodge(
         received_on: Some(lodged_on),
         keyed_in_by: Some(user.username.clone()),
         review: None,
+        // The complaint lodged from a breach report keeps the language the person used.
+        lang: case.lang,
     };
     let receipt = match receive(&state, &input, submission).await {
         Ok(Accepted::Created(r)) | Ok(Accepted::AlreadyReceived(r)) => r,

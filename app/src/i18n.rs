@@ -1,0 +1,640 @@
+//! The public pages in English and Welsh, in gettext's way: the English written in the code is
+//! the key, and a translator's file (`app/locales/cy.po`, the PO format their tools edit) gives
+//! each English text its Welsh. English needs no file: a text with no translation is shown as
+//! written. Texts with a part filled in later name it in braces ("Question {n} of {total}"),
+//! in the English and in the translation alike.
+//!
+//! Only the language of the page reaches the browser: the server puts its pairs in the page
+//! (with the rest of `SiteInfo`), so the WebAssembly carries no Welsh and English pages carry
+//! no table at all.
+//!
+//! Messages the shared domain writes in English (a field's error, "Full name must be 200
+//! characters or fewer") are translated where they are shown, by the same table: a key with
+//! braces matches a message of its shape, and the parts it fills in are translated in turn.
+
+use crate::domain::lines::{Lines, Reader, Writer};
+
+/// The languages of the public pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    #[default]
+    En,
+    Cy,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Cy];
+
+    /// The code stored with a complaint and used in addresses.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Cy => "cy",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The page's `<html lang>`.
+    pub fn html(self) -> &'static str {
+        match self {
+            Lang::En => "en-GB",
+            Lang::Cy => "cy",
+        }
+    }
+
+    /// What the language calls itself (the switch is written in the language it leads to).
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Cy => "Cymraeg",
+        }
+    }
+
+    /// Its name in English, for staff pages.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Cy => "Welsh",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Cy,
+            Lang::Cy => Lang::En,
+        }
+    }
+
+    /// The start of this language's addresses: "" for English, "/cy" for Welsh.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Lang::En => "",
+            Lang::Cy => "/cy",
+        }
+    }
+
+    /// The language an address is in, and the page it names: "/cy/complaint" is the Welsh
+    /// "/complaint", "/cy" and "/cy/" the Welsh start page.
+    pub fn of_path(path: &str) -> (Lang, &str) {
+        match path.strip_prefix("/cy") {
+            Some("") => (Lang::Cy, "/"),
+            Some(rest) if rest.starts_with('/') => (Lang::Cy, rest),
+            _ => (Lang::En, path),
+        }
+    }
+
+    /// `page` ("/complaint", "/") in this language.
+    pub fn path(self, page: &str) -> String {
+        match (self, page) {
+            (Lang::Cy, "/") => "/cy/".to_string(),
+            _ => format!("{}{page}", self.prefix()),
+        }
+    }
+}
+
+impl Lines for Lang {
+    fn write(&self, w: &mut Writer) {
+        w.str(self.code());
+    }
+
+    fn read(r: &mut Reader) -> Option<Self> {
+        r.parsed(Lang::parse)
+    }
+}
+
+/// English text and its translation.
+pub type Pairs = [(String, String)];
+
+/// The page's language and its table, as context for every component (cheap to copy).
+#[derive(Clone, Copy)]
+pub struct Words {
+    pub lang: Lang,
+    pairs: &'static Pairs,
+}
+
+impl Words {
+    pub fn new(lang: Lang, pairs: &'static Pairs) -> Words {
+        Words { lang, pairs }
+    }
+
+    /// English, with nothing to translate (pages with no language context, like staff pages).
+    pub fn english() -> Words {
+        Words::new(Lang::En, &[])
+    }
+
+    fn find(&self, en: &str) -> Option<&'static str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == en)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `en` in this language (as written where there is no translation).
+    pub fn tr(&self, en: &'static str) -> &'static str {
+        self.find(en).unwrap_or(en)
+    }
+
+    /// A text the domain or configuration wrote in English, in this language: an exact
+    /// translation, else the translation of the first key of its shape with its parts
+    /// translated in turn, else the text as it is.
+    pub fn text(&self, en: &str) -> String {
+        if let Some(t) = self.find(en) {
+            return t.to_string();
+        }
+        for (key, value) in self.pairs.iter().filter(|(k, _)| k.contains('{')) {
+            if let Some(parts) = match_shape(key, en) {
+                let parts: Vec<(&str, String)> = parts
+                    .into_iter()
+                    .map(|(name, part)| (name, self.text(part)))
+                    .collect();
+                return fill(value, &parts);
+            }
+        }
+        en.to_string()
+    }
+
+    /// "29 December 2026", "29 Rhagfyr 2026".
+    pub fn date(&self, d: chrono::NaiveDate) -> String {
+        match self.lang {
+            Lang::En => crate::domain::calendar::long_date(d),
+            Lang::Cy => crate::domain::calendar::long_date_cy(d),
+        }
+    }
+
+    /// A language's words on the server (letters, emails, pages).
+    #[cfg(feature = "ssr")]
+    pub fn of(lang: Lang) -> Words {
+        Words::new(lang, table(lang))
+    }
+
+    /// `template` in this language with its parts filled in.
+    pub fn fill(&self, template: &'static str, parts: &[(&str, String)]) -> String {
+        fill(self.tr(template), parts)
+    }
+}
+
+/// The language context of the page being rendered (English where none was given).
+pub fn words() -> Words {
+    leptos::prelude::use_context::<Words>().unwrap_or_else(Words::english)
+}
+
+/// `en` in the page's language.
+pub fn tr(en: &'static str) -> &'static str {
+    words().tr(en)
+}
+
+/// Replaces each `{name}` in `template` with its part.
+pub fn fill(template: &str, parts: &[(&str, String)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in parts {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// The parts of `text` that fill the braces of `key`, if `text` has its shape (each part
+/// non-empty, taken up to the first place the rest of the key's words follow).
+fn match_shape<'k, 't>(key: &'k str, text: &'t str) -> Option<Vec<(&'k str, &'t str)>> {
+    let mut parts = Vec::new();
+    let (first, mut rest_key) = key.split_once('{')?;
+    let mut rest = text.strip_prefix(first)?;
+    loop {
+        let (name, after) = rest_key.split_once('}')?;
+        let (literal, next_key) = match after.split_once('{') {
+            Some((l, n)) => (l, Some(n)),
+            None => (after, None),
+        };
+        let end = match next_key {
+            // The last part runs to where the key's closing words start the text's end.
+            None if literal.is_empty() => rest.len(),
+            None => rest.len().checked_sub(literal.len())?,
+            Some(_) => rest.find(literal).filter(|_| !literal.is_empty())?,
+        };
+        let part = rest.get(..end)?;
+        if part.is_empty() || !rest[end..].starts_with(literal) {
+            return None;
+        }
+        parts.push((name, part));
+        rest = &rest[end + literal.len()..];
+        match next_key {
+            Some(n) => rest_key = n,
+            None => return rest.is_empty().then_some(parts),
+        }
+    }
+}
+
+/// "29 Rhagfyr 2026": a date as the page's language writes it.
+pub fn long_date(d: chrono::NaiveDate) -> String {
+    words().date(d)
+}
+
+/// The table of a language, read once from its translator's file (server only: the browser
+/// gets its page's table from the page).
+#[cfg(feature = "ssr")]
+pub fn table(lang: Lang) -> &'static Pairs {
+    use std::sync::OnceLock;
+    static CY: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    match lang {
+        Lang::En => &[],
+        Lang::Cy => CY.get_or_init(|| {
+            po::parse(include_str!("../locales/cy.po")).expect("app/locales/cy.po reads")
+        }),
+    }
+}
+
+/// The subset of gettext's PO format a translator's tool writes for plain texts: `msgid` and
+/// `msgstr`, each a quoted string that may go on over following quoted lines, comments (`#`)
+/// and blank lines between entries. An untranslated entry (empty `msgstr`) is left out, so its
+/// English shows.
+#[cfg(any(feature = "ssr", test))]
+pub mod po {
+    /// The pairs in `text`, or the line number and what is wrong there.
+    pub fn parse(text: &str) -> Result<Vec<(String, String)>, String> {
+        let mut pairs = Vec::new();
+        let mut id: Option<String> = None;
+        let mut current: Option<(bool, String)> = None; // (is msgstr, text so far)
+        let mut finish =
+            |current: &mut Option<(bool, String)>, id: &mut Option<String>| match current.take() {
+                Some((false, t)) => *id = Some(t),
+                Some((true, t)) => {
+                    if let Some(k) = id.take() {
+                        if !k.is_empty() && !t.is_empty() {
+                            pairs.push((k, t));
+                        }
+                    }
+                }
+                None => {}
+            };
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            let at = |what: &str| format!("line {}: {what}", n + 1);
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix("msgid ") {
+                finish(&mut current, &mut id);
+                if id.is_some() {
+                    return Err(at("a msgid with no msgstr before it"));
+                }
+                current = Some((
+                    false,
+                    unquote(rest).ok_or_else(|| at("not a quoted string"))?,
+                ));
+            } else if let Some(rest) = line.strip_prefix("msgstr ") {
+                finish(&mut current, &mut id);
+                if id.is_none() {
+                    return Err(at("a msgstr with no msgid"));
+                }
+                current = Some((
+                    true,
+                    unquote(rest).ok_or_else(|| at("not a quoted string"))?,
+                ));
+            } else if line.starts_with('"') {
+                let more = unquote(line).ok_or_else(|| at("not a quoted string"))?;
+                match current.as_mut() {
+                    Some((_, t)) => t.push_str(&more),
+                    None => return Err(at("a string outside an entry")),
+                }
+            } else {
+                return Err(at("not part of a PO entry"));
+            }
+        }
+        finish(&mut current, &mut id);
+        if id.is_some() {
+            return Err("the last msgid has no msgstr".into());
+        }
+        drop(finish);
+        Ok(pairs)
+    }
+
+    /// `"text"` with C escapes (`\"`, `\\`, `\n`, `\t`).
+    fn unquote(s: &str) -> Option<String> {
+        let inner = s.strip_prefix('"')?.strip_suffix('"')?;
+        let mut out = String::new();
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next()? {
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    c @ ('"' | '\\') => out.push(c),
+                    _ => return None,
+                },
+                '"' => return None,
+                c => out.push(c),
+            }
+        }
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(pairs: &[(&str, &str)]) -> Words {
+        let v: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        Words::new(Lang::Cy, Box::leak(v.into_boxed_slice()))
+    }
+
+    #[test]
+    fn addresses_name_their_language() {
+        assert_eq!(Lang::of_path("/cy/complaint"), (Lang::Cy, "/complaint"));
+        assert_eq!(Lang::of_path("/cy"), (Lang::Cy, "/"));
+        assert_eq!(Lang::of_path("/cy/"), (Lang::Cy, "/"));
+        assert_eq!(Lang::of_path("/complaint"), (Lang::En, "/complaint"));
+        assert_eq!(Lang::of_path("/cymru"), (Lang::En, "/cymru"));
+        assert_eq!(Lang::Cy.path("/"), "/cy/");
+        assert_eq!(Lang::Cy.path("/complaint"), "/cy/complaint");
+        assert_eq!(Lang::En.path("/complaint"), "/complaint");
+    }
+
+    #[test]
+    fn texts_translate_exactly_or_stay_english() {
+        let w = words(&[("About you", "Amdanoch chi")]);
+        assert_eq!(w.tr("About you"), "Amdanoch chi");
+        assert_eq!(w.tr("About them"), "About them");
+        assert_eq!(Words::english().tr("About you"), "About you");
+    }
+
+    #[test]
+    fn messages_of_a_shape_translate_with_their_parts() {
+        let w = words(&[
+            (
+                "{label} must be {max} characters or fewer",
+                "{label}: dim mwy na {max} nod",
+            ),
+            ("Full name", "Enw llawn"),
+            (
+                "Its reference is {reference}.",
+                "Ei gyfeirnod yw {reference}.",
+            ),
+        ]);
+        assert_eq!(
+            w.text("Full name must be 200 characters or fewer"),
+            "Enw llawn: dim mwy na 200 nod"
+        );
+        assert_eq!(
+            w.text("Its reference is ABC 123."),
+            "Ei gyfeirnod yw ABC 123."
+        );
+        // Not of the shape: as it is.
+        assert_eq!(w.text("Full name is wrong"), "Full name is wrong");
+        assert_eq!(
+            w.text(" must be 2 characters or fewer"),
+            " must be 2 characters or fewer"
+        );
+        assert_eq!(
+            w.fill(
+                "Question {n} of {total}",
+                &[("n", "2".into()), ("total", "5".into())]
+            ),
+            "Question 2 of 5"
+        );
+    }
+
+    #[test]
+    fn po_entries_read_with_continuations_and_escapes() {
+        let po = "# comment\nmsgid \"\"\nmsgstr \"Content-Type: text/plain\"\n\n\
+                  msgid \"A \\\"quoted\\\" \"\n\"text\"\nmsgstr \"Testun \"\n\"\\\"dyfynedig\\\"\"\n\n\
+                  msgid \"Untranslated\"\nmsgstr \"\"\n";
+        assert_eq!(
+            po::parse(po).unwrap(),
+            vec![(
+                "A \"quoted\" text".to_string(),
+                "Testun \"dyfynedig\"".to_string()
+            )]
+        );
+        assert!(po::parse("msgid \"a\"\nmsgid \"b\"\nmsgstr \"c\"").is_err());
+        assert!(po::parse("msgstr \"c\"").is_err());
+        assert!(po::parse("msgid \"a\nmsgstr \"b\"").is_err());
+    }
+}
+
+/// The translator's file against the code: every English text the public pages, letters and
+/// emails can show has its Welsh, every Welsh text keeps the parts its English names, and the
+/// file holds nothing the code no longer says.
+#[cfg(test)]
+mod welsh {
+    use super::*;
+    use crate::domain::complaint::{
+        messages as m, BreachStatus, Complaint, ComplaintInput, ContactMethod, WantedOutcome,
+        WHO_FOR,
+    };
+    use crate::domain::taxonomy::Taxonomy;
+    use crate::flow::{JourneyState, Step};
+    use std::collections::BTreeSet;
+
+    fn cy_pairs() -> Vec<(String, String)> {
+        po::parse(include_str!("../locales/cy.po")).expect("cy.po reads")
+    }
+
+    fn cy() -> Words {
+        Words::new(Lang::Cy, Box::leak(cy_pairs().into_boxed_slice()))
+    }
+
+    /// The English given straight to `tr`, `.tr`, `fill` or `.fill` in the code of the public
+    /// pages (as xgettext finds texts marked for translation).
+    fn marked_in_code() -> BTreeSet<String> {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut files = vec![format!("{root}/../server/src/accessibility.rs")];
+        let mut dirs = vec![format!("{root}/src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path.display().to_string());
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("i18n.rs")
+                {
+                    files.push(path.display().to_string());
+                }
+            }
+        }
+        let mut found = BTreeSet::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for call in ["tr(", "fill("] {
+                for (at, _) in text.match_indices(call) {
+                    let before = text[..at].chars().next_back().unwrap_or(' ');
+                    if before.is_alphanumeric() || before == '_' {
+                        continue; // `str(`, `unfill(`: another function
+                    }
+                    let rest = text[at + call.len()..].trim_start();
+                    if let Some(literal) = rest.strip_prefix('"') {
+                        found.insert(read_literal(literal));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// A Rust string literal's text, from just after its opening quote.
+    fn read_literal(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => break,
+                '\\' => match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some(c) => out.push(c),
+                    None => break,
+                },
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// What the shared domain writes in English for the public pages to show.
+    fn from_the_domain() -> Vec<String> {
+        let mut texts: Vec<String> = Vec::new();
+        texts.extend(ContactMethod::ALL.iter().map(|c| c.label().to_string()));
+        for (_, label, hint) in WHO_FOR {
+            texts.push(label.into());
+            texts.extend(hint.map(str::to_string));
+        }
+        texts.extend(BreachStatus::ALL.iter().map(|b| b.label().to_string()));
+        texts.extend(WantedOutcome::ALL.iter().map(|(_, _, l)| l.to_string()));
+        texts.extend(
+            Step::QUESTIONS
+                .iter()
+                .chain(&[Step::Check, Step::Done])
+                .map(|s| s.title().to_string()),
+        );
+        let taxonomy = Taxonomy::default();
+        texts.extend(taxonomy.categories.iter().map(|c| c.label.clone()));
+        texts.extend(taxonomy.teams.iter().map(|t| t.name.clone()));
+        texts.push("Data Protection Officer".into()); // the default signatory
+        texts.extend(
+            [
+                m::FULL_NAME,
+                m::CONTACT,
+                m::PREFERRED,
+                m::PREFER_EMAIL,
+                m::PREFER_PHONE,
+                m::ADDRESS_LINE_1,
+                m::POSTCODE,
+                m::ON_BEHALF,
+                m::OTHER_NAME,
+                m::OTHER_RELATIONSHIP,
+                m::OTHER_AGREED,
+                m::MP_NAME,
+                m::CATEGORY,
+                m::DESCRIPTION,
+                m::BREACH,
+                m::OUTCOMES,
+                m::OUTCOME_OTHER,
+                m::ALSO_SERVICE,
+                m::CONSENT_HANDLE,
+                m::CONSENT_SHARE,
+                crate::domain::text::EMAIL_FORMAT,
+                crate::domain::text::PHONE_FORMAT,
+                crate::flow::WAITING,
+                crate::flow::SEND_FAILED,
+            ]
+            .map(str::to_string),
+        );
+        // Every problem a field's text can have, with the label the domain gives it.
+        let too_long = "a".repeat(20_000);
+        let mut hostile = ComplaintInput {
+            full_name: Some(too_long.clone()),
+            address_line_1: Some(too_long.clone()),
+            address_line_2: Some(too_long.clone()),
+            address_town: Some(too_long.clone()),
+            address_postcode: Some("ZZ".into()),
+            email: Some("not an address".into()),
+            phone: Some("call me".into()),
+            adjustments: Some(too_long.clone()),
+            on_behalf_of: Some("someone_else".into()),
+            other_person_name: Some(too_long.clone()),
+            other_person_relationship: Some(too_long.clone()),
+            category: Some("nothing like this".into()),
+            service: Some(too_long.clone()),
+            happened_when: Some(too_long.clone()),
+            description: Some(too_long.clone()),
+            outcomes_wanted: Some(vec!["other".into(), "nothing like this".into()]),
+            outcome_other: Some(too_long.clone()),
+            ..ComplaintInput::default()
+        };
+        let mut errors = Complaint::parse(&hostile, &taxonomy).unwrap_err();
+        hostile.on_behalf_of = Some("mp".into());
+        hostile.mp_name = Some(too_long);
+        hostile.full_name = Some("a\u{7}b".into());
+        hostile.description = Some("a\u{7}b".into());
+        hostile.email = Some("a\u{7}b@example.com".into());
+        errors.extend(Complaint::parse(&hostile, &taxonomy).unwrap_err());
+        texts.extend(errors.into_iter().map(|e| e.message));
+        let mut journey = JourneyState::default();
+        journey.sent_before(
+            crate::domain::reference::Reference::from_random(7),
+            Default::default(),
+        );
+        texts.extend(journey.problem);
+        texts
+    }
+
+    fn names(s: &str) -> BTreeSet<&str> {
+        s.split('{')
+            .skip(1)
+            .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+            .collect()
+    }
+
+    #[test]
+    fn every_text_the_code_marks_has_welsh() {
+        let cy = cy();
+        let missing: Vec<String> = marked_in_code()
+            .into_iter()
+            .filter(|en| cy.find(en).is_none())
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "no Welsh in app/locales/cy.po for {missing:#?}"
+        );
+    }
+
+    #[test]
+    fn every_text_the_domain_writes_for_the_public_reads_in_welsh() {
+        let cy = cy();
+        let untranslated: Vec<String> = from_the_domain()
+            .into_iter()
+            .filter(|en| cy.text(en) == *en)
+            .collect();
+        assert!(untranslated.is_empty(), "no Welsh for {untranslated:#?}");
+        // A message with a label reads wholly in Welsh: the label too.
+        assert_eq!(
+            cy.text("Full name must be 200 characters or fewer"),
+            "Enw llawn: rhaid defnyddio 200 nod neu lai"
+        );
+    }
+
+    #[test]
+    fn welsh_keeps_every_part_and_the_file_has_nothing_stale() {
+        let marked = marked_in_code();
+        let domain: BTreeSet<String> = from_the_domain().into_iter().collect();
+        for (en, cy) in cy_pairs() {
+            assert_eq!(
+                names(&en),
+                names(&cy),
+                "the Welsh of {en:?} must fill in the same parts in braces"
+            );
+            let used = marked.contains(&en)
+                || domain.contains(&en)
+                || domain
+                    .iter()
+                    .any(|d| match_shape(&en, d).is_some() || d.starts_with(&format!("{en} ")));
+            assert!(
+                used,
+                "cy.po translates {en:?}, which the code no longer says"
+            );
+        }
+    }
+}
