@@ -37,6 +37,8 @@ pub struct Outgoing {
     pub key: String,
     /// The same content as named fields, for Notify templates.
     pub personalisation: BTreeMap<String, String>,
+    /// The language it is written in (the complainant's; staff mail is in English).
+    pub lang: app::i18n::Lang,
 }
 
 /// Why sending failed.
@@ -162,6 +164,7 @@ async fn render(state: &AppState, m: &Message) -> Result<Option<Outgoing>, Strin
     let settings = &state.config.outbox;
     let org: &Organisation = &state.organisation;
     let mut fields = BTreeMap::new();
+    let mut lang = app::i18n::Lang::En;
     let (to, email) = match m.kind {
         MessageKind::Digest => {
             let team = m.team.clone().unwrap_or_default();
@@ -227,6 +230,7 @@ async fn render(state: &AppState, m: &Message) -> Result<Option<Outgoing>, Strin
                     let Some(to) = case.complaint.complainant.email.as_ref() else {
                         return Ok(None);
                     };
+                    lang = case.lang;
                     let email = match m.kind {
                         MessageKind::Confirmation => messages::confirmation(
                             org,
@@ -263,6 +267,7 @@ async fn render(state: &AppState, m: &Message) -> Result<Option<Outgoing>, Strin
         kind: m.kind,
         key: m.key.clone(),
         personalisation: fields,
+        lang,
     }))
 }
 

@@ -59,7 +59,10 @@ pub fn build(email: &Outgoing, from: &str) -> Result<Message, String> {
         .split("\n\n")
         .map(|p| format!("<p style=\"font-family: Arial, sans-serif; font-size: 19px; line-height: 1.3; color: #0b0c0c; margin: 0 0 20px;\">{}</p>", escape(p).replace('\n', "<br>")))
         .collect();
-    let html = format!("<!DOCTYPE html><html lang=\"en-GB\"><body style=\"margin: 0; padding: 20px;\">{html_body}</body></html>");
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><body style=\"margin: 0; padding: 20px;\">{html_body}</body></html>",
+        email.lang.html()
+    );
     Message::builder()
         .from(from.parse().map_err(|e| format!("from address: {e}"))?)
         .to(email.to.parse().map_err(|e| format!("to address: {e}"))?)
