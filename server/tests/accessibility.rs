@@ -39,7 +39,23 @@ reviewed_on = 2027-01-15
     }
     // The public pages link to it in their footer.
     let start = server.get_text("/complaint").await.1;
-    assert!(start.contains(r#"<a href="/accessibility">Accessibility statement</a>"#));
+    assert!(start.contains(r#"<a href="/accessibility">Accessibility statement"#));
+    // And in Welsh, at /cy/accessibility, linked from the Welsh pages.
+    let (status, page) = server.get_text("/cy/accessibility").await;
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"<html lang="cy">"#));
+    for expected in [
+        "Datganiad hygyrchedd ar gyfer y ffurflen cwyno am ddiogelu data",
+        "sy'n cael ei rhedeg gan Borsetshire County Council",
+        "anfonwch e-bost i access@borsetshire.example",
+        "Paratowyd y datganiad hwn ar 1 Medi 2026",
+        "adolygu ddiwethaf ar 15 Ionawr 2027",
+        "Y Comisiwn Cydraddoldeb a Hawliau Dynol",
+    ] {
+        assert!(page.contains(expected), "missing {expected:?}");
+    }
+    let welsh = server.get_text("/cy/complaint").await.1;
+    assert!(welsh.contains(r#"<a href="/cy/accessibility">Datganiad hygyrchedd"#));
 }
 
 #[tokio::test]
