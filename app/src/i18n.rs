@@ -133,6 +133,7 @@ impl Words {
     }
 
     /// `en` in this language (as written where there is no translation).
+    #[inline(never)]
     pub fn tr(&self, en: &'static str) -> &'static str {
         self.find(en).unwrap_or(en)
     }
@@ -140,6 +141,7 @@ impl Words {
     /// A text the domain or configuration wrote in English, in this language: an exact
     /// translation, else the translation of the first key of its shape with its parts
     /// translated in turn, else the text as it is.
+    #[inline(never)]
     pub fn text(&self, en: &str) -> String {
         if let Some(t) = self.find(en) {
             return t.to_string();
@@ -171,27 +173,51 @@ impl Words {
     }
 
     /// `template` in this language with its parts filled in.
+    #[inline(never)]
     pub fn fill(&self, template: &'static str, parts: &[(&str, String)]) -> String {
         fill(self.tr(template), parts)
     }
 }
 
 /// The language context of the page being rendered (English where none was given).
+#[inline(never)]
 pub fn words() -> Words {
     leptos::prelude::use_context::<Words>().unwrap_or_else(Words::english)
 }
 
 /// `en` in the page's language.
+#[inline(never)]
 pub fn tr(en: &'static str) -> &'static str {
     words().tr(en)
 }
 
-/// Replaces each `{name}` in `template` with its part.
+/// Replaces each `{name}` in `template` with its part. (By hand, and slicing only where a
+/// brace was found: string formatting and slicing that may panic cost the WebAssembly more.)
+#[inline(never)]
 pub fn fill(template: &str, parts: &[(&str, String)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in parts {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some((before, after)) = rest.split_once('{') {
+        out.push_str(before);
+        match after.split_once('}') {
+            Some((name, tail)) => {
+                match parts.iter().find(|(n, _)| *n == name) {
+                    Some((_, value)) => out.push_str(value),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = tail;
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -207,21 +233,22 @@ fn match_shape<'k, 't>(key: &'k str, text: &'t str) -> Option<Vec<(&'k str, &'t 
             Some((l, n)) => (l, Some(n)),
             None => (after, None),
         };
-        let end = match next_key {
-            // The last part runs to where the key's closing words start the text's end.
-            None if literal.is_empty() => rest.len(),
-            None => rest.len().checked_sub(literal.len())?,
-            Some(_) => rest.find(literal).filter(|_| !literal.is_empty())?,
+        let (part, tail) = match next_key {
+            // The last part runs to where the key's closing words end the text.
+            None => (rest.strip_suffix(literal)?, ""),
+            Some(_) if literal.is_empty() => return None,
+            Some(_) => rest.split_once(literal)?,
         };
-        let part = rest.get(..end)?;
-        if part.is_empty() || !rest[end..].starts_with(literal) {
+        if part.is_empty() {
             return None;
         }
         parts.push((name, part));
-        rest = &rest[end + literal.len()..];
         match next_key {
-            Some(n) => rest_key = n,
-            None => return rest.is_empty().then_some(parts),
+            Some(n) => {
+                rest = tail;
+                rest_key = n;
+            }
+            None => return Some(parts),
         }
     }
 }

@@ -81,6 +81,7 @@ async function measure(browser, url, ready = (page) => page.waitForSelector("htm
   return { responses, totals };
 }
 
+// English and Welsh: each page carries only its own language's words.
 // A mid-range phone on a poor mobile connection (issue 16's profile): the CPU four times
 // slower than this machine's, 150 ms round trips, 1.6 Mbit/s down, 750 kbit/s up.
 async function phoneTiming(browser, url) {
@@ -130,7 +131,7 @@ try {
   // The start page needs no code in the browser; the first question page is ready once the
   // WebAssembly has hydrated it.
   const loaded = (page) => page.waitForSelector("h1", { timeout: 30_000 });
-  for (const [p, ready] of [["/", loaded], ["/complaint", undefined]]) {
+  for (const [p, ready] of [["/", loaded], ["/complaint", undefined], ["/cy/", loaded], ["/cy/complaint", undefined]]) {
     const { responses, totals } = await measure(browser, base + p, ready);
     const markup = totals.html + totals.css;
     const code = totals.js + totals.wasm;
@@ -145,7 +146,7 @@ try {
 
   // Time to a usable form on the phone profile: median of five first visits.
   console.log("\nphone profile (4x CPU slowdown, 150 ms RTT, 1.6 Mbit/s), first visit, median of 5");
-  for (const p of ["/complaint"]) {
+  for (const p of ["/complaint", "/cy/complaint"]) {
     const runs = [];
     for (let i = 0; i < 5; i++) runs.push(await phoneTiming(browser, base + p));
     const paint = median(runs.map((r) => r.paint));

@@ -36,7 +36,9 @@ async fn post_form(
 }
 
 fn reference_in(page: &str) -> String {
-    let at = page.find(r#"class="reference""#).expect("a reference on the page");
+    let at = page
+        .find(r#"class="reference""#)
+        .expect("a reference on the page");
     let start = page[at..].find('>').unwrap() + at + 1;
     let end = page[start..].find('<').unwrap() + start;
     page[start..end].replace('-', "")
@@ -76,7 +78,10 @@ async fn a_complaint_made_in_welsh_is_kept_as_welsh_and_answered_in_welsh() {
         .await
     };
     let cy = letter(welsh.clone()).await;
-    assert!(cy.starts_with("Eich Cwyn Diogelu Data – Cydnabyddiaeth (Cyf: "), "{cy}");
+    assert!(
+        cy.starts_with("Eich Cwyn Diogelu Data – Cydnabyddiaeth (Cyf: "),
+        "{cy}"
+    );
     assert!(cy.contains("|Annwyl Siân Llŷr,"), "{cy}");
     assert!(cy.contains("Cofion caredig,"), "{cy}");
     assert!(!cy.contains("Dear "), "{cy}");
@@ -100,12 +105,8 @@ async fn a_complaint_made_in_welsh_is_kept_as_welsh_and_answered_in_welsh() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let cases_in_welsh = common::db::number(
-        db,
-        "SELECT COUNT(*) FROM cases WHERE language = 'cy'",
-        &[],
-    )
-    .await;
+    let cases_in_welsh =
+        common::db::number(db, "SELECT COUNT(*) FROM cases WHERE language = 'cy'", &[]).await;
     assert_eq!(cases_in_welsh, 2);
 
     // Staff see it on the case.

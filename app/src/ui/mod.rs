@@ -7,7 +7,9 @@ pub mod fields;
 pub mod journey;
 mod location;
 
-use crate::domain::letter::{Organisation, ICO_HELPLINE};
+use crate::domain::letter::Organisation;
+#[cfg(feature = "ssr")]
+use crate::domain::letter::ICO_HELPLINE;
 use crate::domain::taxonomy::Taxonomy;
 use crate::i18n::{tr, words, Lang, Words};
 use leptos::prelude::*;
@@ -133,21 +135,25 @@ fn server_title() -> String {
     }
 }
 
+#[cfg(feature = "ssr")]
 fn start_title() -> &'static str {
     tr("Complain about how we used your personal information")
 }
 
+#[cfg(feature = "ssr")]
 fn not_found_title() -> &'static str {
     tr("Page not found")
 }
 
-/// Whether this page loads the WebAssembly. The start page has nothing to do in the browser
-/// (its one button is a link), so a person reading it on a phone, or a council page showing it
-/// in a frame, downloads a few kilobytes instead of the whole form's code.
+/// Whether this page loads the WebAssembly: only the journey does. The start page has nothing
+/// to do in the browser (its one button is a link), nor has "Page not found", so a person
+/// reading them on a phone, or a council page showing the start in a frame, downloads a few
+/// kilobytes instead of the whole form's code, and the WebAssembly carries neither page.
 fn hydrates() -> bool {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>().is_none_or(|p| Lang::of_path(p.uri.path()).1 != "/")
+        use_context::<http::request::Parts>()
+            .is_none_or(|p| Lang::of_path(p.uri.path()).1 == "/complaint")
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -190,6 +196,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App/>
+                {footer()}
                 {honeypot()}
             </body>
         </html>
@@ -286,13 +293,17 @@ pub fn App() -> impl IntoView {
         <div class="width-container">
             <main id="main-content" class="main" tabindex="-1">
                 {match page.as_str() {
+                    // Rendered by the server only (never hydrated: see `hydrates`).
+                    #[cfg(feature = "ssr")]
                     "/" => view! { <StartPage/> }.into_any(),
                     "/complaint" => view! { <journey::JourneyPage/> }.into_any(),
+                    #[cfg(feature = "ssr")]
                     _ => view! { <NotFound/> }.into_any(),
+                    #[cfg(not(feature = "ssr"))]
+                    _ => ().into_any(),
                 }}
             </main>
         </div>
-        <Footer/>
     }
 }
 
@@ -322,6 +333,14 @@ fn content_security_policy() {
     }
 }
 
+/// The footer, after the part the WebAssembly takes over: the same on every page, written by
+/// the server only (the browser carries none of it).
+fn footer() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    view! { <Footer/> }
+}
+
+#[cfg(feature = "ssr")]
 #[component]
 fn Footer() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
@@ -356,6 +375,7 @@ pub fn LanguageLink(page: &'static str) -> impl IntoView {
     }
 }
 
+#[cfg(feature = "ssr")]
 #[component]
 fn StartPage() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
@@ -392,6 +412,7 @@ fn StartPage() -> impl IntoView {
     }
 }
 
+#[cfg(feature = "ssr")]
 #[component]
 fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
