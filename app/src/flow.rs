@@ -303,14 +303,14 @@ pub fn shown_step(asked: Option<Step>, state: &JourneyState) -> Step {
 pub fn journey_title(step: Step, state: &JourneyState, w: &crate::i18n::Words) -> String {
     let prefix =
         if !state.errors.is_empty() || state.problem.is_some() || state.sent_before.is_some() {
-            w.tr("Error: ")
+            t!(w, "Error: ")
         } else {
             ""
         };
     format!(
         "{prefix}{} – {}",
         w.tr(step.title()),
-        w.tr("Data protection complaint")
+        t!(w, "Data protection complaint")
     )
 }
 

@@ -4,9 +4,12 @@
 //! written. Texts with a part filled in later name it in braces ("Question {n} of {total}"),
 //! in the English and in the translation alike.
 //!
-//! Only the language of the page reaches the browser: the server puts its pairs in the page
-//! (with the rest of `SiteInfo`), so the WebAssembly carries no Welsh and English pages carry
-//! no table at all.
+//! Only the language of the page reaches the browser, and the WebAssembly carries no words of
+//! its own: the pages it renders name each text with `t!("…")` (or `tf!` to fill it in), which
+//! on the server is the English looked up in the table, and in the WebAssembly only a hash of
+//! it (`key`, worked out as it compiles). The build lists every text so marked
+//! (`app/build.rs`), and the server puts the page's language's words for them in the page (with
+//! the rest of `SiteInfo`), with the translations of the domain's own messages on Welsh pages.
 //!
 //! Messages the shared domain writes in English (a field's error, "Full name must be 200
 //! characters or fewer") are translated where they are shown, by the same table: a key with
@@ -108,16 +111,94 @@ impl Lines for Lang {
 /// English text and its translation.
 pub type Pairs = [(String, String)];
 
+/// A marked text's hash and its words in the page's language (the browser's table).
+pub type Keyed = [(u32, String)];
+
+/// FNV-1a (32 bits) of a marked text: how the WebAssembly names it. Distinct for every text
+/// the build lists (a test checks); worked out at compile time, so the English is not kept.
+pub const fn key(en: &str) -> u32 {
+    let bytes = en.as_bytes();
+    let mut hash: u32 = 0x811c_9dc5;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u32;
+        hash = hash.wrapping_mul(0x0100_0193);
+        i += 1;
+    }
+    hash
+}
+
+/// A text of the pages the WebAssembly renders, in the page's language: `t!(w, "English")`
+/// with the page's `Words`, or `t!("English")` to take them from the context.
+#[cfg(not(feature = "hydrate"))]
+#[macro_export]
+macro_rules! t {
+    ($w:expr, $en:literal) => {
+        $w.tr($en)
+    };
+    ($en:literal) => {
+        $crate::i18n::tr($en)
+    };
+}
+
+/// In the WebAssembly a marked text is only its hash: the page brings the words.
+#[cfg(feature = "hydrate")]
+#[macro_export]
+macro_rules! t {
+    ($w:expr, $en:literal) => {
+        $w.keyed(const { $crate::i18n::key($en) })
+    };
+    ($en:literal) => {
+        $crate::i18n::words().keyed(const { $crate::i18n::key($en) })
+    };
+}
+
+/// `t!` with its parts in braces filled in: `tf!(w, "Question {n} of {total}", &parts)`.
+#[macro_export]
+macro_rules! tf {
+    ($w:expr, $en:literal, $parts:expr $(,)?) => {
+        $crate::i18n::fill($crate::t!($w, $en), $parts)
+    };
+}
+
 /// The page's language and its table, as context for every component (cheap to copy).
 #[derive(Clone, Copy)]
 pub struct Words {
     pub lang: Lang,
     pairs: &'static Pairs,
+    keyed: &'static Keyed,
 }
 
 impl Words {
     pub fn new(lang: Lang, pairs: &'static Pairs) -> Words {
-        Words { lang, pairs }
+        Words {
+            lang,
+            pairs,
+            keyed: &[],
+        }
+    }
+
+    /// The browser's words, from the page's list (`browser_words`): by English, and by hash
+    /// for the marked texts (hashed here, once per page load).
+    pub fn in_browser(lang: Lang, pairs: Vec<(String, String)>) -> Words {
+        let keyed: Vec<(u32, String)> = pairs
+            .iter()
+            .map(|(en, t)| (key(en), if t.is_empty() { en } else { t }.clone()))
+            .collect();
+        Words {
+            lang,
+            pairs: Box::leak(pairs.into_boxed_slice()),
+            keyed: Box::leak(keyed.into_boxed_slice()),
+        }
+    }
+
+    /// A marked text by its hash (the WebAssembly's `t!`).
+    #[inline(never)]
+    pub fn keyed(&self, key: u32) -> &'static str {
+        self.keyed
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or("", |(_, v)| v.as_str())
     }
 
     /// English, with nothing to translate (pages with no language context, like staff pages).
@@ -125,10 +206,11 @@ impl Words {
         Words::new(Lang::En, &[])
     }
 
+    /// The translation of `en`, if there is one (an empty one reads as the English).
     fn find(&self, en: &str) -> Option<&'static str> {
         self.pairs
             .iter()
-            .find(|(k, _)| k == en)
+            .find(|(k, v)| k == en && !v.is_empty())
             .map(|(_, v)| v.as_str())
     }
 
@@ -270,6 +352,47 @@ pub fn table(lang: Lang) -> &'static Pairs {
             po::parse(include_str!("../locales/cy.po")).expect("app/locales/cy.po reads")
         }),
     }
+}
+
+/// The texts the build found marked (see `app/build.rs`): `BROWSER`, those of the pages the
+/// WebAssembly renders, and `SERVER`, those only the server writes.
+#[cfg(any(feature = "ssr", test))]
+pub mod marked {
+    include!(concat!(env!("OUT_DIR"), "/marked.rs"));
+}
+
+/// The words a page in `lang` gives the browser: every marked text of the pages it renders
+/// with its translation (empty where it reads as the English), and on Welsh pages the
+/// translations of the rest it may show by English (the domain's messages and labels,
+/// category and team names). Nothing only the server writes.
+/// Worked out once per language.
+#[cfg(feature = "ssr")]
+pub fn browser_words(lang: Lang) -> &'static Pairs {
+    use std::sync::OnceLock;
+    static EN: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    static CY: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    match lang {
+        Lang::En => EN.get_or_init(|| list_for_browser(lang)),
+        Lang::Cy => CY.get_or_init(|| list_for_browser(lang)),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn list_for_browser(lang: Lang) -> Vec<(String, String)> {
+    let words = Words::of(lang);
+    let mut list: Vec<(String, String)> = marked::BROWSER
+        .iter()
+        .map(|en| (en.to_string(), words.find(en).unwrap_or("").to_string()))
+        .collect();
+    list.extend(
+        table(lang)
+            .iter()
+            .filter(|(en, _)| {
+                !marked::BROWSER.contains(&en.as_str()) && !marked::SERVER.contains(&en.as_str())
+            })
+            .cloned(),
+    );
+    list
 }
 
 /// The subset of gettext's PO format a translator's tool writes for plain texts: `msgid` and
@@ -466,58 +589,13 @@ mod welsh {
         Words::new(Lang::Cy, Box::leak(cy_pairs().into_boxed_slice()))
     }
 
-    /// The English given straight to `tr`, `.tr`, `fill` or `.fill` in the code of the public
-    /// pages (as xgettext finds texts marked for translation).
+    /// The English the code marks for translation, as the build found it (`app/build.rs`).
     fn marked_in_code() -> BTreeSet<String> {
-        let root = env!("CARGO_MANIFEST_DIR");
-        let mut files = vec![format!("{root}/../server/src/accessibility.rs")];
-        let mut dirs = vec![format!("{root}/src")];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path.display().to_string());
-                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("i18n.rs")
-                {
-                    files.push(path.display().to_string());
-                }
-            }
-        }
-        let mut found = BTreeSet::new();
-        for file in files {
-            let text = std::fs::read_to_string(&file).unwrap();
-            for call in ["tr(", "fill("] {
-                for (at, _) in text.match_indices(call) {
-                    let before = text[..at].chars().next_back().unwrap_or(' ');
-                    if before.is_alphanumeric() || before == '_' {
-                        continue; // `str(`, `unfill(`: another function
-                    }
-                    let rest = text[at + call.len()..].trim_start();
-                    if let Some(literal) = rest.strip_prefix('"') {
-                        found.insert(read_literal(literal));
-                    }
-                }
-            }
-        }
-        found
-    }
-
-    /// A Rust string literal's text, from just after its opening quote.
-    fn read_literal(s: &str) -> String {
-        let mut out = String::new();
-        let mut chars = s.chars();
-        while let Some(c) = chars.next() {
-            match c {
-                '"' => break,
-                '\\' => match chars.next() {
-                    Some('n') => out.push('\n'),
-                    Some(c) => out.push(c),
-                    None => break,
-                },
-                c => out.push(c),
-            }
-        }
-        out
+        marked::BROWSER
+            .iter()
+            .chain(marked::SERVER)
+            .map(|s| s.to_string())
+            .collect()
     }
 
     /// What the shared domain writes in English for the public pages to show.
@@ -613,6 +691,43 @@ mod welsh {
             .skip(1)
             .filter_map(|part| part.split_once('}').map(|(name, _)| name))
             .collect()
+    }
+
+    #[test]
+    fn the_build_finds_the_marked_texts_and_each_has_its_own_key() {
+        // Texts of the pages the WebAssembly renders, of the server's, and of a letter.
+        assert!(marked::BROWSER.contains(&"Tell us what we did or did not do with your information, and how it affected you. Do not include bank details or passwords."));
+        assert!(marked::BROWSER.contains(&"Question {n} of {total}"));
+        assert!(marked::SERVER
+            .contains(&"Accessibility statement for the data protection complaint form"));
+        assert!(marked::SERVER.contains(&"Dear {name},"));
+        assert!(marked::BROWSER.len() > 100, "{}", marked::BROWSER.len());
+        let keys: BTreeSet<u32> = marked::BROWSER.iter().map(|s| key(s)).collect();
+        assert_eq!(
+            keys.len(),
+            marked::BROWSER.len(),
+            "two marked texts share a key"
+        );
+        // The WebAssembly's key is the one the server gives the words under.
+        assert_eq!(key("Back"), const { key("Back") });
+        assert_ne!(key("Back"), key("Back "));
+    }
+
+    #[test]
+    fn the_browser_reads_marked_texts_by_key_and_the_domain_by_english() {
+        let w = Words::in_browser(
+            Lang::Cy,
+            vec![
+                ("Back".into(), "Yn ôl".into()),
+                ("Start now".into(), String::new()),
+                ("Enter your postcode".into(), "Rhowch eich cod post".into()),
+            ],
+        );
+        assert_eq!(w.keyed(key("Back")), "Yn ôl");
+        // No translation: the English the page was given.
+        assert_eq!(w.keyed(key("Start now")), "Start now");
+        assert_eq!(w.text("Enter your postcode"), "Rhowch eich cod post");
+        assert_eq!(w.keyed(key("Not on the page")), "");
     }
 
     #[test]

@@ -3,9 +3,11 @@
 
 #![recursion_limit = "256"]
 
+// First, so its `t!` and `tf!` are in scope everywhere after.
+#[macro_use]
+pub mod i18n;
 pub mod domain;
 pub mod flow;
-pub mod i18n;
 pub mod ui;
 
 pub use ui::{shell, App};

@@ -25,7 +25,8 @@ pub fn site_info(state: &AppState, lang: Lang) -> SiteInfo {
             Lang::Cy => app::domain::retention::consent_intro_cy(policy),
         },
         lang,
-        words: app::i18n::table(lang).to_vec(),
+        // Filled in for the pages the WebAssembly takes over (`app::ui::App`).
+        words: Vec::new(),
     }
 }
 

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 fn unavailable(w: &Words) -> String {
-    w.tr("Your answers cannot be saved on this device (for example in private browsing), so finish your complaint in one go.").to_string()
+    t!(w, "Your answers cannot be saved on this device (for example in private browsing), so finish your complaint in one go.").to_string()
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -61,8 +61,7 @@ fn uk_day(t: chrono::DateTime<Utc>, lang: Lang) -> String {
 }
 
 fn expiry_notice(d: &Draft, w: &Words) -> String {
-    w.fill(
-        "Your answers are saved on this device as a draft until {date}, 30 days from when you started.",
+    tf!(w, "Your answers are saved on this device as a draft until {date}, 30 days from when you started.",
         &[("date", uk_day(d.expires_at(), w.lang))],
     )
 }
@@ -85,7 +84,7 @@ pub fn keep_drafts(form: Form) {
             Some(DraftFound::Restored(d)) if fresh => {
                 form.draft_notice.set(Some(format!(
                     "{} {}",
-                    w.tr("We have restored the answers you saved on this device."),
+                    t!(w, "We have restored the answers you saved on this device."),
                     expiry_notice(&d, &w)
                 )));
                 started.set(Some((d.key, d.started_at)));
@@ -150,7 +149,6 @@ pub fn delete_draft(form: Form, w: Words) {
     remove();
     form.state.set(JourneyState::fresh(Uuid::new_v4()));
     form.draft_notice.set(Some(
-        w.tr("Your draft has been deleted from this device.")
-            .to_string(),
+        t!(w, "Your draft has been deleted from this device.").to_string(),
     ));
 }

@@ -7,7 +7,7 @@
 //! (the staff pages, which ship no script) give plain values with `Field::fixed`.
 
 use crate::domain::FieldError;
-use crate::i18n::{tr, words};
+use crate::i18n::words;
 use leptos::prelude::*;
 
 /// One field as a component sees it.
@@ -83,7 +83,7 @@ fn error_message(field: Field) -> impl IntoView {
         field.error.get().map(|m| {
             view! {
                 <p id=format!("{}-error", field.name) class="error-message">
-                    <span class="visually-hidden">{w.tr("Error: ")}</span>
+                    <span class="visually-hidden">{t!(w, "Error: ")}</span>
                     {w.text(&m)}
                 </p>
             }
@@ -308,7 +308,7 @@ pub fn Checkboxes(
 
 /// The answers to a yes/no question (shown as two inline radios).
 pub fn yes_no() -> Vec<Choice> {
-    vec![Choice::new("yes", tr("Yes")), Choice::new("no", tr("No"))]
+    vec![Choice::new("yes", t!("Yes")), Choice::new("no", t!("No"))]
 }
 
 /// A single checkbox (a consent, an opt-out, a confirmation), posting "yes" when ticked.
@@ -381,7 +381,7 @@ pub fn ErrorSummary(
         (!errors.is_empty() || problem.is_some()).then(|| {
             view! {
                 <div id="error-summary" class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
-                    <h2 id="error-summary-title" class="error-summary__title">{w.tr("There is a problem")}</h2>
+                    <h2 id="error-summary-title" class="error-summary__title">{t!(w, "There is a problem")}</h2>
                     <ul class="error-summary__list">
                         {problem.map(|p| view! { <li>{w.text(&p)}</li> })}
                         {errors

@@ -360,9 +360,9 @@ fn StepForm(step: Step) -> impl IntoView {
     };
     let w = words();
     let button = if step == Step::Check {
-        w.tr("Send complaint")
+        t!(w, "Send complaint")
     } else {
-        w.tr("Continue")
+        t!(w, "Continue")
     };
     let back = step.previous();
     let journey = w.lang.path("/complaint");
@@ -373,7 +373,7 @@ fn StepForm(step: Step) -> impl IntoView {
             <a href=format!("{journey}?step={}", b.id()) class="back-link" on:click=move |ev| {
                 ev.prevent_default();
                 go_to(b);
-            }>{w.tr("Back")}</a>
+            }>{t!(w, "Back")}</a>
         })}
         <ErrorSummary
             errors=Signal::derive(move || form.state.with(|s| s.errors.clone()))
@@ -384,14 +384,14 @@ fn StepForm(step: Step) -> impl IntoView {
             <input type="hidden" name="_key" value=move || form.state.with(|s| s.key.to_string())/>
             <input type="hidden" name="_change" value=move || if form.state.with(|s| s.changing) { "1" } else { "" }/>
             <HiddenAnswers step/>
-            {step.number().map(|n| view! { <span class="caption">{w.fill("Question {n} of {total}", &[("n", n.to_string()), ("total", Step::QUESTIONS.len().to_string())])}</span> })}
+            {step.number().map(|n| view! { <span class="caption">{tf!(w, "Question {n} of {total}", &[("n", n.to_string()), ("total", Step::QUESTIONS.len().to_string())])}</span> })}
             <h1 id="page-heading" class="heading-l" tabindex="-1">{w.tr(step.title())}</h1>
             {questions}
             <button type="submit" class="button" data-prevent-double-click="true" disabled=move || sending.get()>
                 {move || if sending.get() {
-                    w.tr("Sending…")
+                    t!(w, "Sending…")
                 } else if step == Step::Check && form.state.with(|s| s.sent_before.is_some()) {
-                    w.tr("Send as a new complaint")
+                    t!(w, "Send as a new complaint")
                 } else {
                     button
                 }}
@@ -439,34 +439,34 @@ pub fn AboutYou() -> impl IntoView {
         .map(|m| Choice::new(m.id(), tr(m.label())))
         .collect();
     view! {
-        <TextField field=form.field("full_name") label=tr("Full name") autocomplete="name" no_spellcheck=true/>
+        <TextField field=form.field("full_name") label=t!("Full name") autocomplete="name" no_spellcheck=true/>
         <fieldset class="fieldset" aria-describedby="address-hint">
-            <legend class="fieldset__legend fieldset__legend--s">{tr("Your postal address (optional)")}</legend>
-            <div id="address-hint" class="hint">{tr("We need it only if you would like letters by post.")}</div>
-            <TextArea field=form.field("address_line_1") label=tr("Building and street") rows=2 autocomplete="street-address"/>
-            <TextField field=form.field("address_town") label=tr("Town or city") autocomplete="address-level2" width="input--two-thirds"/>
-            <TextField field=form.field("address_postcode") label=tr("Postcode") autocomplete="postal-code" width="input--postcode" no_spellcheck=true/>
+            <legend class="fieldset__legend fieldset__legend--s">{t!("Your postal address (optional)")}</legend>
+            <div id="address-hint" class="hint">{t!("We need it only if you would like letters by post.")}</div>
+            <TextArea field=form.field("address_line_1") label=t!("Building and street") rows=2 autocomplete="street-address"/>
+            <TextField field=form.field("address_town") label=t!("Town or city") autocomplete="address-level2" width="input--two-thirds"/>
+            <TextField field=form.field("address_postcode") label=t!("Postcode") autocomplete="postal-code" width="input--postcode" no_spellcheck=true/>
         </fieldset>
         <TextField
             field=form.field("email")
-            label=tr("Email address (optional if you give a telephone number)")
+            label=t!("Email address (optional if you give a telephone number)")
             input_type="email"
             autocomplete="email"
             no_spellcheck=true
         />
         <TextField
             field=form.field("phone")
-            label=tr("Telephone number (optional if you give an email address)")
-            hint=tr("For international numbers include the country code")
+            label=t!("Telephone number (optional if you give an email address)")
+            hint=t!("For international numbers include the country code")
             input_type="tel"
             autocomplete="tel"
             width="input--two-thirds"
         />
-        <Radios field=form.field("preferred_contact") legend=tr("How would you like us to contact you?") choices=contact/>
+        <Radios field=form.field("preferred_contact") legend=t!("How would you like us to contact you?") choices=contact/>
         <TextArea
             field=form.field("adjustments")
-            label=tr("Do you need us to do anything differently because of a disability or condition? (optional)")
-            hint=tr("For example, large print letters, or telephone calls only")
+            label=t!("Do you need us to do anything differently because of a disability or condition? (optional)")
+            hint=t!("For example, large print letters, or telephone calls only")
             rows=3
         />
     }
@@ -487,22 +487,22 @@ pub fn WhoFor() -> impl IntoView {
         .collect();
     let show = move |v: &'static str| move || form.js.get() && form.value("on_behalf_of") != v;
     view! {
-        <Radios field=form.field("on_behalf_of") legend=tr("Who are you complaining for?") choices/>
+        <Radios field=form.field("on_behalf_of") legend=t!("Who are you complaining for?") choices/>
         <div class="conditional" hidden=show("someone_else")>
-            <h2 class="heading-s">{tr("If you are complaining for someone else")}</h2>
-            <TextField field=form.field("other_person_name") label=tr("Their full name") no_spellcheck=true/>
-            <TextField field=form.field("other_person_relationship") label=tr("How do you know them?") hint=tr("For example, I am their daughter")/>
+            <h2 class="heading-s">{t!("If you are complaining for someone else")}</h2>
+            <TextField field=form.field("other_person_name") label=t!("Their full name") no_spellcheck=true/>
+            <TextField field=form.field("other_person_relationship") label=t!("How do you know them?") hint=t!("For example, I am their daughter")/>
             <Radios
                 field=form.field("other_person_agreed")
-                legend=tr("Have they agreed to you complaining for them?")
-                hint=tr("We may need to check this before we can look into the complaint")
+                legend=t!("Have they agreed to you complaining for them?")
+                hint=t!("We may need to check this before we can look into the complaint")
                 choices=yes_no()
                 inline=true
             />
         </div>
         <div class="conditional" hidden=show("mp")>
-            <h2 class="heading-s">{tr("If an MP is involved")}</h2>
-            <TextField field=form.field("mp_name") label=tr("The MP's name")/>
+            <h2 class="heading-s">{t!("If an MP is involved")}</h2>
+            <TextField field=form.field("mp_name") label=t!("The MP's name")/>
         </div>
     }
 }
@@ -530,21 +530,21 @@ pub fn WhatAbout() -> impl IntoView {
         .collect();
     let hide_breach = move || form.js.get() && !breach_ids.contains(&form.value("category"));
     view! {
-        <Radios field=form.field("category") legend=tr("What is your complaint about?") choices=categories/>
+        <Radios field=form.field("category") legend=t!("What is your complaint about?") choices=categories/>
         <div class="conditional" hidden=hide_breach>
             <Radios
                 field=form.field("breach_status")
-                legend=tr("If your information was lost, stolen or sent to the wrong person: have you already reported this to us and had our response?")
-                hint=tr("If you have not had our response yet, we will look into it as a data breach first")
+                legend=t!("If your information was lost, stolen or sent to the wrong person: have you already reported this to us and had our response?")
+                hint=t!("If you have not had our response yet, we will look into it as a data breach first")
                 choices=breach_choices
             />
         </div>
-        <TextField field=form.field("service") label=tr("Which service or department was involved? (optional)") hint=tr("For example, adult social care, council tax, schools admissions")/>
-        <TextField field=form.field("happened_when") label=tr("When did it happen? (optional)") hint=tr("For example, March 2026, or 'over the last year'") width="input--two-thirds"/>
+        <TextField field=form.field("service") label=t!("Which service or department was involved? (optional)") hint=t!("For example, adult social care, council tax, schools admissions")/>
+        <TextField field=form.field("happened_when") label=t!("When did it happen? (optional)") hint=t!("For example, March 2026, or 'over the last year'") width="input--two-thirds"/>
         <TextArea
             field=form.field("description")
-            label=tr("What happened?")
-            hint=tr("Tell us what we did or did not do with your information, and how it affected you. Do not include bank details or passwords.")
+            label=t!("What happened?")
+            hint=t!("Tell us what we did or did not do with your information, and how it affected you. Do not include bank details or passwords.")
             rows=8
         />
     }
@@ -558,14 +558,14 @@ pub fn OutcomeStep() -> impl IntoView {
         .map(|(_, id, label)| Choice::new(*id, tr(label)))
         .collect();
     view! {
-        <Checkboxes field=form.field("outcomes_wanted") legend=tr("What would you like to happen?") hint=tr("Select all that apply") choices/>
+        <Checkboxes field=form.field("outcomes_wanted") legend=t!("What would you like to happen?") hint=t!("Select all that apply") choices/>
         <div class="conditional" hidden=move || form.js.get() && !form.has_outcome("other")>
-            <TextArea field=form.field("outcome_other") label=tr("If something else, what would you like to happen?") rows=3/>
+            <TextArea field=form.field("outcome_other") label=t!("If something else, what would you like to happen?") rows=3/>
         </div>
         <Radios
             field=form.field("also_about_service")
-            legend=tr("Is your complaint also about the service you received, not only about your information?")
-            hint=tr("If it is, we will also pass it to our corporate complaints team, who look at services")
+            legend=t!("Is your complaint also about the service you received, not only about your information?")
+            hint=t!("If it is, we will also pass it to our corporate complaints team, who look at services")
             choices=yes_no()
             inline=true
         />
@@ -574,7 +574,7 @@ pub fn OutcomeStep() -> impl IntoView {
 
 /// Said beside "No, do not share it", and again on the check page when chosen.
 fn share_warning() -> &'static str {
-    tr("If you do not want us to share your complaint, we may not be able to investigate it fully.")
+    t!("If you do not want us to share your complaint, we may not be able to investigate it fully.")
 }
 
 #[component]
@@ -582,41 +582,41 @@ pub fn ConsentStep() -> impl IntoView {
     let form = expect_context::<Form>();
     let intro = expect_context::<SiteInfo>().consent_intro;
     let share = vec![
-        Choice::new("yes", tr("Yes, you may share it")),
-        Choice::new("no", tr("No, do not share it")).hint(share_warning()),
+        Choice::new("yes", t!("Yes, you may share it")),
+        Choice::new("no", t!("No, do not share it")).hint(share_warning()),
     ];
     view! {
         <p class="body">{intro}</p>
         <Checkbox
             field=form.field("consent_handle")
-            label=tr("I agree to you using my information to handle my complaint")
-            hint=tr("We cannot look into your complaint without this")
+            label=t!("I agree to you using my information to handle my complaint")
+            hint=t!("We cannot look into your complaint without this")
         />
         <Radios
             field=form.field("consent_share")
-            legend=tr("May we share your name and your complaint with the people or organisation you are complaining about?")
-            hint=tr("This helps us find out what happened")
+            legend=t!("May we share your name and your complaint with the people or organisation you are complaining about?")
+            hint=t!("This helps us find out what happened")
             choices=share
         />
-        <h2 class="heading-s">{tr("Your choices (optional)")}</h2>
+        <h2 class="heading-s">{t!("Your choices (optional)")}</h2>
         <Checkbox
             field=form.field("survey_opt_out")
-            label=tr("Do not invite me to the customer satisfaction survey")
-            hint=tr("Otherwise we may give your name and telephone number, but not your complaint, to a research company that runs it for us")
+            label=t!("Do not invite me to the customer satisfaction survey")
+            hint=t!("Otherwise we may give your name and telephone number, but not your complaint, to a research company that runs it for us")
         />
         <Checkbox
             field=form.field("publication_opt_out")
-            label=tr("Do not use my case in published summaries")
-            hint=tr("We always remove your name and anything else that identifies you before we publish")
+            label=t!("Do not use my case in published summaries")
+            hint=t!("We always remove your name and anything else that identifies you before we publish")
         />
     }
 }
 
 fn yes_no_text(v: Option<bool>) -> &'static str {
     match v {
-        Some(true) => tr("Yes"),
-        Some(false) => tr("No"),
-        None => tr("Not answered"),
+        Some(true) => t!("Yes"),
+        Some(false) => t!("No"),
+        None => t!("Not answered"),
     }
 }
 
@@ -647,7 +647,8 @@ fn CheckAnswers() -> impl IntoView {
             let who_id = i.on_behalf_of.as_deref().unwrap_or("");
             let who_label = w.tr(OnBehalfOf::label_of(who_id));
             let who = match who_id {
-                "someone_else" => w.fill(
+                "someone_else" => tf!(
+                    w,
                     "{who}: {name} ({relationship}); they agreed: {agreed}",
                     &[
                         ("who", who_label.to_string()),
@@ -691,64 +692,64 @@ fn CheckAnswers() -> impl IntoView {
                 .collect::<Vec<_>>()
                 .join("\n");
             let share = match i.consent_share {
-                Some(true) => w.tr("Yes").to_string(),
-                Some(false) => format!("{}. {}", w.tr("No"), share_warning()),
+                Some(true) => t!(w, "Yes").to_string(),
+                Some(false) => format!("{}. {}", t!(w, "No"), share_warning()),
                 None => String::new(),
             };
             vec![
-                (Step::AboutYou, w.tr("Full name"), t(&i.full_name)),
-                (Step::AboutYou, w.tr("Postal address"), address),
-                (Step::AboutYou, w.tr("Email address"), t(&i.email)),
-                (Step::AboutYou, w.tr("Telephone number"), t(&i.phone)),
+                (Step::AboutYou, t!(w, "Full name"), t(&i.full_name)),
+                (Step::AboutYou, t!(w, "Postal address"), address),
+                (Step::AboutYou, t!(w, "Email address"), t(&i.email)),
+                (Step::AboutYou, t!(w, "Telephone number"), t(&i.phone)),
                 (
                     Step::AboutYou,
-                    w.tr("How to contact you"),
+                    t!(w, "How to contact you"),
                     contact.to_string(),
                 ),
-                (Step::AboutYou, w.tr("Adjustments"), t(&i.adjustments)),
-                (Step::WhoFor, w.tr("Complaining for"), who),
-                (Step::WhatAbout, w.tr("What it is about"), category),
+                (Step::AboutYou, t!(w, "Adjustments"), t(&i.adjustments)),
+                (Step::WhoFor, t!(w, "Complaining for"), who),
+                (Step::WhatAbout, t!(w, "What it is about"), category),
                 (
                     Step::WhatAbout,
-                    w.tr("Breach reported before"),
+                    t!(w, "Breach reported before"),
                     breach.to_string(),
                 ),
-                (Step::WhatAbout, w.tr("Service"), t(&i.service)),
+                (Step::WhatAbout, t!(w, "Service"), t(&i.service)),
                 (
                     Step::WhatAbout,
-                    w.tr("When it happened"),
+                    t!(w, "When it happened"),
                     t(&i.happened_when),
                 ),
-                (Step::WhatAbout, w.tr("What happened"), t(&i.description)),
-                (Step::Outcome, w.tr("What you would like"), outcomes),
+                (Step::WhatAbout, t!(w, "What happened"), t(&i.description)),
+                (Step::Outcome, t!(w, "What you would like"), outcomes),
                 (
                     Step::Outcome,
-                    w.tr("Also about the service"),
+                    t!(w, "Also about the service"),
                     yes_no_text(i.also_about_service).to_string(),
                 ),
                 (
                     Step::Consent,
-                    w.tr("Agreed to us handling it"),
+                    t!(w, "Agreed to us handling it"),
                     yes_no_text(i.consent_handle).to_string(),
                 ),
-                (Step::Consent, w.tr("We may share it"), share),
+                (Step::Consent, t!(w, "We may share it"), share),
                 (
                     Step::Consent,
-                    w.tr("Survey"),
+                    t!(w, "Survey"),
                     if i.survey_opt_out == Some(true) {
-                        w.tr("Do not invite me")
+                        t!(w, "Do not invite me")
                     } else {
-                        w.tr("You may invite me")
+                        t!(w, "You may invite me")
                     }
                     .to_string(),
                 ),
                 (
                     Step::Consent,
-                    w.tr("Published summaries"),
+                    t!(w, "Published summaries"),
                     if i.publication_opt_out == Some(true) {
-                        w.tr("Do not use my case")
+                        t!(w, "Do not use my case")
                     } else {
-                        w.tr("You may use my case, anonymised")
+                        t!(w, "You may use my case, anonymised")
                     }
                     .to_string(),
                 ),
@@ -768,7 +769,7 @@ fn CheckAnswers() -> impl IntoView {
                                 <dd class="summary-list__value">{value}</dd>
                                 <dd class="summary-list__actions">
                                     <button type="submit" name="_goto" value=step.id() class="link-button">
-                                        {w.tr("Change")} <span class="visually-hidden">{format!(" {}", key.to_ascii_lowercase())}</span>
+                                        {t!(w, "Change")} <span class="visually-hidden">{format!(" {}", key.to_ascii_lowercase())}</span>
                                     </button>
                                 </dd>
                             </div>
@@ -777,8 +778,8 @@ fn CheckAnswers() -> impl IntoView {
                     .collect_view()
             }}
         </dl>
-        <h2 class="heading-m">{w.tr("Now send your complaint")}</h2>
-        <p class="body">{w.tr("By sending it you confirm that the details are correct to the best of your knowledge.")}</p>
+        <h2 class="heading-m">{t!(w, "Now send your complaint")}</h2>
+        <p class="body">{t!(w, "By sending it you confirm that the details are correct to the best of your knowledge.")}</p>
     }
 }
 
@@ -788,65 +789,64 @@ fn Confirmation() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let w = words();
     let Some(Sent { receipt, already }) = form.state.with_untracked(|s| s.sent.clone()) else {
-        return view! { <p class="body">{w.tr("Nothing has been sent yet.")}</p> }.into_any();
+        return view! { <p class="body">{t!(w, "Nothing has been sent yet.")}</p> }.into_any();
     };
     let org = site.organisation.clone();
     let breach = receipt.kind == CaseKind::BreachReport;
     // GOV.UK: a second submission says it was already received rather than making a duplicate.
     let heading = if already {
-        w.tr("We already have your complaint")
+        t!(w, "We already have your complaint")
     } else if breach {
-        w.tr("Data breach report received")
+        t!(w, "Data breach report received")
     } else {
-        w.tr("Complaint received")
+        t!(w, "Complaint received")
     };
     // Whole sentences for each kind, so a translation never has to fit a word into another.
     let sent_before = if breach {
-        w.tr("You sent this data breach report before. We have not made a second one: your reference is the same.")
+        t!(w, "You sent this data breach report before. We have not made a second one: your reference is the same.")
     } else {
-        w.tr("You sent this complaint before. We have not made a second one: your reference is the same.")
+        t!(w, "You sent this complaint before. We have not made a second one: your reference is the same.")
     };
     let date = [("date", long_date(receipt.received_on))];
     let received = if breach {
-        w.fill("We received your data breach report on {date}. Keep the reference: quote it whenever you contact us.", &date)
+        tf!(w, "We received your data breach report on {date}. Keep the reference: quote it whenever you contact us.", &date)
     } else {
-        w.fill("We received your complaint on {date}. Keep the reference: quote it whenever you contact us.", &date)
+        tf!(w, "We received your complaint on {date}. Keep the reference: quote it whenever you contact us.", &date)
     };
     view! {
         <LanguageLink page="/"/>
         <div class="panel" role="status">
             <h1 id="page-heading" class="panel__title" tabindex="-1">{heading}</h1>
             <div class="panel__body">
-                {w.tr("Your reference is")}<br/>
+                {t!(w, "Your reference is")}<br/>
                 <strong class="reference">{receipt.reference.to_string()}</strong>
             </div>
         </div>
         {already.then(|| view! { <p class="body">{sent_before}</p> })}
         <p class="body">{received}</p>
-        <h2 class="heading-m">{w.tr("What happens next")}</h2>
+        <h2 class="heading-m">{t!(w, "What happens next")}</h2>
         {if breach {
             view! {
                 <p class="body">
-                    {w.tr("We will look into this as a data breach first. When we have told you the outcome, you can complain to us about how we handled it if you are not happy.")}
+                    {t!(w, "We will look into this as a data breach first. When we have told you the outcome, you can complain to us about how we handled it if you are not happy.")}
                 </p>
             }.into_any()
         } else {
             view! {
-                <p class="body">{w.fill("Our {team} will look into your complaint. We will write to you by {date} to confirm we have it and tell you what happens next.", &[("team", w.text(&receipt.team.name)), ("date", long_date(receipt.acknowledge_by))])}</p>
+                <p class="body">{tf!(w, "Our {team} will look into your complaint. We will write to you by {date} to confirm we have it and tell you what happens next.", &[("team", w.text(&receipt.team.name)), ("date", long_date(receipt.acknowledge_by))])}</p>
             }.into_any()
         }}
-        <p class="body">{w.fill("We aim to tell you the outcome by {date}. If it will take longer, we will tell you why and keep you updated.", &[("date", long_date(receipt.outcome_due))])}</p>
+        <p class="body">{tf!(w, "We aim to tell you the outcome by {date}. If it will take longer, we will tell you why and keep you updated.", &[("date", long_date(receipt.outcome_due))])}</p>
         {(receipt.flags.identity_check).then(|| view! {
-            <p class="body">{w.tr("We may first need to check your identity, or that you may complain for the person concerned.")}</p>
+            <p class="body">{t!(w, "We may first need to check your identity, or that you may complain for the person concerned.")}</p>
         })}
-        <h2 class="heading-m">{w.tr("If you have questions")}</h2>
+        <h2 class="heading-m">{t!(w, "If you have questions")}</h2>
         <p class="body">
-            {w.fill("Email {email} or call {telephone}, quoting your reference.", &[("email", org.email.clone()), ("telephone", org.telephone.clone())])}
+            {tf!(w, "Email {email} or call {telephone}, quoting your reference.", &[("email", org.email.clone()), ("telephone", org.telephone.clone())])}
         </p>
-        <h2 class="heading-m">{w.tr("The Information Commissioner's Office")}</h2>
+        <h2 class="heading-m">{t!(w, "The Information Commissioner's Office")}</h2>
         <p class="body">
-            {w.fill(
-                "If you are unhappy with our response you can complain to the Information Commissioner's Office (ICO): on their website, by telephone on {telephone}, or in writing to {address}.",
+            {tf!(w, "If you are unhappy with our response you can complain to the Information Commissioner's Office (ICO): on their website, by telephone on {telephone}, or in writing to {address}.",
                 &[("telephone", ICO_HELPLINE.to_string()), ("address", ICO_ADDRESS.to_string())],
             )}
         </p>
@@ -856,14 +856,14 @@ fn Confirmation() -> impl IntoView {
                     <button type="button" class="link-button" on:click=move |_| {
                         #[cfg(feature = "hydrate")]
                         let _ = window().print();
-                    }>{w.tr("Print this page")}</button>
-                    {w.tr(" to keep a record.")}
+                    }>{t!(w, "Print this page")}</button>
+                    {t!(w, " to keep a record.")}
                 }.into_any()
             } else {
-                view! { {w.tr("You can print this page or save it to keep a record.")} }.into_any()
+                view! { {t!(w, "You can print this page or save it to keep a record.")} }.into_any()
             }}
         </p>
-        <p class="body no-print"><a href=w.lang.path("/")>{w.tr("Make another complaint")}</a></p>
+        <p class="body no-print"><a href=w.lang.path("/")>{t!(w, "Make another complaint")}</a></p>
     }
     .into_any()
 }
@@ -876,7 +876,7 @@ fn LanguageButton() -> impl IntoView {
     let here = words().lang;
     let other = here.other();
     view! {
-        <nav class="language-switch" aria-label=tr("Language")>
+        <nav class="language-switch" aria-label=t!("Language")>
             <span class="language-switch__current" aria-current="true">{here.own_name()}</span>
             " | "
             <button type="submit" form="complaint-form" name="_lang" value=other.code()
@@ -900,7 +900,7 @@ fn DraftControls() -> impl IntoView {
                 <div class="draft-controls">
                     <p class="body body--s" role="status">
                         {move || form.draft_notice.get().unwrap_or_else(|| {
-                            w.tr("What you type is saved on this device as a draft for up to 30 days from when you start.").to_string()
+                            t!(w, "What you type is saved on this device as a draft for up to 30 days from when you start.").to_string()
                         })}
                     </p>
                     <button type="button" class="button button--secondary" on:click=move |_| {
@@ -908,7 +908,7 @@ fn DraftControls() -> impl IntoView {
                         super::draft::delete_draft(form, w);
                         nav.go(Step::AboutYou);
                         request_animation_frame(focus_after_change);
-                    }>{w.tr("Delete my draft")}</button>
+                    }>{t!(w, "Delete my draft")}</button>
                 </div>
             }
         })

@@ -11,7 +11,9 @@ use crate::domain::letter::Organisation;
 #[cfg(feature = "ssr")]
 use crate::domain::letter::ICO_HELPLINE;
 use crate::domain::taxonomy::Taxonomy;
-use crate::i18n::{tr, words, Lang, Words};
+#[cfg(feature = "ssr")]
+use crate::i18n::tr;
+use crate::i18n::{words, Lang, Words};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags};
 use serde::{Deserialize, Serialize};
@@ -256,8 +258,17 @@ pub fn App() -> impl IntoView {
             // In the browser the value comes from the page; the fallback (never used when the
             // page is whole) is blank there, so the WebAssembly has no copy of the defaults.
             || {
+                // Only a page the WebAssembly takes over needs its words.
                 #[cfg(feature = "ssr")]
-                let site = use_context::<SiteInfo>().unwrap_or_default();
+                let site = {
+                    let mut site = use_context::<SiteInfo>().unwrap_or_default();
+                    site.words = if hydrates() {
+                        crate::i18n::browser_words(site.lang).to_vec()
+                    } else {
+                        Vec::new()
+                    };
+                    site
+                };
                 #[cfg(not(feature = "ssr"))]
                 let site = SiteInfo::blank();
                 site
@@ -266,12 +277,9 @@ pub fn App() -> impl IntoView {
         .into_inner();
     let name = site.organisation.name.clone();
     let logo = site.logo_url.clone();
-    // In the browser the table arrives with the page, once per page load: kept for its life.
+    // In the browser the words arrive with the page, once per page load: kept for its life.
     #[cfg(not(feature = "ssr"))]
-    provide_context(Words::new(
-        site.lang,
-        Box::leak(site.words.clone().into_boxed_slice()),
-    ));
+    provide_context(Words::in_browser(site.lang, site.words.clone()));
     let page = location::page();
     provide_context(site);
     // Marks the page once the WebAssembly has taken over, so tests and styles can tell.
@@ -282,12 +290,12 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <a href="#main-content" class="skip-link">{tr("Skip to main content")}</a>
+        <a href="#main-content" class="skip-link">{t!("Skip to main content")}</a>
         <header class="site-header">
             <div class="width-container">
                 {logo.map(|src| view! { <img class="site-header__logo" src=src alt="" height="40"/> })}
                 <span class="site-header__name">{name}</span>
-                <span class="site-header__service">{tr("Data protection complaints")}</span>
+                <span class="site-header__service">{t!("Data protection complaints")}</span>
             </div>
         </header>
         <div class="width-container">
@@ -367,7 +375,7 @@ pub fn LanguageLink(page: &'static str) -> impl IntoView {
     let here = words().lang;
     let other = here.other();
     view! {
-        <nav class="language-switch" aria-label=tr("Language")>
+        <nav class="language-switch" aria-label=t!("Language")>
             <span class="language-switch__current" aria-current="true">{here.own_name()}</span>
             " | "
             <a href=other.path(page) lang=other.html() hreflang=other.html()>{other.own_name()}</a>
