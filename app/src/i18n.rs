@@ -618,6 +618,7 @@ mod welsh {
         texts.extend(taxonomy.categories.iter().map(|c| c.label.clone()));
         texts.extend(taxonomy.teams.iter().map(|t| t.name.clone()));
         texts.push("Data Protection Officer".into()); // the default signatory
+        texts.extend(crate::domain::casework::default_not_investigated_reasons());
         texts.extend(
             [
                 m::FULL_NAME,

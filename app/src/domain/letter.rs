@@ -1,8 +1,7 @@
 //! Letters filled in from the templates of seed 004 (Appendix B: acknowledgement; Appendix C:
 //! outcome).
 
-use super::calendar::long_date;
-use super::casework::{Ending, EndingRecord, Outcome, ProgressUpdate};
+use super::casework::{Ending, EndingRecord, Outcome, OutcomeCategory, ProgressUpdate};
 use super::reference::Reference;
 use crate::i18n::Words;
 use chrono::NaiveDate;
@@ -98,6 +97,34 @@ pub struct Letter {
     pub body: String,
 }
 
+/// The parts every letter to the complainant fills in: who it is to, who it is from, the
+/// reference, and how to reach us; each letter adds its own.
+fn parts(
+    org: &Organisation,
+    name: &str,
+    reference: &Reference,
+    w: &Words,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", name.to_string()),
+        ("organisation", org.name.clone()),
+        ("reference", reference.to_string()),
+        ("email", org.email.clone()),
+        ("telephone", org.telephone.clone()),
+        ("signatory", w.text(&org.signatory)),
+        ("helpline", ICO_HELPLINE.to_string()),
+        ("ico_address", ICO_ADDRESS.to_string()),
+    ]
+}
+
+/// A letter of paragraphs, a blank line between each.
+fn letter(subject: String, paragraphs: Vec<String>) -> Letter {
+    Letter {
+        subject,
+        body: format!("{}\n", paragraphs.join("\n\n")),
+    }
+}
+
 /// Appendix B of seed 004, filled in, in the language the complaint was made in (each
 /// paragraph a text of the translator's file).
 pub fn acknowledgement(
@@ -109,33 +136,27 @@ pub fn acknowledgement(
     outcome_due: NaiveDate,
     w: &Words,
 ) -> Letter {
-    let parts = [
-        ("name", complainant_name.to_string()),
-        ("organisation", org.name.clone()),
-        ("reference", reference.to_string()),
+    let mut parts = parts(org, complainant_name, reference, w);
+    parts.extend([
         ("received", w.date(received_on)),
         ("team", w.text(team_name)),
         ("outcome", w.date(outcome_due)),
-        ("email", org.email.clone()),
-        ("telephone", org.telephone.clone()),
-        ("signatory", w.text(&org.signatory)),
-    ];
+    ]);
     let subject = w.fill(
         "Your Data Protection Complaint – Acknowledgement (Ref: {reference})",
         &parts,
     );
-    let body = [
-        w.fill("Dear {name},", &parts),
-        w.fill("Thank you for contacting {organisation} about our handling of your personal information. We have logged your complaint under reference {reference}, received on {received}.", &parts),
-        w.fill("A case handler from our {team} will investigate your concerns. We aim to keep you updated during our enquiries and to provide an outcome without undue delay. Our planning benchmark is to resolve most complaints within three months, which for your complaint means by {outcome}.", &parts),
-        w.fill("If we need any further information (for example, identity verification or clarification of the scope of your complaint), we will contact you promptly.", &parts),
-        w.fill("If you have any questions, please email {email} or call {telephone}, quoting your reference.", &parts),
-        w.fill("Kind regards,\n{signatory}\n{organisation}", &parts),
-    ];
-    Letter {
+    letter(
         subject,
-        body: format!("{}\n", body.join("\n\n")),
-    }
+        vec![
+            w.fill("Dear {name},", &parts),
+            w.fill("Thank you for contacting {organisation} about our handling of your personal information. We have logged your complaint under reference {reference}, received on {received}.", &parts),
+            w.fill("A case handler from our {team} will investigate your concerns. We aim to keep you updated during our enquiries and to provide an outcome without undue delay. Our planning benchmark is to resolve most complaints within three months, which for your complaint means by {outcome}.", &parts),
+            w.fill("If we need any further information (for example, identity verification or clarification of the scope of your complaint), we will contact you promptly.", &parts),
+            w.fill("If you have any questions, please email {email} or call {telephone}, quoting your reference.", &parts),
+            w.fill("Kind regards,\n{signatory}\n{organisation}", &parts),
+        ],
+    )
 }
 
 /// The wording of seed 004 Appendix A for the council's own privacy notice, filled in: how to
@@ -164,9 +185,8 @@ pub fn privacy_notice_wording(org: &Organisation, form_url: &str) -> Vec<String>
     ]
 }
 
-/// Appendix C of seed 004, filled in: summary, investigation steps, findings, actions with
-/// their timescales (or the reasons none are needed), the right to complain to the ICO with
-/// its contact details (Appendix A), and who to contact with questions.
+/// Appendix C of seed 004, filled in, in the complaint's language (the findings and actions
+/// are the handler's own words, written in that language).
 pub fn outcome(
     org: &Organisation,
     complainant_name: &str,
@@ -174,16 +194,26 @@ pub fn outcome(
     team_name: &str,
     outcome: &Outcome,
     handler_name: &str,
+    w: &Words,
 ) -> Letter {
-    let subject = format!("Outcome of Your Data Protection Complaint (Ref: {reference})");
+    let mut parts = parts(org, complainant_name, reference, w);
+    parts.extend([
+        ("team", w.text(team_name)),
+        ("handler", handler_name.to_string()),
+    ]);
+    let subject = w.fill(
+        "Outcome of Your Data Protection Complaint (Ref: {reference})",
+        &parts,
+    );
     let mut actions = String::new();
     for a in &outcome.actions {
-        actions.push_str(&format!(
-            "- {} (responsible: {}; by {})\n",
-            a.description,
-            a.owner,
-            long_date(a.due_on)
-        ));
+        let line = [
+            ("action", a.description.to_string()),
+            ("owner", a.owner.to_string()),
+            ("date", w.date(a.due_on)),
+        ];
+        actions.push_str(&w.fill("- {action} (responsible: {owner}; by {date})", &line));
+        actions.push('\n');
     }
     if let Some(reason) = &outcome.no_action_reason {
         if !actions.is_empty() {
@@ -192,35 +222,28 @@ pub fn outcome(
         actions.push_str(reason.as_str());
         actions.push('\n');
     }
+    let decision = match outcome.category {
+        OutcomeCategory::Upheld => w.tr("Our decision: your complaint is upheld."),
+        OutcomeCategory::PartlyUpheld => w.tr("Our decision: your complaint is partly upheld."),
+        OutcomeCategory::NotUpheld => w.tr("Our decision: your complaint is not upheld."),
+    };
     let body = format!(
-        "Dear {complainant_name},\n\n\
-         Thank you for your patience while we investigated your complaint about how {org_name} \
-         handled your personal information.\n\n\
-         Our decision: your complaint is {decision}.\n\n\
-         Summary of your complaint:\n{summary}\n\n\
-         Investigation steps:\n{investigation}\n\n\
-         Findings:\n{findings}\n\n\
-         Actions taken / planned:\n{actions}\n\
-         Next steps and escalation:\n\
-         We hope that this response addresses the concerns you raised. However, if you remain \
-         dissatisfied, you may raise your concerns with the Information Commissioner's Office \
-         (ICO):\n\
-         Website: ico.org.uk/make-a-complaint\n\
-         Helpline: {helpline}\n\
-         In writing: {ico_address}\n\n\
-         If you have questions, please reply to this letter or contact our {team_name} by email \
-         at {email} or by telephone on {phone}, quoting your reference {reference}.\n\n\
-         Kind regards,\n{handler_name}\n{signatory}\n{org_name}\n",
-        org_name = org.name,
-        decision = outcome.category.label().to_lowercase(),
+        "{dear}\n\n{thanks}\n\n{decision}\n\n{summary_heading}\n{summary}\n\n\
+         {steps_heading}\n{investigation}\n\n{findings_heading}\n{findings}\n\n\
+         {actions_heading}\n{actions}\n{next}\n{ico}\n\n{questions}\n\n{regards}\n",
+        dear = w.fill("Dear {name},", &parts),
+        thanks = w.fill("Thank you for your patience while we investigated your complaint about how {organisation} handled your personal information.", &parts),
+        summary_heading = w.tr("Summary of your complaint:"),
         summary = outcome.summary,
+        steps_heading = w.tr("Investigation steps:"),
         investigation = outcome.investigation,
+        findings_heading = w.tr("Findings:"),
         findings = outcome.findings,
-        helpline = ICO_HELPLINE,
-        ico_address = ICO_ADDRESS,
-        email = org.email,
-        phone = org.telephone,
-        signatory = org.signatory,
+        actions_heading = w.tr("Actions taken / planned:"),
+        next = w.tr("Next steps and escalation:\nWe hope that this response addresses the concerns you raised. However, if you remain dissatisfied, you may raise your concerns with the Information Commissioner's Office (ICO):"),
+        ico = w.fill("Website: ico.org.uk/make-a-complaint\nHelpline: {helpline}\nIn writing: {ico_address}", &parts),
+        questions = w.fill("If you have questions, please reply to this letter or contact our {team} by email at {email} or by telephone on {telephone}, quoting your reference {reference}.", &parts),
+        regards = w.fill("Kind regards,\n{handler}\n{signatory}\n{organisation}", &parts),
     );
     Letter { subject, body }
 }
@@ -234,127 +257,110 @@ pub fn breach_acknowledgement(
     received_on: NaiveDate,
     w: &Words,
 ) -> Letter {
-    let parts = [
-        ("name", name.to_string()),
-        ("organisation", org.name.clone()),
-        ("reference", reference.to_string()),
-        ("received", w.date(received_on)),
-        ("email", org.email.clone()),
-        ("telephone", org.telephone.clone()),
-        ("signatory", w.text(&org.signatory)),
-    ];
+    let mut parts = parts(org, name, reference, w);
+    parts.push(("received", w.date(received_on)));
     let subject = w.fill(
         "Your Report of a Personal Data Breach (Ref: {reference})",
         &parts,
     );
-    let body = [
-        w.fill("Dear {name},", &parts),
-        w.fill("Thank you for telling {organisation} that your personal information may have been lost, shared or not kept safe. We have logged your report under reference {reference}, received on {received}.", &parts),
-        w.fill("What happens next: we will look into what happened under our personal data breach procedure, take any steps needed to contain it and put it right, and tell you what we found. We record every breach reported to us, and report serious ones to the Information Commissioner's Office.", &parts),
-        w.fill("This is not yet a complaint. If you are unhappy with the outcome of our breach investigation, you can then make a complaint about how we handled it, and we will deal with it under our Data Protection Complaints Procedure.", &parts),
-        w.fill("If you have any questions, please email {email} or call {telephone}, quoting your reference.", &parts),
-        w.fill("Kind regards,\n{signatory}\n{organisation}", &parts),
-    ];
-    Letter {
+    letter(
         subject,
-        body: format!("{}\n", body.join("\n\n")),
-    }
+        vec![
+            w.fill("Dear {name},", &parts),
+            w.fill("Thank you for telling {organisation} that your personal information may have been lost, shared or not kept safe. We have logged your report under reference {reference}, received on {received}.", &parts),
+            w.fill("What happens next: we will look into what happened under our personal data breach procedure, take any steps needed to contain it and put it right, and tell you what we found. We record every breach reported to us, and report serious ones to the Information Commissioner's Office.", &parts),
+            w.fill("This is not yet a complaint. If you are unhappy with the outcome of our breach investigation, you can then make a complaint about how we handled it, and we will deal with it under our Data Protection Complaints Procedure.", &parts),
+            w.fill("If you have any questions, please email {email} or call {telephone}, quoting your reference.", &parts),
+            w.fill("Kind regards,\n{signatory}\n{organisation}", &parts),
+        ],
+    )
 }
 
 /// A progress update (seed 004 §34): what has happened, the date we now expect to send the
-/// outcome and why, and who to contact.
+/// outcome and why, and who to contact; in the complaint's language.
 pub fn progress_update(
     org: &Organisation,
     complainant_name: &str,
     reference: &Reference,
     update: &ProgressUpdate,
     handler_name: &str,
+    w: &Words,
 ) -> Letter {
-    let subject = format!("Your Data Protection Complaint – Progress Update (Ref: {reference})");
-    let body = format!(
-        "Dear {complainant_name},\n\n\
-         We are writing to update you on your complaint about how {org_name} handled your \
-         personal information.\n\n\
-         What has happened so far:\n{progress}\n\n\
-         We now expect to send you our outcome by {revised}, because:\n{why}\n\n\
-         We are sorry it is taking longer. If you have any questions, please email {email} or \
-         call {phone}, quoting your reference {reference}.\n\n\
-         Kind regards,\n{handler_name}\n{signatory}\n{org_name}\n",
-        org_name = org.name,
-        progress = update.progress,
-        revised = long_date(update.revised_on),
-        why = update.why,
-        email = org.email,
-        phone = org.telephone,
-        signatory = org.signatory,
+    let mut parts = parts(org, complainant_name, reference, w);
+    parts.extend([
+        ("progress", update.progress.to_string()),
+        ("revised", w.date(update.revised_on)),
+        ("why", update.why.to_string()),
+        ("handler", handler_name.to_string()),
+    ]);
+    let subject = w.fill(
+        "Your Data Protection Complaint – Progress Update (Ref: {reference})",
+        &parts,
     );
-    Letter { subject, body }
+    letter(
+        subject,
+        vec![
+            w.fill("Dear {name},", &parts),
+            w.fill("We are writing to update you on your complaint about how {organisation} handled your personal information.", &parts),
+            w.fill("What has happened so far:\n{progress}", &parts),
+            w.fill("We now expect to send you our outcome by {revised}, because:\n{why}", &parts),
+            w.fill("We are sorry it is taking longer. If you have any questions, please email {email} or call {telephone}, quoting your reference {reference}.", &parts),
+            w.fill("Kind regards,\n{handler}\n{signatory}\n{organisation}", &parts),
+        ],
+    )
 }
 
-/// The letter that ends a case without an outcome (SPEC "Ending a case"; seed 000: when we
-/// do not investigate, a letter explaining why; 004 §18, §26 for the hand-overs).
+/// The letter ending a case without an outcome: why, what happens next, and the ICO; in the
+/// complaint's language (the handler's note in their own words).
 pub fn ending(
     org: &Organisation,
     complainant_name: &str,
     reference: &Reference,
     record: &EndingRecord,
     handler_name: &str,
+    w: &Words,
 ) -> Letter {
-    let subject = format!("Your Data Protection Complaint (Ref: {reference})");
+    let mut parts = parts(org, complainant_name, reference, w);
+    parts.extend([
+        ("handler", handler_name.to_string()),
+        (
+            "referred_to",
+            match &record.referred_to {
+                Some(t) => t.as_str().to_string(),
+                None => w.tr("the right team").to_string(),
+            },
+        ),
+        (
+            "reason",
+            match &record.reason {
+                Some(r) => w.text(r),
+                None => w.tr("of the reasons below").to_string(),
+            },
+        ),
+    ]);
+    let subject = w.fill("Your Data Protection Complaint (Ref: {reference})", &parts);
     let what = match record.ending {
-        Ending::Withdrawn => "As you asked, we have withdrawn your complaint and closed our file. \
-             You can make a new complaint at any time."
-            .to_string(),
-        Ending::NotDataProtection => format!(
-            "Your complaint is not about how we handle personal information, so it is not one \
-             we can look at under our Data Protection Complaints Procedure. We have passed it to \
-             {}, who will contact you.",
-            record
-                .referred_to
-                .as_ref()
-                .map(|t| t.as_str())
-                .unwrap_or("the right team")
-        ),
-        Ending::NotInvestigated => format!(
-            "We have decided not to investigate your complaint, because: {}.",
-            record.reason.as_deref().unwrap_or("of the reasons below")
-        ),
-        Ending::CorporateProcedure => "Your complaint is about the service you received, so we \
-             have passed it to our corporate complaints team, who will handle it under the \
-             corporate complaints procedure and contact you."
-            .to_string(),
-        Ending::BreachProcedure => "We are handling what you told us under our personal data \
-             breach procedure: we will look into what happened, take any steps needed, and tell \
-             you the outcome. If you are unhappy with that outcome, you can then make a \
-             complaint to us about how we handled the breach."
-            .to_string(),
+        Ending::Withdrawn => w.fill("As you asked, we have withdrawn your complaint and closed our file. You can make a new complaint at any time.", &parts),
+        Ending::NotDataProtection => w.fill("Your complaint is not about how we handle personal information, so it is not one we can look at under our Data Protection Complaints Procedure. We have passed it to {referred_to}, who will contact you.", &parts),
+        Ending::NotInvestigated => w.fill("We have decided not to investigate your complaint, because: {reason}.", &parts),
+        Ending::CorporateProcedure => w.fill("Your complaint is about the service you received, so we have passed it to our corporate complaints team, who will handle it under the corporate complaints procedure and contact you.", &parts),
+        Ending::BreachProcedure => w.fill("We are handling what you told us under our personal data breach procedure: we will look into what happened, take any steps needed, and tell you the outcome. If you are unhappy with that outcome, you can then make a complaint to us about how we handled the breach.", &parts),
     };
-    let note = record
-        .note
-        .as_ref()
-        .map(|n| format!("{n}\n\n"))
-        .unwrap_or_default();
-    let body = format!(
-        "Dear {complainant_name},\n\n\
-         Thank you for contacting {org_name} about how we handle personal information.\n\n\
-         {what}\n\n\
-         {note}\
-         If you are not satisfied, you can raise your concerns with the Information \
-         Commissioner's Office (ICO):\n\
-         Website: ico.org.uk/make-a-complaint\n\
-         Helpline: {helpline}\n\
-         In writing: {ico_address}\n\n\
-         If you have any questions, please email {email} or call {phone}, quoting your \
-         reference {reference}.\n\n\
-         Kind regards,\n{handler_name}\n{signatory}\n{org_name}\n",
-        org_name = org.name,
-        helpline = ICO_HELPLINE,
-        ico_address = ICO_ADDRESS,
-        email = org.email,
-        phone = org.telephone,
-        signatory = org.signatory,
-    );
-    Letter { subject, body }
+    let mut body = vec![
+        w.fill("Dear {name},", &parts),
+        w.fill(
+            "Thank you for contacting {organisation} about how we handle personal information.",
+            &parts,
+        ),
+        what,
+    ];
+    body.extend(record.note.as_ref().map(|n| n.to_string()));
+    body.extend([
+        w.fill("If you are not satisfied, you can raise your concerns with the Information Commissioner's Office (ICO):\nWebsite: ico.org.uk/make-a-complaint\nHelpline: {helpline}\nIn writing: {ico_address}", &parts),
+        w.fill("If you have any questions, please email {email} or call {telephone}, quoting your reference {reference}.", &parts),
+        w.fill("Kind regards,\n{handler}\n{signatory}\n{organisation}", &parts),
+    ]);
+    letter(subject, body)
 }
 
 #[cfg(test)]
@@ -415,6 +421,7 @@ mod tests {
             "Complaints and Information Team",
             &o,
             "Kim Handler",
+            &Words::english(),
         );
         assert_eq!(
             l.subject,
@@ -436,6 +443,128 @@ mod tests {
         assert!(l.body.contains(&format!("quoting your reference {r}")));
         assert!(l.body.contains("Kind regards,\nKim Handler\n"));
         assert!(!l.body.contains('['));
+    }
+
+    /// Every letter the complainant can be sent, written for a complaint made in Welsh: not a
+    /// fixed sentence of it left in English (the handler's own words are theirs to write).
+    #[test]
+    fn letters_go_out_in_welsh_with_no_english_left() {
+        use crate::domain::casework::ProgressUpdate;
+        use crate::domain::casework::{ActionInput, Ending, EndingRecord, Outcome, OutcomeInput};
+        use crate::domain::text::{Lines, Text};
+        use crate::i18n::{po, Lang};
+        let pairs = po::parse(include_str!("../../locales/cy.po")).unwrap();
+        let cy = Words::new(Lang::Cy, Box::leak(pairs.into_boxed_slice()));
+        let org = Organisation::default();
+        let r = Reference::from_random(9);
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let text = |s: &str| {
+            Text::parse(s, "f", "F", 1000, Lines::Many)
+                .unwrap()
+                .unwrap()
+        };
+        let mut letters = vec![
+            acknowledgement(
+                &org,
+                "Siân",
+                &r,
+                d("2026-11-24"),
+                "Complaints and Information Team",
+                d("2027-02-24"),
+                &cy,
+            ),
+            breach_acknowledgement(&org, "Siân", &r, d("2026-11-24"), &cy),
+            progress_update(
+                &org,
+                "Siân",
+                &r,
+                &ProgressUpdate {
+                    progress: text("Gwnaethom siarad â'r tîm."),
+                    revised_on: d("2027-03-31"),
+                    why: text("Mae angen mwy o amser."),
+                },
+                "Cai",
+                &cy,
+            ),
+        ];
+        for category in ["upheld", "partly_upheld", "not_upheld"] {
+            let o = Outcome::parse(
+                &OutcomeInput {
+                    category: category.into(),
+                    summary: "Crynodeb.".into(),
+                    investigation: "Ymchwiliad.".into(),
+                    findings: "Canfyddiadau.".into(),
+                    no_action_reason: String::new(),
+                    actions: vec![ActionInput {
+                        description: "Gweithred".into(),
+                        owner: "Pennaeth".into(),
+                        due_on: "2027-01-31".into(),
+                    }],
+                },
+                d("2026-11-24"),
+            )
+            .unwrap();
+            letters.push(outcome(
+                &org,
+                "Siân",
+                &r,
+                "Information Governance Team",
+                &o,
+                "Cai",
+                &cy,
+            ));
+        }
+        for ending in [
+            Ending::Withdrawn,
+            Ending::NotDataProtection,
+            Ending::NotInvestigated,
+            Ending::CorporateProcedure,
+            Ending::BreachProcedure,
+        ] {
+            let record = EndingRecord {
+                ending,
+                referred_to: None,
+                reason: None,
+                note: None,
+            };
+            letters.push(ending_letter(&org, &r, &record, &cy));
+        }
+        for l in &letters {
+            let all = format!("{}\n{}", l.subject, l.body);
+            assert!(
+                all.starts_with("Eich") || all.starts_with("Canlyniad"),
+                "{all}"
+            );
+            assert!(all.contains("Annwyl Siân,"), "{all}");
+            for english in [
+                "Dear",
+                "Kind regards",
+                "Thank you",
+                " complaint",
+                "If you",
+                "reference",
+                "Website",
+                "Helpline",
+                "January",
+                "February",
+                "March",
+                "Team",
+            ] {
+                assert!(
+                    !all.contains(english),
+                    "{english:?} left in English in:\n{all}"
+                );
+            }
+        }
+    }
+
+    fn ending_letter(
+        org: &Organisation,
+        r: &Reference,
+        record: &EndingRecord,
+        w: &Words,
+    ) -> Letter {
+        ending(org, "Siân", r, record, "Cai", w)
     }
 
     #[test]

@@ -263,6 +263,7 @@ pub async fn send_outcome(
         &team_name(&state, &case.team),
         &outcome,
         &user.display_name,
+        &app::i18n::Words::of(case.lang),
     );
     let change = CaseChange::SendOutcome {
         route: route_for(&case),

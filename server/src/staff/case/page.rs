@@ -492,7 +492,7 @@ pub async fn render(
                     case.keyed_in_by.as_ref().map(|k| format!(", keyed in by {k}")).unwrap_or_default()))}
                 {row("Language", match case.lang {
                     app::i18n::Lang::En => "English".to_string(),
-                    app::i18n::Lang::Cy => "Welsh: the person complained in Welsh. Write to them in Welsh (the automatic acknowledgement and confirmation already are).".to_string(),
+                    app::i18n::Lang::Cy => "Welsh: the person complained in Welsh. Letters and emails go out in Welsh; write the parts you add (findings, actions, reasons) in Welsh.".to_string(),
                 })}
                 {(case.kind == CaseKind::Complaint).then(|| view! {
                 {row("Written acknowledgement due by", match case.acknowledged_at {

@@ -134,6 +134,7 @@ pub async fn end(
         &case.reference,
         &record,
         &user.display_name,
+        &app::i18n::Words::of(case.lang),
     );
     let applied = state
         .staff
@@ -206,6 +207,7 @@ pub async fn update(
         &case.reference,
         &update,
         &user.display_name,
+        &app::i18n::Words::of(case.lang),
     );
     let applied = state
         .staff
