@@ -77,10 +77,10 @@ impl Step {
     pub fn fields(self) -> &'static [&'static str] {
         match self {
             Step::AboutYou => &FIELD_ORDER[0..9],
-            Step::WhoFor => &FIELD_ORDER[9..14],
-            Step::WhatAbout => &FIELD_ORDER[14..19],
-            Step::Outcome => &FIELD_ORDER[19..22],
-            Step::Consent => &FIELD_ORDER[22..26],
+            Step::WhoFor => &FIELD_ORDER[9..19],
+            Step::WhatAbout => &FIELD_ORDER[19..24],
+            Step::Outcome => &FIELD_ORDER[24..27],
+            Step::Consent => &FIELD_ORDER[27..31],
             Step::Check | Step::Done => &[],
         }
     }
@@ -217,6 +217,11 @@ pub fn set_field(input: &mut ComplaintInput, field: &str, value: &str) {
         "other_person_relationship" => input.other_person_relationship = text,
         "other_person_agreed" => input.other_person_agreed = yes_no,
         "mp_name" => input.mp_name = text,
+        "mp_writing" => input.mp_writing = yes_no,
+        "mp_email" => input.mp_email = text,
+        "mp_address" => input.mp_address = text,
+        "constituent_name" => input.constituent_name = text,
+        "constituent_address" => input.constituent_address = text,
         "category" => input.category = text,
         "service" => input.service = text,
         "happened_when" => input.happened_when = text,
@@ -268,6 +273,11 @@ pub fn field_value(input: &ComplaintInput, field: &str) -> String {
         "other_person_relationship" => s(&input.other_person_relationship),
         "other_person_agreed" => yn(input.other_person_agreed),
         "mp_name" => s(&input.mp_name),
+        "mp_writing" => yn(input.mp_writing),
+        "mp_email" => s(&input.mp_email),
+        "mp_address" => s(&input.mp_address),
+        "constituent_name" => s(&input.constituent_name),
+        "constituent_address" => s(&input.constituent_address),
         "category" => s(&input.category),
         "service" => s(&input.service),
         "happened_when" => s(&input.happened_when),
@@ -390,10 +400,44 @@ impl JourneyState {
 /// *started*, whatever was edited since.
 pub const DRAFT_DAYS: i64 = 30;
 /// Bumped whenever the shape of a draft changes; older drafts are discarded, not misread.
-/// (2: stored in `lines`, no longer JSON; 3: with "waiting to send".)
-pub const DRAFT_VERSION: u32 = 3;
+/// (2: stored in `lines`, no longer JSON; 3: with "waiting to send"; 4: with the MP's details,
+/// and drafts of 3 are still read, so nobody loses what they typed to an upgrade.)
+pub const DRAFT_VERSION: u32 = 4;
 /// A stored draft's format tag.
-const DRAFT_TAG: &str = "draft-3";
+const DRAFT_TAG: &str = "draft-4";
+/// Version 3's tag, and the answers it kept (the form's order before the MP's details).
+const DRAFT_3_TAG: &str = "draft-3";
+const DRAFT_3_FIELDS: [&str; 29] = [
+    "full_name",
+    "address_line_1",
+    "address_line_2",
+    "address_town",
+    "address_postcode",
+    "email",
+    "phone",
+    "preferred_contact",
+    "adjustments",
+    "on_behalf_of",
+    "other_person_name",
+    "other_person_relationship",
+    "other_person_agreed",
+    "mp_name",
+    "category",
+    "service",
+    "happened_when",
+    "description",
+    "breach_status",
+    "outcomes_wanted",
+    "outcome_other",
+    "also_about_service",
+    "consent_handle",
+    "consent_share",
+    "survey_opt_out",
+    "publication_opt_out",
+    "channel",
+    "received_on",
+    "body",
+];
 pub const DRAFT_STORAGE_KEY: &str = "dp-complaint-draft";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -437,7 +481,12 @@ impl Draft {
 
     /// A stored draft, if it is one of this version's.
     pub fn read_stored(stored: &str) -> Option<Draft> {
-        lines::decode(DRAFT_TAG, stored)
+        lines::decode(DRAFT_TAG, stored).or_else(|| {
+            // A draft of version 3, read in its own order and carried on as this version's.
+            let mut d: Draft = lines::decode(DRAFT_3_TAG, stored)?;
+            d.version = DRAFT_VERSION;
+            Some(d)
+        })
     }
 
     pub fn expires_at(&self) -> DateTime<Utc> {
@@ -473,17 +522,22 @@ impl Lines for ComplaintInput {
     }
 
     fn read(r: &mut Reader) -> Option<Self> {
-        let mut input = ComplaintInput::default();
-        for name in FIELD_ORDER {
-            if name == "outcomes_wanted" {
-                let items = r.list(|r| r.str())?;
-                input.outcomes_wanted = (!items.is_empty()).then_some(items);
-            } else {
-                set_field(&mut input, name, &r.str()?);
-            }
-        }
-        Some(input)
+        read_answers(r, &FIELD_ORDER)
     }
+}
+
+/// The answers written in the order `fields` gives (the form's own, or an older version's).
+fn read_answers(r: &mut Reader, fields: &[&str]) -> Option<ComplaintInput> {
+    let mut input = ComplaintInput::default();
+    for &name in fields {
+        if name == "outcomes_wanted" {
+            let items = r.list(|r| r.str())?;
+            input.outcomes_wanted = (!items.is_empty()).then_some(items);
+        } else {
+            set_field(&mut input, name, &r.str()?);
+        }
+    }
+    Some(input)
 }
 
 impl Lines for Uuid {
@@ -520,12 +574,20 @@ impl Lines for Draft {
     }
 
     fn read(r: &mut Reader) -> Option<Self> {
+        let version = r.parsed(|s| s.parse().ok())?;
         Some(Draft {
-            version: r.parsed(|s| s.parse().ok())?,
+            version,
             started_at: r.parsed(parse_time)?,
             key: Uuid::read(r)?,
             step: r.parsed(Step::parse)?,
-            input: ComplaintInput::read(r)?,
+            input: read_answers(
+                r,
+                if version == 3 {
+                    &DRAFT_3_FIELDS
+                } else {
+                    &FIELD_ORDER
+                },
+            )?,
             waiting: r.flag()?,
         })
     }
@@ -632,7 +694,7 @@ impl Lines for Submission {
 pub const SUBMISSION_MEDIA_TYPE: &str = "application/x-complaint-lines";
 
 /// The format tags of a complaint sent from the WebAssembly and of the answer.
-pub const SUBMISSION_TAG: &str = "complaint-2";
+pub const SUBMISSION_TAG: &str = "complaint-3";
 pub const OUTCOME_TAG: &str = "outcome-1";
 
 #[cfg(test)]
@@ -813,13 +875,49 @@ mod tests {
         // A draft from before this format (JSON) is set aside, not misread.
         let json = r#"{"version":1,"started_at":"2026-11-01T10:00:00Z","key":"00000000-0000-0000-0000-000000000000","step":"about-you","input":{}}"#;
         assert_eq!(Draft::restore(json, start), DraftFound::Unusable);
-        let old = stored.replacen("draft-3\n3\n", "draft-3\n2\n", 1);
+        let old = stored.replacen("draft-4\n4\n", "draft-4\n2\n", 1);
         assert_ne!(old, stored);
         assert_eq!(Draft::restore(&old, start), DraftFound::Unusable);
         assert_eq!(
             Draft::restore(&stored, start - Duration::days(5)),
             DraftFound::Unusable
         );
+    }
+
+    /// A draft kept by the version before the MP's details (3) is restored with every answer
+    /// it had, and carries on as this version's.
+    #[test]
+    fn drafts_of_the_version_before_are_still_restored() {
+        let start = parse_time("2026-11-20T09:00:00Z").unwrap();
+        let mut input = ComplaintInput::default();
+        for name in DRAFT_3_FIELDS {
+            set_field(&mut input, name, "an answer");
+        }
+        input.other_person_agreed = Some(true);
+        input.outcomes_wanted = Some(vec!["apology".into()]);
+        // As version 3 wrote it: the same values, in its own order.
+        let mut w = Writer::new(DRAFT_3_TAG);
+        w.str("3");
+        w.str(&format_time(start));
+        Uuid::from_u128(5).write(&mut w);
+        w.str("who-for");
+        for name in DRAFT_3_FIELDS {
+            if name == "outcomes_wanted" {
+                w.list(&["apology".to_string()], |w, o| w.str(o));
+            } else {
+                w.str(&field_value(&input, name));
+            }
+        }
+        w.flag(true);
+        let DraftFound::Restored(d) = Draft::restore(&w.finish(), start) else {
+            panic!("a version 3 draft is restored");
+        };
+        assert_eq!(d.version, DRAFT_VERSION);
+        assert_eq!((d.key, d.step, d.waiting), (Uuid::from_u128(5), Step::WhoFor, true));
+        assert_eq!(d.input, input);
+        assert_eq!(d.input.mp_email, None);
+        // And written again, it is this version's.
+        assert!(d.to_stored().starts_with("draft-4\n4\n"));
     }
 
     /// A journey with everything set: answers (with line breaks, backslashes and Welsh), errors,

@@ -633,6 +633,7 @@ mod welsh {
                 m::OTHER_RELATIONSHIP,
                 m::OTHER_AGREED,
                 m::MP_NAME,
+                m::CONSTITUENT_NAME,
                 m::CATEGORY,
                 m::DESCRIPTION,
                 m::BREACH,
@@ -676,6 +677,13 @@ mod welsh {
         hostile.full_name = Some("a\u{7}b".into());
         hostile.description = Some("a\u{7}b".into());
         hostile.email = Some("a\u{7}b@example.com".into());
+        errors.extend(Complaint::parse(&hostile, &taxonomy).unwrap_err());
+        // Through an MP: their contact details wrong, or the MP writing with no constituent.
+        hostile.mp_email = Some("not an address".into());
+        hostile.mp_address = Some("b".repeat(300));
+        errors.extend(Complaint::parse(&hostile, &taxonomy).unwrap_err());
+        hostile.mp_writing = Some(true);
+        hostile.constituent_address = Some("c".repeat(20_000));
         errors.extend(Complaint::parse(&hostile, &taxonomy).unwrap_err());
         texts.extend(errors.into_iter().map(|e| e.message));
         let mut journey = JourneyState::default();

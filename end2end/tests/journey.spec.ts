@@ -313,3 +313,62 @@ for (const javaScriptEnabled of [true, false]) {
     await context.close();
   });
 }
+
+// Issue 10: complaining through an MP. The constituent gives the MP's details (letters are
+// copied to the MP); an MP writing for a constituent names them instead. With the WebAssembly
+// only the questions that apply show; without it every question shows and the server sorts it.
+for (const javaScriptEnabled of [true, false]) {
+  test(`through an MP: the MP's details, or the constituent when the MP writes (${javaScriptEnabled ? "with" : "without"} JavaScript)`, async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto("/complaint");
+    if (javaScriptEnabled) await hydrated(page);
+    await fillAboutYou(page, "Office of Ann Member");
+    await page.getByLabel("I am an MP, or complaining through my MP").check();
+    await page.getByLabel("The MP's name").fill("Ann Member MP");
+    const writing = page.getByLabel("I am the MP, or I work in their office, and I am writing for a constituent");
+    if (javaScriptEnabled) {
+      // Only the questions for the constituent writing show until the box is ticked.
+      await expect(page.getByLabel("The MP's email address (optional)")).toBeVisible();
+      await expect(page.getByLabel("The constituent's full name")).toBeHidden();
+    }
+    await writing.check();
+    if (javaScriptEnabled) await expect(page.getByLabel("The MP's email address (optional)")).toBeHidden();
+    // The constituent's name is needed.
+    await continueOn(page);
+    await expect(page.locator("#error-summary")).toContainText("Enter the name of the constituent you are writing for");
+    await page.getByLabel("The constituent's full name").fill("Connie Constituent");
+    await page.getByLabel("The constituent's address (optional)").fill("2 Mill Lane\nNottingham");
+    await continueOn(page);
+    await fillWhatAbout(page);
+    await fillOutcome(page);
+    await fillConsent(page);
+    await expect(page.locator(".summary-list")).toContainText("Written by the MP for Connie Constituent");
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.locator(".reference")).toHaveText(REFERENCE);
+    await context.close();
+  });
+}
+
+test("the constituent writing through their MP gives the MP's email, and the MP gets copies", async ({ page }) => {
+  await page.goto("/complaint");
+  await hydrated(page);
+  await fillAboutYou(page, "Connie Through Mp");
+  await page.getByLabel("I am an MP, or complaining through my MP").check();
+  await page.getByLabel("The MP's name").fill("Ann Member MP");
+  await page.getByLabel("The MP's email address (optional)").fill("not an address");
+  await continueOn(page);
+  await expect(page.locator("#error-summary")).toContainText("Enter the MP's email address in the right format");
+  await page.getByLabel("The MP's email address (optional)").fill("ann.member.e2e@parliament.uk");
+  await continueOn(page);
+  await fillWhatAbout(page);
+  await fillOutcome(page);
+  await fillConsent(page);
+  await expect(page.locator(".summary-list")).toContainText("ann.member.e2e@parliament.uk");
+  await page.getByRole("button", { name: "Send complaint" }).click();
+  const reference = (await page.locator(".reference").textContent())!;
+  // The acknowledgement goes to the person, and a copy to the MP.
+  await expect
+    .poll(() => emailsTo("ann.member.e2e@parliament.uk").filter((m) => m.includes(reference)).length, { timeout: 20_000 })
+    .toBe(1);
+});

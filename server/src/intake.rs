@@ -103,6 +103,8 @@ pub async fn receive(
     let acknowledgement_route = written_route(&complaint.complainant);
     let confirm_by_email = confirmed_by_email(&complaint.complainant, submission.channel);
     let alert_team = config.outbox.team_mailboxes.contains_key(&team.id);
+    // The MP's details: keyed in by staff, or given on the form.
+    let mp = submission.mp.or_else(|| complaint.mp_contact.clone());
     let case = NewCase {
         id: Uuid::new_v4(),
         idempotency_key: submission.idempotency_key,
@@ -119,7 +121,7 @@ pub async fn receive(
         alert_team,
         keyed_in_by: submission.keyed_in_by,
         review: submission.review,
-        mp: submission.mp,
+        mp,
         lang: submission.lang,
         organisation: state.organisation.clone(),
     };

@@ -63,7 +63,13 @@ fn cases_of(breach: &[&str], categories: &[&str], outcomes: &[&str]) -> Vec<Valu
         .copied()
         .collect();
     let mut cases = Vec::new();
-    for who in ["myself", "someone_else", "mp"] {
+    // Through an MP, the MP may be the one writing (then the constituent is named).
+    for (who, mp_writing) in [
+        ("myself", None),
+        ("someone_else", None),
+        ("mp", Some(false)),
+        ("mp", Some(true)),
+    ] {
         for is_breach in [true, false] {
             if is_breach && breach.is_empty() || !is_breach && others.is_empty() {
                 continue;
@@ -75,6 +81,9 @@ fn cases_of(breach: &[&str], categories: &[&str], outcomes: &[&str]) -> Vec<Valu
                         "other_person_relationship",
                         "other_person_agreed",
                     ],
+                    "mp" if mp_writing == Some(true) => {
+                        vec!["mp_name", "mp_writing", "constituent_name"]
+                    }
                     "mp" => vec!["mp_name"],
                     _ => vec![],
                 };
@@ -95,10 +104,11 @@ fn cases_of(breach: &[&str], categories: &[&str], outcomes: &[&str]) -> Vec<Valu
                         .collect();
                     json!({"items": {"enum": plain}})
                 };
-                cases.push(json!({
-                    "required": required,
-                    "properties": {"on_behalf_of": {"const": who}, "category": category, "outcomes_wanted": wanted}
-                }));
+                let mut properties = json!({"on_behalf_of": {"const": who}, "category": category, "outcomes_wanted": wanted});
+                if let Some(writing) = mp_writing {
+                    properties["mp_writing"] = json!({"const": writing});
+                }
+                cases.push(json!({"required": required, "properties": properties}));
             }
         }
     }
@@ -233,6 +243,11 @@ pub fn document(config: &Config) -> Value {
                     "other_person_relationship": required_text(limits::SHORT, false, "Required when on_behalf_of is someone_else."),
                     "other_person_agreed": yes_no("Required when on_behalf_of is someone_else: whether they agreed to the complaint being made for them."),
                     "mp_name": required_text(limits::NAME, false, "Required when on_behalf_of is mp."),
+                    "mp_writing": yes_no("When on_behalf_of is mp: whether the MP (or their office) is the one writing, for a constituent. The complainant's details are then the MP's office's, and constituent_name is required."),
+                    "mp_email": {"type": "string", "maxLength": limits::EMAIL, "pattern": EMAIL_PATTERN, "description": "When on_behalf_of is mp and the constituent writes: the MP's email address, for copies of letters. Optional."},
+                    "mp_address": text_of(limits::ADDRESS_LINE, false, "When on_behalf_of is mp and the constituent writes: the MP's postal address (one line each part), for copies by post. Optional."),
+                    "constituent_name": required_text(limits::NAME, false, "Required when mp_writing is true: the constituent the complaint is about."),
+                    "constituent_address": text_of(limits::MEDIUM, true, "When mp_writing is true: the constituent's address. Optional."),
                     "category": {"type": "string", "enum": categories, "description": category_help.join("; ")},
                     "service": text(limits::SHORT, "The service or department involved, if known."),
                     "happened_when": text(limits::SHORT, "When it happened, in the complainant's words."),

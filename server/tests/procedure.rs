@@ -843,3 +843,99 @@ async fn an_mp_complaint_keyed_in_with_the_mps_details_copies_the_acknowledgemen
         "acknowledgement email sent"
     );
 }
+
+/// Issue 10, the public form's MP route: the MP's details given on the form are kept and
+/// letters are copied to the MP; when the MP writes, the constituent is recorded and shown.
+#[tokio::test]
+async fn the_public_form_keeps_the_mps_details_and_the_constituent() {
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    let db = &server.db_path;
+    let through_mp = server
+        .post_form(
+            &key(),
+            "check",
+            "Connie Constituent",
+            &[
+                ("on_behalf_of", "mp"),
+                ("mp_name", "Ann Member MP"),
+                ("mp_email", "ann.member.mp@parliament.uk"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(through_mp.status(), 200);
+    let reference = common::db::text(
+        db,
+        "SELECT reference FROM cases WHERE complainant_name = 'Connie Constituent'",
+        &[],
+    )
+    .await
+    .expect("the case was made");
+    let contact = query_one(db, "SELECT mp_contact FROM cases WHERE reference = $1", &reference).await;
+    assert!(contact.contains("ann.member.mp@parliament.uk"), "{contact}");
+    // The acknowledgement's copy is queued for the MP, by email.
+    let copies = common::db::number(
+        db,
+        "SELECT COUNT(*) FROM outbox o JOIN cases c ON c.id = o.case_id \
+         WHERE c.reference = $1 AND o.audience = 'mp'",
+        &[&reference],
+    )
+    .await;
+    assert_eq!(copies, 1);
+
+    // The MP writing for a constituent.
+    let by_mp = server
+        .post_form(
+            &key(),
+            "check",
+            "Office of Ann Member MP",
+            &[
+                ("on_behalf_of", "mp"),
+                ("mp_name", "Ann Member MP"),
+                ("mp_writing", "yes"),
+                ("constituent_name", "Connie Second"),
+                ("constituent_address", "2 Mill Lane\nNottingham"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(by_mp.status(), 200);
+    let reference = common::db::text(
+        db,
+        "SELECT reference FROM cases WHERE complainant_name = 'Office of Ann Member MP'",
+        &[],
+    )
+    .await
+    .expect("the case was made");
+    let mut kim = signed_in(server, "kim").await;
+    let page = kim.get(&format!("/staff/cases/{reference}")).await.body;
+    assert!(
+        page.contains("writing for their constituent Connie Second (2 Mill Lane, Nottingham)"),
+        "{page}"
+    );
+    // Letters go to the MP's office as the complainant: no copy besides.
+    let copies = common::db::number(
+        db,
+        "SELECT COUNT(*) FROM outbox o JOIN cases c ON c.id = o.case_id \
+         WHERE c.reference = $1 AND o.audience = 'mp'",
+        &[&reference],
+    )
+    .await;
+    assert_eq!(copies, 0);
+
+    // Without the constituent's name the MP's form is sent back, nothing stored.
+    let before = server.count("cases").await;
+    let refused = server
+        .post_form(
+            &key(),
+            "check",
+            "Office of Ann Member MP",
+            &[("on_behalf_of", "mp"), ("mp_name", "Ann Member MP"), ("mp_writing", "yes")],
+            &[],
+        )
+        .await;
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("Enter the name of the constituent you are writing for"));
+    assert_eq!(server.count("cases").await, before);
+}

@@ -3,6 +3,7 @@
 
 use super::taxonomy::{Nature, Taxonomy};
 use super::text::{limits, Email, Lines, Phone, Postcode, Text};
+use super::casework::MpContact;
 use super::FieldError;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -27,6 +28,15 @@ pub struct ComplaintInput {
     #[serde(default, deserialize_with = "yes_no")]
     pub other_person_agreed: Option<bool>,
     pub mp_name: Option<String>,
+    /// Through an MP: the MP (or their office) is the one writing, for a constituent.
+    #[serde(default, deserialize_with = "yes_no")]
+    pub mp_writing: Option<bool>,
+    /// Through an MP: how to reach the MP for copies of our letters (either, or neither).
+    pub mp_email: Option<String>,
+    pub mp_address: Option<String>,
+    /// The MP writing: the constituent the complaint is about.
+    pub constituent_name: Option<String>,
+    pub constituent_address: Option<String>,
     pub category: Option<String>,
     pub service: Option<String>,
     pub happened_when: Option<String>,
@@ -392,6 +402,21 @@ pub struct Complaint {
     pub outcome_other: Option<Text>,
     pub also_about_service: bool,
     pub consents: Consents,
+    /// Through an MP: how to reach them for copies of our letters, when given (SPEC "Keeping
+    /// people informed"). Absent from complaints stored before it was asked.
+    #[serde(default)]
+    pub mp_contact: Option<MpContact>,
+    /// The MP is the one writing: the constituent the complaint is about (their office's
+    /// details are the complainant's, so our letters go to the MP).
+    #[serde(default)]
+    pub constituent: Option<Constituent>,
+}
+
+/// The person an MP is writing for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Constituent {
+    pub name: Text,
+    pub address: Option<Text>,
 }
 
 /// Messages for fields that were left empty (GOV.UK "Enter…/Select…" wording).
@@ -411,6 +436,7 @@ pub mod messages {
     pub const OTHER_AGREED: &str =
         "Select yes if the person has agreed to you complaining for them";
     pub const MP_NAME: &str = "Enter the name of the MP";
+    pub const CONSTITUENT_NAME: &str = "Enter the name of the constituent you are writing for";
     pub const CATEGORY: &str = "Select what your complaint is about";
     pub const DESCRIPTION: &str = "Enter what happened";
     pub const BREACH: &str =
@@ -512,6 +538,23 @@ impl Complaint {
             other_person_relationship: relationship,
             other_person_agreed: agreed,
             mp_name: mp,
+            mp_writing: self.constituent.is_some().then_some(true),
+            mp_email: self
+                .mp_contact
+                .as_ref()
+                .and_then(|c| c.email.as_ref())
+                .map(|e| e.as_str().to_string()),
+            mp_address: self
+                .mp_contact
+                .as_ref()
+                .filter(|c| !c.address.is_empty())
+                .map(|c| c.address.join("\n")),
+            constituent_name: self.constituent.as_ref().map(|c| c.name.to_string()),
+            constituent_address: self
+                .constituent
+                .as_ref()
+                .and_then(|c| c.address.as_ref())
+                .map(|a| a.to_string()),
             category: Some(self.category.clone()),
             service: o(&self.service),
             happened_when: o(&self.happened_when),
@@ -616,6 +659,8 @@ impl Complaint {
             Lines::Many,
         );
 
+        let mut mp_contact = None;
+        let mut constituent = None;
         let on_behalf_of = match given(&input.on_behalf_of).trim() {
             "myself" => Some(OnBehalfOf::Myself),
             "someone_else" => {
@@ -649,16 +694,52 @@ impl Complaint {
                     _ => None,
                 }
             }
-            "mp" => p
-                .required(
+            "mp" => {
+                let mp_name = p.required(
                     &input.mp_name,
                     "mp_name",
                     "The MP's name",
                     limits::NAME,
                     Lines::One,
                     m::MP_NAME,
-                )
-                .map(|mp_name| OnBehalfOf::Mp { mp_name }),
+                );
+                if input.mp_writing == Some(true) {
+                    // The MP writes: who for, and where they live if given.
+                    let name = p.required(
+                        &input.constituent_name,
+                        "constituent_name",
+                        "The constituent's name",
+                        limits::NAME,
+                        Lines::One,
+                        m::CONSTITUENT_NAME,
+                    );
+                    let address = p.optional(
+                        &input.constituent_address,
+                        "constituent_address",
+                        "The constituent's address",
+                        limits::MEDIUM,
+                        Lines::Many,
+                    );
+                    constituent = name.map(|name| Constituent { name, address });
+                } else if !given(&input.mp_email).trim().is_empty()
+                    || !given(&input.mp_address).trim().is_empty()
+                {
+                    // The constituent writes through their MP: copies go to the MP.
+                    match MpContact::parse(
+                        given(&input.mp_name),
+                        given(&input.mp_email),
+                        given(&input.mp_address),
+                    ) {
+                        Ok(contact) => mp_contact = Some(contact),
+                        // The name's problem is the question's own, reported above.
+                        Err(errors) => errors
+                            .iter()
+                            .filter(|e| e.field != "mp_name")
+                            .for_each(|e| p.add(&e.field, &e.message)),
+                    }
+                }
+                mp_name.map(|mp_name| OnBehalfOf::Mp { mp_name })
+            }
             _ => {
                 p.add("on_behalf_of", m::ON_BEHALF);
                 None
@@ -812,12 +893,14 @@ impl Complaint {
                 survey_opt_out: input.survey_opt_out.unwrap_or(false),
                 publication_opt_out: input.publication_opt_out.unwrap_or(false),
             },
+            mp_contact,
+            constituent,
         })
     }
 }
 
 /// The order fields appear in the form, so the error summary reads top to bottom.
-pub const FIELD_ORDER: [&str; 29] = [
+pub const FIELD_ORDER: [&str; 34] = [
     "full_name",
     "address_line_1",
     "address_line_2",
@@ -832,6 +915,11 @@ pub const FIELD_ORDER: [&str; 29] = [
     "other_person_relationship",
     "other_person_agreed",
     "mp_name",
+    "mp_writing",
+    "mp_email",
+    "mp_address",
+    "constituent_name",
+    "constituent_address",
     "category",
     "service",
     "happened_when",
@@ -1185,6 +1273,66 @@ mod tests {
             "on_behalf_of",
             messages::ON_BEHALF,
         );
+    }
+
+    /// Issue 10: through an MP, the MP's contact details are kept for copies of letters; when
+    /// the MP is the one writing, the constituent is named instead, and round-trips.
+    #[test]
+    fn through_an_mp_their_details_or_the_constituent_are_kept() {
+        let mp = |f: &dyn Fn(&mut ComplaintInput)| {
+            let mut i = ComplaintInput {
+                on_behalf_of: Some("mp".into()),
+                mp_name: Some("Ann Member MP".into()),
+                ..ComplaintInput::example()
+            };
+            f(&mut i);
+            i
+        };
+        // The constituent writes, with the MP's email: kept for copies.
+        let c = parse(&mp(&|i| i.mp_email = Some("ann.member@parliament.uk".into()))).unwrap();
+        let contact = c.mp_contact.clone().unwrap();
+        assert_eq!(contact.name.as_str(), "Ann Member MP");
+        assert_eq!(contact.email.unwrap().as_str(), "ann.member@parliament.uk");
+        assert_eq!(c.constituent, None);
+        assert_eq!(parse(&c.to_input()).unwrap(), c);
+        // Or the postal address, a line each.
+        let c = parse(&mp(&|i| i.mp_address = Some("Constituency Office\n1 Market Square".into()))).unwrap();
+        assert_eq!(c.mp_contact.clone().unwrap().address.len(), 2);
+        assert_eq!(parse(&c.to_input()).unwrap(), c);
+        // Neither: the MP is named, and staff can add how to reach them later.
+        assert_eq!(parse(&mp(&|_| {})).unwrap().mp_contact, None);
+        // A wrong email is the MP email's own error.
+        only_error(
+            &mp(&|i| i.mp_email = Some("not an address".into())),
+            "mp_email",
+            "Enter the MP's email address in the right format, like name@parliament.uk",
+        );
+        // The MP writing: the constituent is needed, the MP's contact details are not asked.
+        only_error(
+            &mp(&|i| i.mp_writing = Some(true)),
+            "constituent_name",
+            messages::CONSTITUENT_NAME,
+        );
+        let c = parse(&mp(&|i| {
+            i.mp_writing = Some(true);
+            i.constituent_name = Some("Connie Constituent".into());
+            i.constituent_address = Some("2 Mill Lane\nNottingham".into());
+            i.mp_email = Some("ignored@parliament.uk".into());
+        }))
+        .unwrap();
+        let k = c.constituent.clone().unwrap();
+        assert_eq!(k.name.as_str(), "Connie Constituent");
+        assert_eq!(k.address.unwrap().as_str(), "2 Mill Lane\nNottingham");
+        assert_eq!(c.mp_contact, None);
+        assert_eq!(parse(&c.to_input()).unwrap(), c);
+        // Not through an MP: none of it is kept, whatever was sent.
+        let c = parse(&ComplaintInput {
+            mp_email: Some("x@parliament.uk".into()),
+            constituent_name: Some("Nobody".into()),
+            ..ComplaintInput::example()
+        })
+        .unwrap();
+        assert_eq!((c.mp_contact, c.constituent), (None, None));
     }
 
     #[test]

@@ -503,6 +503,32 @@ pub fn WhoFor() -> impl IntoView {
         <div class="conditional" hidden=show("mp")>
             <h2 class="heading-s">{t!("If an MP is involved")}</h2>
             <TextField field=form.field("mp_name") label=t!("The MP's name")/>
+            <Checkbox
+                field=form.field("mp_writing")
+                label=t!("I am the MP, or I work in their office, and I am writing for a constituent")
+                hint=t!("Then give your office's details under “About you”: our letters will go to you")
+            />
+            <div class="conditional" hidden=move || form.js.get() && form.value("mp_writing") != "yes">
+                <TextField field=form.field("constituent_name") label=t!("The constituent's full name") autocomplete="off" no_spellcheck=true/>
+                <TextArea field=form.field("constituent_address") label=t!("The constituent's address (optional)") rows=3 autocomplete="off"/>
+            </div>
+            <div class="conditional" hidden=move || form.js.get() && form.value("mp_writing") == "yes">
+                <TextField
+                    field=form.field("mp_email")
+                    label=t!("The MP's email address (optional)")
+                    hint=t!("So that we can send the MP copies of our letters")
+                    input_type="email"
+                    autocomplete="off"
+                    no_spellcheck=true
+                />
+                <TextArea
+                    field=form.field("mp_address")
+                    label=t!("The MP's postal address (optional)")
+                    hint=t!("For copies by post, if you do not know their email address")
+                    rows=3
+                    autocomplete="off"
+                />
+            </div>
         </div>
     }
 }
@@ -657,7 +683,20 @@ fn CheckAnswers() -> impl IntoView {
                         ("agreed", yes_no_text(i.other_person_agreed).to_string()),
                     ],
                 ),
-                "mp" => format!("{who_label}: {}", t(&i.mp_name)),
+                "mp" => {
+                    let mut who = format!("{who_label}: {}", t(&i.mp_name));
+                    if i.mp_writing == Some(true) {
+                        who.push('\n');
+                        who.push_str(&tf!(w, "Written by the MP for {name}", &[("name", t(&i.constituent_name))]));
+                        who.extend(i.constituent_address.as_ref().map(|a| format!("\n{a}")));
+                    } else {
+                        for contact in [&i.mp_email, &i.mp_address].into_iter().flatten() {
+                            who.push('\n');
+                            who.push_str(contact);
+                        }
+                    }
+                    who
+                }
                 _ => who_label.to_string(),
             };
             let category = i

@@ -15,7 +15,7 @@ use app::domain::reference::Reference;
 use app::domain::FieldError;
 use app::flow::{input_from_pairs, JourneyState};
 use app::i18n::Lang;
-use app::ui::fields::{Choice, ErrorSummary, Field, Radios, TextArea, TextField};
+use app::ui::fields::{Choice, ErrorSummary, Field, Radios, TextField};
 use app::ui::journey::{AboutYou, ConsentStep, Form, OutcomeStep, WhatAbout, WhoFor};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -97,10 +97,6 @@ fn render(
                 <AboutYou/>
                 <h2 class="heading-m">"Who the complaint is for"</h2>
                 <WhoFor/>
-                <div class="conditional">
-                    <TextField field=Field::fixed("mp_email", input.mp_email.clone(), &errors) label="If through their MP: the MP's email address (optional)" hint="Letters are copied to the MP" input_type="email" autocomplete="off"/>
-                    <TextArea field=Field::fixed("mp_address", input.mp_address.clone(), &errors) label="If through their MP: the MP's postal address (optional)" hint="One line for each part of the address; used when there is no email address" rows=3/>
-                </div>
                 <h2 class="heading-m">"What the complaint is about"</h2>
                 <WhatAbout/>
                 <h2 class="heading-m">"What they would like to happen"</h2>
@@ -124,8 +120,6 @@ pub async fn submit(
         complaint: input_from_pairs(fields.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
         channel: fields.get("channel").to_string(),
         received_on: fields.get("received_on").to_string(),
-        mp_email: fields.get("mp_email").to_string(),
-        mp_address: fields.get("mp_address").to_string(),
     };
     let key = Uuid::parse_str(fields.get("_key")).unwrap_or_else(|_| Uuid::new_v4());
     // Only the two languages exist; anything else is English, as the form shows by default.

@@ -28,9 +28,6 @@ pub struct StaffIntakeInput {
     pub complaint: ComplaintInput,
     pub channel: String,
     pub received_on: String,
-    /// Through an MP: the MP's email and postal address (one line each), when given.
-    pub mp_email: String,
-    pub mp_address: String,
 }
 
 /// What staff keyed in, parsed: how it arrived, the complaint, and the MP's details when it
@@ -44,31 +41,17 @@ impl StaffIntakeInput {
         taxonomy: &Taxonomy,
         today: NaiveDate,
     ) -> Result<StaffIntake, Vec<FieldError>> {
+        // The MP's details are the complaint's own questions (the public form asks them too).
         let receipt = StaffReceipt::parse(&self.channel, &self.received_on, today);
         let complaint = Complaint::parse(&self.complaint, taxonomy);
-        let through_mp = self.complaint.on_behalf_of.as_deref() == Some("mp");
-        let given = !self.mp_email.trim().is_empty() || !self.mp_address.trim().is_empty();
-        let mp = (through_mp && given)
-            .then(|| {
-                super::MpContact::parse(
-                    self.complaint.mp_name.as_deref().unwrap_or(""),
-                    &self.mp_email,
-                    &self.mp_address,
-                )
-            })
-            .transpose();
-        match (receipt, complaint, mp) {
-            (Ok(r), Ok(c), Ok(mp)) => Ok((r, c, mp)),
-            (r, c, mp) => {
+        match (receipt, complaint) {
+            (Ok(r), Ok(c)) => {
+                let mp = c.mp_contact.clone();
+                Ok((r, c, mp))
+            }
+            (r, c) => {
                 let mut errors = r.err().unwrap_or_default();
                 errors.extend(c.err().unwrap_or_default());
-                // The MP's name is the form's own question; its problem is reported there.
-                errors.extend(
-                    mp.err()
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|e| e.field != "mp_name"),
-                );
                 Err(errors)
             }
         }

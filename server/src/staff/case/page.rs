@@ -443,9 +443,18 @@ pub async fn render(
                         "they have not agreed: check authority"
                     }
                 ),
-                OnBehalfOf::Mp { mp_name } => {
-                    format!("{label}: {mp_name}. Letters are copied to the MP")
-                }
+                OnBehalfOf::Mp { mp_name } => match &c.constituent {
+                    // The MP wrote: the complainant's details are their office's.
+                    Some(k) => format!(
+                        "{label}: {mp_name}, writing for their constituent {}{}. Letters go to the MP's office (the complainant's details above)",
+                        k.name,
+                        k.address
+                            .as_ref()
+                            .map(|a| format!(" ({})", a.as_str().replace('\n', ", ")))
+                            .unwrap_or_default()
+                    ),
+                    None => format!("{label}: {mp_name}. Letters are copied to the MP"),
+                },
             }
         };
         let wanted = c
