@@ -685,6 +685,8 @@ mod welsh {
         hostile.mp_writing = Some(true);
         hostile.constituent_address = Some("c".repeat(20_000));
         errors.extend(Complaint::parse(&hostile, &taxonomy).unwrap_err());
+        hostile.constituent_name = Some("d".repeat(20_000));
+        errors.extend(Complaint::parse(&hostile, &taxonomy).unwrap_err());
         texts.extend(errors.into_iter().map(|e| e.message));
         let mut journey = JourneyState::default();
         journey.sent_before(

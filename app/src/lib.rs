@@ -18,5 +18,9 @@ pub use ui::{shell, App};
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    leptos::mount::hydrate_body(App);
+    use wasm_bindgen::JsCast;
+    // Only `<div id="app">`: the header and footer around it are the server's alone.
+    if let Some(app) = leptos::prelude::document().get_element_by_id("app") {
+        leptos::mount::hydrate_from(app.unchecked_into(), App).forget();
+    }
 }

@@ -104,7 +104,10 @@ pub async fn receive(
     let confirm_by_email = confirmed_by_email(&complaint.complainant, submission.channel);
     let alert_team = config.outbox.team_mailboxes.contains_key(&team.id);
     // The MP's details: keyed in by staff, or given on the form.
-    let mp = submission.mp.or_else(|| complaint.mp_contact.clone());
+    let mp = submission
+        .mp
+        .clone()
+        .or_else(|| complaint.mp_contact.clone());
     let case = NewCase {
         id: Uuid::new_v4(),
         idempotency_key: submission.idempotency_key,

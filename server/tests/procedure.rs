@@ -872,7 +872,12 @@ async fn the_public_form_keeps_the_mps_details_and_the_constituent() {
     )
     .await
     .expect("the case was made");
-    let contact = query_one(db, "SELECT mp_contact FROM cases WHERE reference = $1", &reference).await;
+    let contact = query_one(
+        db,
+        "SELECT mp_contact FROM cases WHERE reference = $1",
+        &reference,
+    )
+    .await;
     assert!(contact.contains("ann.member.mp@parliament.uk"), "{contact}");
     // The acknowledgement's copy is queued for the MP, by email.
     let copies = common::db::number(
@@ -931,7 +936,11 @@ async fn the_public_form_keeps_the_mps_details_and_the_constituent() {
             &key(),
             "check",
             "Office of Ann Member MP",
-            &[("on_behalf_of", "mp"), ("mp_name", "Ann Member MP"), ("mp_writing", "yes")],
+            &[
+                ("on_behalf_of", "mp"),
+                ("mp_name", "Ann Member MP"),
+                ("mp_writing", "yes"),
+            ],
             &[],
         )
         .await;

@@ -1,9 +1,9 @@
 //! A complaint as a person submits it (`ComplaintInput`: raw, every field optional, exactly as
 //! typed) and as the service knows it (`Complaint`: parsed, every rule already checked).
 
+use super::casework::MpContact;
 use super::taxonomy::{Nature, Taxonomy};
 use super::text::{limits, Email, Lines, Phone, Postcode, Text};
-use super::casework::MpContact;
 use super::FieldError;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -1289,14 +1289,20 @@ mod tests {
             i
         };
         // The constituent writes, with the MP's email: kept for copies.
-        let c = parse(&mp(&|i| i.mp_email = Some("ann.member@parliament.uk".into()))).unwrap();
+        let c = parse(&mp(&|i| {
+            i.mp_email = Some("ann.member@parliament.uk".into())
+        }))
+        .unwrap();
         let contact = c.mp_contact.clone().unwrap();
         assert_eq!(contact.name.as_str(), "Ann Member MP");
         assert_eq!(contact.email.unwrap().as_str(), "ann.member@parliament.uk");
         assert_eq!(c.constituent, None);
         assert_eq!(parse(&c.to_input()).unwrap(), c);
         // Or the postal address, a line each.
-        let c = parse(&mp(&|i| i.mp_address = Some("Constituency Office\n1 Market Square".into()))).unwrap();
+        let c = parse(&mp(&|i| {
+            i.mp_address = Some("Constituency Office\n1 Market Square".into())
+        }))
+        .unwrap();
         assert_eq!(c.mp_contact.clone().unwrap().address.len(), 2);
         assert_eq!(parse(&c.to_input()).unwrap(), c);
         // Neither: the MP is named, and staff can add how to reach them later.

@@ -183,86 +183,23 @@ impl<'a> Reader<'a> {
 // The domain's types in this format (the journey's own are in `flow`).
 
 use super::complaint::Channel;
-use super::letter::Organisation;
 use super::receipt::Receipt;
 use super::reference::Reference;
-use super::taxonomy::{Category, Nature, Taxonomy, Team};
+use super::taxonomy::Team;
 use super::triage::{CaseKind, TriageFlags};
-use super::wire::{format_date, format_time, parse_time, read_date};
+use super::wire::{format_date, read_date};
 use super::FieldError;
 
-impl Lines for Organisation {
-    fn write(&self, w: &mut Writer) {
-        for v in [&self.name, &self.email, &self.telephone] {
-            w.str(v);
-        }
-        w.list(&self.address, |w, l| w.str(l));
-        w.str(&self.signatory);
-        w.str(&self.privacy_notice_url);
-    }
-
-    fn read(r: &mut Reader) -> Option<Self> {
-        Some(Organisation {
-            name: r.str()?,
-            email: r.str()?,
-            telephone: r.str()?,
-            address: r.list(|r| r.str())?,
-            signatory: r.str()?,
-            privacy_notice_url: r.str()?,
-        })
-    }
-}
-
-impl Lines for Taxonomy {
-    fn write(&self, w: &mut Writer) {
-        w.list(&self.teams, |w, t| {
-            w.str(&t.id);
-            w.str(&t.name);
-        });
-        w.list(&self.categories, |w, c| {
-            w.str(&c.id);
-            w.str(&c.label);
-            w.str(&c.team);
-            w.str(c.nature.id());
-            w.flag(c.discloses_personal_data);
-        });
-    }
-
-    fn read(r: &mut Reader) -> Option<Self> {
-        Some(Taxonomy {
-            teams: r.list(|r| {
-                Some(Team {
-                    id: r.str()?,
-                    name: r.str()?,
-                })
-            })?,
-            categories: r.list(|r| {
-                Some(Category {
-                    id: r.str()?,
-                    label: r.str()?,
-                    team: r.str()?,
-                    nature: r.parsed(Nature::parse)?,
-                    discloses_personal_data: r.flag()?,
-                })
-            })?,
-        })
-    }
-}
-
+/// The browser's copy of a receipt: what the confirmation shows (the reference, what kind of
+/// case, the team, whether identity may be checked, and the three dates). The rest stays with
+/// the server: read back, it is blank (no team id, category or time of day).
 impl Lines for Receipt {
     fn write(&self, w: &mut Writer) {
         w.str(&self.reference.compact());
         w.str(self.kind.id());
-        w.str(&self.team.id);
         w.str(&self.team.name);
-        w.str(&self.category);
         w.flag(self.flags.identity_check);
-        w.flag(self.flags.clarification_needed);
-        w.flag(self.flags.corporate_handover);
-        w.str(self.channel.id());
-        w.str(&format_time(self.received_at));
         w.str(&format_date(self.received_on));
-        w.opt(self.acknowledged_at.map(format_time).as_deref());
         w.str(&format_date(self.acknowledge_by));
         w.str(&format_date(self.outcome_due));
     }
@@ -272,22 +209,19 @@ impl Lines for Receipt {
             reference: r.parsed(|s| Reference::parse(s).ok())?,
             kind: r.parsed(CaseKind::parse)?,
             team: Team {
-                id: r.str()?,
+                id: String::new(),
                 name: r.str()?,
             },
-            category: r.str()?,
+            category: String::new(),
             flags: TriageFlags {
                 identity_check: r.flag()?,
-                clarification_needed: r.flag()?,
-                corporate_handover: r.flag()?,
+                clarification_needed: false,
+                corporate_handover: false,
             },
-            channel: r.parsed(Channel::parse)?,
-            received_at: r.parsed(parse_time)?,
+            channel: Channel::Online,
+            received_at: chrono::DateTime::UNIX_EPOCH,
             received_on: r.parsed(read_date)?,
-            acknowledged_at: match r.opt()? {
-                Some(t) => Some(parse_time(&t)?),
-                None => None,
-            },
+            acknowledged_at: None,
             acknowledge_by: r.parsed(read_date)?,
             outcome_due: r.parsed(read_date)?,
         })

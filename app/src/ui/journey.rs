@@ -7,7 +7,7 @@ use super::fields::{
     yes_no, Checkbox, Checkboxes, Choice, ErrorSummary, Field, Radios, TextArea, TextField,
 };
 use super::location;
-use super::{LanguageLink, SiteInfo};
+use super::SiteInfo;
 use crate::domain::complaint::{
     BreachStatus, ComplaintInput, ContactMethod, OnBehalfOf, WantedOutcome, FIELD_ORDER, WHO_FOR,
 };
@@ -368,7 +368,6 @@ fn StepForm(step: Step) -> impl IntoView {
     let journey = w.lang.path("/complaint");
 
     view! {
-        <LanguageButton/>
         {back.map(|b| view! {
             <a href=format!("{journey}?step={}", b.id()) class="back-link" on:click=move |ev| {
                 ev.prevent_default();
@@ -687,7 +686,11 @@ fn CheckAnswers() -> impl IntoView {
                     let mut who = format!("{who_label}: {}", t(&i.mp_name));
                     if i.mp_writing == Some(true) {
                         who.push('\n');
-                        who.push_str(&tf!(w, "Written by the MP for {name}", &[("name", t(&i.constituent_name))]));
+                        who.push_str(&tf!(
+                            w,
+                            "Written by the MP for {name}",
+                            &[("name", t(&i.constituent_name))]
+                        ));
                         who.extend(i.constituent_address.as_ref().map(|a| format!("\n{a}")));
                     } else {
                         for contact in [&i.mp_email, &i.mp_address].into_iter().flatten() {
@@ -853,7 +856,6 @@ fn Confirmation() -> impl IntoView {
         tf!(w, "We received your complaint on {date}. Keep the reference: quote it whenever you contact us.", &date)
     };
     view! {
-        <LanguageLink page="/"/>
         <div class="panel" role="status">
             <h1 id="page-heading" class="panel__title" tabindex="-1">{heading}</h1>
             <div class="panel__body">
@@ -909,13 +911,16 @@ fn Confirmation() -> impl IntoView {
 
 /// The language switch on a question page: a button that posts the answers given so far to
 /// the same question in the other language (GOV.UK Forms' switcher), so nothing typed is lost,
-/// with or without JavaScript. It belongs to the journey's form by its `form` attribute.
+/// with or without JavaScript. It belongs to the journey's form by its `form` attribute, so
+/// the server writes it above the part the WebAssembly takes over (which carries none of it);
+/// once the form is gone (the confirmation) the stylesheet hides it.
+#[cfg(feature = "ssr")]
 #[component]
-fn LanguageButton() -> impl IntoView {
+pub fn LanguageButton() -> impl IntoView {
     let here = words().lang;
     let other = here.other();
     view! {
-        <nav class="language-switch" aria-label=t!("Language")>
+        <nav class="language-switch language-switch--form" aria-label=crate::i18n::tr("Language")>
             <span class="language-switch__current" aria-current="true">{here.own_name()}</span>
             " | "
             <button type="submit" form="complaint-form" name="_lang" value=other.code()

@@ -65,11 +65,20 @@ impl SiteInfo {
     }
 }
 
+/// In the page, only what the browser uses: the council's name and how to reach it (the
+/// confirmation says), and each category's id, words and nature (the checks and the breach
+/// question); the footer and the start page are the server's alone.
 impl crate::domain::lines::Lines for SiteInfo {
     fn write(&self, w: &mut crate::domain::lines::Writer) {
-        self.organisation.write(w);
-        self.taxonomy.write(w);
-        w.opt(self.logo_url.as_deref());
+        let org = &self.organisation;
+        for v in [&org.name, &org.email, &org.telephone] {
+            w.str(v);
+        }
+        w.list(&self.taxonomy.categories, |w, c| {
+            w.str(&c.id);
+            w.str(&c.label);
+            w.str(c.nature.id());
+        });
         w.str(&self.consent_intro);
         self.lang.write(w);
         w.list(&self.words, |w, (en, t)| {
@@ -79,11 +88,30 @@ impl crate::domain::lines::Lines for SiteInfo {
     }
 
     fn read(r: &mut crate::domain::lines::Reader) -> Option<Self> {
-        use crate::domain::lines::Lines;
+        use crate::domain::taxonomy::{Category, Nature};
         Some(SiteInfo {
-            organisation: Lines::read(r)?,
-            taxonomy: Lines::read(r)?,
-            logo_url: r.opt()?,
+            organisation: Organisation {
+                name: r.str()?,
+                email: r.str()?,
+                telephone: r.str()?,
+                address: Vec::new(),
+                signatory: String::new(),
+                privacy_notice_url: String::new(),
+            },
+            taxonomy: Taxonomy {
+                teams: Vec::new(),
+                categories: r.list(|r| {
+                    Some(Category {
+                        id: r.str()?,
+                        label: r.str()?,
+                        team: String::new(),
+                        nature: r.parsed(Nature::parse)?,
+                        discloses_personal_data: false,
+                    })
+                })?,
+            },
+            // The header with the logo is the server's alone.
+            logo_url: None,
             consent_intro: r.str()?,
             lang: Lang::read(r)?,
             words: r.list(|r| Some((r.str()?, r.str()?)))?,
@@ -197,7 +225,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <PageHead/>
             </head>
             <body>
-                <App/>
+                {site_header()}
+                // The part the WebAssembly takes over (`crate::hydrate`).
+                <div id="app"><App/></div>
                 {footer()}
                 {honeypot()}
             </body>
@@ -275,8 +305,6 @@ pub fn App() -> impl IntoView {
             },
         )
         .into_inner();
-    let name = site.organisation.name.clone();
-    let logo = site.logo_url.clone();
     // In the browser the words arrive with the page, once per page load: kept for its life.
     #[cfg(not(feature = "ssr"))]
     provide_context(Words::in_browser(site.lang, site.words.clone()));
@@ -290,14 +318,6 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <a href="#main-content" class="skip-link">{t!("Skip to main content")}</a>
-        <header class="site-header">
-            <div class="width-container">
-                {logo.map(|src| view! { <img class="site-header__logo" src=src alt="" height="40"/> })}
-                <span class="site-header__name">{name}</span>
-                <span class="site-header__service">{t!("Data protection complaints")}</span>
-            </div>
-        </header>
         <div class="width-container">
             <main id="main-content" class="main" tabindex="-1">
                 {match page.as_str() {
@@ -341,6 +361,49 @@ fn content_security_policy() {
     }
 }
 
+/// The skip link, the header and the language switch, before the part the WebAssembly takes
+/// over: the same throughout a page's life, written by the server only (the browser carries
+/// none of it). On a question page the switch re-posts the answers (`journey::LanguageButton`);
+/// elsewhere it links to the same page in the other language.
+fn site_header() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        let site = use_context::<SiteInfo>().unwrap_or_default();
+        let parts = use_context::<http::request::Parts>();
+        let page = parts
+            .as_ref()
+            .map(|p| Lang::of_path(p.uri.path()).1.to_string())
+            .unwrap_or_else(|| "/".into());
+        let question = page == "/complaint" && {
+            let state = use_context::<crate::flow::JourneyState>().unwrap_or_default();
+            let asked = parts
+                .as_ref()
+                .and_then(|p| p.uri.query())
+                .and_then(location::step_in_query)
+                .and_then(|s| crate::flow::Step::parse(&s));
+            crate::flow::shown_step(asked, &state) != crate::flow::Step::Done
+        };
+        // The start page, "Page not found" and the confirmation (whose answers are sent):
+        // the other language's start page.
+        let switch = if question {
+            view! { <journey::LanguageButton/> }.into_any()
+        } else {
+            view! { <LanguageLink page="/"/> }.into_any()
+        };
+        view! {
+            <a href="#main-content" class="skip-link">{tr("Skip to main content")}</a>
+            <header class="site-header">
+                <div class="width-container">
+                    {site.logo_url.map(|src| view! { <img class="site-header__logo" src=src alt="" height="40"/> })}
+                    <span class="site-header__name">{site.organisation.name}</span>
+                    <span class="site-header__service">{tr("Data protection complaints")}</span>
+                </div>
+            </header>
+            <div class="width-container">{switch}</div>
+        }
+    }
+}
+
 /// The footer, after the part the WebAssembly takes over: the same on every page, written by
 /// the server only (the browser carries none of it).
 fn footer() -> impl IntoView {
@@ -370,12 +433,13 @@ fn Footer() -> impl IntoView {
 /// GOV.UK's language switch on pages with no answers to keep: this page in the other
 /// language, named in that language (question pages re-post their answers instead: see
 /// `journey::LanguageButton`).
+#[cfg(feature = "ssr")]
 #[component]
 pub fn LanguageLink(page: &'static str) -> impl IntoView {
     let here = words().lang;
     let other = here.other();
     view! {
-        <nav class="language-switch" aria-label=t!("Language")>
+        <nav class="language-switch" aria-label=tr("Language")>
             <span class="language-switch__current" aria-current="true">{here.own_name()}</span>
             " | "
             <a href=other.path(page) lang=other.html() hreflang=other.html()>{other.own_name()}</a>
@@ -390,7 +454,6 @@ fn StartPage() -> impl IntoView {
     let org = site.organisation;
     let w = words();
     view! {
-        <LanguageLink page="/"/>
         <PageTitle text=start_title().to_string()/>
         <h1 class="heading-xl">{start_title()}</h1>
         <p class="body">
