@@ -26,6 +26,11 @@ for (const javaScriptEnabled of [true, false]) {
 
     test("the whole journey: errors, switching language in the middle keeps the answers, a Welsh confirmation and email", async ({ page }) => {
       const email = `cymraeg-${javaScriptEnabled ? "js" : "nojs"}-${test.info().project.name.replace(/\W/g, "")}@example.com`;
+      // Nothing goes wrong in the page (a hydration mismatch, a blocked script) along the way.
+      const consoleErrors: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error" && !/ERR_FAILED|ERR_BLOCKED|net::/.test(m.text())) consoleErrors.push(m.text());
+      });
       await page.goto("/cy/");
       await expect(page.locator("html")).toHaveAttribute("lang", "cy");
       await expect(page.getByRole("heading", { level: 1, name: "Cwyno am sut rydym wedi defnyddio eich gwybodaeth bersonol" })).toBeVisible();
@@ -124,6 +129,7 @@ for (const javaScriptEnabled of [true, false]) {
         .poll(() => decoded(emailsTo(email)).filter((m) => m.includes("Annwyl Siân Llŷr,") && m.includes(reference)).length, { timeout: 20_000 })
         .toBe(1);
       if (!javaScriptEnabled) await expect(page.locator("html")).not.toHaveAttribute("data-hydrated", "true");
+      if (javaScriptEnabled) expect(consoleErrors).toEqual([]);
     });
 
     test("the statement, the not-found page and the switch links name their language", async ({ page }) => {
