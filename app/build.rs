@@ -13,15 +13,17 @@ use std::path::{Path, PathBuf};
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let src = root.join("src");
-    let statement = root.join("../server/src/accessibility.rs");
+    // The server's own pages with Welsh: the accessibility statement, the "too many" page.
+    let server_pages =
+        ["accessibility.rs", "limits.rs"].map(|f| root.join("../server/src").join(f));
     println!("cargo:rerun-if-changed={}", src.display());
-    println!("cargo:rerun-if-changed={}", statement.display());
+    for page in &server_pages {
+        println!("cargo:rerun-if-changed={}", page.display());
+    }
     let mut browser = Vec::new();
     let mut server = Vec::new();
     let mut files = rust_files(&src);
-    if statement.exists() {
-        files.push(statement);
-    }
+    files.extend(server_pages.into_iter().filter(|p| p.exists()));
     files.sort();
     for file in files {
         if file.ends_with("i18n.rs") {

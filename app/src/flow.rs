@@ -343,6 +343,9 @@ pub struct JourneyState {
     /// Sending found no network: the complaint waits on this device and goes when the browser
     /// is back online or the person comes back (never shown as sent until the service says so).
     pub waiting: bool,
+    /// The step the server showed. A page answering a form post (the language switch) has no
+    /// step in its address, so the browser takes it from here.
+    pub step: Option<Step>,
 }
 
 /// A complaint the service confirmed it has.
@@ -607,6 +610,7 @@ impl Lines for JourneyState {
         w.opt(self.problem.as_deref());
         w.opt(self.sent_before.map(|r| r.compact()).as_deref());
         w.flag(self.waiting);
+        w.opt(self.step.map(Step::id));
     }
 
     fn read(r: &mut Reader) -> Option<Self> {
@@ -628,6 +632,10 @@ impl Lines for JourneyState {
                 None => None,
             },
             waiting: r.flag()?,
+            step: match r.opt()? {
+                Some(s) => Some(Step::parse(&s)?),
+                None => None,
+            },
         })
     }
 }
@@ -972,6 +980,7 @@ mod tests {
             problem: Some(String::new()),
             sent_before: Some(Reference::from_random(99)),
             waiting: true,
+            step: Some(Step::WhatAbout),
         }
     }
 

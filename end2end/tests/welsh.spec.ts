@@ -66,10 +66,12 @@ for (const javaScriptEnabled of [true, false]) {
       await parhau(page);
 
       await expect(page.getByRole("heading", { level: 1, name: "Ar ran pwy mae'r gŵyn" })).toBeVisible();
+      await noViolations(page, "Welsh: who for");
       await page.getByLabel("Fi fy hun").check();
       await parhau(page);
 
       await expect(page.getByRole("heading", { level: 1, name: "Beth yw testun eich cwyn" })).toBeVisible();
+      await noViolations(page, "Welsh: what about");
       await page.getByLabel(/cais gwrthrych am wybodaeth/).check();
       await page.getByLabel("Beth ddigwyddodd?").fill("Gofynnais am gopi o fy nghofnodion ym mis Ionawr a dim ateb.");
       await noHorizontalScroll(page);
@@ -92,6 +94,7 @@ for (const javaScriptEnabled of [true, false]) {
       await parhau(page);
 
       await expect(page.getByRole("heading", { level: 1, name: "Beth yr hoffech ei weld yn digwydd" })).toBeVisible();
+      await noViolations(page, "Welsh: outcome");
       await page.getByLabel("Ymddiheuriad").check();
       await page.getByRole("group", { name: /hefyd am y gwasanaeth/ }).getByLabel("Na").check();
       await parhau(page);

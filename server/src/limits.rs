@@ -83,6 +83,15 @@ fn wait_of(e: &GovernorError) -> u64 {
 }
 
 /// The answer past a limit.
+/// "munud" or "{n} munud": Welsh takes the singular after a number.
+fn cy_wait(minutes: u64) -> String {
+    if minutes <= 1 {
+        "munud".to_string()
+    } else {
+        format!("{minutes} munud")
+    }
+}
+
 fn too_many(e: GovernorError, audience: Audience, telephone: &str) -> Response<Body> {
     if matches!(e, GovernorError::UnableToExtractKey) {
         tracing::error!("rate limit: no client address on the request");
@@ -112,12 +121,25 @@ fn too_many(e: GovernorError, audience: Audience, telephone: &str) -> Response<B
                 noindex: true,
             };
             let phone = telephone.to_string();
+            // In English and in Welsh: a limit knows the address, not the page's language.
+            let cy = app::i18n::Words::of(app::i18n::Lang::Cy);
+            let parts = [("when", cy_wait(minutes)), ("telephone", phone.clone())];
+            let welsh = [
+                cy.fill("Sorry, there have been too many attempts", &parts),
+                cy.fill("Nothing was sent. Please try again in {when}.", &parts),
+                cy.fill("You can also make your complaint by telephone on {telephone}.", &parts),
+            ];
             document(StatusCode::TOO_MANY_REQUESTS, head, "", move || {
                 view! {
                     <main id="main">
                         <h1>"Sorry, there have been too many attempts"</h1>
                         <p>{format!("Nothing was sent. Please try again in {when}.")}</p>
                         <p>{format!("You can also make your complaint by telephone on {phone}.")}</p>
+                        <div lang="cy">
+                            <h2>{welsh[0].clone()}</h2>
+                            <p>{welsh[1].clone()}</p>
+                            <p>{welsh[2].clone()}</p>
+                        </div>
                     </main>
                 }
             })

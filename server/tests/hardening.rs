@@ -241,6 +241,9 @@ async fn complaints_from_one_client_meet_the_limit_and_others_do_not() {
     assert!(page.headers().contains_key("retry-after"));
     let text = page.text().await.unwrap();
     assert!(text.contains("by telephone on 0300 123 4567"), "{text}");
+    // And in Welsh, marked as Welsh (the limit cannot tell which language the page was in).
+    assert!(text.contains(r#"<div lang="cy">"#), "{text}");
+    assert!(text.contains("dros y ffôn ar 0300 123 4567"), "{text}");
 }
 
 #[tokio::test]

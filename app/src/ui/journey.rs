@@ -126,9 +126,21 @@ pub fn JourneyPage() -> impl IntoView {
     // same value, read back from the page during hydration.
     let initial =
         leptos::server::SharedValue::<_, crate::domain::lines::LinesCodec>::new_with_encoding(
-            || use_context::<JourneyState>().unwrap_or_else(|| JourneyState::fresh(Uuid::new_v4())),
+            || {
+                let mut state = use_context::<JourneyState>()
+                    .unwrap_or_else(|| JourneyState::fresh(Uuid::new_v4()));
+                state.step = Some(crate::flow::shown_step(location::asked_step(), &state));
+                state
+            },
         )
         .into_inner();
+    // A page answering a form post has no step in its address: the server's, put there too.
+    let first_step = location::asked_step().or(initial.step);
+    if location::asked_step().is_none() {
+        if let Some(step) = initial.step {
+            location::replace_step(step);
+        }
+    }
     let form = Form {
         state: RwSignal::new(initial),
         js: RwSignal::new(false),
@@ -137,7 +149,7 @@ pub fn JourneyPage() -> impl IntoView {
     };
     provide_context(form);
     // The step in the address; Back and Forward in the browser change it.
-    let asked = RwSignal::new(location::asked_step());
+    let asked = RwSignal::new(first_step);
     provide_context(Navigation(asked));
     #[cfg(feature = "hydrate")]
     {

@@ -55,7 +55,16 @@ pub fn asked_step() -> Option<Step> {
 }
 
 /// Puts a step in the address bar and the history, so Back and Forward move between steps.
-pub fn push_step(_step: Step) {
+pub fn push_step(step: Step) {
+    set_step(step, true);
+}
+
+/// Names the step the page shows in its address, in place (a page answering a form post).
+pub fn replace_step(step: Step) {
+    set_step(step, false);
+}
+
+fn set_step(_step: Step, _push: bool) {
     #[cfg(feature = "hydrate")]
     {
         let url = format!(
@@ -65,7 +74,12 @@ pub fn push_step(_step: Step) {
             _step.id()
         );
         if let Ok(history) = leptos::prelude::window().history() {
-            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+            let null = wasm_bindgen::JsValue::NULL;
+            let _ = if _push {
+                history.push_state_with_url(&null, "", Some(&url))
+            } else {
+                history.replace_state_with_url(&null, "", Some(&url))
+            };
         }
     }
 }
