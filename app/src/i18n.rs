@@ -618,6 +618,8 @@ mod welsh {
         texts.extend(taxonomy.categories.iter().map(|c| c.label.clone()));
         texts.extend(taxonomy.teams.iter().map(|t| t.name.clone()));
         texts.push("Data Protection Officer".into()); // the default signatory
+                                                      // The default council's name (a council adds its own Welsh name to the file).
+        texts.push(crate::domain::letter::Organisation::default().name);
         texts.extend(crate::domain::casework::default_not_investigated_reasons());
         texts.extend(
             [

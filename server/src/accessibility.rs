@@ -20,7 +20,11 @@ pub async fn statement(State(state): State<AppState>, uri: Uri) -> Response {
     let dates = state.config.accessibility.clone();
     let url = format!("{}/", state.config.outbox.public_url);
     let head = crate::html::Head {
-        title: format!("{} – {}", w.tr("Accessibility statement"), org.name),
+        title: format!(
+            "{} – {}",
+            w.tr("Accessibility statement"),
+            w.text(&org.name)
+        ),
         stylesheet: Some(state.stylesheet.to_string()),
         noindex: false,
     };
@@ -35,7 +39,7 @@ pub async fn statement(State(state): State<AppState>, uri: Uri) -> Response {
                         <a href=other.path("/accessibility") lang=other.html() hreflang=other.html()>{other.own_name()}</a>
                     </nav>
                     <h1 class="heading-l">{w.tr("Accessibility statement for the data protection complaint form")}</h1>
-                    <p class="body">{w.fill("This accessibility statement applies to the data protection complaint form at {url}, run by {organisation}.", &[("url", url.clone()), ("organisation", org.name.clone())])}</p>
+                    <p class="body">{w.fill("This accessibility statement applies to the data protection complaint form at {url}, run by {organisation}.", &[("url", url.clone()), ("organisation", w.text(&org.name))])}</p>
                     <p class="body">{w.tr("We want as many people as possible to be able to use this form. For example, that means you should be able to:")}</p>
                     <ul class="list list--bullet">
                         <li>{w.tr("change colours, contrast levels and fonts using your browser or device settings")}</li>
@@ -64,7 +68,7 @@ pub async fn statement(State(state): State<AppState>, uri: Uri) -> Response {
                     <ul class="list list--bullet">
                         <li>{w.fill("email {email}", &[("email", org.email.clone())])}</li>
                         <li>{w.fill("call {telephone}", &[("telephone", org.telephone.clone())])}</li>
-                        <li>{w.fill("write to {organisation}, {address}", &[("organisation", org.name.clone()), ("address", address.clone())])}</li>
+                        <li>{w.fill("write to {organisation}, {address}", &[("organisation", w.text(&org.name)), ("address", address.clone())])}</li>
                     </ul>
                     <p class="body">{w.tr("We will consider your request and get back to you within 5 working days. A complaint made by telephone, by letter or in person is handled in exactly the same way as one made with this form.")}</p>
 
@@ -82,7 +86,7 @@ pub async fn statement(State(state): State<AppState>, uri: Uri) -> Response {
                     </p>
 
                     <h2 class="heading-m">{w.tr("Technical information about this form's accessibility")}</h2>
-                    <p class="body">{w.fill("{organisation} is committed to making its websites accessible, in accordance with the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018.", &[("organisation", org.name.clone())])}</p>
+                    <p class="body">{w.fill("{organisation} is committed to making its websites accessible, in accordance with the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018.", &[("organisation", w.text(&org.name))])}</p>
                     <h3 class="heading-s">{w.tr("Compliance status")}</h3>
                     <p class="body">{w.tr("This form is partially compliant with the ")}
                         <a href="https://www.w3.org/TR/WCAG22/">{w.tr("Web Content Accessibility Guidelines version 2.2")}</a>

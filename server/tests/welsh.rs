@@ -84,9 +84,12 @@ async fn a_complaint_made_in_welsh_is_kept_as_welsh_and_answered_in_welsh() {
     );
     assert!(cy.contains("|Annwyl Siân Llŷr,"), "{cy}");
     assert!(cy.contains("Cofion caredig,"), "{cy}");
+    // The council's Welsh name, from the translator's file.
+    assert!(cy.contains("Diolch am gysylltu â Cyngor Enghreifftiol"), "{cy}");
     assert!(!cy.contains("Dear "), "{cy}");
     let en = letter(english).await;
     assert!(en.contains("|Dear Sam English,"), "{en}");
+    assert!(en.contains("Thank you for contacting Example Council"), "{en}");
 
     // Sent by the WebAssembly from a Welsh page: the language travels with the answers.
     use app::domain::lines;

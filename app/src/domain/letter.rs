@@ -107,7 +107,8 @@ fn parts(
 ) -> Vec<(&'static str, String)> {
     vec![
         ("name", name.to_string()),
-        ("organisation", org.name.clone()),
+        // The council's own name in the letter's language, where the file gives one.
+        ("organisation", w.text(&org.name)),
         ("reference", reference.to_string()),
         ("email", org.email.clone()),
         ("telephone", org.telephone.clone()),

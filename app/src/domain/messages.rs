@@ -186,7 +186,7 @@ pub fn confirmation(
         ("outcome", w.date(outcome_due)),
         ("email", org.email.clone()),
         ("telephone", org.telephone.clone()),
-        ("organisation", org.name.clone()),
+        ("organisation", w.text(&org.name)),
     ];
     // 004 §18: a breach report, not a complaint; no complaint deadlines.
     let (subject, mut paragraphs) = if kind == CaseKind::BreachReport {
@@ -212,7 +212,7 @@ pub fn confirmation(
         "Questions: reply to {email} or call {telephone}, quoting your reference.",
         &parts,
     ));
-    paragraphs.push(org.name.clone());
+    paragraphs.push(w.text(&org.name));
     Email {
         subject,
         body: format!("{}\n", paragraphs.join("\n\n")),

@@ -395,7 +395,7 @@ fn site_header() -> impl IntoView {
             <header class="site-header">
                 <div class="width-container">
                     {site.logo_url.map(|src| view! { <img class="site-header__logo" src=src alt="" height="40"/> })}
-                    <span class="site-header__name">{site.organisation.name}</span>
+                    <span class="site-header__name">{words().text(&site.organisation.name)}</span>
                     <span class="site-header__service">{tr("Data protection complaints")}</span>
                 </div>
             </header>
@@ -423,7 +423,7 @@ fn Footer() -> impl IntoView {
                     <a href=org.privacy_notice_url.clone()>{tr("Privacy notice")}</a>
                     " · "
                     <a href=site.lang.path("/accessibility")>{tr("Accessibility statement")}</a>
-                    {format!(" · {} · {} · {}", org.name, org.telephone, org.email)}
+                    {format!(" · {} · {} · {}", words().text(&org.name), org.telephone, org.email)}
                 </p>
             </div>
         </footer>
@@ -457,7 +457,7 @@ fn StartPage() -> impl IntoView {
         <PageTitle text=start_title().to_string()/>
         <h1 class="heading-xl">{start_title()}</h1>
         <p class="body">
-            {w.fill("Use this form if you are unhappy with how {organisation} collected, kept, shared or otherwise used your personal information, or with how we answered a request about your information.", &[("organisation", org.name.clone())])}
+            {w.fill("Use this form if you are unhappy with how {organisation} collected, kept, shared or otherwise used your personal information, or with how we answered a request about your information.", &[("organisation", w.text(&org.name))])}
         </p>
         <p class="body">{tr("It takes about 10 minutes. You can complain for yourself or for someone else.")}</p>
         <p class="body">
