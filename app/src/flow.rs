@@ -408,38 +408,14 @@ pub const DRAFT_DAYS: i64 = 30;
 pub const DRAFT_VERSION: u32 = 4;
 /// A stored draft's format tag.
 const DRAFT_TAG: &str = "draft-4";
-/// Version 3's tag, and the answers it kept (the form's order before the MP's details).
+/// Version 3's tag; its answers are the form's order without those added in 4.
 const DRAFT_3_TAG: &str = "draft-3";
-const DRAFT_3_FIELDS: [&str; 29] = [
-    "full_name",
-    "address_line_1",
-    "address_line_2",
-    "address_town",
-    "address_postcode",
-    "email",
-    "phone",
-    "preferred_contact",
-    "adjustments",
-    "on_behalf_of",
-    "other_person_name",
-    "other_person_relationship",
-    "other_person_agreed",
-    "mp_name",
-    "category",
-    "service",
-    "happened_when",
-    "description",
-    "breach_status",
-    "outcomes_wanted",
-    "outcome_other",
-    "also_about_service",
-    "consent_handle",
-    "consent_share",
-    "survey_opt_out",
-    "publication_opt_out",
-    "channel",
-    "received_on",
-    "body",
+const ADDED_IN_4: [&str; 5] = [
+    "mp_writing",
+    "mp_email",
+    "mp_address",
+    "constituent_name",
+    "constituent_address",
 ];
 pub const DRAFT_STORAGE_KEY: &str = "dp-complaint-draft";
 
@@ -458,7 +434,7 @@ pub struct Draft {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DraftFound {
-    Restored(Draft),
+    Restored(Box<Draft>),
     /// Older than 30 days from its start: delete it.
     Expired,
     /// Unreadable or from another version of the form: delete it.
@@ -503,7 +479,7 @@ impl Draft {
             // A start in the future means a clock was wrong; trust it no further.
             Some(d) if d.started_at > now + Duration::days(1) => DraftFound::Unusable,
             Some(d) if now >= d.expires_at() => DraftFound::Expired,
-            Some(d) => DraftFound::Restored(d),
+            Some(d) => DraftFound::Restored(Box::new(d)),
             None => DraftFound::Unusable,
         }
     }
@@ -513,26 +489,31 @@ impl Draft {
 
 impl Lines for ComplaintInput {
     fn write(&self, w: &mut Writer) {
-        for name in FIELD_ORDER {
-            if name == "outcomes_wanted" {
-                w.list(self.outcomes_wanted.as_deref().unwrap_or(&[]), |w, o| {
-                    w.str(o)
-                });
-            } else {
-                w.str(&field_value(self, name));
-            }
-        }
+        write_answers(self, w, &[]);
     }
 
     fn read(r: &mut Reader) -> Option<Self> {
-        read_answers(r, &FIELD_ORDER)
+        read_answers(r, &[])
     }
 }
 
-/// The answers written in the order `fields` gives (the form's own, or an older version's).
-fn read_answers(r: &mut Reader, fields: &[&str]) -> Option<ComplaintInput> {
+/// The answers in the form's order, but for the fields in `left_out` (an older version's).
+fn write_answers(input: &ComplaintInput, w: &mut Writer, left_out: &[&str]) {
+    for name in FIELD_ORDER.into_iter().filter(|f| !left_out.contains(f)) {
+        if name == "outcomes_wanted" {
+            w.list(input.outcomes_wanted.as_deref().unwrap_or(&[]), |w, o| {
+                w.str(o)
+            });
+        } else {
+            w.str(&field_value(input, name));
+        }
+    }
+}
+
+/// The answers `write_answers` wrote, leaving out the same fields.
+fn read_answers(r: &mut Reader, left_out: &[&str]) -> Option<ComplaintInput> {
     let mut input = ComplaintInput::default();
-    for &name in fields {
+    for name in FIELD_ORDER.into_iter().filter(|f| !left_out.contains(f)) {
         if name == "outcomes_wanted" {
             let items = r.list(|r| r.str())?;
             input.outcomes_wanted = (!items.is_empty()).then_some(items);
@@ -583,14 +564,7 @@ impl Lines for Draft {
             started_at: r.parsed(parse_time)?,
             key: Uuid::read(r)?,
             step: r.parsed(Step::parse)?,
-            input: read_answers(
-                r,
-                if version == 3 {
-                    &DRAFT_3_FIELDS
-                } else {
-                    &FIELD_ORDER
-                },
-            )?,
+            input: read_answers(r, if version == 3 { &ADDED_IN_4 } else { &[] })?,
             waiting: r.flag()?,
         })
     }
@@ -902,8 +876,15 @@ mod tests {
     #[test]
     fn drafts_of_the_version_before_are_still_restored() {
         let start = parse_time("2026-11-20T09:00:00Z").unwrap();
+        // Version 3's order: the form's, without the MP's details added after the MP's name.
+        let v3: Vec<&str> = FIELD_ORDER
+            .into_iter()
+            .filter(|f| !ADDED_IN_4.contains(f))
+            .collect();
+        assert_eq!(v3.len(), 29);
+        assert_eq!(v3[12..15], ["other_person_agreed", "mp_name", "category"]);
         let mut input = ComplaintInput::default();
-        for name in DRAFT_3_FIELDS {
+        for name in FIELD_ORDER.into_iter().filter(|f| !ADDED_IN_4.contains(f)) {
             set_field(&mut input, name, "an answer");
         }
         input.other_person_agreed = Some(true);
@@ -914,13 +895,7 @@ mod tests {
         w.str(&format_time(start));
         Uuid::from_u128(5).write(&mut w);
         w.str("who-for");
-        for name in DRAFT_3_FIELDS {
-            if name == "outcomes_wanted" {
-                w.list(&["apology".to_string()], |w, o| w.str(o));
-            } else {
-                w.str(&field_value(&input, name));
-            }
-        }
+        write_answers(&input, &mut w, &ADDED_IN_4);
         w.flag(true);
         let DraftFound::Restored(d) = Draft::restore(&w.finish(), start) else {
             panic!("a version 3 draft is restored");

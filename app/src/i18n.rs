@@ -395,89 +395,21 @@ fn list_for_browser(lang: Lang) -> Vec<(String, String)> {
     list
 }
 
-/// The subset of gettext's PO format a translator's tool writes for plain texts: `msgid` and
-/// `msgstr`, each a quoted string that may go on over following quoted lines, comments (`#`)
-/// and blank lines between entries. An untranslated entry (empty `msgstr`) is left out, so its
-/// English shows.
+/// A translator's PO file, read with `polib`: each translated, singular entry that is not
+/// marked fuzzy (a translator's "not checked yet"), so anything else shows in English.
 #[cfg(any(feature = "ssr", test))]
 pub mod po {
-    /// The pairs in `text`, or the line number and what is wrong there.
-    pub fn parse(text: &str) -> Result<Vec<(String, String)>, String> {
-        let mut pairs = Vec::new();
-        let mut id: Option<String> = None;
-        let mut current: Option<(bool, String)> = None; // (is msgstr, text so far)
-        let mut finish =
-            |current: &mut Option<(bool, String)>, id: &mut Option<String>| match current.take() {
-                Some((false, t)) => *id = Some(t),
-                Some((true, t)) => {
-                    if let Some(k) = id.take() {
-                        if !k.is_empty() && !t.is_empty() {
-                            pairs.push((k, t));
-                        }
-                    }
-                }
-                None => {}
-            };
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim();
-            let at = |what: &str| format!("line {}: {what}", n + 1);
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            if let Some(rest) = line.strip_prefix("msgid ") {
-                finish(&mut current, &mut id);
-                if id.is_some() {
-                    return Err(at("a msgid with no msgstr before it"));
-                }
-                current = Some((
-                    false,
-                    unquote(rest).ok_or_else(|| at("not a quoted string"))?,
-                ));
-            } else if let Some(rest) = line.strip_prefix("msgstr ") {
-                finish(&mut current, &mut id);
-                if id.is_none() {
-                    return Err(at("a msgstr with no msgid"));
-                }
-                current = Some((
-                    true,
-                    unquote(rest).ok_or_else(|| at("not a quoted string"))?,
-                ));
-            } else if line.starts_with('"') {
-                let more = unquote(line).ok_or_else(|| at("not a quoted string"))?;
-                match current.as_mut() {
-                    Some((_, t)) => t.push_str(&more),
-                    None => return Err(at("a string outside an entry")),
-                }
-            } else {
-                return Err(at("not part of a PO entry"));
-            }
-        }
-        finish(&mut current, &mut id);
-        if id.is_some() {
-            return Err("the last msgid has no msgstr".into());
-        }
-        drop(finish);
-        Ok(pairs)
-    }
 
-    /// `"text"` with C escapes (`\"`, `\\`, `\n`, `\t`).
-    fn unquote(s: &str) -> Option<String> {
-        let inner = s.strip_prefix('"')?.strip_suffix('"')?;
-        let mut out = String::new();
-        let mut chars = inner.chars();
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' => match chars.next()? {
-                    'n' => out.push('\n'),
-                    't' => out.push('\t'),
-                    c @ ('"' | '\\') => out.push(c),
-                    _ => return None,
-                },
-                '"' => return None,
-                c => out.push(c),
-            }
-        }
-        Some(out)
+    /// The pairs in `text`, or what is wrong with it.
+    pub fn parse(text: &str) -> Result<Vec<(String, String)>, String> {
+        let catalog =
+            polib::po_file::parse_from_reader(text.as_bytes()).map_err(|e| e.to_string())?;
+        Ok(catalog
+            .messages()
+            .filter(|m| m.is_singular() && m.is_translated() && !m.is_fuzzy())
+            .filter(|m| !m.msgid().is_empty())
+            .filter_map(|m| Some((m.msgid().to_string(), m.msgstr().ok()?.to_string())))
+            .collect())
     }
 }
 
@@ -550,7 +482,7 @@ mod tests {
     }
 
     #[test]
-    fn po_entries_read_with_continuations_and_escapes() {
+    fn po_entries_read_with_continuations_escapes_and_fuzzy_marks() {
         let po = "# comment\nmsgid \"\"\nmsgstr \"Content-Type: text/plain\"\n\n\
                   msgid \"A \\\"quoted\\\" \"\n\"text\"\nmsgstr \"Testun \"\n\"\\\"dyfynedig\\\"\"\n\n\
                   msgid \"Untranslated\"\nmsgstr \"\"\n";
@@ -561,9 +493,12 @@ mod tests {
                 "Testun \"dyfynedig\"".to_string()
             )]
         );
-        assert!(po::parse("msgid \"a\"\nmsgid \"b\"\nmsgstr \"c\"").is_err());
-        assert!(po::parse("msgstr \"c\"").is_err());
-        assert!(po::parse("msgid \"a\nmsgstr \"b\"").is_err());
+        // A translation the translator marked as not checked yet shows in English.
+        let fuzzy = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n#, fuzzy\nmsgid \"Back\"\nmsgstr \"Yn ôl\"\n\nmsgid \"Change\"\nmsgstr \"Newid\"\n";
+        assert_eq!(
+            po::parse(fuzzy).unwrap(),
+            vec![("Change".to_string(), "Newid".to_string())]
+        );
     }
 }
 

@@ -83,15 +83,6 @@ fn wait_of(e: &GovernorError) -> u64 {
 }
 
 /// The answer past a limit.
-/// "munud" or "{n} munud": Welsh takes the singular after a number.
-fn cy_wait(minutes: u64) -> String {
-    if minutes <= 1 {
-        "munud".to_string()
-    } else {
-        format!("{minutes} munud")
-    }
-}
-
 fn too_many(e: GovernorError, audience: Audience, telephone: &str) -> Response<Body> {
     if matches!(e, GovernorError::UnableToExtractKey) {
         tracing::error!("rate limit: no client address on the request");
@@ -123,7 +114,12 @@ fn too_many(e: GovernorError, audience: Audience, telephone: &str) -> Response<B
             let phone = telephone.to_string();
             // In English and in Welsh: a limit knows the address, not the page's language.
             let cy = app::i18n::Words::of(app::i18n::Lang::Cy);
-            let parts = [("when", cy_wait(minutes)), ("telephone", phone.clone())];
+            let cy_when = if minutes <= 1 {
+                cy.tr("a minute").to_string()
+            } else {
+                cy.fill("{minutes} minutes", &[("minutes", minutes.to_string())])
+            };
+            let parts = [("when", cy_when), ("telephone", phone.clone())];
             let welsh = [
                 cy.fill("Sorry, there have been too many attempts", &parts),
                 cy.fill("Nothing was sent. Please try again in {when}.", &parts),

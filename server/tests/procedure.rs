@@ -844,6 +844,28 @@ async fn an_mp_complaint_keyed_in_with_the_mps_details_copies_the_acknowledgemen
     );
 }
 
+/// The reference of the case made for `name`.
+async fn reference_of(db: &std::path::Path, name: &str) -> String {
+    common::db::text(
+        db,
+        "SELECT reference FROM cases WHERE complainant_name = $1",
+        &[name],
+    )
+    .await
+    .expect("the case was made")
+}
+
+/// How many messages about the case go to the MP.
+async fn copies_to_the_mp(db: &std::path::Path, reference: &str) -> i64 {
+    common::db::number(
+        db,
+        "SELECT COUNT(*) FROM outbox o JOIN cases c ON c.id = o.case_id \
+         WHERE c.reference = $1 AND o.audience = 'mp'",
+        &[reference],
+    )
+    .await
+}
+
 /// Issue 10, the public form's MP route: the MP's details given on the form are kept and
 /// letters are copied to the MP; when the MP writes, the constituent is recorded and shown.
 #[tokio::test]
@@ -865,13 +887,7 @@ async fn the_public_form_keeps_the_mps_details_and_the_constituent() {
         )
         .await;
     assert_eq!(through_mp.status(), 200);
-    let reference = common::db::text(
-        db,
-        "SELECT reference FROM cases WHERE complainant_name = 'Connie Constituent'",
-        &[],
-    )
-    .await
-    .expect("the case was made");
+    let reference = reference_of(db, "Connie Constituent").await;
     let contact = query_one(
         db,
         "SELECT mp_contact FROM cases WHERE reference = $1",
@@ -880,13 +896,7 @@ async fn the_public_form_keeps_the_mps_details_and_the_constituent() {
     .await;
     assert!(contact.contains("ann.member.mp@parliament.uk"), "{contact}");
     // The acknowledgement's copy is queued for the MP, by email.
-    let copies = common::db::number(
-        db,
-        "SELECT COUNT(*) FROM outbox o JOIN cases c ON c.id = o.case_id \
-         WHERE c.reference = $1 AND o.audience = 'mp'",
-        &[&reference],
-    )
-    .await;
+    let copies = copies_to_the_mp(db, &reference).await;
     assert_eq!(copies, 1);
 
     // The MP writing for a constituent.
@@ -906,13 +916,7 @@ async fn the_public_form_keeps_the_mps_details_and_the_constituent() {
         )
         .await;
     assert_eq!(by_mp.status(), 200);
-    let reference = common::db::text(
-        db,
-        "SELECT reference FROM cases WHERE complainant_name = 'Office of Ann Member MP'",
-        &[],
-    )
-    .await
-    .expect("the case was made");
+    let reference = reference_of(db, "Office of Ann Member MP").await;
     let mut kim = signed_in(server, "kim").await;
     let page = kim.get(&format!("/staff/cases/{reference}")).await.body;
     assert!(
@@ -920,13 +924,7 @@ async fn the_public_form_keeps_the_mps_details_and_the_constituent() {
         "{page}"
     );
     // Letters go to the MP's office as the complainant: no copy besides.
-    let copies = common::db::number(
-        db,
-        "SELECT COUNT(*) FROM outbox o JOIN cases c ON c.id = o.case_id \
-         WHERE c.reference = $1 AND o.audience = 'mp'",
-        &[&reference],
-    )
-    .await;
+    let copies = copies_to_the_mp(db, &reference).await;
     assert_eq!(copies, 0);
 
     // Without the constituent's name the MP's form is sent back, nothing stored.

@@ -6,7 +6,7 @@ mod common;
 
 use common::browser::{signed_in, staffed};
 use common::casework::query_one;
-use common::{complaint, form_fields, key, TestServer};
+use common::{complaint, key, TestServer};
 
 /// A step of the form posted to `path` ("/complaint" or "/cy/complaint") without JavaScript.
 async fn post_form(
@@ -17,21 +17,7 @@ async fn post_form(
     name: &str,
     extra: &[(&str, &str)],
 ) -> (u16, String) {
-    let mut fields = form_fields(&complaint(name));
-    fields.push(("_step".into(), step.into()));
-    fields.push(("_key".into(), key.into()));
-    fields.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let res = server
-        .client
-        .post(format!("{}{path}", server.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let res = server.post_form_to(path, key, step, name, extra, &[]).await;
     (res.status().as_u16(), res.text().await.unwrap())
 }
 
@@ -85,11 +71,17 @@ async fn a_complaint_made_in_welsh_is_kept_as_welsh_and_answered_in_welsh() {
     assert!(cy.contains("|Annwyl Siân Llŷr,"), "{cy}");
     assert!(cy.contains("Cofion caredig,"), "{cy}");
     // The council's Welsh name, from the translator's file.
-    assert!(cy.contains("Diolch am gysylltu â Cyngor Enghreifftiol"), "{cy}");
+    assert!(
+        cy.contains("Diolch am gysylltu â Cyngor Enghreifftiol"),
+        "{cy}"
+    );
     assert!(!cy.contains("Dear "), "{cy}");
     let en = letter(english).await;
     assert!(en.contains("|Dear Sam English,"), "{en}");
-    assert!(en.contains("Thank you for contacting Example Council"), "{en}");
+    assert!(
+        en.contains("Thank you for contacting Example Council"),
+        "{en}"
+    );
 
     // Sent by the WebAssembly from a Welsh page: the language travels with the answers.
     use app::domain::lines;

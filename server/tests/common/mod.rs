@@ -146,6 +146,20 @@ impl TestServer {
         extra: &[(&str, &str)],
         headers: &[(&str, &str)],
     ) -> reqwest::Response {
+        self.post_form_to("/complaint", key, step, name, extra, headers)
+            .await
+    }
+
+    /// The same, to the form at `path` (the Welsh one is "/cy/complaint").
+    pub async fn post_form_to(
+        &self,
+        path: &str,
+        key: &str,
+        step: &str,
+        name: &str,
+        extra: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
         let mut fields = form_fields(&complaint(name));
         fields.push(("_step".into(), step.into()));
         fields.push(("_key".into(), key.into()));
@@ -155,7 +169,7 @@ impl TestServer {
             .finish();
         let mut req = self
             .client
-            .post(format!("{}/complaint", self.base))
+            .post(format!("{}{path}", self.base))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body);
         for (k, v) in headers {

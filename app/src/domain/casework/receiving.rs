@@ -172,7 +172,6 @@ mod tests {
             complaint: ComplaintInput::example(),
             channel: "telephone".into(),
             received_on: "2026-11-20".into(),
-            ..StaffIntakeInput::default()
         };
         let (receipt, complaint, _) = input.parse(&Taxonomy::default(), today).unwrap();
         assert_eq!(receipt.received_on, d("2026-11-20"));
