@@ -92,6 +92,7 @@ export default defineConfig({
       // Every test sends from 127.0.0.1: the limits are tested by the integration tests.
       INTAKE_LIMIT_CLIENT_BURST: "100000",
       INTAKE_LIMIT_SIGN_IN_BURST: "100000",
+      INTAKE_MAX_CONNECTIONS_PER_CLIENT: "100000",
       // One line per panic, so a failure shows its cause rather than a page of frames.
       RUST_BACKTRACE: "0",
       // The demonstration council site may show the widget in a frame; the other may not.

@@ -22,10 +22,7 @@ pub async fn post_complaint(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let ip = client
-        .map(|c| c.0 .0)
-        .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into());
-    if let Err(wait) = state.submissions.check(ip) {
+    if let Err(wait) = state.submissions.check(crate::client::ClientIp::of(client)) {
         return Ok(crate::limits::too_many_for_programs(wait));
     }
     if !is_json(&headers) {

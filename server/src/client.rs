@@ -14,22 +14,45 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ClientIp(pub IpAddr);
 
+impl ClientIp {
+    /// Who a limit counts as one client: an IPv4 address, or an IPv6 address's /64 (one
+    /// household or office is given a /64, so its 2^64 addresses are one client); an IPv4
+    /// address written as IPv6 (`::ffff:192.0.2.1`) is that IPv4 address.
+    pub fn bucket(self) -> IpAddr {
+        match self.0 {
+            IpAddr::V4(v4) => IpAddr::V4(v4),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => IpAddr::V4(v4),
+                None => {
+                    let s = v6.segments();
+                    IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+                }
+            },
+        }
+    }
+
+    /// The client's bucket, or one bucket for requests with no address (never expected).
+    pub fn of(client: Option<axum::Extension<ClientIp>>) -> IpAddr {
+        client
+            .map(|c| c.0.bucket())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+    }
+}
+
 pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
     if !trusted.contains(&peer) {
         return peer;
     }
-    // Several headers are read as one list, in order, as RFC 7239 says for Forwarded.
+    // Several headers are read as one list, in order, as RFC 7239 says for Forwarded. An entry
+    // that is not an address ("unknown", a name, garbage) is anyone's to write and is skipped:
+    // it must not move the client into the proxy's own bucket, shared with everyone.
     let hops: Vec<IpAddr> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .map(|h| h.parse::<IpAddr>().ok())
-        .collect::<Option<Vec<_>>>()
-        .unwrap_or_default();
+        .filter_map(|h| h.trim().parse::<IpAddr>().ok())
+        .collect();
     hops.into_iter()
         .rev()
         .find(|ip| !trusted.contains(ip))
@@ -92,11 +115,37 @@ mod tests {
             ),
             ip("203.0.113.9")
         );
-        // No or unreadable header: the proxy itself.
+        // No header, or nothing in it that is an address: the proxy itself.
         assert_eq!(client_ip(proxy, &HeaderMap::new(), &trusted), proxy);
         assert_eq!(
             client_ip(proxy, &forwarded(&["not an address"]), &trusted),
             proxy
         );
+        // Entries that are not addresses are skipped, not a reason to give up on the header.
+        assert_eq!(client_ip(proxy, &forwarded(&["unknown"]), &trusted), proxy);
+        assert_eq!(
+            client_ip(proxy, &forwarded(&["203.0.113.9, unknown"]), &trusted),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_ip(
+                proxy,
+                &forwarded(&["unknown, 203.0.113.9", "_hidden"]),
+                &trusted
+            ),
+            ip("203.0.113.9")
+        );
+    }
+
+    #[test]
+    fn a_limit_counts_an_ipv6_64_as_one_client_and_mapped_ipv4_as_ipv4() {
+        let a = ClientIp(ip("2001:db8:1:2:aaaa::1")).bucket();
+        let b = ClientIp(ip("2001:db8:1:2:ffff:ffff:ffff:ffff")).bucket();
+        let other = ClientIp(ip("2001:db8:1:3::1")).bucket();
+        assert_eq!(a, b);
+        assert_eq!(a, ip("2001:db8:1:2::"));
+        assert_ne!(a, other);
+        assert_eq!(ClientIp(ip("::ffff:192.0.2.1")).bucket(), ip("192.0.2.1"));
+        assert_eq!(ClientIp(ip("192.0.2.1")).bucket(), ip("192.0.2.1"));
     }
 }

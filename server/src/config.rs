@@ -145,6 +145,7 @@ pub struct ConnectionsFile {
     pub body_read_seconds: Option<u64>,
     pub idle_seconds: Option<u64>,
     pub max_connections: Option<usize>,
+    pub max_per_client: Option<usize>,
 }
 
 /// How long a connection may take, and how many there may be (slow and idle clients).
@@ -155,9 +156,13 @@ pub struct Connections {
     pub header_read: std::time::Duration,
     /// Until its body has all arrived.
     pub body_read: std::time::Duration,
-    /// An open connection with nothing happening on it.
+    /// An open connection with nothing happening on it (HTTP/1 and HTTP/2 alike).
     pub idle: std::time::Duration,
     pub max_connections: usize,
+    /// Connections one client (`ClientIp::bucket` of the peer) may hold at once, so that one
+    /// client cannot take them all. The trusted proxies are exempt (they carry everyone's);
+    /// behind one, the proxy must limit per client itself (README, "Running it").
+    pub max_per_client: usize,
 }
 
 impl Default for Connections {
@@ -167,6 +172,9 @@ impl Default for Connections {
             body_read: std::time::Duration::from_secs(30),
             idle: std::time::Duration::from_secs(30),
             max_connections: 1024,
+            // A browser opens at most six to a site; a household or an office's few people,
+            // each with a tab or two, stay well under this.
+            max_per_client: 32,
         }
     }
 }
@@ -622,6 +630,16 @@ impl Config {
             connections.max_connections = c
                 .max_connections
                 .unwrap_or(connections.max_connections)
+                .max(1);
+            connections.max_per_client = c
+                .max_per_client
+                .unwrap_or(connections.max_per_client)
+                .max(1);
+        }
+        if let Some(v) = env("INTAKE_MAX_CONNECTIONS_PER_CLIENT") {
+            connections.max_per_client = v
+                .parse::<usize>()
+                .map_err(|_| format!("INTAKE_MAX_CONNECTIONS_PER_CLIENT '{v}' is not a number"))?
                 .max(1);
         }
         let retention = retention(file.retention.unwrap_or_default())?;

@@ -8,6 +8,7 @@ pub mod accessibility;
 pub mod api;
 pub mod client;
 pub mod config;
+pub mod connections;
 pub mod error;
 pub mod html;
 pub mod intake;
@@ -16,6 +17,7 @@ pub mod openapi;
 pub mod outbox;
 pub mod pages;
 pub mod retention;
+pub mod same_site;
 pub mod staff;
 pub mod store;
 
@@ -147,6 +149,43 @@ fn static_files(state: &AppState) -> Router<AppState> {
     Router::new()
         .nest_service("/pkg", pkg)
         .fallback_service(public)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            unreadable_files,
+        ))
+}
+
+/// The longest path segment looked for among the site's files: a longer one cannot name a
+/// file (255 bytes is the limit of the file systems the service runs on), and the file system
+/// answers an error that the file service would turn into a 500.
+const LONGEST_SEGMENT: usize = 255;
+
+/// A path the site's files cannot hold, or a file that cannot be read, is a page not found
+/// (with the page, not an empty 500); a file that cannot be read is logged for whoever runs it.
+async fn unreadable_files(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    // "Page not found" in the language of the address.
+    let not_found = match app::i18n::Lang::of_path(&path).0 {
+        app::i18n::Lang::Cy => "/cy/not-found",
+        _ => "/not-found",
+    };
+    if path.split('/').any(|s| s.len() > LONGEST_SEGMENT) {
+        return no_store_errors(pages::render(&state, not_found, None).await);
+    }
+    let response = next.run(request).await;
+    if response.status().is_server_error() {
+        tracing::error!(
+            route = "(site files)",
+            status = response.status().as_u16(),
+            "a site file could not be read"
+        );
+        return no_store_errors(pages::render(&state, not_found, None).await);
+    }
+    response
 }
 
 /// A missing file or page must not be cached (a 404 for a hashed file that is deployed a
@@ -227,19 +266,15 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("private, no-cache"),
         )
     };
-    // The WebAssembly's "send": limited like every other way of sending a complaint.
-    let (per_client, overall) = limits::submissions(
-        &state.config.limits,
-        limits::Audience::Program,
-        &state.organisation.telephone,
-    );
-    let widget_send = post(pages::submit_from_widget)
-        .layer::<_, std::convert::Infallible>(overall)
-        .layer::<_, std::convert::Infallible>(per_client)
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ));
+    // The form's pages mark the browser as having been on them (see `same_site`).
+    let secure = state.config.outbox.public_url.starts_with("https://");
+    let form_cookie = || middleware::from_fn_with_state(secure, same_site::set_form_cookie);
+    // The WebAssembly's "send": limited in the handler like every other way of sending a
+    // complaint, from the same allowance.
+    let widget_send = post(pages::submit_from_widget).layer(SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    ));
     let trusted = Arc::new(state.config.trusted_proxies.clone());
     Router::new()
         .merge(api)
@@ -250,22 +285,37 @@ pub fn router(state: AppState) -> Router {
             "/privacy-notice-wording",
             get(pages::privacy_notice_wording),
         )
-        .route("/accessibility", get(accessibility::statement))
-        .route("/cy/accessibility", get(accessibility::statement))
+        .route(
+            "/accessibility",
+            get(accessibility::statement).layer(no_store()),
+        )
+        .route(
+            "/cy/accessibility",
+            get(accessibility::statement).layer(no_store()),
+        )
         .merge(staff::router(&state))
         .route("/", get(page.clone()).layer(no_store()))
-        .route("/complaint", get(page).layer(no_store()))
+        .route(
+            "/complaint",
+            get(page).layer(no_store()).layer(form_cookie()),
+        )
         .route("/cy", get(welsh.clone()).layer(no_store()))
         .route("/cy/", get(welsh.clone()).layer(no_store()))
-        .route("/cy/complaint", get(welsh).layer(no_store()))
+        .route(
+            "/cy/complaint",
+            get(welsh).layer(no_store()).layer(form_cookie()),
+        )
         .route(app::ui::journey::SUBMISSION_PATH, widget_send)
         .merge(static_files(&state))
         .layer(CompressionLayer::new())
-        // A body that trickles in slower than this is cut off (slow clients).
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+        // A body must arrive whole within this, however it trickles (slow clients).
+        .layer(middleware::from_fn_with_state(
             state.config.connections.body_read,
+            connections::body_deadline,
         ))
         .layer(security_headers())
+        // No error is ever kept by a cache, whichever layer or handler answered it.
+        .layer(tower::util::MapResponseLayer::new(no_store_errors))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(log_request))
         .layer(middleware::from_fn_with_state(state.config.hsts, hsts))

@@ -15,7 +15,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_governor::governor::GovernorConfigBuilder;
-use tower_governor::key_extractor::{GlobalKeyExtractor, KeyExtractor};
+use tower_governor::key_extractor::KeyExtractor;
 use tower_governor::{GovernorError, GovernorLayer};
 
 /// The limits, from configuration.
@@ -61,7 +61,7 @@ impl KeyExtractor for ByClient {
     fn extract<T>(&self, req: &Request<T>) -> Result<IpAddr, GovernorError> {
         req.extensions()
             .get::<ClientIp>()
-            .map(|c| c.0)
+            .map(|c| c.bucket())
             .ok_or(GovernorError::UnableToExtractKey)
     }
 }
@@ -152,39 +152,9 @@ type ClientLayer = GovernorLayer<
     governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>,
     Body,
 >;
-type GlobalLayer = GovernorLayer<
-    GlobalKeyExtractor,
-    governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>,
-    Body,
->;
 
 fn period(every: Duration) -> Duration {
     every.max(Duration::from_millis(1))
-}
-
-/// Per client, then overall: the layers in front of every way to send a complaint.
-pub fn submissions(
-    s: &LimitSettings,
-    audience: Audience,
-    telephone: &str,
-) -> (ClientLayer, GlobalLayer) {
-    let per_client = GovernorConfigBuilder::default()
-        .period(period(s.client_every))
-        .burst_size(s.client_burst.max(1))
-        .key_extractor(ByClient)
-        .finish()
-        .expect("a positive period and burst");
-    let overall = GovernorConfigBuilder::default()
-        .period(period(s.overall_every))
-        .burst_size(s.overall_burst.max(1))
-        .key_extractor(GlobalKeyExtractor)
-        .finish()
-        .expect("a positive period and burst");
-    let (a, b) = (telephone.to_string(), telephone.to_string());
-    (
-        GovernorLayer::new(Arc::new(per_client)).error_handler(move |e| too_many(e, audience, &a)),
-        GovernorLayer::new(Arc::new(overall)).error_handler(move |e| too_many(e, audience, &b)),
-    )
 }
 
 /// Per client, in front of signing in (the sign-in guard then limits per username too).
@@ -207,8 +177,8 @@ fn too_many_staff(e: GovernorError) -> Response<Body> {
     response
 }
 
-/// The limit on sending complaints, shared by the API and the form posts (the server
-/// function has the same limits as a layer): per client and overall.
+/// The limit on sending complaints, one allowance per client (`ClientIp::bucket`) shared by
+/// the API, the form posts and the WebAssembly's send, and one overall.
 pub struct Submissions {
     per_client: governor::DefaultKeyedRateLimiter<IpAddr>,
     overall: governor::DefaultDirectRateLimiter,
@@ -230,7 +200,7 @@ impl Submissions {
         }
     }
 
-    /// Ok to send one more from `client`, or how long to wait.
+    /// Ok to send one more from `client` (its bucket), or how long to wait.
     pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
         use governor::clock::{Clock, DefaultClock};
         if self.per_client.len() > REMEMBERED {

@@ -42,8 +42,10 @@ enum Command {
     /// Print the API description (OpenAPI) for the current configuration.
     Openapi,
     /// Staff accounts: `user add <username> <intake|handler|dpo> <name>`,
-    /// `user password <username>` (the password is read from standard input), or
-    /// `user team <username> <team id | none>`.
+    /// `user password <username>` (the password is read from standard input),
+    /// `user team <username> <team id | none>`, `user role <username> <role>`,
+    /// `user disable <username>`, `user enable <username>` or `user sign-out <username>`
+    /// (a new password, role, disable and sign-out end the account's sessions at once).
     User {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
@@ -182,28 +184,42 @@ async fn serve() -> Result<(), String> {
     tracing::info!(email = %state.mailer.describe(), "outbox worker started");
     server::outbox::spawn(state.clone());
     let connections = state.config.connections;
+    let trusted = state.config.trusted_proxies.clone();
     let app = router(state);
     // Tests and scripts wait for this line to know the port.
     println!("listening on http://{addr}");
     let _ = std::io::stdout().flush();
-    serve_connections(listener, app, connections).await;
+    serve_connections(listener, app, connections, trusted).await;
     tracing::info!("stopped");
     Ok(())
 }
 
-/// Accepts connections with limits that `axum::serve` does not offer: at most
-/// `max_connections` at once (more are closed at once), a header read timeout (slow headers,
-/// and idle keep-alive connections waiting for their next request), and a body read timeout
-/// (in the router). Stops accepting on SIGTERM or Ctrl-C and lets open requests finish.
-async fn serve_connections(listener: tokio::net::TcpListener, app: axum::Router, c: Connections) {
+/// Accepts connections with limits that `axum::serve` does not offer:
+/// - at most `max_connections` at once, and at most `max_per_client` from one client (its
+///   address, an IPv6 /64 as one; trusted proxies exempt): more are closed at once, so one
+///   client holding slow connections cannot take them all (issue 28);
+/// - a header read timeout (slow headers), and a body deadline in the router (`body_deadline`);
+/// - an idle timeout for HTTP/1 and HTTP/2 alike: a connection with no request in progress for
+///   `idle` is closed gracefully (HTTP/2's GOAWAY), whatever pings it answers, and dropped if
+///   it has not closed `idle` later.
+///
+/// Stops accepting on SIGTERM or Ctrl-C and lets open requests finish (at most 10 seconds).
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    c: Connections,
+    trusted: Vec<std::net::IpAddr>,
+) {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     use hyper_util::server::conn::auto::Builder;
+    use server::connections::{Activity, PerClient};
     use std::net::SocketAddr;
     use std::sync::Arc;
     use tower::Service;
 
     let permits = Arc::new(tokio::sync::Semaphore::new(c.max_connections));
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let per_client = PerClient::new(c.max_per_client, trusted);
+    let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut make = app.into_make_service_with_connect_info::<SocketAddr>();
     let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
@@ -220,6 +236,11 @@ async fn serve_connections(listener: tokio::net::TcpListener, app: axum::Router,
             },
             _ = &mut shutdown => break,
         };
+        let Some(held) = per_client.admit(peer.ip()) else {
+            // Logged once a minute at most per client: a flood must not flood the log.
+            drop(stream);
+            continue;
+        };
         let Ok(permit) = permits.clone().try_acquire_owned() else {
             tracing::warn!(
                 "connection refused: {} connections open already",
@@ -229,7 +250,9 @@ async fn serve_connections(listener: tokio::net::TcpListener, app: axum::Router,
             continue;
         };
         let Ok(service) = make.call(peer).await;
-        let service = hyper_util::service::TowerToHyperService::new(service);
+        let activity = Activity::new();
+        let service =
+            hyper_util::service::TowerToHyperService::new(activity.clone().track(service));
         let mut builder = Builder::new(TokioExecutor::new());
         builder
             .http1()
@@ -239,19 +262,50 @@ async fn serve_connections(listener: tokio::net::TcpListener, app: axum::Router,
             .http2()
             .timer(TokioTimer::new())
             .keep_alive_interval(Some(c.idle))
-            .keep_alive_timeout(c.idle);
+            .keep_alive_timeout(c.idle)
+            // A client may not open streams without end, nor hold a large window of our memory.
+            .max_concurrent_streams(32)
+            .max_header_list_size(64 * 1024);
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), service)
             .into_owned();
-        let connection = graceful.watch(connection);
+        let mut stopping = stopping.clone();
+        let idle = c.idle;
         tokio::spawn(async move {
             let _permit = permit;
-            let _ = connection.await;
+            let _held = held;
+            let mut connection = std::pin::pin!(connection);
+            let mut tick = tokio::time::interval(idle.min(std::time::Duration::from_secs(1)));
+            let mut closing_since: Option<tokio::time::Instant> = None;
+            loop {
+                tokio::select! {
+                    _ = connection.as_mut() => break,
+                    _ = tick.tick() => {
+                        match closing_since {
+                            None if activity.idle_for() >= idle => {
+                                connection.as_mut().graceful_shutdown();
+                                closing_since = Some(tokio::time::Instant::now());
+                            }
+                            // Asked to close and still open: dropped.
+                            Some(t) if t.elapsed() >= idle => break,
+                            _ => {}
+                        }
+                    }
+                    changed = stopping.changed(), if closing_since.is_none() => {
+                        if changed.is_err() || *stopping.borrow() {
+                            connection.as_mut().graceful_shutdown();
+                            closing_since = Some(tokio::time::Instant::now());
+                        }
+                    }
+                }
+            }
         });
     }
     drop(listener);
     // Open requests get a little time to finish; then the process ends anyway.
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), graceful.shutdown()).await;
+    let _ = stop.send(true);
+    let all = permits.acquire_many(c.max_connections as u32);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), all).await;
 }
 
 async fn shutdown_signal() {

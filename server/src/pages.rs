@@ -44,10 +44,18 @@ pub fn page_settings(state: &AppState) -> PageSettings {
 /// first, which CORS refuses). The answer is the outcome in the same format; a request that
 /// is not one is refused like the API refuses it, with a 4xx and a JSON error (never a 500),
 /// and the widget then tells the person nothing was sent.
-pub async fn submit_from_widget(State(state): State<AppState>, req: Request) -> Response {
+pub async fn submit_from_widget(
+    State(state): State<AppState>,
+    client: Option<axum::Extension<crate::client::ClientIp>>,
+    req: Request,
+) -> Response {
     use crate::error::ApiError;
     use app::domain::lines;
     use app::flow::{OUTCOME_TAG, SUBMISSION_MEDIA_TYPE, SUBMISSION_TAG};
+    // The same limit as the API and the form: one client has one allowance, however it sends.
+    if let Err(wait) = state.submissions.check(crate::client::ClientIp::of(client)) {
+        return crate::limits::too_many_for_programs(wait);
+    }
     let media_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -178,6 +186,12 @@ pub async fn post_journey(
 ) -> Response {
     // Posted to "/complaint" or "/cy/complaint": the page answers in that language.
     let lang = Lang::of_path(req.uri().path()).0;
+    // Only from the form's own pages: before anything is read, saved or shown back.
+    if crate::same_site::verdict(req.headers(), &state.config.outbox.public_url)
+        != crate::same_site::Verdict::Ours
+    {
+        return crate::same_site::refused(&state, lang);
+    }
     let journey_page = |step: Step| format!("{}?step={}", lang.path("/complaint"), step.id());
     let limit = state.config.max_body_bytes;
     let Ok(bytes) = axum::body::to_bytes(req.into_body(), limit).await else {
@@ -228,10 +242,7 @@ pub async fn post_journey(
         journey.changing = false;
     }
     if step == Step::Check && next == Step::Check && journey.errors.is_empty() {
-        let ip = client
-            .map(|c| c.0 .0)
-            .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into());
-        if let Err(wait) = state.submissions.check(ip) {
+        if let Err(wait) = state.submissions.check(crate::client::ClientIp::of(client)) {
             return crate::limits::too_many_for_people(wait, &state.organisation.telephone);
         }
         let mut submission = Submission::online(key, robots_review(&state, key, meta("website")));

@@ -50,6 +50,9 @@ pub struct ActionFacts {
     pub done_on: Option<NaiveDate>,
 }
 
+/// The years a report may cover.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2999;
+
 /// Whole UK days, inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Period {
@@ -96,10 +99,15 @@ impl Period {
         periods
     }
 
-    /// "from" and "to" as typed (YYYY-MM-DD); `to` not before `from`, at most five years.
+    /// "from" and "to" as typed (YYYY-MM-DD); `to` not before `from`, at most five years,
+    /// both in `YEARS`. chrono reads years far outside any report (-262143, say); the report
+    /// works out the quarters around its period, which must stay inside the calendar.
     pub fn parse(from: &str, to: &str) -> Result<Period, &'static str> {
         let day = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
         match (day(from), day(to)) {
+            (Some(f), Some(t)) if !YEARS.contains(&f.year()) || !YEARS.contains(&t.year()) => {
+                Err("Enter dates from the year 2000 to the year 2999, like 2026-10-01")
+            }
             (Some(from), Some(to)) if from <= to && (to - from).num_days() <= 5 * 366 => {
                 Ok(Period { from, to })
             }
@@ -295,6 +303,44 @@ pub fn ico_line(period: Period, figures: &Figures) -> (String, &'static str) {
 mod tests {
     use super::*;
     use crate::domain::calendar::{london_date, Deadlines, WorkingCalendar};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any two days chrono can hold, as typed into the report's form: refused with a
+        /// message, or a period whose report (its label and the quarters before it) can be
+        /// worked out. Issue 28 found a year of -262143 made the report panic.
+        #[test]
+        fn any_dates_typed_give_a_period_or_a_message(
+            a in NaiveDate::MIN.num_days_from_ce()..=NaiveDate::MAX.num_days_from_ce(),
+            b in NaiveDate::MIN.num_days_from_ce()..=NaiveDate::MAX.num_days_from_ce(),
+            near in 0i32..4000,
+        ) {
+            let day = |n| NaiveDate::from_num_days_from_ce_opt(n).unwrap();
+            // Far apart, and close together (the five-year rule), at either end of time.
+            for (from, to) in [(day(a), day(b)), (day(a), day(a.saturating_add(near).min(NaiveDate::MAX.num_days_from_ce())))] {
+                let typed = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+                match Period::parse(&typed(from), &typed(to)) {
+                    Ok(p) => {
+                        prop_assert!(YEARS.contains(&p.from.year()) && p.from <= p.to);
+                        prop_assert_eq!(p.with_previous_quarters().len(), 5);
+                        prop_assert!(!p.label().is_empty());
+                        let _ = Period::last_complete_quarter(p.to);
+                    }
+                    Err(message) => prop_assert!(message.starts_with("Enter") || message.starts_with("The end date")),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn report_dates_outside_the_years_of_reports_are_refused_with_a_message() {
+        assert_eq!(
+            Period::parse("-262143-01-01", "-262143-03-31"),
+            Err("Enter dates from the year 2000 to the year 2999, like 2026-10-01")
+        );
+        assert!(Period::parse("1999-12-31", "2000-03-31").is_err());
+        assert!(Period::parse("2000-01-01", "2000-03-31").is_ok());
+    }
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

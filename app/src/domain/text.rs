@@ -29,38 +29,109 @@ fn pictographic(c: char) -> bool {
 }
 
 /// Characters that show nothing (or reorder what is shown) and so can hide or disguise text
-/// from the member of staff who reads it: bidirectional overrides and marks, zero-width spaces
-/// and joiners, word joiners and invisible operators, line and paragraph separators, soft
-/// hyphens, Hangul fillers, tag characters and non-characters. Two legitimate uses are kept:
-/// the zero-width joiner inside an emoji sequence, and tag characters after the black flag
-/// (the flags of Wales, Scotland and England). The zero-width non-joiner stays: Persian and
-/// Indic scripts need it.
+/// from the member of staff who reads it: every format character (Unicode's Cf: bidirectional
+/// overrides and marks, zero-width spaces, word joiners and invisible operators, soft hyphens,
+/// the deprecated format controls U+206A–F, shorthand, hieroglyph and musical format controls,
+/// tags), line and paragraph separators, variation selectors, the combining grapheme joiner,
+/// Mongolian free variation selectors, Khmer inherent vowels, Hangul fillers, the blank Braille
+/// pattern and non-characters. What real writing needs is kept: the zero-width non-joiner
+/// (Persian and Indic scripts), the zero-width joiner and emoji presentation selector inside
+/// emoji, tag characters after the black flag (the flags of Wales, Scotland and England), and
+/// the visible Arabic and Syriac number signs (format characters that show).
 fn hidden(c: char, prev: Option<char>, next: Option<char>) -> bool {
     match c {
         '\u{200D}' => !(prev.is_some_and(pictographic) && next.is_some_and(pictographic)),
+        '\u{FE0F}' => {
+            !prev.is_some_and(|p| pictographic(p) || p.is_ascii_digit() || p == '#' || p == '*')
+        }
         '\u{E0020}'..='\u{E007F}' => !matches!(prev, Some('\u{1F3F4}' | '\u{E0020}'..='\u{E007F}')),
-        '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{FEFF}'
-        | '\u{200B}'
-        | '\u{200E}'
-        | '\u{200F}'
+        '\u{200C}' => false,
+        '\u{0600}'..='\u{0605}'
+        | '\u{06DD}'
+        | '\u{070F}'
+        | '\u{0890}'
+        | '\u{0891}'
+        | '\u{08E2}'
+        | '\u{110BD}'
+        | '\u{110CD}' => false,
+        '\u{00AD}'
+        | '\u{034F}'
         | '\u{061C}'
-        | '\u{2060}'..='\u{2064}'
-        | '\u{2028}'
-        | '\u{2029}'
-        | '\u{00AD}'
-        | '\u{180E}'
-        | '\u{3164}'
         | '\u{115F}'
         | '\u{1160}'
+        | '\u{17B4}'
+        | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}'
+        | '\u{2800}'
+        | '\u{3164}'
+        | '\u{FDD0}'..='\u{FDEF}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}'
         | '\u{FFA0}'
         | '\u{FFF9}'..='\u{FFFB}'
-        | '\u{E0000}'..='\u{E001F}'
-        | '\u{FDD0}'..='\u{FDEF}' => true,
+        | '\u{13430}'..='\u{1343F}'
+        | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E0FFF}' => true,
         // The last two code points of every plane are non-characters.
         c => (c as u32) & 0xFFFE == 0xFFFE,
     }
+}
+
+/// A space that looks like the ordinary one (no-break, en, em, thin, ideographic…): people
+/// paste them from word processors without seeing them. They become ordinary spaces, so the
+/// same name is stored, shown and found one way whatever was pasted.
+fn look_alike_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
+}
+
+/// Text as it is kept and compared: Windows and old Mac line endings as plain newlines,
+/// look-alike spaces as ordinary ones, trimmed; on one line, runs of spaces made one. The
+/// subject-access search reads a name through this too, so it finds what was stored.
+pub fn normalised(raw: &str, lines: Lines) -> String {
+    let unified: String = raw
+        .replace("\r\n", "\n")
+        .chars()
+        .map(|c| match c {
+            '\r' => '\n',
+            c if look_alike_space(c) => ' ',
+            c => c,
+        })
+        .collect();
+    let trimmed = unified.trim();
+    if lines == Lines::Many {
+        return trimmed.to_string();
+    }
+    let mut out = String::with_capacity(trimmed.len());
+    for c in trimmed.chars() {
+        if !(c == ' ' && out.ends_with(' ')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `raw` as one line of text is kept and compared (see `normalised`), less anything hidden:
+/// what a search by name compares with the names stored.
+pub fn searchable(raw: &str) -> String {
+    let text = normalised(raw, Lines::One);
+    let chars: Vec<char> = text.chars().collect();
+    let kept: String = chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            let prev = i.checked_sub(1).map(|p| chars[p]);
+            !c.is_control() && !hidden(c, prev, chars.get(i + 1).copied())
+        })
+        .map(|(_, &c)| c)
+        .collect();
+    normalised(&kept, Lines::One)
 }
 
 /// Trimmed, non-empty text within a length limit, with no control characters (newlines and
@@ -78,9 +149,8 @@ impl Text {
         max: usize,
         lines: Lines,
     ) -> Result<Option<Text>, FieldError> {
-        // Windows and old Mac line endings become plain newlines before checking.
-        let normalised = raw.replace("\r\n", "\n").replace('\r', "\n");
-        let trimmed = normalised.trim();
+        let normalised = normalised(raw, lines);
+        let trimmed = normalised.as_str();
         if trimmed.is_empty() {
             return Ok(None);
         }
@@ -327,6 +397,61 @@ mod tests {
                 "{real} is kept"
             );
         }
+    }
+
+    #[test]
+    fn every_remaining_invisible_and_format_character_is_refused() {
+        // Issue 28's list: still accepted before, all invisible.
+        let mut refused: Vec<char> =
+            vec!['\u{034F}', '\u{2800}', '\u{17B4}', '\u{17B5}', '\u{E0001}'];
+        refused.extend(('\u{206A}'..='\u{206F}').chain('\u{FE00}'..='\u{FE0E}'));
+        refused.extend(('\u{E0100}'..='\u{E01EF}').chain('\u{180B}'..='\u{180F}'));
+        refused.extend(('\u{1D173}'..='\u{1D17A}').chain('\u{1BCA0}'..='\u{1BCA3}'));
+        refused.extend('\u{13430}'..='\u{1343F}');
+        for c in refused {
+            for text in [format!("Sam{c}Example"), format!("Sam Example{c}")] {
+                assert!(
+                    Text::parse(&text, "full_name", "Full name", 100, Lines::One).is_err(),
+                    "U+{:04X} refused",
+                    c as u32
+                );
+            }
+        }
+        // An emoji presentation selector is kept only where it follows an emoji or a keycap.
+        assert!(Text::parse("Sam\u{FE0F}", "d", "Details", 100, Lines::Many).is_err());
+        for kept in ["I \u{2764}\u{FE0F} it", "Press 1\u{FE0F}\u{20E3}"] {
+            assert!(
+                Text::parse(kept, "d", "Details", 100, Lines::Many).is_ok(),
+                "{kept}"
+            );
+        }
+    }
+
+    #[test]
+    fn look_alike_spaces_become_ordinary_spaces_and_runs_one_space_on_one_line() {
+        for space in [
+            '\u{00A0}', '\u{1680}', '\u{2002}', '\u{2009}', '\u{200A}', '\u{202F}', '\u{205F}',
+            '\u{3000}',
+        ] {
+            let t = Text::parse(
+                &format!("Sam{space}Example{space}"),
+                "f",
+                "Name",
+                100,
+                Lines::One,
+            )
+            .unwrap()
+            .unwrap();
+            assert_eq!(t.as_str(), "Sam Example", "U+{:04X}", space as u32);
+        }
+        assert_eq!(normalised(" Sam   Example ", Lines::One), "Sam Example");
+        // Where lines matter, the writer's spacing is theirs.
+        assert_eq!(normalised("a  b\r\nc", Lines::Many), "a  b\nc");
+        // A name searched for is read the same way, less what is hidden.
+        assert_eq!(
+            searchable("Sam\u{00A0}\u{200B}Exa\u{034F}mple "),
+            "Sam Example"
+        );
     }
 
     #[test]

@@ -142,6 +142,13 @@ pub fn TextArea(
     autocomplete: Option<&'static str>,
 ) -> impl IntoView {
     let name = field.name;
+    // tachys writes a <textarea>'s children as they are (raw text, as for <script>), so on the
+    // server the value is escaped here: otherwise an answer holding "</textarea>" would end the
+    // box and the rest of it become markup in a staff page. In the browser it is a text node.
+    #[cfg(feature = "ssr")]
+    let initial = html_escape::encode_text(&field.value.get_untracked()).into_owned();
+    #[cfg(not(feature = "ssr"))]
+    let initial = field.value.get_untracked();
     let label_view = if heading {
         view! { <h2 class="label-wrapper"><label class="label label--m" for=name>{label}</label></h2> }.into_any()
     } else {
@@ -163,7 +170,7 @@ pub fn TextArea(
                 prop:value=move || field.value()
                 on:input=move |ev| field.set(event_target_value(&ev))
             >
-                {field.value.get_untracked()}
+                {initial}
             </textarea>
         </div>
     }

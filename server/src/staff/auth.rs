@@ -4,7 +4,7 @@
 use super::components::page;
 use super::error::StaffError;
 use super::throttle::Refused;
-use super::{new_token, Fields, Staff, Viewer, SESSION_CSRF, SESSION_USER};
+use super::{new_token, Fields, Staff, Viewer, SESSION_CSRF, SESSION_EPOCH, SESSION_USER};
 use crate::store::staff::AuditEntry;
 use crate::AppState;
 use app::domain::casework::{check_new_password, parse_username, LockoutPolicy, Role};
@@ -60,6 +60,103 @@ async fn verify_blocking(password: String, hash: String) -> bool {
     })
     .await
     .unwrap_or(false)
+}
+
+/// Browsers an account has signed in with (OWASP's "device cookies"): guesses at the account
+/// from elsewhere do not slow them down (`throttle`). The cookie names the account and when
+/// it was given, signed with HMAC-SHA256 keyed by the account's password hash: only the
+/// server can make one, it needs no table, and a new password forgets every browser.
+pub mod device {
+    use axum::http::{header, HeaderMap, HeaderValue};
+    use chrono::{DateTime, Utc};
+    use hmac::{Hmac, Mac};
+
+    pub const COOKIE: &str = "__Host-intake_device";
+    /// How long a browser stays known after its last sign-in.
+    const DAYS: i64 = 90;
+
+    fn mac(hash: &str, username: &str, issued: i64) -> Hmac<sha2::Sha256> {
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(hash.as_bytes())
+            .expect("HMAC takes a key of any length");
+        mac.update(format!("intake device\n{username}\n{issued}").as_bytes());
+        mac
+    }
+
+    /// The Set-Cookie header for a browser that has just signed in to `username`.
+    pub fn issue(username: &str, hash: &str, now: DateTime<Utc>) -> Option<HeaderValue> {
+        let issued = now.timestamp();
+        let tag = hex::encode(mac(hash, username, issued).finalize().into_bytes());
+        HeaderValue::from_str(&format!(
+            "{COOKIE}={username}.{issued}.{tag}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={}",
+            DAYS * 86_400
+        ))
+        .ok()
+    }
+
+    /// Whether the request carries a cookie this server gave for `username` in the last
+    /// `DAYS` days, under its current password.
+    pub fn known(headers: &HeaderMap, username: &str, hash: &str, now: DateTime<Utc>) -> bool {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+            .any(|value| {
+                let mut parts = value.rsplitn(3, '.');
+                let (Some(tag), Some(issued), Some(name)) =
+                    (parts.next(), parts.next(), parts.next())
+                else {
+                    return false;
+                };
+                let (Ok(issued), Ok(tag)) = (issued.parse::<i64>(), hex::decode(tag)) else {
+                    return false;
+                };
+                let fresh = (0..=DAYS * 86_400).contains(&(now.timestamp() - issued));
+                name == username && fresh && mac(hash, username, issued).verify_slice(&tag).is_ok()
+            })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn cookie_of(set: HeaderValue) -> HeaderMap {
+            let pair = set.to_str().unwrap().split(';').next().unwrap().to_string();
+            let mut h = HeaderMap::new();
+            h.insert(header::COOKIE, format!("other=1; {pair}").parse().unwrap());
+            h
+        }
+
+        #[test]
+        fn a_browser_is_known_to_its_account_under_its_password_for_ninety_days() {
+            let now = Utc::now();
+            let h = cookie_of(issue("kim.handler", "hash-1", now).unwrap());
+            assert!(known(&h, "kim.handler", "hash-1", now));
+            assert!(known(
+                &h,
+                "kim.handler",
+                "hash-1",
+                now + chrono::Duration::days(89)
+            ));
+            assert!(!known(
+                &h,
+                "kim.handler",
+                "hash-1",
+                now + chrono::Duration::days(91)
+            ));
+            assert!(
+                !known(&h, "kim.handler", "hash-2", now),
+                "a new password forgets it"
+            );
+            assert!(!known(&h, "sam", "hash-1", now), "another account's");
+            let mut forged = HeaderMap::new();
+            let value = format!("{COOKIE}=sam.{}.{}", now.timestamp(), "00".repeat(32));
+            forged.insert(header::COOKIE, value.parse().unwrap());
+            assert!(!known(&forged, "sam", "hash-1", now));
+            assert!(!known(&HeaderMap::new(), "kim.handler", "hash-1", now));
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -140,11 +237,10 @@ pub async fn sign_in(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     client: Option<Extension<crate::client::ClientIp>>,
+    headers: axum::http::HeaderMap,
     fields: Fields,
 ) -> Result<Response, StaffError> {
-    let client = client
-        .map(|c| c.0 .0)
-        .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into());
+    let client = crate::client::ClientIp::of(client);
     let next = safe_next(fields.get("next")).to_string();
     let raw_username = fields.get("username").to_string();
     let password = fields.get("password").to_string();
@@ -187,7 +283,16 @@ pub async fn sign_in(
     // a bounded number at once (see `throttle`): unknown usernames go through the same path.
     let now = Utc::now();
     let typed = raw_username.trim().to_lowercase();
-    let attempt = match state.sign_in.reserve(&typed, client, now).await {
+    // The account first (an unknown username costs the same read): a browser it knows is not
+    // slowed by guesses at it from elsewhere.
+    let account = match parse_username(&raw_username) {
+        Ok(u) => state.staff.user(&u).await?.filter(|a| !a.disabled),
+        Err(_) => None,
+    };
+    let known = account
+        .as_ref()
+        .is_some_and(|a| device::known(&headers, &a.username, &a.password_hash, now));
+    let attempt = match state.sign_in.reserve(&typed, client, known, now).await {
         Ok(a) => a,
         Err(Refused::Wait(until)) => {
             return refuse(
@@ -195,11 +300,13 @@ pub async fn sign_in(
                 StatusCode::TOO_MANY_REQUESTS,
             )
         }
+        Err(Refused::AccountWait(until)) => {
+            return refuse(
+                policy.account_slowed_message(until, now),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+        }
         Err(Refused::Busy) => return Ok(super::too_many_attempts()),
-    };
-    let account = match parse_username(&raw_username) {
-        Ok(u) => state.staff.user(&u).await?.filter(|a| !a.disabled),
-        Err(_) => None,
     };
     let hash = account
         .as_ref()
@@ -208,7 +315,24 @@ pub async fn sign_in(
     let name = account.as_ref().map(|a| a.username.clone());
     let right = verify_blocking(password, hash).await && name.is_some();
     let Some(account) = account.filter(|_| right) else {
-        attempt.failed(Utc::now());
+        let failed = attempt.failed(Utc::now());
+        if failed.account_slowed {
+            // Many wrong passwords for one username from several places: for the DPO to see
+            // (an attack on an account, or a person who has forgotten theirs).
+            state
+                .staff
+                .audit(AuditEntry {
+                    at: Utc::now(),
+                    username: name.clone().unwrap_or_else(|| "(unknown)".into()),
+                    action: "sign-ins slowed".into(),
+                    reference: None,
+                    detail: Some(format!(
+                        "{} wrong passwords in a row from more than one place; browsers the account has signed in with are not slowed",
+                        super::throttle::ACCOUNT_MAX_FAILURES
+                    )),
+                })
+                .await?;
+        }
         // Counted for the DPO's accounts page and the audit trail. An unknown username is
         // recorded too (without what was typed, which may be a password in the wrong box), so
         // that it costs the same database write and cannot be told apart by its timing.
@@ -237,8 +361,15 @@ pub async fn sign_in(
     let session = &viewer.session;
     session.cycle_id().await?;
     session.insert(SESSION_USER, &account.username).await?;
+    session.insert(SESSION_EPOCH, account.session_epoch).await?;
     session.insert(SESSION_CSRF, new_token()).await?;
-    Ok(Redirect::to(&next).into_response())
+    let mut response = Redirect::to(&next).into_response();
+    if let Some(cookie) = device::issue(&account.username, &account.password_hash, now) {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, cookie);
+    }
+    Ok(response)
 }
 
 pub async fn sign_out(
@@ -270,8 +401,52 @@ pub async fn add_user_from_cli(
     args: &[String],
     teams: &[String],
 ) -> Result<String, String> {
-    const USAGE: &str = "usage: server user add <username> <intake|handler|dpo> <display name>\n       server user password <username>\n       server user team <username> <team id | none>\nThe password is read from standard input.";
+    const USAGE: &str = "usage: server user add <username> <intake|handler|dpo> <display name>\n       server user password <username>\n       server user team <username> <team id | none>\n       server user role <username> <intake|handler|dpo>\n       server user disable <username>\n       server user enable <username>\n       server user sign-out <username>\nThe password is read from standard input. A new password, a new role, disable and sign-out end every session the account has open.";
+    use crate::store::staff::AccountChange;
+    let change = |username: &str, change: AccountChange| {
+        let username = username.to_string();
+        async move {
+            let username = parse_username(&username)?;
+            if staff
+                .change_account(&username, change, "server user")
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                let done = match change {
+                    AccountChange::Disable => "disabled".to_string(),
+                    AccountChange::Enable => "enabled".to_string(),
+                    AccountChange::Role(r) => format!("now {}", r.label()),
+                    AccountChange::EndSessions => "signed out everywhere".to_string(),
+                };
+                Ok(format!(
+                    "{username}: {done}; every session it had open has ended"
+                ))
+            } else {
+                Err(format!("there is no account called {username}"))
+            }
+        }
+    };
     match args.first().map(String::as_str) {
+        Some("disable") => match args {
+            [_, username] => change(username, AccountChange::Disable).await,
+            _ => Err(USAGE.into()),
+        },
+        Some("enable") => match args {
+            [_, username] => change(username, AccountChange::Enable).await,
+            _ => Err(USAGE.into()),
+        },
+        Some("sign-out") => match args {
+            [_, username] => change(username, AccountChange::EndSessions).await,
+            _ => Err(USAGE.into()),
+        },
+        Some("role") => match args {
+            [_, username, role] => {
+                let role = Role::parse(role)
+                    .ok_or_else(|| format!("unknown role '{role}': use intake, handler or dpo"))?;
+                change(username, AccountChange::Role(role)).await
+            }
+            _ => Err(USAGE.into()),
+        },
         Some("team") => {
             let [_, username, team] = args else {
                 return Err(USAGE.into());
@@ -317,6 +492,7 @@ pub async fn add_user_from_cli(
                 locked_until: None,
                 disabled: false,
                 team: None,
+                session_epoch: 0,
             };
             if staff.add_user(&account).await.map_err(|e| e.to_string())? {
                 Ok(format!("added {username} ({})", role.label()))
@@ -337,7 +513,7 @@ pub async fn add_user_from_cli(
                 .map_err(|e| e.to_string())?
             {
                 Ok(format!(
-                    "new password set for {username}; any lock is cleared"
+                    "new password set for {username}; any lock is cleared and every session it had open has ended"
                 ))
             } else {
                 Err(format!("there is no account called {username}"))

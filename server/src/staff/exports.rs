@@ -39,12 +39,45 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// Text a spreadsheet would take for a formula, made plain: a leading apostrophe.
+/// Whether a spreadsheet could read `s` as the start of a formula: one of the signs that
+/// start one (the fullwidth ones too, which some spreadsheets and input methods read as the
+/// plain ones), after any spaces or quotes an import may trim.
+fn starts_formula(s: &str) -> bool {
+    let s = s.trim_start_matches([' ', '"', '\'']);
+    matches!(
+        s.chars().next(),
+        Some(
+            '=' | '+'
+                | '-'
+                | '@'
+                | '\t'
+                | '\r'
+                | '\n'
+                | '\u{FF1D}'
+                | '\u{FF0B}'
+                | '\u{FF0D}'
+                | '\u{FF20}'
+        )
+    )
+}
+
+/// Text a spreadsheet would take for a formula, made plain with an apostrophe (OWASP): at its
+/// start, and after every character a spreadsheet may split a line by (a semicolon in many
+/// European locales, a tab, a bar, a line break), since each piece can become a cell.
 pub fn neutralised(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
+    let mut out = String::with_capacity(text.len() + 1);
+    if starts_formula(text) {
+        out.push('\'');
     }
+    for (i, c) in text.char_indices() {
+        out.push(c);
+        if matches!(c, ',' | ';' | '\t' | '|' | '\n' | '\r')
+            && starts_formula(&text[i + c.len_utf8()..])
+        {
+            out.push('\'');
+        }
+    }
+    out
 }
 
 fn text_of(cell: &Cell) -> String {
@@ -56,8 +89,10 @@ fn text_of(cell: &Cell) -> String {
 }
 
 pub fn to_csv(tables: &[Table]) -> Result<Vec<u8>, String> {
+    // Every field quoted: a spreadsheet guessing another separator still keeps each cell whole.
     let mut w = csv::WriterBuilder::new()
         .flexible(true)
+        .quote_style(csv::QuoteStyle::Always)
         .from_writer(Vec::new());
     for (i, t) in tables.iter().enumerate() {
         if tables.len() > 1 {
@@ -89,14 +124,16 @@ pub fn to_ods(tables: &[Table]) -> Result<Vec<u8>, String> {
             .take(31)
             .collect();
         let mut sheet = Sheet::new(name);
+        // Text cells are typed as text in the file (office:value-type="string"): a spreadsheet
+        // shows them as they are and never reads them as a formula, so nothing is added.
         for (c, h) in t.header.iter().enumerate() {
-            sheet.set_value(0, c as u32, neutralised(h));
+            sheet.set_value(0, c as u32, h.as_str());
         }
         for (r, row) in t.rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 let (r, c) = (r as u32 + 1, c as u32);
                 match cell {
-                    Cell::Text(s) => sheet.set_value(r, c, neutralised(s)),
+                    Cell::Text(s) => sheet.set_value(r, c, s.as_str()),
                     Cell::Number(n) => sheet.set_value(r, c, *n),
                 }
             }
@@ -126,10 +163,32 @@ mod tests {
 
     #[test]
     fn formula_looking_text_is_made_plain() {
-        for bad in ["=1+1", "+44 7700", "-2", "@SUM(A1)", "\tx", "\rx"] {
+        for bad in [
+            "=1+1",
+            "+44 7700",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            " =1+1",
+            "\"=1+1",
+            "\u{FF1D}1+1",
+            "\u{FF0B}1",
+            "\u{FF0D}1",
+            "\u{FF20}SUM(A1)",
+        ] {
             assert!(neutralised(bad).starts_with('\''), "{bad:?}");
         }
-        assert_eq!(neutralised("Sam Example"), "Sam Example");
+        // After a separator a spreadsheet may split by: each piece is made plain.
+        assert_eq!(neutralised("Sam;=1+1"), "Sam;'=1+1");
+        assert_eq!(neutralised("Sam,=1+1"), "Sam,'=1+1");
+        assert_eq!(neutralised("Sam\t@x|+y"), "Sam\t'@x|'+y");
+        assert_eq!(neutralised("Sam; \u{FF1D}1"), "Sam;' \u{FF1D}1");
+        assert_eq!(neutralised("line\n=cmd"), "line\n'=cmd");
+        assert_eq!(
+            neutralised("Sam Example; Flat 2, High St"),
+            "Sam Example; Flat 2, High St"
+        );
         assert_eq!(neutralised(""), "");
     }
 
@@ -141,18 +200,26 @@ mod tests {
             rows: vec![
                 vec!["Complaints".into(), 12u32.into()],
                 vec!["=HYPERLINK(\"x\")".into(), 3u32.into()],
+                vec!["Sam;=1+1".into(), 1u32.into()],
             ],
         }];
         let csv = String::from_utf8(to_csv(&tables).unwrap()).unwrap();
         assert_eq!(
             csv,
-            "Measure,Value\nComplaints,12\n\"'=HYPERLINK(\"\"x\"\")\",3\n"
+            "\"Measure\",\"Value\"\n\"Complaints\",\"12\"\n\"'=HYPERLINK(\"\"x\"\")\",\"3\"\n\"Sam;'=1+1\",\"1\"\n"
         );
+        // In the spreadsheet the text is typed as text, exactly as given: no apostrophe shows.
         let ods = to_ods(&tables).unwrap();
         let book = spreadsheet_ods::read_ods_buf(&ods).unwrap();
         let sheet = book.sheet(0);
         assert_eq!(sheet.value(1, 0).as_str_or_default(), "Complaints");
         assert_eq!(sheet.value(1, 1).as_f64_or_default(), 12.0);
-        assert_eq!(sheet.value(2, 0).as_str_or_default(), "'=HYPERLINK(\"x\")");
+        assert_eq!(sheet.value(2, 0).as_str_or_default(), "=HYPERLINK(\"x\")");
+        assert_eq!(
+            sheet.value(2, 0).value_type(),
+            spreadsheet_ods::ValueType::Text
+        );
+        assert!(sheet.formula(2, 0).is_none());
+        assert_eq!(sheet.value(3, 0).as_str_or_default(), "Sam;=1+1");
     }
 }

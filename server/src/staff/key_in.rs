@@ -173,9 +173,10 @@ pub async fn receipt(
         .await?
         .ok_or(StaffError::NotFound)?;
     let keyed_by_me = case.keyed_in_by.as_deref() == Some(user.username.as_str());
-    let may_see =
-        user.role.allows(Role::Handler) && user.sees_team(state.config.access, &case.team);
-    if !keyed_by_me && !may_see {
+    let may_see = user.role.allows(Role::Handler) && user.may_open(state.config.access, &case);
+    // Restricted since it was keyed in: only the DPO sees it now, whoever keyed it in.
+    let restricted = case.restricted.is_some() && user.role != Role::Dpo;
+    if restricted || (!keyed_by_me && !may_see) {
         return Err(StaffError::NotFound);
     }
     super::case::page::audit_view(&state, &user, "viewed receipt", &case, None).await?;

@@ -508,6 +508,17 @@ impl StaffUser {
             || access == crate::config::HandlersSee::All
             || self.team.as_deref() == Some(team)
     }
+
+    /// Whether they may see or act on anything of `case`, wherever it shows (its page, its
+    /// letters in the print queue, its receipt): its team's, and not restricted by the DPO
+    /// (UK GDPR Art. 18: a restricted case is kept, and only the DPO touches it).
+    pub fn may_open(
+        &self,
+        access: crate::config::HandlersSee,
+        case: &crate::store::staff::CaseFile,
+    ) -> bool {
+        (case.restricted.is_none() || self.role == Role::Dpo) && self.sees_team(access, &case.team)
+    }
 }
 
 /// Who is asking, and the token their forms must carry back.
@@ -520,6 +531,8 @@ pub struct Viewer {
 
 const SESSION_USER: &str = "staff.username";
 const SESSION_CSRF: &str = "staff.csrf";
+/// The account's session epoch when this session signed in (`StaffAccount::session_epoch`).
+const SESSION_EPOCH: &str = "staff.epoch";
 
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
@@ -561,17 +574,24 @@ async fn viewer_and_csrf(
         }
     };
     let user = match username {
-        Some(username) => state
-            .staff
-            .user(&username)
-            .await?
-            .filter(|a| !a.disabled)
-            .map(|a| StaffUser {
-                username: a.username,
-                display_name: a.display_name,
-                role: a.role,
-                team: a.team,
-            }),
+        Some(username) => {
+            // Sessions from before the account's epoch moved on (a new password, a role
+            // change, disabled, `server user sign-out`) are over; so are a disabled account's.
+            // A session older than epochs counts as the first.
+            let epoch = session.get::<i64>(SESSION_EPOCH).await?.unwrap_or(0);
+            match state.staff.user(&username).await? {
+                Some(a) if !a.disabled && a.session_epoch == epoch => Some(StaffUser {
+                    username: a.username,
+                    display_name: a.display_name,
+                    role: a.role,
+                    team: a.team,
+                }),
+                _ => {
+                    session.flush().await?;
+                    None
+                }
+            }
+        }
         None => None,
     };
     let (mut parts, body) = req.into_parts();

@@ -33,7 +33,7 @@ async fn waiting(state: &AppState, user: &StaffUser) -> Result<Vec<Queued>, Staf
             continue;
         };
         if let Some(case) = state.staff.case(reference).await? {
-            if user.sees_team(state.config.access, &case.team) {
+            if user.may_open(state.config.access, &case) {
                 queued.push(Queued { message, case });
             }
         }
@@ -144,10 +144,10 @@ pub async fn mark_posted(
     Staff(user, _viewer): Staff,
     Path(id): Path<i64>,
 ) -> Result<Response, StaffError> {
-    // Another team's letter is not theirs to mark, where handlers see only their own team's.
+    // Another team's letter, or a restricted case's, is not theirs to mark.
     if let Some(reference) = state.outbox.message(id).await?.and_then(|m| m.reference) {
         if let Some(case) = state.staff.case(&reference).await? {
-            if !user.sees_team(state.config.access, &case.team) {
+            if !user.may_open(state.config.access, &case) {
                 return Err(StaffError::NotFound);
             }
         }

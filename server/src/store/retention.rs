@@ -155,7 +155,10 @@ impl SubjectKey {
     pub fn parse(by: &str, term: &str) -> Result<SubjectKey, &'static str> {
         let term = term.trim();
         match by {
-            "name" if term.chars().count() >= 3 => Ok(SubjectKey::Name(term.to_string())),
+            // Compared as names are stored: look-alike spaces as spaces, nothing hidden.
+            "name" if app::domain::text::searchable(term).chars().count() >= 3 => {
+                Ok(SubjectKey::Name(app::domain::text::searchable(term)))
+            }
             "name" => Err("Enter at least three letters of the name"),
             "email" if term.contains('@') && term.len() >= 3 => {
                 Ok(SubjectKey::Email(term.to_lowercase()))

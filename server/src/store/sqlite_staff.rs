@@ -83,6 +83,7 @@ fn account(row: &SqliteRow) -> Result<StaffAccount, StoreError> {
         locked_until: opt_time(row, "locked_until")?,
         disabled: row.try_get("disabled")?,
         team: row.try_get("team")?,
+        session_epoch: row.try_get("session_epoch")?,
     })
 }
 
@@ -423,14 +424,48 @@ impl StaffStore for SqliteStore {
 
     async fn set_password(&self, username: &str, hash: &str) -> Result<bool, StoreError> {
         let result = sqlx::query(
-            "UPDATE staff_users SET password_hash = ?, failed_attempts = 0, locked_until = NULL \
-             WHERE username = ?",
+            "UPDATE staff_users SET password_hash = ?, failed_attempts = 0, locked_until = NULL, \
+             session_epoch = session_epoch + 1 WHERE username = ?",
         )
         .bind(hash)
         .bind(username)
         .execute(&self.staff_writer)
         .await?;
         Ok(result.rows_affected() == 1)
+    }
+
+    async fn change_account(
+        &self,
+        username: &str,
+        change: AccountChange,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let (disabled, role) = change.columns();
+        let mut tx = self.staff_writer.begin().await?;
+        let changed = sqlx::query(super::staff::CHANGE_ACCOUNT)
+            .bind(disabled)
+            .bind(role)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 1 {
+            let detail = match change {
+                AccountChange::Role(r) => format!("{username}: {}", r.id()),
+                _ => username.to_string(),
+            };
+            audit_in(
+                &mut tx,
+                &rfc3339(Utc::now()),
+                actor,
+                change.action(),
+                None,
+                Some(&detail),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed == 1)
     }
 
     async fn user(&self, username: &str) -> Result<Option<StaffAccount>, StoreError> {

@@ -28,7 +28,47 @@ pub struct StaffAccount {
     pub disabled: bool,
     /// The team they work in, if one is set.
     pub team: Option<String>,
+    /// Sessions signed in at an earlier epoch have ended (see `AccountChange`).
+    pub session_epoch: i64,
 }
+
+/// A change to an account made by the DPO or on the command line. Each one ends every
+/// session the account has open: a leaver, a stolen password or a narrower role takes
+/// effect now, not at the next sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChange {
+    Disable,
+    Enable,
+    Role(Role),
+    EndSessions,
+}
+
+impl AccountChange {
+    /// The audit trail's words.
+    pub fn action(self) -> &'static str {
+        match self {
+            AccountChange::Disable => "disabled an account",
+            AccountChange::Enable => "enabled an account",
+            AccountChange::Role(_) => "changed a role",
+            AccountChange::EndSessions => "ended an account's sessions",
+        }
+    }
+
+    /// What each store sets: disabled (if it changes) and role (if it changes). Both stores
+    /// run `CHANGE_ACCOUNT` with these.
+    pub fn columns(self) -> (Option<bool>, Option<&'static str>) {
+        match self {
+            AccountChange::Disable => (Some(true), None),
+            AccountChange::Enable => (Some(false), None),
+            AccountChange::Role(r) => (None, Some(r.id())),
+            AccountChange::EndSessions => (None, None),
+        }
+    }
+}
+
+/// One statement for both stores ($1 disabled or NULL, $2 role or NULL, $3 username).
+pub const CHANGE_ACCOUNT: &str = "UPDATE staff_users SET disabled = COALESCE($1, disabled), \
+     role = COALESCE($2, role), session_epoch = session_epoch + 1 WHERE username = $3";
 
 /// Which cases the register shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -511,8 +551,17 @@ pub enum Applied {
 pub trait StaffStore: Send + Sync + 'static {
     /// Adds an account; false if the username is taken.
     async fn add_user(&self, account: &StaffAccount) -> Result<bool, StoreError>;
-    /// Replaces a password and clears any lock; false if there is no such account.
+    /// Replaces a password, clears any lock and ends every session of the account; false if
+    /// there is no such account.
     async fn set_password(&self, username: &str, hash: &str) -> Result<bool, StoreError>;
+    /// Changes an account (and so ends its sessions), audited as done by `actor`; false if
+    /// there is no such account.
+    async fn change_account(
+        &self,
+        username: &str,
+        change: AccountChange,
+        actor: &str,
+    ) -> Result<bool, StoreError>;
     async fn user(&self, username: &str) -> Result<Option<StaffAccount>, StoreError>;
     async fn users(&self) -> Result<Vec<StaffAccount>, StoreError>;
     /// A successful sign-in: clears the count of failures.

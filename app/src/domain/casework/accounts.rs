@@ -91,6 +91,15 @@ impl LockoutPolicy {
         )
     }
 
+    /// What someone is told when guesses at the account from several places have slowed it.
+    pub fn account_slowed_message(&self, until: DateTime<Utc>, now: DateTime<Utc>) -> String {
+        let minutes = ((until - now).num_seconds().max(1) + 59) / 60;
+        format!(
+            "There have been too many wrong passwords for this account from different places, so signing in to it is slowed down. Try again in {minutes} minute{}, sign in on a computer you have used for this account before, or ask the Data Protection Officer to unlock it.",
+            if minutes == 1 { "" } else { "s" }
+        )
+    }
+
     /// After a wrong password that makes `failures` in a row: until when the account is locked.
     pub fn after_failure(&self, failures: u32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         (failures >= self.max_failures).then(|| now + self.lock_for)
