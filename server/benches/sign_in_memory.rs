@@ -15,16 +15,7 @@ use std::time::{Duration, Instant};
 
 const PASSWORD: &str = common::browser::PASSWORD;
 
-fn memory_mib(pid: u32, field: &str) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
+use common::memory_mib;
 
 #[tokio::main]
 async fn main() {

@@ -52,7 +52,7 @@ async fn the_report_counts_complaints_for_the_ico_and_shows_breach_reports_apart
     let bad = kim
         .get("/staff/reports?from=2026-12-31&to=2026-10-01")
         .await;
-    assert_eq!(bad.status, 422);
+    assert_eq!(bad.status, 400);
     assert!(bad
         .body
         .contains("The end date must be on or after the start date"));

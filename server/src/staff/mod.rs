@@ -18,7 +18,7 @@
 //! - `retention` (rules, what is due, holds, runs) and `subject_access`, for the DPO.
 
 mod accounts;
-mod auth;
+pub mod auth;
 mod case;
 mod components;
 mod error;

@@ -68,10 +68,12 @@ pub async fn show(
         .iter()
         .map(|(id, n)| (team_name(&state, id), *n))
         .collect();
+    // Dates that cannot be reported on: the request cannot be answered (400), with the page
+    // saying why and the form to put it right.
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+        StatusCode::BAD_REQUEST
     };
     let from_value = p.from.clone().unwrap_or_else(|| period.from.to_string());
     let to_value = p.to.clone().unwrap_or_else(|| period.to.to_string());

@@ -16,7 +16,6 @@ pub fn add_user(
     name: &str,
     password: &str,
 ) -> std::process::Output {
-    use std::io::Write;
     // On PostgreSQL the database must exist first (SQLite's file is made by the command).
     {
         let path = db.to_path_buf();
@@ -28,8 +27,15 @@ pub fn add_user(
         .join()
         .unwrap();
     }
+    user_cli(db, &["add", username, role, name], &format!("{password}\n"))
+}
+
+/// Runs `server user …` as an operator does, `stdin` given to it (a password, if one is read).
+pub fn user_cli(db: &Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["user", "add", username, role, name])
+        .arg("user")
+        .args(args)
         .env("INTAKE_DATABASE_URL", super::db::url(db))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -40,7 +46,7 @@ pub fn add_user(
         .stdin
         .take()
         .unwrap()
-        .write_all(format!("{password}\n").as_bytes())
+        .write_all(stdin.as_bytes())
         .unwrap();
     child.wait_with_output().unwrap()
 }
@@ -53,6 +59,10 @@ pub struct Browser {
     pub cookie: Option<String>,
     /// The anonymous visitor's form-token cookie.
     pub csrf_cookie: Option<String>,
+    /// The cookie that marks a browser an account has signed in with.
+    pub device_cookie: Option<String>,
+    /// Sent as X-Forwarded-For (a client behind the trusted proxy), if set.
+    pub forwarded_for: Option<String>,
 }
 
 pub struct Page {
@@ -83,6 +93,8 @@ impl Browser {
                 .unwrap(),
             cookie: None,
             csrf_cookie: None,
+            device_cookie: None,
+            forwarded_for: None,
         }
     }
 
@@ -95,6 +107,14 @@ impl Browser {
                     "{v}"
                 );
                 self.csrf_cookie = Some(rest.split(';').next().unwrap().to_string());
+            }
+            if let Some(rest) = v.strip_prefix(&format!("{}=", server::staff::auth::device::COOKIE))
+            {
+                assert!(
+                    v.contains("HttpOnly") && v.contains("Secure") && v.contains("SameSite=Strict"),
+                    "{v}"
+                );
+                self.device_cookie = Some(rest.split(';').next().unwrap().to_string());
             }
             if let Some(rest) = v.strip_prefix(&format!("{SESSION_COOKIE}=")) {
                 let value = rest.split(';').next().unwrap().to_string();
@@ -120,6 +140,9 @@ impl Browser {
         if let Some(c) = &self.csrf_cookie {
             parts.push(format!("{}={c}", server::staff::CSRF_COOKIE));
         }
+        if let Some(c) = &self.device_cookie {
+            parts.push(format!("{}={c}", server::staff::auth::device::COOKIE));
+        }
         parts.join("; ")
     }
 
@@ -129,6 +152,10 @@ impl Browser {
             req
         } else {
             req.header("cookie", cookies)
+        };
+        let req = match &self.forwarded_for {
+            Some(from) => req.header("x-forwarded-for", from),
+            None => req,
         };
         let res = req.send().await.unwrap();
         self.keep_cookie(res.headers());

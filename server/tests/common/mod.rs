@@ -222,6 +222,18 @@ impl TestServer {
     }
 }
 
+/// A process's memory from /proc, in MiB: `field` is "VmRSS:" (now) or "VmHWM:" (its peak).
+pub fn memory_mib(pid: u32, field: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
 /// High rate limits for a test server, unless its configuration file sets its own: tests send
 /// many complaints, sign-ins and parallel requests from 127.0.0.1.
 fn generous_limits(dir: &Path) -> Vec<(&'static str, &'static str)> {
