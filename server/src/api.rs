@@ -42,13 +42,26 @@ pub async fn post_complaint(
     // Anyone may complain online; other channels and past dates are recorded by staff.
     let submission = Submission::online(key, None);
     let received = intake::receive(&state, &input, submission).await?;
-    let mut response = (StatusCode::CREATED, Json(received.receipt().clone())).into_response();
+    let mut response = (StatusCode::CREATED, Json(answer(received.receipt()))).into_response();
     if let Accepted::AlreadyReceived(_) = received {
         response
             .headers_mut()
             .insert(REPLAYED, HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// The receipt as the API gives it. A breach report is not a complaint (SPEC "Ending a case",
+/// 004 §18): it has no complaint deadlines, so its answer carries none.
+pub fn answer(receipt: &app::domain::receipt::Receipt) -> serde_json::Value {
+    let mut v = serde_json::to_value(receipt).unwrap_or_default();
+    if receipt.kind == app::domain::triage::CaseKind::BreachReport {
+        if let Some(map) = v.as_object_mut() {
+            map.remove("acknowledge_by");
+            map.remove("outcome_due");
+        }
+    }
+    v
 }
 
 pub fn is_json(headers: &HeaderMap) -> bool {

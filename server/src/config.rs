@@ -51,6 +51,16 @@ pub struct FileConfig {
     pub not_investigated_reasons: Option<Vec<String>>,
     pub access: Option<AccessFile>,
     pub accessibility: Option<AccessibilityFile>,
+    pub procedure: Option<ProcedureFile>,
+}
+
+/// `[procedure]`: how the council runs the procedure where seed 004 leaves it a choice.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcedureFile {
+    /// Days before the date the complainant was given that "Update due" shows (SPEC "Keeping
+    /// people informed"; default 14).
+    pub update_warning_days: Option<u32>,
 }
 
 /// `[accessibility]`: the accessibility statement's dates (the council reviews it yearly).
@@ -437,6 +447,9 @@ pub struct Config {
     pub not_investigated_reasons: Vec<String>,
     pub access: HandlersSee,
     pub accessibility: AccessibilityDates,
+    /// Days before the outcome target (or the revised date) that staff are prompted for a
+    /// progress update.
+    pub update_warning_days: u32,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/intake.db";
@@ -679,7 +692,17 @@ impl Config {
             prepared_on,
             reviewed_on,
         };
+        let update_warning_days = file
+            .procedure
+            .and_then(|p| p.update_warning_days)
+            .unwrap_or(app::domain::casework::UPDATE_WARNING_DAYS);
+        if update_warning_days > 90 {
+            return Err(format!(
+                "procedure update_warning_days {update_warning_days}: at most 90 (the outcome target is three months)"
+            ));
+        }
         Ok(Config {
+            update_warning_days,
             accessibility,
             access,
             not_investigated_reasons,

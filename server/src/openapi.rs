@@ -25,20 +25,20 @@ const ADDRESS: [&str; 4] = [
 ];
 
 /// How the person is reached: email or phone as asked (with a whole address or none), or by
-/// post (a whole address, and an email or a phone as well).
+/// post (a whole address; an email address or telephone number as well if they have one: a
+/// person who writes letters may have neither, SPEC "Intake").
 fn contact_ways() -> Vec<Value> {
     let mut ways = Vec::new();
-    for (preferred, needs, post) in [
-        ("email", "email", false),
-        ("phone", "phone", false),
-        ("post", "email", true),
-        ("post", "phone", true),
+    for (preferred, needs) in [
+        ("email", Some("email")),
+        ("phone", Some("phone")),
+        ("post", None),
     ] {
         for address in [true, false] {
-            if post && !address {
+            if needs.is_none() && !address {
                 continue;
             }
-            let mut required = vec![needs];
+            let mut required: Vec<&str> = needs.into_iter().collect();
             let mut properties = serde_json::Map::new();
             properties.insert("preferred_contact".into(), json!({"const": preferred}));
             if address {
@@ -234,8 +234,8 @@ pub fn document(config: &Config) -> Value {
                     "address_line_2": text(limits::ADDRESS_LINE, "Optional."),
                     "address_town": text(limits::TOWN, "Optional."),
                     "address_postcode": {"type": "string", "pattern": "^(?:[A-Za-z][0-9]|[A-Za-z][0-9]{2}|[A-Za-z]{2}[0-9]|[A-Za-z]{2}[0-9]{2}|[A-Za-z][0-9][A-Za-z]|[A-Za-z]{2}[0-9][A-Za-z]) ?[0-9][A-Za-z]{2}$", "description": "A UK postcode. Required with any other part of the address, and when preferred_contact is post."},
-                    "email": {"type": "string", "maxLength": limits::EMAIL, "pattern": EMAIL_PATTERN, "description": "Email address. Email or phone (or both) is required; email is required when preferred_contact is email."},
-                    "phone": {"type": "string", "pattern": "^\\+?[0-9]{10,15}$", "description": "Telephone number, UK or international: 10 to 15 digits (spaces, hyphens and brackets are also accepted). Required when preferred_contact is phone."},
+                    "email": {"type": "string", "maxLength": limits::EMAIL, "pattern": EMAIL_PATTERN, "description": "Email address. Required when preferred_contact is email; optional otherwise (a complainant writing by post may have neither email nor phone)."},
+                    "phone": {"type": "string", "pattern": "^\\+?[0-9]{10,15}$", "description": "Telephone number, UK or international: 10 to 15 digits (spaces, hyphens and brackets are also accepted). Required when preferred_contact is phone; optional otherwise."},
                     "preferred_contact": {"type": "string", "enum": ["email", "phone", "post"]},
                     "adjustments": text_of(limits::MEDIUM, true, "Reasonable adjustments, e.g. large print, phone calls only."),
                     "on_behalf_of": {"type": "string", "enum": ["myself", "someone_else", "mp"], "description": "Who the complaint is for: the complainant, someone else, or made through an MP."},
@@ -276,7 +276,11 @@ pub fn document(config: &Config) -> Value {
             },
             "Receipt": {
                 "type": "object",
-                "required": ["reference", "kind", "team", "category", "flags", "channel", "received_at", "received_on", "acknowledge_by", "outcome_due"],
+                "required": ["reference", "kind", "team", "category", "flags", "channel", "received_at", "received_on"],
+                "description": "A complaint carries its deadlines; a breach report (kind breach_report: a breach reported before the person had our breach outcome, seed 004 §18) is handled under the breach procedure, is not a complaint, and carries none.",
+                "if": {"properties": {"kind": {"const": "complaint"}}},
+                "then": {"required": ["acknowledge_by", "outcome_due"]},
+                "else": {"not": {"anyOf": [{"required": ["acknowledge_by"]}, {"required": ["outcome_due"]}]}},
                 "properties": {
                     "reference": {"type": "string", "pattern": "^[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}$", "description": "Quote this on every contact. The last character is a check character.", "example": "K7M-2QX-9PB"},
                     "kind": {"type": "string", "enum": ["complaint", "breach_report"]},
@@ -291,8 +295,8 @@ pub fn document(config: &Config) -> Value {
                     "received_at": {"type": "string", "format": "date-time"},
                     "received_on": {"type": "string", "format": "date", "description": "The day of receipt in the UK."},
                     "acknowledged_at": {"type": ["string", "null"], "format": "date-time", "description": "When the written acknowledgement went: null at receipt (it is queued and sent by the person's chosen route; the case counts as acknowledged only once it has gone)."},
-                    "acknowledge_by": {"type": "string", "format": "date", "description": "Written acknowledgement due: 30 days from the day after receipt, moved to the next working day."},
-                    "outcome_due": {"type": "string", "format": "date", "description": "Outcome normally due: three months after receipt, on a working day."}
+                    "acknowledge_by": {"type": "string", "format": "date", "description": "Complaints only. Written acknowledgement due: 30 days from the day after receipt, moved to the next working day."},
+                    "outcome_due": {"type": "string", "format": "date", "description": "Complaints only. Outcome normally due: three months after receipt, on a working day."}
                 }
             },
             "Errors": {

@@ -491,9 +491,14 @@ async fn a_breach_reported_without_the_breach_outcome_is_a_breach_report() {
         (201, Some("breach_report"))
     );
     assert_eq!(r.body["team"]["id"], "ig");
+    // Not a complaint: no complaint deadlines in the answer (SPEC "Ending a case").
+    let answer = r.body.as_object().unwrap();
+    assert!(!answer.contains_key("acknowledge_by") && !answer.contains_key("outcome_due"));
+    assert!(answer.contains_key("received_on"));
     breach["breach_status"] = json!("outcome_received");
     let r = server.post(&key(), &breach).await;
     assert_eq!(r.body["kind"], "complaint");
+    assert!(r.body["acknowledge_by"].is_string() && r.body["outcome_due"].is_string());
 }
 
 #[tokio::test]
@@ -626,4 +631,81 @@ async fn changed_answers_sent_after_going_back_are_not_taken_silently_and_can_go
     assert!(replay.contains("We already have your complaint"));
     assert_eq!(shown_reference(&replay), reference);
     assert_eq!(server.count("cases").await, 2);
+}
+
+/// SPEC "Intake": a person with only a postal address can complain, by the API, by the form
+/// without JavaScript and by a letter keyed in by staff; their letters go to the print queue.
+#[tokio::test]
+async fn a_person_with_only_a_postal_address_can_complain_every_way() {
+    let s = common::browser::staffed_with("[outbox]\npoll_ms = 50\n").await;
+    let server = &s.server;
+    let postal = |name: &str| {
+        let mut c = complaint(name);
+        let map = c.as_object_mut().unwrap();
+        map.remove("email");
+        map.remove("phone");
+        map.insert("preferred_contact".into(), json!("post"));
+        c
+    };
+    // The API.
+    let r = server.post(&key(), &postal("Paula Post")).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    // Without an address, refused with what is missing.
+    let mut no_address = postal("Nora Nowhere");
+    for f in ["address_line_1", "address_town", "address_postcode"] {
+        no_address.as_object_mut().unwrap().remove(f);
+    }
+    let r = server.post(&key(), &no_address).await;
+    assert_eq!(r.status, 422);
+    let fields: Vec<&str> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["address_line_1", "address_postcode"]);
+    // The form without JavaScript, sent from "Check your answers".
+    let res = server
+        .post_form(
+            &key(),
+            "check",
+            "Fran Form",
+            &[("email", ""), ("phone", ""), ("preferred_contact", "post")],
+            &[],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("class=\"reference\""));
+    // A letter keyed in by staff.
+    let mut ian = common::browser::signed_in(server, "ian").await;
+    let token = ian.get("/staff/intake").await.csrf();
+    let mut form = common::form_fields(&postal("Lettie Letter"));
+    form.extend([
+        ("_csrf".to_string(), token),
+        ("_key".to_string(), key()),
+        ("channel".to_string(), "post".to_string()),
+        (
+            "received_on".to_string(),
+            chrono::Utc::now().date_naive().to_string(),
+        ),
+    ]);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let saved = ian.post("/staff/intake", &pairs).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    // All three are complaints with no email or telephone, acknowledged by post.
+    for name in ["Paula Post", "Fran Form", "Lettie Letter"] {
+        let route = common::db::text(
+            &server.db_path,
+            "SELECT o.channel FROM outbox o JOIN cases c ON c.id = o.case_id \
+             WHERE c.complainant_name = $1 AND o.kind = 'acknowledgement'",
+            &[name],
+        )
+        .await;
+        assert_eq!(route.as_deref(), Some("post"), "{name}");
+    }
+    let mut kim = common::browser::signed_in(server, "kim").await;
+    let queue = kim.get("/staff/post").await.body;
+    for name in ["Paula Post", "Fran Form", "Lettie Letter"] {
+        assert!(queue.contains(name), "{name} in the print queue");
+    }
 }

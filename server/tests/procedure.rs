@@ -426,8 +426,25 @@ async fn a_breach_report_is_handled_as_one_and_a_later_complaint_is_a_linked_new
     )
     .await;
     assert_eq!(p.status, 422);
+    // Its acknowledgement went, but a breach report takes no complaint status (issue 22).
+    assert_eq!(
+        one(server, "SELECT status FROM cases WHERE reference = $1", &r).await,
+        "received"
+    );
     let p = case_post(&mut kim, &r, "end", &[("ending", "breach_procedure")]).await;
     assert_eq!(p.status, 303, "{}", p.body);
+    let subjects = common::db::text(
+        &server.db_path,
+        "SELECT l.subject FROM letters l JOIN cases c ON c.id = l.case_id \
+         WHERE c.reference = $1 ORDER BY l.id DESC",
+        &[&r],
+    )
+    .await
+    .unwrap();
+    assert!(
+        subjects.starts_with("Your Report of a Personal Data Breach"),
+        "{subjects}"
+    );
 
     // After the breach outcome the person complains: a new, linked complaint from that day.
     let lodged = chrono::Utc::now().date_naive().to_string();

@@ -422,7 +422,8 @@ pub struct Constituent {
 /// Messages for fields that were left empty (GOV.UK "Enter…/Select…" wording).
 pub mod messages {
     pub const FULL_NAME: &str = "Enter your full name";
-    pub const CONTACT: &str = "Enter an email address or a telephone number";
+    pub const CONTACT: &str =
+        "Enter an email address or a telephone number, or choose letters by post";
     pub const PREFERRED: &str = "Select how you would like us to contact you";
     pub const PREFER_EMAIL: &str =
         "Enter your email address, or choose another way for us to contact you";
@@ -620,24 +621,27 @@ impl Complaint {
         ));
         let email = p.take(Email::parse(given(&input.email), "email"));
         let phone = p.take(Phone::parse(given(&input.phone), "phone"));
-        if email.is_none() && phone.is_none() && !p.has("phone") {
-            p.add("email", m::CONTACT);
-        }
-        let preferred = match ContactMethod::parse(given(&input.preferred_contact).trim()) {
-            Some(m) => Some(m),
-            None => {
-                p.add("preferred_contact", m::PREFERRED);
-                None
-            }
-        };
+        let preferred = ContactMethod::parse(given(&input.preferred_contact).trim());
+        // SPEC "Intake": at least one way to reach them, an email address, a telephone number
+        // or a postal address: a person who writes letters may have neither of the others.
+        // Whoever chose a way must give what it needs (the address is checked below).
+        let neither = email.is_none() && phone.is_none() && !p.has("phone") && !p.has("email");
         match preferred {
-            Some(ContactMethod::Email) if email.is_none() && phone.is_some() => {
+            Some(ContactMethod::Email)
+                if email.is_none() && !p.has("email") && (phone.is_some() || neither) =>
+            {
                 p.add("email", m::PREFER_EMAIL)
             }
-            Some(ContactMethod::Phone) if phone.is_none() && email.is_some() => {
+            Some(ContactMethod::Phone)
+                if phone.is_none() && !p.has("phone") && (email.is_some() || neither) =>
+            {
                 p.add("phone", m::PREFER_PHONE)
             }
+            None if neither => p.add("email", m::CONTACT),
             _ => {}
+        }
+        if preferred.is_none() {
+            p.add("preferred_contact", m::PREFERRED);
         }
         // An address is needed to write by post; otherwise it is optional, but once begun it
         // must be complete enough to post a letter to.
@@ -1118,6 +1122,7 @@ mod tests {
 
     #[test]
     fn email_or_phone_is_needed_and_each_must_be_well_formed() {
+        // Choosing email with neither: the way chosen needs its address.
         only_error(
             &ComplaintInput {
                 email: None,
@@ -1125,7 +1130,33 @@ mod tests {
                 ..ComplaintInput::example()
             },
             "email",
-            messages::CONTACT,
+            messages::PREFER_EMAIL,
+        );
+        only_error(
+            &ComplaintInput {
+                email: None,
+                phone: None,
+                preferred_contact: Some("phone".into()),
+                ..ComplaintInput::example()
+            },
+            "phone",
+            messages::PREFER_PHONE,
+        );
+        // No way chosen and nothing to reach them by: both said.
+        assert_eq!(
+            errors_of(&ComplaintInput {
+                email: None,
+                phone: None,
+                preferred_contact: None,
+                ..ComplaintInput::example()
+            }),
+            vec![
+                ("email".to_string(), messages::CONTACT.to_string()),
+                (
+                    "preferred_contact".to_string(),
+                    messages::PREFERRED.to_string()
+                ),
+            ]
         );
         only_error(
             &ComplaintInput {
@@ -1150,6 +1181,45 @@ mod tests {
             ..ComplaintInput::example()
         })
         .is_ok());
+    }
+
+    /// SPEC "Intake": contact is an email address, a telephone number, or a postal address:
+    /// a person who writes letters may have neither of the others (issue 22: such a letter
+    /// could not be keyed in).
+    #[test]
+    fn a_person_with_only_a_postal_address_can_complain_by_post() {
+        let by_post = ComplaintInput {
+            email: None,
+            phone: None,
+            preferred_contact: Some("post".into()),
+            ..ComplaintInput::example()
+        };
+        let c = parse(&by_post).unwrap();
+        assert_eq!(c.complainant.email, None);
+        assert_eq!(c.complainant.phone, None);
+        assert_eq!(
+            c.complainant.address.as_ref().unwrap().postcode.as_str(),
+            "NG2 7QP"
+        );
+        // Letters by post need the address, whatever else is given.
+        assert_eq!(
+            errors_of(&ComplaintInput {
+                address_line_1: None,
+                address_town: None,
+                address_postcode: None,
+                ..by_post.clone()
+            }),
+            vec![
+                (
+                    "address_line_1".to_string(),
+                    messages::ADDRESS_LINE_1.to_string()
+                ),
+                (
+                    "address_postcode".to_string(),
+                    messages::POSTCODE.to_string()
+                ),
+            ]
+        );
     }
 
     #[test]

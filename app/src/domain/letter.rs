@@ -313,10 +313,13 @@ pub fn progress_update(
 
 /// The letter ending a case without an outcome: why, what happens next, and the ICO; in the
 /// complaint's language (the handler's note in their own words).
+/// A breach report's letter speaks of a report, never of a complaint (SPEC "Ending a case":
+/// a breach report is not a complaint).
 pub fn ending(
     org: &Organisation,
     complainant_name: &str,
     reference: &Reference,
+    kind: crate::domain::triage::CaseKind,
     record: &EndingRecord,
     handler_name: &str,
     w: &Words,
@@ -339,7 +342,15 @@ pub fn ending(
             },
         ),
     ]);
-    let subject = w.fill("Your Data Protection Complaint (Ref: {reference})", &parts);
+    let subject = match kind {
+        crate::domain::triage::CaseKind::BreachReport => w.fill(
+            "Your Report of a Personal Data Breach (Ref: {reference})",
+            &parts,
+        ),
+        crate::domain::triage::CaseKind::Complaint => {
+            w.fill("Your Data Protection Complaint (Ref: {reference})", &parts)
+        }
+    };
     let what = match record.ending {
         Ending::Withdrawn => w.fill("As you asked, we have withdrawn your complaint and closed our file. You can make a new complaint at any time.", &parts),
         Ending::NotDataProtection => w.fill("Your complaint is not about how we handle personal information, so it is not one we can look at under our Data Protection Complaints Procedure. We have passed it to {referred_to}, who will contact you.", &parts),
@@ -367,6 +378,49 @@ pub fn ending(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::triage::CaseKind;
+
+    /// SPEC "Ending a case": a breach report is not a complaint, so the letter handing it to
+    /// the breach procedure speaks of a report (issue 22 found "Your Data Protection Complaint").
+    #[test]
+    fn a_breach_report_is_not_a_complaint_and_its_ending_letter_says_so() {
+        use crate::domain::casework::{Ending, EndingRecord};
+        let r = Reference::from_random(9);
+        let record = EndingRecord {
+            ending: Ending::BreachProcedure,
+            referred_to: None,
+            reason: None,
+            note: None,
+        };
+        let w = Words::english();
+        let l = ending(
+            &Organisation::default(),
+            "Sam",
+            &r,
+            CaseKind::BreachReport,
+            &record,
+            "Kim",
+            &w,
+        );
+        assert_eq!(
+            l.subject,
+            format!("Your Report of a Personal Data Breach (Ref: {r})")
+        );
+        assert!(!l.subject.contains("Complaint"));
+        let c = ending(
+            &Organisation::default(),
+            "Sam",
+            &r,
+            CaseKind::Complaint,
+            &record,
+            "Kim",
+            &w,
+        );
+        assert_eq!(
+            c.subject,
+            format!("Your Data Protection Complaint (Ref: {r})")
+        );
+    }
 
     #[test]
     fn acknowledgement_fills_in_appendix_b() {
@@ -565,7 +619,7 @@ mod tests {
         record: &EndingRecord,
         w: &Words,
     ) -> Letter {
-        ending(org, "Siân", r, record, "Cai", w)
+        ending(org, "Siân", r, CaseKind::Complaint, record, "Cai", w)
     }
 
     #[test]

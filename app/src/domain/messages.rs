@@ -257,11 +257,13 @@ pub struct DigestLine {
     pub due: Option<NaiveDate>,
     pub overdue: bool,
     pub unassigned: bool,
+    /// A progress update is due: the date the complainant expects the outcome by.
+    pub update_due: Option<NaiveDate>,
 }
 
 pub fn digest(team_name: &str, day: NaiveDate, lines: &[DigestLine], link: &str) -> Email {
     let mut body = format!(
-        "Cases for the {team_name} on {}: deadlines overdue or due within seven days, and cases with no handler.\n\n",
+        "Cases for the {team_name} on {}: deadlines overdue or due within seven days, progress updates due, and cases with no handler.\n\n",
         long_date(day)
     );
     if lines.is_empty() {
@@ -274,7 +276,16 @@ pub fn digest(team_name: &str, day: NaiveDate, lines: &[DigestLine], link: &str)
             (None, _) => l.what.clone(),
         };
         let handler = if l.unassigned { "; no handler yet" } else { "" };
-        body.push_str(&format!("- {}: {due}{handler}\n", l.reference));
+        let update = l
+            .update_due
+            .map(|d| {
+                format!(
+                    "; progress update due (the complainant expects the outcome by {})",
+                    long_date(d)
+                )
+            })
+            .unwrap_or_default();
+        body.push_str(&format!("- {}: {due}{update}{handler}\n", l.reference));
     }
     body.push_str(&format!("\nThe register (sign-in needed): {link}\n"));
     Email {

@@ -460,20 +460,25 @@ pub fn AboutYou() -> impl IntoView {
         </fieldset>
         <TextField
             field=form.field("email")
-            label=t!("Email address (optional if you give a telephone number)")
+            label=t!("Email address (optional)")
             input_type="email"
             autocomplete="email"
             no_spellcheck=true
         />
         <TextField
             field=form.field("phone")
-            label=t!("Telephone number (optional if you give an email address)")
+            label=t!("Telephone number (optional)")
             hint=t!("For international numbers include the country code")
             input_type="tel"
             autocomplete="tel"
             width="input--two-thirds"
         />
-        <Radios field=form.field("preferred_contact") legend=t!("How would you like us to contact you?") choices=contact/>
+        <Radios
+            field=form.field("preferred_contact")
+            legend=t!("How would you like us to contact you?")
+            hint=t!("Give us at least one way to contact you: an email address, a telephone number, or your postal address for letters by post.")
+            choices=contact
+        />
         <TextArea
             field=form.field("adjustments")
             label=t!("Do you need us to do anything differently because of a disability or condition? (optional)")

@@ -172,7 +172,13 @@ async fn render(state: &AppState, m: &Message) -> Result<Option<Outgoing>, Strin
                 return Ok(None);
             };
             let day = m.digest_on.unwrap_or_else(|| london_date(Utc::now()));
-            let lines = digest_lines(state.staff.as_ref(), &team, day).await?;
+            let lines = digest_lines(
+                state.staff.as_ref(),
+                &team,
+                day,
+                state.config.update_warning_days,
+            )
+            .await?;
             let name = crate::staff::team_name(state, &team);
             let register = link(settings, &format!("/staff/register?team={team}"));
             (to, messages::digest(&name, day, &lines, &register))
@@ -277,6 +283,7 @@ async fn digest_lines(
     staff: &dyn StaffStore,
     team: &str,
     day: chrono::NaiveDate,
+    warning_days: u32,
 ) -> Result<Vec<DigestLine>, String> {
     let mut lines: Vec<DigestLine> = Vec::new();
     let queries = [
@@ -304,15 +311,39 @@ async fn digest_lines(
             hide_restricted: true,
             ..RegisterQuery::default()
         },
+        // Every open complaint, for those whose progress update is due (SPEC "Keeping people
+        // informed"): told before the date the complainant was given passes.
+        RegisterQuery {
+            team: Some(team.into()),
+            open_only: true,
+            kind: Some(app::domain::triage::CaseKind::Complaint),
+            all: true,
+            hide_restricted: true,
+            ..RegisterQuery::default()
+        },
     ];
     for q in queries {
         let page = staff.register(&q, day).await.map_err(|e| e.to_string())?;
         for r in page.rows {
-            if lines.iter().any(|l| l.reference == r.reference) {
+            let update = app::domain::casework::update_due(
+                r.kind,
+                r.status,
+                r.outcome_due,
+                r.revised_due,
+                day,
+                warning_days,
+            )
+            .then(|| app::domain::casework::expected_outcome(r.outcome_due, r.revised_due));
+            if let Some(l) = lines.iter_mut().find(|l| l.reference == r.reference) {
+                l.update_due = l.update_due.or(update);
+                continue;
+            }
+            if q.all && update.is_none() {
                 continue;
             }
             let due = next_due(r.kind, r.status, r.acknowledge_by, r.outcome_due);
             lines.push(DigestLine {
+                update_due: update,
                 reference: r.reference,
                 what: due
                     .map(|d| d.label().to_string())

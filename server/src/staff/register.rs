@@ -111,6 +111,7 @@ fn render_register(
     found: RegisterPage,
     today: chrono::NaiveDate,
 ) -> Response {
+    let warning = state.config.update_warning_days;
     let teams = state.config.taxonomy.teams.clone();
     let categories = state.config.taxonomy.categories.clone();
     let q = query.clone();
@@ -191,7 +192,7 @@ fn render_register(
                     <td class="table__cell">{if breach { view! { <span class="hint">"Breach procedure"</span> }.into_any() } else { deadline(r.acknowledge_by, ack_done, today).into_any() }}</td>
                     <td class="table__cell">{if breach { view! { <span class="hint">"Breach procedure"</span> }.into_any() } else { deadline(r.outcome_due, outcome_done || r.ending.is_some(), today).into_any() }}
                         {r.revised_due.map(|d| view! { <br/><span class="hint">{format!("Revised: {}", long_date(d))}</span> })}
-                        {update_due(r.kind, r.status, r.outcome_due, r.revised_due, today).then(|| view! { <br/><strong class="tag tag--red">"Update due"</strong> })}
+                        {update_due(r.kind, r.status, r.outcome_due, r.revised_due, today, warning).then(|| view! { <br/><strong class="tag tag--red">"Update due"</strong> })}
                     </td>
                 </tr>
             }

@@ -65,7 +65,11 @@ async fn delivered(
     let Some((from, to, stamp, event)) = moves_case(&kind) else {
         return Ok(());
     };
-    let sql = format!("UPDATE cases SET status = $1, {stamp} = $2 WHERE id = $3 AND status = $4");
+    // Complaints only: a breach report is not a complaint and takes no complaint status
+    // (SPEC "Ending a case"); its letters are still sent and recorded in the outbox.
+    let sql = format!(
+        "UPDATE cases SET status = $1, {stamp} = $2 WHERE id = $3 AND status = $4 AND kind = 'complaint'"
+    );
     let moved = sqlx::query(&sql)
         .bind(to)
         .bind(at)

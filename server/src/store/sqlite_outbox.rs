@@ -88,7 +88,11 @@ async fn delivered(
     let Some((from, to, stamp, event)) = moves_case(&kind) else {
         return Ok(());
     };
-    let sql = format!("UPDATE cases SET status = ?, {stamp} = ? WHERE id = ? AND status = ?");
+    // Complaints only: a breach report is not a complaint and takes no complaint status
+    // (SPEC "Ending a case"); its letters are still sent and recorded in the outbox.
+    let sql = format!(
+        "UPDATE cases SET status = ?, {stamp} = ? WHERE id = ? AND status = ? AND kind = 'complaint'"
+    );
     let moved = sqlx::query(&sql)
         .bind(to)
         .bind(at)

@@ -374,25 +374,33 @@ pub fn expected_outcome(outcome_due: NaiveDate, revised: Option<NaiveDate>) -> N
     revised.unwrap_or(outcome_due)
 }
 
-/// SPEC "Keeping people informed" (004 §34 progress updates). Tested by
-/// `a_case_past_the_date_last_given_needs_an_update` (here) and
-/// `a_progress_update_gives_a_revised_date_and_the_register_marks_cases_without_one` (server).
+/// How many days before the date the complainant was given staff are prompted for a progress
+/// update, by default (`[procedure] update_warning_days`).
+pub const UPDATE_WARNING_DAYS: u32 = 14;
+
+/// SPEC "Keeping people informed" (004 §34, s.164A(5)(b): the complainant is told *before*
+/// the outcome is late, when the investigation will take longer). Tested by
+/// `an_update_is_prompted_before_the_date_given_passes` (here),
+/// `a_progress_update_gives_a_revised_date_and_the_register_marks_cases_without_one` and
+/// `an_update_is_prompted_before_the_target_on_the_case_the_register_and_the_digest` (server).
 ///
-/// An open case past the date the complainant was last given, with no later update: the
-/// register marks it "update due" (004 §14c, §34).
+/// An open complaint without its outcome, within `warning_days` of the date the complainant
+/// was last given (the three-month target, or the revised date of the last update) or past
+/// it: "Update due" on the case, the register and the digest.
 pub fn update_due(
     kind: CaseKind,
     status: Status,
     outcome_due: NaiveDate,
     revised: Option<NaiveDate>,
     today: NaiveDate,
+    warning_days: u32,
 ) -> bool {
     kind == CaseKind::Complaint
         && matches!(
             status,
             Status::Received | Status::Acknowledged | Status::Investigating
         )
-        && today > expected_outcome(outcome_due, revised)
+        && today + chrono::Days::new(warning_days.into()) >= expected_outcome(outcome_due, revised)
 }
 
 /// SPEC "Ending a case": a closed case may be reopened for review; the first outcome stays on
@@ -658,58 +666,54 @@ mod tests {
     }
 
     #[test]
-    fn a_case_past_the_date_last_given_needs_an_update() {
+    fn an_update_is_prompted_before_the_date_given_passes() {
         let due = day("2026-11-20");
-        assert!(!update_due(
-            Complaint,
-            Investigating,
-            due,
-            None,
-            day("2026-11-20")
-        ));
+        let w = UPDATE_WARNING_DAYS;
+        let on =
+            |status, revised, today| update_due(Complaint, status, due, revised, day(today), w);
+        // Fourteen days ahead: not yet; from the fourteenth day before, and after it passes.
+        assert!(!on(Investigating, None, "2026-11-05"));
+        assert!(on(Investigating, None, "2026-11-06"));
+        assert!(on(Received, None, "2026-11-20"));
+        assert!(on(Acknowledged, None, "2026-11-21"));
+        // An update with a revised date: prompted again from fourteen days before that date.
+        let revised = Some(day("2027-01-15"));
+        assert!(!on(Investigating, revised, "2026-12-01"));
+        assert!(!on(Investigating, revised, "2026-12-31"));
+        assert!(on(Investigating, revised, "2027-01-01"));
+        assert!(on(Investigating, revised, "2027-01-16"));
+        // The warning is configuration.
         assert!(update_due(
             Complaint,
             Investigating,
             due,
             None,
-            day("2026-11-21")
+            day("2026-10-21"),
+            30
         ));
-        // An update with a revised date: marked again only once that date passes.
         assert!(!update_due(
             Complaint,
             Investigating,
-            due,
-            Some(day("2027-01-15")),
-            day("2026-12-01")
-        ));
-        assert!(update_due(
-            Complaint,
-            Investigating,
-            due,
-            Some(day("2027-01-15")),
-            day("2027-01-16")
-        ));
-        // Decided cases need no update.
-        assert!(!update_due(
-            Complaint,
-            OutcomeSent,
             due,
             None,
-            day("2027-06-01")
+            day("2026-11-19"),
+            0
         ));
-        assert!(!update_due(Complaint, Closed, due, None, day("2027-06-01")));
-        assert_eq!(
-            expected_outcome(due, Some(day("2027-01-15"))),
-            day("2027-01-15")
-        );
-        // A breach report has no complaint target to be past.
+        // Decided cases need no update; a breach report has no complaint target.
+        assert!(!on(OutcomeSent, None, "2027-06-01"));
+        assert!(!on(Closed, None, "2027-06-01"));
         assert!(!update_due(
             BreachReport,
             Received,
             due,
             None,
-            day("2027-06-01")
+            day("2027-06-01"),
+            w
         ));
+        assert_eq!(
+            expected_outcome(due, Some(day("2027-01-15"))),
+            day("2027-01-15")
+        );
     }
 
     #[test]

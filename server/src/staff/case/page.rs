@@ -228,6 +228,7 @@ pub async fn render(
         })
         .collect();
     let today = today();
+    let warning = state.config.update_warning_days;
     let csrf = viewer.csrf.clone();
     let me = user.username.clone();
     let role = user.role;
@@ -477,7 +478,15 @@ pub async fn render(
             {complainant_adjustments.clone().map(|a| view! { <div class="notification-banner" role="region" aria-label="Reasonable adjustments"><p class="notification-banner__heading">{format!("Reasonable adjustments: {a}")}</p>{adjust.phone_only.then(|| view! { <p class="body">"Telephone only: ring them with what each letter says (the letters are kept on the case)."</p> })}{adjust.large_print.then(|| view! { <p class="body">"Large print: letters print in large print."</p> })}</div> })}
             {case.held.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Legal hold: {why}. Retention skips this case until the hold is released.")}</strong></div> })}
             {case.restricted.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Restricted: {why}. Only the Data Protection Officer can open this case.")}</strong></div> })}
-            {update_due(case.kind, case.status, case.outcome_due, case.revised_due, today).then(|| view! { <div class="warning-text"><strong>"Past the date the complainant was given: record a progress update with a revised date."</strong></div> })}
+            {update_due(case.kind, case.status, case.outcome_due, case.revised_due, today, warning).then(|| {
+                let expected = app::domain::casework::expected_outcome(case.outcome_due, case.revised_due);
+                let text = if expected < today {
+                    format!("Update due: the complainant was told to expect the outcome by {}. Send a progress update with a revised date and why.", long_date(expected))
+                } else {
+                    format!("Update due: the complainant expects the outcome by {}. If it will be later, send a progress update with a revised date and why before then.", long_date(expected))
+                };
+                view! { <div class="warning-text"><strong>{text}</strong></div> }
+            })}
             {flags}
             {case.review.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Check this complaint was sent by a person: {why}. It was stored as usual.")}</strong></div> })}
             {failed.then(|| view! { <div class="warning-text"><strong>"A message about this case could not be sent: see the messages below, and ask the Data Protection Officer to try it again."</strong></div> })}

@@ -132,6 +132,7 @@ pub async fn end(
         &state.organisation,
         case.complaint.complainant.full_name.as_str(),
         &case.reference,
+        case.kind,
         &record,
         &user.display_name,
         &app::i18n::Words::of(case.lang),
