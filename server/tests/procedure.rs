@@ -963,3 +963,90 @@ async fn the_public_form_keeps_the_mps_details_and_the_constituent() {
     assert!(body.contains("Enter the name of the constituent you are writing for"));
     assert_eq!(server.count("cases").await, before);
 }
+
+/// SPEC "Keeping people informed": staff are prompted for a progress update *before* the
+/// date the complainant was given passes (default 14 days), on the case, the register and
+/// the team's digest (issue 22: only after the target had passed).
+#[tokio::test]
+async fn an_update_is_prompted_before_the_target_on_the_case_the_register_and_the_digest() {
+    let mut s = staffed_with(FAST_OUTBOX).await;
+    // Received about eleven weeks ago: its three-month target is a week or two away.
+    let received = chrono::Utc::now().date_naive() - chrono::Days::new(80);
+    let mut ian = signed_in(&s.server, "ian").await;
+    let token = ian.get("/staff/intake").await.csrf();
+    let mut form = common::form_fields(&server::openapi::example_request());
+    form.extend([
+        ("_csrf".to_string(), token),
+        ("_key".to_string(), key()),
+        ("channel".to_string(), "email".to_string()),
+        ("received_on".to_string(), received.to_string()),
+        ("full_name".to_string(), "Tobias Timely".to_string()),
+    ]);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(ian.post("/staff/intake", &pairs).await.status, 303);
+    let r = one(
+        &s.server,
+        "SELECT reference FROM cases WHERE complainant_name = $1",
+        "Tobias Timely",
+    )
+    .await;
+    let mut kim = signed_in(&s.server, "kim").await;
+    investigating(&s.server, &mut kim, &r).await;
+    let due = one(
+        &s.server,
+        "SELECT CAST(outcome_due AS TEXT) FROM cases WHERE reference = $1",
+        &r,
+    )
+    .await;
+    let due = chrono::NaiveDate::parse_from_str(&due, "%Y-%m-%d").unwrap();
+    assert!(due > chrono::Utc::now().date_naive(), "not yet late");
+    let page = kim.get(&format!("/staff/cases/{r}")).await.body;
+    assert!(
+        page.contains(&format!(
+            "Update due: the complainant expects the outcome by {}",
+            app::domain::calendar::long_date(due)
+        )),
+        "{page}"
+    );
+    let register = kim.get("/staff/register").await.body;
+    let at = register.find(&format!("/staff/cases/{r}")).unwrap();
+    let row = &register[at..at + register[at..].find("</tr>").unwrap()];
+    assert!(row.contains("Update due"), "{row}");
+
+    // The digest, sent by a server with a team mailbox (the files transport writes it here).
+    s.server.kill().await;
+    let dir = s.server.db_path.parent().unwrap().to_path_buf();
+    std::fs::write(
+        dir.join("intake.toml"),
+        "[outbox]\npoll_ms = 50\ndigest_at = \"00:00\"\n[team_mailboxes]\ncit = \"cit@example.gov.uk\"\n",
+    )
+    .unwrap();
+    let server = TestServer::start_on(s.server.db_path.clone(), &dir).await;
+    let mut digest = String::new();
+    for _ in 0..200 {
+        let found = std::fs::read_dir(dir.join("data/outbox"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+            .find(|m| m.contains("need attention"));
+        if let Some(m) = found {
+            digest = m;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let dashed = app::domain::reference::Reference::parse(&r)
+        .unwrap()
+        .to_string();
+    let line = digest
+        .lines()
+        .find(|l| l.contains(&dashed))
+        .unwrap_or_else(|| panic!("{r} in the digest: {digest}"));
+    assert!(line.contains("progress update due"), "{line}");
+    assert!(
+        !digest.contains("Tobias"),
+        "no personal data in a staff email"
+    );
+    drop(server);
+}
