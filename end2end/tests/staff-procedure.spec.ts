@@ -109,6 +109,9 @@ test("a handler works a case through an update, a correction, 'not investigated'
   await expect(banner(page)).toContainText("Case reopened for review");
   await expect(page.getByText(/Ended before the review: Not investigated/)).toBeVisible();
   await noViolations(page, "reopened case");
+  // The handler declares their independence again for the review (seed 004 §30).
+  await page.getByLabel(/I confirm I have not worked on any part/).check();
+  await page.getByRole("button", { name: "Confirm and take the case" }).click();
 
   // The review's outcome, and its letter.
   await page.getByRole("link", { name: "Record the outcome" }).click();

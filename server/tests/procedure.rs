@@ -304,6 +304,23 @@ async fn a_closed_case_reopened_for_review_keeps_its_first_outcome_and_ends_agai
     let page = kim.get(&format!("/staff/cases/{r}")).await.body;
     assert!(page.contains("Outcome before the review: Upheld"));
     assert!(page.contains("The complainant asked for a review."));
+    // SPEC "The investigation": the handler declares independence again for the review; until
+    // then the review cannot be worked.
+    let review_outcome = [
+        ("category", "not_upheld"),
+        ("summary", "Reviewed."),
+        ("investigation", "Looked again."),
+        ("findings", "Partly right."),
+        ("no_action_reason", "Nothing more to do."),
+    ];
+    let refused = case_post(&mut kim, &r, "outcome", &review_outcome).await;
+    assert!(refused.status >= 400, "{}", refused.status);
+    assert_eq!(
+        one(server, "SELECT status FROM cases WHERE reference = $1", &r).await,
+        "investigating"
+    );
+    let p = case_post(&mut kim, &r, "confirm", &[("confirm_independent", "yes")]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
     // The review ends in a second outcome; the first stays on record.
     let p = case_post(
         &mut kim,
@@ -1049,4 +1066,70 @@ async fn an_update_is_prompted_before_the_target_on_the_case_the_register_and_th
         "no personal data in a staff email"
     );
     drop(server);
+}
+
+/// SPEC "Opt-outs" (seed 000): the survey list passes on only the name and telephone number of
+/// complainants whose complaint closed in the period and who did not opt out.
+#[tokio::test]
+async fn the_survey_list_holds_only_names_and_numbers_of_those_who_did_not_opt_out() {
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    let mut kim = signed_in(server, "kim").await;
+    let willing = send(server, &complaint("Wendy Willing")).await;
+    let mut opted = complaint("Otto Optout");
+    opted["survey_opt_out"] = true.into();
+    let opted = send(server, &opted).await;
+    let mut no_phone = complaint("Nell Nophone");
+    no_phone.as_object_mut().unwrap().remove("phone");
+    let no_phone = send(server, &no_phone).await;
+    let open = send(server, &complaint("Oscar Open")).await;
+    for r in [&willing, &opted, &no_phone] {
+        decide_and_close(server, &mut kim, r, "Olive Officer").await;
+    }
+    let today = chrono::Utc::now().date_naive();
+    let path = format!("/staff/survey.csv?from={today}&to={today}");
+    // The DPO's alone.
+    assert_eq!(kim.get(&path).await.status, 403);
+    let mut dee = signed_in(server, "dee").await;
+    let list = dee.get(&path).await;
+    assert_eq!(list.status, 200);
+    let mut reader = csv::Reader::from_reader(list.body.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["Name", "Telephone"]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [vec![
+            "Wendy Willing".to_string(),
+            "07700 900982".to_string()
+        ]]
+    );
+    for absent in [
+        "Otto",
+        "Nell",
+        "Oscar",
+        "sam@example.com",
+        "High Street",
+        open.as_str(),
+    ] {
+        assert!(!list.body.contains(absent), "{absent}");
+    }
+    // Another period has none of them; impossible dates are refused.
+    let empty = dee
+        .get("/staff/survey.csv?from=2020-01-01&to=2020-03-31")
+        .await;
+    assert_eq!(empty.body.lines().count(), 1);
+    assert_eq!(
+        dee.get("/staff/survey.csv?from=-9999-01-01&to=2020-03-31")
+            .await
+            .status,
+        400
+    );
+    let audit = dee.get("/staff/audit").await.body;
+    assert!(audit.contains("downloaded the survey list"));
 }

@@ -26,6 +26,7 @@ mod exports;
 mod home;
 mod key_in;
 mod messages;
+mod opt_outs;
 mod post;
 mod register;
 mod reports;
@@ -413,6 +414,12 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
             "/staff/audit",
             Staff(Dpo),
             get(accounts::audit),
+        ),
+        r(
+            Method::GET,
+            "/staff/survey.csv",
+            Staff(Dpo),
+            get(opt_outs::survey_csv),
         ),
         r(
             Method::GET,

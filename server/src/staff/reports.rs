@@ -47,9 +47,10 @@ async fn compute(state: &AppState, period: Period) -> Result<Vec<(Period, Figure
 
 pub async fn show(
     State(state): State<AppState>,
-    Staff(_, viewer): Staff,
+    Staff(user, viewer): Staff,
     Query(p): Query<ReportParams>,
 ) -> Result<Response, StaffError> {
+    let dpo = user.role == app::domain::casework::Role::Dpo;
     let (period, errors) = match period(&p) {
         Ok(period) => (period, vec![]),
         Err(e) => (Period::last_complete_quarter(today()), vec![e]),
@@ -127,6 +128,7 @@ pub async fn show(
                 <button type="submit" class="button button--secondary">"Show the report"</button>
             </form>
             <p class="body">"Download: "<a href=format!("/staff/reports.csv?{query}")>"CSV"</a>" · "<a href=format!("/staff/reports.ods?{query}")>"spreadsheet (ODS)"</a></p>
+            {dpo.then(|| view! { <p class="body"><a href=format!("/staff/survey.csv?{query}")>"Satisfaction survey list for this period (CSV)"</a>": the name and telephone number of complainants whose complaint closed in it and who did not opt out (seed 000). Each download is audited."</p> })}
             <div class="panel-ico">
                 <h2 class="heading-m">"The number for the ICO"</h2>
                 <p class="body ico-line"><strong>{ico.clone()}</strong></p>

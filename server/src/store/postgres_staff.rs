@@ -965,7 +965,7 @@ impl StaffStore for PgStore {
         sqlx::query(
             "UPDATE cases SET status = 'investigating', investigating_at = $1, outcome = NULL, \
              outcome_category = NULL, outcome_sent_at = NULL, ending = NULL, resolution = NULL, \
-             closed_at = NULL, revised_due = NULL, outcome_due = $2 WHERE id = $3",
+             closed_at = NULL, revised_due = NULL, handler_confirmed_at = NULL, outcome_due = $2 WHERE id = $3",
         )
         .bind(at)
         .bind(outcome_due)
@@ -1187,6 +1187,21 @@ impl StaffStore for PgStore {
                     action: stored_action(a)?,
                 })
             })
+            .collect()
+    }
+
+    async fn closed_complaints(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(Reference, DateTime<Utc>)>, StoreError> {
+        let rows = sqlx::query(CLOSED_COMPLAINTS)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((reference(r, "reference")?, r.try_get("closed_at")?)))
             .collect()
     }
 

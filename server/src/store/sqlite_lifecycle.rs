@@ -180,7 +180,7 @@ pub(super) async fn reopen(
     sqlx::query(
         "UPDATE cases SET status = 'investigating', investigating_at = ?, outcome = NULL, \
          outcome_category = NULL, outcome_sent_at = NULL, ending = NULL, resolution = NULL, \
-         closed_at = NULL, revised_due = NULL, outcome_due = ? WHERE id = ?",
+         closed_at = NULL, revised_due = NULL, handler_confirmed_at = NULL, outcome_due = ? WHERE id = ?",
     )
     .bind(&at)
     .bind(outcome_due.to_string())

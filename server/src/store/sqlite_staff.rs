@@ -1164,6 +1164,24 @@ impl StaffStore for SqliteStore {
             .collect()
     }
 
+    async fn closed_complaints(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(Reference, DateTime<Utc>)>, StoreError> {
+        let rows = sqlx::query(CLOSED_COMPLAINTS)
+            .bind(rfc3339(from))
+            .bind(rfc3339(to))
+            .fetch_all(&self.readers)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let at = opt_time(r, "closed_at")?.ok_or_else(|| corrupt("closed_at"))?;
+                Ok((reference(r, "reference")?, at))
+            })
+            .collect()
+    }
+
     async fn audit(&self, e: AuditEntry) -> Result<(), StoreError> {
         let mut tx = self.staff_writer.begin().await?;
         audit_in(

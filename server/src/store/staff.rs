@@ -66,6 +66,11 @@ impl AccountChange {
     }
 }
 
+/// Closed complaints in a span of time, for the survey list (both stores: $1 from, $2 to).
+pub const CLOSED_COMPLAINTS: &str = "SELECT reference, closed_at FROM cases \
+     WHERE kind = 'complaint' AND status = 'closed' AND closed_at >= $1 AND closed_at < $2 \
+     AND restricted_at IS NULL AND complaint <> '' ORDER BY closed_at, reference";
+
 /// One statement for both stores ($1 disabled or NULL, $2 role or NULL, $3 username).
 pub const CHANGE_ACCOUNT: &str = "UPDATE staff_users SET disabled = COALESCE($1, disabled), \
      role = COALESCE($2, role), session_epoch = session_epoch + 1 WHERE username = $3";
@@ -629,7 +634,8 @@ pub trait StaffStore: Send + Sync + 'static {
         actor: &str,
     ) -> Result<Applied, StoreError>;
     /// Reopens a closed case for review: back to investigating with a new outcome target;
-    /// what it was closed with is kept as the review's record.
+    /// what it was closed with is kept as the review's record. The handler must declare their
+    /// independence again before working the review (SPEC "The investigation", 004 §30).
     async fn reopen(
         &self,
         case: &CaseFile,
@@ -695,6 +701,13 @@ pub trait StaffStore: Send + Sync + 'static {
 
     /// Remedial and improvement actions across all cases, earliest due first.
     async fn actions(&self) -> Result<Vec<RegisterAction>, StoreError>;
+    /// Complaints closed from `from` up to `to` (UTC), not restricted and not reduced: whom
+    /// the satisfaction survey may ask (seed 000), with when each closed.
+    async fn closed_complaints(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(Reference, DateTime<Utc>)>, StoreError>;
 
     async fn audit(&self, entry: AuditEntry) -> Result<(), StoreError>;
     async fn audit_trail(&self, query: &AuditQuery) -> Result<Vec<AuditRow>, StoreError>;

@@ -158,13 +158,13 @@ impl EndingRecord {
 }
 
 /// The reasons for not investigating, by default (seed 000: "other reasons why we cannot
-/// help you further"). Configurable.
+/// help you further"). Configurable. None is a time limit: a time limit for complaining is an
+/// ombudsman's rule, with no basis in seed 004 or s.164A (issue 22).
 pub fn default_not_investigated_reasons() -> Vec<String> {
     [
         "It was put right without an investigation",
         "It is already being dealt with, or has been decided, under another procedure",
         "It is the subject of legal proceedings",
-        "It was made more than 12 months after the person knew of the matter",
         "An investigation would not achieve anything more",
     ]
     .into_iter()
@@ -714,6 +714,17 @@ mod tests {
             expected_outcome(due, Some(day("2027-01-15"))),
             day("2027-01-15")
         );
+    }
+
+    /// Issue 22: the defaults are the procedure's own (seed 004, s.164A); a time limit for
+    /// complaining is an ombudsman's rule.
+    #[test]
+    fn the_default_reasons_for_not_investigating_set_no_time_limit() {
+        let reasons = default_not_investigated_reasons();
+        assert!(!reasons.is_empty());
+        for r in reasons {
+            assert!(!r.contains("month") && !r.contains("year"), "{r}");
+        }
     }
 
     #[test]
