@@ -15,18 +15,21 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+/// Per client: connections open, and when a refusal was last logged.
+type OpenByClient = Arc<Mutex<HashMap<IpAddr, (usize, Option<Instant>)>>>;
+
 /// Open connections per client.
 #[derive(Clone)]
 pub struct PerClient {
     max: usize,
     trusted: Arc<Vec<IpAddr>>,
-    open: Arc<Mutex<HashMap<IpAddr, (usize, Option<Instant>)>>>,
+    open: OpenByClient,
 }
 
 /// One admitted connection; dropping it gives its place back.
 pub struct Held {
     client: Option<IpAddr>,
-    open: Arc<Mutex<HashMap<IpAddr, (usize, Option<Instant>)>>>,
+    open: OpenByClient,
 }
 
 impl PerClient {

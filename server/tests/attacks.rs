@@ -666,9 +666,12 @@ async fn one_client_holding_slow_connections_cannot_take_them_all_and_trickled_b
             open = 0;
             for s in &mut slow {
                 let mut b = [0u8; 1];
-                match tokio::time::timeout(Duration::from_millis(20), s.read(&mut b)).await {
-                    Err(_) => open += 1, // nothing to read yet: still open
-                    Ok(_) => {}
+                // Nothing to read yet: still open.
+                if tokio::time::timeout(Duration::from_millis(20), s.read(&mut b))
+                    .await
+                    .is_err()
+                {
+                    open += 1;
                 }
             }
         }

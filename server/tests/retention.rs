@@ -708,3 +708,59 @@ async fn a_run_deletes_the_sessions_that_have_expired_and_no_others() {
         "one signed in, one sent to sign in: {statuses:?}"
     );
 }
+
+/// SPEC "Corrections and the rights of the people in the files" (UK GDPR art. 15(4)): subject
+/// access finds a person complained for, and a constituent an MP wrote about, by name, and
+/// gives each person their own data only, saying what was withheld.
+#[tokio::test]
+async fn subject_access_finds_people_complained_for_and_constituents_and_withholds_the_others() {
+    let s = staffed_with("").await;
+    let server = &s.server;
+    let mut for_someone = complaint("Carol Carer");
+    for_someone["email"] = "carol.carer@example.com".into();
+    for_someone["phone"] = "07700 900111".into();
+    for_someone["on_behalf_of"] = "someone_else".into();
+    for_someone["other_person_name"] = "Peter Person".into();
+    for_someone["other_person_relationship"] = "Son".into();
+    for_someone["other_person_agreed"] = true.into();
+    assert_eq!(server.post(&key(), &for_someone).await.status, 201);
+    let mut by_mp = complaint("Ann Member MP");
+    by_mp["email"] = "ann.member@parliament.uk".into();
+    by_mp["on_behalf_of"] = "mp".into();
+    by_mp["mp_name"] = "Ann Member MP".into();
+    by_mp["mp_writing"] = true.into();
+    by_mp["constituent_name"] = "Connie Constituent".into();
+    by_mp["constituent_address"] = "3 Hill Road, Nottingham".into();
+    let r = server.post(&key(), &by_mp).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let mut dee = signed_in(server, "dee").await;
+    // The person complained for: their case, without the complainant's details or letters.
+    let page = search_by_name(&mut dee, "Peter Person").await;
+    assert!(page.contains("their complaint"), "{page}");
+    for complainants in ["carol.carer@example.com", "07700 900111", "Dear Carol"] {
+        assert!(!page.contains(complainants), "{complainants}: {page}");
+    }
+    assert!(page.contains("Withheld from this person"));
+    assert!(
+        page.contains("the complainant&#x27;s name") || page.contains("the complainant's name")
+    );
+    // The complainant: their own details, not the name of the person they complained for.
+    let page = search_by_name(&mut dee, "Carol Carer").await;
+    assert!(page.contains("carol.carer@example.com"));
+    assert!(!page.contains("Peter Person"), "{page}");
+    // A constituent an MP wrote about: found by name, the MP's office details withheld.
+    let page = search_by_name(&mut dee, "Connie Constituent").await;
+    assert!(page.contains("3 Hill Road"), "{page}");
+    assert!(!page.contains("ann.member@parliament.uk"), "{page}");
+}
+
+/// The DPO's subject-access search by name: the result page.
+async fn search_by_name(dee: &mut common::browser::Browser, term: &str) -> String {
+    dee.submit(
+        "/staff/subject-access",
+        "/staff/subject-access",
+        &[("by", "name"), ("term", term)],
+    )
+    .await
+    .body
+}

@@ -240,9 +240,125 @@ pub fn period(months: u32) -> String {
     }
 }
 
+/// Who a person found by name is in a complaint, for subject access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose {
+    /// The one who complained (or a case found by their email, telephone, postcode or
+    /// reference, which are the complainant's).
+    Complainant,
+    /// The person the complaint was made for.
+    ComplainedFor,
+    /// The constituent an MP wrote about.
+    Constituent,
+}
+
+/// SPEC "Corrections and the rights of the people in the files" (UK GDPR art. 15(4): access
+/// must not adversely affect the rights of others): each person receives their own data only.
+/// Given the name searched (none for the other keys, which find complainants) and the
+/// complaint as stored (JSON), says whose case it is and removes the other person's details,
+/// returning a note of each thing withheld. Tested by
+/// `subject_access_gives_each_person_their_own_data_only` (here) and
+/// `subject_access_finds_people_complained_for_and_constituents_and_withholds_the_others` (server).
+pub fn their_own(
+    name: Option<&str>,
+    complaint: &mut serde_json::Value,
+) -> (Whose, Vec<&'static str>) {
+    let has = |v: &serde_json::Value, path: &[&str]| {
+        let mut at = v;
+        for p in path {
+            match at.get(p) {
+                Some(next) => at = next,
+                None => return false,
+            }
+        }
+        let (Some(text), Some(name)) = (at.as_str(), name) else {
+            return false;
+        };
+        text.to_lowercase().contains(&name.to_lowercase())
+    };
+    let whose = if name.is_none() || has(complaint, &["complainant", "full_name"]) {
+        Whose::Complainant
+    } else if has(complaint, &["on_behalf_of", "name"]) {
+        Whose::ComplainedFor
+    } else if has(complaint, &["constituent", "name"]) {
+        Whose::Constituent
+    } else {
+        Whose::Complainant
+    };
+    let mut withheld = Vec::new();
+    let Some(map) = complaint.as_object_mut() else {
+        return (whose, withheld);
+    };
+    match whose {
+        Whose::Complainant => {
+            if let Some(other) = map.get_mut("on_behalf_of").and_then(|o| o.as_object_mut()) {
+                if other.remove("name").is_some() | other.remove("relationship").is_some() {
+                    withheld.push("the name of the person the complaint was made for, and how the complainant knows them: another person's personal data");
+                }
+            }
+            if map.remove("constituent").is_some() {
+                withheld.push("the constituent's name and address: another person's personal data");
+            }
+        }
+        Whose::ComplainedFor | Whose::Constituent => {
+            if map.remove("complainant").is_some() {
+                withheld.push("the complainant's name, address, email address, telephone number and adjustments: another person's personal data");
+            }
+            if map.remove("mp_contact").is_some() {
+                withheld.push("the MP's contact details");
+            }
+            if whose == Whose::ComplainedFor {
+                map.remove("constituent");
+            }
+        }
+    }
+    (whose, withheld)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn subject_access_gives_each_person_their_own_data_only() {
+        let complaint = || {
+            serde_json::json!({
+                "complainant": {"full_name": "Carol Carer", "email": "carol@example.com", "phone": "07700 900111"},
+                "on_behalf_of": {"for": "someone_else", "name": "Peter Person", "relationship": "Son", "they_agreed": true},
+                "description": "About Peter's care records.",
+            })
+        };
+        // The person complained for: the complainant's details withheld, their own kept.
+        let mut c = complaint();
+        let (whose, withheld) = their_own(Some("peter person"), &mut c);
+        assert_eq!(whose, Whose::ComplainedFor);
+        assert!(c.get("complainant").is_none());
+        assert_eq!(c["on_behalf_of"]["name"], "Peter Person");
+        assert_eq!(withheld.len(), 1);
+        assert!(withheld[0].starts_with("the complainant's name"));
+        // The complainant: the other person's details withheld, their own kept.
+        let mut c = complaint();
+        let (whose, withheld) = their_own(Some("Carol"), &mut c);
+        assert_eq!(whose, Whose::Complainant);
+        assert_eq!(c["complainant"]["email"], "carol@example.com");
+        assert!(c["on_behalf_of"].get("name").is_none());
+        assert_eq!(withheld.len(), 1);
+        // Found by email (the complainant's): the same as by their name.
+        let mut c = complaint();
+        assert_eq!(their_own(None, &mut c).0, Whose::Complainant);
+        // A constituent an MP wrote about.
+        let mut c = serde_json::json!({
+            "complainant": {"full_name": "Ann Member MP"},
+            "on_behalf_of": {"for": "mp", "mp_name": "Ann Member MP"},
+            "constituent": {"name": "Connie Constituent", "address": "3 Hill Road"},
+            "mp_contact": {"name": "Ann Member MP"},
+        });
+        let (whose, withheld) = their_own(Some("Connie"), &mut c);
+        assert_eq!(whose, Whose::Constituent);
+        assert!(c.get("complainant").is_none() && c.get("mp_contact").is_none());
+        assert_eq!(c["constituent"]["address"], "3 Hill Road");
+        assert_eq!(withheld.len(), 2);
+    }
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

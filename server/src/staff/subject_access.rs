@@ -99,6 +99,12 @@ fn records(cases: &[SubjectCase]) -> impl IntoView {
                 <section class="case-section">
                     <h3 class="heading-s">{heading}</h3>
                     <p class="body">{format!("Status: {}", c.status.label())}</p>
+                    {(!c.withheld.is_empty()).then(|| view! {
+                        <div class="inset-text">
+                            <p class="body">"Withheld from this person, as it is not their own data:"</p>
+                            <ul class="list">{c.withheld.iter().map(|w| view! { <li>{*w}</li> }).collect_view()}</ul>
+                        </div>
+                    })}
                     {complaint.map(|text| view! { <h4 class="heading-s">"The complaint as recorded"</h4><pre class="prewrap">{text}</pre> })}
                     {c.summary.as_ref().map(|s| view! {
                         <h4 class="heading-s">"Summary kept"</h4>
@@ -142,7 +148,14 @@ async fn found(
             return Ok(Err(FieldError::new(field, message)));
         }
     };
-    let cases = state.retention.subject_search(&key).await?;
+    // Each person receives their own data only (SPEC; UK GDPR art. 15(4)).
+    let cases: Vec<SubjectCase> = state
+        .retention
+        .subject_search(&key)
+        .await?
+        .into_iter()
+        .map(|c| c.for_the_person(&key))
+        .collect();
     let refs: Vec<String> = cases.iter().map(|c| c.reference.to_string()).collect();
     state
         .staff
@@ -260,6 +273,7 @@ fn document(state: &AppState, cases: &[SubjectCase]) -> Value {
             "relationship": if c.complainant { "complainant" } else { "mentioned" },
             "received_on": c.received_on.to_string(),
             "status": c.status.id(),
+            "withheld": c.withheld,
             "complaint": c.complaint,
             "summary": c.summary,
             "notes": c.notes.iter().map(|n| json!({

@@ -510,7 +510,8 @@ impl RetentionStore for PgStore {
         let own_sql: String = match key {
             SubjectKey::Name(_) => format!(
                     "strpos(lower(complainant_name), lower($1)) > 0 OR \
-                     strpos(lower(coalesce({DOC} -> 'on_behalf_of' ->> 'name', '')), lower($1)) > 0"
+                     strpos(lower(coalesce({DOC} -> 'on_behalf_of' ->> 'name', '')), lower($1)) > 0 OR \
+                     strpos(lower(coalesce({DOC} -> 'constituent' ->> 'name', '')), lower($1)) > 0"
                 ),
             SubjectKey::Email(_) => format!("lower({DOC} -> 'complainant' ->> 'email') = $1"),
             SubjectKey::Phone(_) => format!(
@@ -549,6 +550,7 @@ impl RetentionStore for PgStore {
                 notes: notes_of(pool, id).await?,
                 letters: letters_of(pool, id).await?,
                 events: events_of(pool, id).await?,
+                withheld: Vec::new(),
             });
         }
         // Other cases whose notes, letters or history mention them: only those records.

@@ -239,9 +239,33 @@ pub struct SubjectCase {
     pub notes: Vec<CaseNote>,
     pub letters: Vec<StoredLetter>,
     pub events: Vec<CaseEvent>,
+    /// What was left out because it is another person's (`for_the_person`).
+    pub withheld: Vec<&'static str>,
 }
 
 impl SubjectCase {
+    /// Only what is the searched person's own (`app::domain::retention::their_own`): in a
+    /// case they were complained for or written about by an MP, the complainant's details and
+    /// the letters addressed to the complainant are withheld; in their own complaint, the
+    /// details of the person they complained for.
+    pub fn for_the_person(mut self, key: &SubjectKey) -> SubjectCase {
+        let Some(complaint) = self.complaint.as_mut().filter(|_| self.complainant) else {
+            return self;
+        };
+        let name = match key {
+            SubjectKey::Name(n) => Some(n.as_str()),
+            _ => None,
+        };
+        let (whose, withheld) = app::domain::retention::their_own(name, complaint);
+        self.withheld = withheld;
+        if whose != app::domain::retention::Whose::Complainant && !self.letters.is_empty() {
+            self.letters.clear();
+            self.withheld
+                .push("the letters to the complainant: addressed to another person");
+        }
+        self
+    }
+
     /// Someone else's case whose records mention the person (`words`, any case): only the
     /// notes, letters and history entries that do.
     pub fn mentioning(
@@ -271,6 +295,7 @@ impl SubjectCase {
                 .into_iter()
                 .filter(|e| e.detail.as_deref().is_some_and(mentions))
                 .collect(),
+            withheld: Vec::new(),
         }
     }
 }

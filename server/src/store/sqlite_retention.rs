@@ -565,7 +565,8 @@ impl RetentionStore for SqliteStore {
         // kept in a reduced case's summary.
         let own_sql: &str = match key {
             SubjectKey::Name(_) => "instr(lower(complainant_name), lower(?1)) > 0 \
-                 OR instr(lower(coalesce(json_extract(nullif(complaint, ''), '$.on_behalf_of.name'), '')), lower(?1)) > 0",
+                 OR instr(lower(coalesce(json_extract(nullif(complaint, ''), '$.on_behalf_of.name'), '')), lower(?1)) > 0 \
+                 OR instr(lower(coalesce(json_extract(nullif(complaint, ''), '$.constituent.name'), '')), lower(?1)) > 0",
             SubjectKey::Email(_) => "lower(json_extract(nullif(complaint, ''), '$.complainant.email')) = ?1",
             SubjectKey::Phone(_) => "replace(replace(replace(replace(replace(replace(json_extract(nullif(complaint, ''), '$.complainant.phone'), \
                  ' ', ''), '+44', '0'), '-', ''), '(', ''), ')', ''), '.', '') = ?1",
@@ -603,6 +604,7 @@ impl RetentionStore for SqliteStore {
                 notes: notes_of(&self.readers, &id).await?,
                 letters: letters_of(&self.readers, &id).await?,
                 events: events_of(&self.readers, &id).await?,
+                withheld: Vec::new(),
             });
         }
         // Other cases whose notes, letters or history mention them: only those records.
