@@ -110,8 +110,10 @@ test("a handler works a case through an update, a correction, 'not investigated'
   await expect(page.getByText(/Ended before the review: Not investigated/)).toBeVisible();
   await noViolations(page, "reopened case");
   // The handler declares their independence again for the review (seed 004 §30).
-  await page.getByLabel(/I confirm I have not worked on any part/).check();
-  await page.getByRole("button", { name: "Confirm and take the case" }).click();
+  const confirm = page.locator("form").filter({ has: page.getByRole("button", { name: "Confirm and take the case" }) });
+  await confirm.getByLabel(/I confirm I have not worked on any part/).check();
+  await confirm.getByRole("button", { name: "Confirm and take the case" }).click();
+  await expect(banner(page)).toBeVisible();
 
   // The review's outcome, and its letter.
   await page.getByRole("link", { name: "Record the outcome" }).click();

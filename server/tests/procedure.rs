@@ -1030,6 +1030,18 @@ async fn an_update_is_prompted_before_the_target_on_the_case_the_register_and_th
     let row = &register[at..at + register[at..].find("</tr>").unwrap()];
     assert!(row.contains("Update due"), "{row}");
 
+    // A restricted case stays out of the digest (issue 28): only the DPO may see it.
+    let hidden = send(&s.server, &complaint("Hattie Hidden")).await;
+    let mut dee = signed_in(&s.server, "dee").await;
+    let p = case_post(
+        &mut dee,
+        &hidden,
+        "restrict",
+        &[("restrict_reason", "Accuracy contested")],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+
     // The digest, sent by a server with a team mailbox (the files transport writes it here).
     s.server.kill().await;
     let dir = s.server.db_path.parent().unwrap().to_path_buf();
@@ -1061,6 +1073,13 @@ async fn an_update_is_prompted_before_the_target_on_the_case_the_register_and_th
         .find(|l| l.contains(&dashed))
         .unwrap_or_else(|| panic!("{r} in the digest: {digest}"));
     assert!(line.contains("progress update due"), "{line}");
+    let hidden = app::domain::reference::Reference::parse(&hidden)
+        .unwrap()
+        .to_string();
+    assert!(
+        !digest.contains(&hidden),
+        "a restricted case in the digest: {digest}"
+    );
     assert!(
         !digest.contains("Tobias"),
         "no personal data in a staff email"
