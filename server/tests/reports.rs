@@ -123,6 +123,19 @@ async fn downloads_hold_the_pages_figures_and_neutralise_formulas() {
     assert!(register.body.contains("'=HYPERLINK("), "{}", register.body);
     assert!(!register.body.contains(",=HYPERLINK(") && !register.body.contains("\n=HYPERLINK("));
     assert!(register.body.contains("Plain Person"));
+    // The complainant's choices travel with the register (the example opts out of publication).
+    let line = register
+        .body
+        .lines()
+        .find(|l| l.contains("Plain Person"))
+        .unwrap();
+    assert!(register
+        .body
+        .lines()
+        .next()
+        .unwrap()
+        .contains("\"Satisfaction survey\",\"Publication\""));
+    assert!(line.ends_with("\"May be invited\",\"Opted out\""), "{line}");
     assert!(
         !register.body.contains("Bree Breach"),
         "filtered to complaints"

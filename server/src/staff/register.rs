@@ -477,6 +477,19 @@ async fn register_table(
                     .or(r.ending.map(|e| e.label().to_string()))
                     .unwrap_or_default()
                     .into(),
+                // The complainant's choices (seed 000), so nobody lists a case they opted out of.
+                if r.survey_opt_out {
+                    "Opted out"
+                } else {
+                    "May be invited"
+                }
+                .into(),
+                if r.publication_opt_out {
+                    "Opted out"
+                } else {
+                    "May be published, anonymised"
+                }
+                .into(),
             ]
         })
         .collect();
@@ -498,6 +511,8 @@ async fn register_table(
             "Revised date",
             "Outcome sent",
             "How it ended",
+            "Satisfaction survey",
+            "Publication",
         ]
         .map(str::to_string)
         .to_vec(),

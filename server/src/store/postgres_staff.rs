@@ -527,7 +527,7 @@ impl StaffStore for PgStore {
              held_at IS NOT NULL AS held, restricted_at IS NOT NULL AS restricted, \
              reduced_at IS NOT NULL AS reduced, revised_due, ending, \
              (nullif(complaint, '')::jsonb -> 'complainant' ->> 'adjustments') IS NOT NULL AS adjustments, \
-             complainant_name, outcome_category \
+             complainant_name, outcome_category, survey_opt_out, publication_opt_out \
              FROM cases {filter} \
              ORDER BY ({NEXT_DUE}) IS NULL, ({NEXT_DUE}), received_at DESC LIMIT ${} OFFSET ${}",
             n + 1,
@@ -573,6 +573,8 @@ impl StaffStore for PgStore {
                     reduced: r.try_get("reduced")?,
                     adjustments: r.try_get("adjustments")?,
                     complainant_name: r.try_get("complainant_name")?,
+                    survey_opt_out: r.try_get("survey_opt_out")?,
+                    publication_opt_out: r.try_get("publication_opt_out")?,
                     outcome: r.try_get("outcome_category")?,
                     revised_due: r.try_get("revised_due")?,
                     ending: json::<EndingRecord>(r, "ending")?.map(|e| e.ending),

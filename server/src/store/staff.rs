@@ -268,6 +268,9 @@ pub struct RegisterRow {
     pub adjustments: bool,
     /// For the register's download only (the page does not show names).
     pub complainant_name: String,
+    /// The complainant's choices (seed 000), for the register's download.
+    pub survey_opt_out: bool,
+    pub publication_opt_out: bool,
     pub outcome: Option<String>,
 }
 
