@@ -160,7 +160,7 @@ test("a breach report's page and a complaint through an MP pass axe, with their 
     expect(res.status()).toBe(201);
     return ((await res.json()).reference as string).replace(/-/g, "");
   };
-  const breach = await send({ category: "security", breach_status: "not_reported" });
+  const breach = await send({ category: "personal_data_breach", breach_status: "not_reported" });
   const mp = await send({ on_behalf_of: "mp", mp_name: "Ann Member MP" });
   await signIn(page, "kim");
   await page.goto(`/staff/cases/${breach}`);

@@ -409,7 +409,7 @@ async fn a_breach_report_is_handled_as_one_and_a_later_complaint_is_a_linked_new
     let s = staffed_with(FAST_OUTBOX).await;
     let server = &s.server;
     let mut report = complaint("Bea Breach");
-    report["category"] = "security".into();
+    report["category"] = "personal_data_breach".into();
     report["breach_status"] = "not_reported".into();
     let r = send(server, &report).await;
     assert_eq!(

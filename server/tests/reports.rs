@@ -159,3 +159,85 @@ async fn downloads_hold_the_pages_figures_and_neutralise_formulas() {
         .body;
     assert!(audit.contains("downloaded the register"));
 }
+
+/// SPEC "Intake" (issue 22): a complaint about data sharing or security is a complaint with
+/// its deadlines and is counted for the ICO, whatever it says of a breach; breach reports of
+/// those categories made under the earlier rule are turned into complaints by a migration,
+/// recorded in their history and in the audit trail.
+#[tokio::test]
+async fn complaints_about_sharing_and_security_are_counted_and_timed_and_old_ones_reclassified() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = common::TestServer::start(dir.path()).await;
+    for category in ["data_sharing", "security"] {
+        let mut c = complaint("Shari Sharing");
+        c["category"] = category.into();
+        c["breach_status"] = "not_reported".into();
+        let r = server.post(&key(), &c).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(r.body["kind"], "complaint", "{category}");
+        assert!(r.body["acknowledge_by"].is_string() && r.body["outcome_due"].is_string());
+    }
+    // A breach report as the earlier rule made them: a breach report in data_sharing.
+    let mut old = complaint("Olga Oldrule");
+    old["category"] = "personal_data_breach".into();
+    old["breach_status"] = "not_reported".into();
+    let r = server.post(&key(), &old).await;
+    assert_eq!(r.body["kind"], "breach_report");
+    let reference = r.body["reference"].as_str().unwrap().replace('-', "");
+    let db = server.db_path.clone();
+    common::db::execute(
+        &db,
+        "UPDATE cases SET category = 'data_sharing', status = 'acknowledged' WHERE reference = $1",
+        &[&reference],
+    )
+    .await;
+    // The migration runs again when the server next starts.
+    common::db::execute(
+        &db,
+        "DELETE FROM _sqlx_migrations WHERE version = 20261203000002",
+        &[],
+    )
+    .await;
+    server.kill().await;
+    let server = common::TestServer::start_on(db.clone(), dir.path()).await;
+    let text = |sql: &'static str| {
+        let (db, reference) = (db.clone(), reference.clone());
+        async move { common::db::text(&db, sql, &[&reference]).await.unwrap() }
+    };
+    assert_eq!(
+        text("SELECT kind FROM cases WHERE reference = $1").await,
+        "complaint"
+    );
+    assert_eq!(
+        text("SELECT status FROM cases WHERE reference = $1").await,
+        "received"
+    );
+    assert_eq!(
+        text("SELECT e.event FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.reference = $1 ORDER BY e.id DESC").await,
+        "reclassified"
+    );
+    assert_eq!(
+        text("SELECT action FROM audit_events WHERE reference = $1").await,
+        "reclassified"
+    );
+    // All three are complaints received today, in the ICO's count.
+    let dee =
+        common::browser::add_user(&db, "dee", "dpo", "Dee Officer", common::browser::PASSWORD);
+    assert!(dee.status.success());
+    let mut dee = common::browser::signed_in(&server, "dee").await;
+    let today = chrono::Utc::now().date_naive();
+    let page = dee
+        .get(&format!("/staff/reports?from={today}&to={today}"))
+        .await
+        .body;
+    assert!(page.contains("Breach reports (not complaints)"));
+    let csv = dee
+        .get(&format!("/staff/reports.csv?from={today}&to={today}"))
+        .await
+        .body;
+    let breach_line = csv
+        .lines()
+        .find(|l| l.contains("Breach reports (not complaints)"))
+        .unwrap();
+    assert!(breach_line.ends_with("\"0\""), "{breach_line}");
+}

@@ -92,12 +92,14 @@ impl Default for Taxonomy {
                 c("automated_decisions", "How we handled your request about a decision made by a computer without a person", CIT, InformationRights, false),
                 c("personal_data_breach", "Your information was lost, stolen, or sent or shown to the wrong person (a data breach)", IG, Breach, false),
                 c("transparency", "We did not tell you clearly how we use your information", IG, General, false),
-                c("data_sharing", "We shared your information when we should not have", IG, Breach, false),
+                // A complaint about sharing or security is a complaint (004 §11c, "At a glance";
+                // SPEC "Intake"): only a breach the person says happened is a breach report.
+                c("data_sharing", "We shared your information when we should not have", IG, General, false),
                 c("retention", "We kept your information for too long", IG, General, false),
                 c("lawful_basis", "We had no good reason to collect or use your information", IG, General, false),
                 c("accuracy", "Information we hold about you is wrong", IG, General, false),
                 c("profiling", "We used your information to build a profile of you or make predictions about you", IG, General, false),
-                c("security", "We did not keep your information safe", IG, Breach, false),
+                c("security", "We did not keep your information safe", IG, General, false),
                 c("not_sure", "Something else, or you are not sure", IG, Unsure, false),
             ],
         }
@@ -183,17 +185,15 @@ mod tests {
             };
             assert_eq!(c.team, want, "{}", c.id);
         }
-        // Where a breach is possible the breach question is asked (004 §18).
+        // The breach question is asked only where the person says a breach happened (004 §18;
+        // SPEC "Intake"): complaints about sharing or security are complaints.
         let breaches: Vec<&str> = t
             .categories
             .iter()
             .filter(|c| c.nature == Nature::Breach)
             .map(|c| c.id.as_str())
             .collect();
-        assert_eq!(
-            breaches,
-            vec!["personal_data_breach", "data_sharing", "security"]
-        );
+        assert_eq!(breaches, vec!["personal_data_breach"]);
         assert!(
             t.category("subject_access")
                 .unwrap()
