@@ -225,12 +225,54 @@ async fn complaints_about_sharing_and_security_are_counted_and_timed_and_old_one
         common::browser::add_user(&db, "dee", "dpo", "Dee Officer", common::browser::PASSWORD);
     assert!(dee.status.success());
     let mut dee = common::browser::signed_in(&server, "dee").await;
+    // One of them turns out not to be about data protection: left out of the ICO's number,
+    // and the page says so.
+    let not_dp = common::db::text(
+        &db,
+        "SELECT reference FROM cases WHERE category = $1 ORDER BY received_at",
+        &["security"],
+    )
+    .await
+    .unwrap();
+    let p = common::casework::case_post(
+        &mut dee,
+        &not_dp,
+        "assign",
+        &[("handler", "dee"), ("independent", "yes")],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let p = common::casework::case_post(
+        &mut dee,
+        &not_dp,
+        "end",
+        &[
+            ("ending", "not_data_protection"),
+            ("referred_to", "Housing Services"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
     let today = chrono::Utc::now().date_naive();
     let page = dee
         .get(&format!("/staff/reports?from={today}&to={today}"))
         .await
         .body;
     assert!(page.contains("Breach reports (not complaints)"));
+    assert!(
+        page.contains(&format!(
+            "Data protection complaints received from {today} to {today}: 2"
+        )),
+        "{page}"
+    );
+    assert!(
+        page.contains("Left out of this number (3 received in the period)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Not a data protection complaint: 1"),
+        "{page}"
+    );
     let csv = dee
         .get(&format!("/staff/reports.csv?from={today}&to={today}"))
         .await

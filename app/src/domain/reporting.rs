@@ -156,8 +156,14 @@ impl Share {
 /// The report for one period.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Figures {
-    /// Complaints received (the number for the ICO).
+    /// Complaints received.
     pub complaints: u32,
+    /// The number for the ICO: data protection complaints received (`complaints` less
+    /// `excluded`).
+    pub ico_complaints: u32,
+    /// Complaints received in the period and found by its end not to be data protection
+    /// complaints, or handed wholly to another procedure: by how they ended.
+    pub excluded: BTreeMap<&'static str, u32>,
     pub breach_reports: u32,
     pub by_category: BTreeMap<String, u32>,
     pub by_team: BTreeMap<String, u32>,
@@ -207,16 +213,26 @@ pub fn figures(cases: &[CaseFacts], actions: &[ActionFacts], period: Period) -> 
             }
             continue;
         }
+        // Found not to be a data protection complaint, or handed wholly to another procedure,
+        // by the end of the period (so a later decision never changes a past period's report).
+        let not_dp = c
+            .ending
+            .filter(|e| not_a_data_protection_complaint(*e))
+            .filter(|_| c.closed_on.is_some_and(|d| d <= period.to));
         if period.contains(c.received_on) {
             f.complaints += 1;
+            match not_dp {
+                Some(e) => *f.excluded.entry(e.label()).or_default() += 1,
+                None => f.ico_complaints += 1,
+            }
             *f.by_category.entry(c.category.to_string()).or_default() += 1;
             *f.by_team.entry(c.team.to_string()).or_default() += 1;
             *f.by_channel.entry(c.channel.id()).or_default() += 1;
         }
-        // Timeliness: by the deadline falling in the period (a case not yet acknowledged whose
-        // deadline has passed counts as late).
-        if period.contains(c.acknowledge_by) && c.ending.is_none_or(|_| c.acknowledged_on.is_some())
-        {
+        // Timeliness: by the deadline falling in the period. A complaint never acknowledged
+        // counts as late, whether still open or ended without one (SPEC "Reporting"); one
+        // found not to be a data protection complaint is not counted.
+        if period.contains(c.acknowledge_by) && not_dp.is_none() {
             f.acknowledged_in_time.of += 1;
             if c.acknowledged_on.is_some_and(|d| d <= c.acknowledge_by) {
                 f.acknowledged_in_time.count += 1;
@@ -286,16 +302,27 @@ pub fn figures(cases: &[CaseFacts], actions: &[ActionFacts], period: Period) -> 
     f
 }
 
+/// SPEC "Reporting": endings that say the case was not a data protection complaint after all,
+/// or went wholly to another procedure; such cases are left out of the number for the ICO.
+pub fn not_a_data_protection_complaint(ending: Ending) -> bool {
+    matches!(
+        ending,
+        Ending::NotDataProtection | Ending::CorporateProcedure | Ending::BreachProcedure
+    )
+}
+
 /// The ICO line: one number for the period, and the rule used to count it.
 pub fn ico_line(period: Period, figures: &Figures) -> (String, &'static str) {
     (
         format!(
             "Data protection complaints received from {} to {}: {}",
-            period.from, period.to, figures.complaints
+            period.from, period.to, figures.ico_complaints
         ),
         "Counted: every complaint received on a UK day in the period, by any channel, once each \
          (a case reopened for review is not counted again). Not counted: personal data breach \
-         reports that were not complaints (seed 004 §18).",
+         reports that were not complaints (seed 004 §18), and complaints found by the end of the \
+         period not to be about data protection or handed wholly to another procedure (listed \
+         below the number).",
     )
 }
 
@@ -330,6 +357,51 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// SPEC "Reporting": a complaint never acknowledged counts as late, whether still open or
+    /// ended without one; the ICO count leaves out complaints found not to be about data
+    /// protection or handed wholly to another procedure, decided by the end of the period,
+    /// and says so; a decision after the period never changes its figures.
+    #[test]
+    fn never_acknowledged_is_late_and_the_ico_count_leaves_out_what_was_not_a_complaint() {
+        let q = Period::parse("2026-07-01", "2026-09-30").unwrap();
+        let base = CaseFacts {
+            kind: CaseKind::Complaint,
+            category: "retention".into(),
+            team: "ig".into(),
+            channel: Channel::Online,
+            status: Status::Closed,
+            received_on: day("2026-07-01"),
+            acknowledge_by: day("2026-07-31"),
+            outcome_due: day("2026-10-01"),
+            revised_due: None,
+            acknowledged_on: None,
+            outcome_sent_on: None,
+            closed_on: Some(day("2026-07-10")),
+            outcome: None,
+            ending: Some(Ending::Withdrawn),
+            has_handler: false,
+        };
+        let not_dp = CaseFacts {
+            ending: Some(Ending::NotDataProtection),
+            ..base.clone()
+        };
+        let corporate_later = CaseFacts {
+            ending: Some(Ending::CorporateProcedure),
+            closed_on: Some(day("2026-10-05")),
+            ..base.clone()
+        };
+        let f = figures(&[base.clone(), not_dp, corporate_later], &[], q);
+        // Withdrawn before any acknowledgement: due in the period, and late.
+        assert_eq!(f.acknowledged_in_time, Share { count: 0, of: 2 });
+        assert_eq!(f.complaints, 3);
+        assert_eq!(
+            f.ico_complaints, 2,
+            "the one ended after the quarter still counts in it"
+        );
+        assert_eq!(f.excluded.get("Not a data protection complaint"), Some(&1));
+        assert!(ico_line(q, &f).0.ends_with(": 2"));
     }
 
     #[test]

@@ -59,6 +59,11 @@ pub async fn show(
     let query = format!("from={}&to={}", period.from, period.to);
     let this = all.last().expect("the period itself").1.clone();
     let (ico, rule) = ico_line(period, &this);
+    let excluded: Vec<String> = this
+        .excluded
+        .iter()
+        .map(|(how, n)| format!("{how}: {n}"))
+        .collect();
     let categories: Vec<(String, u32)> = this
         .by_category
         .iter()
@@ -133,6 +138,10 @@ pub async fn show(
                 <h2 class="heading-m">"The number for the ICO"</h2>
                 <p class="body ico-line"><strong>{ico.clone()}</strong></p>
                 <p class="hint">{rule}</p>
+                {(!excluded.is_empty()).then(|| view! {
+                    <p class="body">{format!("Left out of this number ({} received in the period):", this.complaints)}</p>
+                    <ul class="list">{excluded.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view()}</ul>
+                })}
             </div>
             <h2 class="heading-m">"Received"</h2>
             {table("Received in the period", vec![
