@@ -59,6 +59,18 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAdd
         .unwrap_or(peer)
 }
 
+/// A cookie's value from the request's Cookie headers (the first of that name).
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
 /// Records the client's address for the layers and handlers after it.
 pub async fn middleware(
     axum::extract::State(trusted): axum::extract::State<std::sync::Arc<Vec<IpAddr>>>,

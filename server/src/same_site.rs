@@ -66,15 +66,8 @@ fn public_origin(url: &str) -> Option<String> {
 }
 
 fn has_form_cookie(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .any(|(name, value)| {
-            name == FORM_COOKIE && value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit())
-        })
+    crate::client::cookie(headers, FORM_COOKIE)
+        .is_some_and(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Sets the form cookie on the form's pages where the browser has none. `State` is whether

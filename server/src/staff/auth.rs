@@ -67,7 +67,7 @@ async fn verify_blocking(password: String, hash: String) -> bool {
 /// it was given, signed with HMAC-SHA256 keyed by the account's password hash: only the
 /// server can make one, it needs no table, and a new password forgets every browser.
 pub mod device {
-    use axum::http::{header, HeaderMap, HeaderValue};
+    use axum::http::{HeaderMap, HeaderValue};
     use chrono::{DateTime, Utc};
     use hmac::{Hmac, Mac};
 
@@ -96,30 +96,25 @@ pub mod device {
     /// Whether the request carries a cookie this server gave for `username` in the last
     /// `DAYS` days, under its current password.
     pub fn known(headers: &HeaderMap, username: &str, hash: &str, now: DateTime<Utc>) -> bool {
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('='))
-            .any(|value| {
-                let mut parts = value.rsplitn(3, '.');
-                let (Some(tag), Some(issued), Some(name)) =
-                    (parts.next(), parts.next(), parts.next())
-                else {
-                    return false;
-                };
-                let (Ok(issued), Ok(tag)) = (issued.parse::<i64>(), hex::decode(tag)) else {
-                    return false;
-                };
-                let fresh = (0..=DAYS * 86_400).contains(&(now.timestamp() - issued));
-                name == username && fresh && mac(hash, username, issued).verify_slice(&tag).is_ok()
-            })
+        let Some(value) = crate::client::cookie(headers, COOKIE) else {
+            return false;
+        };
+        let mut parts = value.rsplitn(3, '.');
+        let (Some(tag), Some(issued), Some(name)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return false;
+        };
+        let (Ok(issued), Ok(tag)) = (issued.parse::<i64>(), hex::decode(tag)) else {
+            return false;
+        };
+        let fresh = (0..=DAYS * 86_400).contains(&(now.timestamp() - issued));
+        name == username && fresh && mac(hash, username, issued).verify_slice(&tag).is_ok()
     }
 
     #[cfg(test)]
     mod tests {
         use super::*;
+        use axum::http::header;
 
         fn cookie_of(set: HeaderValue) -> HeaderMap {
             let pair = set.to_str().unwrap().split(';').next().unwrap().to_string();

@@ -571,7 +571,7 @@ async fn viewer_and_csrf(
             }
         }
     } else {
-        match cookie(req.headers(), CSRF_COOKIE).filter(|t| is_token(t)) {
+        match crate::client::cookie(req.headers(), CSRF_COOKIE).filter(|t| is_token(t)) {
             Some(t) => t,
             None => {
                 let t = new_token();
@@ -652,18 +652,6 @@ async fn viewer_and_csrf(
 
 /// The cookie that holds an anonymous visitor's form token.
 pub const CSRF_COOKIE: &str = "__Host-intake_csrf";
-
-/// A cookie's value from the request's Cookie headers.
-fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
 
 /// A token as `new_token` makes them: 64 hexadecimal digits.
 fn is_token(t: &str) -> bool {
