@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The intake from outside the process: the release server and the bare axum+sqlx insert,
 # alternating, each on a fresh SQLite file, 20 s of wrk at c=64 (Debian package wrk).
-# Build first: cargo build --release -p server --bins. Run from the repository root.
+# Build first: cargo build --release -p server --bins.
+set -euo pipefail
 cd "$(dirname "$0")/../../.."
 for target in server bare-insert server bare-insert; do
   d=$(mktemp -d)
