@@ -283,3 +283,182 @@ async fn complaints_about_sharing_and_security_are_counted_and_timed_and_old_one
         .unwrap();
     assert!(breach_line.ends_with("\"0\""), "{breach_line}");
 }
+
+/// Moves every date of every case and action `days` into the past, as if the work had been
+/// done then (each store keeps dates its own way).
+async fn backdate_everything(db: &std::path::Path, days: u32) {
+    let statements: Vec<String> = if common::db::on_postgres() {
+        let d = format!("interval '{days} days'");
+        vec![
+            format!(
+                "UPDATE cases SET received_on = received_on - {days}, acknowledge_by = \
+                 acknowledge_by - {days}, outcome_due = outcome_due - {days}, received_at = \
+                 received_at - {d}, acknowledged_at = acknowledged_at - {d}, outcome_sent_at = \
+                 outcome_sent_at - {d}, closed_at = closed_at - {d}, assigned_at = assigned_at - {d}"
+            ),
+            format!(
+                "UPDATE case_actions SET created_at = created_at - {d}, due_on = due_on - {days}"
+            ),
+        ]
+    } else {
+        let day = |c: &str| format!("{c} = date({c}, '-{days} days')");
+        let at = |c: &str| format!("{c} = strftime('%Y-%m-%dT%H:%M:%fZ', {c}, '-{days} days')");
+        vec![
+            format!(
+                "UPDATE cases SET {}, {}, {}, {}, {}, {}, {}, {}",
+                day("received_on"),
+                day("acknowledge_by"),
+                day("outcome_due"),
+                at("received_at"),
+                at("acknowledged_at"),
+                at("outcome_sent_at"),
+                at("closed_at"),
+                at("assigned_at")
+            ),
+            format!(
+                "UPDATE case_actions SET {}, {}",
+                at("created_at"),
+                day("due_on")
+            ),
+        ]
+    };
+    for sql in statements {
+        common::db::execute(db, &sql, &[]).await;
+    }
+}
+
+/// SPEC "Reporting": a report for a past period never changes. Cases received and decided in a
+/// past quarter are reopened and decided again, ended and corrected now: that quarter's report
+/// (page and download) is the same, and the reviews are counted in the quarter they end.
+#[tokio::test]
+async fn a_past_quarter_stays_the_same_after_cases_are_reopened_ended_and_corrected() {
+    use common::casework::{case_post, decide_and_close, wait_for_status};
+    let s = common::browser::staffed_with("[outbox]\npoll_ms = 50\n").await;
+    let server = &s.server;
+    let mut kim = signed_in(server, "kim").await;
+    let mut refs = vec![];
+    for name in ["Ada Upheld", "Ben Upheld", "Cy Open"] {
+        let r = server.post(&key(), &complaint(name)).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        refs.push(r.body["reference"].as_str().unwrap().replace('-', ""));
+    }
+    let (a, b, c) = (&refs[0], &refs[1], &refs[2]);
+    decide_and_close(server, &mut kim, a, "Olive Officer").await;
+    decide_and_close(server, &mut kim, b, "Olive Officer").await;
+    wait_for_status(&server.db_path, c, "acknowledged").await;
+    // All of that happened 100 days ago.
+    backdate_everything(&server.db_path, 100).await;
+    let today = app::domain::calendar::london_date(chrono::Utc::now());
+    let q = app::domain::reporting::Period::quarter_of(today - chrono::Days::new(100));
+    let query = format!("from={}&to={}", q.from, q.to);
+    let page_before = kim.get(&format!("/staff/reports?{query}")).await;
+    assert_eq!(page_before.status, 200);
+    let csv_before = kim.get(&format!("/staff/reports.csv?{query}")).await.body;
+    assert!(
+        page_before.body.contains(&format!(
+            "Data protection complaints received from {} to {}: 3",
+            q.from, q.to
+        )),
+        "{}",
+        page_before.body
+    );
+    assert!(csv_before.contains("Ended: Upheld"), "{csv_before}");
+
+    // Now: A is reviewed and ends as not a data protection complaint after all; B is reviewed
+    // and not upheld; C (open at the end of that quarter) is corrected and withdrawn.
+    for r in [a, b] {
+        let p = case_post(
+            &mut kim,
+            r,
+            "reopen",
+            &[("review_reason", "The complainant asked for a review.")],
+        )
+        .await;
+        assert_eq!(p.status, 303, "{}", p.body);
+        let p = case_post(&mut kim, r, "confirm", &[("confirm_independent", "yes")]).await;
+        assert_eq!(p.status, 303, "{}", p.body);
+    }
+    let p = case_post(
+        &mut kim,
+        a,
+        "end",
+        &[
+            ("ending", "not_data_protection"),
+            ("referred_to", "Housing Services"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let p = case_post(
+        &mut kim,
+        b,
+        "outcome",
+        &[
+            ("category", "not_upheld"),
+            ("summary", "Reviewed."),
+            ("investigation", "Looked again."),
+            ("findings", "Nothing was missed."),
+            ("no_action_reason", "Nothing more to do."),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    wait_for_status(&server.db_path, b, "outcome_sent").await;
+    let p = case_post(&mut kim, b, "close", &[("resolution", "Reviewed.")]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let mut correction = vec![
+        ("full_name", "Cy Corrected"),
+        ("address_line_1", "1 High Street"),
+        ("address_town", "Nottingham"),
+        ("address_postcode", "NG2 7QP"),
+        ("email", "cy@example.com"),
+        ("preferred_contact", "email"),
+        ("reason", "He wrote with his full name."),
+    ];
+    // Refused for a missing answer: the reason typed is shown back, not lost.
+    let p = case_post(&mut kim, c, "correct", &correction).await;
+    assert_eq!(p.status, 422, "{}", p.body);
+    assert!(p.body.contains(">He wrote with his full name.</textarea>"));
+    correction.push(("consent_share", "yes"));
+    let p = case_post(&mut kim, c, "correct", &correction).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let p = case_post(
+        &mut kim,
+        c,
+        "assign",
+        &[("handler", "kim"), ("independent", "yes")],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let p = case_post(&mut kim, c, "end", &[("ending", "withdrawn")]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+
+    // The past quarter: the same figures, on the page and in the download.
+    let csv_after = kim.get(&format!("/staff/reports.csv?{query}")).await.body;
+    assert_eq!(csv_after, csv_before);
+    let page_after = kim.get(&format!("/staff/reports?{query}")).await.body;
+    let main = |body: &str| {
+        let start = body.find("<main").expect("a main element");
+        let end = body.find("</main>").expect("main ends");
+        body[start..end].to_string()
+    };
+    assert_eq!(main(&page_after), main(&page_before.body));
+    // This quarter: the two reviews, counted apart when they ended.
+    let now = app::domain::reporting::Period::quarter_of(today);
+    let csv_now = kim
+        .get(&format!(
+            "/staff/reports.csv?from={}&to={}",
+            now.from, now.to
+        ))
+        .await
+        .body;
+    assert!(csv_now.contains("\"Reviews ended\",\"2\""), "{csv_now}");
+    assert!(
+        csv_now.contains("\"Review ended: Not upheld\",\"1\""),
+        "{csv_now}"
+    );
+    assert!(
+        csv_now.contains("\"Review ended: Not a data protection complaint\",\"1\""),
+        "{csv_now}"
+    );
+}

@@ -11,8 +11,10 @@
 //!   the next working day (`calendar::Deadlines`); the days taken are counted from receipt;
 //! - outcome in time: by the three-month target, or by the revised date a progress update
 //!   gave (counted apart, 004 §34);
-//! - a case reopened for review is still one complaint, counted on the day it was received;
-//!   how it ended is its latest ending.
+//! - a case's timeliness and ending are fixed by its first decision (SPEC "Reporting": a report
+//!   for a past period never changes); a case reopened for review is still one complaint,
+//!   counted on the day it was received, and its review is counted apart, in the period the
+//!   review ends (`ReviewFacts`).
 
 use crate::domain::casework::{Ending, OutcomeCategory, Status};
 use crate::domain::complaint::Channel;
@@ -39,7 +41,26 @@ pub struct CaseFacts {
     pub closed_on: Option<NaiveDate>,
     pub outcome: Option<OutcomeCategory>,
     pub ending: Option<Ending>,
-    pub has_handler: bool,
+    /// The UK day the case first had a handler.
+    pub assigned_on: Option<NaiveDate>,
+}
+
+/// A review that ended: when, and how (reviews are counted apart from first decisions).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewFacts {
+    /// The UK day the review's case was closed again.
+    pub ended_on: NaiveDate,
+    pub outcome: Option<OutcomeCategory>,
+    pub ending: Option<Ending>,
+}
+
+/// Everything a report reads, as the store hands it over.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFacts {
+    /// Each case with its first decision's dates and ending (not a review's).
+    pub cases: Vec<CaseFacts>,
+    pub actions: Vec<ActionFacts>,
+    pub reviews: Vec<ReviewFacts>,
 }
 
 /// What a report needs of one action.
@@ -186,6 +207,9 @@ pub struct Figures {
     pub actions_raised: u32,
     pub actions_done: u32,
     pub actions_overdue_at_end: u32,
+    /// Reviews that ended in the period, and how (outcome categories and other endings).
+    pub reviews_ended: u32,
+    pub review_results: BTreeMap<&'static str, u32>,
 }
 
 fn median(mut days: Vec<i64>) -> Option<f64> {
@@ -202,11 +226,25 @@ fn median(mut days: Vec<i64>) -> Option<f64> {
 }
 
 /// The figures for `period`.
-pub fn figures(cases: &[CaseFacts], actions: &[ActionFacts], period: Period) -> Figures {
+///
+/// SPEC "Reporting": a report for a past period never changes. Tested by
+/// `a_past_period_is_fixed_by_first_decisions_and_reviews_count_apart_when_they_end` (here) and
+/// `a_past_quarter_stays_the_same_after_cases_are_reopened_ended_and_corrected` (server).
+pub fn figures(facts: &ReportFacts, period: Period) -> Figures {
+    let (cases, actions) = (&facts.cases, &facts.actions);
     let mut f = Figures::default();
+    for r in facts.reviews.iter().filter(|r| period.contains(r.ended_on)) {
+        f.reviews_ended += 1;
+        let result = match (r.outcome, r.ending) {
+            (Some(o), _) => o.label(),
+            (None, Some(e)) => e.label(),
+            (None, None) => "Closed",
+        };
+        *f.review_results.entry(result).or_default() += 1;
+    }
     let mut ack_days = vec![];
     let mut outcome_days = vec![];
-    for c in cases {
+    for c in cases.iter() {
         if c.kind == CaseKind::BreachReport {
             if period.contains(c.received_on) {
                 f.breach_reports += 1;
@@ -278,12 +316,12 @@ pub fn figures(cases: &[CaseFacts], actions: &[ActionFacts], period: Period) -> 
             if due < period.to {
                 f.overdue_at_end += 1;
             }
-            if !c.has_handler {
+            if c.assigned_on.is_none_or(|d| d > period.to) {
                 f.unassigned_at_end += 1;
             }
         }
     }
-    for a in actions {
+    for a in actions.iter() {
         if period.contains(a.raised_on) {
             f.actions_raised += 1;
         }
@@ -381,7 +419,7 @@ mod tests {
             closed_on: Some(day("2026-07-10")),
             outcome: None,
             ending: Some(Ending::Withdrawn),
-            has_handler: false,
+            assigned_on: None,
         };
         let not_dp = CaseFacts {
             ending: Some(Ending::NotDataProtection),
@@ -392,7 +430,7 @@ mod tests {
             closed_on: Some(day("2026-10-05")),
             ..base.clone()
         };
-        let f = figures(&[base.clone(), not_dp, corporate_later], &[], q);
+        let f = figures(&of(vec![base.clone(), not_dp, corporate_later], vec![]), q);
         // Withdrawn before any acknowledgement: due in the period, and late.
         assert_eq!(f.acknowledged_in_time, Share { count: 0, of: 2 });
         assert_eq!(f.complaints, 3);
@@ -412,6 +450,14 @@ mod tests {
         );
         assert!(Period::parse("1999-12-31", "2000-03-31").is_err());
         assert!(Period::parse("2000-01-01", "2000-03-31").is_ok());
+    }
+
+    fn of(cases: Vec<CaseFacts>, actions: Vec<ActionFacts>) -> ReportFacts {
+        ReportFacts {
+            cases,
+            actions,
+            reviews: vec![],
+        }
     }
 
     fn day(s: &str) -> NaiveDate {
@@ -436,7 +482,7 @@ mod tests {
             closed_on: None,
             outcome: None,
             ending: None,
-            has_handler: false,
+            assigned_on: None,
         }
     }
 
@@ -470,7 +516,7 @@ mod tests {
         assert_eq!(london_date(late), day("2026-10-01"));
         let mut cases = vec![complaint("2026-10-01"), complaint("2026-09-30")];
         cases[0].received_on = london_date(late);
-        let f3 = figures(&cases, &[], q3);
+        let f3 = figures(&of(cases, vec![]), q3);
         assert_eq!(f3.complaints, 1);
         // In winter (GMT) the UK day is the UTC day: 23:30 UTC on 31 December stays in Q4.
         assert_eq!(
@@ -499,7 +545,7 @@ mod tests {
         let mut day_31 = complaint("2026-11-03");
         day_31.acknowledged_on = Some(day("2026-12-04"));
         let q4 = Period::quarter_of(day("2026-12-01"));
-        let f = figures(&[on_time, late, day_30, day_31], &[], q4);
+        let f = figures(&of(vec![on_time, late, day_30, day_31], vec![]), q4);
         assert_eq!(f.acknowledged_in_time, Share { count: 2, of: 4 });
         assert_eq!(f.acknowledged_in_time.text(), "2 of 4 (50%)");
         // Days from receipt: 32, 33, 30, 31: median 31.5.
@@ -520,7 +566,7 @@ mod tests {
         ended.acknowledged_on = Some(day("2026-10-08"));
         ended.ending = Some(Ending::NotInvestigated);
         ended.closed_on = Some(day("2026-10-20"));
-        let f = figures(&[breach, reviewed, ended], &[], q);
+        let f = figures(&of(vec![breach, reviewed, ended], vec![]), q);
         assert_eq!(f.complaints, 2);
         assert_eq!(f.breach_reports, 1);
         assert_eq!(f.outcomes.get("Partly upheld"), Some(&1));
@@ -531,6 +577,48 @@ mod tests {
             "Data protection complaints received from 2026-10-01 to 2026-12-31: 2"
         );
         assert!(rule.contains("not counted again"));
+    }
+
+    #[test]
+    fn a_past_period_is_fixed_by_first_decisions_and_reviews_count_apart_when_they_end() {
+        // Received in Q3 and decided in it (late), then reviewed in Q4 and upheld there.
+        let q3 = Period::quarter_of(day("2026-08-01"));
+        let q4 = Period::quarter_of(day("2026-11-01"));
+        let mut first = complaint("2026-07-01");
+        first.acknowledged_on = Some(day("2026-08-20"));
+        first.outcome_sent_on = Some(day("2026-09-20"));
+        first.closed_on = Some(day("2026-09-21"));
+        first.outcome = Some(OutcomeCategory::NotUpheld);
+        let review = ReviewFacts {
+            ended_on: day("2026-11-10"),
+            outcome: Some(OutcomeCategory::Upheld),
+            ending: None,
+        };
+        let mut facts = of(vec![first], vec![]);
+        let before = figures(&facts, q3);
+        facts.reviews.push(review.clone());
+        // The review changes nothing in the quarter of the first decision...
+        assert_eq!(figures(&facts, q3), before);
+        assert_eq!(before.outcomes.get("Not upheld"), Some(&1));
+        assert_eq!(before.acknowledged_in_time, Share { count: 0, of: 1 });
+        assert_eq!(before.open_at_end, 0);
+        // ...and is counted in the quarter it ends, apart from first decisions.
+        let after = figures(&facts, q4);
+        assert_eq!(after.reviews_ended, 1);
+        assert_eq!(after.review_results.get("Upheld"), Some(&1));
+        assert!(after.outcomes.is_empty() && after.complaints == 0);
+        // A review ended otherwise than by an outcome is listed by its ending.
+        facts.reviews[0] = ReviewFacts {
+            outcome: None,
+            ending: Some(Ending::Withdrawn),
+            ..review
+        };
+        assert_eq!(
+            figures(&facts, q4)
+                .review_results
+                .get("Withdrawn by the complainant"),
+            Some(&1)
+        );
     }
 
     #[test]
@@ -545,7 +633,10 @@ mod tests {
         revised_missed.revised_due = Some(day("2026-11-20"));
         revised_missed.outcome_sent_on = Some(day("2026-12-01"));
         let q4 = Period::quarter_of(day("2026-10-02"));
-        let f = figures(&[on_target, revised_kept, revised_missed], &[], q4);
+        let f = figures(
+            &of(vec![on_target, revised_kept, revised_missed], vec![]),
+            q4,
+        );
         assert_eq!(f.outcome_in_time, Share { count: 1, of: 3 });
         assert_eq!(f.outcome_by_revised_date, Share { count: 1, of: 2 });
     }
@@ -555,26 +646,31 @@ mod tests {
         let q = Period::quarter_of(day("2026-10-15"));
         let waiting = complaint("2026-10-01"); // acknowledge by 2 November (31 Oct a Saturday)
         let mut assigned = complaint("2026-12-20");
-        assigned.has_handler = true;
+        assigned.assigned_on = Some(day("2026-12-21"));
+        // Assigned after the period: not assigned at its end.
+        let mut late = complaint("2026-12-20");
+        late.assigned_on = Some(day("2027-01-04"));
         let f = figures(
-            &[waiting, assigned],
-            &[
-                ActionFacts {
-                    raised_on: day("2026-10-10"),
-                    due_on: day("2026-11-01"),
-                    done_on: None,
-                },
-                ActionFacts {
-                    raised_on: day("2026-10-10"),
-                    due_on: day("2026-11-01"),
-                    done_on: Some(day("2026-10-30")),
-                },
-            ],
+            &of(
+                vec![waiting, assigned, late],
+                vec![
+                    ActionFacts {
+                        raised_on: day("2026-10-10"),
+                        due_on: day("2026-11-01"),
+                        done_on: None,
+                    },
+                    ActionFacts {
+                        raised_on: day("2026-10-10"),
+                        due_on: day("2026-11-01"),
+                        done_on: Some(day("2026-10-30")),
+                    },
+                ],
+            ),
             q,
         );
-        assert_eq!(f.open_at_end, 2);
+        assert_eq!(f.open_at_end, 3);
         assert_eq!(f.overdue_at_end, 1);
-        assert_eq!(f.unassigned_at_end, 1);
+        assert_eq!(f.unassigned_at_end, 2);
         assert_eq!(
             (f.actions_raised, f.actions_done, f.actions_overdue_at_end),
             (2, 1, 1)

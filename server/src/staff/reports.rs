@@ -38,11 +38,8 @@ fn period(p: &ReportParams) -> Result<Period, FieldError> {
 /// The period's figures and the four quarters' before it, oldest first.
 async fn compute(state: &AppState, period: Period) -> Result<Vec<(Period, Figures)>, StaffError> {
     let periods = period.with_previous_quarters();
-    let (cases, actions) = state.staff.report_facts(periods[0].from, period.to).await?;
-    Ok(periods
-        .iter()
-        .map(|q| (*q, figures(&cases, &actions, *q)))
-        .collect())
+    let facts = state.staff.report_facts(periods[0].from, period.to).await?;
+    Ok(periods.iter().map(|q| (*q, figures(&facts, *q))).collect())
 }
 
 pub async fn show(
@@ -168,6 +165,12 @@ pub async fn show(
             <h2 class="heading-m">"How complaints ended"</h2>
             {table("Outcomes sent in the period", counts(&f.outcomes))}
             {table("Other endings in the period", counts(&f.endings))}
+            <p class="body">"A case is counted by its first decision; a review is counted apart, in the period it ends, so reopening a case never changes a past period's figures."</p>
+            {table("Reviews ended in the period", {
+                let mut rows = vec![("Reviews ended".to_string(), f.reviews_ended.to_string())];
+                rows.extend(f.review_results.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+                rows
+            })}
             <h2 class="heading-m">"Actions"</h2>
             {table("Improvement and remedial actions", vec![
                 ("Raised in the period".into(), f.actions_raised.to_string()),
@@ -329,6 +332,10 @@ fn tables(state: &AppState, all: &[(Period, Figures)]) -> Vec<Table> {
     }
     for (k, v) in f.outcomes.iter().chain(f.endings.iter()) {
         report.push(pair(&format!("Ended: {k}"), (*v).into()));
+    }
+    report.push(pair("Reviews ended", f.reviews_ended.into()));
+    for (k, v) in &f.review_results {
+        report.push(pair(&format!("Review ended: {k}"), (*v).into()));
     }
     let trend = all
         .iter()

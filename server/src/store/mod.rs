@@ -34,6 +34,25 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 use uuid::Uuid;
 
+/// SPEC "Reporting": the first decision's facts, kept on the case at its first reopening and
+/// never overwritten, so a review never moves a past period's figures. `ending_id` is the
+/// store's expression for the ending's id (no free text is kept). Right-hand sides read the
+/// row as it was, so the test of `first_closed_at` sees the value before this update.
+pub(crate) fn keep_first_decision(ending_id: &str) -> String {
+    let first = |column: &str, value: &str| {
+        format!("first_{column} = CASE WHEN first_closed_at IS NULL THEN {value} ELSE first_{column} END")
+    };
+    [
+        first("outcome_due", "outcome_due"),
+        first("revised_due", "revised_due"),
+        first("outcome_sent_at", "outcome_sent_at"),
+        first("closed_at", "closed_at"),
+        first("outcome_category", "outcome_category"),
+        first("ending", ending_id),
+    ]
+    .join(", ")
+}
+
 /// A complaint ready to store: parsed, triaged, with its deadlines. The store adds the
 /// reference, which it alone can make unique.
 #[derive(Debug, Clone)]

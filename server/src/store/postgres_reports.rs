@@ -4,15 +4,20 @@
 //! out the UK day of each decision itself (`AT TIME ZONE 'Europe/London'`).
 
 use super::postgres::{corrupt, PgStore};
-use super::report_rows::{case_facts, each_record, opt};
+use super::report_rows::{case_facts, each_record, opt, review_facts};
 use super::StoreError;
-use app::domain::reporting::{ActionFacts, CaseFacts};
+use app::domain::reporting::{ActionFacts, ReportFacts};
 use app::domain::wire::read_date;
 use chrono::NaiveDate;
 
 /// A date as the report reads it ('YYYY-MM-DD', whatever the session's DateStyle).
 fn day(column: &str) -> String {
     format!("coalesce(to_char({column}, 'YYYY-MM-DD'), '')")
+}
+
+/// A column of the case's first decision: its own until a review kept the first apart.
+fn first(column: &str) -> String {
+    format!("(CASE WHEN first_closed_at IS NULL THEN {column} ELSE first_{column} END)")
 }
 
 /// The UK day of a timestamp, as `day` gives it.
@@ -24,7 +29,7 @@ pub(super) async fn report_facts(
     store: &PgStore,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<(Vec<CaseFacts>, Vec<ActionFacts>), StoreError> {
+) -> Result<ReportFacts, StoreError> {
     let fields = [
         "kind".to_string(),
         "category".into(),
@@ -33,14 +38,17 @@ pub(super) async fn report_facts(
         "status".into(),
         day("received_on"),
         day("acknowledge_by"),
-        day("outcome_due"),
-        day("revised_due"),
+        // The first decision's facts where the case has been reviewed (SPEC "Reporting").
+        day(&first("outcome_due")),
+        day(&first("revised_due")),
         uk_day("acknowledged_at"),
-        uk_day("outcome_sent_at"),
-        uk_day("closed_at"),
-        "coalesce(outcome_category, '')".into(),
-        "coalesce(ending::jsonb ->> 'ending', '')".into(),
-        "CASE WHEN handler IS NULL THEN '0' ELSE '1' END".into(),
+        uk_day(&first("outcome_sent_at")),
+        uk_day("coalesce(first_closed_at, closed_at)"),
+        format!("coalesce({}, '')", first("outcome_category")),
+        "coalesce(CASE WHEN first_closed_at IS NULL THEN ending::jsonb ->> 'ending' \
+         ELSE first_ending END, '')"
+            .into(),
+        uk_day("assigned_at"),
     ];
     // Cases received by `to` that were still open, or had a deadline or a decision on or
     // after `from` (the expression of the index `cases_report`).
@@ -63,6 +71,34 @@ pub(super) async fn report_facts(
         cases.push(case_facts(f, &mut names, read)?);
         Ok(())
     })?;
+    // Reviews that ended around the periods: each reviewed case's current ending, and the
+    // endings of earlier reviews (every `case_reviews` row after a case's first holds the
+    // ending of the review before it).
+    let sql = format!(
+        "SELECT string_agg({} || chr(31) || coalesce(outcome_category, '') || chr(31) || \
+         coalesce(ending::jsonb ->> 'ending', ''), chr(30)) FROM ( \
+           SELECT closed_at, outcome_category, ending FROM cases \
+           WHERE first_closed_at IS NOT NULL AND closed_at >= $1::date - 1 \
+             AND closed_at < $2::date + 2 \
+           UNION ALL \
+           SELECT r.closed_at, r.outcome_category, r.ending FROM case_reviews r \
+           WHERE r.closed_at >= $1::date - 1 AND r.closed_at < $2::date + 2 \
+             AND r.id > (SELECT min(f.id) FROM case_reviews f WHERE f.case_id = r.case_id)) AS ended",
+        uk_day("closed_at")
+    );
+    let joined: Option<String> = sqlx::query_scalar(&sql)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&store.pool)
+        .await?;
+    let mut reviews = Vec::new();
+    each_record(
+        joined.as_deref().unwrap_or(""),
+        |[closed, outcome, ending]: [&str; 3]| {
+            reviews.push(review_facts(read(closed)?, outcome, ending)?);
+            Ok(())
+        },
+    )?;
     let sql = format!(
         "SELECT string_agg({} || chr(31) || {} || chr(31) || {}, chr(30)) FROM case_actions \
          WHERE (created_at AT TIME ZONE 'Europe/London')::date <= $2 \
@@ -88,5 +124,9 @@ pub(super) async fn report_facts(
             Ok(())
         },
     )?;
-    Ok((cases, actions))
+    Ok(ReportFacts {
+        cases,
+        actions,
+        reviews,
+    })
 }

@@ -711,13 +711,15 @@ impl StaffStore for PgStore {
         let mut tx = self.pool.begin().await?;
         // Only if nobody re-assigned it meanwhile.
         let result = sqlx::query(
-            "UPDATE cases SET handler = $1, handler_confirmed_at = $2 \
+            "UPDATE cases SET handler = $1, handler_confirmed_at = $2, \
+             assigned_at = coalesce(assigned_at, $5) \
              WHERE id = $3 AND handler IS NOT DISTINCT FROM $4 AND status <> 'closed'",
         )
         .bind(handler)
         .bind(confirmed.then_some(now))
         .bind(case.id)
         .bind(&case.handler)
+        .bind(now)
         .execute(&mut *tx)
         .await?;
         if result.rows_affected() == 0 {
@@ -965,9 +967,10 @@ impl StaffStore for PgStore {
             return Ok(Applied::Stale);
         }
         sqlx::query(
-            "UPDATE cases SET status = 'investigating', investigating_at = $1, outcome = NULL, \
+            &format!("UPDATE cases SET status = 'investigating', investigating_at = $1, {}, outcome = NULL, \
              outcome_category = NULL, outcome_sent_at = NULL, ending = NULL, resolution = NULL, \
              closed_at = NULL, revised_due = NULL, handler_confirmed_at = NULL, outcome_due = $2 WHERE id = $3",
+                super::keep_first_decision("ending::jsonb ->> 'ending'")),
         )
         .bind(at)
         .bind(outcome_due)
@@ -1162,13 +1165,7 @@ impl StaffStore for PgStore {
         &self,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<
-        (
-            Vec<app::domain::reporting::CaseFacts>,
-            Vec<app::domain::reporting::ActionFacts>,
-        ),
-        StoreError,
-    > {
+    ) -> Result<app::domain::reporting::ReportFacts, StoreError> {
         super::postgres_reports::report_facts(self, from, to).await
     }
 

@@ -5,7 +5,7 @@
 use super::StoreError;
 use app::domain::casework::{Ending, OutcomeCategory, Status};
 use app::domain::complaint::Channel;
-use app::domain::reporting::CaseFacts;
+use app::domain::reporting::{CaseFacts, ReviewFacts};
 use app::domain::triage::CaseKind;
 use app::domain::wire::read_date;
 use chrono::NaiveDate;
@@ -88,7 +88,24 @@ pub(super) fn case_facts<'a>(
         ending: opt(f[13])
             .map(|e| Ending::parse(e).ok_or_else(|| corrupt("ending")))
             .transpose()?,
-        has_handler: f[14] == "1",
+        assigned_on: opt(f[14]).map(&mut uk_day).transpose()?,
+    })
+}
+
+/// A review's ending from its UK day and the ids of its outcome category and ending.
+pub(super) fn review_facts(
+    ended_on: NaiveDate,
+    outcome: &str,
+    ending: &str,
+) -> Result<ReviewFacts, StoreError> {
+    Ok(ReviewFacts {
+        ended_on,
+        outcome: opt(outcome)
+            .map(|o| OutcomeCategory::parse(o).ok_or_else(|| corrupt("outcome_category")))
+            .transpose()?,
+        ending: opt(ending)
+            .map(|e| Ending::parse(e).ok_or_else(|| corrupt("ending")))
+            .transpose()?,
     })
 }
 

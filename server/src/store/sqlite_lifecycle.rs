@@ -178,9 +178,11 @@ pub(super) async fn reopen(
         return Ok(Applied::Stale);
     }
     sqlx::query(
-        "UPDATE cases SET status = 'investigating', investigating_at = ?, outcome = NULL, \
+        &format!("UPDATE cases SET status = 'investigating', investigating_at = ?, {}, outcome = NULL, \
          outcome_category = NULL, outcome_sent_at = NULL, ending = NULL, resolution = NULL, \
          closed_at = NULL, revised_due = NULL, handler_confirmed_at = NULL, outcome_due = ? WHERE id = ?",
+            super::keep_first_decision("json_extract(ending, '$.ending')")
+        ),
     )
     .bind(&at)
     .bind(outcome_due.to_string())

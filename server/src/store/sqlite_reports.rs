@@ -1,11 +1,11 @@
 //! What the reports need from SQLite: the facts every case keeps for good (they survive
 //! retention), for the cases that can touch the periods asked about.
 
-use super::report_rows::{case_facts, each_record, opt};
+use super::report_rows::{case_facts, each_record, opt, review_facts};
 use super::sqlite::SqliteStore;
 use super::sqlite_staff::corrupt;
 use super::StoreError;
-use app::domain::reporting::{ActionFacts, CaseFacts};
+use app::domain::reporting::{ActionFacts, ReportFacts};
 use app::domain::wire::{digits, read_date};
 use chrono::Datelike;
 use chrono::NaiveDate;
@@ -58,7 +58,7 @@ pub(super) async fn report_facts(
     store: &SqliteStore,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<(Vec<CaseFacts>, Vec<ActionFacts>), StoreError> {
+) -> Result<ReportFacts, StoreError> {
     let (from_s, to_s) = (from.to_string(), to.to_string());
     // One row holding every case's facts, each case's already joined by the index
     // `cases_report` (migration 20261126000007, whose expressions these must match exactly):
@@ -71,10 +71,14 @@ pub(super) async fn report_facts(
     let joined: Option<String> = sqlx::query_scalar(
         "SELECT group_concat(kind || char(31) || category || char(31) || team || char(31) || \
          channel || char(31) || status || char(31) || received_on || char(31) || acknowledge_by \
-         || char(31) || outcome_due || char(31) || coalesce(revised_due, '') || char(31) || \
-         coalesce(substr(acknowledged_at, 1, 16), '') || char(31) || coalesce(substr(outcome_sent_at, 1, 16), '') || char(31) \
-         || coalesce(substr(closed_at, 1, 16), '') || char(31) || coalesce(outcome_category, '') || char(31) || \
-         coalesce(json_extract(ending, '$.ending'), '') || char(31) || (handler IS NOT NULL), \
+         || char(31) || iif(first_closed_at IS NULL, outcome_due, first_outcome_due) \
+         || char(31) || coalesce(iif(first_closed_at IS NULL, revised_due, first_revised_due), '') \
+         || char(31) || coalesce(substr(acknowledged_at, 1, 16), '') \
+         || char(31) || coalesce(substr(iif(first_closed_at IS NULL, outcome_sent_at, first_outcome_sent_at), 1, 16), '') \
+         || char(31) || coalesce(substr(coalesce(first_closed_at, closed_at), 1, 16), '') \
+         || char(31) || coalesce(iif(first_closed_at IS NULL, outcome_category, first_outcome_category), '') \
+         || char(31) || coalesce(iif(first_closed_at IS NULL, json_extract(ending, '$.ending'), first_ending), '') \
+         || char(31) || coalesce(substr(assigned_at, 1, 16), ''), \
          char(30)) FROM cases INDEXED BY cases_report \
          WHERE received_on <= ?2 AND max(acknowledge_by, outcome_due, coalesce(revised_due, ''), \
            coalesce(outcome_sent_at, closed_at, '9999')) >= ?1",
@@ -90,6 +94,33 @@ pub(super) async fn report_facts(
         cases.push(case_facts(f, &mut names, |t| bst.uk_day(t))?);
         Ok(())
     })?;
+    // Reviews that ended around the periods: each case's current ending once it has been
+    // reviewed, and the endings of earlier reviews kept in `case_reviews` (every row after a
+    // case's first holds the ending of the review before it). A day either side of the UTC
+    // dates; the UK day decides.
+    let joined: Option<String> = sqlx::query_scalar(
+        "SELECT group_concat(substr(closed_at, 1, 16) || char(31) || coalesce(outcome_category, '') \
+         || char(31) || coalesce(json_extract(ending, '$.ending'), ''), char(30)) FROM ( \
+           SELECT closed_at, outcome_category, ending FROM cases INDEXED BY cases_reviewed \
+           WHERE first_closed_at IS NOT NULL AND closed_at >= date(?1, '-1 day') \
+             AND closed_at < date(?2, '+2 days') \
+           UNION ALL \
+           SELECT r.closed_at, r.outcome_category, r.ending FROM case_reviews r \
+           WHERE r.closed_at >= date(?1, '-1 day') AND r.closed_at < date(?2, '+2 days') \
+             AND r.id > (SELECT min(f.id) FROM case_reviews f WHERE f.case_id = r.case_id))",
+    )
+    .bind(&from_s)
+    .bind(&to_s)
+    .fetch_one(&store.readers)
+    .await?;
+    let mut reviews = Vec::new();
+    each_record(
+        joined.as_deref().unwrap_or(""),
+        |[closed, outcome, ending]: [&str; 3]| {
+            reviews.push(review_facts(bst.uk_day(closed)?, outcome, ending)?);
+            Ok(())
+        },
+    )?;
     // Actions the same way: one joined row, not a row each.
     let joined: Option<String> = sqlx::query_scalar(
         "SELECT group_concat(created_at || char(31) || due_on || char(31) || coalesce(done_on, ''), \
@@ -114,7 +145,11 @@ pub(super) async fn report_facts(
             Ok(())
         },
     )?;
-    Ok((cases, actions))
+    Ok(ReportFacts {
+        cases,
+        actions,
+        reviews,
+    })
 }
 
 #[cfg(test)]

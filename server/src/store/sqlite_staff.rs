@@ -815,11 +815,13 @@ impl StaffStore for SqliteStore {
         let mut tx = self.staff_writer.begin().await?;
         // Only if nobody re-assigned it meanwhile.
         let result = sqlx::query(
-            "UPDATE cases SET handler = ?, handler_confirmed_at = ? \
+            "UPDATE cases SET handler = ?, handler_confirmed_at = ?, \
+             assigned_at = coalesce(assigned_at, ?) \
              WHERE id = ? AND handler IS ? AND status <> 'closed'",
         )
         .bind(handler)
         .bind(confirmed.then(|| now.clone()))
+        .bind(&now)
         .bind(&id)
         .bind(&case.handler)
         .execute(&mut *tx)
@@ -1137,13 +1139,7 @@ impl StaffStore for SqliteStore {
         &self,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<
-        (
-            Vec<app::domain::reporting::CaseFacts>,
-            Vec<app::domain::reporting::ActionFacts>,
-        ),
-        StoreError,
-    > {
+    ) -> Result<app::domain::reporting::ReportFacts, StoreError> {
         super::sqlite_reports::report_facts(self, from, to).await
     }
 

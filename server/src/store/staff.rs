@@ -694,13 +694,7 @@ pub trait StaffStore: Send + Sync + 'static {
         &self,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<
-        (
-            Vec<app::domain::reporting::CaseFacts>,
-            Vec<app::domain::reporting::ActionFacts>,
-        ),
-        StoreError,
-    >;
+    ) -> Result<app::domain::reporting::ReportFacts, StoreError>;
 
     /// Remedial and improvement actions across all cases, earliest due first.
     async fn actions(&self) -> Result<Vec<RegisterAction>, StoreError>;

@@ -409,8 +409,10 @@ fn correct_form(
         intro: "Correct what the complainant tells you is wrong, or record that they changed their mind about sharing, the survey or publication. The history keeps what changed; letters from now on use the corrected details.",
         action: "correct",
     };
+    // The reason is shown back too: nothing typed is lost when something else is refused.
     let v: std::collections::HashMap<&'static str, String> = app::domain::casework::CORRECTABLE
         .iter()
+        .chain(["reason"].iter())
         .map(|k| (*k, values(k)))
         .collect();
     let contact: Vec<Choice> = app::domain::complaint::ContactMethod::ALL
