@@ -129,7 +129,8 @@ async fn run() -> Result<(), String> {
             command: RetentionCommand::Run { dry_run, as_of },
         } => {
             let config = Config::load()?;
-            let stores = store::open(&config.database_url).await?;
+            let mut stores = store::open(&config.database_url).await?;
+            stores.retention = server::retention::with_email_files(stores.retention, &config.email);
             let text = server::retention::from_command_line(
                 stores.retention.as_ref(),
                 &config.retention.policy,
@@ -153,7 +154,8 @@ async fn serve() -> Result<(), String> {
     if let Some(given) = config.branding.corrected_from {
         tracing::warn!(%given, used = %config.branding.colour, "the brand colour does not reach WCAG AA contrast on white: a darker shade of it is used");
     }
-    let stores = store::open(&config.database_url).await?;
+    let mut stores = store::open(&config.database_url).await?;
+    stores.retention = server::retention::with_email_files(stores.retention, &config.email);
     // Sessions past their idle expiry are deleted from the database, not only refused.
     {
         use tower_sessions::session_store::ExpiredDeletion;

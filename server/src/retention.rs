@@ -4,7 +4,11 @@
 //!
 //! The clock is a parameter: the server passes the time, tests pass theirs.
 
-use crate::store::retention::{Candidate, RetentionStore, RunCounts, Trigger};
+use crate::store::retention::{
+    Candidate, CaseSummary, Hold, RetentionStore, RunCounts, RunRecord, SubjectCase, SubjectKey,
+    Trigger,
+};
+use crate::store::staff::Applied;
 use crate::store::StoreError;
 use app::domain::calendar::london_date;
 use app::domain::reference::Reference;
@@ -277,4 +281,130 @@ pub async fn from_command_line(
         );
     }
     Ok(out)
+}
+
+/// The retention store of a service whose emails are written as files (the embedded default):
+/// a reduction or an erasure deletes the case's email files with its messages, and each run
+/// deletes the files older than `idempotency_days` (SPEC "Retention": deleted means gone from
+/// every copy the service keeps). Every other call goes straight to the store.
+pub struct ForgetsEmailFiles {
+    inner: Arc<dyn RetentionStore>,
+    dir: std::path::PathBuf,
+}
+
+/// `store`, forgetting the email files too when emails are written as files.
+pub fn with_email_files(
+    store: Arc<dyn RetentionStore>,
+    email: &crate::config::EmailConfig,
+) -> Arc<dyn RetentionStore> {
+    match email {
+        crate::config::EmailConfig::Files { dir } => Arc::new(ForgetsEmailFiles {
+            inner: store,
+            dir: dir.clone(),
+        }),
+        _ => store,
+    }
+}
+
+#[async_trait::async_trait]
+impl RetentionStore for ForgetsEmailFiles {
+    async fn begin_run(
+        &self,
+        trigger: Trigger,
+        slot: Option<&str>,
+        instance: &str,
+        now: DateTime<Utc>,
+        as_of: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError> {
+        self.inner
+            .begin_run(trigger, slot, instance, now, as_of)
+            .await
+    }
+    async fn finish_run(
+        &self,
+        id: i64,
+        instance: &str,
+        counts: &RunCounts,
+        error: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.inner
+            .finish_run(id, instance, counts, error, now)
+            .await
+    }
+    async fn runs(&self, limit: i64) -> Result<Vec<RunRecord>, StoreError> {
+        self.inner.runs(limit).await
+    }
+    async fn candidates(&self) -> Result<Vec<Candidate>, StoreError> {
+        self.inner.candidates().await
+    }
+    async fn reduce(
+        &self,
+        reference: &Reference,
+        policy: &RetentionPolicy,
+        by: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<RunCounts, StoreError> {
+        let keys = self.inner.message_keys(reference).await?;
+        let counts = self
+            .inner
+            .reduce(reference, policy, by, reason, now)
+            .await?;
+        if counts.cases_reduced > 0 {
+            crate::outbox::files::forget(&self.dir, &keys).await;
+        }
+        Ok(counts)
+    }
+    async fn message_keys(&self, reference: &Reference) -> Result<Vec<String>, StoreError> {
+        self.inner.message_keys(reference).await
+    }
+    async fn remove_officers(
+        &self,
+        reference: &Reference,
+        now: DateTime<Utc>,
+    ) -> Result<RunCounts, StoreError> {
+        self.inner.remove_officers(reference, now).await
+    }
+    async fn delete_expired(
+        &self,
+        policy: &RetentionPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<RunCounts, StoreError> {
+        let mut counts = self.inner.delete_expired(policy, now).await?;
+        let cutoff = std::time::SystemTime::from(policy.idempotency_cutoff(now));
+        counts.messages_deleted += crate::outbox::files::forget_before(&self.dir, cutoff).await;
+        Ok(counts)
+    }
+    async fn compact(&self) -> Result<(), StoreError> {
+        self.inner.compact().await
+    }
+    async fn summary(&self, reference: &Reference) -> Result<Option<CaseSummary>, StoreError> {
+        self.inner.summary(reference).await
+    }
+    async fn hold(
+        &self,
+        reference: &Reference,
+        reason: &str,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        self.inner.hold(reference, reason, actor).await
+    }
+    async fn release(&self, reference: &Reference, actor: &str) -> Result<Applied, StoreError> {
+        self.inner.release(reference, actor).await
+    }
+    async fn holds(&self) -> Result<Vec<Hold>, StoreError> {
+        self.inner.holds().await
+    }
+    async fn restrict(
+        &self,
+        reference: &Reference,
+        reason: Option<&str>,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        self.inner.restrict(reference, reason, actor).await
+    }
+    async fn subject_search(&self, key: &SubjectKey) -> Result<Vec<SubjectCase>, StoreError> {
+        self.inner.subject_search(key).await
+    }
 }

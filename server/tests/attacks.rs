@@ -199,21 +199,8 @@ async fn a_restricted_case_stays_out_of_the_print_queue_the_letters_and_its_rece
     let server = &s.server;
     // Keyed in by intake from a letter: the acknowledgement goes by post.
     let mut ian = signed_in(server, "ian").await;
-    let token = ian.get("/staff/intake").await.csrf();
-    let mut form = common::form_fields(&complaint("Rowan Restricted"));
-    form.retain(|(k, _)| k != "preferred_contact");
-    form.extend([
-        ("_csrf".to_string(), token),
-        ("_key".to_string(), key()),
-        ("channel".to_string(), "post".to_string()),
-        ("preferred_contact".to_string(), "post".to_string()),
-        (
-            "received_on".to_string(),
-            chrono::Utc::now().date_naive().to_string(),
-        ),
-    ]);
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let saved = ian.post("/staff/intake", &pairs).await;
+    let saved =
+        common::casework::key_in_from_a_letter(&mut ian, &complaint("Rowan Restricted")).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     let receipt = saved.location.clone().unwrap();
     assert_eq!(ian.get(&receipt).await.status, 200);

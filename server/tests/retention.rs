@@ -249,10 +249,19 @@ async fn the_default_policy_keeps_name_and_address_in_the_summary_but_not_email_
     )
     .await;
     assert_eq!(report.counts.cases_reduced, 1);
+    assert_eq!(report.counts.officers_removed, 1);
     let bytes = common::db::stored_bytes(&server.db_path).await;
-    for needle in ["quentin.contact@example.com", "Kumquat", "07700 900982"] {
+    // SPEC "Retention": the officer's name goes whatever the policy keeps (seed 001), from
+    // the kept outcome record and its letter too.
+    for needle in [
+        "quentin.contact@example.com",
+        "Kumquat",
+        "07700 900982",
+        "Olive Officerton",
+    ] {
         assert!(!contains(&bytes, needle), "{needle} is still in the file");
     }
+    assert!(contains(&bytes, "(officer's name removed)"));
     let page = signed_in(server, "dee")
         .await
         .get(&format!("/staff/cases/{r}"))
@@ -763,4 +772,301 @@ async fn search_by_name(dee: &mut common::browser::Browser, term: &str) -> Strin
     )
     .await
     .body
+}
+
+/// Every distinctive word of `words` found in `bytes`.
+fn found<'a>(bytes: &[u8], words: &[&'a str]) -> Vec<&'a str> {
+    words
+        .iter()
+        .copied()
+        .filter(|w| contains(bytes, w))
+        .collect()
+}
+
+/// The bytes of every file the files transport wrote.
+fn email_files(dir: &std::path::Path) -> Vec<u8> {
+    let mut bytes = vec![];
+    for entry in std::fs::read_dir(dir.join("data/outbox"))
+        .into_iter()
+        .flatten()
+    {
+        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    bytes
+}
+
+/// SPEC "Retention": "delete" means gone. A distinctive word in every free-text and contact
+/// field the product has (the public complaint, staff intake, and every case form: notes,
+/// identity check, correction, progress update, outcome and its action, the action's note,
+/// closure, review, ending, the MP's details, the constituent's); then the retention run for
+/// one case and the DPO's erasure for the other. None of the words is left in the database's
+/// files (on SQLite the file and its write-ahead log; on PostgreSQL the database's files), in
+/// the emails the files transport wrote, or in the server's log.
+#[tokio::test]
+async fn planted_words_are_gone_from_the_database_the_email_files_and_the_log_after_retention_and_erasure(
+) {
+    let s = staffed_with(&format!(
+        "{FAST_OUTBOX}[retention]\nkeep_personal_summary = false\n"
+    ))
+    .await;
+    let server = &s.server;
+    let dir = s._dir.path();
+    let mut words: Vec<&str> = vec![];
+    let mut plant = |w: &'static str| {
+        words.push(w);
+        w
+    };
+
+    // The public complaint, for someone else (so identity is checked).
+    let mut c = complaint("Ada Zqfullname");
+    c["full_name"] = plant("Ada Zqfullname").into();
+    c["address_line_1"] = "1 Zqstreet Road".into();
+    plant("Zqstreet");
+    c["address_line_2"] = "Zqlinetwo House".into();
+    plant("Zqlinetwo");
+    c["address_town"] = plant("Zqtown").into();
+    c["email"] = "zqemail@example.com".into();
+    plant("zqemail");
+    c["phone"] = "07700 900417".into();
+    plant("900417");
+    c["adjustments"] = "Zqadjust: large print".into();
+    plant("Zqadjust");
+    c["on_behalf_of"] = "someone_else".into();
+    c["other_person_name"] = plant("Zqother Person").into();
+    c["other_person_relationship"] = plant("Zqrelation").into();
+    c["other_person_agreed"] = true.into();
+    c["service"] = plant("Zqservice").into();
+    c["happened_when"] = plant("Zqwhen").into();
+    c["description"] = "Zqdescription: my file was lost.".into();
+    plant("Zqdescription");
+    let r = server.post(&key(), &c).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let p = r.body["reference"].as_str().unwrap().replace('-', "");
+
+    let mut kim = signed_in(server, "kim").await;
+    let mut dee = signed_in(server, "dee").await;
+    common::casework::wait_for_status(&server.db_path, &p, "acknowledged").await;
+    note(&mut kim, &p, plant("Zqnote")).await;
+    let today = chrono::Utc::now().date_naive().to_string();
+    let post = case_post(
+        &mut kim,
+        &p,
+        "flags/identity",
+        &[("on", &today), ("how", plant("Zqidentity"))],
+    )
+    .await;
+    assert_eq!(post.status, 303, "identity: {}", post.body);
+    let post = case_post(
+        &mut kim,
+        &p,
+        "correct",
+        &[
+            ("full_name", "Ada Zqfullname"),
+            ("address_line_1", "1 Zqstreet Road"),
+            ("address_line_2", "Zqcorrected House"),
+            ("address_town", "Zqtown"),
+            ("address_postcode", "NG2 7QP"),
+            ("email", "zqemail@example.com"),
+            ("phone", "07700 900417"),
+            ("preferred_contact", "email"),
+            ("consent_share", "yes"),
+            ("reason", plant("Zqcorrectreason")),
+        ],
+    )
+    .await;
+    assert_eq!(post.status, 303, "correct: {}", post.body);
+    plant("Zqcorrected");
+    let post = case_post(
+        &mut kim,
+        &p,
+        "assign",
+        &[("handler", "kim"), ("independent", "yes")],
+    )
+    .await;
+    assert_eq!(post.status, 303, "assign: {}", post.body);
+    assert_eq!(
+        case_post(&mut kim, &p, "investigate", &[]).await.status,
+        303
+    );
+    let later = (chrono::Utc::now().date_naive() + chrono::Days::new(120)).to_string();
+    let post = case_post(
+        &mut kim,
+        &p,
+        "update",
+        &[
+            ("progress", plant("Zqprogress")),
+            ("revised_on", &later),
+            ("why", plant("Zqwhy")),
+        ],
+    )
+    .await;
+    assert_eq!(post.status, 303, "update: {}", post.body);
+    let due = (chrono::Utc::now().date_naive() + chrono::Days::new(30)).to_string();
+    let post = case_post(
+        &mut kim,
+        &p,
+        "outcome",
+        &[
+            ("category", "upheld"),
+            ("summary", plant("Zqsummary")),
+            ("investigation", plant("Zqinvestigation")),
+            ("findings", plant("Zqfindings")),
+            ("action_1_description", plant("Zqaction")),
+            ("action_1_owner", plant("Zqowner Officer")),
+            ("action_1_due_on", &due),
+        ],
+    )
+    .await;
+    assert_eq!(post.status, 303, "outcome: {}", post.body);
+    common::casework::wait_for_status(&server.db_path, &p, "outcome_sent").await;
+    let action = query_one(
+        &server.db_path,
+        "SELECT CAST(a.id AS TEXT) FROM case_actions a JOIN cases c ON c.id = a.case_id \
+         WHERE c.reference = $1",
+        &p,
+    )
+    .await;
+    let post = case_post(
+        &mut kim,
+        &p,
+        &format!("actions/{action}/done"),
+        &[
+            (&format!("done_on_{action}"), &today),
+            (&format!("done_note_{action}"), plant("Zqdonenote")),
+        ],
+    )
+    .await;
+    assert_eq!(post.status, 303, "action done: {}", post.body);
+    let post = case_post(
+        &mut kim,
+        &p,
+        "close",
+        &[
+            ("resolution", plant("Zqresolution")),
+            ("improvement_1_description", plant("Zqimprove")),
+            ("improvement_1_owner", plant("Zqimprover Officer")),
+            ("improvement_1_due_on", &due),
+        ],
+    )
+    .await;
+    assert_eq!(post.status, 303, "close: {}", post.body);
+    let post = case_post(
+        &mut kim,
+        &p,
+        "reopen",
+        &[("review_reason", plant("Zqreview"))],
+    )
+    .await;
+    assert_eq!(post.status, 303, "reopen: {}", post.body);
+    let post = case_post(&mut kim, &p, "confirm", &[("confirm_independent", "yes")]).await;
+    assert_eq!(post.status, 303, "confirm: {}", post.body);
+    let post = case_post(
+        &mut kim,
+        &p,
+        "end",
+        &[
+            ("ending", "not_data_protection"),
+            ("referred_to", plant("Zqreferred")),
+            ("note", plant("Zqendnote")),
+        ],
+    )
+    .await;
+    assert_eq!(post.status, 303, "end: {}", post.body);
+
+    // Keyed in by staff from an MP's letter, with the MP's details recorded on the case.
+    let mut ian = signed_in(server, "ian").await;
+    let mut k = complaint("Ben Zqkeyedname");
+    plant("Zqkeyedname");
+    k["description"] = plant("Zqkeyeddescription").into();
+    k["on_behalf_of"] = "mp".into();
+    k["mp_name"] = plant("Zqmpname").into();
+    k["mp_writing"] = true.into();
+    k["mp_address"] = "House of Commons, Zqmpaddress".into();
+    plant("Zqmpaddress");
+    k["constituent_name"] = plant("Zqconstituent").into();
+    k["constituent_address"] = plant("Zqconstituentaddress").into();
+    let saved = common::casework::key_in_from_a_letter(&mut ian, &k).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let keyed = query_one(
+        &server.db_path,
+        "SELECT reference FROM cases WHERE complainant_name = $1",
+        "Ben Zqkeyedname",
+    )
+    .await;
+    let post = case_post(
+        &mut kim,
+        &keyed,
+        "mp",
+        &[
+            ("mp_name", "Zqmpname"),
+            ("mp_email", "zqmpemail@example.org"),
+            ("mp_address", "House of Commons, Zqmpaddress"),
+        ],
+    )
+    .await;
+    assert_eq!(post.status, 303, "mp: {}", post.body);
+    plant("zqmpemail");
+    common::casework::wait_for_status(&server.db_path, &p, "closed").await;
+
+    // Every word is there to be found before.
+    let words = words;
+    let before = common::db::stored_bytes(&server.db_path).await;
+    assert_eq!(
+        found(&before, &words),
+        words,
+        "the test looks in the right place"
+    );
+    assert!(
+        !found(&email_files(dir), &words).is_empty(),
+        "the emails were written as files"
+    );
+
+    // The DPO erases the keyed-in case; a run a year and a day later reduces the other.
+    let form = dee.get(&format!("/staff/cases/{keyed}/erase")).await;
+    let post = dee
+        .post(
+            &format!("/staff/cases/{keyed}/erase"),
+            &[
+                ("_csrf", &form.csrf()),
+                ("reason", "Erasure request"),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(post.status, 303, "erase: {}", post.body);
+    let mut other = instance(server).await;
+    other.retention = server::retention::with_email_files(
+        other.retention,
+        &server::config::EmailConfig::Files {
+            dir: dir.join("data/outbox"),
+        },
+    );
+    let policy = RetentionPolicy {
+        keep_personal_summary: false,
+        ..RetentionPolicy::default()
+    };
+    let report = run_at(&other, &policy, a_year_and_a_day_later(), "t1").await;
+    assert_eq!(report.counts.cases_reduced, 1, "{:?}", report.counts);
+
+    let after = common::db::stored_bytes(&server.db_path).await;
+    assert_eq!(
+        found(&after, &words),
+        Vec::<&str>::new(),
+        "left in the database"
+    );
+    assert_eq!(
+        found(&email_files(dir), &words),
+        Vec::<&str>::new(),
+        "left in the email files"
+    );
+    assert_eq!(
+        found(server.log().as_bytes(), &words),
+        Vec::<&str>::new(),
+        "in the server's log"
+    );
+    // The history still says what staff did, without the words.
+    let page = dee.get(&format!("/staff/cases/{p}")).await.body;
+    for event in ["reopened for review", "action done", "identity verified"] {
+        assert!(page.contains(event), "{event}");
+    }
 }

@@ -4,7 +4,71 @@
 
 use super::{Mailer, Outgoing, SendError};
 use async_trait::async_trait;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The file a message is written to. The key is ours (a UUID, a kind, a number or a team and
+/// a day): safe as a file name once anything but letters, digits and '-' is replaced.
+pub fn file_name(key: &str) -> String {
+    let name: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{name}.eml")
+}
+
+/// Deletes the files of these messages (a case reduced or erased: SPEC "Retention", the copies
+/// of a message the service wrote go too). Returns how many were deleted; a file that cannot
+/// be deleted is logged for whoever runs the service.
+pub async fn forget(dir: &Path, keys: &[String]) -> u64 {
+    let mut deleted = 0;
+    for key in keys {
+        let path = dir.join(file_name(key));
+        match tokio::fs::remove_file(&path).await {
+            Ok(()) => deleted += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                tracing::error!(path = %path.display(), error = %e, "cannot delete an email file")
+            }
+        }
+    }
+    deleted
+}
+
+/// Deletes the email files written before `cutoff` (sent, then kept as long as the records
+/// that stop a complaint being stored twice: `idempotency_days`).
+pub async fn forget_before(dir: &Path, cutoff: std::time::SystemTime) -> u64 {
+    let mut entries = match tokio::fs::read_dir(dir).await {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return 0,
+        Err(e) => {
+            tracing::error!(path = %dir.display(), error = %e, "cannot read the email files folder");
+            return 0;
+        }
+    };
+    let mut deleted = 0;
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "eml") {
+            continue;
+        }
+        let written = entry.metadata().await.and_then(|m| m.modified());
+        if written.is_ok_and(|w| w < cutoff) {
+            match tokio::fs::remove_file(&path).await {
+                Ok(()) => deleted += 1,
+                Err(e) => {
+                    tracing::error!(path = %path.display(), error = %e, "cannot delete an email file")
+                }
+            }
+        }
+    }
+    deleted
+}
 
 pub struct Files {
     dir: PathBuf,
@@ -21,20 +85,7 @@ impl Mailer for Files {
     async fn send(&self, email: &Outgoing) -> Result<Option<String>, SendError> {
         let message =
             super::smtp::build(email, "complaints@localhost").map_err(SendError::Permanent)?;
-        // The key is ours (a UUID, a kind, a number or a team and a day): safe as a file name
-        // once anything but letters, digits and '-' is replaced.
-        let name: String = email
-            .key
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let path = self.dir.join(format!("{name}.eml"));
+        let path = self.dir.join(file_name(&email.key));
         tokio::fs::create_dir_all(&self.dir)
             .await
             .map_err(|e| SendError::Transient(format!("cannot create the outbox folder: {e}")))?;

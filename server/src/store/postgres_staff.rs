@@ -895,7 +895,7 @@ impl StaffStore for PgStore {
         }
         let (kind, message) = (LetterKind::Ending, MessageKind::Ending);
         let sent = letter_and_message(&mut tx, case.id, kind, message, letter, route, at).await?;
-        let detail = format!("{}; {sent}", record.summary());
+        let detail = format!("{}; {sent}", record.history());
         recorded(tx, case, at, actor, "closed", "status: closed", &detail).await
     }
 
@@ -977,7 +977,8 @@ impl StaffStore for PgStore {
         .bind(case.id)
         .execute(&mut *tx)
         .await?;
-        let detail = format!("review: {reason}; new outcome target {outcome_due}");
+        // The reason is on the review's record (which retention reduces), not in the history.
+        let detail = format!("new outcome target {outcome_due}");
         let event = "reopened for review";
         recorded(tx, case, at, actor, event, event, &detail).await
     }
@@ -992,9 +993,9 @@ impl StaffStore for PgStore {
     ) -> Result<Applied, StoreError> {
         let at = Utc::now();
         let mut tx = self.pool.begin().await?;
-        let Some(description) = sqlx::query_scalar::<_, String>(
+        let Some(_kind) = sqlx::query_scalar::<_, String>(
             "UPDATE case_actions SET done_on = $1, done_note = $2, done_by = $3 \
-             WHERE id = $4 AND case_id = $5 AND done_on IS NULL RETURNING description",
+             WHERE id = $4 AND case_id = $5 AND done_on IS NULL RETURNING kind",
         )
         .bind(done_on)
         .bind(note)
@@ -1006,7 +1007,8 @@ impl StaffStore for PgStore {
         else {
             return Ok(Applied::Stale);
         };
-        let detail = format!("{description} (done {done_on})");
+        // The action by its number: its words are in the case file, not the history.
+        let detail = format!("action {action_id} done {done_on}");
         recorded(tx, case, at, actor, "action done", "action done", &detail).await
     }
 
@@ -1028,7 +1030,8 @@ impl StaffStore for PgStore {
         } else {
             "post"
         };
-        let detail = format!("{}; copies by {how}", mp.name);
+        // The MP's name and address are in the case file, not the history.
+        let detail = format!("copies by {how}");
         let (event, action) = ("MP's details recorded", "recorded the MP's details");
         recorded(tx, case, at, actor, event, action, &detail).await
     }
@@ -1058,7 +1061,7 @@ impl StaffStore for PgStore {
         if changed == 0 {
             return Ok(Applied::Stale);
         }
-        let detail = work.detail();
+        let detail = work.history();
         recorded(tx, case, at, actor, event, event, &detail).await
     }
 

@@ -44,6 +44,32 @@ impl Trigger {
     }
 }
 
+/// An action's description once its case file is reduced without a kept summary (the
+/// action's dates stay for the reports and the follow-up list).
+pub const REDUCED_ACTION: &str = "(description removed when the case file was reduced)";
+
+/// What an officer's name becomes in the records and letters kept after 12 months
+/// (SPEC "Retention", seed 001); the case itself still names the team.
+pub const OFFICER_REMOVED: &str = "(officer's name removed)";
+
+/// For each officer's name: (as written in a letter, its replacement) and (as a JSON string
+/// in a stored record, its replacement), so a name is replaced only as a whole JSON value.
+pub type Replacement = ((String, String), (String, String));
+
+pub fn officer_replacements(owners: &[String]) -> Result<Vec<Replacement>, StoreError> {
+    let quoted =
+        |s: &str| serde_json::to_string(s).map_err(|_| StoreError::Corrupt("owner".into()));
+    owners
+        .iter()
+        .map(|o| {
+            Ok((
+                (o.clone(), OFFICER_REMOVED.to_string()),
+                (quoted(o)?, quoted(OFFICER_REMOVED)?),
+            ))
+        })
+        .collect()
+}
+
 /// What one run did, by rule.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunCounts {
@@ -337,6 +363,9 @@ pub trait RetentionStore: Send + Sync + 'static {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<RunCounts, StoreError>;
+    /// The keys of every message about the case (what a reduction deletes, so the copies a
+    /// transport wrote can go with them).
+    async fn message_keys(&self, reference: &Reference) -> Result<Vec<String>, StoreError>;
     async fn remove_officers(
         &self,
         reference: &Reference,

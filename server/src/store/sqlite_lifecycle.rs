@@ -88,7 +88,7 @@ pub(super) async fn end_case(
         &at,
     )
     .await?;
-    let detail = format!("{}; {sent}", record.summary());
+    let detail = format!("{}; {sent}", record.history());
     recorded(tx, case, &at, actor, "closed", "status: closed", &detail).await
 }
 
@@ -189,7 +189,8 @@ pub(super) async fn reopen(
     .bind(&id)
     .execute(&mut *tx)
     .await?;
-    let detail = format!("review: {reason}; new outcome target {outcome_due}");
+    // The reason is on the review's record (which retention reduces), not in the history.
+    let detail = format!("new outcome target {outcome_due}");
     recorded(
         tx,
         case,
@@ -213,9 +214,9 @@ pub(super) async fn action_done(
     let at = rfc3339(Utc::now());
     let id = case.id.to_string();
     let mut tx = store.staff_writer.begin().await?;
-    let Some(description) = sqlx::query_scalar::<_, String>(
+    let Some(_kind) = sqlx::query_scalar::<_, String>(
         "UPDATE case_actions SET done_on = ?, done_note = ?, done_by = ? \
-         WHERE id = ? AND case_id = ? AND done_on IS NULL RETURNING description",
+         WHERE id = ? AND case_id = ? AND done_on IS NULL RETURNING kind",
     )
     .bind(done_on.to_string())
     .bind(note)
@@ -227,7 +228,8 @@ pub(super) async fn action_done(
     else {
         return Ok(Applied::Stale);
     };
-    let detail = format!("{description} (done {done_on})");
+    // The action by its number: its words are in the case file, not the history.
+    let detail = format!("action {action_id} done {done_on}");
     recorded(tx, case, &at, actor, "action done", "action done", &detail).await
 }
 
@@ -375,7 +377,7 @@ pub(super) async fn work_flag(
     if changed == 0 {
         return Ok(Applied::Stale);
     }
-    let detail = work.detail();
+    let detail = work.history();
     recorded(tx, case, &at, actor, event, event, &detail).await
 }
 

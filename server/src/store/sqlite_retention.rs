@@ -238,6 +238,28 @@ impl RetentionStore for SqliteStore {
         .bind(&id)
         .execute(&mut *tx)
         .await?;
+        // SPEC "Retention": every other field typed about the person goes too: how identity
+        // was checked, the MP's details, where an ending referred the case and what its letter
+        // added (the ending itself and its configured reason stay: the reports count them),
+        // and the notes on actions; the actions' descriptions stay only with a kept summary.
+        sqlx::query(
+            "UPDATE cases SET identity_verified_how = NULL, mp_contact = NULL, \
+             ending = CASE WHEN ?1 THEN ending ELSE json_remove(ending, '$.referred_to', '$.note') END \
+             WHERE id = ?2",
+        )
+        .bind(keep)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE case_actions SET done_note = NULL, \
+             description = CASE WHEN ?1 THEN description ELSE ?2 END WHERE case_id = ?3",
+        )
+        .bind(keep)
+        .bind(REDUCED_ACTION)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
         let mut c = RunCounts {
             cases_reduced: 1,
             ..RunCounts::default()
@@ -257,10 +279,10 @@ impl RetentionStore for SqliteStore {
         }
         // Earlier closures keep their dates and categories; their words go unless kept.
         sqlx::query(
-            "UPDATE case_reviews SET reason = '', outcome = CASE WHEN ? THEN outcome END, \
-             ending = CASE WHEN ? THEN ending END, resolution = NULL WHERE case_id = ?",
+            "UPDATE case_reviews SET reason = '', outcome = CASE WHEN ?1 THEN outcome END, \
+             ending = CASE WHEN ?1 THEN ending ELSE json_remove(ending, '$.referred_to', '$.note') END, \
+             resolution = NULL WHERE case_id = ?2",
         )
-        .bind(keep)
         .bind(keep)
         .bind(&id)
         .execute(&mut *tx)
@@ -301,6 +323,16 @@ impl RetentionStore for SqliteStore {
         Ok(c)
     }
 
+    async fn message_keys(&self, wanted: &Reference) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT o.message_key FROM outbox o JOIN cases c ON c.id = o.case_id \
+             WHERE c.reference = ?",
+        )
+        .bind(wanted.compact())
+        .fetch_all(&self.readers)
+        .await?)
+    }
+
     async fn remove_officers(
         &self,
         wanted: &Reference,
@@ -318,6 +350,33 @@ impl RetentionStore for SqliteStore {
         else {
             return Ok(RunCounts::default());
         };
+        // Their names go from the kept outcome and closure records and the letters too
+        // (SPEC "Retention": whatever `keep_personal_summary` says).
+        let owners: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT owner FROM case_actions WHERE case_id = ? AND owner <> ''",
+        )
+        .bind(&id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (text, json) in officer_replacements(&owners)? {
+            for (table, key) in [("cases", "id"), ("case_reviews", "case_id")] {
+                sqlx::query(&format!(
+                    "UPDATE {table} SET outcome = replace(outcome, ?1, ?2), \
+                     resolution = replace(resolution, ?1, ?2) WHERE {key} = ?3"
+                ))
+                .bind(&json.0)
+                .bind(&json.1)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query("UPDATE letters SET body = replace(body, ?1, ?2) WHERE case_id = ?3")
+                .bind(&text.0)
+                .bind(&text.1)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+        }
         let removed = sqlx::query("UPDATE case_actions SET owner = '' WHERE case_id = ?")
             .bind(&id)
             .execute(&mut *tx)

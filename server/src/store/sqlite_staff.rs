@@ -1077,9 +1077,9 @@ impl StaffStore for SqliteStore {
             .bind(&id)
             .execute(&mut *tx)
             .await?;
+        // The MP's name and address are in the case file, not the history.
         let detail = format!(
-            "{}; copies by {}",
-            mp.name,
+            "copies by {}",
             if mp.route() == Route::Email {
                 "email"
             } else {

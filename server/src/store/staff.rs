@@ -203,12 +203,10 @@ impl FlagWork {
         }
     }
 
-    /// The history's detail: the day, and how for identity.
-    pub fn detail(&self) -> String {
-        match self.record() {
-            (_, on, Some(how), _) => format!("{on}; how: {how}"),
-            (_, on, None, _) => on.to_string(),
-        }
+    /// The history's detail: the day only. How identity was checked is typed about the
+    /// person, so it stays in the case file, which retention reduces (SPEC "Retention").
+    pub fn history(&self) -> String {
+        self.record().1.to_string()
     }
 }
 

@@ -87,8 +87,12 @@ impl Browser {
     pub fn new(server: &TestServer) -> Browser {
         Browser {
             base: server.base.clone(),
+            // The server closes an HTTP/1 connection waiting 10 s for its next request's
+            // headers; a browser retries a request that meets such a close, reqwest does not,
+            // so idle connections are dropped first and a request never races the close.
             http: reqwest::Client::builder()
                 .redirect(Policy::none())
+                .pool_idle_timeout(std::time::Duration::from_secs(5))
                 .build()
                 .unwrap(),
             cookie: None,

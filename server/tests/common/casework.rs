@@ -104,3 +104,23 @@ pub async fn decide_and_close(
     .await;
     assert_eq!(p.status, 303, "close: {}", p.body);
 }
+
+/// Keys in `complaint` (the API's JSON) from a letter, as intake staff would on
+/// `/staff/intake`: by post, received today, acknowledged by post.
+pub async fn key_in_from_a_letter(b: &mut Browser, complaint: &serde_json::Value) -> Page {
+    let token = b.get("/staff/intake").await.csrf();
+    let mut form = super::form_fields(complaint);
+    form.retain(|(k, _)| k != "preferred_contact");
+    form.extend([
+        ("_csrf".to_string(), token),
+        ("_key".to_string(), super::key()),
+        ("channel".to_string(), "post".to_string()),
+        ("preferred_contact".to_string(), "post".to_string()),
+        (
+            "received_on".to_string(),
+            chrono::Utc::now().date_naive().to_string(),
+        ),
+    ]);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    b.post("/staff/intake", &pairs).await
+}

@@ -87,6 +87,7 @@ impl TestServer {
             .to_string();
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(64)
+            .pool_idle_timeout(Duration::from_secs(5)) // before the server's 10 s (see Browser)
             .build()
             .unwrap();
         TestServer {

@@ -148,6 +148,15 @@ impl EndingRecord {
     }
 
     /// The line the history and the register show.
+    /// What the history and the audit trail record: the ending and a configured reason,
+    /// never where it was referred or what the letter added (typed text; SPEC "Retention").
+    pub fn history(&self) -> String {
+        match &self.reason {
+            Some(why) => format!("{}: {why}", self.ending.label()),
+            None => self.ending.label().to_string(),
+        }
+    }
+
     pub fn summary(&self) -> String {
         match (&self.referred_to, &self.reason) {
             (Some(to), _) => format!("{}: referred to {to}", self.ending.label()),
