@@ -1152,3 +1152,106 @@ async fn the_survey_list_holds_only_names_and_numbers_of_those_who_did_not_opt_o
     let audit = dee.get("/staff/audit").await.body;
     assert!(audit.contains("downloaded the survey list"));
 }
+
+/// SPEC "Opt-outs": publication only of anonymised summaries, never of a case whose
+/// complainant opted out, whether they opted out at the start or later.
+#[tokio::test]
+async fn the_publication_list_holds_only_summaries_of_cases_not_opted_out() {
+    use common::casework::decide;
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    let mut kim = signed_in(server, "kim").await;
+    let willing_to = |name: &str| {
+        let mut c = complaint(name);
+        c["publication_opt_out"] = false.into();
+        c
+    };
+    let willing = send(server, &willing_to("Wendy Willing")).await;
+    let mut opted = complaint("Otto Optout");
+    opted["publication_opt_out"] = true.into();
+    let opted = send(server, &opted).await;
+    let later = send(server, &willing_to("Lara Later")).await;
+    for r in [&willing, &opted, &later] {
+        decide(server, &mut kim, r, "Olive Officer").await;
+    }
+    let close = |summary: &'static str| {
+        [
+            ("resolution", "Answered with an apology."),
+            ("publication", summary),
+        ]
+    };
+    // Opted out: the form says so, and a summary is refused with the reason.
+    let form = kim.get(&format!("/staff/cases/{opted}/close")).await.body;
+    assert!(form.contains("opted out of publication"));
+    assert!(!form.contains("name=\"publication\""));
+    let p = case_post(&mut kim, &opted, "close", &close("A resident opted out.")).await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("leave the summary for publication empty"));
+    let p = case_post(&mut kim, &opted, "close", &close("")).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let p = case_post(
+        &mut kim,
+        &willing,
+        "close",
+        &close("A request for records was answered late. We apologised and changed our checks."),
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = kim.get(&format!("/staff/cases/{willing}")).await.body;
+    assert!(page.contains("Summary for publication"));
+    let p = case_post(&mut kim, &later, "close", &close("Later summary.")).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    // Lara opts out after closure: a correction, and she is left out too.
+    let p = case_post(
+        &mut kim,
+        &later,
+        "correct",
+        &[
+            ("full_name", "Lara Later"),
+            ("address_line_1", "1 High Street"),
+            ("address_town", "Nottingham"),
+            ("address_postcode", "NG2 7QP"),
+            ("email", "sam@example.com"),
+            ("phone", "07700 900982"),
+            ("preferred_contact", "email"),
+            ("consent_share", "yes"),
+            ("publication_opt_out", "yes"),
+            ("reason", "She wrote to opt out of publication."),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+
+    let today = chrono::Utc::now().date_naive();
+    let path = format!("/staff/publication.csv?from={today}&to={today}");
+    assert_eq!(kim.get(&path).await.status, 403, "the DPO's alone");
+    let mut dee = signed_in(server, "dee").await;
+    let list = dee.get(&path).await;
+    assert_eq!(list.status, 200);
+    let mut reader = csv::Reader::from_reader(list.body.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["What it was about", "Decision", "Summary"]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0][1], "Upheld");
+    assert_eq!(
+        rows[0][2],
+        "A request for records was answered late. We apologised and changed our checks."
+    );
+    for absent in ["Wendy", "Otto", "Lara", "Later summary", willing.as_str()] {
+        assert!(!list.body.contains(absent), "{absent}");
+    }
+    let audit = dee.get("/staff/audit").await.body;
+    assert!(audit.contains("downloaded the publication list"));
+    // The register's downloads carry both choices.
+    let register = dee.get("/staff/register.csv").await.body;
+    assert!(
+        register.to_lowercase().contains("publication"),
+        "{register}"
+    );
+}

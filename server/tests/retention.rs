@@ -838,6 +838,7 @@ async fn planted_words_are_gone_from_the_database_the_email_files_and_the_log_af
     c["service"] = plant("Zqservice").into();
     c["happened_when"] = plant("Zqwhen").into();
     c["description"] = "Zqdescription: my file was lost.".into();
+    c["publication_opt_out"] = false.into();
     plant("Zqdescription");
     let r = server.post(&key(), &c).await;
     assert_eq!(r.status, 201, "{}", r.body);
@@ -943,6 +944,7 @@ async fn planted_words_are_gone_from_the_database_the_email_files_and_the_log_af
         "close",
         &[
             ("resolution", plant("Zqresolution")),
+            ("publication", plant("Zqpublication")),
             ("improvement_1_description", plant("Zqimprove")),
             ("improvement_1_owner", plant("Zqimprover Officer")),
             ("improvement_1_due_on", &due),

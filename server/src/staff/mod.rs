@@ -423,6 +423,12 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
         ),
         r(
             Method::GET,
+            "/staff/publication.csv",
+            Staff(Dpo),
+            get(opt_outs::publication_csv),
+        ),
+        r(
+            Method::GET,
             "/staff/accounts",
             Staff(Dpo),
             get(accounts::list),

@@ -131,6 +131,7 @@ pub async fn show(
             </form>
             <p class="body">"Download: "<a href=format!("/staff/reports.csv?{query}")>"CSV"</a>" · "<a href=format!("/staff/reports.ods?{query}")>"spreadsheet (ODS)"</a></p>
             {dpo.then(|| view! { <p class="body"><a href=format!("/staff/survey.csv?{query}")>"Satisfaction survey list for this period (CSV)"</a>": the name and telephone number of complainants whose complaint closed in it and who did not opt out (seed 000). Each download is audited."</p> })}
+            {dpo.then(|| view! { <p class="body"><a href=format!("/staff/publication.csv?{query}")>"Publication list for this period (CSV)"</a>": the anonymised summaries handlers wrote when closing complaints in it, never of a case whose complainant opted out (seed 000). Each download is audited."</p> })}
             <div class="panel-ico">
                 <h2 class="heading-m">"The number for the ICO"</h2>
                 <p class="body ico-line"><strong>{ico.clone()}</strong></p>

@@ -65,6 +65,19 @@ pub async fn decide_and_close(
     reference: &str,
     officer: &str,
 ) {
+    decide(server, b, reference, officer).await;
+    let p = case_post(
+        b,
+        reference,
+        "close",
+        &[("resolution", "Answered with an apology.")],
+    )
+    .await;
+    assert_eq!(p.status, 303, "close: {}", p.body);
+}
+
+/// As `decide_and_close`, up to the outcome sent (the case is left open).
+pub async fn decide(server: &TestServer, b: &mut Browser, reference: &str, officer: &str) {
     wait_for_status(&server.db_path, reference, "acknowledged").await;
     let me = "kim";
     let p = case_post(
@@ -95,14 +108,6 @@ pub async fn decide_and_close(
     .await;
     assert_eq!(p.status, 303, "outcome: {}", p.body);
     wait_for_status(&server.db_path, reference, "outcome_sent").await;
-    let p = case_post(
-        b,
-        reference,
-        "close",
-        &[("resolution", "Answered with an apology.")],
-    )
-    .await;
-    assert_eq!(p.status, 303, "close: {}", p.body);
 }
 
 /// Keys in `complaint` (the API's JSON) from a letter, as intake staff would on

@@ -160,12 +160,18 @@ pub struct Outcome {
 pub struct ClosureInput {
     pub resolution: String,
     pub improvements: Vec<ActionInput>,
+    /// An anonymised summary for publication, optional.
+    pub publication: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Closure {
     pub resolution: Text,
     pub improvements: Vec<Action>,
+    /// SPEC "Opt-outs": an anonymised summary the council may publish; never written for a
+    /// case whose complainant opted out of publication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publication: Option<Text>,
 }
 
 fn required_text(
@@ -367,8 +373,35 @@ impl Outcome {
 }
 
 impl Closure {
-    pub fn parse(input: &ClosureInput, today: NaiveDate) -> Result<Closure, Vec<FieldError>> {
+    /// SPEC "Opt-outs" (seed 000): publication only of anonymised summaries, and never of a
+    /// case whose complainant opted out. Tested by
+    /// `a_summary_for_publication_is_refused_when_the_complainant_opted_out`.
+    pub fn parse(
+        input: &ClosureInput,
+        today: NaiveDate,
+        publication_opt_out: bool,
+    ) -> Result<Closure, Vec<FieldError>> {
         let mut errors = Vec::new();
+        let publication = match Text::parse(
+            &input.publication,
+            "publication",
+            "The summary for publication",
+            limits::DESCRIPTION,
+            Lines::Many,
+        ) {
+            Ok(Some(_)) if publication_opt_out => {
+                errors.push(FieldError::new(
+                    "publication",
+                    "The complainant opted out of publication: leave the summary for publication empty",
+                ));
+                None
+            }
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
         let resolution = required_text(
             &input.resolution,
             "resolution",
@@ -386,6 +419,7 @@ impl Closure {
             Some(resolution) if errors.is_empty() => Ok(Closure {
                 resolution,
                 improvements,
+                publication,
             }),
             _ => Err(errors),
         }
@@ -498,14 +532,16 @@ mod tests {
     #[test]
     fn closure_needs_a_resolution_and_takes_improvement_actions() {
         let today = d("2026-11-24");
-        let e = Closure::parse(&ClosureInput::default(), today).unwrap_err();
+        let e = Closure::parse(&ClosureInput::default(), today, false).unwrap_err();
         assert_eq!(e[0].field, "resolution");
         let c = Closure::parse(
             &ClosureInput {
                 resolution: "Apology and records corrected.".into(),
                 improvements: vec![row("Update the SAR guidance", "IG Manager", "2027-03-01")],
+                ..ClosureInput::default()
             },
             today,
+            false,
         )
         .unwrap();
         assert_eq!(c.improvements.len(), 1);
@@ -524,5 +560,31 @@ mod tests {
         for k in ActionKind::ALL {
             assert_eq!(ActionKind::parse(k.id()), Some(k));
         }
+    }
+
+    #[test]
+    fn a_summary_for_publication_is_refused_when_the_complainant_opted_out() {
+        let today = d("2026-12-03");
+        let input = ClosureInput {
+            resolution: "Answered with an apology.".into(),
+            publication: "A resident's request was answered late; we apologised.".into(),
+            ..ClosureInput::default()
+        };
+        let kept = Closure::parse(&input, today, false).unwrap();
+        assert_eq!(
+            kept.publication.as_ref().map(|p| p.as_str()),
+            Some("A resident's request was answered late; we apologised.")
+        );
+        let refused = Closure::parse(&input, today, true).unwrap_err();
+        assert_eq!(refused[0].field, "publication");
+        // Without a summary, an opted-out case closes as any other.
+        let none = ClosureInput {
+            publication: "  ".into(),
+            ..input
+        };
+        assert_eq!(
+            Closure::parse(&none, today, true).unwrap().publication,
+            None
+        );
     }
 }

@@ -288,10 +288,18 @@ fn close_form(
         intro: "Record the resolution and any improvement actions for the Data Protection Complaints Register (seed 004 §45).",
         action: "close",
     };
+    let opted_out = case.complaint.consents.publication_opt_out;
     form.render(errors, move |errors| {
         view! {
             <TextArea field=Field::fixed("resolution", input.resolution.clone(), errors) label="Resolution" hint="How the complaint was resolved"/>
             {action_fields(ActionKind::Improvement, "Improvement actions (optional)", &input.improvements, errors)}
+            // Refused for an opt-out the form did not yet know of: the field is shown with
+            // its message, so the handler can empty it.
+            {if opted_out && !errors.iter().any(|e| e.field == "publication") {
+                view! { <p class="body">"The complainant opted out of publication: this case is never published, not even as an anonymised summary."</p> }.into_any()
+            } else {
+                view! { <TextArea field=Field::fixed("publication", input.publication.clone(), errors) label="Summary for publication (optional)" hint="Anonymised: no names, addresses, dates or anything else that could identify the complainant or anyone else. The DPO's publication list holds it; leave it empty if the case should not be published."/> }.into_any()
+            }}
             <button type="submit" class="button">"Close the case"</button>
         }
     })
@@ -314,12 +322,14 @@ pub async fn close(
     let input = ClosureInput {
         resolution: fields.get("resolution").to_string(),
         improvements: action_rows(&fields, ActionKind::Improvement),
+        publication: fields.get("publication").to_string(),
     };
+    let opted_out = case.complaint.consents.publication_opt_out;
     let parsed = checked(
         &case,
         &fields,
         input,
-        |i| Closure::parse(i, today()),
+        |i| Closure::parse(i, today(), opted_out),
         |i, e| close_form(&state, &viewer, &case, i, e),
     );
     let closure = match parsed {

@@ -606,6 +606,10 @@ pub async fn render(
             {case.closure.clone().map(|cl| view! {
                 <h2 class="heading-m">"Resolution"</h2>
                 <p class="body prewrap">{cl.resolution.to_string()}</p>
+                {cl.publication.map(|p| view! {
+                    <h3 class="heading-s">"Summary for publication"</h3>
+                    <p class="body prewrap">{p.to_string()}</p>
+                })}
             })}
             {case.ending.clone().map(|e| view! {
                 <h2 class="heading-m">"How it ended"</h2>
