@@ -1255,3 +1255,159 @@ async fn the_publication_list_holds_only_summaries_of_cases_not_opted_out() {
         "{register}"
     );
 }
+
+/// SPEC "The investigation" (seed 004 §30, §33, §36): a plan with its milestones, an interim
+/// measure and the findings, recorded by the case's handler while it is worked; the outcome
+/// form starts from the findings and the letter carries them; the history names what was
+/// recorded, never its words.
+#[tokio::test]
+async fn a_case_is_worked_through_its_plan_interim_measure_and_findings_into_the_outcome_letter() {
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    let mut kim = signed_in(server, "kim").await;
+    let r = send(server, &complaint("Ivy Investigated")).await;
+    wait_for_status(&server.db_path, &r, "acknowledged").await;
+    let milestone = (chrono::Utc::now().date_naive() + chrono::Days::new(14)).to_string();
+    let plan = [
+        ("scope", "How the request of 3 March was handled."),
+        ("evidence", "The request log and the team's emails."),
+        ("stakeholders", "Records team; Customer Services."),
+        ("milestone_1_what", "Evidence gathered"),
+        ("milestone_1_by", milestone.as_str()),
+    ];
+    // Nobody is handling it yet: refused, nothing recorded.
+    let p = case_post(&mut kim, &r, "plan", &plan).await;
+    assert_eq!(p.status, 409, "{}", p.body);
+    assert!(p.body.contains("Assign a handler to this case first"));
+    let p = case_post(
+        &mut kim,
+        &r,
+        "assign",
+        &[("handler", "kim"), ("independent", "yes")],
+    )
+    .await;
+    assert_eq!(p.status, 303);
+    // Missing parts are named; what was typed stays.
+    let p = case_post(&mut kim, &r, "plan", &plan[..1]).await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("Enter where the evidence will come from"));
+    assert!(p
+        .body
+        .contains("Enter at least one milestone with its date"));
+    assert!(p.body.contains("How the request of 3 March was handled."));
+    let p = case_post(&mut kim, &r, "plan", &plan).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let today = chrono::Utc::now().date_naive();
+    let tomorrow = (today + chrono::Days::new(1)).to_string();
+    let p = case_post(
+        &mut kim,
+        &r,
+        "measures",
+        &[
+            ("measure", "Online account locked."),
+            ("taken_on", &tomorrow),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("must be today or in the past"));
+    let p = case_post(
+        &mut kim,
+        &r,
+        "measures",
+        &[
+            ("measure", "Online account locked."),
+            ("taken_on", &today.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let facts = "The request was logged on 3 March and not answered.";
+    let p = case_post(
+        &mut kim,
+        &r,
+        "findings",
+        &[
+            ("facts", facts),
+            ("law", "UK GDPR article 15 and article 12(3)."),
+            ("risks", "None lasting."),
+            ("breaches", "Article 12(3): the month was missed."),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = kim.get(&format!("/staff/cases/{r}")).await.body;
+    for shown in [
+        "Records team; Customer Services.",
+        "Evidence gathered",
+        "Online account locked.",
+        facts,
+        "Change the findings",
+    ] {
+        assert!(page.contains(shown), "{shown}");
+    }
+    // The outcome form starts from the findings; the letter carries them.
+    assert_eq!(
+        case_post(&mut kim, &r, "investigate", &[]).await.status,
+        303
+    );
+    let form = kim.get(&format!("/staff/cases/{r}/outcome")).await.body;
+    assert!(
+        form.contains(facts),
+        "the outcome form starts from the findings"
+    );
+    let findings = common::casework::hidden_textarea(&form, "findings");
+    assert!(findings.contains("Article 12(3): the month was missed."));
+    let p = case_post(
+        &mut kim,
+        &r,
+        "outcome",
+        &[
+            ("category", "upheld"),
+            ("summary", "We did not answer your request in time."),
+            ("investigation", "We read the log and spoke to the team."),
+            ("findings", &findings),
+            ("action_1_description", "Send the records"),
+            ("action_1_owner", "Records Manager"),
+            ("action_1_due_on", &milestone),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let letter = one(
+        server,
+        "SELECT l.body FROM letters l JOIN cases c ON c.id = l.case_id \
+         WHERE c.reference = $1 AND l.kind = 'outcome'",
+        &r,
+    )
+    .await;
+    assert!(letter.contains(facts), "{letter}");
+    // Once decided, the record is closed to changes.
+    wait_for_status(&server.db_path, &r, "outcome_sent").await;
+    let p = case_post(&mut kim, &r, "plan", &plan).await;
+    assert_eq!(p.status, 409);
+    // The history and audit trail name what was recorded, not its words.
+    for event in [
+        "investigation plan recorded",
+        "interim measure recorded",
+        "findings recorded",
+    ] {
+        let detail = one(
+            server,
+            &format!(
+                "SELECT coalesce(a.detail, '') FROM audit_events a WHERE a.reference = $1 \
+                 AND a.action = '{event}'"
+            ),
+            &r,
+        )
+        .await;
+        assert_eq!(detail, "");
+        assert!(
+            kim.get(&format!("/staff/cases/{r}"))
+                .await
+                .body
+                .contains(event),
+            "{event}"
+        );
+    }
+}

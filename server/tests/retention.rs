@@ -889,6 +889,42 @@ async fn planted_words_are_gone_from_the_database_the_email_files_and_the_log_af
         case_post(&mut kim, &p, "investigate", &[]).await.status,
         303
     );
+    let milestone = (chrono::Utc::now().date_naive() + chrono::Days::new(10)).to_string();
+    let post = case_post(
+        &mut kim,
+        &p,
+        "plan",
+        &[
+            ("scope", plant("Zqscope")),
+            ("evidence", plant("Zqevidence")),
+            ("stakeholders", plant("Zqstakeholders")),
+            ("milestone_1_what", plant("Zqmilestone")),
+            ("milestone_1_by", &milestone),
+        ],
+    )
+    .await;
+    assert_eq!(post.status, 303, "plan: {}", post.body);
+    let post = case_post(
+        &mut kim,
+        &p,
+        "measures",
+        &[("measure", plant("Zqmeasure")), ("taken_on", &today)],
+    )
+    .await;
+    assert_eq!(post.status, 303, "measure: {}", post.body);
+    let post = case_post(
+        &mut kim,
+        &p,
+        "findings",
+        &[
+            ("facts", plant("Zqfacts")),
+            ("law", plant("Zqlaw")),
+            ("risks", plant("Zqrisks")),
+            ("breaches", plant("Zqbreaches")),
+        ],
+    )
+    .await;
+    assert_eq!(post.status, 303, "findings: {}", post.body);
     let later = (chrono::Utc::now().date_naive() + chrono::Days::new(120)).to_string();
     let post = case_post(
         &mut kim,

@@ -278,6 +278,42 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
         ),
         r(
             Method::GET,
+            "/staff/cases/{reference}/plan",
+            Staff(Handler),
+            get(case::investigation::show_plan_form),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/plan",
+            Staff(Handler),
+            post(case::investigation::plan),
+        ),
+        r(
+            Method::GET,
+            "/staff/cases/{reference}/measures",
+            Staff(Handler),
+            get(case::investigation::show_measure_form),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/measures",
+            Staff(Handler),
+            post(case::investigation::measure),
+        ),
+        r(
+            Method::GET,
+            "/staff/cases/{reference}/findings",
+            Staff(Handler),
+            get(case::investigation::show_findings_form),
+        ),
+        r(
+            Method::POST,
+            "/staff/cases/{reference}/findings",
+            Staff(Handler),
+            post(case::investigation::findings),
+        ),
+        r(
+            Method::GET,
             "/staff/cases/{reference}/correct",
             Staff(Handler),
             get(case::procedure::show_correct_form),

@@ -618,6 +618,7 @@ impl StaffStore for PgStore {
         let verified_on: Option<NaiveDate> = r.try_get("identity_verified_on")?;
         let verified_how: Option<String> = r.try_get("identity_verified_how")?;
         Ok(Some(CaseFile {
+            investigation: json(&r, "investigation")?.unwrap_or_default(),
             ending: json(&r, "ending")?,
             revised_due: r.try_get("revised_due")?,
             lodged_as: opt_reference(&r, "lodged_as")?,
@@ -937,6 +938,33 @@ impl StaffStore for PgStore {
         let detail = format!("outcome now expected by {revised}; {sent}");
         let event = "progress update";
         recorded(tx, case, at, actor, event, event, &detail).await
+    }
+
+    async fn record_investigation(
+        &self,
+        case: &CaseFile,
+        investigation: &app::domain::casework::Investigation,
+        event: &str,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        let at = Utc::now();
+        let mut tx = self.pool.begin().await?;
+        // Only over the record as it was read (see the SQLite store).
+        let saved = sqlx::query(
+            "UPDATE cases SET investigation = $1 WHERE id = $2 AND status = $3 \
+             AND investigation IS NOT DISTINCT FROM $4",
+        )
+        .bind(super::staff::investigation_json(investigation)?)
+        .bind(case.id)
+        .bind(case.status.id())
+        .bind(super::staff::investigation_json(&case.investigation)?)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if saved == 0 {
+            return Ok(Applied::Stale);
+        }
+        recorded(tx, case, at, actor, event, event, "").await
     }
 
     async fn reopen(

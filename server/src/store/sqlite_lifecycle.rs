@@ -149,6 +149,34 @@ pub(super) async fn update_progress(
     .await
 }
 
+pub(super) async fn record_investigation(
+    store: &SqliteStore,
+    case: &CaseFile,
+    investigation: &app::domain::casework::Investigation,
+    event: &str,
+    actor: &str,
+) -> Result<Applied, StoreError> {
+    let at = rfc3339(Utc::now());
+    let id = case.id.to_string();
+    let mut tx = store.staff_writer.begin().await?;
+    // Only over the record as it was read: two people saving at once do not lose either's.
+    let saved = sqlx::query(
+        "UPDATE cases SET investigation = ? WHERE id = ? AND status = ? AND investigation IS ?",
+    )
+    .bind(super::staff::investigation_json(investigation)?)
+    .bind(&id)
+    .bind(case.status.id())
+    .bind(super::staff::investigation_json(&case.investigation)?)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if saved == 0 {
+        return Ok(Applied::Stale);
+    }
+    // The history names what was recorded, never its words (SPEC "Retention").
+    recorded(tx, case, &at, actor, event, event, "").await
+}
+
 pub(super) async fn reopen(
     store: &SqliteStore,
     case: &CaseFile,

@@ -243,7 +243,7 @@ impl RetentionStore for SqliteStore {
         // added (the ending itself and its configured reason stay: the reports count them),
         // and the notes on actions; the actions' descriptions stay only with a kept summary.
         sqlx::query(
-            "UPDATE cases SET identity_verified_how = NULL, mp_contact = NULL, \
+            "UPDATE cases SET identity_verified_how = NULL, mp_contact = NULL, investigation = NULL, \
              ending = CASE WHEN ?1 THEN ending ELSE json_remove(ending, '$.referred_to', '$.note') END \
              WHERE id = ?2",
         )

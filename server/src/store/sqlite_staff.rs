@@ -693,7 +693,12 @@ impl StaffStore for SqliteStore {
         .collect::<Result<Vec<_>, StoreError>>()?;
         let ending: Option<String> = r.try_get("ending")?;
         let revised_due: Option<String> = r.try_get("revised_due")?;
+        let investigation: Option<String> = r.try_get("investigation")?;
         Ok(Some(CaseFile {
+            investigation: investigation
+                .map(|i| serde_json::from_str(&i).map_err(|_| corrupt("investigation")))
+                .transpose()?
+                .unwrap_or_default(),
             ending: ending
                 .map(|e| serde_json::from_str(&e).map_err(|_| corrupt("ending")))
                 .transpose()?,
@@ -1039,6 +1044,16 @@ impl StaffStore for SqliteStore {
         actor: &str,
     ) -> Result<Applied, StoreError> {
         super::sqlite_lifecycle::update_progress(self, case, update, letter, route, actor).await
+    }
+
+    async fn record_investigation(
+        &self,
+        case: &CaseFile,
+        investigation: &app::domain::casework::Investigation,
+        event: &str,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        super::sqlite_lifecycle::record_investigation(self, case, investigation, event, actor).await
     }
 
     async fn reopen(

@@ -210,6 +210,18 @@ impl FlagWork {
     }
 }
 
+/// An investigation record as both stores keep it: JSON, or NULL while nothing is recorded.
+pub(super) fn investigation_json(
+    i: &app::domain::casework::Investigation,
+) -> Result<Option<String>, StoreError> {
+    if *i == app::domain::casework::Investigation::default() {
+        return Ok(None);
+    }
+    serde_json::to_string(i)
+        .map(Some)
+        .map_err(|_| StoreError::Corrupt("investigation".into()))
+}
+
 /// The column that records when a case reached `status` (none for "received", set at intake).
 pub fn stamp_column(status: Status) -> Option<&'static str> {
     match status {
@@ -386,6 +398,8 @@ pub struct CaseFile {
     pub handler_confirmed_at: Option<DateTime<Utc>>,
     pub outcome: Option<Outcome>,
     pub closure: Option<Closure>,
+    /// The plan, interim measures and findings recorded so far.
+    pub investigation: app::domain::casework::Investigation,
     pub events: Vec<CaseEvent>,
     pub notes: Vec<CaseNote>,
     pub letters: Vec<StoredLetter>,
@@ -632,6 +646,15 @@ pub trait StaffStore: Send + Sync + 'static {
         update: &ProgressUpdate,
         letter: &Letter,
         route: Option<Route>,
+        actor: &str,
+    ) -> Result<Applied, StoreError>;
+    /// Saves the case's investigation record as `investigation` (what changed: `event`, for
+    /// the history), if nobody changed the case's status or its record meanwhile.
+    async fn record_investigation(
+        &self,
+        case: &CaseFile,
+        investigation: &app::domain::casework::Investigation,
+        event: &str,
         actor: &str,
     ) -> Result<Applied, StoreError>;
     /// Reopens a closed case for review: back to investigating with a new outcome target;

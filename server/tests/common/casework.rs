@@ -129,3 +129,17 @@ pub async fn key_in_from_a_letter(b: &mut Browser, complaint: &serde_json::Value
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     b.post("/staff/intake", &pairs).await
 }
+
+/// The text of a form's text area, as the browser would send it back (entities decoded).
+pub fn hidden_textarea(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\"");
+    let at = body.find(&marker).expect("the text area");
+    let start = at + body[at..].find('>').expect("its tag ends") + 1;
+    let end = start + body[start..].find("</textarea>").expect("it closes");
+    body[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}

@@ -208,6 +208,8 @@ pub enum Move {
     End(Ending),
     Reopen,
     UpdateProgress,
+    /// The plan, an interim measure or the findings (the status stays).
+    RecordInvestigation,
 }
 
 impl Move {
@@ -220,6 +222,7 @@ impl Move {
             Move::End(_) => "ended this way",
             Move::Reopen => "reopened",
             Move::UpdateProgress => "given a progress update",
+            Move::RecordInvestigation => "given an investigation record",
         }
     }
 
@@ -230,7 +233,7 @@ impl Move {
             Move::Investigate | Move::Reopen => Status::Investigating,
             Move::SendOutcome => Status::OutcomeSent,
             Move::Close | Move::End(_) => Status::Closed,
-            Move::UpdateProgress => from,
+            Move::UpdateProgress | Move::RecordInvestigation => from,
         }
     }
 }
@@ -254,6 +257,8 @@ pub fn allowed(kind: CaseKind, status: Status, m: Move) -> bool {
         (_, Move::Close) => status == OutcomeSent,
         (_, Move::Reopen) => status == Closed,
         (_, Move::UpdateProgress) => matches!(status, Acknowledged | Investigating),
+        // Recorded while the complaint is worked (seed 004 §30–§36), not once decided.
+        (_, Move::RecordInvestigation) => matches!(status, Acknowledged | Investigating),
     }
 }
 
@@ -458,7 +463,7 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    const MOVES: [Move; 11] = [
+    const MOVES: [Move; 12] = [
         Move::Acknowledge,
         Move::Investigate,
         Move::SendOutcome,
@@ -470,6 +475,7 @@ mod tests {
         Move::End(Ending::BreachProcedure),
         Move::Reopen,
         Move::UpdateProgress,
+        Move::RecordInvestigation,
     ];
 
     /// Every (kind, status, move) the procedure allows; everything else is refused.
@@ -490,6 +496,8 @@ mod tests {
             (Complaint, Closed, Move::Reopen),
             (Complaint, Acknowledged, Move::UpdateProgress),
             (Complaint, Investigating, Move::UpdateProgress),
+            (Complaint, Acknowledged, Move::RecordInvestigation),
+            (Complaint, Investigating, Move::RecordInvestigation),
         ];
         for s in [Received, Acknowledged, Investigating] {
             for e in complaint_ends {

@@ -5,12 +5,14 @@
 //! - `lifecycle`: every move and ending a case may make, progress updates, reviews and breach
 //!   reports turned into complaints (seed 004 §18, §26, §34, §42–§46);
 //! - `records`: the outcome and closure as the handler writes them, with their actions;
+//! - `investigation`: the plan, interim measures and findings (seed 004 §30, §33, §36);
 //! - `urgency`: the next deadline and how it stands today (the register's order and tags);
 //! - `receiving`: how and when a complaint arrived, as staff key it in;
 //! - `accounts`: staff roles, usernames, passwords and the lock-out policy.
 
 mod accounts;
 mod corrections;
+mod investigation;
 mod lifecycle;
 mod mp;
 mod receiving;
@@ -20,6 +22,7 @@ mod urgency;
 
 pub use accounts::*;
 pub use corrections::*;
+pub use investigation::*;
 pub use lifecycle::*;
 pub use mp::*;
 pub use receiving::*;

@@ -174,7 +174,7 @@ pub struct Closure {
     pub publication: Option<Text>,
 }
 
-fn required_text(
+pub(super) fn required_text(
     raw: &str,
     field: &str,
     label: &str,

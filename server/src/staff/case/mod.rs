@@ -7,6 +7,7 @@
 //! that someone else's change beat by showing the case as it now is.
 
 pub mod handling;
+pub mod investigation;
 pub mod letters;
 pub mod moves;
 pub mod page;

@@ -228,7 +228,17 @@ pub async fn show_outcome_form(
     Staff(_, viewer): Staff,
     CaseRef(case): CaseRef,
 ) -> Response {
-    outcome_form(&state, &viewer, &case, OutcomeInput::default(), vec![])
+    // SPEC "The investigation": the letter's findings start from the recorded findings.
+    let input = OutcomeInput {
+        findings: case
+            .investigation
+            .findings
+            .as_ref()
+            .map(|f| f.for_the_letter())
+            .unwrap_or_default(),
+        ..OutcomeInput::default()
+    };
+    outcome_form(&state, &viewer, &case, input, vec![])
 }
 
 pub async fn send_outcome(

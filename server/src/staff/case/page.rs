@@ -47,10 +47,16 @@ pub enum Saved {
     Corrected,
     FlagWorked,
     MpRecorded,
+    Plan,
+    Measure,
+    Findings,
 }
 
 impl Saved {
-    const ALL: [Saved; 19] = [
+    const ALL: [Saved; 22] = [
+        Saved::Plan,
+        Saved::Measure,
+        Saved::Findings,
         Saved::MpRecorded,
         Saved::FlagWorked,
         Saved::Corrected,
@@ -93,6 +99,9 @@ impl Saved {
             Saved::Corrected => "corrected",
             Saved::FlagWorked => "flag",
             Saved::MpRecorded => "mp",
+            Saved::Plan => "plan",
+            Saved::Measure => "measure",
+            Saved::Findings => "findings",
         }
     }
 
@@ -118,6 +127,9 @@ impl Saved {
             Saved::FlagWorked => "Recorded.",
             Saved::MpRecorded => "The MP's details are recorded: letters from now on are copied to them.",
             Saved::Corrected => "Details corrected. Letters from now on use them; the history keeps what changed.",
+            Saved::Plan => "Investigation plan saved.",
+            Saved::Measure => "Interim measure recorded.",
+            Saved::Findings => "Findings saved. The outcome form starts from them.",
             Saved::Lodged => "The complaint lodged after the breach outcome is this new case. Its deadlines run from the day it was lodged; its acknowledgement is queued.",
         }
     }
@@ -596,6 +608,7 @@ pub async fn render(
                 {row("Survey", if c.consents.survey_opt_out { "Opted out".into() } else { "May be invited".into() })}
                 {row("Anonymised publication", if c.consents.publication_opt_out { "Opted out".into() } else { "Allowed".into() })}
             </dl>
+            {(case.kind == CaseKind::Complaint).then(|| super::investigation::section(&case, may(case.kind, &handling, Move::RecordInvestigation, &me, role).is_ok()))}
             {case.outcome.clone().map(|o| view! {
                 <h2 class="heading-m">"Outcome"</h2>
                 <dl class="summary-list">

@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
 
 /// The domain's refusal, shown on the case (409): nothing was changed.
-async fn refused(
+pub(super) async fn refused(
     state: &AppState,
     viewer: &Viewer,
     user: &StaffUser,

@@ -1,0 +1,313 @@
+//! The investigation record on the case (SPEC "The investigation"; seed 004 §30, §33, §36):
+//! the plan (`/plan`), interim measures (`/measures`) and the findings (`/findings`), each a
+//! form of its own, by the case's handler or the DPO while the complaint is worked. The rules
+//! are `app::domain::casework::investigation`'s; the outcome form starts from the findings.
+
+use super::moves::{checked, CaseForm};
+use super::page::Saved;
+use super::procedure::refused;
+use super::{settle, CaseRef};
+use crate::staff::components::today;
+use crate::staff::error::StaffError;
+use crate::staff::{Fields, Staff, StaffUser, Viewer};
+use crate::store::staff::CaseFile;
+use crate::AppState;
+use app::domain::casework::{
+    Findings, FindingsInput, InterimMeasure, Investigation, Move, Plan, PlanInput, MILESTONE_FIELDS,
+};
+use app::domain::FieldError;
+use app::ui::fields::{Field, TextArea, TextField};
+use axum::extract::State;
+use axum::response::Response;
+use leptos::prelude::*;
+
+/// Saves `investigation` as the case's record, if the domain allows the move for this user.
+async fn save(
+    state: &AppState,
+    viewer: &Viewer,
+    user: &StaffUser,
+    case: CaseFile,
+    investigation: Investigation,
+    event: &str,
+    saved: Saved,
+) -> Result<Response, StaffError> {
+    if let Some(r) = refused(state, viewer, user, case.clone(), Move::RecordInvestigation).await? {
+        return Ok(r);
+    }
+    let applied = state
+        .staff
+        .record_investigation(&case, &investigation, event, &user.username)
+        .await?;
+    settle(state, viewer, user, &case, applied, saved).await
+}
+
+fn plan_form(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &CaseFile,
+    input: PlanInput,
+    errors: Vec<FieldError>,
+) -> Response {
+    let form = CaseForm {
+        state,
+        viewer,
+        case,
+        heading: "Investigation plan",
+        intro: "What the investigation covers, where the evidence will come from, who is involved, and its steps with their dates (seed 004 §30). Write about what happened, not more about the complainant than the investigation needs.",
+        action: "plan",
+    };
+    form.render(errors, move |errors| {
+        let rows = MILESTONE_FIELDS
+            .iter()
+            .enumerate()
+            .map(|(i, (what_field, by_field))| {
+                let n = i + 1;
+                let (what, by) = input.milestones.get(i).cloned().unwrap_or_default();
+                view! {
+                    <fieldset class="fieldset action-row">
+                        <legend class="fieldset__legend fieldset__legend--s">{format!("Milestone {n}")}</legend>
+                        <TextField field=Field::fixed(what_field, what, errors) label="What" autocomplete="off"/>
+                        <TextField field=Field::fixed(by_field, by, errors) label="By" input_type="date" width="input--date"/>
+                    </fieldset>
+                }
+            })
+            .collect_view();
+        view! {
+            <TextArea field=Field::fixed("scope", input.scope.clone(), errors) label="Scope" hint="What the investigation will and will not cover"/>
+            <TextArea field=Field::fixed("evidence", input.evidence.clone(), errors) label="Evidence sources" hint="For example: case management records, emails, the team's log"/>
+            <TextArea field=Field::fixed("stakeholders", input.stakeholders.clone(), errors) label="Stakeholders" hint="The teams and roles involved or to be asked"/>
+            <h2 class="heading-m">"Milestones"</h2>
+            <p class="hint">"At least one. Rows left empty are ignored."</p>
+            {rows}
+            <button type="submit" class="button">"Save the plan"</button>
+        }
+    })
+}
+
+pub async fn show_plan_form(
+    State(state): State<AppState>,
+    Staff(_, viewer): Staff,
+    CaseRef(case): CaseRef,
+) -> Response {
+    // Starts from the plan as recorded, to change it.
+    let input = match &case.investigation.plan {
+        Some(p) => PlanInput {
+            scope: p.scope.to_string(),
+            evidence: p.evidence.to_string(),
+            stakeholders: p.stakeholders.to_string(),
+            milestones: p
+                .milestones
+                .iter()
+                .map(|m| (m.what.to_string(), m.by.to_string()))
+                .collect(),
+        },
+        None => PlanInput::default(),
+    };
+    plan_form(&state, &viewer, &case, input, vec![])
+}
+
+pub async fn plan(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    fields: Fields,
+) -> Result<Response, StaffError> {
+    let input = PlanInput {
+        scope: fields.get("scope").to_string(),
+        evidence: fields.get("evidence").to_string(),
+        stakeholders: fields.get("stakeholders").to_string(),
+        milestones: MILESTONE_FIELDS
+            .iter()
+            .map(|(what, by)| (fields.get(what).to_string(), fields.get(by).to_string()))
+            .collect(),
+    };
+    let plan = match checked(&case, &fields, input, Plan::parse, |i, e| {
+        plan_form(&state, &viewer, &case, i, e)
+    }) {
+        Ok(p) => p,
+        Err(form) => return Ok(form),
+    };
+    let event = if case.investigation.plan.is_some() {
+        "investigation plan changed"
+    } else {
+        "investigation plan recorded"
+    };
+    let record = Investigation {
+        plan: Some(plan),
+        ..case.investigation.clone()
+    };
+    save(&state, &viewer, &user, case, record, event, Saved::Plan).await
+}
+
+fn measure_form(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &CaseFile,
+    input: (String, String),
+    errors: Vec<FieldError>,
+) -> Response {
+    let form = CaseForm {
+        state,
+        viewer,
+        case,
+        heading: "Record an interim measure",
+        intro: "A step taken while the investigation runs, to reduce harm to the person (seed 004 §33): for example, an account locked, a disclosure recalled, a record marked as disputed.",
+        action: "measures",
+    };
+    form.render(errors, move |errors| {
+        view! {
+            <TextArea field=Field::fixed("measure", input.0.clone(), errors) label="Interim measure" rows=3/>
+            <TextField field=Field::fixed("taken_on", input.1.clone(), errors) label="Date it was taken" input_type="date" width="input--date"/>
+            <button type="submit" class="button">"Record the measure"</button>
+        }
+    })
+}
+
+pub async fn show_measure_form(
+    State(state): State<AppState>,
+    Staff(_, viewer): Staff,
+    CaseRef(case): CaseRef,
+) -> Response {
+    let input = (String::new(), today().to_string());
+    measure_form(&state, &viewer, &case, input, vec![])
+}
+
+pub async fn measure(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    fields: Fields,
+) -> Result<Response, StaffError> {
+    let input = (
+        fields.get("measure").to_string(),
+        fields.get("taken_on").to_string(),
+    );
+    let parse = |i: &(String, String)| InterimMeasure::parse(&i.0, &i.1, today());
+    let measure = match checked(&case, &fields, input, parse, |i, e| {
+        measure_form(&state, &viewer, &case, i, e)
+    }) {
+        Ok(m) => m,
+        Err(form) => return Ok(form),
+    };
+    let mut record = case.investigation.clone();
+    record.measures.push(measure);
+    let event = "interim measure recorded";
+    save(&state, &viewer, &user, case, record, event, Saved::Measure).await
+}
+
+fn findings_form(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &CaseFile,
+    input: FindingsInput,
+    errors: Vec<FieldError>,
+) -> Response {
+    let form = CaseForm {
+        state,
+        viewer,
+        case,
+        heading: "Findings",
+        intro: "What the investigation found (seed 004 §36). The outcome form starts from these, for the letter's findings.",
+        action: "findings",
+    };
+    form.render(errors, move |errors| {
+        view! {
+            <TextArea field=Field::fixed("facts", input.facts.clone(), errors) label="Facts established"/>
+            <TextArea field=Field::fixed("law", input.law.clone(), errors) label="The law that applies" hint="For example: UK GDPR article 15 and article 12(3)"/>
+            <TextArea field=Field::fixed("risks", input.risks.clone(), errors) label="Risks to the individual" hint="Or that there are none"/>
+            <TextArea field=Field::fixed("breaches", input.breaches.clone(), errors) label="Breaches of policy or law found" hint="Or that there were none"/>
+            <button type="submit" class="button">"Save the findings"</button>
+        }
+    })
+}
+
+pub async fn show_findings_form(
+    State(state): State<AppState>,
+    Staff(_, viewer): Staff,
+    CaseRef(case): CaseRef,
+) -> Response {
+    let input = match &case.investigation.findings {
+        Some(f) => FindingsInput {
+            facts: f.facts.to_string(),
+            law: f.law.to_string(),
+            risks: f.risks.to_string(),
+            breaches: f.breaches.to_string(),
+        },
+        None => FindingsInput::default(),
+    };
+    findings_form(&state, &viewer, &case, input, vec![])
+}
+
+pub async fn findings(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    fields: Fields,
+) -> Result<Response, StaffError> {
+    let input = FindingsInput {
+        facts: fields.get("facts").to_string(),
+        law: fields.get("law").to_string(),
+        risks: fields.get("risks").to_string(),
+        breaches: fields.get("breaches").to_string(),
+    };
+    let findings = match checked(&case, &fields, input, Findings::parse, |i, e| {
+        findings_form(&state, &viewer, &case, i, e)
+    }) {
+        Ok(f) => f,
+        Err(form) => return Ok(form),
+    };
+    let record = Investigation {
+        findings: Some(findings),
+        ..case.investigation.clone()
+    };
+    let event = "findings recorded";
+    save(&state, &viewer, &user, case, record, event, Saved::Findings).await
+}
+
+/// The record on the case page: what has been recorded, and the links to record more while
+/// the complaint is worked.
+pub fn section(case: &CaseFile, workable: bool) -> impl IntoView {
+    let i = case.investigation.clone();
+    let compact = case.reference.compact();
+    let link = move |path: &str, text: &'static str| {
+        view! { <a class="button button--secondary" href=format!("/staff/cases/{compact}/{path}")>{text}</a> }
+    };
+    let row = |k: &'static str, v: String| {
+        view! { <div class="summary-list__row"><dt class="summary-list__key">{k}</dt><dd class="summary-list__value prewrap">{v}</dd></div> }
+    };
+    view! {
+        <h2 class="heading-m" id="investigation">"Investigation"</h2>
+        {match i.plan.clone() {
+            Some(p) => view! {
+                <h3 class="heading-s">"Plan"</h3>
+                <dl class="summary-list">
+                    {row("Scope", p.scope.to_string())}
+                    {row("Evidence sources", p.evidence.to_string())}
+                    {row("Stakeholders", p.stakeholders.to_string())}
+                    {row("Milestones", p.milestones.iter().map(|m| format!("{}: {}", app::domain::calendar::long_date(m.by), m.what)).collect::<Vec<_>>().join("\n"))}
+                </dl>
+            }.into_any(),
+            None => view! { <p class="body">"No investigation plan recorded yet."</p> }.into_any(),
+        }}
+        {(!i.measures.is_empty()).then(|| view! {
+            <h3 class="heading-s">"Interim measures"</h3>
+            <ul class="list">{i.measures.iter().map(|m| view! { <li class="prewrap">{format!("{}: {}", app::domain::calendar::long_date(m.taken_on), m.what)}</li> }).collect_view()}</ul>
+        })}
+        {i.findings.clone().map(|f| view! {
+            <h3 class="heading-s">"Findings"</h3>
+            <dl class="summary-list">
+                {row("Facts", f.facts.to_string())}
+                {row("The law that applies", f.law.to_string())}
+                {row("Risks to the individual", f.risks.to_string())}
+                {row("Breaches found", f.breaches.to_string())}
+            </dl>
+        })}
+        {workable.then(|| view! {
+            <div class="button-group">
+                {link("plan", if i.plan.is_some() { "Change the plan" } else { "Record the investigation plan" })}
+                {link("measures", "Record an interim measure")}
+                {link("findings", if i.findings.is_some() { "Change the findings" } else { "Record the findings" })}
+            </div>
+        })}
+    }
+}
