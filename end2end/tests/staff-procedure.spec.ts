@@ -175,3 +175,111 @@ test("a breach report's page and a complaint through an MP pass axe, with their 
   await page.goto("/staff/register?outstanding=identity");
   await noViolations(page, "register, still to do");
 });
+
+// SPEC "The investigation" (seed 004 §30, §33, §36) and "Reporting" (§47): a case worked
+// through its plan, an interim measure and its findings into the outcome letter; the DPO's
+// recommendation on the quarterly report, followed up on the actions page. Each new page
+// passes axe.
+test("a case is worked through its investigation plan, an interim measure and findings into the outcome letter", async ({ page }) => {
+  test.setTimeout(120_000);
+  addUser("dee", "dpo", "Dee Officer");
+  const res = await page.request.post("/api/v1/complaints", {
+    headers: { "Idempotency-Key": randomUUID() },
+    data: {
+      full_name: "Ines Investigated",
+      address_line_1: "9 Mill Lane",
+      address_town: "Nottingham",
+      address_postcode: "NG1 7EH",
+      email: `ines.${Date.now()}@example.com`,
+      preferred_contact: "email",
+      on_behalf_of: "myself",
+      category: "subject_access",
+      description: "My records were sent to the wrong address.",
+      outcomes_wanted: ["apology"],
+      also_about_service: false,
+      consent_handle: true,
+      consent_share: true,
+    },
+  });
+  expect(res.status()).toBe(201);
+  const reference: string = (await res.json()).reference;
+  const casePath = `/staff/cases/${reference.replace(/-/g, "")}`;
+  await signIn(page, "kim");
+  await expect(async () => {
+    await page.goto(casePath);
+    await expect(page.locator(".tag").first()).toHaveText("Acknowledged");
+  }).toPass({ timeout: 30_000 });
+  await page.getByLabel("Assign to").selectOption("kim");
+  await page.getByLabel(/I confirm I have not worked on/).first().check();
+  await page.getByRole("button", { name: "Assign" }).click();
+  await page.getByRole("button", { name: "Start investigation" }).click();
+  await expect(banner(page)).toContainText("Investigation started");
+
+  // The plan: refused with what is missing, then saved.
+  await page.getByRole("link", { name: "Record the investigation plan" }).click();
+  await noViolations(page, "investigation plan form");
+  await page.getByLabel("Scope").fill("Where the records were sent, and why.");
+  await page.getByRole("button", { name: "Save the plan" }).click();
+  await expect(page.getByRole("alert")).toContainText("Enter where the evidence will come from");
+  await expect(page.getByLabel("Scope")).toHaveValue("Where the records were sent, and why.");
+  await noViolations(page, "investigation plan form with errors");
+  await page.getByLabel("Evidence sources").fill("The dispatch log; the address history.");
+  await page.getByLabel("Stakeholders").fill("Records team; Post room.");
+  const first = page.getByRole("group", { name: "Milestone 1" });
+  await first.getByLabel("What").fill("Dispatch log checked");
+  await first.getByLabel("By").fill(daysFromNow(7));
+  await page.getByRole("button", { name: "Save the plan" }).click();
+  await expect(banner(page)).toContainText("Investigation plan saved");
+
+  // An interim measure, and the findings.
+  await page.getByRole("link", { name: "Record an interim measure" }).click();
+  await noViolations(page, "interim measure form");
+  await page.getByLabel("Interim measure").fill("The wrong address was removed from the file.");
+  await page.getByRole("button", { name: "Record the measure" }).click();
+  await expect(banner(page)).toContainText("Interim measure recorded");
+  await page.getByRole("link", { name: "Record the findings" }).click();
+  await noViolations(page, "findings form");
+  await page.getByLabel("Facts established").fill("The records went to an address the complainant left in 2023.");
+  await page.getByLabel("The law that applies").fill("UK GDPR article 5(1)(d): accuracy.");
+  await page.getByLabel("Risks to the individual").fill("The new occupant may have read them.");
+  await page.getByLabel("Breaches of policy or law found").fill("Article 5(1)(d).");
+  await page.getByRole("button", { name: "Save the findings" }).click();
+  await expect(banner(page)).toContainText("Findings saved");
+  await expect(page.getByText("Dispatch log checked")).toBeVisible();
+  await noViolations(page, "case with its investigation record");
+
+  // The outcome form starts from the findings; the letter carries them.
+  await page.getByRole("link", { name: "Record the outcome" }).click();
+  await expect(page.getByLabel("Findings")).toHaveValue(/The records went to an address the complainant left in 2023\./);
+  await page.getByLabel("Not upheld").check();
+  await page.getByLabel("Summary of the complaint").fill("Your records were sent to an old address.");
+  await page.getByLabel("Investigation steps").fill("We checked the dispatch log.");
+  await page.getByLabel("If no action is needed, why (optional)").fill("The address is corrected.");
+  await page.getByRole("button", { name: "Record outcome and make the letter" }).click();
+  await expect(banner(page)).toContainText("Outcome recorded");
+  await page.getByRole("link", { name: /^Outcome letter/ }).click();
+  await expect(page.getByText(/The records went to an address the complainant left in 2023\./)).toBeVisible();
+
+  // The DPO's recommendation on the last complete quarter's report, followed up.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  const dpo = page;
+  await signIn(dpo, "dee");
+  await dpo.goto("/staff/reports");
+  await dpo.getByRole("link", { name: "Add a recommendation" }).click();
+  await noViolations(dpo, "recommendation form");
+  await dpo.getByLabel("Recommendation").fill("Check addresses before sending records.");
+  await dpo.getByRole("button", { name: "Add the recommendation" }).click();
+  await expect(dpo.getByRole("alert")).toContainText("Enter who owns the recommendation");
+  await noViolations(dpo, "recommendation form with errors");
+  await dpo.getByLabel("Owner").fill("Records Manager");
+  await dpo.getByLabel("Date for completion").fill(daysFromNow(60));
+  await dpo.getByRole("button", { name: "Add the recommendation" }).click();
+  await expect(dpo.getByRole("cell", { name: "Check addresses before sending records.", exact: true })).toBeVisible();
+  await noViolations(dpo, "report with a recommendation");
+  await dpo.goto("/staff/actions");
+  await dpo.getByRole("link", { name: /Mark done.*Check addresses/ }).click();
+  await noViolations(dpo, "mark a recommendation done");
+  await dpo.getByRole("button", { name: "Mark done" }).click();
+  await expect(dpo.getByText(/^Done /).first()).toBeVisible();
+  await noViolations(dpo, "actions with a recommendation done");
+});

@@ -462,3 +462,149 @@ async fn a_past_quarter_stays_the_same_after_cases_are_reopened_ended_and_correc
         "{csv_now}"
     );
 }
+
+/// SPEC "Reporting" (seed 004 §47): the DPO's recommendations, each with an owner and a date
+/// for completion, held by the report (page and download) and followed up on the actions page
+/// until done; the DPO's alone to add and close, audited.
+#[tokio::test]
+async fn the_dpos_recommendations_have_an_owner_and_a_date_and_are_followed_up_until_done() {
+    let s = common::browser::staffed().await;
+    let server = &s.server;
+    let q = app::domain::reporting::Period::last_complete_quarter(
+        app::domain::calendar::london_date(chrono::Utc::now()),
+    );
+    let query = format!("from={}&to={}", q.from, q.to);
+    let add = format!("/staff/reports/recommendations?{query}");
+    let mut kim = signed_in(server, "kim").await;
+    assert_eq!(kim.get(&add).await.status, 403, "the DPO's alone");
+    let mut dee = signed_in(server, "dee").await;
+    let form = dee.get(&add).await;
+    assert_eq!(form.status, 200);
+    let token = form.csrf();
+    let today = chrono::Utc::now().date_naive();
+    let due = (today + chrono::Days::new(90)).to_string();
+    let text = "Train the records team on subject access deadlines.";
+    // No owner: refused with the reason, what was typed kept, nothing added.
+    let p = dee
+        .post(
+            &add,
+            &[
+                ("_csrf", &token),
+                ("recommendation", text),
+                ("due_on", &due),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("Enter who owns the recommendation"));
+    assert!(p.body.contains(text));
+    let p = dee
+        .post(
+            &add,
+            &[
+                ("_csrf", &token),
+                ("recommendation", text),
+                ("owner", "Head of Information Governance"),
+                ("due_on", &due),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    // Due yesterday: to show as overdue on the actions page (typed as due today, then
+    // moved, as the clock would).
+    let p = dee
+        .post(
+            &add,
+            &[
+                ("_csrf", &token),
+                (
+                    "recommendation",
+                    "Publish the complaints procedure in Welsh.",
+                ),
+                ("owner", "Communications"),
+                ("due_on", &today.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let yesterday = (today - chrono::Days::new(1)).to_string();
+    common::db::execute(
+        &server.db_path,
+        if common::db::on_postgres() {
+            "UPDATE recommendations SET due_on = CAST($1 AS date) WHERE owner = 'Communications'"
+        } else {
+            "UPDATE recommendations SET due_on = $1 WHERE owner = 'Communications'"
+        },
+        &[&yesterday],
+    )
+    .await;
+    // On the report, for everyone; in its download.
+    let report = kim.get(&format!("/staff/reports?{query}")).await.body;
+    assert!(report.contains(text));
+    assert!(report.contains("Head of Information Governance"));
+    assert!(
+        !report.contains("Add a recommendation"),
+        "not for a handler"
+    );
+    let csv = kim.get(&format!("/staff/reports.csv?{query}")).await.body;
+    assert!(csv.contains(text) && csv.contains(&due), "{csv}");
+    // Another period's report does not hold them.
+    let earlier = q.previous_quarter();
+    let other = kim
+        .get(&format!(
+            "/staff/reports?from={}&to={}",
+            earlier.from, earlier.to
+        ))
+        .await
+        .body;
+    assert!(!other.contains(text));
+    // Followed up on the actions page: the overdue one first.
+    let actions = kim.get("/staff/actions").await.body;
+    let (welsh, training) = (
+        actions
+            .find("Publish the complaints procedure in Welsh.")
+            .unwrap(),
+        actions.find(text).unwrap(),
+    );
+    assert!(welsh < training, "earliest due first");
+    assert!(actions.contains("Overdue"));
+    assert!(
+        !actions.contains("/staff/recommendations/"),
+        "only the DPO marks done"
+    );
+    let open = dee.get("/staff/actions?show=overdue").await.body;
+    assert!(open.contains("Publish the complaints procedure in Welsh.") && !open.contains(text));
+    // Marked done by the DPO.
+    let id = common::db::text(
+        &server.db_path,
+        "SELECT CAST(id AS TEXT) FROM recommendations WHERE owner = $1",
+        &["Communications"],
+    )
+    .await
+    .unwrap();
+    let path = format!("/staff/recommendations/{id}/done");
+    let form = dee.get(&path).await;
+    assert_eq!(form.status, 200);
+    let tomorrow = (today + chrono::Days::new(1)).to_string();
+    let p = dee
+        .post(&path, &[("_csrf", &form.csrf()), ("done_on", &tomorrow)])
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("must be today or in the past"));
+    let p = dee
+        .post(
+            &path,
+            &[
+                ("_csrf", &form.csrf()),
+                ("done_on", &today.to_string()),
+                ("note", "Published on the website."),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let done = dee.get("/staff/actions?show=done").await.body;
+    assert!(done.contains("Published on the website."));
+    assert_eq!(dee.get(&path).await.status, 404, "done already");
+    let audit = dee.get("/staff/audit").await.body;
+    assert!(audit.contains("added a recommendation") && audit.contains("recommendation done"));
+}

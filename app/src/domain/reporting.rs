@@ -71,6 +71,89 @@ pub struct ActionFacts {
     pub done_on: Option<NaiveDate>,
 }
 
+/// A recommendation of the DPO in the quarterly report (SPEC "Reporting", seed 004 §47):
+/// what should change, who owns it and the date for completion; followed up like actions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recommendation {
+    pub text: crate::domain::text::Text,
+    pub owner: crate::domain::text::Text,
+    pub due_on: NaiveDate,
+}
+
+impl Recommendation {
+    /// SPEC "Reporting": each recommendation has an owner and a date for completion (today or
+    /// later). Tested by `a_recommendation_needs_an_owner_and_a_date_for_completion`.
+    pub fn parse(
+        text: &str,
+        owner: &str,
+        due_on: &str,
+        today: NaiveDate,
+    ) -> Result<Recommendation, Vec<crate::domain::FieldError>> {
+        use crate::domain::text::{limits, Lines, Text};
+        use crate::domain::FieldError;
+        let mut errors = vec![];
+        let mut required =
+            |raw: &str, field: &str, label: &str, max, lines, missing: &str| match Text::parse(
+                raw, field, label, max, lines,
+            ) {
+                Ok(Some(t)) => Some(t),
+                Ok(None) => {
+                    errors.push(FieldError::new(field, missing));
+                    None
+                }
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            };
+        let text = required(
+            text,
+            "recommendation",
+            "The recommendation",
+            limits::MEDIUM,
+            Lines::Many,
+            "Enter the recommendation",
+        );
+        let owner = required(
+            owner,
+            "owner",
+            "The owner",
+            limits::SHORT,
+            Lines::One,
+            "Enter who owns the recommendation",
+        );
+        let due_on = match NaiveDate::parse_from_str(due_on.trim(), "%Y-%m-%d") {
+            Ok(d) if d >= today => Some(d),
+            Ok(_) => {
+                errors.push(FieldError::new(
+                    "due_on",
+                    "The date for completion must be today or in the future",
+                ));
+                None
+            }
+            Err(_) if due_on.trim().is_empty() => {
+                errors.push(FieldError::new("due_on", "Enter the date for completion"));
+                None
+            }
+            Err(_) => {
+                errors.push(FieldError::new(
+                    "due_on",
+                    "The date for completion must be a real date, like 2027-03-31",
+                ));
+                None
+            }
+        };
+        match (text, owner, due_on) {
+            (Some(text), Some(owner), Some(due_on)) => Ok(Recommendation {
+                text,
+                owner,
+                due_on,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// The years a report may cover.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2999;
 
@@ -689,5 +772,29 @@ mod tests {
         );
         assert!(Period::parse("2026-12-31", "2026-10-01").is_err());
         assert!(Period::parse("31/12/2026", "2027-01-01").is_err());
+    }
+
+    #[test]
+    fn a_recommendation_needs_an_owner_and_a_date_for_completion() {
+        let today = day("2026-12-03");
+        let r = Recommendation::parse(
+            "Train the records team on subject access deadlines",
+            "Head of Information Governance",
+            "2027-03-31",
+            today,
+        )
+        .unwrap();
+        assert_eq!(r.due_on, day("2027-03-31"));
+        let fields =
+            |e: Vec<crate::domain::FieldError>| e.into_iter().map(|e| e.field).collect::<Vec<_>>();
+        assert_eq!(
+            fields(Recommendation::parse("", "", "", today).unwrap_err()),
+            ["recommendation", "owner", "due_on"]
+        );
+        assert_eq!(
+            fields(Recommendation::parse("Train", "IG", "2026-12-02", today).unwrap_err()),
+            ["due_on"]
+        );
+        assert!(Recommendation::parse("Train", "IG", "2026-12-03", today).is_ok());
     }
 }

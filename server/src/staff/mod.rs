@@ -28,6 +28,7 @@ mod key_in;
 mod messages;
 mod opt_outs;
 mod post;
+mod recommendations;
 mod register;
 mod reports;
 mod retention;
@@ -450,6 +451,30 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
             "/staff/audit",
             Staff(Dpo),
             get(accounts::audit),
+        ),
+        r(
+            Method::GET,
+            "/staff/reports/recommendations",
+            Staff(Dpo),
+            get(recommendations::show_add_form),
+        ),
+        r(
+            Method::POST,
+            "/staff/reports/recommendations",
+            Staff(Dpo),
+            post(recommendations::add),
+        ),
+        r(
+            Method::GET,
+            "/staff/recommendations/{id}/done",
+            Staff(Dpo),
+            get(recommendations::show_done_form),
+        ),
+        r(
+            Method::POST,
+            "/staff/recommendations/{id}/done",
+            Staff(Dpo),
+            post(recommendations::done),
         ),
         r(
             Method::GET,

@@ -385,6 +385,18 @@ pub async fn actions(
             _ => true,
         })
         .collect();
+    let recommendations: Vec<_> = state
+        .staff
+        .recommendations()
+        .await?
+        .into_iter()
+        .filter(|r| match show.as_str() {
+            "overdue" => r.done_on.is_none() && r.due_on < today,
+            "open" => r.done_on.is_none(),
+            "done" => r.done_on.is_some(),
+            _ => true,
+        })
+        .collect();
     let overdue = actions
         .iter()
         .filter(|a| a.action.done_on.is_none() && a.action.due_on < today)
@@ -428,6 +440,9 @@ pub async fn actions(
                     </div>
                 }.into_any()
             }}
+            <h2 class="heading-m" id="recommendations">"Recommendations of the quarterly reports"</h2>
+            <p class="body">"The Data Protection Officer's recommendations (seed 004 §47), open ones first, earliest due first."</p>
+            {super::recommendations::table(recommendations.clone(), &user, true)}
         }
     };
     Ok(page(&state, &viewer, "Actions", StatusCode::OK, body))

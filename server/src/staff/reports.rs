@@ -53,6 +53,13 @@ pub async fn show(
         Err(e) => (Period::last_complete_quarter(today()), vec![e]),
     };
     let all = compute(&state, period).await?;
+    let recommendations: Vec<_> = state
+        .staff
+        .recommendations()
+        .await?
+        .into_iter()
+        .filter(|r| r.period == period)
+        .collect();
     let query = format!("from={}&to={}", period.from, period.to);
     let this = all.last().expect("the period itself").1.clone();
     let (ico, rule) = ico_line(period, &this);
@@ -178,6 +185,10 @@ pub async fn show(
                 ("Done in the period".into(), f.actions_done.to_string()),
                 ("Overdue at the end".into(), f.actions_overdue_at_end.to_string()),
             ])}
+            <h2 class="heading-m" id="recommendations">"The Data Protection Officer's recommendations"</h2>
+            <p class="body">"Each with its owner and date for completion (seed 004 §47), followed up on the actions page until done."</p>
+            {super::recommendations::table(recommendations.clone(), &user, false)}
+            {dpo.then(|| view! { <p class="body"><a class="button button--secondary" href=format!("/staff/reports/recommendations?{query}")>"Add a recommendation"</a></p> })}
             <h2 class="heading-m">"Trend"</h2>
             <div class="report-charts">
                 {volume_chart(&all)}
@@ -389,7 +400,30 @@ async fn download_report(
         Err(_) => return show(State(state), Staff(user, viewer), Query(p)).await,
     };
     let all = compute(&state, period).await?;
-    let tables = tables(&state, &all);
+    let mut tables = tables(&state, &all);
+    // The report holds the DPO's recommendations too (seed 004 §47).
+    let rows = state
+        .staff
+        .recommendations()
+        .await?
+        .into_iter()
+        .filter(|r| r.period == period)
+        .map(|r| {
+            vec![
+                Cell::from(r.text.as_str()),
+                Cell::from(r.owner.as_str()),
+                Cell::from(r.due_on.to_string()),
+                Cell::from(r.done_on.map(|d| d.to_string()).unwrap_or_default()),
+            ]
+        })
+        .collect();
+    tables.push(Table {
+        name: "Recommendations".into(),
+        header: ["Recommendation", "Owner", "Date for completion", "Done"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    });
     let (body, kind, ext) = if ods {
         (to_ods(&tables), ODS, "ods")
     } else {

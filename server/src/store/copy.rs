@@ -18,7 +18,7 @@ use std::str::FromStr;
 
 /// Every table with data, parents before children (sessions are not copied: staff sign in
 /// again after the move).
-const TABLES: [&str; 13] = [
+const TABLES: [&str; 14] = [
     "cases",
     "case_events",
     "letters",
@@ -32,6 +32,7 @@ const TABLES: [&str; 13] = [
     "progress_updates",
     "case_reviews",
     "case_corrections",
+    "recommendations",
 ];
 
 /// Rows read and written at a time (bounded memory whatever the store's size).

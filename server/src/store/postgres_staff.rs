@@ -1235,6 +1235,29 @@ impl StaffStore for PgStore {
             .collect()
     }
 
+    async fn add_recommendation(
+        &self,
+        period: app::domain::reporting::Period,
+        r: &app::domain::reporting::Recommendation,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        super::postgres_reports::add_recommendation(self, period, r, actor).await
+    }
+
+    async fn recommendations(&self) -> Result<Vec<StoredRecommendation>, StoreError> {
+        super::postgres_reports::recommendations(self).await
+    }
+
+    async fn recommendation_done(
+        &self,
+        id: i64,
+        done_on: NaiveDate,
+        note: Option<&str>,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        super::postgres_reports::recommendation_done(self, id, done_on, note, actor).await
+    }
+
     async fn audit(&self, e: AuditEntry) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let reference = e.reference.map(|r| r.compact());

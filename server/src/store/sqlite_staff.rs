@@ -1195,6 +1195,29 @@ impl StaffStore for SqliteStore {
             .collect()
     }
 
+    async fn add_recommendation(
+        &self,
+        period: app::domain::reporting::Period,
+        r: &app::domain::reporting::Recommendation,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        super::sqlite_reports::add_recommendation(self, period, r, actor).await
+    }
+
+    async fn recommendations(&self) -> Result<Vec<StoredRecommendation>, StoreError> {
+        super::sqlite_reports::recommendations(self).await
+    }
+
+    async fn recommendation_done(
+        &self,
+        id: i64,
+        done_on: NaiveDate,
+        note: Option<&str>,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        super::sqlite_reports::recommendation_done(self, id, done_on, note, actor).await
+    }
+
     async fn audit(&self, e: AuditEntry) -> Result<(), StoreError> {
         let mut tx = self.staff_writer.begin().await?;
         audit_in(

@@ -210,6 +210,14 @@ impl FlagWork {
     }
 }
 
+/// What the audit trail says of a recommendation: its report and date, not its words.
+pub(super) fn recommendation_detail(
+    period: app::domain::reporting::Period,
+    due_on: NaiveDate,
+) -> String {
+    format!("report {} to {}; due {due_on}", period.from, period.to)
+}
+
 /// An investigation record as both stores keep it: JSON, or NULL while nothing is recorded.
 pub(super) fn investigation_json(
     i: &app::domain::casework::Investigation,
@@ -527,6 +535,19 @@ impl CaseChange {
 
 /// An action on the register, with the case it came from.
 #[derive(Debug, Clone)]
+pub struct StoredRecommendation {
+    pub id: i64,
+    /// The report it belongs to.
+    pub period: app::domain::reporting::Period,
+    pub text: String,
+    pub owner: String,
+    pub due_on: NaiveDate,
+    pub created_by: String,
+    pub done_on: Option<NaiveDate>,
+    pub done_note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
 pub struct RegisterAction {
     pub reference: Reference,
     /// The case's team.
@@ -726,6 +747,24 @@ pub trait StaffStore: Send + Sync + 'static {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<(Reference, DateTime<Utc>)>, StoreError>;
+
+    /// Adds a recommendation of the DPO to the report for `period` (audited).
+    async fn add_recommendation(
+        &self,
+        period: app::domain::reporting::Period,
+        r: &app::domain::reporting::Recommendation,
+        actor: &str,
+    ) -> Result<(), StoreError>;
+    /// Every recommendation, open ones first, earliest due first.
+    async fn recommendations(&self) -> Result<Vec<StoredRecommendation>, StoreError>;
+    /// Marks one done (audited); stale if it was done already.
+    async fn recommendation_done(
+        &self,
+        id: i64,
+        done_on: NaiveDate,
+        note: Option<&str>,
+        actor: &str,
+    ) -> Result<Applied, StoreError>;
 
     async fn audit(&self, entry: AuditEntry) -> Result<(), StoreError>;
     async fn audit_trail(&self, query: &AuditQuery) -> Result<Vec<AuditRow>, StoreError>;
