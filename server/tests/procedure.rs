@@ -1411,3 +1411,95 @@ async fn a_case_is_worked_through_its_plan_interim_measure_and_findings_into_the
         );
     }
 }
+
+/// SPEC "Categories and triage": staff reclassify a case either way with a reason until it is
+/// decided; a complaint's deadlines run from receipt; the reason stays with the case, never in
+/// the history or the audit trail.
+#[tokio::test]
+async fn staff_reclassify_either_way_with_a_reason_that_stays_out_of_the_history() {
+    let s = staffed_with(FAST_OUTBOX).await;
+    let server = &s.server;
+    let mut breach = complaint("Bea Breach");
+    breach["category"] = "personal_data_breach".into();
+    breach["breach_status"] = "not_reported".into();
+    let res = server.post(&key(), &breach).await;
+    assert_eq!(res.body["kind"], "breach_report");
+    let r = res.body["reference"].as_str().unwrap().replace('-', "");
+    let mut kim = signed_in(server, "kim").await;
+    // No reason: refused, nothing changed.
+    let p = case_post(&mut kim, &r, "reclassify", &[("reclassify_reason", " ")]).await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("Enter why the case is being reclassified"));
+    let reason = "She is complaining that we took three weeks to tell her, not reporting it.";
+    let p = case_post(&mut kim, &r, "reclassify", &[("reclassify_reason", reason)]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let row = |sql: &'static str| one(server, sql, &r);
+    assert_eq!(
+        row("SELECT kind FROM cases WHERE reference = $1").await,
+        "complaint"
+    );
+    assert_eq!(
+        row("SELECT status FROM cases WHERE reference = $1").await,
+        "received"
+    );
+    let expected = app::domain::calendar::Deadlines::from_receipt(
+        app::domain::calendar::london_date(chrono::Utc::now()),
+        &app::domain::calendar::WorkingCalendar::default(),
+    );
+    assert_eq!(
+        row("SELECT CAST(acknowledge_by AS TEXT) FROM cases WHERE reference = $1").await,
+        expected.acknowledge_by.to_string()
+    );
+    let page = kim.get(&format!("/staff/cases/{r}")).await.body;
+    assert!(page.contains(reason), "the reason is on the case");
+    assert!(
+        page.contains("Record acknowledgement"),
+        "a complaint's acknowledgement is due"
+    );
+    let audit =
+        row("SELECT detail FROM audit_events WHERE reference = $1 AND action = 'reclassified'")
+            .await;
+    assert_eq!(audit, "breach report to complaint");
+    let history = row(
+        "SELECT e.detail FROM case_events e JOIN cases c ON c.id = e.case_id \
+         WHERE c.reference = $1 AND e.event = 'reclassified'",
+    )
+    .await;
+    assert!(!history.contains("three weeks"), "{history}");
+    // And back, while undecided.
+    let p = case_post(
+        &mut kim,
+        &r,
+        "reclassify",
+        &[(
+            "reclassify_reason",
+            "She says the letter reached her neighbour.",
+        )],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(
+        row("SELECT kind FROM cases WHERE reference = $1").await,
+        "breach_report"
+    );
+    // A decided case cannot be.
+    let other = send(server, &complaint("Dora Decided")).await;
+    decide_and_close(server, &mut kim, &other, "Olive Officer").await;
+    let p = case_post(
+        &mut kim,
+        &other,
+        "reclassify",
+        &[("reclassify_reason", "Too late.")],
+    )
+    .await;
+    assert_eq!(p.status, 409);
+    assert_eq!(
+        one(
+            server,
+            "SELECT kind FROM cases WHERE reference = $1",
+            &other
+        )
+        .await,
+        "complaint"
+    );
+}

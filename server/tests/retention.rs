@@ -1044,6 +1044,14 @@ async fn planted_words_are_gone_from_the_database_the_email_files_and_the_log_af
     .await;
     assert_eq!(post.status, 303, "mp: {}", post.body);
     plant("zqmpemail");
+    let post = case_post(
+        &mut kim,
+        &keyed,
+        "reclassify",
+        &[("reclassify_reason", plant("Zqreclassify"))],
+    )
+    .await;
+    assert_eq!(post.status, 303, "reclassify: {}", post.body);
     common::casework::wait_for_status(&server.db_path, &p, "closed").await;
 
     // Every word is there to be found before.

@@ -278,6 +278,12 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
             post(case::procedure::work_flag),
         ),
         r(
+            Method::POST,
+            "/staff/cases/{reference}/reclassify",
+            Staff(Handler),
+            post(case::procedure::reclassify),
+        ),
+        r(
             Method::GET,
             "/staff/cases/{reference}/plan",
             Staff(Handler),

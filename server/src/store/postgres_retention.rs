@@ -240,6 +240,7 @@ impl RetentionStore for PgStore {
         // Every other field typed about the person (see the SQLite store).
         sqlx::query(
             "UPDATE cases SET identity_verified_how = NULL, mp_contact = NULL, investigation = NULL, \
+             reclassified_reason = NULL, \
              ending = CASE WHEN $1 THEN ending ELSE (ending::jsonb - 'referred_to' - 'note')::text END \
              WHERE id = $2",
         )

@@ -618,6 +618,7 @@ impl StaffStore for PgStore {
         let verified_on: Option<NaiveDate> = r.try_get("identity_verified_on")?;
         let verified_how: Option<String> = r.try_get("identity_verified_how")?;
         Ok(Some(CaseFile {
+            reclassified_reason: r.try_get("reclassified_reason")?,
             investigation: json(&r, "investigation")?.unwrap_or_default(),
             ending: json(&r, "ending")?,
             revised_due: r.try_get("revised_due")?,
@@ -938,6 +939,38 @@ impl StaffStore for PgStore {
         let detail = format!("outcome now expected by {revised}; {sent}");
         let event = "progress update";
         recorded(tx, case, at, actor, event, event, &detail).await
+    }
+
+    async fn reclassify(
+        &self,
+        case: &CaseFile,
+        to: CaseKind,
+        deadlines: &app::domain::calendar::Deadlines,
+        reason: &str,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        let at = Utc::now();
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE cases SET kind = $1, status = 'received', acknowledged_at = NULL, \
+             acknowledge_by = $2, outcome_due = $3, reclassified_reason = $4 \
+             WHERE id = $5 AND kind = $6 AND status = $7",
+        )
+        .bind(to.id())
+        .bind(deadlines.acknowledge_by)
+        .bind(deadlines.outcome_due)
+        .bind(reason)
+        .bind(case.id)
+        .bind(case.kind.id())
+        .bind(case.status.id())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(Applied::Stale);
+        }
+        let detail = reclassified_detail(case.kind, to);
+        recorded(tx, case, at, actor, "reclassified", "reclassified", &detail).await
     }
 
     async fn record_investigation(

@@ -149,6 +149,47 @@ pub(super) async fn update_progress(
     .await
 }
 
+pub(super) async fn reclassify(
+    store: &SqliteStore,
+    case: &CaseFile,
+    to: app::domain::triage::CaseKind,
+    deadlines: &app::domain::calendar::Deadlines,
+    reason: &str,
+    actor: &str,
+) -> Result<Applied, StoreError> {
+    let at = rfc3339(Utc::now());
+    let mut tx = store.staff_writer.begin().await?;
+    let changed = sqlx::query(
+        "UPDATE cases SET kind = ?, status = 'received', acknowledged_at = NULL, \
+         acknowledge_by = ?, outcome_due = ?, reclassified_reason = ? \
+         WHERE id = ? AND kind = ? AND status = ?",
+    )
+    .bind(to.id())
+    .bind(deadlines.acknowledge_by.to_string())
+    .bind(deadlines.outcome_due.to_string())
+    .bind(reason)
+    .bind(case.id.to_string())
+    .bind(case.kind.id())
+    .bind(case.status.id())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(Applied::Stale);
+    }
+    let detail = super::staff::reclassified_detail(case.kind, to);
+    recorded(
+        tx,
+        case,
+        &at,
+        actor,
+        "reclassified",
+        "reclassified",
+        &detail,
+    )
+    .await
+}
+
 pub(super) async fn record_investigation(
     store: &SqliteStore,
     case: &CaseFile,

@@ -244,6 +244,7 @@ impl RetentionStore for SqliteStore {
         // and the notes on actions; the actions' descriptions stay only with a kept summary.
         sqlx::query(
             "UPDATE cases SET identity_verified_how = NULL, mp_contact = NULL, investigation = NULL, \
+             reclassified_reason = NULL, \
              ending = CASE WHEN ?1 THEN ending ELSE json_remove(ending, '$.referred_to', '$.note') END \
              WHERE id = ?2",
         )

@@ -695,6 +695,7 @@ impl StaffStore for SqliteStore {
         let revised_due: Option<String> = r.try_get("revised_due")?;
         let investigation: Option<String> = r.try_get("investigation")?;
         Ok(Some(CaseFile {
+            reclassified_reason: r.try_get("reclassified_reason")?,
             investigation: investigation
                 .map(|i| serde_json::from_str(&i).map_err(|_| corrupt("investigation")))
                 .transpose()?
@@ -1044,6 +1045,17 @@ impl StaffStore for SqliteStore {
         actor: &str,
     ) -> Result<Applied, StoreError> {
         super::sqlite_lifecycle::update_progress(self, case, update, letter, route, actor).await
+    }
+
+    async fn reclassify(
+        &self,
+        case: &CaseFile,
+        to: CaseKind,
+        deadlines: &app::domain::calendar::Deadlines,
+        reason: &str,
+        actor: &str,
+    ) -> Result<Applied, StoreError> {
+        super::sqlite_lifecycle::reclassify(self, case, to, deadlines, reason, actor).await
     }
 
     async fn record_investigation(

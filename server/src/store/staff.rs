@@ -218,6 +218,18 @@ pub(super) fn recommendation_detail(
     format!("report {} to {}; due {due_on}", period.from, period.to)
 }
 
+/// What the history and the audit trail say of a reclassification (never its reason).
+pub(super) fn reclassified_detail(
+    from: app::domain::triage::CaseKind,
+    to: app::domain::triage::CaseKind,
+) -> String {
+    format!(
+        "{} to {}",
+        from.label().to_lowercase(),
+        to.label().to_lowercase()
+    )
+}
+
 /// An investigation record as both stores keep it: JSON, or NULL while nothing is recorded.
 pub(super) fn investigation_json(
     i: &app::domain::casework::Investigation,
@@ -408,6 +420,8 @@ pub struct CaseFile {
     pub closure: Option<Closure>,
     /// The plan, interim measures and findings recorded so far.
     pub investigation: app::domain::casework::Investigation,
+    /// Why staff last reclassified it, if they did.
+    pub reclassified_reason: Option<String>,
     pub events: Vec<CaseEvent>,
     pub notes: Vec<CaseNote>,
     pub letters: Vec<StoredLetter>,
@@ -667,6 +681,17 @@ pub trait StaffStore: Send + Sync + 'static {
         update: &ProgressUpdate,
         letter: &Letter,
         route: Option<Route>,
+        actor: &str,
+    ) -> Result<Applied, StoreError>;
+    /// Makes the case a complaint or a breach report (`to`), back at "received" with these
+    /// deadlines, keeping the reason with the case (not in the history), if nobody changed its
+    /// status meanwhile.
+    async fn reclassify(
+        &self,
+        case: &CaseFile,
+        to: app::domain::triage::CaseKind,
+        deadlines: &app::domain::calendar::Deadlines,
+        reason: &str,
         actor: &str,
     ) -> Result<Applied, StoreError>;
     /// Saves the case's investigation record as `investigation` (what changed: `event`, for

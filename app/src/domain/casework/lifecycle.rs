@@ -417,6 +417,25 @@ pub fn update_due(
         && today + chrono::Days::new(warning_days.into()) >= expected_outcome(outcome_due, revised)
 }
 
+/// SPEC "Categories and triage": staff may reclassify a case either way, with a reason, while
+/// it is not yet decided (a breach report the person meant as a complaint, or the reverse).
+/// The case starts again from "received" as what it now is: a complaint needs its own
+/// acknowledgement (a breach report's is not one), and a breach report has no complaint
+/// status. Tested by `a_case_is_reclassified_either_way_until_it_is_decided` (here) and
+/// `staff_reclassify_either_way_with_a_reason_that_stays_out_of_the_history` (server).
+pub fn reclassified(kind: CaseKind, status: Status) -> Result<CaseKind, Refusal> {
+    match status {
+        Status::Received | Status::Acknowledged | Status::Investigating => Ok(match kind {
+            CaseKind::Complaint => CaseKind::BreachReport,
+            CaseKind::BreachReport => CaseKind::Complaint,
+        }),
+        now => Err(Refusal::NotFromHere {
+            now,
+            wanted: "reclassified",
+        }),
+    }
+}
+
 /// SPEC "Ending a case": a closed case may be reopened for review; the first outcome stays on
 /// record. Tested by `a_review_gets_a_new_three_month_target` (here) and
 /// `a_closed_case_reopened_for_review_keeps_its_first_outcome_and_ends_again` (server).
@@ -778,5 +797,17 @@ mod tests {
             &cal
         )
         .is_err());
+    }
+
+    #[test]
+    fn a_case_is_reclassified_either_way_until_it_is_decided() {
+        for status in [Received, Acknowledged, Investigating] {
+            assert_eq!(reclassified(Complaint, status), Ok(BreachReport));
+            assert_eq!(reclassified(BreachReport, status), Ok(Complaint));
+        }
+        for status in [OutcomeSent, Closed] {
+            assert!(reclassified(Complaint, status).is_err());
+            assert!(reclassified(BreachReport, status).is_err());
+        }
     }
 }

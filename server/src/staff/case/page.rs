@@ -50,10 +50,12 @@ pub enum Saved {
     Plan,
     Measure,
     Findings,
+    Reclassified,
 }
 
 impl Saved {
-    const ALL: [Saved; 22] = [
+    const ALL: [Saved; 23] = [
+        Saved::Reclassified,
         Saved::Plan,
         Saved::Measure,
         Saved::Findings,
@@ -102,6 +104,7 @@ impl Saved {
             Saved::Plan => "plan",
             Saved::Measure => "measure",
             Saved::Findings => "findings",
+            Saved::Reclassified => "reclassified",
         }
     }
 
@@ -130,6 +133,7 @@ impl Saved {
             Saved::Plan => "Investigation plan saved.",
             Saved::Measure => "Interim measure recorded.",
             Saved::Findings => "Findings saved. The outcome form starts from them.",
+            Saved::Reclassified => "Reclassified. It starts again from \"received\" as what it now is; the history and the audit trail record the change, the reason stays with the case.",
             Saved::Lodged => "The complaint lodged after the breach outcome is this new case. Its deadlines run from the day it was lodged; its acknowledgement is queued.",
         }
     }
@@ -346,6 +350,17 @@ pub async fn render(
             {can_end.then(|| view! {
                 <p class="body"><a href=action("end")>{if case.kind == CaseKind::BreachReport { "Hand to the breach procedure, or end it another way" } else { "End the case without an outcome" }}</a></p>
             })}
+            // SPEC "Categories and triage": either way, with a reason, until decided.
+            {app::domain::casework::reclassified(case.kind, case.status).ok().map(|to| {
+                let what = to.label().to_lowercase();
+                view! {
+                    <form method="post" action=action("reclassify") class="reclassify-form">
+                        {csrf_field()}
+                        <TextArea field=Field::fixed("reclassify_reason", "", &errors) label=format!("Reclassify as a {what} because") hint=if to == CaseKind::Complaint { "For example: the person is complaining about how we handled their information, not reporting a breach. The case starts again as a complaint: its acknowledgement is due 30 days from receipt" } else { "For example: the person reports that their information was lost, stolen or disclosed and has not had the breach outcome. It goes to the breach procedure" } rows=2/>
+                        <button type="submit" class="button button--secondary">{format!("Reclassify as a {what}")}</button>
+                    </form>
+                }
+            })}
         };
         let next_step = match case.status {
             Status::Received if case.waiting(MessageKind::Acknowledgement).is_some() => {
@@ -536,6 +551,7 @@ pub async fn render(
                 })}
                 {case.revised_due.map(|d| row("Revised expected date (progress update)", format!("{}: {}", long_date(d), due_phrase(d, today))))}
                 {row("Team", team.clone())}
+                {case.reclassified_reason.clone().map(|r| row("Reclassified because", r))}
             </dl>
             <h2 class="heading-m">"The complainant"</h2>
             <p class="body"><a href=action("correct")>"Correct their details or choices"</a></p>

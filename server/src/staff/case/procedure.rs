@@ -569,3 +569,51 @@ pub async fn set_mp(
     let applied = state.staff.set_mp(&case, &mp, &user.username).await?;
     settle(&state, &viewer, &user, &case, applied, Saved::MpRecorded).await
 }
+
+/// SPEC "Categories and triage": a case reclassified either way with a reason, until decided;
+/// deadlines from the day it was received (a complaint's acknowledgement is due 30 days from
+/// receipt, however long it was taken for a breach report).
+pub async fn reclassify(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    fields: Fields,
+) -> Result<Response, StaffError> {
+    if !seen_as_it_is(&case, &fields) {
+        return stale(&state, &viewer, &user, &case).await;
+    }
+    let reason = Text::parse(
+        fields.get("reclassify_reason"),
+        "reclassify_reason",
+        "The reason",
+        limits::MEDIUM,
+        Lines::Many,
+    )
+    .and_then(|t| {
+        t.ok_or_else(|| {
+            FieldError::new(
+                "reclassify_reason",
+                "Enter why the case is being reclassified",
+            )
+        })
+    });
+    let reason = match reason {
+        Ok(r) => r,
+        Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
+    };
+    let to = match app::domain::casework::reclassified(case.kind, case.status) {
+        Ok(to) => to,
+        Err(r) => {
+            let errors = vec![FieldError::new("", r.message())];
+            let status = StatusCode::CONFLICT;
+            return page::render(&state, &viewer, &user, case, errors, None, status).await;
+        }
+    };
+    let deadlines =
+        app::domain::calendar::Deadlines::from_receipt(case.received_on, &state.config.calendar);
+    let applied = state
+        .staff
+        .reclassify(&case, to, &deadlines, reason.as_str(), &user.username)
+        .await?;
+    settle(&state, &viewer, &user, &case, applied, Saved::Reclassified).await
+}
