@@ -217,6 +217,18 @@ pub async fn update(
     settle(&state, &viewer, &user, &case, applied, Saved::Updated).await
 }
 
+/// A reason staff must give (a review, a reclassification), as one text of up to 1,000
+/// characters over several lines.
+fn required_reason(
+    fields: &Fields,
+    field: &str,
+    label: &str,
+    missing: &str,
+) -> Result<Text, FieldError> {
+    Text::parse(fields.get(field), field, label, limits::MEDIUM, Lines::Many)
+        .and_then(|t| t.ok_or_else(|| FieldError::new(field, missing)))
+}
+
 pub async fn reopen(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
@@ -226,16 +238,12 @@ pub async fn reopen(
     if !seen_as_it_is(&case, &fields) {
         return stale(&state, &viewer, &user, &case).await;
     }
-    let reason = Text::parse(
-        fields.get("review_reason"),
+    let reason = required_reason(
+        &fields,
         "review_reason",
         "The reason for the review",
-        limits::MEDIUM,
-        Lines::Many,
-    )
-    .and_then(|t| {
-        t.ok_or_else(|| FieldError::new("review_reason", "Enter why the case is being reviewed"))
-    });
+        "Enter why the case is being reviewed",
+    );
     let reason = match reason {
         Ok(r) => r,
         Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
@@ -582,21 +590,12 @@ pub async fn reclassify(
     if !seen_as_it_is(&case, &fields) {
         return stale(&state, &viewer, &user, &case).await;
     }
-    let reason = Text::parse(
-        fields.get("reclassify_reason"),
+    let reason = required_reason(
+        &fields,
         "reclassify_reason",
         "The reason",
-        limits::MEDIUM,
-        Lines::Many,
-    )
-    .and_then(|t| {
-        t.ok_or_else(|| {
-            FieldError::new(
-                "reclassify_reason",
-                "Enter why the case is being reclassified",
-            )
-        })
-    });
+        "Enter why the case is being reclassified",
+    );
     let reason = match reason {
         Ok(r) => r,
         Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
