@@ -25,8 +25,12 @@ pub struct PeriodParams {
     to: Option<String>,
 }
 
-/// The report's period, as its page gives it.
+/// The report's period, as its page gives it (none: the last complete quarter, the report's
+/// own default).
 fn period_of(from: &str, to: &str) -> Result<Period, StaffError> {
+    if from.is_empty() && to.is_empty() {
+        return Ok(Period::last_complete_quarter(today()));
+    }
     Period::parse(from, to).map_err(|_| StaffError::NotFound)
 }
 
