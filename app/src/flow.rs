@@ -78,9 +78,9 @@ impl Step {
         match self {
             Step::AboutYou => &FIELD_ORDER[0..9],
             Step::WhoFor => &FIELD_ORDER[9..19],
-            Step::WhatAbout => &FIELD_ORDER[19..24],
-            Step::Outcome => &FIELD_ORDER[24..27],
-            Step::Consent => &FIELD_ORDER[27..31],
+            Step::WhatAbout => &FIELD_ORDER[19..25],
+            Step::Outcome => &FIELD_ORDER[25..28],
+            Step::Consent => &FIELD_ORDER[28..32],
             Step::Check | Step::Done => &[],
         }
     }
@@ -226,6 +226,7 @@ pub fn set_field(input: &mut ComplaintInput, field: &str, value: &str) {
         "service" => input.service = text,
         "happened_when" => input.happened_when = text,
         "description" => input.description = text,
+        "breach_happened" => input.breach_happened = yes_no,
         "breach_status" => input.breach_status = text,
         "outcome_other" => input.outcome_other = text,
         "also_about_service" => input.also_about_service = yes_no,
@@ -282,6 +283,7 @@ pub fn field_value(input: &ComplaintInput, field: &str) -> String {
         "service" => s(&input.service),
         "happened_when" => s(&input.happened_when),
         "description" => s(&input.description),
+        "breach_happened" => yn(input.breach_happened),
         "breach_status" => s(&input.breach_status),
         "outcome_other" => s(&input.outcome_other),
         "also_about_service" => yn(input.also_about_service),
@@ -403,13 +405,15 @@ impl JourneyState {
 /// *started*, whatever was edited since.
 pub const DRAFT_DAYS: i64 = 30;
 /// Bumped whenever the shape of a draft changes; older drafts are discarded, not misread.
-/// (2: stored in `lines`, no longer JSON; 3: with "waiting to send"; 4: with the MP's details,
-/// and drafts of 3 are still read, so nobody loses what they typed to an upgrade.)
-pub const DRAFT_VERSION: u32 = 4;
+/// (2: stored in `lines`, no longer JSON; 3: with "waiting to send"; 4: with the MP's details;
+/// 5: with "did a breach happen?". Drafts of 3 and 4 are still read, so nobody loses what they
+/// typed to an upgrade.)
+pub const DRAFT_VERSION: u32 = 5;
 /// A stored draft's format tag.
-const DRAFT_TAG: &str = "draft-4";
-/// Version 3's tag; its answers are the form's order without those added in 4.
-const DRAFT_3_TAG: &str = "draft-3";
+const DRAFT_TAG: &str = "draft-5";
+/// The tags of the versions still read; their answers are the form's order without those
+/// added since (`left_out`).
+const OLDER_TAGS: [(&str, u32); 2] = [("draft-4", 4), ("draft-3", 3)];
 const ADDED_IN_4: [&str; 5] = [
     "mp_writing",
     "mp_email",
@@ -417,6 +421,24 @@ const ADDED_IN_4: [&str; 5] = [
     "constituent_name",
     "constituent_address",
 ];
+const ADDED_IN_5: [&str; 1] = ["breach_happened"];
+
+/// The fields a draft of `version` does not hold.
+fn left_out(version: u32) -> &'static [&'static str] {
+    const BEFORE_4: [&str; 6] = [
+        ADDED_IN_4[0],
+        ADDED_IN_4[1],
+        ADDED_IN_4[2],
+        ADDED_IN_4[3],
+        ADDED_IN_4[4],
+        ADDED_IN_5[0],
+    ];
+    match version {
+        3 => &BEFORE_4,
+        4 => &ADDED_IN_5,
+        _ => &[],
+    }
+}
 pub const DRAFT_STORAGE_KEY: &str = "dp-complaint-draft";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -461,8 +483,11 @@ impl Draft {
     /// A stored draft, if it is one of this version's.
     pub fn read_stored(stored: &str) -> Option<Draft> {
         lines::decode(DRAFT_TAG, stored).or_else(|| {
-            // A draft of version 3, read in its own order and carried on as this version's.
-            let mut d: Draft = lines::decode(DRAFT_3_TAG, stored)?;
+            // A draft of an earlier version, read in its own order and carried on as this
+            // version's.
+            let mut d: Draft = OLDER_TAGS.iter().find_map(|(tag, version)| {
+                lines::decode::<Draft>(tag, stored).filter(|d| d.version == *version)
+            })?;
             d.version = DRAFT_VERSION;
             Some(d)
         })
@@ -564,7 +589,7 @@ impl Lines for Draft {
             started_at: r.parsed(parse_time)?,
             key: Uuid::read(r)?,
             step: r.parsed(Step::parse)?,
-            input: read_answers(r, if version == 3 { &ADDED_IN_4 } else { &[] })?,
+            input: read_answers(r, left_out(version))?,
             waiting: r.flag()?,
         })
     }
@@ -713,6 +738,7 @@ mod tests {
                 "service",
                 "happened_when",
                 "description",
+                "breach_happened",
                 "breach_status"
             ]
         );
@@ -862,7 +888,7 @@ mod tests {
         // A draft from before this format (JSON) is set aside, not misread.
         let json = r#"{"version":1,"started_at":"2026-11-01T10:00:00Z","key":"00000000-0000-0000-0000-000000000000","step":"about-you","input":{}}"#;
         assert_eq!(Draft::restore(json, start), DraftFound::Unusable);
-        let old = stored.replacen("draft-4\n4\n", "draft-4\n2\n", 1);
+        let old = stored.replacen("draft-5\n5\n", "draft-5\n2\n", 1);
         assert_ne!(old, stored);
         assert_eq!(Draft::restore(&old, start), DraftFound::Unusable);
         assert_eq!(
@@ -871,44 +897,50 @@ mod tests {
         );
     }
 
-    /// A draft kept by the version before the MP's details (3) is restored with every answer
-    /// it had, and carries on as this version's.
+    /// Drafts kept by earlier versions (3: before the MP's details; 4: before "did a breach
+    /// happen?") are restored with every answer they had, and carry on as this version's.
     #[test]
-    fn drafts_of_the_version_before_are_still_restored() {
+    fn drafts_of_the_versions_before_are_still_restored() {
         let start = parse_time("2026-11-20T09:00:00Z").unwrap();
         // Version 3's order: the form's, without the MP's details added after the MP's name.
         let v3: Vec<&str> = FIELD_ORDER
             .into_iter()
-            .filter(|f| !ADDED_IN_4.contains(f))
+            .filter(|f| !left_out(3).contains(f))
             .collect();
         assert_eq!(v3.len(), 29);
         assert_eq!(v3[12..15], ["other_person_agreed", "mp_name", "category"]);
-        let mut input = ComplaintInput::default();
-        for name in FIELD_ORDER.into_iter().filter(|f| !ADDED_IN_4.contains(f)) {
-            set_field(&mut input, name, "an answer");
+        assert_eq!(v3[17..19], ["description", "breach_status"]);
+        for (tag, version) in OLDER_TAGS {
+            let mut input = ComplaintInput::default();
+            for name in FIELD_ORDER
+                .into_iter()
+                .filter(|f| !left_out(version).contains(f))
+            {
+                set_field(&mut input, name, "an answer");
+            }
+            input.other_person_agreed = Some(true);
+            input.outcomes_wanted = Some(vec!["apology".into()]);
+            // As that version wrote it: the same values, in its own order.
+            let mut w = Writer::new(tag);
+            w.str(&version.to_string());
+            w.str(&format_time(start));
+            Uuid::from_u128(5).write(&mut w);
+            w.str("who-for");
+            write_answers(&input, &mut w, left_out(version));
+            w.flag(true);
+            let DraftFound::Restored(d) = Draft::restore(&w.finish(), start) else {
+                panic!("a version {version} draft is restored");
+            };
+            assert_eq!(d.version, DRAFT_VERSION);
+            assert_eq!(
+                (d.key, d.step, d.waiting),
+                (Uuid::from_u128(5), Step::WhoFor, true)
+            );
+            assert_eq!(d.input, input, "version {version}");
+            assert_eq!(d.input.breach_happened, None);
+            // And written again, it is this version's.
+            assert!(d.to_stored().starts_with("draft-5\n5\n"));
         }
-        input.other_person_agreed = Some(true);
-        input.outcomes_wanted = Some(vec!["apology".into()]);
-        // As version 3 wrote it: the same values, in its own order.
-        let mut w = Writer::new(DRAFT_3_TAG);
-        w.str("3");
-        w.str(&format_time(start));
-        Uuid::from_u128(5).write(&mut w);
-        w.str("who-for");
-        write_answers(&input, &mut w, &ADDED_IN_4);
-        w.flag(true);
-        let DraftFound::Restored(d) = Draft::restore(&w.finish(), start) else {
-            panic!("a version 3 draft is restored");
-        };
-        assert_eq!(d.version, DRAFT_VERSION);
-        assert_eq!(
-            (d.key, d.step, d.waiting),
-            (Uuid::from_u128(5), Step::WhoFor, true)
-        );
-        assert_eq!(d.input, input);
-        assert_eq!(d.input.mp_email, None);
-        // And written again, it is this version's.
-        assert!(d.to_stored().starts_with("draft-4\n4\n"));
     }
 
     /// A journey with everything set: answers (with line breaks, backslashes and Welsh), errors,

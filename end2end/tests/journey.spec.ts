@@ -211,6 +211,33 @@ test.describe("with WebAssembly", () => {
     await expect(page.locator(".reference")).toHaveText(REFERENCE);
   });
 
+  // SPEC "Categories and triage": where a breach is possible, whether one happened is its own
+  // question; the outcome question follows only a "yes".
+  test("a complaint about sharing asks whether a breach happened, and only a breach becomes a breach report", async ({ page }) => {
+    await page.goto("/complaint");
+    await hydrated(page);
+    await fillAboutYou(page);
+    await fillWhoFor(page);
+    const happened = page.getByRole("group", { name: /Was your information lost, stolen/ });
+    const reported = page.getByRole("group", { name: /have you already reported this to us/ });
+    await expect(happened).toBeHidden();
+    await page.getByLabel(/We shared your information when we should not have/).check();
+    await expect(happened).toBeVisible();
+    await expect(reported).toBeHidden();
+    await happened.getByLabel("Yes").check();
+    await expect(reported).toBeVisible();
+    await happened.getByLabel("No").check();
+    await expect(reported).toBeHidden();
+    await page.getByLabel(/Which service/).fill("Housing");
+    await page.getByLabel("What happened?").fill("You gave my new address to my former landlord without asking me first.");
+    await continueOn(page);
+    await fillOutcome(page);
+    await fillConsent(page);
+    await expect(page.getByRole("heading", { level: 1, name: /Check your answers/ })).toBeVisible();
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Complaint received" })).toBeVisible();
+  });
+
   test("a breach reported without the breach outcome becomes a breach report", async ({ page }) => {
     await page.goto("/complaint");
     await hydrated(page);

@@ -8,10 +8,13 @@ use app::domain::text::limits;
 use serde_json::{json, Value};
 
 /// One-line text: no control characters (tab, newlines included) and none of the invisible
-/// ones the server refuses (see `app::domain::text`).
-const TEXT_ONE: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\u2800\\u3164\\ufdd0-\\ufdef\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff9-\\uffff]*$";
+/// ones the server refuses (see `app::domain::text`): those beyond the first plane (format
+/// controls, tags, every plane's last two non-characters) are written as the characters
+/// themselves, which a Unicode-aware pattern engine (JSON Schema asks for one) reads as one
+/// range each; a request with them is refused, so the description must not allow them.
+const TEXT_ONE: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\u2800\\u3164\\ufdd0-\\ufdef\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff9-\\uffff\u{13430}-\u{1343F}\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}\u{1FFFE}-\u{1FFFF}\u{2FFFE}-\u{2FFFF}\u{3FFFE}-\u{3FFFF}\u{4FFFE}-\u{4FFFF}\u{5FFFE}-\u{5FFFF}\u{6FFFE}-\u{6FFFF}\u{7FFFE}-\u{7FFFF}\u{8FFFE}-\u{8FFFF}\u{9FFFE}-\u{9FFFF}\u{AFFFE}-\u{AFFFF}\u{BFFFE}-\u{BFFFF}\u{CFFFE}-\u{CFFFF}\u{DFFFE}-\u{DFFFF}\u{EFFFE}-\u{EFFFF}\u{FFFFE}-\u{FFFFF}\u{10FFFE}-\u{10FFFF}]*$";
 /// Text of several lines: as one-line text, with tabs and new lines allowed.
-const TEXT_MANY: &str = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\u2800\\u3164\\ufdd0-\\ufdef\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff9-\\uffff]*$";
+const TEXT_MANY: &str = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\u2800\\u3164\\ufdd0-\\ufdef\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff9-\\uffff\u{13430}-\u{1343F}\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}\u{1FFFE}-\u{1FFFF}\u{2FFFE}-\u{2FFFF}\u{3FFFE}-\u{3FFFF}\u{4FFFE}-\u{4FFFF}\u{5FFFE}-\u{5FFFF}\u{6FFFE}-\u{6FFFF}\u{7FFFE}-\u{7FFFF}\u{8FFFE}-\u{8FFFF}\u{9FFFE}-\u{9FFFF}\u{AFFFE}-\u{AFFFF}\u{BFFFE}-\u{BFFFF}\u{CFFFE}-\u{CFFFF}\u{DFFFE}-\u{DFFFF}\u{EFFFE}-\u{EFFFF}\u{FFFFE}-\u{FFFFF}\u{10FFFE}-\u{10FFFF}]*$";
 
 /// Addresses the server surely takes (a subset of what it takes): labels of at most 62
 /// characters, no leading or trailing punctuation.
@@ -146,6 +149,13 @@ pub fn document(config: &Config) -> Value {
         .filter(|c| c.nature == app::domain::taxonomy::Nature::Breach)
         .map(|c| c.id.as_str())
         .collect();
+    let possible_categories: Vec<&str> = config
+        .taxonomy
+        .categories
+        .iter()
+        .filter(|c| c.breach_possible && c.nature != app::domain::taxonomy::Nature::Breach)
+        .map(|c| c.id.as_str())
+        .collect();
     // Text as the server takes it: no control or invisible characters (the server also keeps
     // emoji joiners and flag tags, which this pattern leaves out to stay simple), at most `max`
     // characters; one line unless `many`.
@@ -252,7 +262,8 @@ pub fn document(config: &Config) -> Value {
                     "service": text(limits::SHORT, "The service or department involved, if known."),
                     "happened_when": text(limits::SHORT, "When it happened, in the complainant's words."),
                     "description": required_text(limits::DESCRIPTION, true, "What happened. New lines allowed."),
-                    "breach_status": {"type": "string", "enum": breach, "description": format!("Required when the category is a personal data breach ({}). Only outcome_received makes it a complaint; otherwise it is recorded as a breach report.", breach_categories.join(", "))},
+                    "breach_happened": yes_no(&format!("Where a breach is possible ({}): whether the person's information was lost, stolen, or sent or shown to someone who should not have it. Optional: left out or false, the case is a complaint; true makes it a breach report unless breach_status is outcome_received.", possible_categories.join(", "))),
+                    "breach_status": {"type": "string", "enum": breach, "description": format!("Required when the category is a personal data breach ({}); for a breach that happened in another category, optional (left out: not had the breach outcome). Only outcome_received makes it a complaint; otherwise it is recorded as a breach report, with no complaint deadlines.", breach_categories.join(", "))},
                     "outcomes_wanted": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": outcomes}},
                     "outcome_other": required_text(limits::MEDIUM, true, "Required when outcomes_wanted includes other."),
                     "also_about_service": yes_no("Whether the complaint is also about the service itself (handed over to the corporate complaints procedure)."),

@@ -608,3 +608,36 @@ async fn the_dpos_recommendations_have_an_owner_and_a_date_and_are_followed_up_u
     let audit = dee.get("/staff/audit").await.body;
     assert!(audit.contains("added a recommendation") && audit.contains("recommendation done"));
 }
+
+/// SPEC "Categories and triage": where a breach is possible (sharing, security) the person is
+/// asked whether one happened; only "yes", without the breach outcome, makes a breach report,
+/// with no complaint deadlines; everything else is a complaint with them.
+#[tokio::test]
+async fn where_a_breach_is_possible_only_a_breach_that_happened_makes_a_breach_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = common::TestServer::start(dir.path()).await;
+    // SPEC "Categories and triage": where a breach is possible the person is asked whether one
+    // happened; only "yes", without the breach outcome, makes a breach report, with no
+    // complaint deadlines.
+    for (happened, kind) in [(false, "complaint"), (true, "breach_report")] {
+        let mut c = complaint("Hal Happened");
+        c["category"] = "security".into();
+        c["breach_happened"] = happened.into();
+        c["breach_status"] = "not_reported".into();
+        let r = server.post(&key(), &c).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(r.body["kind"], kind, "breach happened: {happened}");
+        assert_eq!(r.body["acknowledge_by"].is_string(), !happened);
+    }
+    // A breach that happened, without saying whether the outcome came: not had it yet.
+    let mut c = complaint("Hal Happened");
+    c["category"] = "data_sharing".into();
+    c["breach_happened"] = true.into();
+    let r = server.post(&key(), &c).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["kind"], "breach_report");
+    // The breach category itself must say.
+    c["category"] = "personal_data_breach".into();
+    let r = server.post(&key(), &c).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+}

@@ -41,6 +41,10 @@ pub struct ComplaintInput {
     pub service: Option<String>,
     pub happened_when: Option<String>,
     pub description: Option<String>,
+    /// Where a breach is possible but the category does not say one happened: whether the
+    /// person's information was lost, stolen or disclosed to someone who should not have it.
+    #[serde(default, deserialize_with = "yes_no")]
+    pub breach_happened: Option<bool>,
     pub breach_status: Option<String>,
     #[serde(default, deserialize_with = "one_or_many")]
     pub outcomes_wanted: Option<Vec<String>>,
@@ -397,6 +401,9 @@ pub struct Complaint {
     pub service: Option<Text>,
     pub happened_when: Option<Text>,
     pub description: Text,
+    /// The answer to "was your information lost, stolen or disclosed…?", where it was asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breach_happened: Option<bool>,
     pub breach_status: Option<BreachStatus>,
     pub outcomes_wanted: Vec<WantedOutcome>,
     pub outcome_other: Option<Text>,
@@ -560,6 +567,7 @@ impl Complaint {
             service: o(&self.service),
             happened_when: o(&self.happened_when),
             description: t(&self.description),
+            breach_happened: self.breach_happened,
             breach_status: self.breach_status.map(|b| b.id().to_string()),
             outcomes_wanted: Some(
                 self.outcomes_wanted
@@ -789,17 +797,24 @@ impl Complaint {
             m::DESCRIPTION,
         );
 
-        // Asked only about breaches; an answer given for another category is ignored.
-        let breach_status = match category.map(|c| c.nature) {
-            Some(Nature::Breach) => {
-                let raw = given(&input.breach_status).trim();
-                let found = BreachStatus::parse(raw);
-                if found.is_none() {
-                    p.add("breach_status", m::BREACH);
-                }
-                found
+        // SPEC "Categories and triage": whether a breach happened is asked where one is possible
+        // (a breach category says so itself), and whether the person has had the breach
+        // outcome once one did. Answers given for another category are ignored; no answer to
+        // the first is not a breach (everything but a breach is a complaint). The breach
+        // category must answer the second; elsewhere no answer means no outcome yet.
+        let breach_happened = category
+            .filter(|c| c.nature != Nature::Breach && c.breach_possible)
+            .and(input.breach_happened);
+        let breach_category = category.is_some_and(|c| c.nature == Nature::Breach);
+        let breach_status = if breach_category || breach_happened == Some(true) {
+            let raw = given(&input.breach_status).trim();
+            let found = BreachStatus::parse(raw);
+            if found.is_none() && (breach_category || !raw.is_empty()) {
+                p.add("breach_status", m::BREACH);
             }
-            _ => None,
+            found
+        } else {
+            None
         };
 
         let mut outcomes_wanted = Vec::new();
@@ -888,6 +903,7 @@ impl Complaint {
             service,
             happened_when,
             description,
+            breach_happened,
             breach_status,
             outcomes_wanted,
             outcome_other,
@@ -904,7 +920,7 @@ impl Complaint {
 }
 
 /// The order fields appear in the form, so the error summary reads top to bottom.
-pub const FIELD_ORDER: [&str; 34] = [
+pub const FIELD_ORDER: [&str; 35] = [
     "full_name",
     "address_line_1",
     "address_line_2",
@@ -928,6 +944,7 @@ pub const FIELD_ORDER: [&str; 34] = [
     "service",
     "happened_when",
     "description",
+    "breach_happened",
     "breach_status",
     "outcomes_wanted",
     "outcome_other",

@@ -56,6 +56,11 @@ pub struct Category {
     /// Handling it will mean disclosing personal data, so identity is checked first (004 §23).
     #[serde(default)]
     pub discloses_personal_data: bool,
+    /// Complaints of this category may be about a personal data breach (information lost,
+    /// stolen or disclosed), so the form asks whether one happened (SPEC "Categories and
+    /// triage"). A breach category says so itself.
+    #[serde(default)]
+    pub breach_possible: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +81,8 @@ impl Default for Taxonomy {
             team: team.into(),
             nature,
             discloses_personal_data: discloses,
+            // Sharing and security complaints may be about a breach: the answer decides.
+            breach_possible: matches!(id, "data_sharing" | "security"),
         };
         Taxonomy {
             teams: vec![

@@ -61,9 +61,13 @@ pub fn triage(complaint: &Complaint, channel: Channel, taxonomy: &Taxonomy) -> T
     let category = taxonomy
         .category(&complaint.category)
         .expect("a parsed complaint names a category of the taxonomy it was parsed with");
-    let kind = match (category.nature, complaint.breach_status) {
-        (Nature::Breach, Some(BreachStatus::OutcomeReceived)) => CaseKind::Complaint,
-        (Nature::Breach, _) => CaseKind::BreachReport,
+    // SPEC "Categories and triage": a breach report only where the person says a breach
+    // happened (a breach category, or "yes" where one is possible) and they have not had the
+    // breach outcome; everything else is a complaint, with its deadlines.
+    let breach = category.nature == Nature::Breach || complaint.breach_happened == Some(true);
+    let kind = match (breach, complaint.breach_status) {
+        (true, Some(BreachStatus::OutcomeReceived)) => CaseKind::Complaint,
+        (true, _) => CaseKind::BreachReport,
         _ => CaseKind::Complaint,
     };
     let for_someone_else = matches!(complaint.on_behalf_of, OnBehalfOf::SomeoneElse { .. });
@@ -149,46 +153,53 @@ mod tests {
         );
     }
 
-    /// SPEC "Intake" (004 §18, §11c, "At a glance"): a breach report only where the person
-    /// says a breach happened (the personal data breach category: information lost, stolen,
-    /// or sent or shown to the wrong person) and has not had the breach outcome. A complaint
-    /// about data sharing or security is a complaint with its deadlines, whatever is said of
-    /// a breach (issue 22: they were breach reports, left out of the count and untimed).
+    /// SPEC "Categories and triage" (004 §18, §11c, "At a glance"): a breach report only where
+    /// the person says a breach happened (the breach category, or "yes" to the question asked
+    /// where one is possible: sharing, security) and has not had the breach outcome; every
+    /// other answer, and every other category, is a complaint with its deadlines (issue 22:
+    /// sharing and security complaints were breach reports, left out of the count and untimed).
     #[test]
     fn a_breach_report_only_where_a_breach_happened_and_everything_else_is_a_complaint() {
         let t = Taxonomy::default();
         for c in &t.categories {
-            for status in [
-                None,
-                Some("not_reported"),
-                Some("reported_awaiting_outcome"),
-                Some("outcome_received"),
-            ] {
-                let input = ComplaintInput {
-                    category: Some(c.id.clone()),
-                    breach_status: status.map(str::to_string),
-                    ..ComplaintInput::example()
-                };
-                let Ok(parsed) = Complaint::parse(&input, &t) else {
-                    // The breach category without its question answered: asked, never guessed.
-                    assert!(
-                        c.id == "personal_data_breach" && status.is_none(),
-                        "{} {status:?}",
+            for happened in [None, Some(false), Some(true)] {
+                for status in [
+                    None,
+                    Some("not_reported"),
+                    Some("reported_awaiting_outcome"),
+                    Some("outcome_received"),
+                ] {
+                    let input = ComplaintInput {
+                        category: Some(c.id.clone()),
+                        breach_happened: happened,
+                        breach_status: status.map(str::to_string),
+                        ..ComplaintInput::example()
+                    };
+                    let breach = c.id == "personal_data_breach"
+                        || (matches!(c.id.as_str(), "data_sharing" | "security")
+                            && happened == Some(true));
+                    let Ok(parsed) = Complaint::parse(&input, &t) else {
+                        // The breach category without the outcome question answered: asked,
+                        // never guessed.
+                        assert!(
+                            c.id == "personal_data_breach" && status.is_none(),
+                            "{} {happened:?} {status:?}",
+                            c.id
+                        );
+                        continue;
+                    };
+                    let want = if breach && status != Some("outcome_received") {
+                        CaseKind::BreachReport
+                    } else {
+                        CaseKind::Complaint
+                    };
+                    assert_eq!(
+                        triage(&parsed, Channel::Online, &t).kind,
+                        want,
+                        "{} {happened:?} {status:?}",
                         c.id
                     );
-                    continue;
-                };
-                let want = if c.id == "personal_data_breach" && status != Some("outcome_received") {
-                    CaseKind::BreachReport
-                } else {
-                    CaseKind::Complaint
-                };
-                assert_eq!(
-                    triage(&parsed, Channel::Online, &t).kind,
-                    want,
-                    "{} {status:?}",
-                    c.id
-                );
+                }
             }
         }
     }

@@ -553,13 +553,16 @@ pub fn WhoFor() -> impl IntoView {
 pub fn WhatAbout() -> impl IntoView {
     let form = expect_context::<Form>();
     let site = expect_context::<SiteInfo>();
-    let breach_ids: Vec<String> = site
-        .taxonomy
-        .categories
-        .iter()
-        .filter(|c| c.nature == Nature::Breach)
-        .map(|c| c.id.clone())
-        .collect();
+    let ids = |f: fn(&crate::domain::taxonomy::Category) -> bool| -> Vec<String> {
+        site.taxonomy
+            .categories
+            .iter()
+            .filter(|c| f(c))
+            .map(|c| c.id.clone())
+            .collect()
+    };
+    let breach_ids = ids(|c| c.nature == Nature::Breach);
+    let possible_ids = ids(|c| c.breach_possible);
     let categories: Vec<Choice> = site
         .taxonomy
         .categories
@@ -570,9 +573,27 @@ pub fn WhatAbout() -> impl IntoView {
         .iter()
         .map(|b| Choice::new(b.id(), tr(b.label())))
         .collect();
-    let hide_breach = move || form.js.get() && !breach_ids.contains(&form.value("category"));
+    // SPEC "Categories and triage": whether a breach happened, where one is possible; whether
+    // the person has had the breach outcome, once one did.
+    let possible = possible_ids.clone();
+    let hide_happened = move || form.js.get() && !possible.contains(&form.value("category"));
+    let hide_breach = move || {
+        let category = form.value("category");
+        form.js.get()
+            && !breach_ids.contains(&category)
+            && !(possible_ids.contains(&category) && form.value("breach_happened") == "yes")
+    };
     view! {
         <Radios field=form.field("category") legend=t!("What is your complaint about?") choices=categories/>
+        <div class="conditional" hidden=hide_happened>
+            <Radios
+                field=form.field("breach_happened")
+                legend=t!("Was your information lost, stolen, or sent or shown to someone who should not have it?")
+                hint=t!("For complaints about sharing or security")
+                choices=crate::ui::fields::yes_no()
+                inline=true
+            />
+        </div>
         <div class="conditional" hidden=hide_breach>
             <Radios
                 field=form.field("breach_status")
@@ -725,14 +746,18 @@ fn CheckAnswers() -> impl IntoView {
                 .and_then(|c| site.taxonomy.category(c))
                 .map(|c| w.text(&c.label))
                 .unwrap_or_default();
+            let asked = i
+                .category
+                .as_deref()
+                .and_then(|c| site.taxonomy.category(c));
+            let happened = i
+                .breach_happened
+                .filter(|_| asked.is_some_and(|c| c.breach_possible));
             let breach = i
                 .breach_status
                 .as_deref()
                 .filter(|_| {
-                    i.category
-                        .as_deref()
-                        .and_then(|c| site.taxonomy.category(c))
-                        .is_some_and(|c| c.nature == Nature::Breach)
+                    asked.is_some_and(|c| c.nature == Nature::Breach) || happened == Some(true)
                 })
                 .and_then(BreachStatus::parse)
                 .map(|b| w.tr(b.label()))
@@ -768,6 +793,14 @@ fn CheckAnswers() -> impl IntoView {
                 (Step::AboutYou, t!(w, "Adjustments"), t(&i.adjustments)),
                 (Step::WhoFor, t!(w, "Complaining for"), who),
                 (Step::WhatAbout, t!(w, "What it is about"), category),
+                (
+                    Step::WhatAbout,
+                    t!(w, "Information lost, stolen or disclosed"),
+                    happened
+                        .map(|h| yes_no_text(Some(h)))
+                        .unwrap_or("")
+                        .to_string(),
+                ),
                 (
                     Step::WhatAbout,
                     t!(w, "Breach reported before"),

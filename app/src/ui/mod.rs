@@ -66,8 +66,8 @@ impl SiteInfo {
 }
 
 /// In the page, only what the browser uses: the council's name and how to reach it (the
-/// confirmation says), and each category's id, words and nature (the checks and the breach
-/// question); the footer and the start page are the server's alone.
+/// confirmation says), and each category's id, words, nature and whether a breach is possible (the
+/// checks and the breach questions); the footer and the start page are the server's alone.
 impl crate::domain::lines::Lines for SiteInfo {
     fn write(&self, w: &mut crate::domain::lines::Writer) {
         let org = &self.organisation;
@@ -78,6 +78,8 @@ impl crate::domain::lines::Lines for SiteInfo {
             w.str(&c.id);
             w.str(&c.label);
             w.str(c.nature.id());
+            // Whether the form asks if a breach happened: "y", or nothing.
+            w.str(if c.breach_possible { "y" } else { "" });
         });
         w.str(&self.consent_intro);
         self.lang.write(w);
@@ -107,6 +109,7 @@ impl crate::domain::lines::Lines for SiteInfo {
                         team: String::new(),
                         nature: r.parsed(Nature::parse)?,
                         discloses_personal_data: false,
+                        breach_possible: !r.str()?.is_empty(),
                     })
                 })?,
             },

@@ -570,6 +570,7 @@ pub async fn render(
                 {row("Service involved", c.service.as_ref().map(|t| t.to_string()).unwrap_or_else(|| "Not given".into()))}
                 {row("When", c.happened_when.as_ref().map(|t| t.to_string()).unwrap_or_else(|| "Not given".into()))}
                 <div class="summary-list__row"><dt class="summary-list__key">"What happened"</dt><dd class="summary-list__value prewrap">{c.description.to_string()}</dd></div>
+                {c.breach_happened.map(|h| row("Information lost, stolen or disclosed", yes_no(h)))}
                 {c.breach_status.map(|b| row("Breach reported before", b.label().to_string()))}
                 {row("Wants", if wanted.is_empty() { "Not given".into() } else { wanted.clone() })}
                 {c.outcome_other.as_ref().map(|t| row("Something else", t.to_string()))}
