@@ -41,14 +41,11 @@ enum Command {
     Serve,
     /// Print the API description (OpenAPI) for the current configuration.
     Openapi,
-    /// Staff accounts: `user add <username> <intake|handler|dpo> <name>`,
-    /// `user password <username>` (the password is read from standard input),
-    /// `user team <username> <team id | none>`, `user role <username> <role>`,
-    /// `user disable <username>`, `user enable <username>` or `user sign-out <username>`
-    /// (a new password, role, disable and sign-out end the account's sessions at once).
+    /// Staff accounts (passwords are read from standard input; a new password, role, disable
+    /// and sign-out end the account's sessions at once).
     User {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
+        #[command(subcommand)]
+        command: server::staff::UserCommand,
     },
     /// Copy the live SQLite store to a new file, consistent to one instant, while the service
     /// runs (README.md, "Backups").
@@ -96,12 +93,12 @@ async fn run() -> Result<(), String> {
             );
             Ok(())
         }
-        Command::User { args } => {
+        Command::User { command } => {
             let config = Config::load()?;
             let stores = store::open(&config.database_url).await?;
             let teams: Vec<String> = config.taxonomy.teams.iter().map(|t| t.id.clone()).collect();
             let message =
-                server::staff::add_user_from_cli(stores.staff.as_ref(), &args, &teams).await?;
+                server::staff::add_user_from_cli(stores.staff.as_ref(), &command, &teams).await?;
             println!("{message}");
             Ok(())
         }

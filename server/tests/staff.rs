@@ -653,6 +653,11 @@ async fn with_own_team_access_another_teams_handler_reaches_the_case_by_no_route
     let unknown = set_team(db, "cal", "nonsense");
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown team"));
+    // A role the service does not have: refused by the command line, naming the ones it has.
+    let role = common::browser::user_cli(db, &["role", "cal", "admin"], "");
+    assert!(!role.status.success());
+    let said = String::from_utf8_lossy(&role.stderr);
+    assert!(said.contains("intake, handler, dpo"), "{said}");
     let reference = a_case(&s.server).await;
     let before = casework_rows(db).await;
 

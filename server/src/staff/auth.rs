@@ -389,14 +389,63 @@ pub async fn sign_out(
     Ok(Redirect::to("/staff/sign-in").into_response())
 }
 
-/// `server user add <username> <role> <display name…>`, the password read from standard input
-/// (never an argument, which other users of the machine could see).
+/// `server user …`: staff accounts from the command line. A password is read from standard
+/// input (never an argument, which other users of the machine could see); a new password, a
+/// new role, disabling and signing out end every session the account has open.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum UserCommand {
+    /// Add an account: `user add kim handler Kim Handler` (the password from standard input).
+    Add {
+        /// The name the account signs in with.
+        username: String,
+        #[arg(value_enum)]
+        role: RoleArg,
+        /// The name staff see, in as many words as it has.
+        #[arg(required = true, num_args = 1..)]
+        name: Vec<String>,
+    },
+    /// Set a new password (from standard input); clears any lock.
+    Password { username: String },
+    /// Put the account in a team (a team id from the configuration, or `none`).
+    Team { username: String, team: String },
+    /// Give the account another role.
+    Role {
+        username: String,
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
+    /// Stop the account signing in.
+    Disable { username: String },
+    /// Let a disabled account sign in again.
+    Enable { username: String },
+    /// End every session the account has open.
+    SignOut { username: String },
+}
+
+/// A role as the command line names it.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RoleArg {
+    Intake,
+    Handler,
+    Dpo,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Intake => Role::Intake,
+            RoleArg::Handler => Role::Handler,
+            RoleArg::Dpo => Role::Dpo,
+        }
+    }
+}
+
+/// Carries out `server user …`; the line to print, or why not.
 pub async fn add_user_from_cli(
     staff: &dyn crate::store::staff::StaffStore,
-    args: &[String],
+    command: &UserCommand,
     teams: &[String],
 ) -> Result<String, String> {
-    const USAGE: &str = "usage: server user add <username> <intake|handler|dpo> <display name>\n       server user password <username>\n       server user team <username> <team id | none>\n       server user role <username> <intake|handler|dpo>\n       server user disable <username>\n       server user enable <username>\n       server user sign-out <username>\nThe password is read from standard input. A new password, a new role, disable and sign-out end every session the account has open.";
     use crate::store::staff::AccountChange;
     let change = |username: &str, change: AccountChange| {
         let username = username.to_string();
@@ -421,31 +470,14 @@ pub async fn add_user_from_cli(
             }
         }
     };
-    match args.first().map(String::as_str) {
-        Some("disable") => match args {
-            [_, username] => change(username, AccountChange::Disable).await,
-            _ => Err(USAGE.into()),
-        },
-        Some("enable") => match args {
-            [_, username] => change(username, AccountChange::Enable).await,
-            _ => Err(USAGE.into()),
-        },
-        Some("sign-out") => match args {
-            [_, username] => change(username, AccountChange::EndSessions).await,
-            _ => Err(USAGE.into()),
-        },
-        Some("role") => match args {
-            [_, username, role] => {
-                let role = Role::parse(role)
-                    .ok_or_else(|| format!("unknown role '{role}': use intake, handler or dpo"))?;
-                change(username, AccountChange::Role(role)).await
-            }
-            _ => Err(USAGE.into()),
-        },
-        Some("team") => {
-            let [_, username, team] = args else {
-                return Err(USAGE.into());
-            };
+    match command {
+        UserCommand::Disable { username } => change(username, AccountChange::Disable).await,
+        UserCommand::Enable { username } => change(username, AccountChange::Enable).await,
+        UserCommand::SignOut { username } => change(username, AccountChange::EndSessions).await,
+        UserCommand::Role { username, role } => {
+            change(username, AccountChange::Role((*role).into())).await
+        }
+        UserCommand::Team { username, team } => {
             let team = (team != "none").then_some(team.as_str());
             if let Some(t) = team {
                 if !teams.iter().any(|known| known == t) {
@@ -465,16 +497,16 @@ pub async fn add_user_from_cli(
                 Err(format!("there is no account called {username}"))
             }
         }
-        Some("add") => {
-            let [_, username, role, name @ ..] = args else {
-                return Err(USAGE.into());
-            };
+        UserCommand::Add {
+            username,
+            role,
+            name,
+        } => {
             let username = parse_username(username)?;
-            let role = Role::parse(role)
-                .ok_or_else(|| format!("unknown role '{role}': use intake, handler or dpo"))?;
+            let role: Role = (*role).into();
             let display_name = name.join(" ");
             if display_name.trim().is_empty() {
-                return Err(USAGE.into());
+                return Err("give the account's name, as staff should see it".into());
             }
             let password = read_password()?;
             check_new_password(&password)?;
@@ -495,10 +527,7 @@ pub async fn add_user_from_cli(
                 Err(format!("there is already an account called {username}"))
             }
         }
-        Some("password") => {
-            let [_, username] = args else {
-                return Err(USAGE.into());
-            };
+        UserCommand::Password { username } => {
             let username = parse_username(username)?;
             let password = read_password()?;
             check_new_password(&password)?;
@@ -514,7 +543,6 @@ pub async fn add_user_from_cli(
                 Err(format!("there is no account called {username}"))
             }
         }
-        _ => Err(USAGE.into()),
     }
 }
 

@@ -51,7 +51,7 @@ pub fn too_many_attempts() -> Response {
     response
 }
 
-pub use auth::{add_user_from_cli, hash_password};
+pub use auth::{add_user_from_cli, hash_password, RoleArg, UserCommand};
 
 use crate::AppState;
 use app::domain::casework::Role;
