@@ -92,20 +92,11 @@ impl Recommendation {
         use crate::domain::text::{limits, Lines, Text};
         use crate::domain::FieldError;
         let mut errors = vec![];
-        let mut required =
-            |raw: &str, field: &str, label: &str, max, lines, missing: &str| match Text::parse(
-                raw, field, label, max, lines,
-            ) {
-                Ok(Some(t)) => Some(t),
-                Ok(None) => {
-                    errors.push(FieldError::new(field, missing));
-                    None
-                }
-                Err(e) => {
-                    errors.push(e);
-                    None
-                }
-            };
+        let mut required = |raw: &str, field: &str, label: &str, max, lines, missing: &str| {
+            Text::required(raw, field, label, max, lines, missing)
+                .map_err(|e| errors.push(e))
+                .ok()
+        };
         let text = required(
             text,
             "recommendation",
@@ -219,6 +210,19 @@ impl Period {
                 Err("The end date must be on or after the start date, at most five years later")
             }
             _ => Err("Enter the dates like 2026-10-01"),
+        }
+    }
+
+    /// The period a page or download was asked for: both dates left out is the last complete
+    /// quarter by `today` (every report's default), else as `parse` reads them.
+    pub fn asked(
+        from: Option<&str>,
+        to: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Period, &'static str> {
+        match (from.unwrap_or(""), to.unwrap_or("")) {
+            ("", "") => Ok(Period::last_complete_quarter(today)),
+            (from, to) => Period::parse(from, to),
         }
     }
 
@@ -758,6 +762,19 @@ mod tests {
             (f.actions_raised, f.actions_done, f.actions_overdue_at_end),
             (2, 1, 1)
         );
+    }
+
+    #[test]
+    fn a_period_asked_without_dates_is_the_last_complete_quarter() {
+        let today = day("2026-12-03");
+        let q3 = Period::quarter_of(day("2026-08-01"));
+        assert_eq!(Period::asked(None, None, today), Ok(q3));
+        assert_eq!(Period::asked(Some(""), Some(""), today), Ok(q3));
+        assert_eq!(
+            Period::asked(Some("2026-10-01"), Some("2026-10-31"), today).map(|p| p.label()),
+            Ok("2026-10-01 to 2026-10-31".to_string())
+        );
+        assert!(Period::asked(Some("2026-10-01"), None, today).is_err());
     }
 
     #[test]

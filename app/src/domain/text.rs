@@ -141,6 +141,18 @@ pub fn searchable(raw: &str) -> String {
 pub struct Text(String);
 
 impl Text {
+    /// As `parse`, for a field that must be answered: `missing` says so when it is empty.
+    pub fn required(
+        raw: &str,
+        field: &str,
+        label: &str,
+        max: usize,
+        lines: Lines,
+        missing: &str,
+    ) -> Result<Text, FieldError> {
+        Text::parse(raw, field, label, max, lines)?.ok_or_else(|| FieldError::new(field, missing))
+    }
+
     /// `label` names the field in messages, as the person sees it ("Full name").
     pub fn parse(
         raw: &str,

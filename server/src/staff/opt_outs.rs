@@ -25,12 +25,11 @@ pub struct PeriodParams {
 /// The period asked for, as the reports page reads it (no dates: the last complete quarter),
 /// or a 400 saying what is wrong.
 fn period(p: &PeriodParams) -> Result<Period, Response> {
-    match (p.from.as_deref(), p.to.as_deref()) {
-        (None | Some(""), None | Some("")) => Ok(Period::last_complete_quarter(london_date(
-            chrono::Utc::now(),
-        ))),
-        (from, to) => Period::parse(from.unwrap_or(""), to.unwrap_or("")),
-    }
+    Period::asked(
+        p.from.as_deref(),
+        p.to.as_deref(),
+        london_date(chrono::Utc::now()),
+    )
     .map_err(|message| (StatusCode::BAD_REQUEST, format!("{message}.\n")).into_response())
 }
 

@@ -25,13 +25,9 @@ pub struct PeriodParams {
     to: Option<String>,
 }
 
-/// The report's period, as its page gives it (none: the last complete quarter, the report's
-/// own default).
-fn period_of(from: &str, to: &str) -> Result<Period, StaffError> {
-    if from.is_empty() && to.is_empty() {
-        return Ok(Period::last_complete_quarter(today()));
-    }
-    Period::parse(from, to).map_err(|_| StaffError::NotFound)
+/// The report's period, as its page gives it (none: the report's own default).
+fn period_of(p: &PeriodParams) -> Result<Period, StaffError> {
+    Period::asked(p.from.as_deref(), p.to.as_deref(), today()).map_err(|_| StaffError::NotFound)
 }
 
 fn add_form(
@@ -77,10 +73,7 @@ pub async fn show_add_form(
     Staff(_, viewer): Staff,
     Query(p): Query<PeriodParams>,
 ) -> Result<Response, StaffError> {
-    let period = period_of(
-        p.from.as_deref().unwrap_or(""),
-        p.to.as_deref().unwrap_or(""),
-    )?;
+    let period = period_of(&p)?;
     Ok(add_form(
         &state,
         &viewer,
@@ -96,10 +89,7 @@ pub async fn add(
     Query(p): Query<PeriodParams>,
     fields: Fields,
 ) -> Result<Response, StaffError> {
-    let period = period_of(
-        p.from.as_deref().unwrap_or(""),
-        p.to.as_deref().unwrap_or(""),
-    )?;
+    let period = period_of(&p)?;
     let values = ["recommendation", "owner", "due_on"].map(|k| fields.get(k).to_string());
     let r = match Recommendation::parse(&values[0], &values[1], &values[2], today()) {
         Ok(r) => r,

@@ -28,11 +28,8 @@ pub struct ReportParams {
 
 /// The period asked for (or the last complete quarter), or what is wrong with it.
 fn period(p: &ReportParams) -> Result<Period, FieldError> {
-    match (p.from.as_deref(), p.to.as_deref()) {
-        (None | Some(""), None | Some("")) => Ok(Period::last_complete_quarter(today())),
-        (from, to) => Period::parse(from.unwrap_or(""), to.unwrap_or(""))
-            .map_err(|m| FieldError::new("from", m)),
-    }
+    Period::asked(p.from.as_deref(), p.to.as_deref(), today())
+        .map_err(|m| FieldError::new("from", m))
 }
 
 /// The period's figures and the four quarters' before it, oldest first.

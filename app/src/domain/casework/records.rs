@@ -181,17 +181,9 @@ pub(super) fn required_text(
     missing: &str,
     errors: &mut Vec<FieldError>,
 ) -> Option<Text> {
-    match Text::parse(raw, field, label, limits::DESCRIPTION, Lines::Many) {
-        Ok(Some(t)) => Some(t),
-        Ok(None) => {
-            errors.push(FieldError::new(field, missing));
-            None
-        }
-        Err(e) => {
-            errors.push(e);
-            None
-        }
-    }
+    Text::required(raw, field, label, limits::DESCRIPTION, Lines::Many, missing)
+        .map_err(|e| errors.push(e))
+        .ok()
 }
 
 /// Rows left wholly empty are skipped; a row partly filled in must be completed.

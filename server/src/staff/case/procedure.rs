@@ -225,8 +225,14 @@ fn required_reason(
     label: &str,
     missing: &str,
 ) -> Result<Text, FieldError> {
-    Text::parse(fields.get(field), field, label, limits::MEDIUM, Lines::Many)
-        .and_then(|t| t.ok_or_else(|| FieldError::new(field, missing)))
+    Text::required(
+        fields.get(field),
+        field,
+        label,
+        limits::MEDIUM,
+        Lines::Many,
+        missing,
+    )
 }
 
 pub async fn reopen(
