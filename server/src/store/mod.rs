@@ -3,22 +3,15 @@
 //! for several instances (`postgres://…`).
 
 pub mod backup;
+pub mod column;
 pub mod copy;
+mod dialect;
 pub mod outbox;
 pub mod postgres;
-mod postgres_outbox;
-mod postgres_reports;
-mod postgres_retention;
-mod postgres_staff;
 mod report_rows;
 pub mod retention;
 pub mod sessions;
 pub mod sqlite;
-mod sqlite_lifecycle;
-mod sqlite_outbox;
-mod sqlite_reports;
-mod sqlite_retention;
-mod sqlite_staff;
 pub mod staff;
 
 use app::domain::calendar::Deadlines;
@@ -156,7 +149,11 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        StoreError::Unavailable(e.to_string())
+        match e {
+            // A stored value that does not read as its column's type: name the column only.
+            sqlx::Error::ColumnDecode { index, .. } => StoreError::Corrupt(index),
+            e => StoreError::Unavailable(e.to_string()),
+        }
     }
 }
 

@@ -12,18 +12,23 @@
 //! No group commit of our own: PostgreSQL already commits concurrent transactions together,
 //! and each request waits only for its own.
 
+mod reports;
+#[path = "../sql/mod.rs"]
+mod sql;
+
+use super::dialect::Dialect;
 use super::{CaseStore, NewCase, StoreError, Submitted};
 use app::domain::messages::Route;
 use app::domain::receipt::Receipt;
 use app::domain::reference::Reference;
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
+use sql::{corrupt, json, to_json};
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::Arguments;
 use sqlx::{PgPool, Postgres, Row, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
-use uuid::Uuid;
 
 /// Tries at a fresh random reference before giving up (a clash is ~1 in 10¹¹ per try).
 const REFERENCE_TRIES: usize = 8;
@@ -32,7 +37,43 @@ pub struct PgStore {
     pub(super) pool: PgPool,
 }
 
-pub(super) type Tx<'a> = Transaction<'a, Postgres>;
+type Db = Postgres;
+type DbRow = PgRow;
+type Pool = PgPool;
+type Store = PgStore;
+
+impl Dialect for PgStore {
+    type Db = Db;
+
+    fn reader(&self) -> &PgPool {
+        &self.pool
+    }
+    fn writer(&self) -> &PgPool {
+        &self.pool
+    }
+    async fn begin_write(&self) -> Result<Transaction<'static, Db>, sqlx::Error> {
+        self.pool.begin().await
+    }
+
+    const FOR_UPDATE: &'static str = " FOR UPDATE";
+    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
+    // The append-only triggers let a delete through in a transaction that says so.
+    const AUDIT_GATE_OPEN: &'static str = "SET LOCAL intake.retention = 'on'";
+    const AUDIT_GATE_CLOSE: &'static str = "SET LOCAL intake.retention = 'off'";
+    const EXPIRED_SESSIONS: &'static str =
+        "DELETE FROM tower_sessions.session WHERE expiry_date < now()";
+
+    fn json_text(column: &str, path: &[&str]) -> String {
+        format!("({column}::jsonb #>> '{{{}}}')", path.join(","))
+    }
+    fn json_without(column: &str, keys: &[&str]) -> String {
+        let minus: Vec<String> = keys.iter().map(|k| format!(" - '{k}'")).collect();
+        format!("({column}::jsonb{})::text", minus.concat())
+    }
+    fn contains(haystack: &str, needle: &str) -> String {
+        format!("strpos({haystack}, {needle}) > 0")
+    }
+}
 
 impl PgStore {
     pub async fn open(url: &str) -> Result<PgStore, String> {
@@ -67,47 +108,6 @@ fn pool_size() -> u32 {
         .and_then(|v| v.parse().ok())
         .filter(|n| *n > 0)
         .unwrap_or(16)
-}
-
-// Reading stored values into domain types, one place per type; a value that cannot be read
-// is an error naming the column (never its content).
-
-pub(super) fn corrupt(what: &str) -> StoreError {
-    StoreError::Corrupt(what.to_string())
-}
-
-pub(super) fn parsed<T>(
-    row: &PgRow,
-    column: &str,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<T, StoreError> {
-    let s: String = row.try_get(column)?;
-    parse(&s).ok_or_else(|| corrupt(column))
-}
-
-pub(super) fn reference(row: &PgRow, column: &str) -> Result<Reference, StoreError> {
-    parsed(row, column, |s| Reference::parse(s).ok())
-}
-
-pub(super) fn opt_reference(row: &PgRow, column: &str) -> Result<Option<Reference>, StoreError> {
-    row.try_get::<Option<String>, _>(column)?
-        .map(|v| Reference::parse(&v).map_err(|_| corrupt(column)))
-        .transpose()
-}
-
-/// A JSON document column.
-pub(super) fn json<T: serde::de::DeserializeOwned>(
-    row: &PgRow,
-    column: &str,
-) -> Result<Option<T>, StoreError> {
-    row.try_get::<Option<String>, _>(column)?
-        .filter(|s| !s.is_empty())
-        .map(|s| serde_json::from_str(&s).map_err(|_| corrupt(column)))
-        .transpose()
-}
-
-pub(super) fn to_json<T: serde::Serialize>(value: &T, what: &str) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|_| corrupt(what))
 }
 
 #[async_trait]
@@ -322,45 +322,32 @@ fn insert_case(case: &NewCase, receipt: &Receipt) -> Result<(String, PgArguments
     Ok((sql, p.0))
 }
 
-pub(super) async fn event_in(
-    tx: &mut Tx<'_>,
-    case_id: Uuid,
-    at: DateTime<Utc>,
-    event: &str,
-    actor: Option<&str>,
-    detail: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO case_events (case_id, at, event, actor, detail) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(case_id)
-    .bind(at)
-    .bind(event)
-    .bind(actor)
-    .bind(detail)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
+/// Every table that can hold personal data, rewritten after a run deleted some.
+const PERSONAL_TABLES: &[&str] = &[
+    "cases",
+    "case_notes",
+    "letters",
+    "outbox",
+    "idempotency_keys",
+    "case_corrections",
+    "progress_updates",
+    "case_reviews",
+    "case_events",
+    "case_actions",
+    "audit_events",
+];
 
-pub(super) async fn audit_in(
-    tx: &mut Tx<'_>,
-    at: DateTime<Utc>,
-    actor: &str,
-    action: &str,
-    reference: Option<&str>,
-    detail: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit_events (at, username, action, reference, detail) \
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(at)
-    .bind(actor)
-    .bind(action)
-    .bind(reference)
-    .bind(detail)
-    .execute(&mut **tx)
-    .await?;
+/// After retention removed personal data: a deleted row stays in its table's pages until they
+/// are rewritten, so this rewrites every table that holds any (`VACUUM FULL`: new files, the
+/// old ones unlinked). Each rewrite holds its table's lock for the seconds it takes; runs are
+/// scheduled at night. The write-ahead log and base backups keep old pages until they are
+/// recycled: the README says what an operator must do about those.
+async fn compact(store: &PgStore) -> Result<(), StoreError> {
+    // Not in a transaction (VACUUM refuses one); one table at a time.
+    for table in PERSONAL_TABLES {
+        sqlx::query(&format!("VACUUM (FULL) {table}"))
+            .execute(&store.pool)
+            .await?;
+    }
     Ok(())
 }

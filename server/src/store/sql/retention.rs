@@ -1,16 +1,17 @@
-//! Retention, holds, restriction and subject access on PostgreSQL.
+//! Retention, holds, restriction and subject access.
 //!
-//! A deleted row stays in its table's pages until they are rewritten, so after a run that
-//! removed personal data `compact` rewrites every table that holds any (`VACUUM FULL`: new
-//! files, the old ones unlinked). Each rewrite holds its table's lock for the seconds it
-//! takes; runs are scheduled at night. The write-ahead log and base backups keep old pages
-//! until they are recycled: the README says what an operator must do about those.
+//! Deleting must make the data unreadable in the files, not only in the application: after a
+//! run that removed personal data `compact` rewrites what held it (each database's own way,
+//! see `sqlite::compact` and `postgres::compact`), so no old copy of a page survives.
 
-use super::postgres::{audit_in, corrupt, event_in, json, parsed, reference, PgStore};
-use super::postgres_staff::{events_of, letters_of, notes_of};
-use super::retention::*;
-use super::staff::Applied;
-use super::StoreError;
+use super::{
+    audit_in, corrupt, event_in, json, parsed, reference, staff::events_of, staff::letters_of,
+    staff::notes_of, DbRow, Id, Store, Ts, Tx,
+};
+use crate::store::dialect::Dialect;
+use crate::store::retention::*;
+use crate::store::staff::Applied;
+use crate::store::StoreError;
 use app::domain::calendar::london_date;
 use app::domain::casework::{Outcome, Status};
 use app::domain::complaint::{Channel, Complaint};
@@ -19,18 +20,13 @@ use app::domain::retention::{CaseDates, PersonalSummary, RetentionPolicy};
 use app::domain::triage::CaseKind;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::postgres::PgRow;
 use sqlx::Row;
 use uuid::Uuid;
 
 /// A run holds the lease this long at most (a crashed run frees it then).
 const LEASE: chrono::Duration = chrono::Duration::hours(1);
 
-/// Every table that can hold personal data, rewritten after a run deleted some.
-const PERSONAL_TABLES: &str = "cases, case_notes, letters, outbox, idempotency_keys, \
-    case_corrections, progress_updates, case_reviews, case_events, case_actions, audit_events";
-
-fn counts(r: &PgRow) -> Result<RunCounts, StoreError> {
+fn counts(r: &DbRow) -> Result<RunCounts, StoreError> {
     let n = |c: &str| -> Result<u64, StoreError> { Ok(r.try_get::<i64, _>(c)?.max(0) as u64) };
     Ok(RunCounts {
         cases_reduced: n("cases_reduced")?,
@@ -45,13 +41,18 @@ fn counts(r: &PgRow) -> Result<RunCounts, StoreError> {
     })
 }
 
-fn uk_day(r: &PgRow, column: &str) -> Result<Option<chrono::NaiveDate>, StoreError> {
+/// An ending without where it referred the case and what its letter added.
+fn ending_words_removed() -> String {
+    Store::json_without("ending", &["referred_to", "note"])
+}
+
+fn uk_day(r: &DbRow, column: &str) -> Result<Option<chrono::NaiveDate>, StoreError> {
     Ok(r.try_get::<Option<DateTime<Utc>>, _>(column)?
         .map(london_date))
 }
 
 #[async_trait]
-impl RetentionStore for PgStore {
+impl RetentionStore for Store {
     async fn begin_run(
         &self,
         trigger: Trigger,
@@ -60,7 +61,7 @@ impl RetentionStore for PgStore {
         now: DateTime<Utc>,
         as_of: DateTime<Utc>,
     ) -> Result<Option<i64>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // The lease row is locked by whichever instance gets there first; the other waits,
         // then finds the lease held and does nothing.
         let claimed = sqlx::query(
@@ -69,8 +70,8 @@ impl RetentionStore for PgStore {
              WHERE retention_lease.until < $3",
         )
         .bind(instance)
-        .bind(now + LEASE)
-        .bind(now)
+        .bind(Ts(now + LEASE))
+        .bind(Ts(now))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -82,10 +83,10 @@ impl RetentionStore for PgStore {
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (slot) DO NOTHING RETURNING id",
         )
         .bind(slot)
-        .bind(now)
+        .bind(Ts(now))
         .bind(instance)
         .bind(trigger.id())
-        .bind(as_of)
+        .bind(Ts(as_of))
         .fetch_optional(&mut *tx)
         .await?
         else {
@@ -104,14 +105,14 @@ impl RetentionStore for PgStore {
         error: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE retention_runs SET finished_at = $1, cases_reduced = $2, \
              officers_removed = $3, notes_deleted = $4, letters_deleted = $5, \
              messages_deleted = $6, idempotency_deleted = $7, sessions_deleted = $8, \
              audit_deleted = $9, held_skipped = $10, error = $11 WHERE id = $12",
         )
-        .bind(now)
+        .bind(Ts(now))
         .bind(c.cases_reduced as i64)
         .bind(c.officers_removed as i64)
         .bind(c.notes_deleted as i64)
@@ -136,7 +137,7 @@ impl RetentionStore for PgStore {
     async fn runs(&self, limit: i64) -> Result<Vec<RunRecord>, StoreError> {
         sqlx::query("SELECT * FROM retention_runs ORDER BY id DESC LIMIT $1")
             .bind(limit)
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?
             .iter()
             .map(|r| {
@@ -162,7 +163,7 @@ impl RetentionStore for PgStore {
              closed_at IS NOT NULL) AND (reduced_at IS NULL OR officers_removed_at IS NULL)) \
              ORDER BY received_at",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(self.reader())
         .await?
         .iter()
         .map(|r| {
@@ -190,19 +191,21 @@ impl RetentionStore for PgStore {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<RunCounts, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // The row stays locked until commit: a colleague's change waits, then finds it reduced.
-        let Some(r) = sqlx::query(
+        let sql = format!(
             "SELECT id, complaint, outcome FROM cases \
-             WHERE reference = $1 AND reduced_at IS NULL AND held_at IS NULL FOR UPDATE",
-        )
-        .bind(wanted.compact())
-        .fetch_optional(&mut *tx)
-        .await?
+             WHERE reference = $1 AND reduced_at IS NULL AND held_at IS NULL{}",
+            Store::FOR_UPDATE
+        );
+        let Some(r) = sqlx::query(&sql)
+            .bind(wanted.compact())
+            .fetch_optional(&mut *tx)
+            .await?
         else {
             return Ok(RunCounts::default());
         };
-        let id: Uuid = r.try_get("id")?;
+        let id = r.try_get::<Id, _>("id")?.0;
         let complaint: Complaint = json(&r, "complaint")?.ok_or_else(|| corrupt("complaint"))?;
         let outcome: Option<Outcome> = json(&r, "outcome")?;
         let personal = PersonalSummary::of(
@@ -216,7 +219,8 @@ impl RetentionStore for PgStore {
             .map(serde_json::to_string)
             .transpose()
             .map_err(|_| corrupt("summary"))?;
-        // What stays: the columns the summary and the reports need (see the SQLite store).
+        // What stays: the columns the summary and the reports need. The outcome record and
+        // its letter are the "final report" seed 000 keeps, when the policy keeps a summary.
         sqlx::query(
             "UPDATE cases SET complaint = '', complainant_name = $1, summary = $2, \
              outcome = CASE WHEN $3 THEN outcome END, \
@@ -232,20 +236,23 @@ impl RetentionStore for PgStore {
         )
         .bind(summary)
         .bind(keep)
-        .bind(now)
+        .bind(Ts(now))
         .bind(by)
-        .bind(id)
+        .bind(Id(id))
         .execute(&mut *tx)
         .await?;
-        // Every other field typed about the person (see the SQLite store).
-        sqlx::query(
+        // SPEC "Retention": every other field typed about the person goes too: how identity
+        // was checked, the MP's details, where an ending referred the case and what its letter
+        // added (the ending itself and its configured reason stay: the reports count them),
+        // and the notes on actions; the actions' descriptions stay only with a kept summary.
+        sqlx::query(&format!(
             "UPDATE cases SET identity_verified_how = NULL, mp_contact = NULL, investigation = NULL, \
-             reclassified_reason = NULL, \
-             ending = CASE WHEN $1 THEN ending ELSE (ending::jsonb - 'referred_to' - 'note')::text END \
+             reclassified_reason = NULL, ending = CASE WHEN $1 THEN ending ELSE {} END \
              WHERE id = $2",
-        )
+            ending_words_removed()
+        ))
         .bind(keep)
-        .bind(id)
+        .bind(Id(id))
         .execute(&mut *tx)
         .await?;
         sqlx::query(
@@ -254,7 +261,7 @@ impl RetentionStore for PgStore {
         )
         .bind(keep)
         .bind(REDUCED_ACTION)
-        .bind(id)
+        .bind(Id(id))
         .execute(&mut *tx)
         .await?;
         let mut c = RunCounts {
@@ -264,35 +271,35 @@ impl RetentionStore for PgStore {
         // Notes; corrections hold earlier personal details, progress updates what was said.
         for table in ["case_notes", "case_corrections", "progress_updates"] {
             c.notes_deleted += sqlx::query(&format!("DELETE FROM {table} WHERE case_id = $1"))
-                .bind(id)
+                .bind(Id(id))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
         }
         // Earlier closures keep their dates and categories; their words go unless kept.
-        sqlx::query(
+        sqlx::query(&format!(
             "UPDATE case_reviews SET reason = '', outcome = CASE WHEN $1 THEN outcome END, \
-             ending = CASE WHEN $1 THEN ending ELSE (ending::jsonb - 'referred_to' - 'note')::text END, \
-             resolution = NULL WHERE case_id = $2",
-        )
+             ending = CASE WHEN $1 THEN ending ELSE {} END, resolution = NULL WHERE case_id = $2",
+            ending_words_removed()
+        ))
         .bind(keep)
-        .bind(id)
+        .bind(Id(id))
         .execute(&mut *tx)
         .await?;
         c.messages_deleted = sqlx::query("DELETE FROM outbox WHERE case_id = $1")
-            .bind(id)
+            .bind(Id(id))
             .execute(&mut *tx)
             .await?
             .rows_affected();
         c.letters_deleted =
             sqlx::query("DELETE FROM letters WHERE case_id = $1 AND NOT ($2 AND kind = 'outcome')")
-                .bind(id)
+                .bind(Id(id))
                 .bind(keep)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
         c.idempotency_deleted = sqlx::query("DELETE FROM idempotency_keys WHERE case_id = $1")
-            .bind(id)
+            .bind(Id(id))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -314,7 +321,7 @@ impl RetentionStore for PgStore {
              WHERE c.reference = $1",
         )
         .bind(wanted.compact())
-        .fetch_all(&self.pool)
+        .fetch_all(self.reader())
         .await?)
     }
 
@@ -323,12 +330,12 @@ impl RetentionStore for PgStore {
         wanted: &Reference,
         now: DateTime<Utc>,
     ) -> Result<RunCounts, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let Some(id) = sqlx::query_scalar::<_, Uuid>(
+        let mut tx = self.begin_write().await?;
+        let Some(Id(id)) = sqlx::query_scalar::<_, Id>(
             "UPDATE cases SET officers_removed_at = $1 WHERE reference = $2 \
              AND officers_removed_at IS NULL AND held_at IS NULL RETURNING id",
         )
-        .bind(now)
+        .bind(Ts(now))
         .bind(wanted.compact())
         .fetch_optional(&mut *tx)
         .await?
@@ -339,7 +346,7 @@ impl RetentionStore for PgStore {
         let owners: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT owner FROM case_actions WHERE case_id = $1 AND owner <> ''",
         )
-        .bind(id)
+        .bind(Id(id))
         .fetch_all(&mut *tx)
         .await?;
         for (text, json) in officer_replacements(&owners)? {
@@ -350,19 +357,19 @@ impl RetentionStore for PgStore {
                 ))
                 .bind(&json.0)
                 .bind(&json.1)
-                .bind(id)
+                .bind(Id(id))
                 .execute(&mut *tx)
                 .await?;
             }
             sqlx::query("UPDATE letters SET body = replace(body, $1, $2) WHERE case_id = $3")
                 .bind(&text.0)
                 .bind(&text.1)
-                .bind(id)
+                .bind(Id(id))
                 .execute(&mut *tx)
                 .await?;
         }
         let removed = sqlx::query("UPDATE case_actions SET owner = '' WHERE case_id = $1")
-            .bind(id)
+            .bind(Id(id))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -392,28 +399,30 @@ impl RetentionStore for PgStore {
         policy: &RetentionPolicy,
         now: DateTime<Utc>,
     ) -> Result<RunCounts, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let idempotency_deleted = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
-            .bind(policy.idempotency_cutoff(now))
+            .bind(Ts(policy.idempotency_cutoff(now)))
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        // The session store's own table (tower-sessions' PostgreSQL store). Sessions end by
-        // the clock, not by the run's date: a run "as of" later logs nobody out.
-        let sessions_deleted =
-            sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+        // The session store's own table. Sessions end by the clock, not by the run's date: a
+        // run "as of" later logs nobody out.
+        let sessions_deleted = sqlx::query(Store::EXPIRED_SESSIONS)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         // The audit trail's trigger lets retention, and only retention, delete from it.
-        sqlx::query("SET LOCAL intake.retention = 'on'")
+        sqlx::query(Store::AUDIT_GATE_OPEN)
             .execute(&mut *tx)
             .await?;
         let audit_deleted = sqlx::query("DELETE FROM audit_events WHERE at < $1")
-            .bind(policy.audit_cutoff(now))
+            .bind(Ts(policy.audit_cutoff(now)))
             .execute(&mut *tx)
             .await?
             .rows_affected();
+        sqlx::query(Store::AUDIT_GATE_CLOSE)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(RunCounts {
             idempotency_deleted,
@@ -424,25 +433,19 @@ impl RetentionStore for PgStore {
     }
 
     async fn compact(&self) -> Result<(), StoreError> {
-        // Not in a transaction (VACUUM refuses one); one table at a time.
-        for table in PERSONAL_TABLES.split(", ") {
-            sqlx::query(&format!("VACUUM (FULL) {table}"))
-                .execute(&self.pool)
-                .await?;
-        }
-        Ok(())
+        super::super::compact(self).await
     }
 
     async fn summary(&self, wanted: &Reference) -> Result<Option<CaseSummary>, StoreError> {
         let Some(r) =
             sqlx::query("SELECT * FROM cases WHERE reference = $1 AND reduced_at IS NOT NULL")
                 .bind(wanted.compact())
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.reader())
                 .await?
         else {
             return Ok(None);
         };
-        let id: Uuid = r.try_get("id")?;
+        let id = r.try_get::<Id, _>("id")?.0;
         Ok(Some(CaseSummary {
             reference: reference(&r, "reference")?,
             kind: parsed(&r, "kind", CaseKind::parse)?,
@@ -460,8 +463,8 @@ impl RetentionStore for PgStore {
             reduced_at: r.try_get("reduced_at")?,
             reduced_by: r.try_get("reduced_by")?,
             personal: json(&r, "summary")?,
-            letters: letters_of(&self.pool, id).await?,
-            events: events_of(&self.pool, id).await?,
+            letters: letters_of(self.reader(), id).await?,
+            events: events_of(self.reader(), id).await?,
         }))
     }
 
@@ -472,13 +475,13 @@ impl RetentionStore for PgStore {
         actor: &str,
     ) -> Result<Applied, StoreError> {
         let at = Utc::now();
-        let mut tx = self.pool.begin().await?;
-        let Some(id) = sqlx::query_scalar::<_, Uuid>(
+        let mut tx = self.begin_write().await?;
+        let Some(Id(id)) = sqlx::query_scalar::<_, Id>(
             "UPDATE cases SET held_reason = $1, held_at = $2, held_by = $3 \
              WHERE reference = $4 AND held_at IS NULL AND reduced_at IS NULL RETURNING id",
         )
         .bind(reason)
-        .bind(at)
+        .bind(Ts(at))
         .bind(actor)
         .bind(wanted.compact())
         .fetch_optional(&mut *tx)
@@ -493,8 +496,8 @@ impl RetentionStore for PgStore {
 
     async fn release(&self, wanted: &Reference, actor: &str) -> Result<Applied, StoreError> {
         let at = Utc::now();
-        let mut tx = self.pool.begin().await?;
-        let Some(id) = sqlx::query_scalar::<_, Uuid>(
+        let mut tx = self.begin_write().await?;
+        let Some(Id(id)) = sqlx::query_scalar::<_, Id>(
             "UPDATE cases SET held_reason = NULL, held_at = NULL, held_by = NULL \
              WHERE reference = $1 AND held_at IS NOT NULL RETURNING id",
         )
@@ -513,7 +516,7 @@ impl RetentionStore for PgStore {
             "SELECT reference, held_reason, held_at, held_by FROM cases \
              WHERE held_at IS NOT NULL ORDER BY held_at",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(self.reader())
         .await?
         .iter()
         .map(|r| {
@@ -534,7 +537,7 @@ impl RetentionStore for PgStore {
         actor: &str,
     ) -> Result<Applied, StoreError> {
         let at = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = if reason.is_some() {
             "UPDATE cases SET restricted_reason = $1, restricted_at = $2 \
              WHERE reference = $3 AND restricted_at IS NULL AND reduced_at IS NULL RETURNING id"
@@ -543,9 +546,9 @@ impl RetentionStore for PgStore {
              WHERE reference = $3 AND restricted_at IS NOT NULL AND $2::timestamptz IS NOT NULL \
              RETURNING id"
         };
-        let Some(id) = sqlx::query_scalar::<_, Uuid>(sql)
+        let Some(Id(id)) = sqlx::query_scalar::<_, Id>(sql)
             .bind(reason)
-            .bind(at)
+            .bind(Ts(at))
             .bind(wanted.compact())
             .fetch_optional(&mut *tx)
             .await?
@@ -563,22 +566,31 @@ impl RetentionStore for PgStore {
     async fn subject_search(&self, key: &SubjectKey) -> Result<Vec<SubjectCase>, StoreError> {
         // The person's own cases: as complainant (or the person complained for), or the name
         // kept in a reduced case's summary.
-        const DOC: &str = "nullif(complaint, '')::jsonb";
+        let doc = |path: &[&str]| Store::json_text("nullif(complaint, '')", path);
+        let has = |haystack: &str| Store::contains(haystack, "lower($1)");
         let own_sql: String = match key {
             SubjectKey::Name(_) => format!(
-                    "strpos(lower(complainant_name), lower($1)) > 0 OR \
-                     strpos(lower(coalesce({DOC} -> 'on_behalf_of' ->> 'name', '')), lower($1)) > 0 OR \
-                     strpos(lower(coalesce({DOC} -> 'constituent' ->> 'name', '')), lower($1)) > 0"
-                ),
-            SubjectKey::Email(_) => format!("lower({DOC} -> 'complainant' ->> 'email') = $1"),
+                "{} OR {} OR {}",
+                has("lower(complainant_name)"),
+                has(&format!(
+                    "lower(coalesce({}, ''))",
+                    doc(&["on_behalf_of", "name"])
+                )),
+                has(&format!(
+                    "lower(coalesce({}, ''))",
+                    doc(&["constituent", "name"])
+                )),
+            ),
+            SubjectKey::Email(_) => format!("lower({}) = $1", doc(&["complainant", "email"])),
             SubjectKey::Phone(_) => format!(
-                "replace(replace(replace(replace(replace(replace(\
-                     {DOC} -> 'complainant' ->> 'phone', ' ', ''), '+44', '0'), '-', ''), \
-                     '(', ''), ')', ''), '.', '') = $1"
+                "replace(replace(replace(replace(replace(replace({}, ' ', ''), '+44', '0'), \
+                 '-', ''), '(', ''), ')', ''), '.', '') = $1",
+                doc(&["complainant", "phone"])
             ),
             SubjectKey::Postcode(_) => format!(
-                "upper(replace({DOC} -> 'complainant' -> 'address' ->> 'postcode', ' ', '')) = $1 \
-                     OR strpos(upper(replace(coalesce(summary, ''), ' ', '')), $1) > 0"
+                "upper(replace({}, ' ', '')) = $1 OR {}",
+                doc(&["complainant", "address", "postcode"]),
+                Store::contains("upper(replace(coalesce(summary, ''), ' ', ''))", "$1")
             ),
             SubjectKey::Reference(_) => "reference = $1".to_string(),
         };
@@ -589,13 +601,13 @@ impl RetentionStore for PgStore {
         ))
         .bind(&bind)
         .bind(SUBJECT_LIMIT)
-        .fetch_all(&self.pool)
+        .fetch_all(self.reader())
         .await?;
-        let pool = &self.pool;
+        let pool = self.reader();
         let mut found = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for r in &own {
-            let id: Uuid = r.try_get("id")?;
+            let id = r.try_get::<Id, _>("id")?.0;
             seen.insert(id);
             found.push(SubjectCase {
                 reference: reference(r, "reference")?,
@@ -612,22 +624,22 @@ impl RetentionStore for PgStore {
         }
         // Other cases whose notes, letters or history mention them: only those records.
         if let Some(words) = key.mention() {
-            let others = sqlx::query(
+            let others = sqlx::query(&format!(
                 "SELECT id, reference, received_on, status FROM cases c WHERE \
-                 EXISTS (SELECT 1 FROM case_notes n WHERE n.case_id = c.id \
-                         AND strpos(lower(n.body), lower($1)) > 0) \
-                 OR EXISTS (SELECT 1 FROM letters l WHERE l.case_id = c.id \
-                            AND strpos(lower(l.body), lower($1)) > 0) \
-                 OR EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id \
-                            AND strpos(lower(coalesce(e.detail, '')), lower($1)) > 0) \
+                 EXISTS (SELECT 1 FROM case_notes n WHERE n.case_id = c.id AND {}) \
+                 OR EXISTS (SELECT 1 FROM letters l WHERE l.case_id = c.id AND {}) \
+                 OR EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND {}) \
                  ORDER BY received_at LIMIT $2",
-            )
+                has("lower(n.body)"),
+                has("lower(l.body)"),
+                has("lower(coalesce(e.detail, ''))")
+            ))
             .bind(words)
             .bind(SUBJECT_LIMIT)
             .fetch_all(pool)
             .await?;
             for r in &others {
-                let id = r.try_get::<Uuid, _>("id")?;
+                let id = r.try_get::<Id, _>("id")?.0;
                 if !seen.insert(id) {
                     continue;
                 }
@@ -646,12 +658,12 @@ impl RetentionStore for PgStore {
     }
 }
 
-impl PgStore {
+impl Store {
     /// Ends a hold, release or restriction: its history and audit entries, then commits.
     #[allow(clippy::too_many_arguments)]
     async fn changed(
         &self,
-        mut tx: super::postgres::Tx<'_>,
+        mut tx: Tx<'_>,
         id: Uuid,
         wanted: &Reference,
         at: DateTime<Utc>,

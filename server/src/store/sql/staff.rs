@@ -1,13 +1,12 @@
-//! The staff store on PostgreSQL: accounts, the register, case files and every casework change.
-//! As on SQLite, each change is one transaction with its history and audit entries, and applies
-//! only if the case is still as the form saw it (the UPDATE's WHERE says what it expects), so
-//! two people on one case, on one instance or two, cannot both apply a change.
+//! The staff store: accounts, the register, case files and every casework change.
 
-use super::postgres::{
-    audit_in, corrupt, event_in, json, opt_reference, parsed, reference, to_json, PgStore, Tx,
+use super::{
+    audit_in, corrupt, event_in, json, opt_reference, parsed, reference, to_json, Db, DbRow, Id,
+    Pool, Store, Ts, Tx,
 };
-use super::staff::*;
-use super::StoreError;
+use crate::store::dialect::Dialect;
+use crate::store::staff::*;
+use crate::store::StoreError;
 use app::domain::casework::{
     Action, ActionKind, Correction, EndingRecord, LockoutPolicy, MpContact, ProgressUpdate, Role,
     Status,
@@ -20,11 +19,10 @@ use app::domain::text::{limits, Lines, Text};
 use app::domain::triage::CaseKind;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::postgres::PgRow;
-use sqlx::{PgPool, Row};
+use sqlx::{QueryBuilder, Row};
 use uuid::Uuid;
 
-fn account(row: &PgRow) -> Result<StaffAccount, StoreError> {
+fn account(row: &DbRow) -> Result<StaffAccount, StoreError> {
     Ok(StaffAccount {
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
@@ -38,9 +36,9 @@ fn account(row: &PgRow) -> Result<StaffAccount, StoreError> {
     })
 }
 
-pub(super) async fn events_of(pool: &PgPool, id: Uuid) -> Result<Vec<CaseEvent>, StoreError> {
+pub(crate) async fn events_of(pool: &Pool, id: Uuid) -> Result<Vec<CaseEvent>, StoreError> {
     sqlx::query("SELECT at, event, actor, detail FROM case_events WHERE case_id = $1 ORDER BY id")
-        .bind(id)
+        .bind(Id(id))
         .fetch_all(pool)
         .await?
         .iter()
@@ -55,9 +53,9 @@ pub(super) async fn events_of(pool: &PgPool, id: Uuid) -> Result<Vec<CaseEvent>,
         .collect()
 }
 
-pub(super) async fn notes_of(pool: &PgPool, id: Uuid) -> Result<Vec<CaseNote>, StoreError> {
+pub(crate) async fn notes_of(pool: &Pool, id: Uuid) -> Result<Vec<CaseNote>, StoreError> {
     sqlx::query("SELECT at, author, kind, body FROM case_notes WHERE case_id = $1 ORDER BY id")
-        .bind(id)
+        .bind(Id(id))
         .fetch_all(pool)
         .await?
         .iter()
@@ -72,11 +70,11 @@ pub(super) async fn notes_of(pool: &PgPool, id: Uuid) -> Result<Vec<CaseNote>, S
         .collect()
 }
 
-pub(super) async fn letters_of(pool: &PgPool, id: Uuid) -> Result<Vec<StoredLetter>, StoreError> {
+pub(crate) async fn letters_of(pool: &Pool, id: Uuid) -> Result<Vec<StoredLetter>, StoreError> {
     sqlx::query(
         "SELECT id, kind, created_at, subject, body FROM letters WHERE case_id = $1 ORDER BY id",
     )
-    .bind(id)
+    .bind(Id(id))
     .fetch_all(pool)
     .await?
     .iter()
@@ -94,7 +92,7 @@ pub(super) async fn letters_of(pool: &PgPool, id: Uuid) -> Result<Vec<StoredLett
     .collect()
 }
 
-fn stored_action(a: &PgRow) -> Result<StoredAction, StoreError> {
+fn stored_action(a: &DbRow) -> Result<StoredAction, StoreError> {
     Ok(StoredAction {
         id: a.try_get("id")?,
         kind: parsed(a, "kind", ActionKind::parse)?,
@@ -122,9 +120,9 @@ async fn letter_in(
         "INSERT INTO letters (case_id, kind, created_at, subject, body) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
-    .bind(case_id)
+    .bind(Id(case_id))
     .bind(kind.id())
-    .bind(at)
+    .bind(Ts(at))
     .bind(&letter.subject)
     .bind(&letter.body)
     .fetch_one(&mut **tx)
@@ -143,29 +141,30 @@ async fn queue_in(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO outbox (message_key, case_id, kind, audience, channel, letter_id, status, \
-         next_attempt_at, created_at) VALUES ($1::text || ':' || $2 || ':' || (1 + (SELECT COUNT(*) \
+         next_attempt_at, created_at) VALUES (CAST($1 AS TEXT) || ':' || $2 || ':' || (1 + (SELECT COUNT(*) \
          FROM outbox WHERE case_id = $1 AND kind = $2 AND audience = 'complainant')), $1, $2, \
          'complainant', $3, $4, 'waiting', $5, $5)",
     )
-    .bind(case_id)
+    .bind(Id(case_id))
     .bind(kind.id())
     .bind(route.id())
     .bind(letter_id)
-    .bind(at)
+    .bind(Ts(at))
     .execute(&mut **tx)
     .await?;
     // Complained through an MP: a copy to the MP, by email where we have theirs, else post.
-    sqlx::query(
+    sqlx::query(&format!(
         "INSERT INTO outbox (message_key, case_id, kind, audience, channel, letter_id, status, \
-         next_attempt_at, created_at) SELECT $1::text || ':' || $2 || ':mp:' || (1 + (SELECT COUNT(*) \
+         next_attempt_at, created_at) SELECT CAST($1 AS TEXT) || ':' || $2 || ':mp:' || (1 + (SELECT COUNT(*) \
          FROM outbox WHERE case_id = $1 AND kind = $2 AND audience = 'mp')), $1, $2, 'mp', \
-         CASE WHEN (mp_contact::jsonb ->> 'email') IS NOT NULL THEN 'email' ELSE 'post' END, \
+         CASE WHEN {} IS NOT NULL THEN 'email' ELSE 'post' END, \
          $3, 'waiting', $4, $4 FROM cases WHERE id = $1 AND mp_contact IS NOT NULL",
-    )
-    .bind(case_id)
+        Store::json_text("mp_contact", &["email"])
+    ))
+    .bind(Id(case_id))
     .bind(kind.id())
     .bind(letter_id)
-    .bind(at)
+    .bind(Ts(at))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -210,12 +209,12 @@ async fn actions_in(
             "INSERT INTO case_actions (case_id, kind, description, owner, due_on, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(case_id)
+        .bind(Id(case_id))
         .bind(kind.id())
         .bind(a.description.as_str())
         .bind(a.owner.as_str())
         .bind(a.due_on)
-        .bind(at)
+        .bind(Ts(at))
         .execute(&mut **tx)
         .await?;
     }
@@ -239,101 +238,91 @@ async fn recorded(
     Ok(Applied::Done)
 }
 
-/// A value the register's filter binds.
-enum Bind {
-    Text(String),
-    Date(NaiveDate),
-}
-
-fn register_filter(q: &RegisterQuery, today: NaiveDate) -> (String, Vec<Bind>) {
-    let mut clauses: Vec<String> = Vec::new();
-    let mut binds = Vec::new();
-    // Each clause names its placeholder by the number of binds so far.
-    let mut push = |clauses: &mut Vec<String>, sql: &str, b: Bind| {
-        binds.push(b);
-        clauses.push(sql.replace("$?", &format!("${}", binds.len())));
+/// The register's filter, as a WHERE clause with its values bound (never spliced in).
+fn push_filter(sql: &mut QueryBuilder<'_, Db>, q: &RegisterQuery, today: NaiveDate) {
+    let mut and = {
+        let mut first = true;
+        move |sql: &mut QueryBuilder<'_, Db>| {
+            sql.push(if first { " WHERE " } else { " AND " });
+            first = false;
+        }
+    };
+    let mut equal = |sql: &mut QueryBuilder<'_, Db>, column: &str, value: String| {
+        and(sql);
+        sql.push(column).push(" = ").push_bind(value);
     };
     if let Some(team) = &q.team {
-        push(&mut clauses, "team = $?", Bind::Text(team.clone()));
+        equal(sql, "team", team.clone());
     }
     if let Some(status) = q.status {
-        push(&mut clauses, "status = $?", Bind::Text(status.id().into()));
-    } else if q.open_only {
-        clauses.push("status <> 'closed'".to_string());
+        equal(sql, "status", status.id().into());
     }
     if let Some(category) = &q.category {
-        push(&mut clauses, "category = $?", Bind::Text(category.clone()));
+        equal(sql, "category", category.clone());
     }
     if let Some(handler) = &q.handler {
-        push(&mut clauses, "handler = $?", Bind::Text(handler.clone()));
-    }
-    if q.unassigned {
-        clauses.push("handler IS NULL".to_string());
-    }
-    if q.hide_restricted {
-        clauses.push("restricted_at IS NULL".to_string());
-    }
-    if let Some(d) = q.received_from {
-        push(&mut clauses, "received_on >= $?", Bind::Date(d));
-    }
-    if let Some(d) = q.received_to {
-        push(&mut clauses, "received_on <= $?", Bind::Date(d));
+        equal(sql, "handler", handler.clone());
     }
     if let Some(k) = q.kind {
-        push(&mut clauses, "kind = $?", Bind::Text(k.id().into()));
+        equal(sql, "kind", k.id().into());
     }
-    if let Some(e) = &q.ended {
-        // One bind, used twice.
-        push(
-            &mut clauses,
-            "(outcome_category = $? OR ending::jsonb ->> 'ending' = $?)",
-            Bind::Text(e.clone()),
-        );
+    let mut fixed = |sql: &mut QueryBuilder<'_, Db>, clause: &str| {
+        and(sql);
+        sql.push(clause);
+    };
+    if q.status.is_none() && q.open_only {
+        fixed(sql, "status <> 'closed'");
+    }
+    if q.unassigned {
+        fixed(sql, "handler IS NULL");
+    }
+    if q.hide_restricted {
+        fixed(sql, "restricted_at IS NULL");
     }
     match q.outstanding {
         Some(Outstanding::Identity) => {
-            clauses.push("identity_check AND identity_verified_on IS NULL".to_string())
+            fixed(sql, "identity_check AND identity_verified_on IS NULL")
         }
-        Some(Outstanding::Clarification) => {
-            clauses.push("clarification_needed AND clarification_received_on IS NULL".to_string())
-        }
+        Some(Outstanding::Clarification) => fixed(
+            sql,
+            "clarification_needed AND clarification_received_on IS NULL",
+        ),
         Some(Outstanding::Handover) => {
-            clauses.push("corporate_handover AND handover_made_on IS NULL".to_string())
+            fixed(sql, "corporate_handover AND handover_made_on IS NULL")
         }
         None => {}
     }
-    match q.due {
-        Some(DueFilter::Overdue) => {
-            push(
-                &mut clauses,
-                &format!("({NEXT_DUE}) < $?"),
-                Bind::Date(today),
-            );
-        }
-        Some(DueFilter::ThisWeek) => {
-            push(
-                &mut clauses,
-                &format!("({NEXT_DUE}) >= $?"),
-                Bind::Date(today),
-            );
-            push(
-                &mut clauses,
-                &format!("({NEXT_DUE}) <= $?"),
-                Bind::Date(today + chrono::Days::new(7)),
-            );
-        }
-        None => {}
-    }
-    let sql = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
+    let mut compare = |sql: &mut QueryBuilder<'_, Db>, expr: &str, op: &str, d: NaiveDate| {
+        fixed(sql, expr);
+        sql.push(op).push_bind(d);
     };
-    (sql, binds)
+    if let Some(d) = q.received_from {
+        compare(sql, "received_on", " >= ", d);
+    }
+    if let Some(d) = q.received_to {
+        compare(sql, "received_on", " <= ", d);
+    }
+    let next_due = format!("({NEXT_DUE})");
+    match q.due {
+        Some(DueFilter::Overdue) => compare(sql, &next_due, " < ", today),
+        Some(DueFilter::ThisWeek) => {
+            compare(sql, &next_due, " >= ", today);
+            compare(sql, &next_due, " <= ", today + chrono::Days::new(7));
+        }
+        None => {}
+    }
+    if let Some(e) = &q.ended {
+        fixed(sql, "(outcome_category = ");
+        let ending = Store::json_text("ending", &["ending"]);
+        sql.push_bind(e.clone())
+            .push(format!(" OR {ending} = "))
+            .push_bind(e.clone())
+            .push(")");
+    }
 }
 
 #[async_trait]
-impl StaffStore for PgStore {
+impl StaffStore for Store {
     async fn add_user(&self, a: &StaffAccount) -> Result<bool, StoreError> {
         let result = sqlx::query(
             "INSERT INTO staff_users (username, display_name, role, password_hash, created_at) \
@@ -343,14 +332,14 @@ impl StaffStore for PgStore {
         .bind(&a.display_name)
         .bind(a.role.id())
         .bind(&a.password_hash)
-        .bind(Utc::now())
-        .execute(&self.pool)
+        .bind(Ts::now())
+        .execute(self.writer())
         .await?;
         Ok(result.rows_affected() == 1)
     }
 
     async fn set_team(&self, username: &str, team: Option<&str>) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let changed = sqlx::query("UPDATE staff_users SET team = $1 WHERE username = $2")
             .bind(team)
             .bind(username)
@@ -381,7 +370,7 @@ impl StaffStore for PgStore {
         )
         .bind(hash)
         .bind(username)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(result.rows_affected() == 1)
     }
@@ -393,8 +382,8 @@ impl StaffStore for PgStore {
         actor: &str,
     ) -> Result<bool, StoreError> {
         let (disabled, role) = change.columns();
-        let mut tx = self.pool.begin().await?;
-        let changed = sqlx::query(super::staff::CHANGE_ACCOUNT)
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(CHANGE_ACCOUNT)
             .bind(disabled)
             .bind(role)
             .bind(username)
@@ -423,20 +412,20 @@ impl StaffStore for PgStore {
     async fn user(&self, username: &str) -> Result<Option<StaffAccount>, StoreError> {
         let row = sqlx::query("SELECT * FROM staff_users WHERE username = $1")
             .bind(username)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await?;
         row.as_ref().map(account).transpose()
     }
 
     async fn users(&self) -> Result<Vec<StaffAccount>, StoreError> {
         let rows = sqlx::query("SELECT * FROM staff_users ORDER BY role DESC, username")
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?;
         rows.iter().map(account).collect()
     }
 
     async fn record_sign_in(&self, username: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE staff_users SET failed_attempts = 0, locked_until = NULL WHERE username = $1",
         )
@@ -454,7 +443,7 @@ impl StaffStore for PgStore {
         policy: &LockoutPolicy,
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
         let now = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // One statement: concurrent failures each count (the row lock orders them).
         let failures: i32 = sqlx::query_scalar(
             "UPDATE staff_users SET \
@@ -464,14 +453,14 @@ impl StaffStore for PgStore {
                                    THEN NULL ELSE locked_until END \
              WHERE username = $2 RETURNING failed_attempts",
         )
-        .bind(now)
+        .bind(Ts(now))
         .bind(username)
         .fetch_one(&mut *tx)
         .await?;
         let locked_until = policy.after_failure(failures.max(0) as u32, now);
         if let Some(until) = locked_until {
             sqlx::query("UPDATE staff_users SET locked_until = $1 WHERE username = $2")
-                .bind(until)
+                .bind(Ts(until))
                 .bind(username)
                 .execute(&mut *tx)
                 .await?;
@@ -489,7 +478,7 @@ impl StaffStore for PgStore {
     }
 
     async fn unlock(&self, username: &str, actor: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let result = sqlx::query(
             "UPDATE staff_users SET failed_attempts = 0, locked_until = NULL WHERE username = $1",
         )
@@ -509,48 +498,37 @@ impl StaffStore for PgStore {
         q: &RegisterQuery,
         today: NaiveDate,
     ) -> Result<RegisterPage, StoreError> {
-        let (filter, binds) = register_filter(q, today);
-        let count_sql = format!("SELECT COUNT(*) FROM cases {filter}");
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        for b in &binds {
-            count = match b {
-                Bind::Text(s) => count.bind(s),
-                Bind::Date(d) => count.bind(d),
-            };
-        }
-        let total = count.fetch_one(&self.pool).await?.max(0) as u64;
-        let n = binds.len();
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM cases");
+        push_filter(&mut count, q, today);
+        let total = count
+            .build_query_scalar::<i64>()
+            .fetch_one(self.reader())
+            .await?
+            .max(0) as u64;
         // Open cases by their next deadline, earliest first; then the rest, newest first.
-        let rows_sql = format!(
+        let mut rows = QueryBuilder::new(format!(
             "SELECT reference, kind, received_on, team, category, channel, status, handler, \
              acknowledge_by, outcome_due, acknowledged_at, outcome_sent_at, review_reason, \
              held_at IS NOT NULL AS held, restricted_at IS NOT NULL AS restricted, \
              reduced_at IS NOT NULL AS reduced, revised_due, ending, \
-             (nullif(complaint, '')::jsonb -> 'complainant' ->> 'adjustments') IS NOT NULL AS adjustments, \
-             complainant_name, outcome_category, survey_opt_out, publication_opt_out \
-             FROM cases {filter} \
-             ORDER BY ({NEXT_DUE}) IS NULL, ({NEXT_DUE}), received_at DESC LIMIT ${} OFFSET ${}",
-            n + 1,
-            n + 2
-        );
-        let mut rows = sqlx::query(&rows_sql);
-        for b in &binds {
-            rows = match b {
-                Bind::Text(s) => rows.bind(s),
-                Bind::Date(d) => rows.bind(d),
-            };
-        }
+             {} IS NOT NULL AS adjustments, \
+             complainant_name, outcome_category, survey_opt_out, publication_opt_out FROM cases",
+            Store::json_text("nullif(complaint, '')", &["complainant", "adjustments"])
+        ));
+        push_filter(&mut rows, q, today);
         let page = q.page.max(1);
         let (size, offset) = if q.all {
             (EXPORT_LIMIT, 0)
         } else {
             (REGISTER_PAGE_SIZE, (page - 1) * REGISTER_PAGE_SIZE)
         };
-        let rows = rows
-            .bind(size as i64)
-            .bind(offset as i64)
-            .fetch_all(&self.pool)
-            .await?;
+        rows.push(format!(
+            " ORDER BY ({NEXT_DUE}) IS NULL, ({NEXT_DUE}), received_at DESC LIMIT "
+        ))
+        .push_bind(size as i64)
+        .push(" OFFSET ")
+        .push_bind(offset as i64);
+        let rows = rows.build().fetch_all(self.reader()).await?;
         let rows = rows
             .iter()
             .map(|r| {
@@ -585,7 +563,7 @@ impl StaffStore for PgStore {
     }
 
     async fn case(&self, wanted: &Reference) -> Result<Option<CaseFile>, StoreError> {
-        let pool = &self.pool;
+        let pool = self.reader();
         let Some(r) =
             sqlx::query("SELECT * FROM cases WHERE reference = $1 AND reduced_at IS NULL")
                 .bind(wanted.compact())
@@ -594,12 +572,12 @@ impl StaffStore for PgStore {
         else {
             return Ok(None);
         };
-        let id: Uuid = r.try_get("id")?;
+        let id = r.try_get::<Id, _>("id")?.0;
         let actions = sqlx::query(
             "SELECT id, kind, description, owner, due_on, done_on, done_note FROM case_actions \
              WHERE case_id = $1 ORDER BY id",
         )
-        .bind(id)
+        .bind(Id(id))
         .fetch_all(pool)
         .await?
         .iter()
@@ -607,13 +585,13 @@ impl StaffStore for PgStore {
         .collect::<Result<Vec<_>, StoreError>>()?;
         let messages = sqlx::query(&format!(
             "SELECT {} FROM outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE o.case_id = $1 ORDER BY o.id",
-            super::postgres_outbox::COLUMNS
+            super::MESSAGE_COLUMNS
         ))
-        .bind(id)
+        .bind(Id(id))
         .fetch_all(pool)
         .await?
         .iter()
-        .map(super::postgres_outbox::message)
+        .map(super::outbox::message)
         .collect::<Result<Vec<_>, StoreError>>()?;
         let verified_on: Option<NaiveDate> = r.try_get("identity_verified_on")?;
         let verified_how: Option<String> = r.try_get("identity_verified_how")?;
@@ -678,12 +656,12 @@ impl StaffStore for PgStore {
         actor: &str,
     ) -> Result<(), StoreError> {
         let now = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO case_notes (case_id, at, author, kind, body) VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(case.id)
-        .bind(now)
+        .bind(Id(case.id))
+        .bind(Ts(now))
         .bind(actor)
         .bind(kind.id())
         .bind(body)
@@ -710,7 +688,7 @@ impl StaffStore for PgStore {
         actor: &str,
     ) -> Result<Applied, StoreError> {
         let now = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Only if nobody re-assigned it meanwhile.
         let result = sqlx::query(
             "UPDATE cases SET handler = $1, handler_confirmed_at = $2, \
@@ -718,10 +696,10 @@ impl StaffStore for PgStore {
              WHERE id = $3 AND handler IS NOT DISTINCT FROM $4 AND status <> 'closed'",
         )
         .bind(handler)
-        .bind(confirmed.then_some(now))
-        .bind(case.id)
+        .bind(confirmed.then_some(Ts(now)))
+        .bind(Id(case.id))
         .bind(&case.handler)
-        .bind(now)
+        .bind(Ts(now))
         .execute(&mut *tx)
         .await?;
         if result.rows_affected() == 0 {
@@ -738,13 +716,13 @@ impl StaffStore for PgStore {
 
     async fn confirm_handler(&self, case: &CaseFile, actor: &str) -> Result<Applied, StoreError> {
         let now = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let result = sqlx::query(
             "UPDATE cases SET handler_confirmed_at = $1 \
              WHERE id = $2 AND handler = $3 AND handler_confirmed_at IS NULL",
         )
-        .bind(now)
-        .bind(case.id)
+        .bind(Ts(now))
+        .bind(Id(case.id))
         .bind(actor)
         .execute(&mut *tx)
         .await?;
@@ -772,12 +750,12 @@ impl StaffStore for PgStore {
         let Some(stamp) = stamp_column(target) else {
             return Ok(Applied::Stale);
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // A change that queues a letter leaves the status as it is until the letter has gone
         // (the outbox moves the case on then); the update still checks nobody moved it first.
         let result = if change.queues().is_some() {
             sqlx::query("UPDATE cases SET status = status WHERE id = $1 AND status = $2")
-                .bind(id)
+                .bind(Id(id))
                 .bind(case.status.id())
                 .execute(&mut *tx)
                 .await?
@@ -786,8 +764,8 @@ impl StaffStore for PgStore {
                 format!("UPDATE cases SET status = $1, {stamp} = $2 WHERE id = $3 AND status = $4");
             sqlx::query(&sql)
                 .bind(target.id())
-                .bind(now)
-                .bind(id)
+                .bind(Ts(now))
+                .bind(Id(id))
                 .bind(case.status.id())
                 .execute(&mut *tx)
                 .await?
@@ -820,7 +798,7 @@ impl StaffStore for PgStore {
                 sqlx::query("UPDATE cases SET outcome = $1, outcome_category = $2 WHERE id = $3")
                     .bind(to_json(outcome, "outcome")?)
                     .bind(outcome.category.id())
-                    .bind(id)
+                    .bind(Id(id))
                     .execute(&mut *tx)
                     .await?;
                 let letter_id = letter_in(&mut tx, id, LetterKind::Outcome, now, letter).await?;
@@ -841,7 +819,7 @@ impl StaffStore for PgStore {
             CaseChange::Close { closure } => {
                 sqlx::query("UPDATE cases SET resolution = $1 WHERE id = $2")
                     .bind(to_json(closure, "closure")?)
-                    .bind(id)
+                    .bind(Id(id))
                     .execute(&mut *tx)
                     .await?;
                 let kind = ActionKind::Improvement;
@@ -880,14 +858,14 @@ impl StaffStore for PgStore {
         actor: &str,
     ) -> Result<Applied, StoreError> {
         let at = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let moved = sqlx::query(
             "UPDATE cases SET status = 'closed', closed_at = $1, ending = $2 \
              WHERE id = $3 AND status = $4",
         )
-        .bind(at)
+        .bind(Ts(at))
         .bind(to_json(record, "ending")?)
-        .bind(case.id)
+        .bind(Id(case.id))
         .bind(case.status.id())
         .execute(&mut *tx)
         .await?
@@ -911,10 +889,10 @@ impl StaffStore for PgStore {
     ) -> Result<Applied, StoreError> {
         let at = Utc::now();
         let revised = update.revised_on;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let moved = sqlx::query("UPDATE cases SET revised_due = $1 WHERE id = $2 AND status = $3")
             .bind(revised)
-            .bind(case.id)
+            .bind(Id(case.id))
             .bind(case.status.id())
             .execute(&mut *tx)
             .await?
@@ -926,8 +904,8 @@ impl StaffStore for PgStore {
             "INSERT INTO progress_updates (case_id, at, author, progress, revised_on, why) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(case.id)
-        .bind(at)
+        .bind(Id(case.id))
+        .bind(Ts(at))
         .bind(actor)
         .bind(update.progress.as_str())
         .bind(revised)
@@ -950,7 +928,7 @@ impl StaffStore for PgStore {
         actor: &str,
     ) -> Result<Applied, StoreError> {
         let at = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let changed = sqlx::query(
             "UPDATE cases SET kind = $1, status = 'received', acknowledged_at = NULL, \
              acknowledge_by = $2, outcome_due = $3, reclassified_reason = $4 \
@@ -960,7 +938,7 @@ impl StaffStore for PgStore {
         .bind(deadlines.acknowledge_by)
         .bind(deadlines.outcome_due)
         .bind(reason)
-        .bind(case.id)
+        .bind(Id(case.id))
         .bind(case.kind.id())
         .bind(case.status.id())
         .execute(&mut *tx)
@@ -981,16 +959,16 @@ impl StaffStore for PgStore {
         actor: &str,
     ) -> Result<Applied, StoreError> {
         let at = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Only over the record as it was read (see the SQLite store).
         let saved = sqlx::query(
             "UPDATE cases SET investigation = $1 WHERE id = $2 AND status = $3 \
              AND investigation IS NOT DISTINCT FROM $4",
         )
-        .bind(super::staff::investigation_json(investigation)?)
-        .bind(case.id)
+        .bind(investigation_json(investigation)?)
+        .bind(Id(case.id))
         .bind(case.status.id())
-        .bind(super::staff::investigation_json(&case.investigation)?)
+        .bind(investigation_json(&case.investigation)?)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -1008,7 +986,7 @@ impl StaffStore for PgStore {
         actor: &str,
     ) -> Result<Applied, StoreError> {
         let at = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // What it was closed with goes to the review's record before the case is cleared.
         let kept = sqlx::query(
             "INSERT INTO case_reviews (case_id, opened_at, opened_by, reason, outcome, \
@@ -1016,10 +994,10 @@ impl StaffStore for PgStore {
              SELECT id, $1, $2, $3, outcome, outcome_category, outcome_sent_at, ending, resolution, \
              closed_at, outcome_due FROM cases WHERE id = $4 AND status = 'closed' AND status = $5",
         )
-        .bind(at)
+        .bind(Ts(at))
         .bind(actor)
         .bind(reason)
-        .bind(case.id)
+        .bind(Id(case.id))
         .bind(case.status.id())
         .execute(&mut *tx)
         .await?
@@ -1031,11 +1009,11 @@ impl StaffStore for PgStore {
             &format!("UPDATE cases SET status = 'investigating', investigating_at = $1, {}, outcome = NULL, \
              outcome_category = NULL, outcome_sent_at = NULL, ending = NULL, resolution = NULL, \
              closed_at = NULL, revised_due = NULL, handler_confirmed_at = NULL, outcome_due = $2 WHERE id = $3",
-                super::keep_first_decision("ending::jsonb ->> 'ending'")),
+                crate::store::keep_first_decision(&Store::json_text("ending", &["ending"]))),
         )
-        .bind(at)
+        .bind(Ts(at))
         .bind(outcome_due)
-        .bind(case.id)
+        .bind(Id(case.id))
         .execute(&mut *tx)
         .await?;
         // The reason is on the review's record (which retention reduces), not in the history.
@@ -1053,7 +1031,7 @@ impl StaffStore for PgStore {
         actor: &str,
     ) -> Result<Applied, StoreError> {
         let at = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let Some(_kind) = sqlx::query_scalar::<_, String>(
             "UPDATE case_actions SET done_on = $1, done_note = $2, done_by = $3 \
              WHERE id = $4 AND case_id = $5 AND done_on IS NULL RETURNING kind",
@@ -1062,7 +1040,7 @@ impl StaffStore for PgStore {
         .bind(note)
         .bind(actor)
         .bind(action_id)
-        .bind(case.id)
+        .bind(Id(case.id))
         .fetch_optional(&mut *tx)
         .await?
         else {
@@ -1080,10 +1058,10 @@ impl StaffStore for PgStore {
         actor: &str,
     ) -> Result<Applied, StoreError> {
         let at = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE cases SET mp_contact = $1 WHERE id = $2")
             .bind(to_json(mp, "mp_contact")?)
-            .bind(case.id)
+            .bind(Id(case.id))
             .execute(&mut *tx)
             .await?;
         let how = if mp.route() == Route::Email {
@@ -1106,7 +1084,7 @@ impl StaffStore for PgStore {
         let at = Utc::now();
         // Each is recorded once: a second recording (a double click, a colleague) changes nothing.
         let (column, on, how, event) = work.record();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = format!(
             "UPDATE cases SET {column} = $1, \
              identity_verified_how = coalesce($2, identity_verified_how) \
@@ -1115,7 +1093,7 @@ impl StaffStore for PgStore {
         let changed = sqlx::query(&sql)
             .bind(on)
             .bind(how)
-            .bind(case.id)
+            .bind(Id(case.id))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -1136,7 +1114,7 @@ impl StaffStore for PgStore {
         let before = to_json(&case.complaint, "complaint")?;
         let after = to_json(&correction.complaint, "complaint")?;
         let consents = &correction.complaint.consents;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Only over the details the form was filled in on: a correction made meanwhile wins.
         let changed = sqlx::query(
             "UPDATE cases SET complaint = $1, complainant_name = $2, consent_share = $3, \
@@ -1147,7 +1125,7 @@ impl StaffStore for PgStore {
         .bind(consents.share_with_organisation)
         .bind(consents.survey_opt_out)
         .bind(consents.publication_opt_out)
-        .bind(case.id)
+        .bind(Id(case.id))
         .bind(&before)
         .execute(&mut *tx)
         .await?
@@ -1159,8 +1137,8 @@ impl StaffStore for PgStore {
             "INSERT INTO case_corrections (case_id, at, actor, reason, changes) \
              VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(case.id)
-        .bind(at)
+        .bind(Id(case.id))
+        .bind(Ts(at))
         .bind(actor)
         .bind(correction.reason.as_str())
         .bind(to_json(&correction.changes, "changes")?)
@@ -1184,20 +1162,20 @@ impl StaffStore for PgStore {
         actor: &str,
     ) -> Result<Applied, StoreError> {
         let at = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let linked = sqlx::query(
             "UPDATE cases SET lodged_as = $1 \
              WHERE id = $2 AND kind = 'breach_report' AND lodged_as IS NULL",
         )
         .bind(complaint.compact())
-        .bind(report.id)
+        .bind(Id(report.id))
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if linked == 0 {
             return Ok(Applied::Stale);
         }
-        let Some(new_id) = sqlx::query_scalar::<_, Uuid>(
+        let Some(Id(new_id)) = sqlx::query_scalar::<_, Id>(
             "UPDATE cases SET lodged_from = $1 WHERE reference = $2 RETURNING id",
         )
         .bind(report.reference.compact())
@@ -1230,7 +1208,7 @@ impl StaffStore for PgStore {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<app::domain::reporting::ReportFacts, StoreError> {
-        super::postgres_reports::report_facts(self, from, to).await
+        super::super::reports::report_facts(self, from, to).await
     }
 
     async fn actions(&self) -> Result<Vec<RegisterAction>, StoreError> {
@@ -1240,7 +1218,7 @@ impl StaffStore for PgStore {
              WHERE c.restricted_at IS NULL \
              ORDER BY a.done_on IS NOT NULL, a.due_on, a.id LIMIT 1000",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(self.reader())
         .await?;
         rows.iter()
             .map(|a| {
@@ -1259,9 +1237,9 @@ impl StaffStore for PgStore {
         to: DateTime<Utc>,
     ) -> Result<Vec<(Reference, DateTime<Utc>)>, StoreError> {
         let rows = sqlx::query(CLOSED_COMPLAINTS)
-            .bind(from)
-            .bind(to)
-            .fetch_all(&self.pool)
+            .bind(Ts(from))
+            .bind(Ts(to))
+            .fetch_all(self.reader())
             .await?;
         rows.iter()
             .map(|r| Ok((reference(r, "reference")?, r.try_get("closed_at")?)))
@@ -1274,11 +1252,11 @@ impl StaffStore for PgStore {
         r: &app::domain::reporting::Recommendation,
         actor: &str,
     ) -> Result<(), StoreError> {
-        super::postgres_reports::add_recommendation(self, period, r, actor).await
+        super::recommendations::add_recommendation(self, period, r, actor).await
     }
 
     async fn recommendations(&self) -> Result<Vec<StoredRecommendation>, StoreError> {
-        super::postgres_reports::recommendations(self).await
+        super::recommendations::recommendations(self).await
     }
 
     async fn recommendation_done(
@@ -1288,11 +1266,11 @@ impl StaffStore for PgStore {
         note: Option<&str>,
         actor: &str,
     ) -> Result<Applied, StoreError> {
-        super::postgres_reports::recommendation_done(self, id, done_on, note, actor).await
+        super::recommendations::recommendation_done(self, id, done_on, note, actor).await
     }
 
     async fn audit(&self, e: AuditEntry) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let reference = e.reference.map(|r| r.compact());
         let (action, detail) = (&e.action, e.detail.as_deref());
         audit_in(
@@ -1311,14 +1289,15 @@ impl StaffStore for PgStore {
     async fn audit_trail(&self, q: &AuditQuery) -> Result<Vec<AuditRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, at, username, action, reference, detail FROM audit_events \
-             WHERE ($1::text IS NULL OR reference = $1) AND ($2::text IS NULL OR username = $2) \
-             AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4",
+             WHERE (CAST($1 AS TEXT) IS NULL OR reference = $1) \
+             AND (CAST($2 AS TEXT) IS NULL OR username = $2) \
+             AND (CAST($3 AS BIGINT) IS NULL OR id < $3) ORDER BY id DESC LIMIT $4",
         )
         .bind(q.reference.as_ref().map(Reference::compact))
         .bind(&q.username)
         .bind(q.before)
         .bind(AUDIT_PAGE_SIZE as i64)
-        .fetch_all(&self.pool)
+        .fetch_all(self.reader())
         .await?;
         rows.iter()
             .map(|r| {
@@ -1337,11 +1316,11 @@ impl StaffStore for PgStore {
     }
 }
 
-async fn corrections_of(pool: &PgPool, id: Uuid) -> Result<Vec<StoredCorrection>, StoreError> {
+async fn corrections_of(pool: &Pool, id: Uuid) -> Result<Vec<StoredCorrection>, StoreError> {
     sqlx::query(
         "SELECT at, actor, reason, changes FROM case_corrections WHERE case_id = $1 ORDER BY id",
     )
-    .bind(id)
+    .bind(Id(id))
     .fetch_all(pool)
     .await?
     .iter()
@@ -1357,12 +1336,12 @@ async fn corrections_of(pool: &PgPool, id: Uuid) -> Result<Vec<StoredCorrection>
 }
 
 /// The case's progress updates, oldest first.
-async fn updates_of(pool: &PgPool, id: Uuid) -> Result<Vec<StoredUpdate>, StoreError> {
+async fn updates_of(pool: &Pool, id: Uuid) -> Result<Vec<StoredUpdate>, StoreError> {
     sqlx::query(
         "SELECT at, author, progress, revised_on, why FROM progress_updates \
          WHERE case_id = $1 ORDER BY id",
     )
-    .bind(id)
+    .bind(Id(id))
     .fetch_all(pool)
     .await?
     .iter()
@@ -1388,9 +1367,9 @@ async fn updates_of(pool: &PgPool, id: Uuid) -> Result<Vec<StoredUpdate>, StoreE
 }
 
 /// The case's earlier closures, oldest first.
-async fn reviews_of(pool: &PgPool, id: Uuid) -> Result<Vec<Review>, StoreError> {
+async fn reviews_of(pool: &Pool, id: Uuid) -> Result<Vec<Review>, StoreError> {
     sqlx::query("SELECT * FROM case_reviews WHERE case_id = $1 ORDER BY id")
-        .bind(id)
+        .bind(Id(id))
         .fetch_all(pool)
         .await?
         .iter()

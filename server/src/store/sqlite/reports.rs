@@ -1,17 +1,14 @@
 //! What the reports need from SQLite: the facts every case keeps for good (they survive
 //! retention), for the cases that can touch the periods asked about.
 
-use super::report_rows::{case_facts, each_record, opt, review_facts};
-use super::sqlite::SqliteStore;
-use super::sqlite_staff::{audit_in, corrupt, rfc3339};
-use super::staff::{recommendation_detail, Applied, StoredRecommendation};
-use super::StoreError;
+use super::sql::corrupt;
+use super::SqliteStore;
+use crate::store::report_rows::{case_facts, each_record, opt, review_facts};
+use crate::store::StoreError;
 use app::domain::reporting::{ActionFacts, ReportFacts};
-use app::domain::reporting::{Period, Recommendation};
 use app::domain::wire::{digits, read_date};
 use chrono::Datelike;
 use chrono::NaiveDate;
-use sqlx::Row;
 
 /// The UK day of a stored UTC timestamp ("2026-10-01T23:30:00.000000Z", or only its first 16
 /// characters, to the minute: the clocks change on the hour), without a time-zone
@@ -153,109 +150,6 @@ pub(super) async fn report_facts(
         actions,
         reviews,
     })
-}
-
-pub(super) async fn add_recommendation(
-    store: &SqliteStore,
-    period: Period,
-    r: &Recommendation,
-    actor: &str,
-) -> Result<(), StoreError> {
-    let at = rfc3339(chrono::Utc::now());
-    let mut tx = store.staff_writer.begin().await?;
-    sqlx::query(
-        "INSERT INTO recommendations (period_from, period_to, text, owner, due_on, created_at, \
-         created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(period.from.to_string())
-    .bind(period.to.to_string())
-    .bind(r.text.as_str())
-    .bind(r.owner.as_str())
-    .bind(r.due_on.to_string())
-    .bind(&at)
-    .bind(actor)
-    .execute(&mut *tx)
-    .await?;
-    let detail = recommendation_detail(period, r.due_on);
-    audit_in(
-        &mut tx,
-        &at,
-        actor,
-        "added a recommendation",
-        None,
-        Some(&detail),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub(super) async fn recommendations(
-    store: &SqliteStore,
-) -> Result<Vec<StoredRecommendation>, StoreError> {
-    let day = |r: &sqlx::sqlite::SqliteRow, c: &str| -> Result<Option<NaiveDate>, StoreError> {
-        r.try_get::<Option<String>, _>(c)?
-            .map(|d| read_date(&d).ok_or_else(|| corrupt(c)))
-            .transpose()
-    };
-    sqlx::query("SELECT * FROM recommendations ORDER BY done_on IS NOT NULL, due_on, id LIMIT 1000")
-        .fetch_all(&store.readers)
-        .await?
-        .iter()
-        .map(|r| {
-            let required = |c: &str| day(r, c)?.ok_or_else(|| corrupt(c));
-            Ok(StoredRecommendation {
-                id: r.try_get("id")?,
-                period: Period {
-                    from: required("period_from")?,
-                    to: required("period_to")?,
-                },
-                text: r.try_get("text")?,
-                owner: r.try_get("owner")?,
-                due_on: required("due_on")?,
-                created_by: r.try_get("created_by")?,
-                done_on: day(r, "done_on")?,
-                done_note: r.try_get("done_note")?,
-            })
-        })
-        .collect()
-}
-
-pub(super) async fn recommendation_done(
-    store: &SqliteStore,
-    id: i64,
-    done_on: NaiveDate,
-    note: Option<&str>,
-    actor: &str,
-) -> Result<Applied, StoreError> {
-    let at = rfc3339(chrono::Utc::now());
-    let mut tx = store.staff_writer.begin().await?;
-    let done = sqlx::query(
-        "UPDATE recommendations SET done_on = ?, done_note = ?, done_by = ? \
-         WHERE id = ? AND done_on IS NULL",
-    )
-    .bind(done_on.to_string())
-    .bind(note)
-    .bind(actor)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if done == 0 {
-        return Ok(Applied::Stale);
-    }
-    let detail = format!("recommendation {id} done {done_on}");
-    audit_in(
-        &mut tx,
-        &at,
-        actor,
-        "recommendation done",
-        None,
-        Some(&detail),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Applied::Done)
 }
 
 #[cfg(test)]

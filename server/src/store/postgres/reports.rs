@@ -3,15 +3,13 @@
 //! into one text (one row rather than 100,000) and `report_rows` splits it; PostgreSQL works
 //! out the UK day of each decision itself (`AT TIME ZONE 'Europe/London'`).
 
-use super::postgres::{audit_in, corrupt, PgStore};
-use super::report_rows::{case_facts, each_record, opt, review_facts};
-use super::staff::{recommendation_detail, Applied, StoredRecommendation};
-use super::StoreError;
+use super::sql::corrupt;
+use super::PgStore;
+use crate::store::report_rows::{case_facts, each_record, opt, review_facts};
+use crate::store::StoreError;
 use app::domain::reporting::{ActionFacts, ReportFacts};
-use app::domain::reporting::{Period, Recommendation};
 use app::domain::wire::read_date;
 use chrono::NaiveDate;
-use sqlx::Row;
 
 /// A date as the report reads it ('YYYY-MM-DD', whatever the session's DateStyle).
 fn day(column: &str) -> String {
@@ -132,101 +130,4 @@ pub(super) async fn report_facts(
         actions,
         reviews,
     })
-}
-
-pub(super) async fn add_recommendation(
-    store: &PgStore,
-    period: Period,
-    r: &Recommendation,
-    actor: &str,
-) -> Result<(), StoreError> {
-    let at = chrono::Utc::now();
-    let mut tx = store.pool.begin().await?;
-    sqlx::query(
-        "INSERT INTO recommendations (period_from, period_to, text, owner, due_on, created_at, \
-         created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(period.from)
-    .bind(period.to)
-    .bind(r.text.as_str())
-    .bind(r.owner.as_str())
-    .bind(r.due_on)
-    .bind(at)
-    .bind(actor)
-    .execute(&mut *tx)
-    .await?;
-    let detail = recommendation_detail(period, r.due_on);
-    audit_in(
-        &mut tx,
-        at,
-        actor,
-        "added a recommendation",
-        None,
-        Some(&detail),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub(super) async fn recommendations(
-    store: &PgStore,
-) -> Result<Vec<StoredRecommendation>, StoreError> {
-    sqlx::query("SELECT * FROM recommendations ORDER BY done_on IS NOT NULL, due_on, id LIMIT 1000")
-        .fetch_all(&store.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(StoredRecommendation {
-                id: r.try_get("id")?,
-                period: Period {
-                    from: r.try_get("period_from")?,
-                    to: r.try_get("period_to")?,
-                },
-                text: r.try_get("text")?,
-                owner: r.try_get("owner")?,
-                due_on: r.try_get("due_on")?,
-                created_by: r.try_get("created_by")?,
-                done_on: r.try_get("done_on")?,
-                done_note: r.try_get("done_note")?,
-            })
-        })
-        .collect()
-}
-
-pub(super) async fn recommendation_done(
-    store: &PgStore,
-    id: i64,
-    done_on: NaiveDate,
-    note: Option<&str>,
-    actor: &str,
-) -> Result<Applied, StoreError> {
-    let at = chrono::Utc::now();
-    let mut tx = store.pool.begin().await?;
-    let done = sqlx::query(
-        "UPDATE recommendations SET done_on = $1, done_note = $2, done_by = $3 \
-         WHERE id = $4 AND done_on IS NULL",
-    )
-    .bind(done_on)
-    .bind(note)
-    .bind(actor)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if done == 0 {
-        return Ok(Applied::Stale);
-    }
-    let detail = format!("recommendation {id} done {done_on}");
-    audit_in(
-        &mut tx,
-        at,
-        actor,
-        "recommendation done",
-        None,
-        Some(&detail),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Applied::Done)
 }

@@ -1,24 +1,23 @@
-//! The outbox on PostgreSQL. Instances share it: a claim takes due rows with `FOR UPDATE SKIP
-//! LOCKED` and leases them, so two instances never send one message, and a crashed instance's
-//! lease runs out for another to take over.
+//! The outbox. Instances share it: a claim is one UPDATE that leases the due rows it takes
+//! (on PostgreSQL skipping rows another instance is claiming), so two instances never send
+//! one message, and a crashed instance's lease runs out for another to take over.
 
-use super::outbox::*;
-use super::postgres::{audit_in, event_in, opt_reference, parsed, PgStore};
-use super::StoreError;
+use super::{audit_in, event_in, opt_reference, parsed, DbRow, Id, Store, Ts, Tx};
+use crate::store::dialect::Dialect;
+use crate::store::outbox::*;
+use crate::store::StoreError;
 use app::domain::messages::{MessageKind, Route};
 use app::domain::reference::Reference;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::postgres::PgRow;
-use sqlx::{Postgres, Row, Transaction};
-use uuid::Uuid;
+use sqlx::Row;
 
-pub(super) const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "o.id, o.message_key, o.kind, o.audience, o.channel, c.reference, o.team, o.letter_id, \
     o.digest_on, o.status, o.attempts, o.next_attempt_at, o.provider_id, o.sent_at, o.posted_by, \
     o.last_error, o.created_at";
 
-pub(super) fn message(r: &PgRow) -> Result<Message, StoreError> {
+pub(crate) fn message(r: &DbRow) -> Result<Message, StoreError> {
     Ok(Message {
         id: r.try_get("id")?,
         key: r.try_get("message_key")?,
@@ -42,7 +41,7 @@ pub(super) fn message(r: &PgRow) -> Result<Message, StoreError> {
 
 /// A delivered letter moves its case on, once (`outbox::moves_case`).
 async fn delivered(
-    tx: &mut Transaction<'_, Postgres>,
+    tx: &mut Tx<'_>,
     id: i64,
     at: DateTime<Utc>,
     how: &str,
@@ -57,7 +56,7 @@ async fn delivered(
     else {
         return Ok(());
     };
-    let case_id: Option<Uuid> = row.try_get("case_id")?;
+    let case_id = row.try_get::<Option<Id>, _>("case_id")?.map(|i| i.0);
     let kind: String = row.try_get("kind")?;
     let Some(case_id) = case_id else {
         return Ok(());
@@ -72,8 +71,8 @@ async fn delivered(
     );
     let moved = sqlx::query(&sql)
         .bind(to)
-        .bind(at)
-        .bind(case_id)
+        .bind(Ts(at))
+        .bind(Id(case_id))
         .bind(from)
         .execute(&mut **tx)
         .await?
@@ -85,7 +84,7 @@ async fn delivered(
     Ok(())
 }
 
-impl PgStore {
+impl Store {
     /// A DPO's change to a message (`sql` binds the id and now), with its audit record.
     async fn by_dpo(
         &self,
@@ -95,10 +94,10 @@ impl PgStore {
         action: &str,
     ) -> Result<bool, StoreError> {
         let now = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(sql)
             .bind(id)
-            .bind(now)
+            .bind(Ts(now))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -118,12 +117,16 @@ impl PgStore {
         if let Some(b) = bind {
             q = q.bind(b);
         }
-        q.fetch_all(&self.pool).await?.iter().map(message).collect()
+        q.fetch_all(self.reader())
+            .await?
+            .iter()
+            .map(message)
+            .collect()
     }
 }
 
 #[async_trait]
-impl OutboxStore for PgStore {
+impl OutboxStore for Store {
     async fn claim_due(
         &self,
         now: DateTime<Utc>,
@@ -132,18 +135,20 @@ impl OutboxStore for PgStore {
         limit: u32,
     ) -> Result<Vec<Message>, StoreError> {
         // Rows another instance is claiming at this moment are skipped, not waited for.
-        let ids: Vec<i64> = sqlx::query_scalar(
+        let sql = format!(
             "UPDATE outbox SET lease_until = $1, leased_by = $2 WHERE id IN (\
                SELECT id FROM outbox WHERE status = 'waiting' AND channel = 'email' \
                AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until <= $3) \
-               ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING id",
-        )
-        .bind(now + lease)
-        .bind(instance)
-        .bind(now)
-        .bind(limit as i64)
-        .fetch_all(&self.pool)
-        .await?;
+               ORDER BY next_attempt_at, id LIMIT $4{}) RETURNING id",
+            Store::SKIP_LOCKED
+        );
+        let ids: Vec<i64> = sqlx::query_scalar(&sql)
+            .bind(Ts(now + lease))
+            .bind(instance)
+            .bind(Ts(now))
+            .bind(limit as i64)
+            .fetch_all(self.writer())
+            .await?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -159,13 +164,13 @@ impl OutboxStore for PgStore {
         provider_id: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE outbox SET status = 'sent', sent_at = $1, provider_id = $2, \
              lease_until = NULL, attempts = attempts + 1, last_error = NULL \
              WHERE id = $3 AND status = 'waiting'",
         )
-        .bind(at)
+        .bind(Ts(at))
         .bind(provider_id)
         .bind(id)
         .execute(&mut *tx)
@@ -188,10 +193,10 @@ impl OutboxStore for PgStore {
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2, \
              lease_until = NULL WHERE id = $3 AND status = 'waiting'",
         )
-        .bind(next)
+        .bind(Ts(next))
         .bind(error)
         .bind(id)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -203,18 +208,18 @@ impl OutboxStore for PgStore {
         )
         .bind(error)
         .bind(id)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }
 
     async fn mark_posted(&self, id: i64, by: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE outbox SET status = 'posted', sent_at = $1, posted_by = $2 \
              WHERE id = $3 AND status = 'waiting' AND channel = 'post'",
         )
-        .bind(at)
+        .bind(Ts(at))
         .bind(by)
         .bind(id)
         .execute(&mut *tx)
@@ -253,7 +258,7 @@ impl OutboxStore for PgStore {
             id,
             actor,
             "UPDATE outbox SET status = 'cancelled', lease_until = NULL \
-             WHERE id = $1 AND status IN ('waiting', 'failed') AND $2::timestamptz IS NOT NULL",
+             WHERE id = $1 AND status IN ('waiting', 'failed') AND CAST($2 AS TEXT) IS NOT NULL",
             "cancelled a message",
         )
         .await
@@ -302,8 +307,8 @@ impl OutboxStore for PgStore {
         .bind(format!("digest:{team}:{day}"))
         .bind(team)
         .bind(day)
-        .bind(Utc::now())
-        .execute(&self.pool)
+        .bind(Ts::now())
+        .execute(self.writer())
         .await?
         .rows_affected();
         Ok(done == 1)

@@ -11,13 +11,19 @@
 //! batch holding it is committed, and a failure in one complaint rolls back only that one (each
 //! runs inside its own savepoint).
 
+mod reports;
+#[path = "../sql/mod.rs"]
+mod sql;
+
+use super::column::rfc3339;
+use super::dialect::Dialect;
 use super::{CaseStore, NewCase, StoreError, Submitted};
 use app::domain::messages::Route;
 use app::domain::receipt::Receipt;
 use app::domain::reference::Reference;
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection, SqliteConnection, SqlitePool};
+use sqlx::{Connection, SqliteConnection, SqlitePool, Transaction};
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
@@ -33,6 +39,11 @@ struct Job {
     case: NewCase,
     reply: oneshot::Sender<Result<Submitted, StoreError>>,
 }
+
+type Db = sqlx::Sqlite;
+type DbRow = sqlx::sqlite::SqliteRow;
+type Pool = SqlitePool;
+type Store = SqliteStore;
 
 pub struct SqliteStore {
     writer: mpsc::Sender<Job>,
@@ -50,7 +61,7 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            // Deleted content is overwritten, not only unlinked (see `sqlite_retention`).
+            // Deleted content is overwritten, not only unlinked (see `compact`).
             .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(10));
         if let Some(dir) = options.get_filename().parent() {
@@ -96,6 +107,41 @@ impl SqliteStore {
     /// The pool the session store writes through.
     pub fn session_pool(&self) -> SqlitePool {
         self.staff_writer.clone()
+    }
+}
+
+impl Dialect for SqliteStore {
+    type Db = Db;
+
+    fn reader(&self) -> &SqlitePool {
+        &self.readers
+    }
+    fn writer(&self) -> &SqlitePool {
+        &self.staff_writer
+    }
+    async fn begin_write(&self) -> Result<Transaction<'static, Db>, sqlx::Error> {
+        self.staff_writer.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    // The one writer holds the database's lock from BEGIN IMMEDIATE: nothing to add.
+    const FOR_UPDATE: &'static str = "";
+    const SKIP_LOCKED: &'static str = "";
+    // The audit trail's delete trigger lets a delete through while the gate has a row.
+    const AUDIT_GATE_OPEN: &'static str = "INSERT INTO retention_gate (open) VALUES (1)";
+    const AUDIT_GATE_CLOSE: &'static str = "DELETE FROM retention_gate";
+    // tower-sessions keeps the expiry as text.
+    const EXPIRED_SESSIONS: &'static str =
+        "DELETE FROM tower_sessions WHERE datetime(expiry_date) < datetime('now')";
+
+    fn json_text(column: &str, path: &[&str]) -> String {
+        format!("json_extract({column}, '$.{}')", path.join("."))
+    }
+    fn json_without(column: &str, keys: &[&str]) -> String {
+        let paths: Vec<String> = keys.iter().map(|k| format!("'$.{k}'")).collect();
+        format!("json_remove({column}, {})", paths.join(", "))
+    }
+    fn contains(haystack: &str, needle: &str) -> String {
+        format!("instr({haystack}, {needle}) > 0")
     }
 }
 
@@ -403,6 +449,24 @@ async fn insert_case(conn: &mut SqliteConnection, case: &NewCase) -> Result<Rece
     Err(StoreError::Unavailable("no free reference found".into()))
 }
 
-fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+/// After retention removed personal data: every connection has `secure_delete` on (SQLite
+/// overwrites deleted content, and freed pages, with zeros); this rewrites the database
+/// (`VACUUM`) and empties the write-ahead log (`wal_checkpoint(TRUNCATE)`), so no old copy of
+/// a page survives in either file.
+async fn compact(store: &SqliteStore) -> Result<(), StoreError> {
+    let mut conn = store.staff_writer.acquire().await?;
+    sqlx::query("VACUUM").execute(&mut *conn).await?;
+    // A reader still on an old snapshot makes the checkpoint stop short: try a few times.
+    for attempt in 0..20 {
+        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&mut *conn)
+            .await?;
+        if busy == 0 {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50 * (attempt + 1))).await;
+    }
+    Err(StoreError::Unavailable(
+        "the write-ahead log could not be emptied (readers kept it busy)".into(),
+    ))
 }

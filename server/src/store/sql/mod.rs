@@ -1,0 +1,110 @@
+//! Every query of the store, written once and compiled once for each database: `sqlite/` and
+//! `postgres/` each include this directory (`#[path]`) beside their own `Db`, `DbRow`, `Pool`
+//! and `Store`, and answer the `Dialect` where SQL must differ. A query here binds moments and
+//! ids as `Ts` and `Id`, which each database encodes as its rows already hold them.
+//!
+//! Each change to a case is one transaction with its history and audit entries (and its
+//! letters and messages), and applies only if the case is still as the form saw it: the
+//! UPDATE's WHERE says what it expects, so two people on one case, on one instance or two,
+//! cannot both apply a change.
+
+mod outbox;
+mod recommendations;
+mod retention;
+mod staff;
+
+pub(super) use outbox::COLUMNS as MESSAGE_COLUMNS;
+
+use super::{Db, DbRow, Pool, Store};
+use crate::store::column::{Id, Ts};
+use crate::store::StoreError;
+use app::domain::reference::Reference;
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use uuid::Uuid;
+
+type Tx<'a> = sqlx::Transaction<'a, super::Db>;
+
+// Reading stored values into domain types, one place per type; a value that cannot be read
+// is an error naming the column (never its content).
+
+pub(super) fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+pub(super) fn parsed<T>(
+    row: &DbRow,
+    column: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, StoreError> {
+    let s: String = row.try_get(column)?;
+    parse(&s).ok_or_else(|| corrupt(column))
+}
+
+pub(super) fn reference(row: &DbRow, column: &str) -> Result<Reference, StoreError> {
+    parsed(row, column, |s| Reference::parse(s).ok())
+}
+
+pub(super) fn opt_reference(row: &DbRow, column: &str) -> Result<Option<Reference>, StoreError> {
+    row.try_get::<Option<String>, _>(column)?
+        .map(|v| Reference::parse(&v).map_err(|_| corrupt(column)))
+        .transpose()
+}
+
+/// A JSON document column.
+pub(super) fn json<T: serde::de::DeserializeOwned>(
+    row: &DbRow,
+    column: &str,
+) -> Result<Option<T>, StoreError> {
+    row.try_get::<Option<String>, _>(column)?
+        .filter(|s| !s.is_empty())
+        .map(|s| serde_json::from_str(&s).map_err(|_| corrupt(column)))
+        .transpose()
+}
+
+pub(super) fn to_json<T: serde::Serialize>(value: &T, what: &str) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|_| corrupt(what))
+}
+
+pub(super) async fn event_in(
+    tx: &mut Tx<'_>,
+    case_id: Uuid,
+    at: DateTime<Utc>,
+    event: &str,
+    actor: Option<&str>,
+    detail: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO case_events (case_id, at, event, actor, detail) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(Id(case_id))
+    .bind(Ts(at))
+    .bind(event)
+    .bind(actor)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn audit_in(
+    tx: &mut Tx<'_>,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    reference: Option<&str>,
+    detail: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_events (at, username, action, reference, detail) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(Ts(at))
+    .bind(actor)
+    .bind(action)
+    .bind(reference)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
