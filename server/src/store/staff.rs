@@ -602,8 +602,9 @@ pub enum Applied {
     Stale,
 }
 
+/// Staff accounts, sign-in and the audit trail.
 #[async_trait]
-pub trait StaffStore: Send + Sync + 'static {
+pub trait Accounts: Send + Sync + 'static {
     /// Adds an account; false if the username is taken.
     async fn add_user(&self, account: &StaffAccount) -> Result<bool, StoreError>;
     /// Replaces a password, clears any lock and ends every session of the account; false if
@@ -632,14 +633,42 @@ pub trait StaffStore: Send + Sync + 'static {
     async fn unlock(&self, username: &str, actor: &str) -> Result<bool, StoreError>;
     /// Sets (or clears) the team an account works in; false if there is no such account.
     async fn set_team(&self, username: &str, team: Option<&str>) -> Result<bool, StoreError>;
+    async fn audit(&self, entry: AuditEntry) -> Result<(), StoreError>;
+    async fn audit_trail(&self, query: &AuditQuery) -> Result<Vec<AuditRow>, StoreError>;
+}
 
+/// What staff read: the register, case files and what the reports count.
+#[async_trait]
+pub trait Register: Send + Sync + 'static {
     async fn register(
         &self,
         query: &RegisterQuery,
         today: NaiveDate,
     ) -> Result<RegisterPage, StoreError>;
     async fn case(&self, reference: &Reference) -> Result<Option<CaseFile>, StoreError>;
+    /// What the reports count, for the cases and actions that can touch `from`..=`to`.
+    async fn report_facts(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<app::domain::reporting::ReportFacts, StoreError>;
+    /// Remedial and improvement actions across all cases, earliest due first.
+    async fn actions(&self) -> Result<Vec<RegisterAction>, StoreError>;
+    /// Complaints closed from `from` up to `to` (UTC), not restricted and not reduced: whom
+    /// the satisfaction survey may ask (seed 000), with when each closed.
+    async fn closed_complaints(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(Reference, DateTime<Utc>)>, StoreError>;
+    /// Every recommendation, open ones first, earliest due first.
+    async fn recommendations(&self) -> Result<Vec<StoredRecommendation>, StoreError>;
+}
 
+/// The seed 004 procedure: each change moves a case on, with its letters, history and audit
+/// entry in one transaction, and only if the case is still as the form saw it.
+#[async_trait]
+pub trait Procedure: Send + Sync + 'static {
     async fn add_note(
         &self,
         case: &CaseFile,
@@ -664,7 +693,6 @@ pub trait StaffStore: Send + Sync + 'static {
         change: &CaseChange,
         actor: &str,
     ) -> Result<Applied, StoreError>;
-
     /// Ends the case without an outcome (still in `case.status`), with its letter.
     async fn end_case(
         &self,
@@ -713,6 +741,12 @@ pub trait StaffStore: Send + Sync + 'static {
         outcome_due: NaiveDate,
         actor: &str,
     ) -> Result<Applied, StoreError>;
+}
+
+/// What else is recorded on a case (actions, the MP, triage flags, corrections, links) and
+/// the report's recommendations; each one audited.
+#[async_trait]
+pub trait CaseRecords: Send + Sync + 'static {
     /// Marks one of the case's actions done; `Stale` if it is done already or not the case's.
     async fn action_done(
         &self,
@@ -722,7 +756,6 @@ pub trait StaffStore: Send + Sync + 'static {
         note: Option<&str>,
         actor: &str,
     ) -> Result<Applied, StoreError>;
-
     /// Records (or replaces) the MP's contact details; later letters are copied to them.
     async fn set_mp(
         &self,
@@ -730,7 +763,6 @@ pub trait StaffStore: Send + Sync + 'static {
         mp: &MpContact,
         actor: &str,
     ) -> Result<Applied, StoreError>;
-
     /// Records work on a triage flag (once each; `Stale` if already recorded).
     async fn work_flag(
         &self,
@@ -738,7 +770,6 @@ pub trait StaffStore: Send + Sync + 'static {
         work: &FlagWork,
         actor: &str,
     ) -> Result<Applied, StoreError>;
-
     /// Corrects the complainant's details and choices, if nobody corrected them meanwhile.
     async fn correct(
         &self,
@@ -746,7 +777,6 @@ pub trait StaffStore: Send + Sync + 'static {
         correction: &Correction,
         actor: &str,
     ) -> Result<Applied, StoreError>;
-
     /// Links a breach report and the complaint lodged after its outcome; `Stale` if the
     /// report has one already.
     async fn link_lodged(
@@ -755,24 +785,6 @@ pub trait StaffStore: Send + Sync + 'static {
         complaint: &Reference,
         actor: &str,
     ) -> Result<Applied, StoreError>;
-
-    /// What the reports count, for the cases and actions that can touch `from`..=`to`.
-    async fn report_facts(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<app::domain::reporting::ReportFacts, StoreError>;
-
-    /// Remedial and improvement actions across all cases, earliest due first.
-    async fn actions(&self) -> Result<Vec<RegisterAction>, StoreError>;
-    /// Complaints closed from `from` up to `to` (UTC), not restricted and not reduced: whom
-    /// the satisfaction survey may ask (seed 000), with when each closed.
-    async fn closed_complaints(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<(Reference, DateTime<Utc>)>, StoreError>;
-
     /// Adds a recommendation of the DPO to the report for `period` (audited).
     async fn add_recommendation(
         &self,
@@ -780,8 +792,6 @@ pub trait StaffStore: Send + Sync + 'static {
         r: &app::domain::reporting::Recommendation,
         actor: &str,
     ) -> Result<(), StoreError>;
-    /// Every recommendation, open ones first, earliest due first.
-    async fn recommendations(&self) -> Result<Vec<StoredRecommendation>, StoreError>;
     /// Marks one done (audited); stale if it was done already.
     async fn recommendation_done(
         &self,
@@ -790,7 +800,10 @@ pub trait StaffStore: Send + Sync + 'static {
         note: Option<&str>,
         actor: &str,
     ) -> Result<Applied, StoreError>;
-
-    async fn audit(&self, entry: AuditEntry) -> Result<(), StoreError>;
-    async fn audit_trail(&self, query: &AuditQuery) -> Result<Vec<AuditRow>, StoreError>;
 }
+
+/// Everything the staff side asks of its database: one value (`AppState::staff`) for all
+/// four parts; a function that needs one part can ask for just that.
+pub trait StaffStore: Accounts + Register + Procedure + CaseRecords {}
+
+impl<T: Accounts + Register + Procedure + CaseRecords> StaffStore for T {}

@@ -8,10 +8,13 @@
 //! UPDATE's WHERE says what it expects, so two people on one case, on one instance or two,
 //! cannot both apply a change.
 
+mod accounts;
+mod case_records;
 mod outbox;
+mod procedure;
 mod recommendations;
+mod register;
 mod retention;
-mod staff;
 
 pub(super) use outbox::COLUMNS as MESSAGE_COLUMNS;
 

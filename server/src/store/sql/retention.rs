@@ -5,8 +5,8 @@
 //! see `sqlite::compact` and `postgres::compact`), so no old copy of a page survives.
 
 use super::{
-    audit_in, corrupt, event_in, json, parsed, reference, staff::events_of, staff::letters_of,
-    staff::notes_of, DbRow, Id, Store, Ts, Tx,
+    audit_in, corrupt, event_in, json, parsed, reference, register::events_of,
+    register::letters_of, register::notes_of, DbRow, Id, Store, Ts, Tx,
 };
 use crate::store::dialect::Dialect;
 use crate::store::retention::*;
