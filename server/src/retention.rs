@@ -5,14 +5,14 @@
 //! The clock is a parameter: the server passes the time, tests pass theirs.
 
 use crate::store::retention::{
-    Candidate, CaseSummary, Hold, RetentionStore, RunCounts, RunRecord, SubjectCase, SubjectKey,
-    Trigger,
+    Candidate, CaseSummary, Hold, RetentionStore, RunCounts, RunRecord, SubjectCase, Trigger,
 };
 use crate::store::staff::Applied;
 use crate::store::StoreError;
 use app::domain::calendar::london_date;
 use app::domain::reference::Reference;
 use app::domain::retention::{RetentionPolicy, Step};
+use app::domain::subject_access::SubjectKey;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 

@@ -12,6 +12,7 @@ pub mod receipt;
 pub mod reference;
 pub mod reporting;
 pub mod retention;
+pub mod subject_access;
 pub mod taxonomy;
 pub mod text;
 pub mod triage;

@@ -14,10 +14,11 @@ pub mod notify;
 pub mod smtp;
 
 use crate::store::outbox::Message;
-use crate::store::staff::{DueFilter, RegisterQuery, StaffStore};
+use crate::store::staff::StaffStore;
 use crate::AppState;
 use app::domain::calendar::london_date;
 use app::domain::casework::{next_due, urgency, Urgency};
+use app::domain::casework::{DueFilter, RegisterQuery};
 use app::domain::letter::Organisation;
 use app::domain::messages::{self, retry_at, CaseAlert, DigestLine, MessageKind, Route};
 use async_trait::async_trait;

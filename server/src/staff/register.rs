@@ -6,12 +6,11 @@ use super::error::StaffError;
 use super::exports::{download, to_csv, to_ods, Cell, Table, CSV, ODS};
 use super::Viewer;
 use super::{Staff, StaffUser};
-use crate::store::staff::{
-    DueFilter, Outstanding, RegisterPage, RegisterQuery, REGISTER_PAGE_SIZE,
-};
+use crate::store::staff::{RegisterPage, REGISTER_PAGE_SIZE};
 use crate::AppState;
 use app::domain::calendar::long_date;
 use app::domain::casework::{next_due, update_due, urgency, Role, Status, Urgency};
+use app::domain::casework::{DueFilter, Outstanding, RegisterQuery};
 use app::domain::reference::Reference;
 use app::domain::text::group_thousands;
 use app::domain::FieldError;

@@ -10,10 +10,11 @@
 use super::components::{date_time, page};
 use super::error::StaffError;
 use super::{Fields, Staff, StaffUser, Viewer};
-use crate::store::retention::{SubjectCase, SubjectKey};
+use crate::store::retention::SubjectCase;
 use crate::store::staff::AuditEntry;
 use crate::AppState;
 use app::domain::calendar::long_date;
+use app::domain::subject_access::SubjectKey;
 use app::domain::FieldError;
 use app::ui::fields::{Choice, ErrorSummary, Field, Radios, TextField};
 use axum::http::{header, HeaderValue, StatusCode};

@@ -6,7 +6,7 @@ use super::outbox::{Message, MessageStatus};
 use super::StoreError;
 use app::domain::casework::{
     ActionKind, Closure, Correction, Ending, EndingRecord, FieldChange, LockoutPolicy, MpContact,
-    Outcome, ProgressUpdate, Role, Status,
+    NoteKind, Outcome, ProgressUpdate, RegisterQuery, Role, Status,
 };
 use app::domain::complaint::{Channel, Complaint};
 use app::domain::letter::{Letter, LetterKind};
@@ -74,93 +74,6 @@ pub const CLOSED_COMPLAINTS: &str = "SELECT reference, closed_at FROM cases \
 /// One statement for both stores ($1 disabled or NULL, $2 role or NULL, $3 username).
 pub const CHANGE_ACCOUNT: &str = "UPDATE staff_users SET disabled = COALESCE($1, disabled), \
      role = COALESCE($2, role), session_epoch = session_epoch + 1 WHERE username = $3";
-
-/// Which cases the register shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RegisterQuery {
-    pub team: Option<String>,
-    pub status: Option<Status>,
-    /// Only cases still open (the default view).
-    pub open_only: bool,
-    pub category: Option<String>,
-    pub due: Option<DueFilter>,
-    pub handler: Option<String>,
-    /// Only cases nobody handles yet.
-    pub unassigned: bool,
-    /// Leave out restricted cases (for everyone but the DPO).
-    pub hide_restricted: bool,
-    /// Only cases with this triage flag still to work.
-    pub outstanding: Option<Outstanding>,
-    /// Received on or after / on or before these UK days.
-    pub received_from: Option<NaiveDate>,
-    pub received_to: Option<NaiveDate>,
-    pub kind: Option<CaseKind>,
-    /// How the case ended: an outcome category or another ending's id.
-    pub ended: Option<String>,
-    /// Every matching row at once (for a download), up to `EXPORT_LIMIT`, not one page.
-    pub all: bool,
-    /// 1-based.
-    pub page: u32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DueFilter {
-    Overdue,
-    ThisWeek,
-}
-
-impl DueFilter {
-    pub fn id(self) -> &'static str {
-        match self {
-            DueFilter::Overdue => "overdue",
-            DueFilter::ThisWeek => "this_week",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<DueFilter> {
-        match s {
-            "overdue" => Some(DueFilter::Overdue),
-            "this_week" => Some(DueFilter::ThisWeek),
-            _ => None,
-        }
-    }
-}
-
-/// A triage flag still to be worked (seed 004 §23, §24, §26).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outstanding {
-    Identity,
-    Clarification,
-    Handover,
-}
-
-impl Outstanding {
-    pub const ALL: [Outstanding; 3] = [
-        Outstanding::Identity,
-        Outstanding::Clarification,
-        Outstanding::Handover,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Outstanding::Identity => "identity",
-            Outstanding::Clarification => "clarification",
-            Outstanding::Handover => "handover",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Outstanding::Identity => "Identity not yet verified",
-            Outstanding::Clarification => "Clarification not yet received",
-            Outstanding::Handover => "Corporate hand-over not yet made",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Outstanding> {
-        Outstanding::ALL.into_iter().find(|o| o.id() == s)
-    }
-}
 
 /// Working a triage flag: what is recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -324,45 +237,6 @@ pub struct CaseNote {
     pub author: String,
     pub kind: NoteKind,
     pub body: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoteKind {
-    Note,
-    CorrespondenceIn,
-    CorrespondenceOut,
-    Evidence,
-}
-
-impl NoteKind {
-    pub const ALL: [NoteKind; 4] = [
-        NoteKind::Note,
-        NoteKind::CorrespondenceIn,
-        NoteKind::CorrespondenceOut,
-        NoteKind::Evidence,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            NoteKind::Note => "note",
-            NoteKind::CorrespondenceIn => "correspondence_in",
-            NoteKind::CorrespondenceOut => "correspondence_out",
-            NoteKind::Evidence => "evidence",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            NoteKind::Note => "Note",
-            NoteKind::CorrespondenceIn => "Correspondence received",
-            NoteKind::CorrespondenceOut => "Correspondence sent",
-            NoteKind::Evidence => "Evidence",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<NoteKind> {
-        NoteKind::ALL.into_iter().find(|k| k.id() == s)
-    }
 }
 
 #[derive(Debug, Clone)]

@@ -8,6 +8,7 @@
 //! - `investigation`: the plan, interim measures and findings (seed 004 §30, §33, §36);
 //! - `urgency`: the next deadline and how it stands today (the register's order and tags);
 //! - `receiving`: how and when a complaint arrived, as staff key it in;
+//! - `register`: the filters of the case register (seed 004 §45);
 //! - `accounts`: staff roles, usernames, passwords and the lock-out policy.
 
 mod accounts;
@@ -17,6 +18,7 @@ mod lifecycle;
 mod mp;
 mod receiving;
 mod records;
+mod register;
 mod status;
 mod urgency;
 
@@ -27,5 +29,6 @@ pub use lifecycle::*;
 pub use mp::*;
 pub use receiving::*;
 pub use records::*;
+pub use register::*;
 pub use status::*;
 pub use urgency::*;

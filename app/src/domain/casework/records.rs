@@ -580,3 +580,44 @@ mod tests {
         );
     }
 }
+
+/// The kinds of entry on a case file besides its history (seed 004 §37c: correspondence,
+/// notes and evidence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteKind {
+    Note,
+    CorrespondenceIn,
+    CorrespondenceOut,
+    Evidence,
+}
+
+impl NoteKind {
+    pub const ALL: [NoteKind; 4] = [
+        NoteKind::Note,
+        NoteKind::CorrespondenceIn,
+        NoteKind::CorrespondenceOut,
+        NoteKind::Evidence,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            NoteKind::Note => "note",
+            NoteKind::CorrespondenceIn => "correspondence_in",
+            NoteKind::CorrespondenceOut => "correspondence_out",
+            NoteKind::Evidence => "evidence",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            NoteKind::Note => "Note",
+            NoteKind::CorrespondenceIn => "Correspondence received",
+            NoteKind::CorrespondenceOut => "Correspondence sent",
+            NoteKind::Evidence => "Evidence",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NoteKind> {
+        NoteKind::ALL.into_iter().find(|k| k.id() == s)
+    }
+}

@@ -6,9 +6,10 @@ use crate::staff::components::{address_lines, category_label, date_time, page, t
 use crate::staff::error::StaffError;
 use crate::staff::{Staff, StaffUser, Viewer};
 use crate::store::outbox::MessageStatus;
-use crate::store::staff::{AuditEntry, CaseFile, NoteKind};
+use crate::store::staff::{AuditEntry, CaseFile};
 use crate::AppState;
 use app::domain::calendar::long_date;
+use app::domain::casework::NoteKind;
 use app::domain::casework::{
     due_phrase, may, may_confirm, next_due, update_due, urgency, Ending, Handling, Move, Role,
     Status, Urgency, INDEPENDENCE,

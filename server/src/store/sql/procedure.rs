@@ -5,6 +5,7 @@ use super::{audit_in, event_in, to_json, Id, Store, Ts, Tx};
 use crate::store::dialect::Dialect;
 use crate::store::staff::*;
 use crate::store::StoreError;
+use app::domain::casework::NoteKind;
 use app::domain::casework::{Action, ActionKind, EndingRecord, ProgressUpdate};
 use app::domain::letter::{Letter, LetterKind};
 use app::domain::messages::{MessageKind, Route};

@@ -5,6 +5,7 @@ use crate::store::dialect::Dialect;
 use crate::store::staff::*;
 use crate::store::StoreError;
 use app::domain::casework::{ActionKind, EndingRecord, ProgressUpdate, Status};
+use app::domain::casework::{DueFilter, NoteKind, Outstanding, RegisterQuery};
 use app::domain::complaint::Channel;
 use app::domain::letter::{Letter, LetterKind};
 use app::domain::reference::Reference;

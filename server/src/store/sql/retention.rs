@@ -17,6 +17,7 @@ use app::domain::casework::{Outcome, Status};
 use app::domain::complaint::{Channel, Complaint};
 use app::domain::reference::Reference;
 use app::domain::retention::{CaseDates, PersonalSummary, RetentionPolicy};
+use app::domain::subject_access::SubjectKey;
 use app::domain::triage::CaseKind;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
