@@ -10,7 +10,7 @@ use app::domain::receipt::Receipt;
 use app::domain::reference::Reference;
 use app::domain::triage::triage;
 use app::domain::FieldError;
-use chrono::{NaiveDate, Utc};
+use chrono::{NaiveDate, SubsecRound as _, Utc};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -95,7 +95,8 @@ pub async fn receive(
         .team(&triaged.team)
         .cloned()
         .expect("configuration is checked at start: every category names a known team");
-    let received_at = Utc::now();
+    // To the microsecond, as both stores keep it: the first answer and a replay agree.
+    let received_at = Utc::now().trunc_subsecs(6);
     let received_on = submission
         .received_on
         .unwrap_or_else(|| london_date(received_at));

@@ -7,6 +7,7 @@ pub mod browser;
 pub mod casework;
 pub mod db;
 pub mod mail;
+pub mod store;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
