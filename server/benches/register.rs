@@ -1,7 +1,8 @@
 //! Register benchmark: the staff register page over 10,000 cases, on the real server and its
-//! SQLite default.
+//! SQLite default, or on PostgreSQL:
 //!
 //!     cargo bench -p server --bench register
+//!     INTAKE_TEST_POSTGRES=postgres://… cargo bench -p server --bench register
 //!
 //! Loads BENCH_CASES (default 10000) cases: half through the public API (received today), half
 //! keyed in by staff as telephone and post complaints received over the last year (so many
@@ -25,7 +26,11 @@ async fn main() {
     let rounds = env_usize("BENCH_ROUNDS", 50);
     let binary = env!("CARGO_BIN_EXE_server");
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = format!("sqlite://{}", dir.path().join("bench.db").display());
+    // SQLite by default; PostgreSQL when INTAKE_TEST_POSTGRES names a cluster (see `common::db`).
+    let path = dir.path().join("bench.db");
+    common::db::prepare(&path).await;
+    let db = common::db::url(&path);
+    println!("on {}", db.split(':').next().unwrap_or(""));
 
     let mut add = std::process::Command::new(binary)
         .args(["user", "add", "kim", "handler", "Kim", "Handler"])
@@ -42,7 +47,7 @@ async fn main() {
         .unwrap();
     assert!(add.wait().unwrap().success());
 
-    let server = common::TestServer::start_on(dir.path().join("bench.db"), dir.path()).await;
+    let server = common::TestServer::start_on(path, dir.path()).await;
     let base = server.base.clone();
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

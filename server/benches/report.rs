@@ -2,6 +2,7 @@
 //! SQLite default (issue 13: under 200 ms at p99).
 //!
 //!     cargo bench -p server --bench report
+//!     INTAKE_TEST_POSTGRES=postgres://… cargo bench -p server --bench report
 //!
 //! Writes BENCH_CASES (default 100000) cases straight into a fresh database (the intake path
 //! has its own benchmark): received over the last 15 months, nine in ten complaints, most
@@ -128,26 +129,50 @@ async fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     // BENCH_DB keeps the seeded database for looking into a query with `sqlite3` (a copy is used,
     // so every run starts from the same file).
-    let path = dir.path().join("bench.db");
+    let seeded = dir.path().join("bench.sqlite");
     let kept = std::env::var_os("BENCH_DB").map(std::path::PathBuf::from);
     match &kept {
         Some(kept) if kept.exists() => {
-            std::fs::copy(kept, &path).expect("copy BENCH_DB");
+            std::fs::copy(kept, &seeded).expect("copy BENCH_DB");
             println!("using the cases in {}", kept.display());
         }
         _ => {
             let started = Instant::now();
-            seed(&path, cases).await;
+            seed(&seeded, cases).await;
             println!(
                 "wrote {cases} cases in {:.1} s",
                 started.elapsed().as_secs_f64()
             );
             if let Some(kept) = &kept {
-                std::fs::copy(&path, kept).expect("copy to BENCH_DB");
+                std::fs::copy(&seeded, kept).expect("copy to BENCH_DB");
             }
         }
     }
-    let db = format!("sqlite://{}", path.display());
+    // On PostgreSQL (INTAKE_TEST_POSTGRES, see `common::db`) the seeded cases move there with
+    // `server copy-to`, as a council's would.
+    let path = dir.path().join("bench.db");
+    if common::db::on_postgres() {
+        common::db::prepare(&path).await;
+        let started = Instant::now();
+        let copied = std::process::Command::new(binary)
+            .args(["copy-to", &common::db::url(&path)])
+            .env("INTAKE_DATABASE_URL", format!("sqlite://{}", seeded.display()))
+            .env("INTAKE_LOG", "warn")
+            .stdout(Stdio::null())
+            .status()
+            .expect("server copy-to");
+        assert!(copied.success());
+        println!("copied to PostgreSQL in {:.1} s", started.elapsed().as_secs_f64());
+    } else {
+        for suffix in ["", "-wal", "-shm"] {
+            let from = std::path::PathBuf::from(format!("{}{suffix}", seeded.display()));
+            if from.exists() {
+                let to = format!("{}{suffix}", path.display());
+                std::fs::rename(&from, to).expect("the seeded file");
+            }
+        }
+    }
+    let db = common::db::url(&path);
     let mut add = std::process::Command::new(binary)
         .args(["user", "add", "kim", "handler", "Kim", "Handler"])
         .env("INTAKE_DATABASE_URL", &db)
