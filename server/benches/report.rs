@@ -156,13 +156,19 @@ async fn main() {
         let started = Instant::now();
         let copied = std::process::Command::new(binary)
             .args(["copy-to", &common::db::url(&path)])
-            .env("INTAKE_DATABASE_URL", format!("sqlite://{}", seeded.display()))
+            .env(
+                "INTAKE_DATABASE_URL",
+                format!("sqlite://{}", seeded.display()),
+            )
             .env("INTAKE_LOG", "warn")
             .stdout(Stdio::null())
             .status()
             .expect("server copy-to");
         assert!(copied.success());
-        println!("copied to PostgreSQL in {:.1} s", started.elapsed().as_secs_f64());
+        println!(
+            "copied to PostgreSQL in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
     } else {
         for suffix in ["", "-wal", "-shm"] {
             let from = std::path::PathBuf::from(format!("{}{suffix}", seeded.display()));

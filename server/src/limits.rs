@@ -4,6 +4,7 @@
 //! route for people, the API's JSON error for programs. Limits are per instance.
 
 use crate::client::ClientIp;
+use crate::config::LimitSettings;
 use crate::error::ErrorBody;
 use crate::html::{document, Head};
 use app::domain::FieldError;
@@ -17,39 +18,6 @@ use std::time::Duration;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::KeyExtractor;
 use tower_governor::{GovernorError, GovernorLayer};
-
-/// The limits, from configuration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LimitSettings {
-    /// Complaints one client may send in a burst, and then one every `client_every`.
-    pub client_burst: u32,
-    pub client_every: Duration,
-    /// All clients together: a burst, then one every `overall_every`.
-    pub overall_burst: u32,
-    pub overall_every: Duration,
-    /// Sign-in attempts one client may make in a burst, then one every `sign_in_every`.
-    pub sign_in_burst: u32,
-    pub sign_in_every: Duration,
-    /// A complaint sent sooner than this after its first page is marked for staff to check.
-    pub min_fill: Duration,
-}
-
-impl Default for LimitSettings {
-    /// Generous for people (a family in one household, a library's shared connection), far
-    /// below what a script sends: 20 complaints at once from one address, then one a minute;
-    /// 1,000 at once overall, then 50 a second; 10 sign-ins at once, then one every 6 seconds.
-    fn default() -> Self {
-        LimitSettings {
-            client_burst: 20,
-            client_every: Duration::from_secs(60),
-            overall_burst: 1000,
-            overall_every: Duration::from_millis(20),
-            sign_in_burst: 10,
-            sign_in_every: Duration::from_secs(6),
-            min_fill: Duration::from_secs(10),
-        }
-    }
-}
 
 /// Limits by the client's address (`client::middleware` runs first).
 #[derive(Debug, Clone, Copy)]
@@ -157,20 +125,21 @@ fn period(every: Duration) -> Duration {
     every.max(Duration::from_millis(1))
 }
 
-/// Per client, in front of signing in (the sign-in guard then limits per username too).
-pub fn sign_ins(s: &LimitSettings) -> ClientLayer {
+/// Per client, in front of signing in (the sign-in guard then limits per username too);
+/// `refused` is the page a client over the limit sees (the staff side's, which it passes in).
+pub fn sign_ins(s: &LimitSettings, refused: fn() -> Response<Body>) -> ClientLayer {
     let config = GovernorConfigBuilder::default()
         .period(period(s.sign_in_every))
         .burst_size(s.sign_in_burst.max(1))
         .key_extractor(ByClient)
         .finish()
         .expect("a positive period and burst");
-    GovernorLayer::new(Arc::new(config)).error_handler(too_many_staff)
+    GovernorLayer::new(Arc::new(config)).error_handler(move |e| refused_with_wait(e, refused))
 }
 
-fn too_many_staff(e: GovernorError) -> Response<Body> {
+fn refused_with_wait(e: GovernorError, refused: fn() -> Response<Body>) -> Response<Body> {
     let wait = wait_of(&e);
-    let mut response = crate::staff::too_many_attempts();
+    let mut response = refused();
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(wait));

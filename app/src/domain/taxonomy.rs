@@ -118,6 +118,19 @@ impl Taxonomy {
         self.categories.iter().find(|c| c.id == id)
     }
 
+    /// The name of the team with this id, for people (the id itself if the taxonomy no longer
+    /// has it: a case keeps the team it was given).
+    pub fn team_name(&self, id: &str) -> String {
+        self.team(id)
+            .map_or_else(|| id.to_string(), |t| t.name.clone())
+    }
+
+    /// The label of the category with this id (the id itself if the taxonomy no longer has it).
+    pub fn category_label(&self, id: &str) -> String {
+        self.category(id)
+            .map_or_else(|| id.to_string(), |c| c.label.clone())
+    }
+
     pub fn team(&self, id: &str) -> Option<&Team> {
         self.teams.iter().find(|t| t.id == id)
     }
@@ -206,6 +219,16 @@ mod tests {
                 .unwrap()
                 .discloses_personal_data
         );
+    }
+
+    #[test]
+    fn names_and_labels_for_people_fall_back_to_the_id_a_case_kept() {
+        let t = Taxonomy::default();
+        assert_eq!(t.team_name("cit"), "Complaints and Information Team");
+        assert_eq!(t.team_name("gone"), "gone");
+        let label = t.category_label("subject_access");
+        assert_ne!(label, "subject_access");
+        assert_eq!(t.category_label("gone"), "gone");
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod files;
 pub mod notify;
 pub mod smtp;
 
+use crate::config::WorkerSettings;
 use crate::store::outbox::Message;
 use crate::store::staff::StaffStore;
 use crate::AppState;
@@ -22,10 +23,9 @@ use app::domain::casework::{DueFilter, RegisterQuery};
 use app::domain::letter::Organisation;
 use app::domain::messages::{self, retry_at, CaseAlert, DigestLine, MessageKind, Route};
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// An email ready to go.
 #[derive(Debug, Clone)]
@@ -60,36 +60,6 @@ pub trait Mailer: Send + Sync + 'static {
     /// Whether email really leaves this machine (the file transport does not).
     fn delivers(&self) -> bool {
         true
-    }
-}
-
-/// How the worker runs (configuration, with defaults for a real service).
-#[derive(Debug, Clone)]
-pub struct WorkerSettings {
-    /// How often it looks for due messages.
-    pub poll: Duration,
-    /// The first retry's delay; each later one doubles.
-    pub retry_base: chrono::Duration,
-    /// How long a claim lasts before another instance may take the message.
-    pub lease: chrono::Duration,
-    /// When each team's daily digest goes, UK time.
-    pub digest_at: NaiveTime,
-    /// This service's address, for links in staff emails.
-    pub public_url: String,
-    /// Team id → mailbox for alerts and digests.
-    pub team_mailboxes: BTreeMap<String, String>,
-}
-
-impl Default for WorkerSettings {
-    fn default() -> Self {
-        WorkerSettings {
-            poll: Duration::from_secs(5),
-            retry_base: chrono::Duration::minutes(1),
-            lease: chrono::Duration::minutes(2),
-            digest_at: NaiveTime::from_hms_opt(8, 0, 0).expect("a valid time"),
-            public_url: "http://127.0.0.1:3000".into(),
-            team_mailboxes: BTreeMap::new(),
-        }
     }
 }
 
@@ -180,7 +150,7 @@ async fn render(state: &AppState, m: &Message) -> Result<Option<Outgoing>, Strin
                 state.config.update_warning_days,
             )
             .await?;
-            let name = crate::staff::team_name(state, &team);
+            let name = state.config.taxonomy.team_name(&team);
             let register = link(settings, &format!("/staff/register?team={team}"));
             (to, messages::digest(&name, day, &lines, &register))
         }
@@ -201,7 +171,7 @@ async fn render(state: &AppState, m: &Message) -> Result<Option<Outgoing>, Strin
                     let Some(to) = settings.team_mailboxes.get(&case.team).cloned() else {
                         return Ok(None);
                     };
-                    let category = crate::staff::category_label(state, &case.category);
+                    let category = state.config.taxonomy.category_label(&case.category);
                     let url = link(settings, &format!("/staff/cases/{}", reference.compact()));
                     let alert = messages::team_alert(&CaseAlert {
                         reference: &reference,

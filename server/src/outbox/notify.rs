@@ -5,7 +5,7 @@
 //! A 5xx or a timeout is worth another try.
 
 use super::{Mailer, Outgoing, SendError};
-use crate::config::NotifyConfig;
+use crate::config::{split_key, NotifyConfig};
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
@@ -18,23 +18,6 @@ pub struct Notify {
     service_id: String,
     secret: SecretString,
     templates: BTreeMap<String, String>,
-}
-
-/// Splits a Notify API key, `{key name}-{service id}-{secret}`, whose last two parts are
-/// UUIDs (36 characters each).
-pub fn split_key(key: &str) -> Result<(String, SecretString), String> {
-    let key = key.trim();
-    let bad =
-        || "the GOV.UK Notify API key is not in Notify's form (name-serviceid-secret)".to_string();
-    if key.len() < 74 || !key.is_char_boundary(key.len() - 73) {
-        return Err(bad());
-    }
-    let secret = &key[key.len() - 36..];
-    let service = &key[key.len() - 73..key.len() - 37];
-    if uuid::Uuid::parse_str(secret).is_err() || uuid::Uuid::parse_str(service).is_err() {
-        return Err(bad());
-    }
-    Ok((service.to_string(), SecretString::from(secret.to_string())))
 }
 
 #[derive(Serialize)]

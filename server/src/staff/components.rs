@@ -150,22 +150,12 @@ pub fn address_lines(c: &app::domain::complaint::Complainant) -> Vec<String> {
 
 /// The name of the team with this id (the id itself if the taxonomy no longer has it).
 pub fn team_name(state: &AppState, id: &str) -> String {
-    state
-        .config
-        .taxonomy
-        .team(id)
-        .map(|t| t.name.clone())
-        .unwrap_or_else(|| id.to_string())
+    state.config.taxonomy.team_name(id)
 }
 
 /// The label of the category with this id (the id itself if the taxonomy no longer has it).
 pub fn category_label(state: &AppState, id: &str) -> String {
-    state
-        .config
-        .taxonomy
-        .category(id)
-        .map(|c| c.label.clone())
-        .unwrap_or_else(|| id.to_string())
+    state.config.taxonomy.category_label(id)
 }
 
 /// A deadline: the date, and how it stands today (red when overdue, yellow within a week).

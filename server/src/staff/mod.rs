@@ -51,7 +51,7 @@ pub fn too_many_attempts() -> Response {
     response
 }
 
-pub use auth::{add_user_from_cli, hash_password, RoleArg, UserCommand};
+pub use auth::hash_password;
 
 use crate::AppState;
 use app::domain::casework::Role;
@@ -523,7 +523,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
     for (route, handler) in table() {
         // Signing in: a per-client rate limit in front of the guard (see `throttle`).
         let handler = if route.path == "/staff/sign-in" && route.method == Method::POST {
-            handler.layer(crate::limits::sign_ins(&state.config.limits))
+            handler.layer(crate::limits::sign_ins(
+                &state.config.limits,
+                too_many_attempts,
+            ))
         } else {
             handler
         };

@@ -2,9 +2,8 @@
 //! database, chosen by the URL's scheme: SQLite embedded by default (`sqlite://…`), PostgreSQL
 //! for several instances (`postgres://…`).
 
-pub mod backup;
+pub mod case_file;
 pub mod column;
-pub mod copy;
 mod dialect;
 pub mod outbox;
 pub mod postgres;

@@ -15,6 +15,7 @@ mod procedure;
 mod recommendations;
 mod register;
 mod retention;
+mod subject;
 
 pub(super) use outbox::COLUMNS as MESSAGE_COLUMNS;
 

@@ -1,425 +1,22 @@
 //! Configuration: an optional TOML file, then environment variables, over defaults that let
 //! the service start with no configuration at all (SQLite in ./data, port 3000).
 
-use crate::outbox::WorkerSettings;
+mod file;
+mod settings;
+
+pub use file::*;
+pub use settings::*;
+
 use app::domain::brand::{parse_font_stack, parse_origin, Colour};
 use app::domain::calendar::WorkingCalendar;
 use app::domain::letter::Organisation;
 use app::domain::retention::RetentionPolicy;
-use app::domain::taxonomy::{Category, Taxonomy, Team};
-use secrecy::SecretString;
-use serde::Deserialize;
-use std::collections::BTreeMap;
+use app::domain::taxonomy::Taxonomy;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-/// The file as written by an operator. Every key is optional.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileConfig {
-    pub database_url: Option<String>,
-    pub listen_addr: Option<String>,
-    pub site_root: Option<String>,
-    pub max_body_bytes: Option<usize>,
-    pub organisation: Option<Organisation>,
-    /// Replace the list of teams.
-    pub teams: Option<Vec<Team>>,
-    /// Replace the list of categories.
-    pub categories: Option<Vec<Category>>,
-    /// category id = team id, applied on top of the categories.
-    pub team_table: Option<BTreeMap<String, String>>,
-    /// Replace the shipped bank holidays (ISO dates).
-    pub bank_holidays: Option<Vec<String>>,
-    pub embed: Option<EmbedFile>,
-    pub branding: Option<BrandingFile>,
-    /// This service's own address as people reach it, like "https://complaints.example.gov.uk"
-    /// (links in staff emails).
-    pub public_url: Option<String>,
-    pub email: Option<EmailFile>,
-    pub outbox: Option<OutboxFile>,
-    /// Team id = the team's shared mailbox, for new-case alerts and the daily digest.
-    pub team_mailboxes: Option<BTreeMap<String, String>>,
-    /// Addresses of the reverse proxies in front of this service, whose X-Forwarded-For is
-    /// believed (see `client`).
-    pub trusted_proxies: Option<Vec<String>>,
-    pub limits: Option<LimitsFile>,
-    pub connections: Option<ConnectionsFile>,
-    /// Strict-Transport-Security; default: on when `public_url` is https.
-    pub hsts: Option<bool>,
-    pub retention: Option<RetentionFile>,
-    /// The reasons a complaint may be closed without an investigation (replaces the list).
-    pub not_investigated_reasons: Option<Vec<String>>,
-    pub access: Option<AccessFile>,
-    pub accessibility: Option<AccessibilityFile>,
-    pub procedure: Option<ProcedureFile>,
-}
-
-/// `[procedure]`: how the council runs the procedure where seed 004 leaves it a choice.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProcedureFile {
-    /// Days before the date the complainant was given that "Update due" shows (SPEC "Keeping
-    /// people informed"; default 14).
-    pub update_warning_days: Option<u32>,
-}
-
-/// `[accessibility]`: the accessibility statement's dates (the council reviews it yearly).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AccessibilityFile {
-    pub prepared_on: Option<TomlDate>,
-    pub reviewed_on: Option<TomlDate>,
-}
-
-/// A day, written as a TOML date (`2026-09-01`) or as text (`"2026-09-01"`).
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-pub enum TomlDate {
-    Literal(toml::value::Datetime),
-    Text(String),
-}
-
-impl TomlDate {
-    fn day(&self, key: &str) -> Result<chrono::NaiveDate, String> {
-        let text = match self {
-            TomlDate::Literal(d) => d.to_string(),
-            TomlDate::Text(t) => t.clone(),
-        };
-        chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-            .map_err(|_| format!("accessibility {key} '{text}': give a date like 2026-09-01"))
-    }
-}
-
-/// The accessibility statement's dates.
-#[derive(Debug, Clone)]
-pub struct AccessibilityDates {
-    pub prepared_on: chrono::NaiveDate,
-    pub reviewed_on: chrono::NaiveDate,
-}
-
 /// When this release's statement was written (and the form last tested against it).
 const STATEMENT_PREPARED: (i32, u32, u32) = (2026, 11, 26);
-
-/// `[access]`: who sees which cases.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AccessFile {
-    /// "all" (default) or "own_team".
-    pub handlers_see: Option<String>,
-}
-
-/// Which cases handlers (and intake staff) see: all, or their own team's only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum HandlersSee {
-    #[default]
-    All,
-    OwnTeam,
-}
-
-/// `[retention]`: how long personal data is kept (defaults from SPEC.md "Retention").
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RetentionFile {
-    pub case_file_months: Option<u32>,
-    pub officer_contact_months: Option<u32>,
-    pub idempotency_days: Option<u32>,
-    pub audit_years: Option<u32>,
-    pub keep_personal_summary: Option<bool>,
-    /// Minutes between retention runs (default 60).
-    pub run_every_minutes: Option<u64>,
-}
-
-/// The retention rules and how often they run.
-#[derive(Debug, Clone)]
-pub struct Retention {
-    pub policy: RetentionPolicy,
-    pub every: std::time::Duration,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LimitsFile {
-    pub client_burst: Option<u32>,
-    pub client_every_seconds: Option<u64>,
-    pub overall_burst: Option<u32>,
-    pub overall_every_ms: Option<u64>,
-    pub sign_in_burst: Option<u32>,
-    pub sign_in_every_seconds: Option<u64>,
-    pub min_fill_seconds: Option<u64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConnectionsFile {
-    pub header_read_seconds: Option<u64>,
-    pub body_read_seconds: Option<u64>,
-    pub idle_seconds: Option<u64>,
-    pub max_connections: Option<usize>,
-    pub max_per_client: Option<usize>,
-}
-
-/// How long a connection may take, and how many there may be (slow and idle clients).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Connections {
-    /// Until a request's headers have all arrived (also how long an idle keep-alive
-    /// connection may wait for its next request).
-    pub header_read: std::time::Duration,
-    /// Until its body has all arrived.
-    pub body_read: std::time::Duration,
-    /// An open connection with nothing happening on it (HTTP/1 and HTTP/2 alike).
-    pub idle: std::time::Duration,
-    pub max_connections: usize,
-    /// Connections one client (`ClientIp::bucket` of the peer) may hold at once, so that one
-    /// client cannot take them all. The trusted proxies are exempt (they carry everyone's);
-    /// behind one, the proxy must limit per client itself (README, "Running it").
-    pub max_per_client: usize,
-}
-
-impl Default for Connections {
-    fn default() -> Self {
-        Connections {
-            header_read: std::time::Duration::from_secs(10),
-            body_read: std::time::Duration::from_secs(30),
-            idle: std::time::Duration::from_secs(30),
-            max_connections: 1024,
-            // A browser opens at most six to a site; a household or an office's few people,
-            // each with a tab or two, stay well under this.
-            max_per_client: 32,
-        }
-    }
-}
-
-/// How email leaves: `provider` is "notify", "smtp" or "files" (the default).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EmailFile {
-    pub provider: Option<String>,
-    pub notify: Option<NotifyFile>,
-    pub smtp: Option<SmtpFile>,
-    /// Where the file transport writes `.eml` files (default `data/outbox`).
-    pub files_dir: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NotifyFile {
-    /// Better in the environment: INTAKE_NOTIFY_API_KEY.
-    pub api_key: Option<String>,
-    pub base_url: Option<String>,
-    /// Message kind (confirmation, acknowledgement, outcome, team_alert, digest) = template id.
-    #[serde(default)]
-    pub templates: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SmtpFile {
-    pub host: Option<String>,
-    pub port: Option<u16>,
-    /// "starttls" (the default), "tls", or "none" (a relay on this machine only).
-    pub security: Option<String>,
-    pub username: Option<String>,
-    /// Better in the environment: INTAKE_SMTP_PASSWORD.
-    pub password: Option<String>,
-    /// The sender, like "Data Protection <dpo@example.gov.uk>".
-    pub from: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OutboxFile {
-    pub poll_ms: Option<u64>,
-    pub retry_base_seconds: Option<i64>,
-    /// How long a claim on a message lasts (longer than the slowest send; default 120).
-    pub lease_seconds: Option<i64>,
-    /// "08:00": when the daily digest goes, UK time.
-    pub digest_at: Option<String>,
-}
-
-/// How email leaves, checked. Secrets are held so that they never print.
-#[derive(Debug, Clone)]
-pub enum EmailConfig {
-    /// Written as files on this machine: nothing is sent.
-    Files {
-        dir: PathBuf,
-    },
-    Smtp(SmtpConfig),
-    Notify(NotifyConfig),
-}
-
-#[derive(Debug, Clone)]
-pub struct NotifyConfig {
-    pub api_key: SecretString,
-    pub base_url: String,
-    pub templates: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SmtpSecurity {
-    Starttls,
-    Tls,
-    None,
-}
-
-#[derive(Debug, Clone)]
-pub struct SmtpConfig {
-    pub host: String,
-    pub port: Option<u16>,
-    pub security: SmtpSecurity,
-    pub username: Option<String>,
-    pub password: Option<SecretString>,
-    pub from: String,
-}
-
-pub const NOTIFY_BASE_URL: &str = "https://api.notifications.service.gov.uk";
-
-fn email_config(
-    file: Option<EmailFile>,
-    env: &impl Fn(&str) -> Option<String>,
-) -> Result<EmailConfig, String> {
-    let file = file.unwrap_or_default();
-    let provider = env("INTAKE_EMAIL_PROVIDER")
-        .or(file.provider)
-        .unwrap_or_else(|| "files".into());
-    match provider.as_str() {
-        "files" => Ok(EmailConfig::Files {
-            dir: file
-                .files_dir
-                .unwrap_or_else(|| "data/outbox".into())
-                .into(),
-        }),
-        "notify" => {
-            let n = file.notify.unwrap_or_default();
-            let api_key = env("INTAKE_NOTIFY_API_KEY")
-                .or(n.api_key)
-                .ok_or("email provider notify needs an API key: set INTAKE_NOTIFY_API_KEY")?;
-            crate::outbox::notify::split_key(&api_key)?;
-            for kind in n.templates.keys() {
-                if app::domain::messages::MessageKind::parse(kind).is_none() {
-                    return Err(format!(
-                        "email notify templates: unknown message kind '{kind}'"
-                    ));
-                }
-            }
-            Ok(EmailConfig::Notify(NotifyConfig {
-                api_key: SecretString::from(api_key),
-                base_url: env("INTAKE_NOTIFY_BASE_URL")
-                    .or(n.base_url)
-                    .unwrap_or_else(|| NOTIFY_BASE_URL.into()),
-                templates: n.templates,
-            }))
-        }
-        "smtp" => {
-            let m = file.smtp.unwrap_or_default();
-            let security = match m.security.as_deref().unwrap_or("starttls") {
-                "starttls" => SmtpSecurity::Starttls,
-                "tls" => SmtpSecurity::Tls,
-                "none" => SmtpSecurity::None,
-                other => {
-                    return Err(format!(
-                        "email smtp security '{other}': use starttls, tls or none"
-                    ))
-                }
-            };
-            Ok(EmailConfig::Smtp(SmtpConfig {
-                host: env("INTAKE_SMTP_HOST")
-                    .or(m.host)
-                    .ok_or("email provider smtp needs a host")?,
-                port: m.port,
-                security,
-                username: env("INTAKE_SMTP_USERNAME").or(m.username),
-                password: env("INTAKE_SMTP_PASSWORD")
-                    .or(m.password)
-                    .map(SecretString::from),
-                from: m.from.ok_or("email provider smtp needs a from address")?,
-            }))
-        }
-        other => Err(format!(
-            "email provider '{other}': use notify, smtp or files"
-        )),
-    }
-}
-
-/// Where the widget may be shown in a frame.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EmbedFile {
-    /// Origins of the council's own pages, like "https://www.example.gov.uk".
-    #[serde(default)]
-    pub allowed_origins: Vec<String>,
-}
-
-/// The council's look.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BrandingFile {
-    /// "#rrggbb"; darkened if it would not reach WCAG AA contrast on white.
-    pub colour: Option<String>,
-    /// An https URL, or a path on this server (a file in `public/`).
-    pub logo_url: Option<String>,
-    pub font_stack: Option<String>,
-}
-
-/// The council's look, checked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Branding {
-    /// The colour used: the configured one, or its nearest readable shade.
-    pub colour: Colour,
-    /// The configured colour, when it had to be darkened.
-    pub corrected_from: Option<Colour>,
-    pub logo_url: Option<String>,
-    pub font_stack: Option<String>,
-}
-
-impl Default for Branding {
-    fn default() -> Self {
-        Branding {
-            colour: Colour {
-                r: 0x1d,
-                g: 0x70,
-                b: 0xb8,
-            },
-            corrected_from: None,
-            logo_url: None,
-            font_stack: None,
-        }
-    }
-}
-
-impl Branding {
-    /// The custom properties the stylesheet is written against.
-    pub fn css(&self) -> String {
-        let mut css = format!(":root{{--brand:{}", self.colour);
-        if let Some(f) = &self.font_stack {
-            css.push_str(&format!(";--font:{f}"));
-        }
-        css.push('}');
-        css
-    }
-
-    /// Where the logo comes from, for the pages' Content-Security-Policy.
-    pub fn logo_origin(&self) -> Option<String> {
-        let url = self.logo_url.as_deref()?;
-        let rest = url.strip_prefix("https://")?;
-        let host = rest.split('/').next()?;
-        parse_origin(&format!("https://{host}")).ok()
-    }
-}
-
-fn parse_logo_url(raw: &str) -> Result<String, String> {
-    let raw = raw.trim();
-    let safe = raw
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&*+,;=%".contains(c));
-    let shaped = raw.starts_with("https://") || (raw.starts_with('/') && !raw.starts_with("//"));
-    if safe && shaped {
-        Ok(raw.to_string())
-    } else {
-        Err(format!(
-            "logo_url '{raw}' must be an https:// address or a path on this server like /logo.svg"
-        ))
-    }
-}
 
 /// Checked configuration the service runs with.
 #[derive(Debug, Clone)]
@@ -441,7 +38,7 @@ pub struct Config {
     pub hsts: bool,
     /// Whether `public_url` was configured (else it follows the address listened on).
     pub public_url_given: bool,
-    pub limits: crate::limits::LimitSettings,
+    pub limits: LimitSettings,
     pub connections: Connections,
     pub retention: Retention,
     pub not_investigated_reasons: Vec<String>,
@@ -453,7 +50,9 @@ pub struct Config {
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/intake.db";
+
 pub const DEFAULT_LISTEN_ADDR: &str = "127.0.0.1:3000";
+
 /// A complaint at its largest is about 20 KB of text; 64 KiB leaves room and stops abuse.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -600,7 +199,7 @@ impl Config {
                     .map_err(|_| format!("trusted_proxies: '{p}' is not an IP address"))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut limits = crate::limits::LimitSettings::default();
+        let mut limits = LimitSettings::default();
         if let Some(l) = file.limits {
             let secs = std::time::Duration::from_secs;
             let ms = std::time::Duration::from_millis;

@@ -119,7 +119,9 @@ pub async fn copy_to(sqlite_url: &str, postgres_url: &str) -> Result<Copied, Str
         .await
         .map_err(|e| format!("cannot open the SQLite store: {e}"))?;
     // The target's schema is the store's own (migrated here, as the service would).
-    let target = super::postgres::PgStore::open(postgres_url).await?.pool();
+    let target = crate::store::postgres::PgStore::open(postgres_url)
+        .await?
+        .pool();
     let failed = |e: sqlx::Error| format!("copy failed: {e}");
     for table in TABLES {
         let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
