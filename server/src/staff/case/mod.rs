@@ -13,6 +13,7 @@ pub mod moves;
 pub mod page;
 pub mod procedure;
 pub mod records;
+mod sections;
 
 use super::components::message_page;
 use super::error::StaffError;

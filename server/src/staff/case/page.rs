@@ -1,11 +1,10 @@
 //! The case page: every record of one case (SPEC.md "Case records"), what can be done next,
 //! and the forms to do it.
 
-use super::CaseRef;
+use super::{sections, CaseRef};
 use crate::staff::components::{address_lines, category_label, date_time, page, team_name, today};
 use crate::staff::error::StaffError;
 use crate::staff::{Staff, StaffUser, Viewer};
-use crate::store::outbox::MessageStatus;
 use crate::store::staff::{AuditEntry, CaseFile};
 use crate::AppState;
 use app::domain::calendar::long_date;
@@ -529,7 +528,7 @@ pub async fn render(
                     {confirm_form}
                     {assign_form}
                 </section>
-                {(role == Role::Dpo).then(|| super::records::dpo_section(&compact, &csrf, case.held.as_deref(), case.restricted.as_deref(), &errors))}
+                {(role == Role::Dpo).then(|| sections::records_management(&compact, &csrf, case.held.as_deref(), case.restricted.as_deref(), &errors))}
             </div>
             <h2 class="heading-m">"Deadlines"</h2>
             {(case.kind == CaseKind::BreachReport).then(|| view! { <p class="body">"A breach report is not a complaint: it has no complaint deadlines (seed 004 §18). It is handled under the breach procedure."</p> })}
@@ -599,88 +598,10 @@ pub async fn render(
                     </form>
                 }
             })}
-            {(!case.corrections.is_empty()).then(|| view! {
-                <h2 class="heading-m">"Corrections"</h2>
-                <ol class="list notes">
-                    {case.corrections.iter().map(|c| view! {
-                        <li class="note">
-                            <p class="hint">{format!("{} · {}", date_time(c.at), c.actor)}</p>
-                            <p class="body prewrap">{format!("Why: {}", c.reason)}</p>
-                            {if role == Role::Dpo {
-                                view! {
-                                    <ul class="list">
-                                        {c.changes.iter().map(|f| view! { <li>{format!("{}: \u{201c}{}\u{201d} became \u{201c}{}\u{201d}", f.label, f.old, f.new)}</li> }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            } else {
-                                view! { <p class="body">{format!("Changed: {}", c.changes.iter().map(|f| f.label.as_str()).collect::<Vec<_>>().join(", "))}</p> }.into_any()
-                            }}
-                        </li>
-                    }).collect_view()}
-                </ol>
-            })}
-            <h2 class="heading-m">"Consent and choices"</h2>
-            <dl class="summary-list">
-                {row("Consent to handle", "Yes".into())}
-                {row("May share with the organisation complained about", yes_no(c.consents.share_with_organisation))}
-                {row("Survey", if c.consents.survey_opt_out { "Opted out".into() } else { "May be invited".into() })}
-                {row("Anonymised publication", if c.consents.publication_opt_out { "Opted out".into() } else { "Allowed".into() })}
-            </dl>
-            {(case.kind == CaseKind::Complaint).then(|| super::investigation::section(&case, may(case.kind, &handling, Move::RecordInvestigation, &me, role).is_ok()))}
-            {case.outcome.clone().map(|o| view! {
-                <h2 class="heading-m">"Outcome"</h2>
-                <dl class="summary-list">
-                    {row("Decision", o.category.label().to_string())}
-                    <div class="summary-list__row"><dt class="summary-list__key">"Findings"</dt><dd class="summary-list__value prewrap">{o.findings.to_string()}</dd></div>
-                </dl>
-            })}
-            {case.closure.clone().map(|cl| view! {
-                <h2 class="heading-m">"Resolution"</h2>
-                <p class="body prewrap">{cl.resolution.to_string()}</p>
-                {cl.publication.map(|p| view! {
-                    <h3 class="heading-s">"Summary for publication"</h3>
-                    <p class="body prewrap">{p.to_string()}</p>
-                })}
-            })}
-            {case.ending.clone().map(|e| view! {
-                <h2 class="heading-m">"How it ended"</h2>
-                <dl class="summary-list">
-                    {row("Ending", e.summary())}
-                    {e.note.as_ref().map(|n| row("Note", n.to_string()))}
-                </dl>
-            })}
-            {(!case.updates.is_empty()).then(|| view! {
-                <h2 class="heading-m">"Progress updates"</h2>
-                <ol class="list notes">
-                    {case.updates.iter().map(|u| view! {
-                        <li class="note">
-                            <p class="hint">{format!("{} · {} · outcome now expected by {}", date_time(u.at), u.author, long_date(u.update.revised_on))}</p>
-                            <p class="body prewrap">{u.update.progress.to_string()}</p>
-                            <p class="body prewrap">{format!("Why: {}", u.update.why)}</p>
-                        </li>
-                    }).collect_view()}
-                </ol>
-            })}
-            {(!case.reviews.is_empty()).then(|| view! {
-                <h2 class="heading-m">"Reviews"</h2>
-                <ol class="list notes">
-                    {case.reviews.iter().map(|r| {
-                        let before = match (&r.outcome, &r.ending) {
-                            (Some(o), _) => format!("Outcome before the review: {}{}", o.category.label(), r.outcome_sent_at.map(|t| format!(", sent {}", date_time(t))).unwrap_or_default()),
-                            (None, Some(e)) => format!("Ended before the review: {}", e.summary()),
-                            (None, None) => "Closed before the review".to_string(),
-                        };
-                        view! {
-                            <li class="note">
-                                <p class="hint">{format!("Reopened {} by {}", date_time(r.opened_at), r.opened_by)}</p>
-                                <p class="body prewrap">{format!("Why: {}", r.reason)}</p>
-                                <p class="body">{before}</p>
-                                {r.outcome.clone().map(|o| view! { <p class="body prewrap">{format!("Findings then: {}", o.findings)}</p> })}
-                            </li>
-                        }
-                    }).collect_view()}
-                </ol>
-            })}
+            {sections::corrections(&case, role)}
+            {sections::consent(&c)}
+            {(case.kind == CaseKind::Complaint).then(|| sections::investigation(&case, may(case.kind, &handling, Move::RecordInvestigation, &me, role).is_ok()))}
+            {sections::decisions(&case)}
             {(!case.actions.is_empty()).then(|| view! {
                 <h2 class="heading-m">"Actions"</h2>
                 <table class="table">
@@ -729,22 +650,7 @@ pub async fn render(
                     </ul>
                 }.into_any()
             }}
-            <h2 class="heading-m">"Messages"</h2>
-            {if case.messages.is_empty() {
-                view! { <p class="body">"No messages."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="list">
-                        {case.messages.iter().map(|m| {
-                            let how = if m.route == Route::Post { "by post" } else { "by email" };
-                            let when = m.sent_at.map(|t| format!(" {}", date_time(t))).unwrap_or_default();
-                            let error = m.last_error.clone().filter(|_| m.status != MessageStatus::Sent).map(|e| format!(": {e}")).unwrap_or_default();
-                            let copy = if m.to_mp { " (copy to the MP)" } else { "" };
-                            view! { <li>{format!("{}{copy} {how}: {}{when}{error}", m.kind.label(), m.status.label().to_lowercase())}</li> }
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
+            {sections::messages(&case)}
             <h2 class="heading-m">"Notes and correspondence"</h2>
             <ul class="list notes">
                 {case.notes.iter().map(|n| view! {
@@ -764,14 +670,7 @@ pub async fn render(
                 <TextArea field=Field::fixed("note", "", &errors) label="Add a note, correspondence or evidence" rows=4/>
                 <button type="submit" class="button button--secondary">"Add"</button>
             </form>
-            <h2 class="heading-m">"History"</h2>
-            <ol class="list history">
-                {case.events.iter().map(|e| view! {
-                    <li>{format!("{} · {}{}{}", date_time(e.at), e.event,
-                        e.actor.as_ref().map(|a| format!(" · {a}")).unwrap_or_default(),
-                        e.detail.as_ref().map(|d| format!(" · {d}")).unwrap_or_default())}</li>
-                }).collect_view()}
-            </ol>
+            {sections::history(&case)}
         }
     };
     Ok(page(state, viewer, &title, status, body))
