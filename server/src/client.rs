@@ -59,16 +59,19 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAdd
         .unwrap_or(peer)
 }
 
-/// A cookie's value from the request's Cookie headers (the first of that name).
+/// A cookie's value from the request's Cookie headers (the first of that name: a browser
+/// sends the older of two alike first, so a cookie planted later cannot stand in for ours),
+/// parsed by the cookie crate that axum-extra's jar uses.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    use axum_extra::extract::cookie::Cookie;
     headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
 }
 
 /// Records the client's address for the layers and handlers after it.
@@ -90,6 +93,22 @@ pub async fn middleware(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cookie_is_read_from_any_cookie_header_and_the_first_of_its_name_wins() {
+        let mut h = HeaderMap::new();
+        h.append(
+            axum::http::header::COOKIE,
+            "a=1; intake_form=first".parse().unwrap(),
+        );
+        h.append(
+            axum::http::header::COOKIE,
+            "intake_form=second;b=2".parse().unwrap(),
+        );
+        assert_eq!(cookie(&h, "intake_form").as_deref(), Some("first"));
+        assert_eq!(cookie(&h, "b").as_deref(), Some("2"));
+        assert_eq!(cookie(&h, "missing"), None);
+    }
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
