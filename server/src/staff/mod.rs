@@ -61,7 +61,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::MethodRouter;
 use axum::Router;
 use error::StaffError;
 use rand::RngCore;
@@ -86,427 +86,96 @@ pub struct StaffRoute {
     pub access: Access,
 }
 
+/// Every staff route: method, path, who may use it, handler. The router is built from this
+/// table and the tests walk it (each route refuses the roles it does not name).
 fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
     use Access::*;
     use Role::*;
-    let r =
-        |method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>| {
-            (
-                StaffRoute {
-                    method,
-                    path,
-                    access,
-                },
-                handler,
-            )
+    macro_rules! routes {
+        ($($method:ident $path:literal $access:expr => $handler:expr;)*) => {
+            vec![$((
+                StaffRoute { method: Method::$method, path: $path, access: $access },
+                axum::routing::on(axum::routing::MethodFilter::$method, $handler),
+            ),)*]
         };
-    vec![
-        r(
-            Method::GET,
-            "/staff/sign-in",
-            Anyone,
-            get(auth::sign_in_page),
-        ),
-        r(Method::POST, "/staff/sign-in", Anyone, post(auth::sign_in)),
-        r(
-            Method::POST,
-            "/staff/sign-out",
-            Staff(Intake),
-            post(auth::sign_out),
-        ),
-        r(Method::GET, "/staff", Staff(Intake), get(home::home)),
-        r(
-            Method::GET,
-            "/staff/intake",
-            Staff(Intake),
-            get(key_in::form),
-        ),
-        r(
-            Method::POST,
-            "/staff/intake",
-            Staff(Intake),
-            post(key_in::submit),
-        ),
-        r(
-            Method::GET,
-            "/staff/intake/{reference}",
-            Staff(Intake),
-            get(key_in::receipt),
-        ),
-        r(
-            Method::GET,
-            "/staff/register",
-            Staff(Handler),
-            get(register::register),
-        ),
-        r(
-            Method::GET,
-            "/staff/find",
-            Staff(Handler),
-            get(register::find),
-        ),
-        r(
-            Method::GET,
-            "/staff/register.csv",
-            Staff(Handler),
-            get(register::register_csv),
-        ),
-        r(
-            Method::GET,
-            "/staff/register.ods",
-            Staff(Handler),
-            get(register::register_ods),
-        ),
-        r(
-            Method::GET,
-            "/staff/reports.csv",
-            Staff(Handler),
-            get(reports::download_csv),
-        ),
-        r(
-            Method::GET,
-            "/staff/reports.ods",
-            Staff(Handler),
-            get(reports::download_ods),
-        ),
-        r(
-            Method::GET,
-            "/staff/reports",
-            Staff(Handler),
-            get(reports::show),
-        ),
-        r(
-            Method::GET,
-            "/staff/actions",
-            Staff(Handler),
-            get(register::actions),
-        ),
-        r(
-            Method::GET,
-            "/staff/cases/{reference}",
-            Staff(Handler),
-            get(case::page::show),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/notes",
-            Staff(Handler),
-            post(case::handling::add_note),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/assign",
-            Staff(Handler),
-            post(case::handling::assign),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/confirm",
-            Staff(Handler),
-            post(case::handling::confirm),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/acknowledge",
-            Staff(Handler),
-            post(case::moves::acknowledge),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/investigate",
-            Staff(Handler),
-            post(case::moves::investigate),
-        ),
-        r(
-            Method::GET,
-            "/staff/cases/{reference}/outcome",
-            Staff(Handler),
-            get(case::moves::show_outcome_form),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/outcome",
-            Staff(Handler),
-            post(case::moves::send_outcome),
-        ),
-        r(
-            Method::GET,
-            "/staff/cases/{reference}/close",
-            Staff(Handler),
-            get(case::moves::show_close_form),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/close",
-            Staff(Handler),
-            post(case::moves::close),
-        ),
-        r(
-            Method::GET,
-            "/staff/cases/{reference}/end",
-            Staff(Handler),
-            get(case::procedure::show_end_form),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/end",
-            Staff(Handler),
-            post(case::procedure::end),
-        ),
-        r(
-            Method::GET,
-            "/staff/cases/{reference}/update",
-            Staff(Handler),
-            get(case::procedure::show_update_form),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/update",
-            Staff(Handler),
-            post(case::procedure::update),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/mp",
-            Staff(Handler),
-            post(case::procedure::set_mp),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/flags/{flag}",
-            Staff(Handler),
-            post(case::procedure::work_flag),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/reclassify",
-            Staff(Handler),
-            post(case::procedure::reclassify),
-        ),
-        r(
-            Method::GET,
-            "/staff/cases/{reference}/plan",
-            Staff(Handler),
-            get(case::investigation::show_plan_form),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/plan",
-            Staff(Handler),
-            post(case::investigation::plan),
-        ),
-        r(
-            Method::GET,
-            "/staff/cases/{reference}/measures",
-            Staff(Handler),
-            get(case::investigation::show_measure_form),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/measures",
-            Staff(Handler),
-            post(case::investigation::measure),
-        ),
-        r(
-            Method::GET,
-            "/staff/cases/{reference}/findings",
-            Staff(Handler),
-            get(case::investigation::show_findings_form),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/findings",
-            Staff(Handler),
-            post(case::investigation::findings),
-        ),
-        r(
-            Method::GET,
-            "/staff/cases/{reference}/correct",
-            Staff(Handler),
-            get(case::procedure::show_correct_form),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/correct",
-            Staff(Handler),
-            post(case::procedure::correct),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/lodge",
-            Staff(Handler),
-            post(case::procedure::lodge),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/reopen",
-            Staff(Handler),
-            post(case::procedure::reopen),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/actions/{id}/done",
-            Staff(Handler),
-            post(case::procedure::action_done),
-        ),
-        r(
-            Method::GET,
-            "/staff/cases/{reference}/letters/{id}",
-            Staff(Handler),
-            get(case::letters::show),
-        ),
-        r(Method::GET, "/staff/post", Staff(Handler), get(post::queue)),
-        r(
-            Method::GET,
-            "/staff/post/print",
-            Staff(Handler),
-            get(post::print_all),
-        ),
-        r(
-            Method::POST,
-            "/staff/post/{id}/posted",
-            Staff(Handler),
-            post(post::mark_posted),
-        ),
-        r(
-            Method::GET,
-            "/staff/messages",
-            Staff(Dpo),
-            get(messages::list),
-        ),
-        r(
-            Method::POST,
-            "/staff/messages/{id}/retry",
-            Staff(Dpo),
-            post(messages::retry),
-        ),
-        r(
-            Method::POST,
-            "/staff/messages/{id}/cancel",
-            Staff(Dpo),
-            post(messages::cancel),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/hold",
-            Staff(Dpo),
-            post(case::records::hold),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/release",
-            Staff(Dpo),
-            post(case::records::release),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/restrict",
-            Staff(Dpo),
-            post(case::records::restrict),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/unrestrict",
-            Staff(Dpo),
-            post(case::records::lift_restriction),
-        ),
-        r(
-            Method::GET,
-            "/staff/cases/{reference}/erase",
-            Staff(Dpo),
-            get(case::records::erase_form),
-        ),
-        r(
-            Method::POST,
-            "/staff/cases/{reference}/erase",
-            Staff(Dpo),
-            post(case::records::erase),
-        ),
-        r(
-            Method::GET,
-            "/staff/retention",
-            Staff(Dpo),
-            get(retention::show),
-        ),
-        r(
-            Method::POST,
-            "/staff/retention/run",
-            Staff(Dpo),
-            post(retention::run_now),
-        ),
-        r(
-            Method::GET,
-            "/staff/subject-access",
-            Staff(Dpo),
-            get(subject_access::form),
-        ),
-        r(
-            Method::POST,
-            "/staff/subject-access",
-            Staff(Dpo),
-            post(subject_access::search),
-        ),
-        r(
-            Method::POST,
-            "/staff/subject-access/export",
-            Staff(Dpo),
-            post(subject_access::export),
-        ),
-        r(
-            Method::GET,
-            "/staff/audit",
-            Staff(Dpo),
-            get(accounts::audit),
-        ),
-        r(
-            Method::GET,
-            "/staff/reports/recommendations",
-            Staff(Dpo),
-            get(recommendations::show_add_form),
-        ),
-        r(
-            Method::POST,
-            "/staff/reports/recommendations",
-            Staff(Dpo),
-            post(recommendations::add),
-        ),
-        r(
-            Method::GET,
-            "/staff/recommendations/{id}/done",
-            Staff(Dpo),
-            get(recommendations::show_done_form),
-        ),
-        r(
-            Method::POST,
-            "/staff/recommendations/{id}/done",
-            Staff(Dpo),
-            post(recommendations::done),
-        ),
-        r(
-            Method::GET,
-            "/staff/survey.csv",
-            Staff(Dpo),
-            get(opt_outs::survey_csv),
-        ),
-        r(
-            Method::GET,
-            "/staff/publication.csv",
-            Staff(Dpo),
-            get(opt_outs::publication_csv),
-        ),
-        r(
-            Method::GET,
-            "/staff/accounts",
-            Staff(Dpo),
-            get(accounts::list),
-        ),
-        r(
-            Method::POST,
-            "/staff/accounts/{username}/unlock",
-            Staff(Dpo),
-            post(accounts::unlock),
-        ),
-    ]
+    }
+    #[rustfmt::skip]
+    let routes = routes! {
+        GET "/staff/sign-in" Anyone => auth::sign_in_page;
+        POST "/staff/sign-in" Anyone => auth::sign_in;
+        POST "/staff/sign-out" Staff(Intake) => auth::sign_out;
+        GET "/staff" Staff(Intake) => home::home;
+        GET "/staff/intake" Staff(Intake) => key_in::form;
+        POST "/staff/intake" Staff(Intake) => key_in::submit;
+        GET "/staff/intake/{reference}" Staff(Intake) => key_in::receipt;
+        GET "/staff/register" Staff(Handler) => register::register;
+        GET "/staff/find" Staff(Handler) => register::find;
+        GET "/staff/register.csv" Staff(Handler) => register::register_csv;
+        GET "/staff/register.ods" Staff(Handler) => register::register_ods;
+        GET "/staff/reports.csv" Staff(Handler) => reports::download_csv;
+        GET "/staff/reports.ods" Staff(Handler) => reports::download_ods;
+        GET "/staff/reports" Staff(Handler) => reports::show;
+        GET "/staff/actions" Staff(Handler) => register::actions;
+        GET "/staff/cases/{reference}" Staff(Handler) => case::page::show;
+        POST "/staff/cases/{reference}/notes" Staff(Handler) => case::handling::add_note;
+        POST "/staff/cases/{reference}/assign" Staff(Handler) => case::handling::assign;
+        POST "/staff/cases/{reference}/confirm" Staff(Handler) => case::handling::confirm;
+        POST "/staff/cases/{reference}/acknowledge" Staff(Handler) => case::moves::acknowledge;
+        POST "/staff/cases/{reference}/investigate" Staff(Handler) => case::moves::investigate;
+        GET "/staff/cases/{reference}/outcome" Staff(Handler) => case::moves::show_outcome_form;
+        POST "/staff/cases/{reference}/outcome" Staff(Handler) => case::moves::send_outcome;
+        GET "/staff/cases/{reference}/close" Staff(Handler) => case::moves::show_close_form;
+        POST "/staff/cases/{reference}/close" Staff(Handler) => case::moves::close;
+        GET "/staff/cases/{reference}/end" Staff(Handler) => case::procedure::show_end_form;
+        POST "/staff/cases/{reference}/end" Staff(Handler) => case::procedure::end;
+        GET "/staff/cases/{reference}/update" Staff(Handler) => case::procedure::show_update_form;
+        POST "/staff/cases/{reference}/update" Staff(Handler) => case::procedure::update;
+        POST "/staff/cases/{reference}/mp" Staff(Handler) => case::procedure::set_mp;
+        POST "/staff/cases/{reference}/flags/{flag}" Staff(Handler) => case::procedure::work_flag;
+        POST "/staff/cases/{reference}/reclassify" Staff(Handler) => case::procedure::reclassify;
+        GET "/staff/cases/{reference}/plan" Staff(Handler) => case::investigation::show_plan_form;
+        POST "/staff/cases/{reference}/plan" Staff(Handler) => case::investigation::plan;
+        GET "/staff/cases/{reference}/measures" Staff(Handler)
+            => case::investigation::show_measure_form;
+        POST "/staff/cases/{reference}/measures" Staff(Handler) => case::investigation::measure;
+        GET "/staff/cases/{reference}/findings" Staff(Handler)
+            => case::investigation::show_findings_form;
+        POST "/staff/cases/{reference}/findings" Staff(Handler) => case::investigation::findings;
+        GET "/staff/cases/{reference}/correct" Staff(Handler) => case::procedure::show_correct_form;
+        POST "/staff/cases/{reference}/correct" Staff(Handler) => case::procedure::correct;
+        POST "/staff/cases/{reference}/lodge" Staff(Handler) => case::procedure::lodge;
+        POST "/staff/cases/{reference}/reopen" Staff(Handler) => case::procedure::reopen;
+        POST "/staff/cases/{reference}/actions/{id}/done" Staff(Handler)
+            => case::procedure::action_done;
+        GET "/staff/cases/{reference}/letters/{id}" Staff(Handler) => case::letters::show;
+        GET "/staff/post" Staff(Handler) => post::queue;
+        GET "/staff/post/print" Staff(Handler) => post::print_all;
+        POST "/staff/post/{id}/posted" Staff(Handler) => post::mark_posted;
+        GET "/staff/messages" Staff(Dpo) => messages::list;
+        POST "/staff/messages/{id}/retry" Staff(Dpo) => messages::retry;
+        POST "/staff/messages/{id}/cancel" Staff(Dpo) => messages::cancel;
+        POST "/staff/cases/{reference}/hold" Staff(Dpo) => case::records::hold;
+        POST "/staff/cases/{reference}/release" Staff(Dpo) => case::records::release;
+        POST "/staff/cases/{reference}/restrict" Staff(Dpo) => case::records::restrict;
+        POST "/staff/cases/{reference}/unrestrict" Staff(Dpo) => case::records::lift_restriction;
+        GET "/staff/cases/{reference}/erase" Staff(Dpo) => case::records::erase_form;
+        POST "/staff/cases/{reference}/erase" Staff(Dpo) => case::records::erase;
+        GET "/staff/retention" Staff(Dpo) => retention::show;
+        POST "/staff/retention/run" Staff(Dpo) => retention::run_now;
+        GET "/staff/subject-access" Staff(Dpo) => subject_access::form;
+        POST "/staff/subject-access" Staff(Dpo) => subject_access::search;
+        POST "/staff/subject-access/export" Staff(Dpo) => subject_access::export;
+        GET "/staff/audit" Staff(Dpo) => accounts::audit;
+        GET "/staff/reports/recommendations" Staff(Dpo) => recommendations::show_add_form;
+        POST "/staff/reports/recommendations" Staff(Dpo) => recommendations::add;
+        GET "/staff/recommendations/{id}/done" Staff(Dpo) => recommendations::show_done_form;
+        POST "/staff/recommendations/{id}/done" Staff(Dpo) => recommendations::done;
+        GET "/staff/survey.csv" Staff(Dpo) => opt_outs::survey_csv;
+        GET "/staff/publication.csv" Staff(Dpo) => opt_outs::publication_csv;
+        GET "/staff/accounts" Staff(Dpo) => accounts::list;
+        POST "/staff/accounts/{username}/unlock" Staff(Dpo) => accounts::unlock;
+    };
+    routes
 }
 
 /// Every staff route and the access it needs (for the tests that walk them all).
