@@ -141,8 +141,8 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
         GET "/staff/cases/{reference}/findings" Staff(Handler)
             => case::investigation::show_findings_form;
         POST "/staff/cases/{reference}/findings" Staff(Handler) => case::investigation::findings;
-        GET "/staff/cases/{reference}/correct" Staff(Handler) => case::procedure::show_correct_form;
-        POST "/staff/cases/{reference}/correct" Staff(Handler) => case::procedure::correct;
+        GET "/staff/cases/{reference}/correct" Staff(Handler) => case::corrections::show_correct_form;
+        POST "/staff/cases/{reference}/correct" Staff(Handler) => case::corrections::correct;
         POST "/staff/cases/{reference}/lodge" Staff(Handler) => case::procedure::lodge;
         POST "/staff/cases/{reference}/reopen" Staff(Handler) => case::procedure::reopen;
         POST "/staff/cases/{reference}/actions/{id}/done" Staff(Handler)

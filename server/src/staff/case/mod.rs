@@ -6,6 +6,7 @@
 //! loads the case (404 if there is none), and ends through `settle`, which answers a change
 //! that someone else's change beat by showing the case as it now is.
 
+pub mod corrections;
 pub mod handling;
 pub mod investigation;
 pub mod letters;

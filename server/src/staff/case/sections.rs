@@ -2,15 +2,16 @@
 //! section): views, no handlers. `page.rs` assembles them; the handlers re-render the page and
 //! never need these, so the page depends on nothing that depends on it.
 
-use crate::staff::components::date_time;
+use crate::staff::components::{address_lines, date_time};
 use crate::store::outbox::MessageStatus;
 use crate::store::staff::CaseFile;
 use app::domain::calendar::long_date;
 use app::domain::casework::Role;
-use app::domain::complaint::Complaint;
+use app::domain::complaint::{Complaint, OnBehalfOf};
 use app::domain::messages::Route;
 use app::domain::FieldError;
 use app::ui::fields::{Field, TextArea};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 
 /// One row of a summary list.
@@ -252,5 +253,137 @@ pub fn records_management(
             }}
             <p class="body"><a href=action("erase")>"Erase the personal data of this case"</a></p>
         </section>
+    }
+}
+
+/// Who complained and what about, as received (and as corrected since).
+pub fn person_and_complaint(case: &CaseFile, category: &str, compact: &str) -> impl IntoView {
+    let c = &case.complaint;
+    let action = |path: &str| format!("/staff/cases/{compact}/{path}");
+    let complainant = &c.complainant;
+    let address = Some(address_lines(complainant).join(", ")).filter(|a| !a.is_empty());
+    let on_behalf = {
+        let label = OnBehalfOf::label_of(c.on_behalf_of.id());
+        match &c.on_behalf_of {
+            OnBehalfOf::Myself => label.to_string(),
+            OnBehalfOf::SomeoneElse {
+                name,
+                relationship,
+                they_agreed,
+            } => format!(
+                "{label}: {name} ({relationship}); {}",
+                if *they_agreed {
+                    "they agreed"
+                } else {
+                    "they have not agreed: check authority"
+                }
+            ),
+            OnBehalfOf::Mp { mp_name } => match &c.constituent {
+                // The MP wrote: the complainant's details are their office's.
+                Some(k) => format!(
+                    "{label}: {mp_name}, writing for their constituent {}{}. Letters go to the MP's office (the complainant's details above)",
+                    k.name,
+                    k.address
+                        .as_ref()
+                        .map(|a| format!(" ({})", a.as_str().replace('\n', ", ")))
+                        .unwrap_or_default()
+                ),
+                None => format!("{label}: {mp_name}. Letters are copied to the MP"),
+            },
+        }
+    };
+    let wanted = c
+        .outcomes_wanted
+        .iter()
+        .map(|o| o.label())
+        .collect::<Vec<_>>()
+        .join("; ");
+    view! {
+    <h2 class="heading-m">"The complainant"</h2>
+    <p class="body"><a href=action("correct")>"Correct their details or choices"</a></p>
+    <dl class="summary-list">
+        {row("Name", complainant.full_name.to_string())}
+        {row("Postal address", address.unwrap_or_else(|| "Not given".into()))}
+        {row("Email", complainant.email.as_ref().map(|e| e.as_str().to_string()).unwrap_or_else(|| "Not given".into()))}
+        {row("Telephone", complainant.phone.as_ref().map(|e| e.as_str().to_string()).unwrap_or_else(|| "Not given".into()))}
+        {row("Contact by", complainant.preferred_contact.label().to_string())}
+        {row("Adjustments", complainant.adjustments.as_ref().map(|t| t.to_string()).unwrap_or_else(|| "None".into()))}
+        {row("Complaining for", on_behalf)}
+    </dl>
+    <h2 class="heading-m">"The complaint"</h2>
+    <dl class="summary-list">
+        {row("About", category.to_string())}
+        {row("Service involved", c.service.as_ref().map(|t| t.to_string()).unwrap_or_else(|| "Not given".into()))}
+        {row("When", c.happened_when.as_ref().map(|t| t.to_string()).unwrap_or_else(|| "Not given".into()))}
+        <div class="summary-list__row"><dt class="summary-list__key">"What happened"</dt><dd class="summary-list__value prewrap">{c.description.to_string()}</dd></div>
+        {c.breach_happened.map(|h| row("Information lost, stolen or disclosed", yes_no(h)))}
+        {c.breach_status.map(|b| row("Breach reported before", b.label().to_string()))}
+        {row("Wants", if wanted.is_empty() { "Not given".into() } else { wanted.clone() })}
+        {c.outcome_other.as_ref().map(|t| row("Something else", t.to_string()))}
+        {row("Also about the service", yes_no(c.also_about_service))}
+    </dl>
+    }
+}
+
+/// The remedial and improvement actions, each marked done here.
+pub fn actions(case: &CaseFile, compact: &str, csrf: &str, today: NaiveDate) -> impl IntoView {
+    let action = |path: &str| format!("/staff/cases/{compact}/{path}");
+    let csrf = csrf.to_string();
+    view! {
+    {(!case.actions.is_empty()).then(|| view! {
+        <h2 class="heading-m">"Actions"</h2>
+        <table class="table">
+            <caption class="visually-hidden">"Remedial and improvement actions, and whether each is done"</caption>
+            <thead><tr><th scope="col">"Kind"</th><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th><th scope="col">"Done"</th></tr></thead>
+            <tbody>
+                {case.actions.iter().map(|a| {
+                    let overdue = a.done_on.is_none() && a.due_on < today;
+                    let id = a.id;
+                    let done = match a.done_on {
+                        Some(d) => view! { <span>{format!("Done {}{}", long_date(d), a.done_note.as_ref().map(|n| format!(": {n}")).unwrap_or_default())}</span> }.into_any(),
+                        None => view! {
+                            <form method="post" action=action(&format!("actions/{id}/done")) class="action-done">
+                                <input type="hidden" name="_csrf" value=csrf.clone()/>
+                                <label class="label label--s" for=format!("done_on_{id}")>{format!("Done on (action {id})")}</label>
+                                <input class="input input--date" type="date" id=format!("done_on_{id}") name=format!("done_on_{id}") value=today.to_string()/>
+                                <label class="label label--s" for=format!("done_note_{id}")>"Note (optional)"</label>
+                                <input class="input" type="text" id=format!("done_note_{id}") name=format!("done_note_{id}")/>
+                                <button type="submit" class="button button--secondary button--small">"Mark done"<span class="visually-hidden">{format!(" (action {id})")}</span></button>
+                            </form>
+                        }.into_any(),
+                    };
+                    view! {
+                        <tr>
+                            <td class="table__cell">{a.kind.label()}</td>
+                            <td class="table__cell">{a.description.clone()}</td>
+                            <td class="table__cell">{if a.owner.is_empty() { "(removed under retention)".to_string() } else { a.owner.clone() }}</td>
+                            <td class="table__cell">{long_date(a.due_on)}{overdue.then(|| view! { " "<strong class="tag tag--red">"Overdue"</strong> })}</td>
+                            <td class="table__cell">{done}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    })}
+    }
+}
+
+/// The case's letters, each opened on its own page.
+pub fn letters(case: &CaseFile, compact: &str) -> impl IntoView {
+    let action = |path: &str| format!("/staff/cases/{compact}/{path}");
+    view! {
+    <h2 class="heading-m">"Letters"</h2>
+    {if case.letters.is_empty() {
+        view! { <p class="body">"No letters yet."</p> }.into_any()
+    } else {
+        view! {
+            <ul class="list">
+                {case.letters.iter().map(|l| {
+                    let href = action(&format!("letters/{}", l.id));
+                    view! { <li><a href=href>{format!("{}, {}", l.kind.label(), date_time(l.created_at))}</a></li> }
+                }).collect_view()}
+            </ul>
+        }.into_any()
+    }}
     }
 }
