@@ -7,16 +7,13 @@ mod settings;
 pub use file::*;
 pub use settings::*;
 
-use app::domain::brand::{parse_font_stack, parse_origin, Colour};
+use app::domain::brand::parse_origin;
 use app::domain::calendar::WorkingCalendar;
 use app::domain::letter::Organisation;
 use app::domain::retention::RetentionPolicy;
 use app::domain::taxonomy::Taxonomy;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-
-/// When this release's statement was written (and the form last tested against it).
-const STATEMENT_PREPARED: (i32, u32, u32) = (2026, 11, 26);
 
 /// Checked configuration the service runs with.
 #[derive(Debug, Clone)]
@@ -137,53 +134,17 @@ impl Config {
             .iter()
             .map(|o| parse_origin(o).map_err(|e| format!("embed allowed_origins: {e}")))
             .collect::<Result<Vec<_>, _>>()?;
-        let b = file.branding.unwrap_or_default();
-        let mut branding = Branding::default();
-        if let Some(c) = env("INTAKE_BRAND_COLOUR").or(b.colour) {
-            let given = Colour::parse(&c).map_err(|e| format!("branding colour: {e}"))?;
-            branding.colour = given.readable_on_white();
-            branding.corrected_from = (branding.colour != given).then_some(given);
-        }
-        if let Some(l) = env("INTAKE_BRAND_LOGO_URL").or(b.logo_url) {
-            branding.logo_url = Some(parse_logo_url(&l)?);
-        }
-        if let Some(f) = env("INTAKE_BRAND_FONT_STACK").or(b.font_stack) {
-            branding.font_stack =
-                Some(parse_font_stack(&f).map_err(|e| format!("branding font_stack: {e}"))?);
-        }
+        let branding = Branding::resolve(file.branding.unwrap_or_default(), &env)?;
         let email = email_config(file.email, &env)?;
-        let mut outbox = WorkerSettings::default();
         let public_url = env("INTAKE_PUBLIC_URL").or(file.public_url);
         let public_url_given = public_url.is_some();
-        if let Some(url) = public_url {
-            let ok = url.starts_with("https://") || url.starts_with("http://");
-            if !ok || url.contains(char::is_whitespace) {
-                return Err(format!("public_url '{url}' must be an http(s) address"));
-            }
-            outbox.public_url = url.trim_end_matches('/').to_string();
-        } else {
-            outbox.public_url = format!("http://{listen_addr}");
-        }
-        let o = file.outbox.unwrap_or_default();
-        if let Some(ms) = o.poll_ms {
-            outbox.poll = std::time::Duration::from_millis(ms.max(10));
-        }
-        if let Some(s) = o.retry_base_seconds {
-            outbox.retry_base = chrono::Duration::seconds(s.max(1));
-        }
-        if let Some(s) = o.lease_seconds {
-            outbox.lease = chrono::Duration::seconds(s.max(1));
-        }
-        if let Some(t) = o.digest_at {
-            outbox.digest_at = chrono::NaiveTime::parse_from_str(&t, "%H:%M")
-                .map_err(|_| format!("outbox digest_at '{t}' is not a time like 08:00"))?;
-        }
-        for (team, mailbox) in file.team_mailboxes.unwrap_or_default() {
-            if taxonomy.team(&team).is_none() {
-                return Err(format!("team_mailboxes: unknown team '{team}'"));
-            }
-            outbox.team_mailboxes.insert(team, mailbox);
-        }
+        let outbox = WorkerSettings::resolve(
+            public_url,
+            file.outbox.unwrap_or_default(),
+            file.team_mailboxes.unwrap_or_default(),
+            &taxonomy,
+            listen_addr,
+        )?;
         let proxies: Vec<String> = match env("INTAKE_TRUSTED_PROXIES") {
             Some(v) => v
                 .split([',', ' '])
@@ -199,61 +160,8 @@ impl Config {
                     .map_err(|_| format!("trusted_proxies: '{p}' is not an IP address"))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut limits = LimitSettings::default();
-        if let Some(l) = file.limits {
-            let secs = std::time::Duration::from_secs;
-            let ms = std::time::Duration::from_millis;
-            limits.client_burst = l.client_burst.unwrap_or(limits.client_burst);
-            limits.client_every = l
-                .client_every_seconds
-                .map(secs)
-                .unwrap_or(limits.client_every);
-            limits.overall_burst = l.overall_burst.unwrap_or(limits.overall_burst);
-            limits.overall_every = l.overall_every_ms.map(ms).unwrap_or(limits.overall_every);
-            limits.sign_in_burst = l.sign_in_burst.unwrap_or(limits.sign_in_burst);
-            limits.sign_in_every = l
-                .sign_in_every_seconds
-                .map(secs)
-                .unwrap_or(limits.sign_in_every);
-            limits.min_fill = l.min_fill_seconds.map(secs).unwrap_or(limits.min_fill);
-        }
-        // Bursts from the environment too (load tests and browser tests send many from one
-        // address; a service in front of a proxy may want other numbers).
-        let burst = |name: &str, current: u32| -> Result<u32, String> {
-            match env(name) {
-                Some(v) => v
-                    .parse()
-                    .map_err(|_| format!("{name} '{v}' is not a number")),
-                None => Ok(current),
-            }
-        };
-        limits.client_burst = burst("INTAKE_LIMIT_CLIENT_BURST", limits.client_burst)?;
-        limits.overall_burst = burst("INTAKE_LIMIT_OVERALL_BURST", limits.overall_burst)?;
-        limits.sign_in_burst = burst("INTAKE_LIMIT_SIGN_IN_BURST", limits.sign_in_burst)?;
-        let mut connections = Connections::default();
-        if let Some(c) = file.connections {
-            let secs = |v: Option<u64>, d| {
-                v.map(|s| std::time::Duration::from_secs(s.max(1)))
-                    .unwrap_or(d)
-            };
-            connections.header_read = secs(c.header_read_seconds, connections.header_read);
-            connections.body_read = secs(c.body_read_seconds, connections.body_read);
-            connections.idle = secs(c.idle_seconds, connections.idle);
-            connections.max_connections = c
-                .max_connections
-                .unwrap_or(connections.max_connections)
-                .max(1);
-            connections.max_per_client = c
-                .max_per_client
-                .unwrap_or(connections.max_per_client)
-                .max(1);
-        }
-        if let Some(v) = env("INTAKE_MAX_CONNECTIONS_PER_CLIENT") {
-            connections.max_per_client = v
-                .parse::<usize>()
-                .map_err(|_| format!("INTAKE_MAX_CONNECTIONS_PER_CLIENT '{v}' is not a number"))?
-                .max(1);
-        }
+        let limits = LimitSettings::resolve(file.limits, &env)?;
+        let connections = Connections::resolve(file.connections, &env)?;
         let retention = retention(file.retention.unwrap_or_default())?;
         let hsts = file
             .hsts
@@ -271,26 +179,7 @@ impl Config {
                 ))
             }
         };
-        let prepared = {
-            let (y, m, d) = STATEMENT_PREPARED;
-            chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a real date")
-        };
-        let statement = file.accessibility.unwrap_or_default();
-        let prepared_on = match &statement.prepared_on {
-            Some(d) => d.day("prepared_on")?,
-            None => prepared,
-        };
-        let reviewed_on = match &statement.reviewed_on {
-            Some(d) => d.day("reviewed_on")?,
-            None => prepared_on,
-        };
-        if reviewed_on < prepared_on {
-            return Err("accessibility reviewed_on is before prepared_on".into());
-        }
-        let accessibility = AccessibilityDates {
-            prepared_on,
-            reviewed_on,
-        };
+        let accessibility = AccessibilityDates::resolve(file.accessibility.unwrap_or_default())?;
         let update_warning_days = file
             .procedure
             .and_then(|p| p.update_warning_days)
@@ -362,6 +251,7 @@ fn read_file(path: &Path) -> Result<FileConfig, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::domain::brand::Colour;
 
     fn no_env(_: &str) -> Option<String> {
         None

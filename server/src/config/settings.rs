@@ -4,7 +4,7 @@
 //! way round.
 
 use super::file::*;
-use app::domain::brand::{parse_origin, Colour};
+use app::domain::brand::{parse_font_stack, parse_origin, Colour};
 use app::domain::retention::RetentionPolicy;
 use chrono::NaiveTime;
 use secrecy::SecretString;
@@ -308,4 +308,162 @@ pub fn split_key(key: &str) -> Result<(String, SecretString), String> {
         return Err(bad());
     }
     Ok((service.to_string(), SecretString::from(secret.to_string())))
+}
+
+/// When this release's statement was written (and the form last tested against it).
+const STATEMENT_PREPARED: (i32, u32, u32) = (2026, 11, 26);
+
+/// A setting from the environment, else the file, else the default, for each part.
+type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+impl Branding {
+    pub(super) fn resolve(b: BrandingFile, env: Env) -> Result<Branding, String> {
+        let mut branding = Branding::default();
+        if let Some(c) = env("INTAKE_BRAND_COLOUR").or(b.colour) {
+            let given = Colour::parse(&c).map_err(|e| format!("branding colour: {e}"))?;
+            branding.colour = given.readable_on_white();
+            branding.corrected_from = (branding.colour != given).then_some(given);
+        }
+        if let Some(l) = env("INTAKE_BRAND_LOGO_URL").or(b.logo_url) {
+            branding.logo_url = Some(parse_logo_url(&l)?);
+        }
+        if let Some(f) = env("INTAKE_BRAND_FONT_STACK").or(b.font_stack) {
+            branding.font_stack =
+                Some(parse_font_stack(&f).map_err(|e| format!("branding font_stack: {e}"))?);
+        }
+        Ok(branding)
+    }
+}
+
+impl WorkerSettings {
+    pub(super) fn resolve(
+        public_url: Option<String>,
+        o: OutboxFile,
+        team_mailboxes: BTreeMap<String, String>,
+        taxonomy: &app::domain::taxonomy::Taxonomy,
+        listen_addr: std::net::SocketAddr,
+    ) -> Result<WorkerSettings, String> {
+        let mut outbox = WorkerSettings::default();
+        if let Some(url) = public_url {
+            let ok = url.starts_with("https://") || url.starts_with("http://");
+            if !ok || url.contains(char::is_whitespace) {
+                return Err(format!("public_url '{url}' must be an http(s) address"));
+            }
+            outbox.public_url = url.trim_end_matches('/').to_string();
+        } else {
+            outbox.public_url = format!("http://{listen_addr}");
+        }
+        if let Some(ms) = o.poll_ms {
+            outbox.poll = std::time::Duration::from_millis(ms.max(10));
+        }
+        if let Some(s) = o.retry_base_seconds {
+            outbox.retry_base = chrono::Duration::seconds(s.max(1));
+        }
+        if let Some(s) = o.lease_seconds {
+            outbox.lease = chrono::Duration::seconds(s.max(1));
+        }
+        if let Some(t) = o.digest_at {
+            outbox.digest_at = chrono::NaiveTime::parse_from_str(&t, "%H:%M")
+                .map_err(|_| format!("outbox digest_at '{t}' is not a time like 08:00"))?;
+        }
+        for (team, mailbox) in team_mailboxes {
+            if taxonomy.team(&team).is_none() {
+                return Err(format!("team_mailboxes: unknown team '{team}'"));
+            }
+            outbox.team_mailboxes.insert(team, mailbox);
+        }
+        Ok(outbox)
+    }
+}
+
+impl LimitSettings {
+    pub(super) fn resolve(file: Option<LimitsFile>, env: Env) -> Result<LimitSettings, String> {
+        let mut limits = LimitSettings::default();
+        if let Some(l) = file {
+            let secs = std::time::Duration::from_secs;
+            let ms = std::time::Duration::from_millis;
+            limits.client_burst = l.client_burst.unwrap_or(limits.client_burst);
+            limits.client_every = l
+                .client_every_seconds
+                .map(secs)
+                .unwrap_or(limits.client_every);
+            limits.overall_burst = l.overall_burst.unwrap_or(limits.overall_burst);
+            limits.overall_every = l.overall_every_ms.map(ms).unwrap_or(limits.overall_every);
+            limits.sign_in_burst = l.sign_in_burst.unwrap_or(limits.sign_in_burst);
+            limits.sign_in_every = l
+                .sign_in_every_seconds
+                .map(secs)
+                .unwrap_or(limits.sign_in_every);
+            limits.min_fill = l.min_fill_seconds.map(secs).unwrap_or(limits.min_fill);
+        }
+        // Bursts from the environment too (load tests and browser tests send many from one
+        // address; a service in front of a proxy may want other numbers).
+        let burst = |name: &str, current: u32| -> Result<u32, String> {
+            match env(name) {
+                Some(v) => v
+                    .parse()
+                    .map_err(|_| format!("{name} '{v}' is not a number")),
+                None => Ok(current),
+            }
+        };
+        limits.client_burst = burst("INTAKE_LIMIT_CLIENT_BURST", limits.client_burst)?;
+        limits.overall_burst = burst("INTAKE_LIMIT_OVERALL_BURST", limits.overall_burst)?;
+        limits.sign_in_burst = burst("INTAKE_LIMIT_SIGN_IN_BURST", limits.sign_in_burst)?;
+        Ok(limits)
+    }
+}
+
+impl Connections {
+    pub(super) fn resolve(file: Option<ConnectionsFile>, env: Env) -> Result<Connections, String> {
+        let mut connections = Connections::default();
+        if let Some(c) = file {
+            let secs = |v: Option<u64>, d| {
+                v.map(|s| std::time::Duration::from_secs(s.max(1)))
+                    .unwrap_or(d)
+            };
+            connections.header_read = secs(c.header_read_seconds, connections.header_read);
+            connections.body_read = secs(c.body_read_seconds, connections.body_read);
+            connections.idle = secs(c.idle_seconds, connections.idle);
+            connections.max_connections = c
+                .max_connections
+                .unwrap_or(connections.max_connections)
+                .max(1);
+            connections.max_per_client = c
+                .max_per_client
+                .unwrap_or(connections.max_per_client)
+                .max(1);
+        }
+        if let Some(v) = env("INTAKE_MAX_CONNECTIONS_PER_CLIENT") {
+            connections.max_per_client = v
+                .parse::<usize>()
+                .map_err(|_| format!("INTAKE_MAX_CONNECTIONS_PER_CLIENT '{v}' is not a number"))?
+                .max(1);
+        }
+        Ok(connections)
+    }
+}
+
+impl AccessibilityDates {
+    pub(super) fn resolve(statement: AccessibilityFile) -> Result<AccessibilityDates, String> {
+        let prepared = {
+            let (y, m, d) = STATEMENT_PREPARED;
+            chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a real date")
+        };
+        let prepared_on = match &statement.prepared_on {
+            Some(d) => d.day("prepared_on")?,
+            None => prepared,
+        };
+        let reviewed_on = match &statement.reviewed_on {
+            Some(d) => d.day("reviewed_on")?,
+            None => prepared_on,
+        };
+        if reviewed_on < prepared_on {
+            return Err("accessibility reviewed_on is before prepared_on".into());
+        }
+        let accessibility = AccessibilityDates {
+            prepared_on,
+            reviewed_on,
+        };
+        Ok(accessibility)
+    }
 }
