@@ -126,6 +126,71 @@ pub fn example_request() -> Value {
     v
 }
 
+/// Text as the server takes it: no control or invisible characters (the server also keeps
+/// emoji joiners and flag tags, which this pattern leaves out to stay simple), at most `max`
+/// characters; one line unless `many`.
+fn text_of(max: usize, many: bool, description: &str) -> Value {
+    let pattern = if many { TEXT_MANY } else { TEXT_ONE };
+    json!({"type": "string", "maxLength": max, "pattern": pattern, "description": description})
+}
+
+fn yes_no(description: &str) -> Value {
+    json!({"type": "boolean", "description": description})
+}
+
+/// The API's operations: making a complaint, and the health check.
+fn paths() -> Value {
+    let error_response = |description: &str| json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}});
+    json!({
+        "/api/v1/complaints": {
+            "post": {
+                "operationId": "submitComplaint",
+                "summary": "Make a complaint",
+                "description": "Validates, triages and stores a complaint, and answers with its reference and deadlines. Answers only once the complaint is durably stored.",
+                "parameters": [{
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": true,
+                    "description": "A new UUID for each complaint; the same one when retrying it. One header, 36 characters with hyphens, not the nil UUID.",
+                    "schema": {"type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "not": {"const": "00000000-0000-0000-0000-000000000000"}},
+                    "example": "3f2c6f1e-8a4b-4c2d-9e1f-0a1b2c3d4e5f"
+                }],
+                "requestBody": {
+                    "required": true,
+                    "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/ComplaintInput"},
+                        "examples": {"complaint": {"summary": "A complaint about a subject access request", "value": example_request()}}
+                    }}
+                },
+                "responses": {
+                    "201": {
+                        "description": "Received and stored (or, with the header Idempotent-Replayed: true, received earlier with this key).",
+                        "headers": {"Idempotent-Replayed": {"description": "true when this is the answer to an earlier identical request", "schema": {"type": "string", "enum": ["true"]}}},
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Receipt"}}}
+                    },
+                    "400": error_response("The request could not be read: malformed JSON, a wrong type, an unknown field, or a missing or malformed Idempotency-Key."),
+                    "403": error_response("A field only staff may set: how a complaint arrived (channel, other than online) or the day it was received (received_on). Staff record those on the staff pages."),
+                    "413": error_response("The body is larger than the limit."),
+                    "415": error_response("The body was not sent as application/json."),
+                    "422": error_response("The complaint breaks a rule (each problem named by field), or the Idempotency-Key was used for a different complaint. Nothing was stored."),
+                    "429": {"description": "Too many complaints from this address (or overall) just now. Nothing was stored; retry after Retry-After seconds with the same Idempotency-Key.", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}},
+                    "503": error_response("The case store could not take the complaint. Nothing was stored; retry with the same Idempotency-Key.")
+                }
+            }
+        },
+        "/health": {
+            "get": {
+                "operationId": "health",
+                "summary": "Whether the service can reach its case store",
+                "responses": {
+                    "200": {"description": "Healthy", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string"}}}}}},
+                    "503": {"description": "The case store is unavailable", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string"}}}}}}
+                }
+            }
+        }
+    })
+}
+
 pub fn document(config: &Config) -> Value {
     let categories: Vec<&str> = config
         .taxonomy
@@ -156,13 +221,6 @@ pub fn document(config: &Config) -> Value {
         .filter(|c| c.breach_possible && c.nature != app::domain::taxonomy::Nature::Breach)
         .map(|c| c.id.as_str())
         .collect();
-    // Text as the server takes it: no control or invisible characters (the server also keeps
-    // emoji joiners and flag tags, which this pattern leaves out to stay simple), at most `max`
-    // characters; one line unless `many`.
-    let text_of = |max: usize, many: bool, description: &str| {
-        let pattern = if many { TEXT_MANY } else { TEXT_ONE };
-        json!({"type": "string", "maxLength": max, "pattern": pattern, "description": description})
-    };
     let text = |max: usize, description: &str| text_of(max, false, description);
     let required_text = |max: usize, many: bool, description: &str| {
         let mut t = text_of(max, many, description);
@@ -170,8 +228,6 @@ pub fn document(config: &Config) -> Value {
         t["allOf"] = json!([{"pattern": "\\S"}]);
         t
     };
-    let yes_no = |description: &str| json!({"type": "boolean", "description": description});
-    let error_response = |description: &str| json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}});
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -184,54 +240,7 @@ pub fn document(config: &Config) -> Value {
                 config.organisation.name
             ),
         },
-        "paths": {
-            "/api/v1/complaints": {
-                "post": {
-                    "operationId": "submitComplaint",
-                    "summary": "Make a complaint",
-                    "description": "Validates, triages and stores a complaint, and answers with its reference and deadlines. Answers only once the complaint is durably stored.",
-                    "parameters": [{
-                        "name": "Idempotency-Key",
-                        "in": "header",
-                        "required": true,
-                        "description": "A new UUID for each complaint; the same one when retrying it. One header, 36 characters with hyphens, not the nil UUID.",
-                        "schema": {"type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "not": {"const": "00000000-0000-0000-0000-000000000000"}},
-                        "example": "3f2c6f1e-8a4b-4c2d-9e1f-0a1b2c3d4e5f"
-                    }],
-                    "requestBody": {
-                        "required": true,
-                        "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/ComplaintInput"},
-                            "examples": {"complaint": {"summary": "A complaint about a subject access request", "value": example_request()}}
-                        }}
-                    },
-                    "responses": {
-                        "201": {
-                            "description": "Received and stored (or, with the header Idempotent-Replayed: true, received earlier with this key).",
-                            "headers": {"Idempotent-Replayed": {"description": "true when this is the answer to an earlier identical request", "schema": {"type": "string", "enum": ["true"]}}},
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Receipt"}}}
-                        },
-                        "400": error_response("The request could not be read: malformed JSON, a wrong type, an unknown field, or a missing or malformed Idempotency-Key."),
-                        "403": error_response("A field only staff may set: how a complaint arrived (channel, other than online) or the day it was received (received_on). Staff record those on the staff pages."),
-                        "413": error_response("The body is larger than the limit."),
-                        "415": error_response("The body was not sent as application/json."),
-                        "422": error_response("The complaint breaks a rule (each problem named by field), or the Idempotency-Key was used for a different complaint. Nothing was stored."),
-                        "429": {"description": "Too many complaints from this address (or overall) just now. Nothing was stored; retry after Retry-After seconds with the same Idempotency-Key.", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}},
-                        "503": error_response("The case store could not take the complaint. Nothing was stored; retry with the same Idempotency-Key.")
-                    }
-                }
-            },
-            "/health": {
-                "get": {
-                    "operationId": "health",
-                    "summary": "Whether the service can reach its case store",
-                    "responses": {
-                        "200": {"description": "Healthy", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string"}}}}}},
-                        "503": {"description": "The case store is unavailable", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string"}}}}}}
-                    }
-                }
-            }
-        },
+        "paths": paths(),
         "components": {"schemas": {
             "ComplaintInput": {
                 "type": "object",

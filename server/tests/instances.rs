@@ -100,3 +100,52 @@ async fn two_instances_give_one_case_per_key_distinct_references_and_send_each_m
         "both instances sent some"
     );
 }
+
+/// A slow provider: each email takes more than half an instance's claim to send. An instance stops a
+/// round while half its claim is left rather than send a message another instance may have
+/// claimed since, so two instances still send each message once (the claim here is 2 s).
+#[tokio::test]
+async fn a_slow_provider_does_not_make_two_instances_send_one_message_twice() {
+    let notify = FakeNotify::start().await;
+    let config = notify.config();
+    let root = tempfile::tempdir().unwrap();
+    let db = root.path().join("intake.db");
+    let mut servers = Vec::new();
+    for name in ["a", "b"] {
+        let dir = root.path().join(name);
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("intake.toml"), &config).unwrap();
+        servers.push(TestServer::start_on(db.clone(), &dir).await);
+    }
+    // Queued together, so that one claim takes several: each takes 1.2 s to send.
+    notify.slow_down(Duration::from_millis(1200));
+    let client = servers[0].client.clone();
+    let posts: Vec<_> = (0..4)
+        .map(|i| {
+            let base = servers[i % 2].base.clone();
+            posted(client.clone(), base, key(), complaint(&format!("Slow {i}")))
+        })
+        .collect();
+    futures::future::join_all(posts).await;
+    let messages = servers[0].count("outbox").await;
+    assert_eq!(messages, 8, "a confirmation and an acknowledgement each");
+    let db_path = db.clone();
+    let waiting = "SELECT COUNT(*) FROM outbox WHERE status <> 'sent'";
+    for _ in 0..600 {
+        if common::db::number(&db_path, waiting, &[]).await == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        common::db::number(&db_path, waiting, &[]).await,
+        0,
+        "all sent"
+    );
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        notify.accepted().len() as i64,
+        messages,
+        "each message sent once"
+    );
+}

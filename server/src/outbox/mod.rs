@@ -95,7 +95,19 @@ pub async fn tick(state: &AppState, instance: &str, now: DateTime<Utc>) -> Resul
         .claim_due(now, settings.lease, instance, 20)
         .await
         .map_err(|e| e.to_string())?;
+    // This instance's claim lasts until `now + lease`; once it has run out another instance
+    // may claim the same messages. A slow round (a slow provider, a busy database) therefore
+    // stops sending while half the lease is left, and the rest are claimed again next round:
+    // otherwise two instances could both send one message.
+    let stop_at = now + settings.lease / 2;
     for message in due {
+        if Utc::now() >= stop_at {
+            tracing::warn!(
+                message = message.id,
+                "outbox: the round ran long; the rest wait for the next claim"
+            );
+            break;
+        }
         let result = match render(state, &message).await {
             Ok(Some(email)) => state.mailer.send(&email).await,
             Ok(None) => Err(SendError::Permanent(

@@ -30,6 +30,7 @@ mod opt_outs;
 mod post;
 mod recommendations;
 mod register;
+mod register_filters;
 mod reports;
 mod retention;
 mod subject_access;

@@ -37,7 +37,7 @@ pub struct RegisterParams {
 }
 
 /// The ids "How it ended" may filter by: outcome categories and the other endings.
-fn ending_choices() -> Vec<(&'static str, &'static str)> {
+pub(super) fn ending_choices() -> Vec<(&'static str, &'static str)> {
     let mut v: Vec<(&'static str, &'static str)> = app::domain::casework::OutcomeCategory::ALL
         .iter()
         .map(|o| (o.id(), o.label()))
@@ -119,43 +119,7 @@ fn render_register(
     let last = (first + found.rows.len() as u64).saturating_sub(1);
     let link = {
         let q = q.clone();
-        move |page: u32| {
-            let mut parts = vec![];
-            if let Some(t) = &q.team {
-                parts.push(format!("team={t}"));
-            }
-            if let Some(s) = q.status {
-                parts.push(format!("status={}", s.id()));
-            } else if !q.open_only {
-                parts.push("status=all".into());
-            }
-            if let Some(c) = &q.category {
-                parts.push(format!("category={c}"));
-            }
-            if let Some(d) = q.due {
-                parts.push(format!("due={}", d.id()));
-            }
-            if q.handler.is_some() {
-                parts.push("mine=yes".into());
-            }
-            if let Some(o) = q.outstanding {
-                parts.push(format!("outstanding={}", o.id()));
-            }
-            if let Some(d) = q.received_from {
-                parts.push(format!("received_from={d}"));
-            }
-            if let Some(d) = q.received_to {
-                parts.push(format!("received_to={d}"));
-            }
-            if let Some(k) = q.kind {
-                parts.push(format!("kind={}", k.id()));
-            }
-            if let Some(e) = &q.ended {
-                parts.push(format!("ended={e}"));
-            }
-            parts.push(format!("page={page}"));
-            format!("/staff/register?{}", parts.join("&"))
-        }
+        move |page: u32| page_link(&q, page)
     };
     let download = {
         let link = link.clone();
@@ -166,114 +130,13 @@ fn render_register(
     let rows: Vec<_> = found
         .rows
         .into_iter()
-        .map(|r| {
-            let due = next_due(r.kind, r.status, r.acknowledge_by, r.outcome_due);
-            let breach = r.kind == app::domain::triage::CaseKind::BreachReport;
-            let ack_done = r.acknowledged_at.is_some();
-            let outcome_done = r.outcome_sent_at.is_some();
-            let overdue = due.is_some_and(|d| urgency(d.date(), today) == Urgency::Overdue);
-            let reference = r.reference.to_string();
-            let href = format!("/staff/cases/{}", r.reference.compact());
-            view! {
-                <tr class="table__row" class:table__row--overdue=overdue>
-                    <td class="table__cell"><a href=href class="case-ref">{reference}</a></td>
-                    <td class="table__cell">{long_date(r.received_on)}<br/><span class="hint">{r.channel.label()}</span></td>
-                    <td class="table__cell">{r.kind.label()}{r.review.is_some().then(|| view! { <br/><strong class="tag tag--yellow">"Check: sent by a program?"</strong> })}
-                        {r.held.then(|| view! { <br/><strong class="tag tag--red">"Legal hold"</strong> })}
-                        {r.restricted.then(|| view! { <br/><strong class="tag tag--red">"Restricted"</strong> })}
-                        {r.reduced.then(|| view! { <br/><strong class="tag">"Summary only"</strong> })}
-                        {r.adjustments.then(|| view! { <br/><strong class="tag tag--yellow">"Adjustments"</strong> })}
-                    </td>
-                    <td class="table__cell">{team_name(state, &r.team)}</td>
-                    <td class="table__cell">{category_label(state, &r.category)}</td>
-                    <td class="table__cell"><span class="tag">{r.status.label()}</span>{r.ending.map(|e| view! { <br/><span class="hint">{e.label()}</span> })}</td>
-                    <td class="table__cell">{r.handler.clone().unwrap_or_else(|| "Not assigned".into())}</td>
-                    <td class="table__cell">{if breach { view! { <span class="hint">"Breach procedure"</span> }.into_any() } else { deadline(r.acknowledge_by, ack_done, today).into_any() }}</td>
-                    <td class="table__cell">{if breach { view! { <span class="hint">"Breach procedure"</span> }.into_any() } else { deadline(r.outcome_due, outcome_done || r.ending.is_some(), today).into_any() }}
-                        {r.revised_due.map(|d| view! { <br/><span class="hint">{format!("Revised: {}", long_date(d))}</span> })}
-                        {update_due(r.kind, r.status, r.outcome_due, r.revised_due, today, warning).then(|| view! { <br/><strong class="tag tag--red">"Update due"</strong> })}
-                    </td>
-                </tr>
-            }
-        })
+        .map(|r| register_row(state, r, today, warning))
         .collect();
-    let selected = |a: Option<&str>, b: &str| a == Some(b);
     let body = move || {
-        let status_id = if q.open_only {
-            q.status.map(|s| s.id())
-        } else {
-            Some("all")
-        };
         view! {
             <h1 class="heading-l">"Complaints register"</h1>
             <p class="body">"Download what the filters show: "<a href=download("csv")>"CSV"</a>" · "<a href=download("ods")>"spreadsheet (ODS)"</a></p>
-            <form method="get" action="/staff/register" class="filters">
-                <div class="filters__item">
-                    <label class="label" for="team">"Team"</label>
-                    <select class="select" id="team" name="team">
-                        <option value="">"All teams"</option>
-                        {teams.iter().map(|t| view! { <option value=t.id.clone() selected=selected(q.team.as_deref(), &t.id)>{t.name.clone()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="filters__item">
-                    <label class="label" for="status">"Status"</label>
-                    <select class="select" id="status" name="status">
-                        <option value="">"All open"</option>
-                        {Status::ALL.iter().map(|s| view! { <option value=s.id() selected=selected(status_id, s.id())>{s.label()}</option> }).collect_view()}
-                        <option value="all" selected=selected(status_id, "all")>"All, including closed"</option>
-                    </select>
-                </div>
-                <div class="filters__item">
-                    <label class="label" for="category">"Category"</label>
-                    <select class="select" id="category" name="category">
-                        <option value="">"All categories"</option>
-                        {categories.iter().map(|c| view! { <option value=c.id.clone() selected=selected(q.category.as_deref(), &c.id)>{c.label.clone()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="filters__item">
-                    <label class="label" for="due">"Deadline"</label>
-                    <select class="select" id="due" name="due">
-                        <option value="">"Any"</option>
-                        <option value="overdue" selected=q.due == Some(DueFilter::Overdue)>"Overdue"</option>
-                        <option value="this_week" selected=q.due == Some(DueFilter::ThisWeek)>"Due this week"</option>
-                    </select>
-                </div>
-                <div class="filters__item">
-                    <label class="label" for="outstanding">"Still to do"</label>
-                    <select class="select" id="outstanding" name="outstanding">
-                        <option value="">"Anything"</option>
-                        {Outstanding::ALL.iter().map(|o| view! { <option value=o.id() selected=q.outstanding == Some(*o)>{o.label()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="filters__item">
-                    <label class="label" for="kind">"Kind"</label>
-                    <select class="select" id="kind" name="kind">
-                        <option value="">"Any"</option>
-                        <option value="complaint" selected=q.kind == Some(app::domain::triage::CaseKind::Complaint)>"Complaints"</option>
-                        <option value="breach_report" selected=q.kind == Some(app::domain::triage::CaseKind::BreachReport)>"Breach reports"</option>
-                    </select>
-                </div>
-                <div class="filters__item">
-                    <label class="label" for="ended">"How it ended"</label>
-                    <select class="select" id="ended" name="ended">
-                        <option value="">"Any"</option>
-                        {ending_choices().into_iter().map(|(id, label)| view! { <option value=id selected=q.ended.as_deref() == Some(id)>{label}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="filters__item">
-                    <label class="label" for="received_from">"Received from"</label>
-                    <input class="input input--date" type="date" id="received_from" name="received_from" value=q.received_from.map(|d| d.to_string()).unwrap_or_default()/>
-                </div>
-                <div class="filters__item">
-                    <label class="label" for="received_to">"Received to"</label>
-                    <input class="input input--date" type="date" id="received_to" name="received_to" value=q.received_to.map(|d| d.to_string()).unwrap_or_default()/>
-                </div>
-                <div class="filters__item checkboxes__item">
-                    <input class="checkboxes__input" id="mine" name="mine" type="checkbox" value="yes" checked=q.handler.is_some()/>
-                    <label class="label checkboxes__label" for="mine">"My cases only"</label>
-                </div>
-                <button type="submit" class="button button--secondary">"Apply filters"</button>
-            </form>
+            {super::register_filters::filters(&q, &teams, &categories)}
             <p class="body" role="status">{if total == 0 { "No cases match these filters.".to_string() } else { format!("Showing {} to {} of {} cases, most urgent first", group_thousands(first as usize), group_thousands(last as usize), group_thousands(total as usize)) }}</p>
             <div class="table-wrap">
                 <table class="table">
@@ -302,6 +165,82 @@ fn render_register(
         }
     };
     page(state, viewer, "Complaints register", StatusCode::OK, body)
+}
+
+/// The register's address for `page` of what `q` asks (the filters kept).
+fn page_link(q: &RegisterQuery, page: u32) -> String {
+    let mut parts = vec![];
+    if let Some(t) = &q.team {
+        parts.push(format!("team={t}"));
+    }
+    if let Some(s) = q.status {
+        parts.push(format!("status={}", s.id()));
+    } else if !q.open_only {
+        parts.push("status=all".into());
+    }
+    if let Some(c) = &q.category {
+        parts.push(format!("category={c}"));
+    }
+    if let Some(d) = q.due {
+        parts.push(format!("due={}", d.id()));
+    }
+    if q.handler.is_some() {
+        parts.push("mine=yes".into());
+    }
+    if let Some(o) = q.outstanding {
+        parts.push(format!("outstanding={}", o.id()));
+    }
+    if let Some(d) = q.received_from {
+        parts.push(format!("received_from={d}"));
+    }
+    if let Some(d) = q.received_to {
+        parts.push(format!("received_to={d}"));
+    }
+    if let Some(k) = q.kind {
+        parts.push(format!("kind={}", k.id()));
+    }
+    if let Some(e) = &q.ended {
+        parts.push(format!("ended={e}"));
+    }
+    parts.push(format!("page={page}"));
+    format!("/staff/register?{}", parts.join("&"))
+}
+
+/// One case's row: its tags, and each deadline as it stands today.
+fn register_row(
+    state: &AppState,
+    r: crate::store::staff::RegisterRow,
+    today: chrono::NaiveDate,
+    warning: u32,
+) -> impl IntoView {
+    let due = next_due(r.kind, r.status, r.acknowledge_by, r.outcome_due);
+    let breach = r.kind == app::domain::triage::CaseKind::BreachReport;
+    let ack_done = r.acknowledged_at.is_some();
+    let outcome_done = r.outcome_sent_at.is_some();
+    let overdue = due.is_some_and(|d| urgency(d.date(), today) == Urgency::Overdue);
+    let reference = r.reference.to_string();
+    let href = format!("/staff/cases/{}", r.reference.compact());
+    view! {
+        <tr class="table__row" class:table__row--overdue=overdue>
+            <td class="table__cell"><a href=href class="case-ref">{reference}</a></td>
+            <td class="table__cell">{long_date(r.received_on)}<br/><span class="hint">{r.channel.label()}</span></td>
+            <td class="table__cell">{r.kind.label()}{r.review.is_some().then(|| view! { <br/><strong class="tag tag--yellow">"Check: sent by a program?"</strong> })}
+                {r.held.then(|| view! { <br/><strong class="tag tag--red">"Legal hold"</strong> })}
+                {r.restricted.then(|| view! { <br/><strong class="tag tag--red">"Restricted"</strong> })}
+                {r.reduced.then(|| view! { <br/><strong class="tag">"Summary only"</strong> })}
+                {r.adjustments.then(|| view! { <br/><strong class="tag tag--yellow">"Adjustments"</strong> })}
+            </td>
+            <td class="table__cell">{team_name(state, &r.team)}</td>
+            <td class="table__cell">{category_label(state, &r.category)}</td>
+            <td class="table__cell"><span class="tag">{r.status.label()}</span>{r.ending.map(|e| view! { <br/><span class="hint">{e.label()}</span> })}</td>
+            <td class="table__cell">{r.handler.clone().unwrap_or_else(|| "Not assigned".into())}</td>
+            <td class="table__cell">{if breach { view! { <span class="hint">"Breach procedure"</span> }.into_any() } else { deadline(r.acknowledge_by, ack_done, today).into_any() }}</td>
+            <td class="table__cell">{if breach { view! { <span class="hint">"Breach procedure"</span> }.into_any() } else { deadline(r.outcome_due, outcome_done || r.ending.is_some(), today).into_any() }}
+                {r.revised_due.map(|d| view! { <br/><span class="hint">{format!("Revised: {}", long_date(d))}</span> })}
+                {update_due(r.kind, r.status, r.outcome_due, r.revised_due, today, warning).then(|| view! { <br/><strong class="tag tag--red">"Update due"</strong> })}
+            </td>
+        </tr>
+    }
 }
 
 #[derive(Deserialize)]

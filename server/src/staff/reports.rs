@@ -87,43 +87,7 @@ pub async fn show(
     let title = format!("Complaints report: {}", period.label());
     let heading = title.clone();
     let body = move || {
-        let row = |k: String, v: String| view! { <tr><th scope="row" class="table__header">{k}</th><td class="table__cell table__cell--numeric">{v}</td></tr> };
-        let table = |caption: &'static str, rows: Vec<(String, String)>| {
-            view! {
-                <table class="table report-table">
-                    <caption class="table__caption">{caption}</caption>
-                    <tbody>{rows.into_iter().map(|(k, v)| row(k, v)).collect_view()}</tbody>
-                </table>
-            }
-        };
-        let days = |d: Option<f64>| {
-            d.map(|d| format!("{d:.1} days"))
-                .unwrap_or_else(|| "none".into())
-        };
         let f = &this;
-        let counts = |m: &std::collections::BTreeMap<&'static str, u32>| -> Vec<(String, String)> {
-            if m.is_empty() {
-                vec![("None".to_string(), "0".to_string())]
-            } else {
-                m.iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect()
-            }
-        };
-        let trend_rows: Vec<_> = all
-            .iter()
-            .map(|(q, f)| {
-                view! {
-                    <tr>
-                        <th scope="row" class="table__header">{q.label()}</th>
-                        <td class="table__cell table__cell--numeric">{f.complaints}</td>
-                        <td class="table__cell table__cell--numeric">{f.breach_reports}</td>
-                        <td class="table__cell table__cell--numeric">{percent(f.acknowledged_in_time)}</td>
-                        <td class="table__cell table__cell--numeric">{percent(f.outcome_in_time)}</td>
-                    </tr>
-                }
-            })
-            .collect();
         view! {
             <ErrorSummary errors=Signal::stored(errors.clone())/>
             <h1 class="heading-l">{heading.clone()}</h1>
@@ -145,60 +109,114 @@ pub async fn show(
                     <ul class="list">{excluded.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view()}</ul>
                 })}
             </div>
-            <h2 class="heading-m">"Received"</h2>
-            {table("Received in the period", vec![
-                ("Complaints".into(), f.complaints.to_string()),
-                ("Breach reports (not complaints)".into(), f.breach_reports.to_string()),
-            ])}
-            {table("Complaints by category", categories.iter().map(|(k, v)| (k.clone(), v.to_string())).collect())}
-            {table("Complaints by team", teams.iter().map(|(k, v)| (k.clone(), v.to_string())).collect())}
-            {table("Complaints by how they reached us", f.by_channel.iter().map(|(k, v)| (app::domain::complaint::Channel::parse(k).map(|c| c.label().to_string()).unwrap_or_else(|| k.to_string()), v.to_string())).collect())}
-            <h2 class="heading-m">"Timeliness"</h2>
-            {table("Deadlines that fell in the period", vec![
-                ("Acknowledged within 30 days".into(), f.acknowledged_in_time.text()),
-                ("Median days to acknowledge".into(), days(f.median_days_to_acknowledge)),
-                ("Outcome within three months".into(), f.outcome_in_time.text()),
-                ("Outcome by the revised date of a progress update".into(), f.outcome_by_revised_date.text()),
-                ("Median days to the outcome".into(), days(f.median_days_to_outcome)),
-            ])}
-            <h2 class="heading-m">"At the end of the period"</h2>
-            {table("Open complaints on the last day", vec![
-                ("Open".into(), f.open_at_end.to_string()),
-                ("Overdue".into(), f.overdue_at_end.to_string()),
-                ("Not assigned".into(), f.unassigned_at_end.to_string()),
-            ])}
-            <h2 class="heading-m">"How complaints ended"</h2>
-            {table("Outcomes sent in the period", counts(&f.outcomes))}
-            {table("Other endings in the period", counts(&f.endings))}
-            <p class="body">"A case is counted by its first decision; a review is counted apart, in the period it ends, so reopening a case never changes a past period's figures."</p>
-            {table("Reviews ended in the period", {
-                let mut rows = vec![("Reviews ended".to_string(), f.reviews_ended.to_string())];
-                rows.extend(f.review_results.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-                rows
-            })}
-            <h2 class="heading-m">"Actions"</h2>
-            {table("Improvement and remedial actions", vec![
-                ("Raised in the period".into(), f.actions_raised.to_string()),
-                ("Done in the period".into(), f.actions_done.to_string()),
-                ("Overdue at the end".into(), f.actions_overdue_at_end.to_string()),
-            ])}
+            {figure_tables(f, &categories, &teams)}
             <h2 class="heading-m" id="recommendations">"The Data Protection Officer's recommendations"</h2>
             <p class="body">"Each with its owner and date for completion (seed 004 §47), followed up on the actions page until done."</p>
             {super::recommendations::table(recommendations.clone(), &user, false)}
             {dpo.then(|| view! { <p class="body"><a class="button button--secondary" href=format!("/staff/reports/recommendations?{query}")>"Add a recommendation"</a></p> })}
-            <h2 class="heading-m">"Trend"</h2>
-            <div class="report-charts">
-                {volume_chart(&all)}
-                {timeliness_chart(&all)}
-            </div>
-            <table class="table report-table">
-                <caption class="table__caption">"This period and the four quarters before it"</caption>
-                <thead><tr><th scope="col">"Period"</th><th scope="col">"Complaints"</th><th scope="col">"Breach reports"</th><th scope="col">"Acknowledged in time"</th><th scope="col">"Outcome in time"</th></tr></thead>
-                <tbody>{trend_rows}</tbody>
-            </table>
+            {trend(&all)}
         }
     };
     Ok(page(&state, &viewer, &title, status, body))
+}
+
+/// The period's figures, table by table (each table's caption says what it counts).
+fn figure_tables(
+    f: &Figures,
+    categories: &[(String, u32)],
+    teams: &[(String, u32)],
+) -> impl IntoView {
+    let row = |k: String, v: String| view! { <tr><th scope="row" class="table__header">{k}</th><td class="table__cell table__cell--numeric">{v}</td></tr> };
+    let table = |caption: &'static str, rows: Vec<(String, String)>| {
+        view! {
+            <table class="table report-table">
+                <caption class="table__caption">{caption}</caption>
+                <tbody>{rows.into_iter().map(|(k, v)| row(k, v)).collect_view()}</tbody>
+            </table>
+        }
+    };
+    let days = |d: Option<f64>| {
+        d.map(|d| format!("{d:.1} days"))
+            .unwrap_or_else(|| "none".into())
+    };
+    let counts = |m: &std::collections::BTreeMap<&'static str, u32>| -> Vec<(String, String)> {
+        if m.is_empty() {
+            vec![("None".to_string(), "0".to_string())]
+        } else {
+            m.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        }
+    };
+    view! {
+        <h2 class="heading-m">"Received"</h2>
+        {table("Received in the period", vec![
+            ("Complaints".into(), f.complaints.to_string()),
+            ("Breach reports (not complaints)".into(), f.breach_reports.to_string()),
+        ])}
+        {table("Complaints by category", categories.iter().map(|(k, v)| (k.clone(), v.to_string())).collect())}
+        {table("Complaints by team", teams.iter().map(|(k, v)| (k.clone(), v.to_string())).collect())}
+        {table("Complaints by how they reached us", f.by_channel.iter().map(|(k, v)| (app::domain::complaint::Channel::parse(k).map(|c| c.label().to_string()).unwrap_or_else(|| k.to_string()), v.to_string())).collect())}
+        <h2 class="heading-m">"Timeliness"</h2>
+        {table("Deadlines that fell in the period", vec![
+            ("Acknowledged within 30 days".into(), f.acknowledged_in_time.text()),
+            ("Median days to acknowledge".into(), days(f.median_days_to_acknowledge)),
+            ("Outcome within three months".into(), f.outcome_in_time.text()),
+            ("Outcome by the revised date of a progress update".into(), f.outcome_by_revised_date.text()),
+            ("Median days to the outcome".into(), days(f.median_days_to_outcome)),
+        ])}
+        <h2 class="heading-m">"At the end of the period"</h2>
+        {table("Open complaints on the last day", vec![
+            ("Open".into(), f.open_at_end.to_string()),
+            ("Overdue".into(), f.overdue_at_end.to_string()),
+            ("Not assigned".into(), f.unassigned_at_end.to_string()),
+        ])}
+        <h2 class="heading-m">"How complaints ended"</h2>
+        {table("Outcomes sent in the period", counts(&f.outcomes))}
+        {table("Other endings in the period", counts(&f.endings))}
+        <p class="body">"A case is counted by its first decision; a review is counted apart, in the period it ends, so reopening a case never changes a past period's figures."</p>
+        {table("Reviews ended in the period", {
+            let mut rows = vec![("Reviews ended".to_string(), f.reviews_ended.to_string())];
+            rows.extend(f.review_results.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+            rows
+        })}
+        <h2 class="heading-m">"Actions"</h2>
+        {table("Improvement and remedial actions", vec![
+            ("Raised in the period".into(), f.actions_raised.to_string()),
+            ("Done in the period".into(), f.actions_done.to_string()),
+            ("Overdue at the end".into(), f.actions_overdue_at_end.to_string()),
+        ])}
+    }
+}
+
+/// This period and the four quarters before it, as charts and as a table.
+fn trend(all: &[(Period, Figures)]) -> impl IntoView {
+    let trend_rows: Vec<_> = all
+        .iter()
+        .map(|(q, f)| {
+            view! {
+                <tr>
+                    <th scope="row" class="table__header">{q.label()}</th>
+                    <td class="table__cell table__cell--numeric">{f.complaints}</td>
+                    <td class="table__cell table__cell--numeric">{f.breach_reports}</td>
+                    <td class="table__cell table__cell--numeric">{percent(f.acknowledged_in_time)}</td>
+                    <td class="table__cell table__cell--numeric">{percent(f.outcome_in_time)}</td>
+                </tr>
+            }
+        })
+        .collect();
+    view! {
+        <h2 class="heading-m">"Trend"</h2>
+        <div class="report-charts">
+            {volume_chart(&all)}
+            {timeliness_chart(&all)}
+        </div>
+        <table class="table report-table">
+            <caption class="table__caption">"This period and the four quarters before it"</caption>
+            <thead><tr><th scope="col">"Period"</th><th scope="col">"Complaints"</th><th scope="col">"Breach reports"</th><th scope="col">"Acknowledged in time"</th><th scope="col">"Outcome in time"</th></tr></thead>
+            <tbody>{trend_rows}</tbody>
+        </table>
+    }
 }
 
 fn percent(s: Share) -> String {

@@ -115,6 +115,8 @@ pub struct NotifyState {
     pub script: VecDeque<u16>,
     /// Answer 500 to everything while set.
     pub down: bool,
+    /// How long each answer takes (a slow provider).
+    pub delay: Duration,
 }
 
 #[derive(Clone)]
@@ -134,6 +136,8 @@ async fn notify_email(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> impl IntoResponse {
+    let delay = state.lock().unwrap().delay;
+    tokio::time::sleep(delay).await;
     let token = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -228,6 +232,11 @@ digest_at = "23:59"
 
     pub fn requests(&self) -> usize {
         self.state.lock().unwrap().requests
+    }
+
+    /// Makes each answer take this long from now on.
+    pub fn slow_down(&self, delay: Duration) {
+        self.state.lock().unwrap().delay = delay;
     }
 
     /// Waits until `n` emails were accepted (or fails after 20 s).

@@ -282,50 +282,7 @@ pub async fn render(
             case.outcome_due,
         );
         let failed = case.failed_messages().next().is_some();
-        let flag_form = |flag: &'static str, button: &'static str, how: bool| {
-            let id = format!("on-{flag}");
-            view! {
-                <form method="post" action=action(&format!("flags/{flag}")) class="inline-form flag-form">
-                    <input type="hidden" name="_csrf" value=csrf.clone()/>
-                    <label class="label label--s" for=id.clone()>"Date"</label>
-                    <input class="input input--date" type="date" id=id name="on" value=today.to_string()/>
-                    {how.then(|| view! {
-                        <label class="label label--s" for="how">"How (for example: passport seen, signed authority)"</label>
-                        <input class="input" type="text" id="how" name="how"/>
-                    })}
-                    <button type="submit" class="button button--secondary button--small">{button}</button>
-                </form>
-            }
-        };
-        let w = case.flags.clone();
-        let flags = view! {
-            {case.identity_check.then(|| match &w.identity_verified {
-                Some((on, how)) => view! { <p class="body">{format!("Identity verified on {} ({how}).", long_date(*on))}</p> }.into_any(),
-                None => view! {
-                    <div class="warning-text"><strong>"Check identity (or authority to act) before disclosing anything."</strong></div>
-                    {flag_form("identity", "Record identity verified", true)}
-                }.into_any(),
-            })}
-            {case.clarification_needed.then(|| match (w.clarification_asked, w.clarification_received) {
-                (_, Some(got)) => view! { <p class="body">{format!("Clarification received on {}{}.", long_date(got), w.clarification_asked.map(|a| format!(" (asked for on {})", long_date(a))).unwrap_or_default())}</p> }.into_any(),
-                (Some(asked), None) => view! {
-                    <div class="warning-text"><strong>{format!("Clarification asked for on {}: not yet received.", long_date(asked))}</strong></div>
-                    {flag_form("clarification-received", "Record clarification received", false)}
-                }.into_any(),
-                (None, None) => view! {
-                    <div class="warning-text"><strong>"The scope may need clarifying with the complainant."</strong></div>
-                    {flag_form("clarification-asked", "Record clarification asked for", false)}
-                }.into_any(),
-            })}
-            {case.corporate_handover.then(|| match w.handover_made {
-                Some(on) => view! { <p class="body">{format!("Handed to corporate complaints on {}.", long_date(on))}</p> }.into_any(),
-                None => view! {
-                    <div class="warning-text"><strong>"Also about the service: hand over to the corporate complaints procedure."</strong></div>
-                    {flag_form("handover", "Record hand-over made", false)}
-                }.into_any(),
-            })}
-            {(!c.consents.share_with_organisation).then(|| view! { <div class="warning-text"><strong>"Do not share: the complainant declined sharing with the organisation complained about."</strong></div> })}
-        };
+        let flags = sections::triage_flags(&case, &compact, &csrf, today);
         let handling = handling(&case);
         // What can be done next, by status.
         let waiting = |kind: MessageKind| {
