@@ -20,9 +20,10 @@ async fn posted(client: reqwest::Client, base: String, k: String, body: Value) -
     v["reference"].as_str().unwrap().to_string()
 }
 
-#[tokio::test]
-async fn two_instances_give_one_case_per_key_distinct_references_and_send_each_message_once() {
-    let notify = FakeNotify::start().await;
+/// Two server processes on one database, sending through `notify`.
+async fn two_instances(
+    notify: &FakeNotify,
+) -> (tempfile::TempDir, std::path::PathBuf, Vec<TestServer>) {
     let config = notify.config();
     let root = tempfile::tempdir().unwrap();
     let db = root.path().join("intake.db");
@@ -33,6 +34,13 @@ async fn two_instances_give_one_case_per_key_distinct_references_and_send_each_m
         std::fs::write(dir.join("intake.toml"), &config).unwrap();
         servers.push(TestServer::start_on(db.clone(), &dir).await);
     }
+    (root, db, servers)
+}
+
+#[tokio::test]
+async fn two_instances_give_one_case_per_key_distinct_references_and_send_each_message_once() {
+    let notify = FakeNotify::start().await;
+    let (_root, db, servers) = two_instances(&notify).await;
     let bases: Vec<String> = servers.iter().map(|s| s.base.clone()).collect();
     let client = servers[0].client.clone();
 
@@ -101,22 +109,13 @@ async fn two_instances_give_one_case_per_key_distinct_references_and_send_each_m
     );
 }
 
-/// A slow provider: each email takes more than half an instance's claim to send. An instance stops a
-/// round while half its claim is left rather than send a message another instance may have
-/// claimed since, so two instances still send each message once (the claim here is 2 s).
+/// A slow provider: each email takes more than half an instance's claim to send. An instance
+/// stops a round while half its claim is left rather than send a message another instance may
+/// have claimed since, so two instances still send each message once (the claim here is 2 s).
 #[tokio::test]
 async fn a_slow_provider_does_not_make_two_instances_send_one_message_twice() {
     let notify = FakeNotify::start().await;
-    let config = notify.config();
-    let root = tempfile::tempdir().unwrap();
-    let db = root.path().join("intake.db");
-    let mut servers = Vec::new();
-    for name in ["a", "b"] {
-        let dir = root.path().join(name);
-        std::fs::create_dir(&dir).unwrap();
-        std::fs::write(dir.join("intake.toml"), &config).unwrap();
-        servers.push(TestServer::start_on(db.clone(), &dir).await);
-    }
+    let (_root, db, servers) = two_instances(&notify).await;
     // Queued together, so that one claim takes several: each takes 1.2 s to send.
     notify.slow_down(Duration::from_millis(1200));
     let client = servers[0].client.clone();
