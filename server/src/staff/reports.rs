@@ -208,8 +208,8 @@ fn trend(all: &[(Period, Figures)]) -> impl IntoView {
     view! {
         <h2 class="heading-m">"Trend"</h2>
         <div class="report-charts">
-            {volume_chart(&all)}
-            {timeliness_chart(&all)}
+            {volume_chart(all)}
+            {timeliness_chart(all)}
         </div>
         <table class="table report-table">
             <caption class="table__caption">"This period and the four quarters before it"</caption>

@@ -15,6 +15,7 @@ pub mod page;
 pub mod procedure;
 pub mod records;
 mod sections;
+mod work;
 
 use super::components::message_page;
 use super::error::StaffError;

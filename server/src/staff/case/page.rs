@@ -1,7 +1,7 @@
 //! The case page: every record of one case (SPEC.md "Case records"), what can be done next,
 //! and the forms to do it.
 
-use super::{sections, CaseRef};
+use super::{sections, work, CaseRef};
 use crate::staff::components::{category_label, date_time, page, team_name, today};
 use crate::staff::error::StaffError;
 use crate::staff::{Staff, StaffUser, Viewer};
@@ -9,15 +9,10 @@ use crate::store::staff::{AuditEntry, CaseFile};
 use crate::AppState;
 use app::domain::calendar::long_date;
 use app::domain::casework::NoteKind;
-use app::domain::casework::{
-    due_phrase, may, may_confirm, next_due, update_due, urgency, Ending, Handling, Move, Role,
-    Status, Urgency, INDEPENDENCE,
-};
-use app::domain::complaint::OnBehalfOf;
-use app::domain::messages::{MessageKind, Route};
+use app::domain::casework::{due_phrase, may, next_due, urgency, Handling, Move, Role, Urgency};
 use app::domain::triage::CaseKind;
 use app::domain::FieldError;
-use app::ui::fields::{Checkbox, Choice, ErrorSummary, Field, Radios, Select, TextArea, TextField};
+use app::ui::fields::{Choice, ErrorSummary, Field, Select, TextArea};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -254,8 +249,6 @@ pub async fn render(
     let team = team_name(state, &case.team);
     let category = category_label(state, &case.category);
     let c = case.complaint.clone();
-    let complainant_adjustments = c.complainant.adjustments.as_ref().map(|a| a.to_string());
-    let adjust = app::domain::messages::Adjustments::of(&c.complainant);
     let seen = case.version();
     let note_kinds: Vec<Choice> = NoteKind::ALL
         .iter()
@@ -281,134 +274,14 @@ pub async fn render(
             case.acknowledge_by,
             case.outcome_due,
         );
-        let failed = case.failed_messages().next().is_some();
-        let flags = sections::triage_flags(&case, &compact, &csrf, today);
         let handling = handling(&case);
-        // What can be done next, by status.
-        let waiting = |kind: MessageKind| {
-            case.waiting(kind).map(|m| {
-            let how = match m.route {
-                Route::Email => "It is being emailed".to_string(),
-                Route::Post => "It is in the print queue until someone marks it posted".to_string(),
-            };
-            view! {
-                <p class="body">{format!("The {} is waiting to go. {how}.", m.kind.label().to_lowercase())}</p>
-                {(m.route == Route::Post).then(|| view! { <p class="body"><a href="/staff/post">"Letters to post"</a></p> })}
-            }
-        })
+        let forms = work::Forms {
+            compact: &compact,
+            csrf: &csrf,
+            seen: &seen,
+            errors: &errors,
         };
-        let allows = |m: Move| app::domain::casework::allowed(case.kind, case.status, m);
-        let can_end = Ending::ALL.into_iter().any(|e| allows(Move::End(e)));
-        let more = view! {
-            {allows(Move::UpdateProgress).then(|| view! {
-                <p class="body"><a href=action("update")>"Record a progress update"</a>" (the outcome will be later than the date given)"</p>
-            })}
-            {can_end.then(|| view! {
-                <p class="body"><a href=action("end")>{if case.kind == CaseKind::BreachReport { "Hand to the breach procedure, or end it another way" } else { "End the case without an outcome" }}</a></p>
-            })}
-            // SPEC "Categories and triage": either way, with a reason, until decided.
-            {app::domain::casework::reclassified(case.kind, case.status).ok().map(|to| {
-                let what = to.label().to_lowercase();
-                view! {
-                    <form method="post" action=action("reclassify") class="reclassify-form">
-                        {csrf_field()}
-                        <TextArea field=Field::fixed("reclassify_reason", "", &errors) label=format!("Reclassify as a {what} because") hint=if to == CaseKind::Complaint { "For example: the person is complaining about how we handled their information, not reporting a breach. The case starts again as a complaint: its acknowledgement is due 30 days from receipt" } else { "For example: the person reports that their information was lost, stolen or disclosed and has not had the breach outcome. It goes to the breach procedure" } rows=2/>
-                        <button type="submit" class="button button--secondary">{format!("Reclassify as a {what}")}</button>
-                    </form>
-                }
-            })}
-        };
-        let next_step = match case.status {
-            Status::Received if case.waiting(MessageKind::Acknowledgement).is_some() => {
-                waiting(MessageKind::Acknowledgement).into_any()
-            }
-            Status::Investigating if case.waiting(MessageKind::Outcome).is_some() => {
-                waiting(MessageKind::Outcome).into_any()
-            }
-            Status::Received | Status::Acknowledged if case.kind == CaseKind::BreachReport => view! {
-                <p class="body">"A breach report is not a complaint (seed 004 §18): hand it to the breach procedure. If the person complains after the breach outcome, that complaint is a new case."</p>
-            }.into_any(),
-            Status::Received => view! {
-                <form method="post" action=action("acknowledge")>
-                    {csrf_field()}
-                    <p class="body">"Record that the written acknowledgement (seed Appendix B letter) is sent. The letter is filled in for you."</p>
-                    <button type="submit" class="button">"Record acknowledgement"</button>
-                </form>
-            }.into_any(),
-            Status::Acknowledged => {
-                let refusal = may(case.kind, &handling, Move::Investigate, &me, role).err();
-                view! {
-                    <form method="post" action=action("investigate")>
-                        {csrf_field()}
-                        {refusal.map(|r| view! { <p class="body">{r.message()}"."</p> })}
-                        <button type="submit" class="button">"Start investigation"</button>
-                    </form>
-                }.into_any()
-            }
-            Status::Investigating => view! {
-                <a class="button" href=action("outcome")>"Record the outcome"</a>
-            }.into_any(),
-            Status::OutcomeSent => view! {
-                <a class="button" href=action("close")>"Close the case"</a>
-            }.into_any(),
-            Status::Closed => view! {
-                <p class="body">{match &case.ending {
-                    Some(e) => format!("This case is closed: {}.", e.summary()),
-                    None => "This case is closed.".to_string(),
-                }}</p>
-                <form method="post" action=action("reopen")>
-                    {csrf_field()}
-                    <TextArea field=Field::fixed("review_reason", "", &errors) label="Reopen for review because" hint="For example: the complainant asked for a review of the decision. The first outcome stays on record" rows=2/>
-                    <button type="submit" class="button button--secondary">"Reopen for review"</button>
-                </form>
-            }.into_any(),
-        };
-        let channels: Vec<Choice> = app::domain::complaint::Channel::ALL
-            .iter()
-            .map(|c| Choice::new(c.id(), c.label()))
-            .collect();
-        let lodge = (case.kind == CaseKind::BreachReport && case.lodged_as.is_none()).then(|| view! {
-            <h3 class="heading-s">"A complaint after the breach outcome"</h3>
-            <form method="post" action=action("lodge")>
-                {csrf_field()}
-                <p class="body">"If the person complains about how the breach was handled after receiving its outcome, that complaint is a new case (seed 004 §18), made from this report's answers and linked to it."</p>
-                <TextField field=Field::fixed("lodged_on", today.to_string(), &errors) label="Date the complaint was lodged" input_type="date" width="input--date"/>
-                <Radios field=Field::fixed("lodged_by", "", &errors) legend="How did the complaint reach us?" choices=channels inline=true/>
-                <button type="submit" class="button button--secondary">"Make it a complaint"</button>
-            </form>
-        });
-        let links = view! {
-            {case.lodged_as.map(|r| view! { <p class="body">"Complaint lodged after the breach outcome: "<a class="case-ref" href=format!("/staff/cases/{}", r.compact())>{r.to_string()}</a></p> })}
-            {case.lodged_from.map(|r| view! { <p class="body">"Lodged after the outcome of breach report "<a class="case-ref" href=format!("/staff/cases/{}", r.compact())>{r.to_string()}</a></p> })}
-        };
-        let next_step = view! { {next_step} {more} {lodge} {links} };
-        let handler_text = match (&case.handler, case.handler_confirmed_at) {
-            (None, _) => "Not assigned".to_string(),
-            (Some(h), Some(t)) => format!("{h} (confirmed independence {})", date_time(t)),
-            (Some(h), None) => format!("{h} (has not yet confirmed independence)"),
-        };
-        let assign_form = case.status.is_open().then(|| {
-            let current = case.handler.clone().unwrap_or_else(|| me.clone());
-            view! {
-                <form method="post" action=action("assign") class="assign-form">
-                    {csrf_field()}
-                    <Select field=Field::fixed("handler", current, &errors) label="Assign to" choices=handlers.clone()/>
-                    <Checkbox
-                        field=Field::fixed("independent", "", &errors)
-                        label=INDEPENDENCE
-                        hint="Tick only when assigning yourself. Anyone else confirms on this page before they work the case."
-                    />
-                    <button type="submit" class="button button--secondary">"Assign"</button>
-                </form>
-            }
-        });
-        let confirm_form = may_confirm(&handling, &me).then(|| view! {
-            <form method="post" action=action("confirm")>
-                {csrf_field()}
-                <Checkbox field=Field::fixed("confirm_independent", "", &errors) label=INDEPENDENCE/>
-                <button type="submit" class="button">"Confirm and take the case"</button>
-            </form>
-        });
+        let next_step = work::next_steps(&case, &forms, &handling, &me, role, today);
         view! {
             {saved.map(|m| view! { <div class="notification-banner notification-banner--success" role="status"><p class="notification-banner__heading">{m.message()}</p></div> })}
             <ErrorSummary errors=Signal::stored(errors.clone())/>
@@ -420,32 +293,13 @@ pub async fn render(
                     view! { <strong class=class>{format!("{}: {}", d.label(), due_phrase(d.date(), today))}</strong> }
                 })}
             </p>
-            {complainant_adjustments.clone().map(|a| view! { <div class="notification-banner" role="region" aria-label="Reasonable adjustments"><p class="notification-banner__heading">{format!("Reasonable adjustments: {a}")}</p>{adjust.phone_only.then(|| view! { <p class="body">"Telephone only: ring them with what each letter says (the letters are kept on the case)."</p> })}{adjust.large_print.then(|| view! { <p class="body">"Large print: letters print in large print."</p> })}</div> })}
-            {case.held.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Legal hold: {why}. Retention skips this case until the hold is released.")}</strong></div> })}
-            {case.restricted.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Restricted: {why}. Only the Data Protection Officer can open this case.")}</strong></div> })}
-            {update_due(case.kind, case.status, case.outcome_due, case.revised_due, today, warning).then(|| {
-                let expected = app::domain::casework::expected_outcome(case.outcome_due, case.revised_due);
-                let text = if expected < today {
-                    format!("Update due: the complainant was told to expect the outcome by {}. Send a progress update with a revised date and why.", long_date(expected))
-                } else {
-                    format!("Update due: the complainant expects the outcome by {}. If it will be later, send a progress update with a revised date and why before then.", long_date(expected))
-                };
-                view! { <div class="warning-text"><strong>{text}</strong></div> }
-            })}
-            {flags}
-            {case.review.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Check this complaint was sent by a person: {why}. It was stored as usual.")}</strong></div> })}
-            {failed.then(|| view! { <div class="warning-text"><strong>"A message about this case could not be sent: see the messages below, and ask the Data Protection Officer to try it again."</strong></div> })}
+            {sections::notices(&case, today, warning, &compact, &csrf)}
             <div class="case-grid">
                 <section class="case-section" aria-labelledby="next-heading">
                     <h2 id="next-heading" class="heading-m">"Next step"</h2>
                     {next_step}
                 </section>
-                <section class="case-section" aria-labelledby="handler-heading">
-                    <h2 id="handler-heading" class="heading-m">"Handler"</h2>
-                    <p class="body">{handler_text}</p>
-                    {confirm_form}
-                    {assign_form}
-                </section>
+                {work::handler(&case, &forms, &handling, &me, handlers.clone())}
                 {(role == Role::Dpo).then(|| sections::records_management(&compact, &csrf, case.held.as_deref(), case.restricted.as_deref(), &errors))}
             </div>
             <h2 class="heading-m">"Deadlines"</h2>
@@ -472,28 +326,7 @@ pub async fn render(
                 {case.reclassified_reason.clone().map(|r| row("Reclassified because", r))}
             </dl>
             {sections::person_and_complaint(&case, &category, &compact)}
-            {(matches!(c.on_behalf_of, OnBehalfOf::Mp { .. }) || case.mp.is_some()).then(|| {
-                let mp_name = case.mp.as_ref().map(|m| m.name.to_string()).unwrap_or_else(|| match &c.on_behalf_of {
-                    OnBehalfOf::Mp { mp_name } => mp_name.to_string(),
-                    _ => String::new(),
-                });
-                let mp_email = case.mp.as_ref().and_then(|m| m.email.as_ref()).map(|e| e.as_str().to_string()).unwrap_or_default();
-                let mp_address = case.mp.as_ref().map(|m| m.address.join("\n")).unwrap_or_default();
-                view! {
-                    <h2 class="heading-m">"Through their MP"</h2>
-                    {match &case.mp {
-                        Some(mp) => view! { <p class="body">{format!("Letters are copied to {} by {}.", mp.name, if mp.email.is_some() { "email" } else { "post" })}</p> }.into_any(),
-                        None => view! { <div class="warning-text"><strong>"Record the MP's email or postal address: letters must be copied to the MP (seed 000)."</strong></div> }.into_any(),
-                    }}
-                    <form method="post" action=action("mp")>
-                        {csrf_field()}
-                        <TextField field=Field::fixed("mp_name", mp_name, &errors) label="MP's name" autocomplete="off"/>
-                        <TextField field=Field::fixed("mp_email", mp_email, &errors) label="MP's email address (optional if there is a postal address)" input_type="email" autocomplete="off"/>
-                        <TextArea field=Field::fixed("mp_address", mp_address, &errors) label="MP's postal address (optional if there is an email address)" hint="One line for each part of the address" rows=3/>
-                        <button type="submit" class="button button--secondary">"Save the MP's details"</button>
-                    </form>
-                }
-            })}
+            {work::mp(&case, &forms)}
             {sections::corrections(&case, role)}
             {sections::consent(&c)}
             {(case.kind == CaseKind::Complaint).then(|| sections::investigation(&case, may(case.kind, &handling, Move::RecordInvestigation, &me, role).is_ok()))}

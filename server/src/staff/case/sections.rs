@@ -6,7 +6,7 @@ use crate::staff::components::{address_lines, date_time};
 use crate::store::outbox::MessageStatus;
 use crate::store::staff::CaseFile;
 use app::domain::calendar::long_date;
-use app::domain::casework::Role;
+use app::domain::casework::{update_due, Role};
 use app::domain::complaint::{Complaint, OnBehalfOf};
 use app::domain::messages::Route;
 use app::domain::FieldError;
@@ -436,5 +436,42 @@ pub fn triage_flags(case: &CaseFile, compact: &str, csrf: &str, today: NaiveDate
             }.into_any(),
         })}
         {(!case.complaint.consents.share_with_organisation).then(|| view! { <div class="warning-text"><strong>"Do not share: the complainant declined sharing with the organisation complained about."</strong></div> })}
+    }
+}
+
+/// What staff must know before working the case: reasonable adjustments, a legal hold or
+/// restriction, an update due, the triage flags still to work, a complaint to check was sent
+/// by a person, a message that could not be sent.
+pub fn notices(
+    case: &CaseFile,
+    today: NaiveDate,
+    warning: u32,
+    compact: &str,
+    csrf: &str,
+) -> impl IntoView {
+    let complainant_adjustments = case
+        .complaint
+        .complainant
+        .adjustments
+        .as_ref()
+        .map(|a| a.to_string());
+    let adjust = app::domain::messages::Adjustments::of(&case.complaint.complainant);
+    let failed = case.failed_messages().next().is_some();
+    view! {
+    {complainant_adjustments.clone().map(|a| view! { <div class="notification-banner" role="region" aria-label="Reasonable adjustments"><p class="notification-banner__heading">{format!("Reasonable adjustments: {a}")}</p>{adjust.phone_only.then(|| view! { <p class="body">"Telephone only: ring them with what each letter says (the letters are kept on the case)."</p> })}{adjust.large_print.then(|| view! { <p class="body">"Large print: letters print in large print."</p> })}</div> })}
+    {case.held.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Legal hold: {why}. Retention skips this case until the hold is released.")}</strong></div> })}
+    {case.restricted.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Restricted: {why}. Only the Data Protection Officer can open this case.")}</strong></div> })}
+    {update_due(case.kind, case.status, case.outcome_due, case.revised_due, today, warning).then(|| {
+        let expected = app::domain::casework::expected_outcome(case.outcome_due, case.revised_due);
+        let text = if expected < today {
+            format!("Update due: the complainant was told to expect the outcome by {}. Send a progress update with a revised date and why.", long_date(expected))
+        } else {
+            format!("Update due: the complainant expects the outcome by {}. If it will be later, send a progress update with a revised date and why before then.", long_date(expected))
+        };
+        view! { <div class="warning-text"><strong>{text}</strong></div> }
+    })}
+    {triage_flags(case, compact, csrf, today)}
+    {case.review.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Check this complaint was sent by a person: {why}. It was stored as usual.")}</strong></div> })}
+    {failed.then(|| view! { <div class="warning-text"><strong>"A message about this case could not be sent: see the messages below, and ask the Data Protection Officer to try it again."</strong></div> })}
     }
 }
