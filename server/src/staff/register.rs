@@ -36,20 +36,6 @@ pub struct RegisterParams {
     page: Option<u32>,
 }
 
-/// The ids "How it ended" may filter by: outcome categories and the other endings.
-pub(super) fn ending_choices() -> Vec<(&'static str, &'static str)> {
-    let mut v: Vec<(&'static str, &'static str)> = app::domain::casework::OutcomeCategory::ALL
-        .iter()
-        .map(|o| (o.id(), o.label()))
-        .collect();
-    v.extend(
-        app::domain::casework::Ending::ALL
-            .iter()
-            .map(|e| (e.id(), e.label())),
-    );
-    v
-}
-
 /// The register's query from its filters (the page and its downloads alike).
 fn query_of(state: &AppState, user: &StaffUser, p: &RegisterParams) -> RegisterQuery {
     let nonempty = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
@@ -86,7 +72,11 @@ fn query_of(state: &AppState, user: &StaffUser, p: &RegisterParams) -> RegisterQ
             .kind
             .as_deref()
             .and_then(app::domain::triage::CaseKind::parse),
-        ended: nonempty(&p.ended).filter(|e| ending_choices().iter().any(|(id, _)| id == e)),
+        ended: nonempty(&p.ended).filter(|e| {
+            super::register_filters::ending_choices()
+                .iter()
+                .any(|(id, _)| id == e)
+        }),
         all: false,
         page: p.page.unwrap_or(1).clamp(1, 100_000),
     }

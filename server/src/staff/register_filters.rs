@@ -1,7 +1,6 @@
 //! The register's filter form (seed 004 §45): every filter the register's query has, shown as
 //! the query has it, submitted by GET so a filtered view is a link.
 
-use super::register::ending_choices;
 use app::domain::casework::{DueFilter, Outstanding, RegisterQuery, Status};
 use leptos::prelude::*;
 
@@ -86,4 +85,18 @@ pub fn filters(
         <button type="submit" class="button button--secondary">"Apply filters"</button>
     </form>
     }
+}
+
+/// The ids "How it ended" may filter by: outcome categories and the other endings.
+pub(super) fn ending_choices() -> Vec<(&'static str, &'static str)> {
+    let mut v: Vec<(&'static str, &'static str)> = app::domain::casework::OutcomeCategory::ALL
+        .iter()
+        .map(|o| (o.id(), o.label()))
+        .collect();
+    v.extend(
+        app::domain::casework::Ending::ALL
+            .iter()
+            .map(|e| (e.id(), e.label())),
+    );
+    v
 }
