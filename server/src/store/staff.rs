@@ -51,8 +51,7 @@ impl AccountChange {
         }
     }
 
-    /// What each store sets: disabled (if it changes) and role (if it changes). Both stores
-    /// run `CHANGE_ACCOUNT` with these.
+    /// What the store sets: disabled (if it changes) and role (if it changes).
     pub fn columns(self) -> (Option<bool>, Option<&'static str>) {
         match self {
             AccountChange::Disable => (Some(true), None),
@@ -62,15 +61,6 @@ impl AccountChange {
         }
     }
 }
-
-/// Closed complaints in a span of time, for the survey list (both stores: $1 from, $2 to).
-pub const CLOSED_COMPLAINTS: &str = "SELECT reference, closed_at FROM cases \
-     WHERE kind = 'complaint' AND status = 'closed' AND closed_at >= $1 AND closed_at < $2 \
-     AND restricted_at IS NULL AND complaint <> '' ORDER BY closed_at, reference";
-
-/// One statement for both stores ($1 disabled or NULL, $2 role or NULL, $3 username).
-pub const CHANGE_ACCOUNT: &str = "UPDATE staff_users SET disabled = COALESCE($1, disabled), \
-     role = COALESCE($2, role), session_epoch = session_epoch + 1 WHERE username = $3";
 
 /// Working a triage flag: what is recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +72,7 @@ pub enum FlagWork {
 }
 
 impl FlagWork {
-    /// What each store records: the column of the day, the day, how (identity only), and the
+    /// What the store records: the column of the day, the day, how (identity only), and the
     /// words for the history.
     pub fn record(&self) -> (&'static str, NaiveDate, Option<&str>, &'static str) {
         match self {
@@ -140,7 +130,7 @@ pub(super) fn reclassified_detail(
     )
 }
 
-/// An investigation record as both stores keep it: JSON, or NULL while nothing is recorded.
+/// An investigation record as the store keeps it: JSON, or NULL while nothing is recorded.
 pub(super) fn investigation_json(
     i: &app::domain::casework::Investigation,
 ) -> Result<Option<String>, StoreError> {

@@ -61,13 +61,17 @@ impl Accounts for Store {
     ) -> Result<bool, StoreError> {
         let (disabled, role) = change.columns();
         let mut tx = self.begin_write().await?;
-        let changed = sqlx::query(CHANGE_ACCOUNT)
-            .bind(disabled)
-            .bind(role)
-            .bind(username)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        // $1 disabled or NULL, $2 role or NULL: a change sets only what it changes.
+        let changed = sqlx::query(
+            "UPDATE staff_users SET disabled = COALESCE($1, disabled), \
+             role = COALESCE($2, role), session_epoch = session_epoch + 1 WHERE username = $3",
+        )
+        .bind(disabled)
+        .bind(role)
+        .bind(username)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         if changed == 1 {
             let detail = match change {
                 AccountChange::Role(r) => format!("{username}: {}", r.id()),

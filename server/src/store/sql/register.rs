@@ -445,11 +445,15 @@ impl Register for Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<(Reference, DateTime<Utc>)>, StoreError> {
-        let rows = sqlx::query(CLOSED_COMPLAINTS)
-            .bind(Ts(from))
-            .bind(Ts(to))
-            .fetch_all(self.reader())
-            .await?;
+        let rows = sqlx::query(
+            "SELECT reference, closed_at FROM cases WHERE kind = 'complaint' \
+             AND status = 'closed' AND closed_at >= $1 AND closed_at < $2 \
+             AND restricted_at IS NULL AND complaint <> '' ORDER BY closed_at, reference",
+        )
+        .bind(Ts(from))
+        .bind(Ts(to))
+        .fetch_all(self.reader())
+        .await?;
         rows.iter()
             .map(|r| Ok((reference(r, "reference")?, r.try_get("closed_at")?)))
             .collect()
