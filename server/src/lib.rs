@@ -6,6 +6,7 @@
 
 pub mod accessibility;
 pub mod api;
+pub mod casework;
 pub mod cli;
 pub mod client;
 pub mod config;

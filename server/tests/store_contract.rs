@@ -10,6 +10,7 @@ use app::domain::casework::{
     DueFilter, Ending, EndingRecord, LockoutPolicy, NoteKind, Outstanding, RegisterQuery, Role,
     Status,
 };
+use app::domain::casework::{FlagWork, InvestigationPart};
 use app::domain::complaint::{Channel, ComplaintInput};
 use app::domain::letter::Letter;
 use app::domain::messages::Route;
@@ -23,7 +24,7 @@ use serde_json::json;
 use server::store::outbox::MessageStatus;
 use server::store::retention::{RunCounts, Trigger};
 use server::store::staff::{
-    AccountChange, Applied, AuditEntry, AuditQuery, CaseChange, CaseFile, FlagWork, StaffAccount,
+    AccountChange, Applied, AuditEntry, AuditQuery, CaseChange, CaseFile, StaffAccount,
 };
 use server::store::{Stores, Submitted};
 
@@ -273,27 +274,33 @@ async fn the_procedure_moves_a_case_once_and_refuses_a_stale_form() {
     let (staff, me) = (&s.stores.staff, "kim");
     let r = stored(&s.stores, &ComplaintInput::example(), Utc::now()).await;
     let case = file(&s.stores, &r.reference).await;
-    staff
-        .add_note(&case, NoteKind::CorrespondenceIn, "they rang", me)
-        .await
-        .unwrap();
+    let note = CaseChange::Note {
+        kind: NoteKind::CorrespondenceIn,
+        body: "they rang".into(),
+    };
+    assert_eq!(staff.apply(&case, &note, me).await.unwrap(), Applied::Done);
+    let assign = |handler: &str| CaseChange::Assign {
+        handler: handler.into(),
+        confirmed: false,
+    };
     assert_eq!(
-        staff.assign(&case, me, false, "dee").await.unwrap(),
+        staff.apply(&case, &assign(me), "dee").await.unwrap(),
         Applied::Done
     );
     assert_eq!(
-        staff.assign(&case, "lee", false, "dee").await.unwrap(),
+        staff.apply(&case, &assign("lee"), "dee").await.unwrap(),
         Applied::Stale,
         "the form saw no handler; there is one now"
     );
     let case = file(&s.stores, &r.reference).await;
     assert_eq!(case.notes[0].body, "they rang");
+    let confirm = CaseChange::ConfirmIndependence;
     assert_eq!(
-        staff.confirm_handler(&case, me).await.unwrap(),
+        staff.apply(&case, &confirm, me).await.unwrap(),
         Applied::Done
     );
     assert_eq!(
-        staff.confirm_handler(&case, me).await.unwrap(),
+        staff.apply(&case, &confirm, me).await.unwrap(),
         Applied::Stale
     );
 
@@ -312,20 +319,15 @@ async fn the_procedure_moves_a_case_once_and_refuses_a_stale_form() {
         .unwrap();
     let case = file(&s.stores, &r.reference).await;
 
-    let investigation =
+    let investigation: app::domain::casework::Investigation =
         value(json!({"findings": {"facts": "F", "law": "L", "risks": "R", "breaches": "B"}}));
+    let save = CaseChange::Investigation {
+        record: investigation.clone(),
+        part: InvestigationPart::Findings,
+    };
+    assert_eq!(staff.apply(&case, &save, me).await.unwrap(), Applied::Done);
     assert_eq!(
-        staff
-            .record_investigation(&case, &investigation, "findings recorded", me)
-            .await
-            .unwrap(),
-        Applied::Done
-    );
-    assert_eq!(
-        staff
-            .record_investigation(&case, &investigation, "findings recorded", me)
-            .await
-            .unwrap(),
+        staff.apply(&case, &save, me).await.unwrap(),
         Applied::Stale,
         "over a record someone else saved"
     );
@@ -334,10 +336,12 @@ async fn the_procedure_moves_a_case_once_and_refuses_a_stale_form() {
     let revised = case.outcome_due + Duration::days(30);
     let update =
         value(json!({"progress": "Waiting on records", "revised_on": revised, "why": "Volume"}));
-    let progress = staff
-        .update_progress(&case, &update, &letter("Progress"), Some(Route::Email), me)
-        .await
-        .unwrap();
+    let progress = CaseChange::Progress {
+        update,
+        letter: letter("Progress"),
+        route: Some(Route::Email),
+    };
+    let progress = staff.apply(&case, &progress, me).await.unwrap();
     assert_eq!(progress, Applied::Done);
     let case = file(&s.stores, &r.reference).await;
     assert_eq!((case.revised_due, case.updates.len()), (Some(revised), 1));
@@ -364,15 +368,19 @@ async fn the_procedure_moves_a_case_once_and_refuses_a_stale_form() {
     assert_eq!(case.status, Status::Closed);
 
     let due = case.outcome_due + Duration::days(60);
+    let reopen = |reason: &str| CaseChange::Reopen {
+        reason: reason.into(),
+        outcome_due: due,
+    };
     assert_eq!(
         staff
-            .reopen(&case, "asked for a review", due, me)
+            .apply(&case, &reopen("asked for a review"), me)
             .await
             .unwrap(),
         Applied::Done
     );
     assert_eq!(
-        staff.reopen(&case, "again", due, me).await.unwrap(),
+        staff.apply(&case, &reopen("again"), me).await.unwrap(),
         Applied::Stale
     );
     let case = file(&s.stores, &r.reference).await;
@@ -391,16 +399,12 @@ async fn the_procedure_moves_a_case_once_and_refuses_a_stale_form() {
         reason: None,
         note: None,
     };
-    let ended = staff
-        .end_case(
-            &other_case,
-            &withdrawn,
-            &letter("Ending"),
-            Some(Route::Post),
-            me,
-        )
-        .await
-        .unwrap();
+    let end = CaseChange::End {
+        record: withdrawn,
+        letter: letter("Ending"),
+        route: Some(Route::Post),
+    };
+    let ended = staff.apply(&other_case, &end, me).await.unwrap();
     assert_eq!(ended, Applied::Done);
     let other_case = file(&s.stores, &other.reference).await;
     assert_eq!(other_case.status, Status::Closed);
@@ -412,15 +416,15 @@ async fn the_procedure_moves_a_case_once_and_refuses_a_stale_form() {
         &app::domain::calendar::WorkingCalendar::default(),
     );
     let to = CaseKind::BreachReport;
-    let moved = staff
-        .reclassify(&third_case, to, &deadlines, "a breach", me)
-        .await
-        .unwrap();
+    let reclassify = CaseChange::Reclassify {
+        from: CaseKind::Complaint,
+        to,
+        deadlines,
+        reason: "a breach".into(),
+    };
+    let moved = staff.apply(&third_case, &reclassify, me).await.unwrap();
     assert_eq!(moved, Applied::Done);
-    let again = staff
-        .reclassify(&third_case, to, &deadlines, "a breach", me)
-        .await
-        .unwrap();
+    let again = staff.apply(&third_case, &reclassify, me).await.unwrap();
     assert_eq!(again, Applied::Stale);
     let third_case = file(&s.stores, &third.reference).await;
     assert_eq!(third_case.kind, CaseKind::BreachReport);
@@ -434,19 +438,25 @@ async fn case_records_are_kept_once_each_and_recommendations_tracked() {
     let r = stored(&s.stores, &ComplaintInput::example(), Utc::now()).await;
     let case = file(&s.stores, &r.reference).await;
 
-    let mp = value(json!({"name": "A Member", "email": "mp@example.org", "address": []}));
-    assert_eq!(staff.set_mp(&case, &mp, me).await.unwrap(), Applied::Done);
+    let mp: app::domain::casework::MpContact =
+        value(json!({"name": "A Member", "email": "mp@example.org", "address": []}));
+    let set_mp = CaseChange::Mp(mp.clone());
+    assert_eq!(
+        staff.apply(&case, &set_mp, me).await.unwrap(),
+        Applied::Done
+    );
     let on = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let verified = FlagWork::IdentityVerified {
         on,
         how: "passport".into(),
     };
+    let verified = CaseChange::Flag(verified);
     assert_eq!(
-        staff.work_flag(&case, &verified, me).await.unwrap(),
+        staff.apply(&case, &verified, me).await.unwrap(),
         Applied::Done
     );
     assert_eq!(
-        staff.work_flag(&case, &verified, me).await.unwrap(),
+        staff.apply(&case, &verified, me).await.unwrap(),
         Applied::Stale
     );
     let mut corrected = case.complaint.clone();
@@ -456,12 +466,13 @@ async fn case_records_are_kept_once_each_and_recommendations_tracked() {
         changes: vec![],
         reason: value(json!("They asked")),
     };
+    let correct = CaseChange::Correct(correction);
     assert_eq!(
-        staff.correct(&case, &correction, me).await.unwrap(),
+        staff.apply(&case, &correct, me).await.unwrap(),
         Applied::Done
     );
     assert_eq!(
-        staff.correct(&case, &correction, me).await.unwrap(),
+        staff.apply(&case, &correct, me).await.unwrap(),
         Applied::Stale
     );
     let case = file(&s.stores, &r.reference).await;
@@ -487,15 +498,17 @@ async fn case_records_are_kept_once_each_and_recommendations_tracked() {
     staff.apply(&case, &send, me).await.unwrap();
     let case = file(&s.stores, &r.reference).await;
     let action = case.actions[0].id;
-    let done = staff
-        .action_done(&case, action, on, Some("said sorry"), me)
+    let done = |note: Option<&str>| CaseChange::ActionDone {
+        id: action,
+        done_on: on,
+        note: note.map(String::from),
+    };
+    let once = staff
+        .apply(&case, &done(Some("said sorry")), me)
         .await
         .unwrap();
-    assert_eq!(done, Applied::Done);
-    let twice = staff
-        .action_done(&case, action, on, None, me)
-        .await
-        .unwrap();
+    assert_eq!(once, Applied::Done);
+    let twice = staff.apply(&case, &done(None), me).await.unwrap();
     assert_eq!(twice, Applied::Stale);
     let actions = staff.actions().await.unwrap();
     assert_eq!(actions.len(), 1);
@@ -531,15 +544,14 @@ async fn case_records_are_kept_once_each_and_recommendations_tracked() {
     let report = stored(&s.stores, &breach, Utc::now()).await;
     let lodged = stored(&s.stores, &ComplaintInput::example(), Utc::now()).await;
     let report_file = file(&s.stores, &report.reference).await;
-    let link = staff
-        .link_lodged(&report_file, &lodged.reference, me)
-        .await
-        .unwrap();
-    assert_eq!(link, Applied::Done);
-    let again = staff
-        .link_lodged(&report_file, &lodged.reference, me)
-        .await
-        .unwrap();
+    let link = CaseChange::LinkLodged {
+        complaint: lodged.reference,
+    };
+    assert_eq!(
+        staff.apply(&report_file, &link, me).await.unwrap(),
+        Applied::Done
+    );
+    let again = staff.apply(&report_file, &link, me).await.unwrap();
     assert_eq!(again, Applied::Stale);
     let lodged_file = file(&s.stores, &lodged.reference).await;
     assert_eq!(lodged_file.lodged_from, Some(report.reference));
@@ -736,10 +748,12 @@ async fn retention_runs_once_per_slot_holds_restricts_reduces_and_finds_a_person
         note: None,
     };
     let case = file(&s.stores, &r.reference).await;
-    staff
-        .end_case(&case, &ended, &letter("Ending"), None, "kim")
-        .await
-        .unwrap();
+    let end = CaseChange::End {
+        record: ended,
+        letter: letter("Ending"),
+        route: None,
+    };
+    staff.apply(&case, &end, "kim").await.unwrap();
     assert!(retention
         .candidates()
         .await

@@ -253,6 +253,15 @@ pub struct StaffUser {
 }
 
 impl StaffUser {
+    /// Who makes a change through the casework service.
+    pub fn actor(&self) -> crate::casework::Actor<'_> {
+        crate::casework::Actor {
+            username: &self.username,
+            name: &self.display_name,
+            role: self.role,
+        }
+    }
+
     /// Whether they may see a case of `team` (SPEC "Case records": access restricted to
     /// authorised staff, 004 §38): everyone may when `[access] handlers_see = "all"` (the
     /// default); otherwise the DPO sees all and everyone else only their own team's.
@@ -467,6 +476,25 @@ impl Fields {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
             .unwrap_or("")
+    }
+}
+
+/// A POST's fields as the handler's own type (each field a string, a missing one empty under
+/// `#[serde(default)]`): axum's `Form`, refused with a page of ours when the body is not one.
+pub struct Form<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for Form<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(form)) => Ok(Form(form)),
+            Err(_) => Err(components::message_page(
+                StatusCode::BAD_REQUEST,
+                "This form could not be read",
+                "Nothing was changed. Go back, reload the page and try again.",
+            )),
+        }
     }
 }
 

@@ -4,12 +4,8 @@
 
 pub use super::case_file::*;
 use super::StoreError;
-use app::domain::casework::{
-    Closure, Correction, EndingRecord, LockoutPolicy, MpContact, NoteKind, Outcome, ProgressUpdate,
-    RegisterQuery, Role, Status,
-};
-use app::domain::letter::Letter;
-use app::domain::messages::Route;
+pub use app::domain::casework::CaseChange;
+use app::domain::casework::{LockoutPolicy, RegisterQuery, Role, Status};
 use app::domain::reference::Reference;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -62,72 +58,12 @@ impl AccountChange {
     }
 }
 
-/// Working a triage flag: what is recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FlagWork {
-    IdentityVerified { on: NaiveDate, how: String },
-    ClarificationAsked { on: NaiveDate },
-    ClarificationReceived { on: NaiveDate },
-    HandoverMade { on: NaiveDate },
-}
-
-impl FlagWork {
-    /// What the store records: the column of the day, the day, how (identity only), and the
-    /// words for the history.
-    pub fn record(&self) -> (&'static str, NaiveDate, Option<&str>, &'static str) {
-        match self {
-            FlagWork::IdentityVerified { on, how } => (
-                "identity_verified_on",
-                *on,
-                Some(how.as_str()),
-                "identity verified",
-            ),
-            FlagWork::ClarificationAsked { on } => (
-                "clarification_asked_on",
-                *on,
-                None,
-                "clarification asked for",
-            ),
-            FlagWork::ClarificationReceived { on } => (
-                "clarification_received_on",
-                *on,
-                None,
-                "clarification received",
-            ),
-            FlagWork::HandoverMade { on } => (
-                "handover_made_on",
-                *on,
-                None,
-                "handed to corporate complaints",
-            ),
-        }
-    }
-
-    /// The history's detail: the day only. How identity was checked is typed about the
-    /// person, so it stays in the case file, which retention reduces (SPEC "Retention").
-    pub fn history(&self) -> String {
-        self.record().1.to_string()
-    }
-}
-
 /// What the audit trail says of a recommendation: its report and date, not its words.
 pub(super) fn recommendation_detail(
     period: app::domain::reporting::Period,
     due_on: NaiveDate,
 ) -> String {
     format!("report {} to {}; due {due_on}", period.from, period.to)
-}
-
-/// What the history and the audit trail say of a reclassification (never its reason).
-pub(super) fn reclassified_detail(
-    from: app::domain::triage::CaseKind,
-    to: app::domain::triage::CaseKind,
-) -> String {
-    format!(
-        "{} to {}",
-        from.label().to_lowercase(),
-        to.label().to_lowercase()
-    )
 }
 
 /// An investigation record as the store keeps it: JSON, or NULL while nothing is recorded.
@@ -150,46 +86,6 @@ pub fn stamp_column(status: Status) -> Option<&'static str> {
         Status::OutcomeSent => Some("outcome_sent_at"),
         Status::Closed => Some("closed_at"),
         Status::Received => None,
-    }
-}
-
-/// A move along the case's statuses, with what it records.
-#[derive(Debug, Clone)]
-pub enum CaseChange {
-    /// With a route, the letter is queued and the case moves on once it has gone; without
-    /// one (no written address), staff acknowledged it themselves and it moves on now.
-    Acknowledge {
-        letter: Letter,
-        route: Option<Route>,
-    },
-    Investigate,
-    /// As for the acknowledgement: "outcome sent" once the letter has gone.
-    SendOutcome {
-        outcome: Outcome,
-        letter: Letter,
-        route: Option<Route>,
-    },
-    Close {
-        closure: Closure,
-    },
-}
-
-impl CaseChange {
-    /// The route of the letter this change queues, if it queues one (the case then waits).
-    pub fn queues(&self) -> Option<Route> {
-        match self {
-            CaseChange::Acknowledge { route, .. } | CaseChange::SendOutcome { route, .. } => *route,
-            _ => None,
-        }
-    }
-
-    pub fn target(&self) -> Status {
-        match self {
-            CaseChange::Acknowledge { .. } => Status::Acknowledged,
-            CaseChange::Investigate => Status::Investigating,
-            CaseChange::SendOutcome { .. } => Status::OutcomeSent,
-            CaseChange::Close { .. } => Status::Closed,
-        }
     }
 }
 
@@ -264,126 +160,24 @@ pub trait Register: Send + Sync + 'static {
     async fn recommendations(&self) -> Result<Vec<StoredRecommendation>, StoreError>;
 }
 
-/// The seed 004 procedure: each change moves a case on, with its letters, history and audit
-/// entry in one transaction, and only if the case is still as the form saw it.
+/// The seed 004 procedure: every change to a case (`CaseChange`, built by the casework
+/// service) in one transaction with its history entry, its audit entry and any letter and
+/// message, and only while the case is as the change expects.
 #[async_trait]
 pub trait Procedure: Send + Sync + 'static {
-    async fn add_note(
-        &self,
-        case: &CaseFile,
-        kind: NoteKind,
-        body: &str,
-        actor: &str,
-    ) -> Result<(), StoreError>;
-    /// Assigns `handler`; `confirmed` when the handler themself confirmed independence.
-    async fn assign(
-        &self,
-        case: &CaseFile,
-        handler: &str,
-        confirmed: bool,
-        actor: &str,
-    ) -> Result<Applied, StoreError>;
-    /// The assigned handler confirms their independence (seed 004 §30).
-    async fn confirm_handler(&self, case: &CaseFile, actor: &str) -> Result<Applied, StoreError>;
-    /// Moves the case on if it is still in `case.status`.
+    /// Applies `change` by `actor`; `Stale` (nothing written) if the case has changed so the
+    /// change no longer applies.
     async fn apply(
         &self,
         case: &CaseFile,
         change: &CaseChange,
         actor: &str,
     ) -> Result<Applied, StoreError>;
-    /// Ends the case without an outcome (still in `case.status`), with its letter.
-    async fn end_case(
-        &self,
-        case: &CaseFile,
-        record: &EndingRecord,
-        letter: &Letter,
-        route: Option<Route>,
-        actor: &str,
-    ) -> Result<Applied, StoreError>;
-    /// Records a progress update and its revised date, with its letter.
-    async fn update_progress(
-        &self,
-        case: &CaseFile,
-        update: &ProgressUpdate,
-        letter: &Letter,
-        route: Option<Route>,
-        actor: &str,
-    ) -> Result<Applied, StoreError>;
-    /// Makes the case a complaint or a breach report (`to`), back at "received" with these
-    /// deadlines, keeping the reason with the case (not in the history), if nobody changed its
-    /// status meanwhile.
-    async fn reclassify(
-        &self,
-        case: &CaseFile,
-        to: app::domain::triage::CaseKind,
-        deadlines: &app::domain::calendar::Deadlines,
-        reason: &str,
-        actor: &str,
-    ) -> Result<Applied, StoreError>;
-    /// Saves the case's investigation record as `investigation` (what changed: `event`, for
-    /// the history), if nobody changed the case's status or its record meanwhile.
-    async fn record_investigation(
-        &self,
-        case: &CaseFile,
-        investigation: &app::domain::casework::Investigation,
-        event: &str,
-        actor: &str,
-    ) -> Result<Applied, StoreError>;
-    /// Reopens a closed case for review: back to investigating with a new outcome target;
-    /// what it was closed with is kept as the review's record. The handler must declare their
-    /// independence again before working the review (SPEC "The investigation", 004 §30).
-    async fn reopen(
-        &self,
-        case: &CaseFile,
-        reason: &str,
-        outcome_due: NaiveDate,
-        actor: &str,
-    ) -> Result<Applied, StoreError>;
 }
 
-/// What else is recorded on a case (actions, the MP, triage flags, corrections, links) and
-/// the report's recommendations; each one audited.
+/// The recommendations of the DPO's reports, each change audited.
 #[async_trait]
-pub trait CaseRecords: Send + Sync + 'static {
-    /// Marks one of the case's actions done; `Stale` if it is done already or not the case's.
-    async fn action_done(
-        &self,
-        case: &CaseFile,
-        action_id: i64,
-        done_on: NaiveDate,
-        note: Option<&str>,
-        actor: &str,
-    ) -> Result<Applied, StoreError>;
-    /// Records (or replaces) the MP's contact details; later letters are copied to them.
-    async fn set_mp(
-        &self,
-        case: &CaseFile,
-        mp: &MpContact,
-        actor: &str,
-    ) -> Result<Applied, StoreError>;
-    /// Records work on a triage flag (once each; `Stale` if already recorded).
-    async fn work_flag(
-        &self,
-        case: &CaseFile,
-        work: &FlagWork,
-        actor: &str,
-    ) -> Result<Applied, StoreError>;
-    /// Corrects the complainant's details and choices, if nobody corrected them meanwhile.
-    async fn correct(
-        &self,
-        case: &CaseFile,
-        correction: &Correction,
-        actor: &str,
-    ) -> Result<Applied, StoreError>;
-    /// Links a breach report and the complaint lodged after its outcome; `Stale` if the
-    /// report has one already.
-    async fn link_lodged(
-        &self,
-        report: &CaseFile,
-        complaint: &Reference,
-        actor: &str,
-    ) -> Result<Applied, StoreError>;
+pub trait Recommendations: Send + Sync + 'static {
     /// Adds a recommendation of the DPO to the report for `period` (audited).
     async fn add_recommendation(
         &self,
@@ -403,6 +197,6 @@ pub trait CaseRecords: Send + Sync + 'static {
 
 /// Everything the staff side asks of its database: one value (`AppState::staff`) for all
 /// four parts; a function that needs one part can ask for just that.
-pub trait StaffStore: Accounts + Register + Procedure + CaseRecords {}
+pub trait StaffStore: Accounts + Register + Procedure + Recommendations {}
 
-impl<T: Accounts + Register + Procedure + CaseRecords> StaffStore for T {}
+impl<T: Accounts + Register + Procedure + Recommendations> StaffStore for T {}

@@ -9,9 +9,11 @@
 //! - `urgency`: the next deadline and how it stands today (the register's order and tags);
 //! - `receiving`: how and when a complaint arrived, as staff key it in;
 //! - `register`: the filters of the case register (seed 004 §45);
+//! - `change`: every change staff make to a case, and what the history says of it;
 //! - `accounts`: staff roles, usernames, passwords and the lock-out policy.
 
 mod accounts;
+mod change;
 mod corrections;
 mod investigation;
 mod lifecycle;
@@ -23,6 +25,7 @@ mod status;
 mod urgency;
 
 pub use accounts::*;
+pub use change::*;
 pub use corrections::*;
 pub use investigation::*;
 pub use lifecycle::*;

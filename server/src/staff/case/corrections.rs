@@ -4,9 +4,10 @@
 
 use super::moves::CaseForm;
 use super::page::Saved;
-use super::{seen_as_it_is, settle, CaseRef};
+use super::{work, CaseRef};
+use crate::casework::Command;
 use crate::staff::error::StaffError;
-use crate::staff::{Fields, Staff, Viewer};
+use crate::staff::{Form, Staff, Viewer};
 use crate::store::staff::CaseFile;
 use crate::AppState;
 use app::domain::FieldError;
@@ -14,6 +15,7 @@ use app::ui::fields::{Choice, Field, Radios, TextArea, TextField};
 use axum::extract::State;
 use axum::response::Response;
 use leptos::prelude::*;
+use std::collections::HashMap;
 
 fn correct_form(
     state: &AppState,
@@ -101,29 +103,32 @@ pub async fn correct(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, StaffError> {
-    let given = |k: &str| Some(fields.get(k).to_string()).filter(|v| !v.is_empty());
-    let parsed = if seen_as_it_is(&case, &fields) {
+    let value = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let seen = value("_seen");
+    let given = |k: &str| Some(value(k)).filter(|v| !v.is_empty());
+    let parsed = if seen == case.version() {
         app::domain::casework::Correction::parse(
             &case.complaint,
             given,
-            fields.get("reason"),
+            &value("reason"),
             &state.config.taxonomy,
         )
     } else {
         Err(vec![FieldError::new("", super::CHANGED_MEANWHILE)])
     };
-    let correction = match parsed {
-        Ok(c) => c,
-        Err(errors) => {
-            let value = |k: &str| fields.get(k).to_string();
-            return Ok(correct_form(&state, &viewer, &case, value, errors));
-        }
+    let command = match parsed {
+        Ok(c) => Command::Correct(c),
+        Err(errors) => return Ok(correct_form(&state, &viewer, &case, value, errors)),
     };
-    let applied = state
-        .staff
-        .correct(&case, &correction, &user.username)
-        .await?;
-    settle(&state, &viewer, &user, &case, applied, Saved::Corrected).await
+    work(
+        &state,
+        (&viewer, &user),
+        case,
+        &seen,
+        command,
+        Saved::Corrected,
+    )
+    .await
 }

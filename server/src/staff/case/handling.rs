@@ -1,27 +1,35 @@
 //! Working on a case without moving it on: notes, correspondence and evidence; assigning a
 //! handler; the handler confirming their independence (seed 004 §30).
 
-use super::page::{self, handling, Saved};
-use super::{seen_as_it_is, settle, stale, CaseRef};
+use super::page::{self, Saved};
+use super::{work, CaseRef};
+use crate::casework::Command;
 use crate::staff::error::StaffError;
-use crate::staff::{Fields, Staff};
+use crate::staff::{Form, Staff};
 use crate::AppState;
 use app::domain::casework::NoteKind;
-use app::domain::casework::{may_assign, may_confirm, Assignment, Role};
 use app::domain::text::{limits, Lines, Text};
 use app::domain::FieldError;
 use axum::extract::State;
 use axum::response::Response;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NoteForm {
+    kind: String,
+    note: String,
+}
 
 pub async fn add_note(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<NoteForm>,
 ) -> Result<Response, StaffError> {
-    let kind = NoteKind::parse(fields.get("kind")).unwrap_or(NoteKind::Note);
+    let kind = NoteKind::parse(&form.kind).unwrap_or(NoteKind::Note);
     let note = Text::parse(
-        fields.get("note"),
+        &form.note,
         "note",
         "The note",
         limits::DESCRIPTION,
@@ -29,85 +37,66 @@ pub async fn add_note(
     )
     .and_then(|t| t.ok_or_else(|| FieldError::new("note", "Enter the note")));
     let body = match note {
-        Ok(t) => t,
+        Ok(t) => t.as_str().to_string(),
         Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
     };
-    state
-        .staff
-        .add_note(&case, kind, body.as_str(), &user.username)
-        .await?;
-    settle(
-        &state,
-        &viewer,
-        &user,
-        &case,
-        crate::store::staff::Applied::Done,
-        Saved::Note,
-    )
-    .await
+    let command = Command::AddNote { kind, body };
+    work(&state, (&viewer, &user), case, "", command, Saved::Note).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AssignForm {
+    #[serde(rename = "_seen")]
+    seen: String,
+    handler: String,
+    independent: String,
 }
 
 pub async fn assign(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<AssignForm>,
 ) -> Result<Response, StaffError> {
-    if !seen_as_it_is(&case, &fields) {
-        return stale(&state, &viewer, &user, &case).await;
-    }
-    let candidate = fields.get("handler");
-    let may_handle = state
-        .staff
-        .user(candidate)
-        .await?
-        .is_some_and(|u| u.role.allows(Role::Handler) && !u.disabled);
-    let asked = Assignment {
-        candidate,
-        candidate_may_handle: may_handle,
-        actor: &user.username,
-        independence_ticked: fields.get("independent") == "yes",
+    let command = Command::Assign {
+        handler: form.handler,
+        independence_ticked: form.independent == "yes",
     };
-    let confirmed = match may_assign(case.status, &asked) {
-        Ok(confirmed) => confirmed,
-        Err(refusal) => {
-            let errors = vec![FieldError::new(refusal.field(), refusal.message())];
-            return page::refuse(&state, &viewer, &user, case, errors).await;
-        }
-    };
-    let applied = state
-        .staff
-        .assign(&case, candidate, confirmed, &user.username)
-        .await?;
-    settle(&state, &viewer, &user, &case, applied, Saved::Assigned).await
+    work(
+        &state,
+        (&viewer, &user),
+        case,
+        &form.seen,
+        command,
+        Saved::Assigned,
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ConfirmForm {
+    #[serde(rename = "_seen")]
+    seen: String,
+    confirm_independent: String,
 }
 
 pub async fn confirm(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<ConfirmForm>,
 ) -> Result<Response, StaffError> {
-    if !seen_as_it_is(&case, &fields) {
-        return stale(&state, &viewer, &user, &case).await;
-    }
-    let error = if !may_confirm(&handling(&case), &user.username) {
-        // The page offered the box, but the case has moved on (or was re-assigned) since.
-        Some(FieldError::new(
-            "",
-            "Only the assigned handler can confirm their independence, once, on an open case",
-        ))
-    } else if fields.get("confirm_independent") != "yes" {
-        Some(FieldError::new(
-            "confirm_independent",
-            "Tick to confirm you have not worked on the processing this complaint is about",
-        ))
-    } else {
-        None
-    };
-    if let Some(e) = error {
-        return page::refuse(&state, &viewer, &user, case, vec![e]).await;
-    }
-    let applied = state.staff.confirm_handler(&case, &user.username).await?;
-    settle(&state, &viewer, &user, &case, applied, Saved::Confirmed).await
+    let ticked = form.confirm_independent == "yes";
+    let command = Command::ConfirmIndependence { ticked };
+    work(
+        &state,
+        (&viewer, &user),
+        case,
+        &form.seen,
+        command,
+        Saved::Confirmed,
+    )
+    .await
 }

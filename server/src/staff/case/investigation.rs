@@ -5,40 +5,36 @@
 
 use super::moves::{checked, CaseForm};
 use super::page::Saved;
-use super::procedure::refused;
-use super::{settle, CaseRef};
+use super::{work, CaseRef};
+use crate::casework::Command;
 use crate::staff::components::today;
 use crate::staff::error::StaffError;
-use crate::staff::{Fields, Staff, StaffUser, Viewer};
+use crate::staff::{Form, Staff, StaffUser, Viewer};
 use crate::store::staff::CaseFile;
 use crate::AppState;
 use app::domain::casework::{
-    Findings, FindingsInput, InterimMeasure, Investigation, Move, Plan, PlanInput, MILESTONE_FIELDS,
+    Findings, FindingsInput, InterimMeasure, Investigation, InvestigationPart, Plan, PlanInput,
+    MILESTONE_FIELDS,
 };
 use app::domain::FieldError;
 use app::ui::fields::{Field, TextArea, TextField};
 use axum::extract::State;
 use axum::response::Response;
 use leptos::prelude::*;
+use serde::Deserialize;
+use std::collections::HashMap;
 
-/// Saves `investigation` as the case's record, if the domain allows the move for this user.
+/// Saves `record` as the case's investigation record, if the domain allows it for this user.
 async fn save(
     state: &AppState,
-    viewer: &Viewer,
-    user: &StaffUser,
+    (viewer, user): (&Viewer, &StaffUser),
     case: CaseFile,
-    investigation: Investigation,
-    event: &str,
+    seen: &str,
+    (record, part): (Investigation, InvestigationPart),
     saved: Saved,
 ) -> Result<Response, StaffError> {
-    if let Some(r) = refused(state, viewer, user, case.clone(), Move::RecordInvestigation).await? {
-        return Ok(r);
-    }
-    let applied = state
-        .staff
-        .record_investigation(&case, &investigation, event, &user.username)
-        .await?;
-    settle(state, viewer, user, &case, applied, saved).await
+    let command = Command::RecordInvestigation(record, part);
+    work(state, (viewer, user), case, seen, command, saved).await
 }
 
 fn plan_form(
@@ -106,37 +102,60 @@ pub async fn show_plan_form(
     plan_form(&state, &viewer, &case, input, vec![])
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PlanForm {
+    #[serde(rename = "_seen")]
+    seen: String,
+    scope: String,
+    evidence: String,
+    stakeholders: String,
+    /// The milestones' rows (`milestone_1_what`, …).
+    #[serde(flatten)]
+    rows: HashMap<String, String>,
+}
+
 pub async fn plan(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<PlanForm>,
 ) -> Result<Response, StaffError> {
+    let row = |name: &str| form.rows.get(name).cloned().unwrap_or_default();
     let input = PlanInput {
-        scope: fields.get("scope").to_string(),
-        evidence: fields.get("evidence").to_string(),
-        stakeholders: fields.get("stakeholders").to_string(),
         milestones: MILESTONE_FIELDS
             .iter()
-            .map(|(what, by)| (fields.get(what).to_string(), fields.get(by).to_string()))
+            .map(|(what, by)| (row(what), row(by)))
             .collect(),
+        scope: form.scope,
+        evidence: form.evidence,
+        stakeholders: form.stakeholders,
     };
-    let plan = match checked(&case, &fields, input, Plan::parse, |i, e| {
+    let plan = match checked(&case, &form.seen, input, Plan::parse, |i, e| {
         plan_form(&state, &viewer, &case, i, e)
     }) {
         Ok(p) => p,
         Err(form) => return Ok(form),
     };
-    let event = if case.investigation.plan.is_some() {
-        "investigation plan changed"
+    let part = if case.investigation.plan.is_some() {
+        InvestigationPart::PlanChanged
     } else {
-        "investigation plan recorded"
+        InvestigationPart::PlanRecorded
     };
     let record = Investigation {
         plan: Some(plan),
         ..case.investigation.clone()
     };
-    save(&state, &viewer, &user, case, record, event, Saved::Plan).await
+    let saved = Saved::Plan;
+    save(
+        &state,
+        (&viewer, &user),
+        case,
+        &form.seen,
+        (record, part),
+        saved,
+    )
+    .await
 }
 
 fn measure_form(
@@ -172,18 +191,24 @@ pub async fn show_measure_form(
     measure_form(&state, &viewer, &case, input, vec![])
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MeasureForm {
+    #[serde(rename = "_seen")]
+    seen: String,
+    measure: String,
+    taken_on: String,
+}
+
 pub async fn measure(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<MeasureForm>,
 ) -> Result<Response, StaffError> {
-    let input = (
-        fields.get("measure").to_string(),
-        fields.get("taken_on").to_string(),
-    );
+    let input = (form.measure, form.taken_on);
     let parse = |i: &(String, String)| InterimMeasure::parse(&i.0, &i.1, today());
-    let measure = match checked(&case, &fields, input, parse, |i, e| {
+    let measure = match checked(&case, &form.seen, input, parse, |i, e| {
         measure_form(&state, &viewer, &case, i, e)
     }) {
         Ok(m) => m,
@@ -191,8 +216,17 @@ pub async fn measure(
     };
     let mut record = case.investigation.clone();
     record.measures.push(measure);
-    let event = "interim measure recorded";
-    save(&state, &viewer, &user, case, record, event, Saved::Measure).await
+    let part = InvestigationPart::Measure;
+    let saved = Saved::Measure;
+    save(
+        &state,
+        (&viewer, &user),
+        case,
+        &form.seen,
+        (record, part),
+        saved,
+    )
+    .await
 }
 
 fn findings_form(
@@ -238,19 +272,30 @@ pub async fn show_findings_form(
     findings_form(&state, &viewer, &case, input, vec![])
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FindingsForm {
+    #[serde(rename = "_seen")]
+    seen: String,
+    facts: String,
+    law: String,
+    risks: String,
+    breaches: String,
+}
+
 pub async fn findings(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<FindingsForm>,
 ) -> Result<Response, StaffError> {
     let input = FindingsInput {
-        facts: fields.get("facts").to_string(),
-        law: fields.get("law").to_string(),
-        risks: fields.get("risks").to_string(),
-        breaches: fields.get("breaches").to_string(),
+        facts: form.facts,
+        law: form.law,
+        risks: form.risks,
+        breaches: form.breaches,
     };
-    let findings = match checked(&case, &fields, input, Findings::parse, |i, e| {
+    let findings = match checked(&case, &form.seen, input, Findings::parse, |i, e| {
         findings_form(&state, &viewer, &case, i, e)
     }) {
         Ok(f) => f,
@@ -260,6 +305,14 @@ pub async fn findings(
         findings: Some(findings),
         ..case.investigation.clone()
     };
-    let event = "findings recorded";
-    save(&state, &viewer, &user, case, record, event, Saved::Findings).await
+    let (part, saved) = (InvestigationPart::Findings, Saved::Findings);
+    save(
+        &state,
+        (&viewer, &user),
+        case,
+        &form.seen,
+        (record, part),
+        saved,
+    )
+    .await
 }

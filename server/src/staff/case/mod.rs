@@ -19,7 +19,8 @@ mod work;
 
 use super::components::message_page;
 use super::error::StaffError;
-use super::{Fields, StaffUser, Viewer};
+use super::{StaffUser, Viewer};
+use crate::casework::{self, Command, Refused};
 use crate::store::staff::{Applied, CaseFile};
 use crate::store::StoreError;
 use crate::AppState;
@@ -118,12 +119,29 @@ pub async fn settle(
     }
 }
 
-pub const CHANGED_MEANWHILE: &str = "Someone else changed this case while you were looking at it. Nothing was changed: check the case as it is now.";
-
-/// Whether the form was filled in on the case as it still is (its `_seen` token).
-pub fn seen_as_it_is(case: &CaseFile, fields: &Fields) -> bool {
-    fields.get("_seen") == case.version()
+/// Carries out `command` through the casework service and answers: back to the case with its
+/// banner; the case as it now is when someone changed it first (409); the case with the
+/// procedure's refusal (409) or the form's mistakes (422). Nothing is changed on a refusal.
+pub async fn work(
+    state: &AppState,
+    (viewer, user): (&Viewer, &StaffUser),
+    case: CaseFile,
+    seen: &str,
+    command: Command,
+    saved: page::Saved,
+) -> Result<Response, StaffError> {
+    match casework::carry_out(state, user.actor(), &case, seen, command).await? {
+        Ok(()) => settle(state, viewer, user, &case, Applied::Done, saved).await,
+        Err(Refused::Changed) => stale(state, viewer, user, &case).await,
+        Err(Refused::Rule(e)) => {
+            let status = StatusCode::CONFLICT;
+            page::render(state, viewer, user, case, vec![e], None, status).await
+        }
+        Err(Refused::Invalid(errors)) => page::refuse(state, viewer, user, case, errors).await,
+    }
 }
+
+pub const CHANGED_MEANWHILE: &str = "Someone else changed this case while you were looking at it. Nothing was changed: check the case as it is now.";
 
 /// Someone else changed the case first: the case as it is now, saying so (409).
 pub async fn stale(

@@ -3,116 +3,52 @@
 //! improvement actions). The domain says which moves are allowed (`casework::may`); the
 //! store applies one only if the case has not changed meanwhile.
 
-use super::page::{self, handling, Saved};
-use super::{seen_as_it_is, settle, stale, CaseRef, CHANGED_MEANWHILE};
-use crate::outbox::route_for;
-use crate::staff::components::{action_fields, page as staff_page, team_name, today};
+use super::page::Saved;
+use super::{work, CaseRef, CHANGED_MEANWHILE};
+use crate::casework::Command;
+use crate::staff::components::{action_fields, page as staff_page, today};
 use crate::staff::error::StaffError;
-use crate::staff::{Fields, Staff, StaffUser, Viewer};
-use crate::store::staff::{CaseChange, CaseFile};
+use crate::staff::{Form, Staff, Viewer};
+use crate::store::staff::CaseFile;
 use crate::AppState;
 use app::domain::casework::{
-    may, ActionInput, ActionKind, ActionPart, Closure, ClosureInput, Move, Outcome,
-    OutcomeCategory, OutcomeInput, ACTION_ROWS,
+    ActionInput, ActionKind, ActionPart, Closure, ClosureInput, Outcome, OutcomeCategory,
+    OutcomeInput, ACTION_ROWS,
 };
-use app::domain::letter;
-use app::domain::messages::MessageKind;
 use app::domain::FieldError;
 use app::ui::fields::{Choice, ErrorSummary, Field, Radios, TextArea};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
+use serde::Deserialize;
+use std::collections::HashMap;
 
-/// Checks the move with the domain rules, then applies it if the case has not changed.
-async fn move_case(
-    state: &AppState,
-    viewer: &Viewer,
-    user: &StaffUser,
-    case: CaseFile,
-    change: CaseChange,
-    saved: Saved,
-) -> Result<Response, StaffError> {
-    let wanted = match change {
-        CaseChange::Acknowledge { .. } => Move::Acknowledge,
-        CaseChange::Investigate => Move::Investigate,
-        CaseChange::SendOutcome { .. } => Move::SendOutcome,
-        CaseChange::Close { .. } => Move::Close,
-    };
-    let refusal = may(
-        case.kind,
-        &handling(&case),
-        wanted,
-        &user.username,
-        user.role,
-    )
-    .err()
-    .map(|r| r.message());
-    // One letter of a kind at a time: the first is still on its way.
-    let kind = match change {
-        CaseChange::Acknowledge { .. } => Some(MessageKind::Acknowledgement),
-        CaseChange::SendOutcome { .. } => Some(MessageKind::Outcome),
-        _ => None,
-    };
-    let waiting = kind.and_then(|k| case.waiting(k)).map(|m| {
-        format!(
-            "The {} is already waiting to go: nothing was changed",
-            m.kind.label().to_lowercase()
-        )
-    });
-    if let Some(message) = refusal.or(waiting) {
-        let errors = vec![FieldError::new("", message)];
-        return page::render(
-            state,
-            viewer,
-            user,
-            case,
-            errors,
-            None,
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
-    let applied = state.staff.apply(&case, &change, &user.username).await?;
-    settle(state, viewer, user, &case, applied, saved).await
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SeenForm {
+    #[serde(rename = "_seen")]
+    pub seen: String,
 }
 
 pub async fn acknowledge(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<SeenForm>,
 ) -> Result<Response, StaffError> {
-    if !seen_as_it_is(&case, &fields) {
-        return stale(&state, &viewer, &user, &case).await;
-    }
-    let letter = letter::acknowledgement(
-        &state.organisation,
-        case.complaint.complainant.full_name.as_str(),
-        &case.reference,
-        case.received_on,
-        &team_name(&state, &case.team),
-        case.outcome_due,
-        &app::i18n::Words::of(case.lang),
-    );
-    let change = CaseChange::Acknowledge {
-        letter,
-        route: route_for(&case),
-    };
-    move_case(&state, &viewer, &user, case, change, Saved::Acknowledged).await
+    let (command, saved) = (Command::Acknowledge, Saved::Acknowledged);
+    work(&state, (&viewer, &user), case, &form.seen, command, saved).await
 }
 
 pub async fn investigate(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<SeenForm>,
 ) -> Result<Response, StaffError> {
-    if !seen_as_it_is(&case, &fields) {
-        return stale(&state, &viewer, &user, &case).await;
-    }
-    let change = CaseChange::Investigate;
-    move_case(&state, &viewer, &user, case, change, Saved::Investigating).await
+    let (command, saved) = (Command::Investigate, Saved::Investigating);
+    work(&state, (&viewer, &user), case, &form.seen, command, saved).await
 }
 
 /// The page around a form about one case: back link, problems, the case's reference, heading.
@@ -167,27 +103,55 @@ impl CaseForm<'_> {
 /// everything typed (so nothing is lost) when the case changed meanwhile or a rule is broken.
 pub(super) fn checked<I, T>(
     case: &CaseFile,
-    fields: &Fields,
+    seen: &str,
     input: I,
     parse: impl FnOnce(&I) -> Result<T, Vec<FieldError>>,
     form: impl FnOnce(I, Vec<FieldError>) -> Response,
 ) -> Result<T, Response> {
-    if !seen_as_it_is(case, fields) {
+    if seen != case.version() {
         return Err(form(input, vec![FieldError::new("", CHANGED_MEANWHILE)]));
     }
     parse(&input).map_err(|errors| form(input, errors))
 }
 
-fn action_rows(fields: &Fields, kind: ActionKind) -> Vec<ActionInput> {
-    (1..=ACTION_ROWS)
-        .map(|n| ActionInput {
-            description: fields
-                .get(kind.field(n, ActionPart::Description))
-                .to_string(),
-            owner: fields.get(kind.field(n, ActionPart::Owner)).to_string(),
-            due_on: fields.get(kind.field(n, ActionPart::DueOn)).to_string(),
-        })
-        .collect()
+/// A form with rows of actions (`remedial_1_description`, …), beside its other fields.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct WithActions<T> {
+    #[serde(rename = "_seen")]
+    seen: String,
+    #[serde(flatten)]
+    form: T,
+    #[serde(flatten)]
+    rows: HashMap<String, String>,
+}
+
+impl<T> WithActions<T> {
+    fn actions(&self, kind: ActionKind) -> Vec<ActionInput> {
+        let get = |n, part| {
+            self.rows
+                .get(kind.field(n, part))
+                .cloned()
+                .unwrap_or_default()
+        };
+        (1..=ACTION_ROWS)
+            .map(|n| ActionInput {
+                description: get(n, ActionPart::Description),
+                owner: get(n, ActionPart::Owner),
+                due_on: get(n, ActionPart::DueOn),
+            })
+            .collect()
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OutcomeForm {
+    category: String,
+    summary: String,
+    investigation: String,
+    findings: String,
+    no_action_reason: String,
 }
 
 fn outcome_form(
@@ -245,19 +209,19 @@ pub async fn send_outcome(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(posted): Form<WithActions<OutcomeForm>>,
 ) -> Result<Response, StaffError> {
     let input = OutcomeInput {
-        category: fields.get("category").to_string(),
-        summary: fields.get("summary").to_string(),
-        investigation: fields.get("investigation").to_string(),
-        findings: fields.get("findings").to_string(),
-        no_action_reason: fields.get("no_action_reason").to_string(),
-        actions: action_rows(&fields, ActionKind::Remedial),
+        actions: posted.actions(ActionKind::Remedial),
+        category: posted.form.category,
+        summary: posted.form.summary,
+        investigation: posted.form.investigation,
+        findings: posted.form.findings,
+        no_action_reason: posted.form.no_action_reason,
     };
     let parsed = checked(
         &case,
-        &fields,
+        &posted.seen,
         input,
         |i| Outcome::parse(i, today()),
         |i, e| outcome_form(&state, &viewer, &case, i, e),
@@ -266,21 +230,16 @@ pub async fn send_outcome(
         Ok(o) => o,
         Err(form) => return Ok(form),
     };
-    let letter = letter::outcome(
-        &state.organisation,
-        case.complaint.complainant.full_name.as_str(),
-        &case.reference,
-        &team_name(&state, &case.team),
-        &outcome,
-        &user.display_name,
-        &app::i18n::Words::of(case.lang),
-    );
-    let change = CaseChange::SendOutcome {
-        route: route_for(&case),
-        outcome,
-        letter,
-    };
-    move_case(&state, &viewer, &user, case, change, Saved::Outcome).await
+    let command = Command::SendOutcome(outcome);
+    work(
+        &state,
+        (&viewer, &user),
+        case,
+        &posted.seen,
+        command,
+        Saved::Outcome,
+    )
+    .await
 }
 
 fn close_form(
@@ -323,21 +282,28 @@ pub async fn show_close_form(
     close_form(&state, &viewer, &case, ClosureInput::default(), vec![])
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CloseForm {
+    resolution: String,
+    publication: String,
+}
+
 pub async fn close(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(posted): Form<WithActions<CloseForm>>,
 ) -> Result<Response, StaffError> {
     let input = ClosureInput {
-        resolution: fields.get("resolution").to_string(),
-        improvements: action_rows(&fields, ActionKind::Improvement),
-        publication: fields.get("publication").to_string(),
+        improvements: posted.actions(ActionKind::Improvement),
+        resolution: posted.form.resolution,
+        publication: posted.form.publication,
     };
     let opted_out = case.complaint.consents.publication_opt_out;
     let parsed = checked(
         &case,
-        &fields,
+        &posted.seen,
         input,
         |i| Closure::parse(i, today(), opted_out),
         |i, e| close_form(&state, &viewer, &case, i, e),
@@ -346,6 +312,14 @@ pub async fn close(
         Ok(c) => c,
         Err(form) => return Ok(form),
     };
-    let change = CaseChange::Close { closure };
-    move_case(&state, &viewer, &user, case, change, Saved::Closed).await
+    let command = Command::Close(closure);
+    work(
+        &state,
+        (&viewer, &user),
+        case,
+        &posted.seen,
+        command,
+        Saved::Closed,
+    )
+    .await
 }

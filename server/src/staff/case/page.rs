@@ -9,7 +9,7 @@ use crate::store::staff::{AuditEntry, CaseFile};
 use crate::AppState;
 use app::domain::calendar::long_date;
 use app::domain::casework::NoteKind;
-use app::domain::casework::{due_phrase, may, next_due, urgency, Handling, Move, Role, Urgency};
+use app::domain::casework::{due_phrase, may, next_due, urgency, Move, Role, Urgency};
 use app::domain::triage::CaseKind;
 use app::domain::FieldError;
 use app::ui::fields::{Choice, ErrorSummary, Field, Select, TextArea};
@@ -196,13 +196,7 @@ pub async fn audit_plain(
 }
 
 /// The handling of a case, as the domain rules see it.
-pub fn handling(case: &CaseFile) -> Handling<'_> {
-    Handling {
-        status: case.status,
-        handler: case.handler.as_deref(),
-        handler_confirmed: case.handler_confirmed_at.is_some(),
-    }
-}
+pub use crate::casework::handling;
 
 /// The case again with what was wrong with the form sent (422): nothing was changed.
 pub async fn refuse(

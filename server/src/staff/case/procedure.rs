@@ -5,46 +5,27 @@
 //! case is still as the form saw it.
 
 use super::moves::{checked, CaseForm};
-use super::page::{self, handling, Saved};
-use super::{seen_as_it_is, settle, stale, CaseRef};
-use crate::outbox::route_for;
+use super::page::{self, Saved};
+use super::{stale, work, CaseRef};
+use crate::casework::{self, Command};
 use crate::staff::components::today;
 use crate::staff::error::StaffError;
-use crate::staff::{Fields, Staff, StaffUser, Viewer};
+use crate::staff::{Form, Staff, Viewer};
 use crate::store::staff::CaseFile;
 use crate::AppState;
 use app::domain::casework::{
-    date_field, ending_allowed, may, review_target, Ending, EndingInput, EndingRecord, Move,
+    date_field, ending_allowed, Ending, EndingInput, EndingRecord, FlagWork, MpContact,
     ProgressInput, ProgressUpdate,
 };
-use app::domain::letter;
 use app::domain::text::{limits, Lines, Text};
 use app::domain::FieldError;
 use app::ui::fields::{Choice, Field, Radios, Select, TextArea, TextField};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 use leptos::prelude::*;
-
-/// The domain's refusal, shown on the case (409): nothing was changed.
-pub(super) async fn refused(
-    state: &AppState,
-    viewer: &Viewer,
-    user: &StaffUser,
-    case: CaseFile,
-    m: Move,
-) -> Result<Option<Response>, StaffError> {
-    match may(case.kind, &handling(&case), m, &user.username, user.role) {
-        Ok(()) => Ok(None),
-        Err(r) => {
-            let errors = vec![FieldError::new("", r.message())];
-            let status = StatusCode::CONFLICT;
-            Ok(Some(
-                page::render(state, viewer, user, case, errors, None, status).await?,
-            ))
-        }
-    }
-}
+use serde::Deserialize;
+use std::collections::HashMap;
 
 fn end_form(
     state: &AppState,
@@ -94,22 +75,33 @@ pub async fn show_end_form(
     end_form(&state, &viewer, &case, EndingInput::default(), vec![])
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EndForm {
+    #[serde(rename = "_seen")]
+    seen: String,
+    ending: String,
+    referred_to: String,
+    reason: String,
+    note: String,
+}
+
 pub async fn end(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<EndForm>,
 ) -> Result<Response, StaffError> {
     let input = EndingInput {
-        ending: fields.get("ending").to_string(),
-        referred_to: fields.get("referred_to").to_string(),
-        reason: fields.get("reason").to_string(),
-        note: fields.get("note").to_string(),
+        ending: form.ending,
+        referred_to: form.referred_to,
+        reason: form.reason,
+        note: form.note,
     };
     let reasons = &state.config.not_investigated_reasons;
     let record = match checked(
         &case,
-        &fields,
+        &form.seen,
         input,
         |i| EndingRecord::parse(i, case.kind, reasons),
         |i, e| end_form(&state, &viewer, &case, i, e),
@@ -117,31 +109,16 @@ pub async fn end(
         Ok(r) => r,
         Err(form) => return Ok(form),
     };
-    if let Some(r) = refused(
+    let command = Command::End(record);
+    work(
         &state,
-        &viewer,
-        &user,
-        case.clone(),
-        Move::End(record.ending),
+        (&viewer, &user),
+        case,
+        &form.seen,
+        command,
+        Saved::Ended,
     )
-    .await?
-    {
-        return Ok(r);
-    }
-    let letter = letter::ending(
-        &state.organisation,
-        case.complaint.complainant.full_name.as_str(),
-        &case.reference,
-        case.kind,
-        &record,
-        &user.display_name,
-        &app::i18n::Words::of(case.lang),
-    );
-    let applied = state
-        .staff
-        .end_case(&case, &record, &letter, route_for(&case), &user.username)
-        .await?;
-    settle(&state, &viewer, &user, &case, applied, Saved::Ended).await
+    .await
 }
 
 fn update_form(
@@ -178,20 +155,30 @@ pub async fn show_update_form(
     update_form(&state, &viewer, &case, ProgressInput::default(), vec![])
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UpdateForm {
+    #[serde(rename = "_seen")]
+    seen: String,
+    progress: String,
+    revised_on: String,
+    why: String,
+}
+
 pub async fn update(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<UpdateForm>,
 ) -> Result<Response, StaffError> {
     let input = ProgressInput {
-        progress: fields.get("progress").to_string(),
-        revised_on: fields.get("revised_on").to_string(),
-        why: fields.get("why").to_string(),
+        progress: form.progress,
+        revised_on: form.revised_on,
+        why: form.why,
     };
     let update = match checked(
         &case,
-        &fields,
+        &form.seen,
         input,
         |i| ProgressUpdate::parse(i, today()),
         |i, e| update_form(&state, &viewer, &case, i, e),
@@ -199,70 +186,75 @@ pub async fn update(
         Ok(u) => u,
         Err(form) => return Ok(form),
     };
-    if let Some(r) = refused(&state, &viewer, &user, case.clone(), Move::UpdateProgress).await? {
-        return Ok(r);
-    }
-    let letter = letter::progress_update(
-        &state.organisation,
-        case.complaint.complainant.full_name.as_str(),
-        &case.reference,
-        &update,
-        &user.display_name,
-        &app::i18n::Words::of(case.lang),
-    );
-    let applied = state
-        .staff
-        .update_progress(&case, &update, &letter, route_for(&case), &user.username)
-        .await?;
-    settle(&state, &viewer, &user, &case, applied, Saved::Updated).await
+    let command = Command::UpdateProgress(update);
+    work(
+        &state,
+        (&viewer, &user),
+        case,
+        &form.seen,
+        command,
+        Saved::Updated,
+    )
+    .await
 }
 
 /// A reason staff must give (a review, a reclassification), as one text of up to 1,000
 /// characters over several lines.
 fn required_reason(
-    fields: &Fields,
+    given: &str,
     field: &str,
     label: &str,
     missing: &str,
-) -> Result<Text, FieldError> {
-    Text::required(
-        fields.get(field),
-        field,
-        label,
-        limits::MEDIUM,
-        Lines::Many,
-        missing,
-    )
+) -> Result<String, FieldError> {
+    Text::required(given, field, label, limits::MEDIUM, Lines::Many, missing)
+        .map(|t| t.as_str().to_string())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReopenForm {
+    #[serde(rename = "_seen")]
+    seen: String,
+    review_reason: String,
 }
 
 pub async fn reopen(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<ReopenForm>,
 ) -> Result<Response, StaffError> {
-    if !seen_as_it_is(&case, &fields) {
+    if form.seen != case.version() {
         return stale(&state, &viewer, &user, &case).await;
     }
     let reason = required_reason(
-        &fields,
+        &form.review_reason,
         "review_reason",
         "The reason for the review",
         "Enter why the case is being reviewed",
     );
-    let reason = match reason {
-        Ok(r) => r,
+    let command = match reason {
+        Ok(reason) => Command::Reopen { reason },
         Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
     };
-    if let Some(r) = refused(&state, &viewer, &user, case.clone(), Move::Reopen).await? {
-        return Ok(r);
+    work(
+        &state,
+        (&viewer, &user),
+        case,
+        &form.seen,
+        command,
+        Saved::Reopened,
+    )
+    .await
+}
+
+/// A day a thing was done: today or before, today when left empty.
+fn done_day(given: &str, field: &str, label: &str, future: &str) -> Result<NaiveDate, FieldError> {
+    match date_field(given, field, label)? {
+        Some(d) if d <= today() => Ok(d),
+        Some(_) => Err(FieldError::new(field, future)),
+        None => Ok(today()),
     }
-    let due = review_target(today(), &state.config.calendar);
-    let applied = state
-        .staff
-        .reopen(&case, reason.as_str(), due, &user.username)
-        .await?;
-    settle(&state, &viewer, &user, &case, applied, Saved::Reopened).await
 }
 
 pub async fn action_done(
@@ -270,57 +262,62 @@ pub async fn action_done(
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
     Path((_, id)): Path<(String, i64)>,
-    fields: Fields,
+    Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, StaffError> {
     if !case.actions.iter().any(|a| a.id == id) {
         return Err(StaffError::NotFound);
     }
-    let field = format!("done_on_{id}");
-    let done_on = match date_field(fields.get(&field), "done_on", "The date it was done") {
-        Ok(Some(d)) if d <= today() => d,
-        Ok(Some(_)) => {
-            let e = FieldError::new(
-                "done_on",
-                "The date it was done must be today or in the past",
-            );
-            return page::refuse(&state, &viewer, &user, case, vec![e]).await;
-        }
-        Ok(None) => today(),
-        Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
-    };
+    let given = |name: String| form.get(&name).map(String::as_str).unwrap_or("");
+    let done_on = done_day(
+        given(format!("done_on_{id}")),
+        "done_on",
+        "The date it was done",
+        "The date it was done must be today or in the past",
+    );
     let note = Text::parse(
-        fields.get(&format!("done_note_{id}")),
+        given(format!("done_note_{id}")),
         "done_note",
         "The note",
         limits::MEDIUM,
         Lines::Many,
     );
-    let note = match note {
-        Ok(n) => n,
-        Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
-    };
-    let applied = state
-        .staff
-        .action_done(
-            &case,
+    let command = match (done_on, note) {
+        (Ok(done_on), Ok(note)) => Command::ActionDone {
             id,
             done_on,
-            note.as_ref().map(|n| n.as_str()),
-            &user.username,
-        )
-        .await?;
-    settle(&state, &viewer, &user, &case, applied, Saved::ActionDone).await
+            note: note.map(|n| n.as_str().to_string()),
+        },
+        (Err(e), _) | (_, Err(e)) => {
+            return page::refuse(&state, &viewer, &user, case, vec![e]).await
+        }
+    };
+    work(
+        &state,
+        (&viewer, &user),
+        case,
+        "",
+        command,
+        Saved::ActionDone,
+    )
+    .await
 }
 
 /// A breach report's person lodges a complaint after the breach outcome (004 §18): a new
 /// complaint from the same answers, its deadlines from the day it was lodged, the two linked.
 /// Its idempotency key comes from the report, so sending the form twice (or two people at
 /// once) makes one complaint.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LodgeForm {
+    lodged_on: String,
+    lodged_by: String,
+}
+
 pub async fn lodge(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<LodgeForm>,
 ) -> Result<Response, StaffError> {
     use crate::intake::{receive, Accepted, IntakeError, Submission};
     use app::domain::complaint::Channel;
@@ -332,11 +329,7 @@ pub async fn lodge(
         return page::refuse(&state, &viewer, &user, case, vec![e]).await;
     }
     let refuse = |e: FieldError| page::refuse(&state, &viewer, &user, case.clone(), vec![e]);
-    let lodged_on = match date_field(
-        fields.get("lodged_on"),
-        "lodged_on",
-        "The date it was lodged",
-    ) {
+    let lodged_on = match date_field(&form.lodged_on, "lodged_on", "The date it was lodged") {
         Ok(Some(d)) => d,
         Ok(None) => {
             return refuse(FieldError::new(
@@ -355,7 +348,7 @@ pub async fn lodge(
     ) {
         return refuse(e).await;
     }
-    let Some(channel) = Channel::parse(fields.get("lodged_by")) else {
+    let Some(channel) = Channel::parse(&form.lodged_by) else {
         return refuse(FieldError::new(
             "lodged_by",
             "Select how the complaint reached us",
@@ -397,15 +390,22 @@ pub async fn lodge(
             )))
         }
     };
-    state
-        .staff
-        .link_lodged(&case, &receipt.reference, &user.username)
-        .await?;
+    // Linked already means the same form sent twice (or by two people): the same complaint.
+    let complaint = receipt.reference;
+    let link = Command::LinkLodged { complaint };
+    let _ = casework::carry_out(&state, user.actor(), &case, "", link).await?;
     Ok(axum::response::Redirect::to(&format!(
         "/staff/cases/{}?saved=lodged",
-        receipt.reference.compact()
+        complaint.compact()
     ))
     .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FlagForm {
+    on: String,
+    how: String,
 }
 
 /// Records work on a triage flag: identity verified (and how), clarification asked for and
@@ -415,39 +415,46 @@ pub async fn work_flag(
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
     Path((_, flag)): Path<(String, String)>,
-    fields: Fields,
+    Form(form): Form<FlagForm>,
 ) -> Result<Response, StaffError> {
-    use crate::store::staff::FlagWork;
-    let on = match date_field(fields.get("on"), "on", "The date") {
-        Ok(Some(d)) if d <= today() => d,
-        Ok(Some(_)) => {
-            let e = FieldError::new("on", "The date must be today or in the past");
-            return page::refuse(&state, &viewer, &user, case, vec![e]).await;
+    let on = done_day(
+        &form.on,
+        "on",
+        "The date",
+        "The date must be today or in the past",
+    );
+    let how = (flag == "identity").then(|| {
+        Text::parse(&form.how, "how", "How", limits::SHORT, Lines::One).and_then(|t| {
+            t.ok_or_else(|| FieldError::new("how", "Enter how their identity was verified"))
+        })
+    });
+    let (on, how) = match (on, how.transpose()) {
+        (Ok(on), Ok(how)) => (on, how.map(|h| h.as_str().to_string())),
+        (Err(e), _) | (_, Err(e)) => {
+            return page::refuse(&state, &viewer, &user, case, vec![e]).await
         }
-        Ok(None) => today(),
-        Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
     };
-    let work = match flag.as_str() {
-        "identity" => {
-            let how = Text::parse(fields.get("how"), "how", "How", limits::SHORT, Lines::One)
-                .and_then(|t| {
-                    t.ok_or_else(|| FieldError::new("how", "Enter how their identity was verified"))
-                });
-            match how {
-                Ok(how) => FlagWork::IdentityVerified {
-                    on,
-                    how: how.as_str().to_string(),
-                },
-                Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
-            }
-        }
-        "clarification-asked" => FlagWork::ClarificationAsked { on },
-        "clarification-received" => FlagWork::ClarificationReceived { on },
-        "handover" => FlagWork::HandoverMade { on },
-        _ => return Err(StaffError::NotFound),
+    let Some(flag_work) = FlagWork::parse(&flag, on, how) else {
+        return Err(StaffError::NotFound);
     };
-    let applied = state.staff.work_flag(&case, &work, &user.username).await?;
-    settle(&state, &viewer, &user, &case, applied, Saved::FlagWorked).await
+    let command = Command::WorkFlag(flag_work);
+    work(
+        &state,
+        (&viewer, &user),
+        case,
+        "",
+        command,
+        Saved::FlagWorked,
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MpForm {
+    mp_name: String,
+    mp_email: String,
+    mp_address: String,
 }
 
 /// Records the MP's contact details on a case made through them: every later letter is copied
@@ -456,19 +463,30 @@ pub async fn set_mp(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<MpForm>,
 ) -> Result<Response, StaffError> {
-    let mp = app::domain::casework::MpContact::parse(
-        fields.get("mp_name"),
-        fields.get("mp_email"),
-        fields.get("mp_address"),
-    );
-    let mp = match mp {
-        Ok(mp) => mp,
+    let mp = MpContact::parse(&form.mp_name, &form.mp_email, &form.mp_address);
+    let command = match mp {
+        Ok(mp) => Command::SetMp(mp),
         Err(errors) => return page::refuse(&state, &viewer, &user, case, errors).await,
     };
-    let applied = state.staff.set_mp(&case, &mp, &user.username).await?;
-    settle(&state, &viewer, &user, &case, applied, Saved::MpRecorded).await
+    work(
+        &state,
+        (&viewer, &user),
+        case,
+        "",
+        command,
+        Saved::MpRecorded,
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReclassifyForm {
+    #[serde(rename = "_seen")]
+    seen: String,
+    reclassify_reason: String,
 }
 
 /// SPEC "Categories and triage": a case reclassified either way with a reason, until decided;
@@ -478,34 +496,28 @@ pub async fn reclassify(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<ReclassifyForm>,
 ) -> Result<Response, StaffError> {
-    if !seen_as_it_is(&case, &fields) {
+    if form.seen != case.version() {
         return stale(&state, &viewer, &user, &case).await;
     }
     let reason = required_reason(
-        &fields,
+        &form.reclassify_reason,
         "reclassify_reason",
         "The reason",
         "Enter why the case is being reclassified",
     );
-    let reason = match reason {
-        Ok(r) => r,
+    let command = match reason {
+        Ok(reason) => Command::Reclassify { reason },
         Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
     };
-    let to = match app::domain::casework::reclassified(case.kind, case.status) {
-        Ok(to) => to,
-        Err(r) => {
-            let errors = vec![FieldError::new("", r.message())];
-            let status = StatusCode::CONFLICT;
-            return page::render(&state, &viewer, &user, case, errors, None, status).await;
-        }
-    };
-    let deadlines =
-        app::domain::calendar::Deadlines::from_receipt(case.received_on, &state.config.calendar);
-    let applied = state
-        .staff
-        .reclassify(&case, to, &deadlines, reason.as_str(), &user.username)
-        .await?;
-    settle(&state, &viewer, &user, &case, applied, Saved::Reclassified).await
+    work(
+        &state,
+        (&viewer, &user),
+        case,
+        &form.seen,
+        command,
+        Saved::Reclassified,
+    )
+    .await
 }
