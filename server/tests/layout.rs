@@ -1,7 +1,9 @@
-//! The server's layout rules (README "The layers"), checked on its source so they cannot slip:
-//! no module imports one that imports it back, no file over 600 lines, no function over 150.
+//! The layout rules (README "The layers"), checked on the source so they cannot slip: in the
+//! server and the shared `app` crate alike, no module imports one that imports it back, and the
+//! domain reaches no Leptos; in the server, no file over 600 lines, no function over 150.
 //! The source is read as text: `use`/path references between files make the graph, braces
-//! (outside strings and comments) delimit functions.
+//! (outside strings and comments) delimit functions. A `$crate::` path inside a macro is the
+//! caller's reference (it is resolved where the macro is used), so it makes no edge here.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -28,6 +30,11 @@ fn sources(root: &Path) -> Vec<PathBuf> {
 
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// The shared crate: the domain, the words, the public pages.
+fn app_src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src")
 }
 
 /// The module path of a file: `store/sql/mod.rs` is `store::sql`, `lib.rs` the root.
@@ -83,9 +90,10 @@ fn references(
 ) -> BTreeSet<Vec<String>> {
     let mut found = BTreeSet::new();
     let joined: String = text.lines().map(code).collect::<Vec<_>>().join("\n");
+    // Splitting on `$` too, then dropping what followed one: `$crate::…` in a macro body.
     let tokens: Vec<&str> = joined
-        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-        .filter(|t| t.contains("::"))
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':' || c == '$'))
+        .filter(|t| t.contains("::") && !t.starts_with('$'))
         .collect();
     let mut resolve = |mut base: Vec<String>, rest: &[&str]| {
         let mut rest = rest;
@@ -150,40 +158,86 @@ fn references(
     found
 }
 
-#[test]
-fn no_module_imports_one_that_imports_it_back() {
-    let root = src();
-    let files = sources(&root);
-    let modules: BTreeSet<Vec<String>> = files.iter().map(|f| module_of(&root, f)).collect();
+/// Each module of the crate under `root` and the modules it refers to.
+fn graph(root: &Path) -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
+    let files = sources(root);
+    let modules: BTreeSet<Vec<String>> = files.iter().map(|f| module_of(root, f)).collect();
     let mut edges: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
     for file in &files {
-        let here = module_of(&root, file);
+        let here = module_of(root, file);
         let text = std::fs::read_to_string(file).unwrap();
         edges
             .entry(here.clone())
             .or_default()
             .extend(references(&here, &text, &modules));
     }
-    // A circle is a pair of modules each reachable from the other.
-    let reach = |from: &Vec<String>| {
-        let mut seen = BTreeSet::new();
-        let mut todo = vec![from.clone()];
-        while let Some(m) = todo.pop() {
-            for next in edges.get(&m).into_iter().flatten() {
-                if seen.insert(next.clone()) {
-                    todo.push(next.clone());
-                }
+    edges
+}
+
+/// Every module reachable from `from`.
+fn reach(
+    edges: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>,
+    from: &Vec<String>,
+) -> BTreeSet<Vec<String>> {
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![from.clone()];
+    while let Some(m) = todo.pop() {
+        for next in edges.get(&m).into_iter().flatten() {
+            if seen.insert(next.clone()) {
+                todo.push(next.clone());
             }
         }
-        seen
-    };
-    let mut circles = Vec::new();
-    for m in edges.keys() {
-        if reach(m).contains(m) {
-            circles.push(m.join("::"));
+    }
+    seen
+}
+
+/// A circle is a pair of modules each reachable from the other.
+fn circles(root: &Path) -> Vec<String> {
+    let edges = graph(root);
+    edges
+        .keys()
+        .filter(|m| reach(&edges, m).contains(*m))
+        .map(|m| m.join("::"))
+        .collect()
+}
+
+#[test]
+fn no_module_imports_one_that_imports_it_back() {
+    let server = circles(&src());
+    assert!(server.is_empty(), "server modules in a circle: {server:?}");
+    let app = circles(&app_src());
+    assert!(app.is_empty(), "app modules in a circle: {app:?}");
+}
+
+/// SPEC's rules run in the browser and on the server alike (the brief: the domain stays pure):
+/// no module of the domain, nor any it reaches, names Leptos.
+#[test]
+fn the_domain_reaches_no_leptos() {
+    let root = app_src();
+    let edges = graph(&root);
+    let mut reached: BTreeSet<Vec<String>> = edges
+        .keys()
+        .filter(|m| m.first().is_some_and(|p| p == "domain"))
+        .cloned()
+        .collect();
+    for m in reached.clone() {
+        reached.extend(reach(&edges, &m));
+    }
+    let mut leptos = Vec::new();
+    for file in sources(&root) {
+        if !reached.contains(&module_of(&root, &file)) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        if text.lines().map(code).any(|l| l.contains("leptos")) {
+            leptos.push(file.display().to_string());
         }
     }
-    assert!(circles.is_empty(), "modules in a circle: {circles:?}");
+    assert!(
+        reached.iter().any(|m| m == &["i18n".to_string()]),
+        "the domain words its letters with i18n, so the check covers it"
+    );
+    assert!(leptos.is_empty(), "the domain reaches Leptos in {leptos:?}");
 }
 
 #[test]
@@ -203,6 +257,8 @@ fn the_check_finds_a_circle_when_there_is_one() {
         &modules,
     );
     assert!(quoted.is_empty(), "strings and comments are not references");
+    let in_macro = references(&["a".into()], "($x:expr) => { $crate::b::f($x) }", &modules);
+    assert!(in_macro.is_empty(), "a macro's paths are its caller's");
 }
 
 /// Functions longer than `MAX_FN_LINES`, as (file, line, name, lines).

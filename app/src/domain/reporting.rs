@@ -81,6 +81,14 @@ pub struct Recommendation {
 }
 
 impl Recommendation {
+    /// What the audit trail says of a recommendation: its report and date, not its words.
+    pub fn audit_detail(&self, period: Period) -> String {
+        format!(
+            "report {} to {}; due {}",
+            period.from, period.to, self.due_on
+        )
+    }
+
     /// SPEC "Reporting": each recommendation has an owner and a date for completion (today or
     /// later). Tested by `a_recommendation_needs_an_owner_and_a_date_for_completion`.
     pub fn parse(

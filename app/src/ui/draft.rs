@@ -2,9 +2,10 @@
 //! person types, deleted 30 days after it was started, on sending, or when they ask. Nothing
 //! of it goes to the server until they send the complaint.
 
-use super::journey::Form;
+use super::form::Form;
+use super::words::words;
 use crate::flow::{Draft, DraftFound, JourneyState, DRAFT_STORAGE_KEY};
-use crate::i18n::{words, Lang, Words};
+use crate::i18n::{Lang, Words};
 use chrono::Utc;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;

@@ -6,8 +6,8 @@
 //! public journey binds fields to its state (`Form::field`); pages rendered on the server only
 //! (the staff pages, which ship no script) give plain values with `Field::fixed`.
 
+use super::words::words;
 use crate::domain::FieldError;
-use crate::i18n::words;
 use leptos::prelude::*;
 
 /// One field as a component sees it.

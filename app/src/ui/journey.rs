@@ -4,9 +4,11 @@
 //! domain code, and a draft is kept on the device).
 
 use super::fields::{
-    yes_no, Checkbox, Checkboxes, Choice, ErrorSummary, Field, Radios, TextArea, TextField,
+    yes_no, Checkbox, Checkboxes, Choice, ErrorSummary, Radios, TextArea, TextField,
 };
+use super::form::Form;
 use super::location;
+use super::words::{long_date, tr, words};
 use super::SiteInfo;
 use crate::domain::complaint::{
     BreachStatus, ComplaintInput, ContactMethod, OnBehalfOf, WantedOutcome, FIELD_ORDER, WHO_FOR,
@@ -14,61 +16,9 @@ use crate::domain::complaint::{
 use crate::domain::letter::{ICO_ADDRESS, ICO_HELPLINE};
 use crate::domain::taxonomy::Nature;
 use crate::domain::triage::CaseKind;
-use crate::flow::{advance, field_value, set_field, JourneyState, Sent, Step, SubmitOutcome};
-use crate::i18n::{long_date, tr, words};
+use crate::flow::{advance, field_value, JourneyState, Sent, Step, SubmitOutcome};
 use leptos::prelude::*;
 use uuid::Uuid;
-
-/// The journey's state, shared by every field on the page.
-#[derive(Clone, Copy)]
-pub struct Form {
-    pub state: RwSignal<JourneyState>,
-    /// True once the WebAssembly runs: conditional questions then hide until needed.
-    pub js: RwSignal<bool>,
-    /// What the draft on this device is doing, for the one-line notice.
-    pub draft_notice: RwSignal<Option<String>>,
-    /// A send is out (double taps and retries wait for it).
-    pub sending: RwSignal<bool>,
-}
-
-impl Form {
-    pub fn value(&self, name: &str) -> String {
-        self.state.with(|s| field_value(&s.input, name))
-    }
-
-    pub fn value_untracked(&self, name: &str) -> String {
-        self.state.with_untracked(|s| field_value(&s.input, name))
-    }
-
-    pub fn set(&self, name: &str, value: &str) {
-        self.state.update(|s| set_field(&mut s.input, name, value));
-    }
-
-    pub fn error(&self, name: &str) -> Option<String> {
-        self.state.with(|s| {
-            s.errors
-                .iter()
-                .find(|e| e.field == name)
-                .map(|e| e.message.clone())
-        })
-    }
-
-    pub fn has_outcome(&self, id: &str) -> bool {
-        self.state
-            .with(|s| s.input.outcomes_wanted.iter().flatten().any(|o| o == id))
-    }
-
-    /// The field `name` of the journey, for the field components.
-    pub fn field(&self, name: &'static str) -> Field {
-        let form = *self;
-        Field::bound(
-            name,
-            Signal::derive(move || form.value(name)),
-            Signal::derive(move || form.error(name)),
-            Callback::new(move |v: String| form.set(name, &v)),
-        )
-    }
-}
 
 /// Sends the complaint from the WebAssembly: a POST of the answers in the widget's own format
 /// (`domain::lines`, nothing in the URL). Its media type is not one a form may send, so a page
@@ -970,7 +920,7 @@ pub fn LanguageButton() -> impl IntoView {
     let here = words().lang;
     let other = here.other();
     view! {
-        <nav class="language-switch language-switch--form" aria-label=crate::i18n::tr("Language")>
+        <nav class="language-switch language-switch--form" aria-label=tr("Language")>
             <span class="language-switch__current" aria-current="true">{here.own_name()}</span>
             " | "
             <button type="submit" form="complaint-form" name="_lang" value=other.code()

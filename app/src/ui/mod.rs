@@ -4,19 +4,22 @@
 #[cfg(feature = "hydrate")]
 mod draft;
 pub mod fields;
+pub mod form;
 pub mod journey;
 mod location;
+pub mod words;
 
 use crate::domain::letter::Organisation;
 #[cfg(feature = "ssr")]
 use crate::domain::letter::ICO_HELPLINE;
 use crate::domain::taxonomy::Taxonomy;
-#[cfg(feature = "ssr")]
-use crate::i18n::tr;
-use crate::i18n::{words, Lang, Words};
+use crate::i18n::{Lang, Words};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags};
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use words::tr;
+use words::words;
 
 /// What the pages need from the server's configuration. The server provides it as context;
 /// the browser reads the same value from the page during hydration.

@@ -2,7 +2,6 @@
 //! database, chosen by the URL's scheme: SQLite embedded by default (`sqlite://…`), PostgreSQL
 //! for several instances (`postgres://…`).
 
-pub mod case_file;
 pub mod column;
 mod dialect;
 pub mod outbox;

@@ -1,79 +1,12 @@
 //! What the outbox worker, the print queue and the messages page need from the store.
 
 use super::StoreError;
-use app::domain::messages::{MessageKind, Route};
+use app::domain::messages::Route;
 use app::domain::reference::Reference;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
-/// Where a message is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MessageStatus {
-    Waiting,
-    Sent,
-    Posted,
-    Failed,
-    Cancelled,
-}
-
-impl MessageStatus {
-    pub const ALL: [MessageStatus; 5] = [
-        MessageStatus::Waiting,
-        MessageStatus::Sent,
-        MessageStatus::Posted,
-        MessageStatus::Failed,
-        MessageStatus::Cancelled,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            MessageStatus::Waiting => "waiting",
-            MessageStatus::Sent => "sent",
-            MessageStatus::Posted => "posted",
-            MessageStatus::Failed => "failed",
-            MessageStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            MessageStatus::Waiting => "Waiting",
-            MessageStatus::Sent => "Sent",
-            MessageStatus::Posted => "Posted",
-            MessageStatus::Failed => "Failed",
-            MessageStatus::Cancelled => "Cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<MessageStatus> {
-        MessageStatus::ALL.into_iter().find(|m| m.id() == s)
-    }
-}
-
-/// One row of the outbox.
-#[derive(Debug, Clone)]
-pub struct Message {
-    pub id: i64,
-    pub key: String,
-    pub kind: MessageKind,
-    /// A copy for the MP the person complained through (seed 000), not the person's own.
-    pub to_mp: bool,
-    pub route: Route,
-    /// The case it is about (none for a digest).
-    pub reference: Option<Reference>,
-    /// For messages to a team's mailbox.
-    pub team: Option<String>,
-    pub letter_id: Option<i64>,
-    pub digest_on: Option<NaiveDate>,
-    pub status: MessageStatus,
-    pub attempts: u32,
-    pub next_attempt_at: DateTime<Utc>,
-    pub provider_id: Option<String>,
-    pub sent_at: Option<DateTime<Utc>>,
-    pub posted_by: Option<String>,
-    pub last_error: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
+pub use app::domain::messages::{Message, MessageStatus};
 
 /// A delivered letter moves its case on, once: the acknowledgement makes a received case
 /// acknowledged (SPEC: acknowledged only once actually sent or posted), the outcome letter an

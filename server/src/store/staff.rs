@@ -2,9 +2,9 @@
 //! changes and the audit trail. Each change is one transaction that also writes its case event
 //! and its audit entry, so the history cannot miss a change.
 
-pub use super::case_file::*;
 use super::StoreError;
-pub use app::domain::casework::CaseChange;
+pub use app::domain::casework::file::*;
+pub use app::domain::casework::{AccountChange, CaseChange};
 use app::domain::casework::{LockoutPolicy, RegisterQuery, Role, Status};
 use app::domain::reference::Reference;
 use async_trait::async_trait;
@@ -23,47 +23,6 @@ pub struct StaffAccount {
     pub team: Option<String>,
     /// Sessions signed in at an earlier epoch have ended (see `AccountChange`).
     pub session_epoch: i64,
-}
-
-/// A change to an account made by the DPO or on the command line. Each one ends every
-/// session the account has open: a leaver, a stolen password or a narrower role takes
-/// effect now, not at the next sign-in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccountChange {
-    Disable,
-    Enable,
-    Role(Role),
-    EndSessions,
-}
-
-impl AccountChange {
-    /// The audit trail's words.
-    pub fn action(self) -> &'static str {
-        match self {
-            AccountChange::Disable => "disabled an account",
-            AccountChange::Enable => "enabled an account",
-            AccountChange::Role(_) => "changed a role",
-            AccountChange::EndSessions => "ended an account's sessions",
-        }
-    }
-
-    /// What the store sets: disabled (if it changes) and role (if it changes).
-    pub fn columns(self) -> (Option<bool>, Option<&'static str>) {
-        match self {
-            AccountChange::Disable => (Some(true), None),
-            AccountChange::Enable => (Some(false), None),
-            AccountChange::Role(r) => (None, Some(r.id())),
-            AccountChange::EndSessions => (None, None),
-        }
-    }
-}
-
-/// What the audit trail says of a recommendation: its report and date, not its words.
-pub(super) fn recommendation_detail(
-    period: app::domain::reporting::Period,
-    due_on: NaiveDate,
-) -> String {
-    format!("report {} to {}; due {due_on}", period.from, period.to)
 }
 
 /// An investigation record as the store keeps it: JSON, or NULL while nothing is recorded.

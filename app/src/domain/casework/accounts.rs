@@ -142,6 +142,29 @@ pub fn check_new_password(p: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A change to an account made by the DPO or on the command line. Each one ends every
+/// session the account has open: a leaver, a stolen password or a narrower role takes
+/// effect now, not at the next sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChange {
+    Disable,
+    Enable,
+    Role(Role),
+    EndSessions,
+}
+
+impl AccountChange {
+    /// The audit trail's words.
+    pub fn action(self) -> &'static str {
+        match self {
+            AccountChange::Disable => "disabled an account",
+            AccountChange::Enable => "enabled an account",
+            AccountChange::Role(_) => "changed a role",
+            AccountChange::EndSessions => "ended an account's sessions",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,11 +10,13 @@
 //! - `receiving`: how and when a complaint arrived, as staff key it in;
 //! - `register`: the filters of the case register (seed 004 §45);
 //! - `change`: every change staff make to a case, and what the history says of it;
+//! - `file`: the case as it is kept, as both stores read it back;
 //! - `accounts`: staff roles, usernames, passwords and the lock-out policy.
 
 mod accounts;
 mod change;
 mod corrections;
+pub mod file;
 mod investigation;
 mod lifecycle;
 mod mp;

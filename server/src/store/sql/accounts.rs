@@ -59,7 +59,7 @@ impl Accounts for Store {
         change: AccountChange,
         actor: &str,
     ) -> Result<bool, StoreError> {
-        let (disabled, role) = change.columns();
+        let (disabled, role) = columns(change);
         let mut tx = self.begin_write().await?;
         // $1 disabled or NULL, $2 role or NULL: a change sets only what it changes.
         let changed = sqlx::query(
@@ -244,5 +244,15 @@ impl Accounts for Store {
                 })
             })
             .collect()
+    }
+}
+
+/// What an account change sets: disabled (if it changes) and role (if it changes).
+fn columns(change: AccountChange) -> (Option<bool>, Option<&'static str>) {
+    match change {
+        AccountChange::Disable => (Some(true), None),
+        AccountChange::Enable => (Some(false), None),
+        AccountChange::Role(r) => (None, Some(r.id())),
+        AccountChange::EndSessions => (None, None),
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{audit_in, Store, Ts};
 use crate::store::dialect::Dialect;
-use crate::store::staff::{recommendation_detail, Applied, StoredRecommendation};
+use crate::store::staff::{Applied, StoredRecommendation};
 use crate::store::StoreError;
 use app::domain::reporting::{Period, Recommendation};
 use chrono::NaiveDate;
@@ -30,7 +30,7 @@ pub(super) async fn add_recommendation(
     .bind(actor)
     .execute(&mut *tx)
     .await?;
-    let detail = recommendation_detail(period, r.due_on);
+    let detail = r.audit_detail(period);
     audit_in(
         &mut tx,
         at,

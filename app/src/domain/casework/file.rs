@@ -1,17 +1,18 @@
-//! What the store gives back to the staff side: the register's rows, a case file with every
-//! record kept about the case (SPEC.md "Case records"), the actions and recommendations to
-//! follow up, and the audit trail.
+//! The case as it is kept (SPEC.md "Case records"): the register's rows, the case file with
+//! every record about the case, the actions and recommendations to follow up, and the audit
+//! trail. Both stores read their rows into these; the staff pages and the casework service
+//! read them. The rules on a case file live with it: its version (a form filled in on an
+//! earlier one changes nothing) and one letter of a kind on its way at a time.
 
-use super::outbox::{Message, MessageStatus};
-use app::domain::casework::{
+use super::{
     ActionKind, Closure, Ending, EndingRecord, FieldChange, MpContact, NoteKind, Outcome,
     ProgressUpdate, Status,
 };
-use app::domain::complaint::{Channel, Complaint};
-use app::domain::letter::{Letter, LetterKind};
-use app::domain::messages::MessageKind;
-use app::domain::reference::Reference;
-use app::domain::triage::CaseKind;
+use crate::domain::complaint::{Channel, Complaint};
+use crate::domain::letter::{Letter, LetterKind};
+use crate::domain::messages::{Message, MessageKind, MessageStatus};
+use crate::domain::reference::Reference;
+use crate::domain::triage::CaseKind;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -120,7 +121,7 @@ pub struct CaseFile {
     pub team: String,
     pub channel: Channel,
     /// The language it was made in: its letters and emails go out in it.
-    pub lang: app::i18n::Lang,
+    pub lang: crate::i18n::Lang,
     pub status: Status,
     pub received_at: DateTime<Utc>,
     pub received_on: NaiveDate,
@@ -142,7 +143,7 @@ pub struct CaseFile {
     pub outcome: Option<Outcome>,
     pub closure: Option<Closure>,
     /// The plan, interim measures and findings recorded so far.
-    pub investigation: app::domain::casework::Investigation,
+    pub investigation: crate::domain::casework::Investigation,
     /// Why staff last reclassified it, if they did.
     pub reclassified_reason: Option<String>,
     pub events: Vec<CaseEvent>,
@@ -235,7 +236,7 @@ impl CaseFile {
 pub struct StoredRecommendation {
     pub id: i64,
     /// The report it belongs to.
-    pub period: app::domain::reporting::Period,
+    pub period: crate::domain::reporting::Period,
     pub text: String,
     pub owner: String,
     pub due_on: NaiveDate,
