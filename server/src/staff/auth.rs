@@ -4,7 +4,7 @@
 use super::components::page;
 use super::error::StaffError;
 use super::throttle::Refused;
-use super::{new_token, Fields, Staff, Viewer, SESSION_CSRF, SESSION_EPOCH, SESSION_USER};
+use super::{new_token, Form, Staff, Viewer, SESSION_CSRF, SESSION_EPOCH, SESSION_USER};
 use crate::store::staff::AuditEntry;
 use crate::AppState;
 use app::domain::casework::{parse_username, LockoutPolicy};
@@ -228,17 +228,25 @@ fn sign_in_form(
     page(state, viewer, "Sign in", status, body)
 }
 
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct SignInForm {
+    next: String,
+    username: String,
+    password: String,
+}
+
 pub async fn sign_in(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     client: Option<Extension<crate::client::ClientIp>>,
     headers: axum::http::HeaderMap,
-    fields: Fields,
+    Form(form): Form<SignInForm>,
 ) -> Result<Response, StaffError> {
     let client = crate::client::ClientIp::of(client);
-    let next = safe_next(fields.get("next")).to_string();
-    let raw_username = fields.get("username").to_string();
-    let password = fields.get("password").to_string();
+    let next = safe_next(&form.next).to_string();
+    let raw_username = form.username;
+    let password = form.password;
     let mut errors = Vec::new();
     if raw_username.trim().is_empty() {
         errors.push(FieldError::new("username", "Enter your username"));

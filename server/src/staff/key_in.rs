@@ -4,7 +4,7 @@
 
 use super::components::{page, team_name, today};
 use super::error::StaffError;
-use super::{Fields, Staff, Viewer};
+use super::{Form, Staff, Viewer};
 use crate::intake::{self, IntakeError, Submission};
 use crate::pages::site_info;
 use crate::store::StoreError;
@@ -16,7 +16,7 @@ use app::domain::FieldError;
 use app::flow::{input_from_pairs, JourneyState};
 use app::i18n::Lang;
 use app::ui::fields::{Choice, ErrorSummary, Field, Radios, TextField};
-use app::ui::form::Form;
+use app::ui::form::Form as JourneyForm;
 use app::ui::journey::{AboutYou, ConsentStep, OutcomeStep, WhatAbout, WhoFor};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -63,7 +63,7 @@ fn render(
             errors: errors.clone(),
             ..JourneyState::fresh(key)
         };
-        provide_context(Form {
+        provide_context(JourneyForm {
             state: RwSignal::new(journey),
             // Every conditional question shows: there is no script on staff pages.
             js: RwSignal::new(false),
@@ -115,16 +115,23 @@ fn render(
 pub async fn submit(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
-    fields: Fields,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, StaffError> {
-    let input = StaffIntakeInput {
-        complaint: input_from_pairs(fields.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-        channel: fields.get("channel").to_string(),
-        received_on: fields.get("received_on").to_string(),
+    // As pairs: the complaint's checkbox groups send one pair a box, as the public form does.
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
     };
-    let key = Uuid::parse_str(fields.get("_key")).unwrap_or_else(|_| Uuid::new_v4());
+    let input = StaffIntakeInput {
+        complaint: input_from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+        channel: get("channel").to_string(),
+        received_on: get("received_on").to_string(),
+    };
+    let key = Uuid::parse_str(get("_key")).unwrap_or_else(|_| Uuid::new_v4());
     // Only the two languages exist; anything else is English, as the form shows by default.
-    let lang = Lang::parse(fields.get("lang")).unwrap_or_default();
+    let lang = Lang::parse(get("lang")).unwrap_or_default();
     let (receipt, mp) = match input.parse(&state.config.taxonomy, today()) {
         Ok((receipt, _, mp)) => (receipt, mp),
         Err(errors) => return Ok(render(&state, &viewer, input, lang, key, errors)),

@@ -56,7 +56,7 @@ pub use auth::hash_password;
 
 use crate::AppState;
 use app::domain::casework::Role;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -356,7 +356,7 @@ async fn viewer_and_csrf(
         }
         None => None,
     };
-    let (mut parts, body) = req.into_parts();
+    let (parts, body) = req.into_parts();
     let req = if parts.method == Method::GET || parts.method == Method::HEAD {
         Request::from_parts(parts, body)
     } else {
@@ -385,7 +385,6 @@ async fn viewer_and_csrf(
                 "Nothing was changed. Go back, reload the page and try again.",
             ));
         }
-        parts.extensions.insert(FormBody(bytes.clone()));
         Request::from_parts(parts, Body::from(bytes))
     };
     let mut req = req;
@@ -412,10 +411,6 @@ pub const CSRF_COOKIE: &str = "__Host-intake_csrf";
 fn is_token(t: &str) -> bool {
     t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())
 }
-
-/// The body of a POST, kept after the CSRF check read it.
-#[derive(Clone)]
-pub struct FormBody(pub Bytes);
 
 pub fn form_pairs(bytes: &[u8]) -> Vec<(String, String)> {
     form_urlencoded::parse(bytes).into_owned().collect()
@@ -466,19 +461,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Staff {
     }
 }
 
-/// The posted form's fields, by name.
-pub struct Fields(pub Vec<(String, String)>);
-
-impl Fields {
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    }
-}
-
 /// A POST's fields as the handler's own type (each field a string, a missing one empty under
 /// `#[serde(default)]`): axum's `Form`, refused with a page of ours when the body is not one.
 pub struct Form<T>(pub T);
@@ -494,17 +476,6 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
                 "This form could not be read",
                 "Nothing was changed. Go back, reload the page and try again.",
             )),
-        }
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Fields {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        match parts.extensions.get::<FormBody>() {
-            Some(FormBody(bytes)) => Ok(Fields(form_pairs(bytes))),
-            None => Err(StatusCode::BAD_REQUEST.into_response()),
         }
     }
 }

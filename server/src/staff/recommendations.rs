@@ -6,7 +6,7 @@
 
 use super::components::{page, today};
 use super::error::StaffError;
-use super::{Fields, Staff, StaffUser, Viewer};
+use super::{Form, Staff, StaffUser, Viewer};
 use crate::store::staff::{Applied, StoredRecommendation};
 use crate::AppState;
 use app::domain::calendar::long_date;
@@ -83,14 +83,22 @@ pub async fn show_add_form(
     ))
 }
 
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct AddForm {
+    recommendation: String,
+    owner: String,
+    due_on: String,
+}
+
 pub async fn add(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     Query(p): Query<PeriodParams>,
-    fields: Fields,
+    Form(form): Form<AddForm>,
 ) -> Result<Response, StaffError> {
     let period = period_of(&p)?;
-    let values = ["recommendation", "owner", "due_on"].map(|k| fields.get(k).to_string());
+    let values = [form.recommendation, form.owner, form.due_on];
     let r = match Recommendation::parse(&values[0], &values[1], &values[2], today()) {
         Ok(r) => r,
         Err(errors) => return Ok(add_form(&state, &viewer, period, values, errors)),
@@ -159,14 +167,21 @@ pub async fn show_done_form(
     Ok(done_form(&state, &viewer, &r, values, vec![]))
 }
 
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct DoneForm {
+    done_on: String,
+    note: String,
+}
+
 pub async fn done(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     Path(id): Path<i64>,
-    fields: Fields,
+    Form(form): Form<DoneForm>,
 ) -> Result<Response, StaffError> {
     let r = find(&state, id).await?;
-    let values = ["done_on", "note"].map(|k| fields.get(k).to_string());
+    let values = [form.done_on, form.note];
     let done_on = app::domain::casework::date_field(&values[0], "done_on", "The date it was done");
     let note = app::domain::text::Text::parse(
         &values[1],

@@ -9,7 +9,7 @@
 
 use super::components::{date_time, page};
 use super::error::StaffError;
-use super::{Fields, Staff, StaffUser, Viewer};
+use super::{Form, Staff, StaffUser, Viewer};
 use crate::store::retention::SubjectCase;
 use crate::store::staff::AuditEntry;
 use crate::AppState;
@@ -129,19 +129,25 @@ fn records(cases: &[SubjectCase]) -> impl IntoView {
         .collect_view()
 }
 
+/// The search form (and the export's, which adds its format).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct SearchForm {
+    by: String,
+    term: String,
+    format: String,
+}
+
 async fn found(
     state: &AppState,
     user: &StaffUser,
-    fields: &Fields,
+    form: &SearchForm,
     action: &str,
 ) -> Result<Result<Vec<SubjectCase>, FieldError>, StaffError> {
-    let key = match SubjectKey::parse(fields.get("by"), fields.get("term")) {
+    let key = match SubjectKey::parse(&form.by, &form.term) {
         Ok(k) => k,
         Err(message) => {
-            let field = if SubjectKey::KINDS
-                .iter()
-                .any(|(id, _)| *id == fields.get("by"))
-            {
+            let field = if SubjectKey::KINDS.iter().any(|(id, _)| *id == form.by) {
                 "term"
             } else {
                 "by"
@@ -180,11 +186,11 @@ async fn found(
 pub async fn search(
     axum::extract::State(state): axum::extract::State<AppState>,
     Staff(user, viewer): Staff,
-    fields: Fields,
+    Form(form): Form<SearchForm>,
 ) -> Result<Response, StaffError> {
-    let (by, term) = (fields.get("by"), fields.get("term"));
+    let (by, term) = (form.by.as_str(), form.term.as_str());
     Ok(
-        match found(&state, &user, &fields, "subject access search").await? {
+        match found(&state, &user, &form, "subject access search").await? {
             Ok(cases) => search_page(
                 &state,
                 &viewer,
@@ -210,18 +216,18 @@ pub async fn search(
 pub async fn export(
     axum::extract::State(state): axum::extract::State<AppState>,
     Staff(user, viewer): Staff,
-    fields: Fields,
+    Form(form): Form<SearchForm>,
 ) -> Result<Response, StaffError> {
-    let format = if fields.get("format") == "json" {
+    let format = if form.format == "json" {
         "json"
     } else {
         "print"
     };
     let action = format!("subject access export ({format})");
-    let cases = match found(&state, &user, &fields, &action).await? {
+    let cases = match found(&state, &user, &form, &action).await? {
         Ok(cases) => cases,
         Err(e) => {
-            let (by, term) = (fields.get("by"), fields.get("term"));
+            let (by, term) = (form.by.as_str(), form.term.as_str());
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             return Ok(search_page(
                 &state,

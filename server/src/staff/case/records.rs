@@ -6,7 +6,7 @@ use super::page::{self, Saved};
 use super::{settle, CaseRef};
 use crate::staff::components::{category_label, date_time, page, team_name};
 use crate::staff::error::StaffError;
-use crate::staff::{Fields, Staff, StaffUser, Viewer};
+use crate::staff::{Form, Staff, StaffUser, Viewer};
 use crate::store::retention::CaseSummary;
 use crate::store::staff::AuditEntry;
 use crate::AppState;
@@ -21,26 +21,30 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use leptos::prelude::*;
 
+/// What the DPO sends: the reason for a hold or an erasure (`reason`) or for a restriction
+/// (`restrict_reason`: both forms are on the case page), and the erasure's confirmation.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct RecordsForm {
+    reason: String,
+    restrict_reason: String,
+    confirm: String,
+}
+
 /// The reason the DPO gives (required: it goes in the history and the audit trail).
-fn reason(fields: &Fields, field: &str, what: &str) -> Result<String, FieldError> {
-    Text::parse(
-        fields.get(field),
-        field,
-        "The reason",
-        limits::MEDIUM,
-        Lines::Many,
-    )
-    .and_then(|t| t.ok_or_else(|| FieldError::new(field, format!("Enter why {what}"))))
-    .map(|t| t.as_str().to_string())
+fn reason(given: &str, field: &str, what: &str) -> Result<String, FieldError> {
+    Text::parse(given, field, "The reason", limits::MEDIUM, Lines::Many)
+        .and_then(|t| t.ok_or_else(|| FieldError::new(field, format!("Enter why {what}"))))
+        .map(|t| t.as_str().to_string())
 }
 
 pub async fn hold(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<RecordsForm>,
 ) -> Result<Response, StaffError> {
-    let why = match reason(&fields, "reason", "you are holding the case") {
+    let why = match reason(&form.reason, "reason", "you are holding the case") {
         Ok(w) => w,
         Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
     };
@@ -67,9 +71,13 @@ pub async fn restrict(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<RecordsForm>,
 ) -> Result<Response, StaffError> {
-    let why = match reason(&fields, "restrict_reason", "you are restricting the case") {
+    let why = match reason(
+        &form.restrict_reason,
+        "restrict_reason",
+        "you are restricting the case",
+    ) {
         Ok(w) => w,
         Err(e) => return page::refuse(&state, &viewer, &user, case, vec![e]).await,
     };
@@ -144,13 +152,13 @@ pub async fn erase(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-    fields: Fields,
+    Form(form): Form<RecordsForm>,
 ) -> Result<Response, StaffError> {
     let mut errors = vec![];
-    let why = reason(&fields, "reason", "the personal data is being erased")
+    let why = reason(&form.reason, "reason", "the personal data is being erased")
         .map_err(|e| errors.push(e))
         .ok();
-    if fields.get("confirm") != "yes" {
+    if form.confirm != "yes" {
         errors.push(FieldError::new(
             "confirm",
             "Tick to confirm the personal data cannot be recovered",
