@@ -60,6 +60,8 @@ pub struct AppState {
     pub sessions: store::sessions::Sessions,
     /// The site's stylesheet as the built pages name it (with its content hash).
     pub stylesheet: Arc<str>,
+    /// The council's identity provider, where `[oidc]` sets one up.
+    pub oidc: Option<Arc<staff::oidc::Provider>>,
 }
 
 impl AppState {
@@ -71,7 +73,12 @@ impl AppState {
             .site_addr(config.listen_addr)
             .hash_files(hashed_assets())
             .build();
+        let oidc = match &config.sign_in.oidc {
+            Some(o) => Some(Arc::new(staff::oidc::Provider::new(o.clone())?)),
+            None => None,
+        };
         Ok(AppState {
+            oidc,
             leptos_options,
             organisation: Arc::new(config.organisation.clone()),
             mailer: outbox::mailer(&config)?,

@@ -18,12 +18,13 @@ use std::str::FromStr;
 
 /// Every table with data, parents before children (sessions are not copied: staff sign in
 /// again after the move).
-const TABLES: [&str; 14] = [
+const TABLES: [&str; 15] = [
     "cases",
     "case_events",
     "letters",
     "idempotency_keys",
     "staff_users",
+    "staff_recovery_codes",
     "case_notes",
     "case_actions",
     "audit_events",

@@ -34,6 +34,15 @@ pub enum UserCommand {
     Enable { username: String },
     /// End every session the account has open.
     SignOut { username: String },
+    /// Take two-step sign-in away (a lost phone): set up again at the next sign-in.
+    ResetTwoStep { username: String },
+    /// Let the account sign in with its password even when `[sign_in] local_accounts` is
+    /// false (emergency access if the identity provider fails); `--off` takes that away.
+    BreakGlass {
+        username: String,
+        #[arg(long)]
+        off: bool,
+    },
 }
 
 /// A role as the command line names it.
@@ -75,6 +84,13 @@ pub async fn add_user_from_cli(
                     AccountChange::Enable => "enabled".to_string(),
                     AccountChange::Role(r) => format!("now {}", r.label()),
                     AccountChange::EndSessions => "signed out everywhere".to_string(),
+                    AccountChange::ResetTwoStep => {
+                        "two-step sign-in reset: set up again at the next sign-in".to_string()
+                    }
+                    AccountChange::BreakGlass(true) => {
+                        "may sign in with its password even with local accounts off".to_string()
+                    }
+                    AccountChange::BreakGlass(false) => "no longer break-glass".to_string(),
                 };
                 Ok(format!(
                     "{username}: {done}; every session it had open has ended"
@@ -88,6 +104,12 @@ pub async fn add_user_from_cli(
         UserCommand::Disable { username } => change(username, AccountChange::Disable).await,
         UserCommand::Enable { username } => change(username, AccountChange::Enable).await,
         UserCommand::SignOut { username } => change(username, AccountChange::EndSessions).await,
+        UserCommand::ResetTwoStep { username } => {
+            change(username, AccountChange::ResetTwoStep).await
+        }
+        UserCommand::BreakGlass { username, off } => {
+            change(username, AccountChange::BreakGlass(!off)).await
+        }
         UserCommand::Role { username, role } => {
             change(username, AccountChange::Role((*role).into())).await
         }
@@ -102,7 +124,7 @@ pub async fn add_user_from_cli(
                 }
             }
             if staff
-                .set_team(username, team)
+                .set_team(username, team, "server user team")
                 .await
                 .map_err(|e| e.to_string())?
             {
@@ -134,6 +156,10 @@ pub async fn add_user_from_cli(
                 disabled: false,
                 team: None,
                 session_epoch: 0,
+                sign_in_method: crate::store::staff::SignInMethod::Password,
+                break_glass: false,
+                last_sign_in_at: None,
+                totp_secret: None,
             };
             if staff.add_user(&account).await.map_err(|e| e.to_string())? {
                 Ok(format!("added {username} ({})", role.label()))

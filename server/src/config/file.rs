@@ -45,6 +45,8 @@ pub struct FileConfig {
     pub access: Option<AccessFile>,
     pub accessibility: Option<AccessibilityFile>,
     pub procedure: Option<ProcedureFile>,
+    pub sign_in: Option<super::sign_in::SignInFile>,
+    pub oidc: Option<super::sign_in::OidcFile>,
 }
 
 /// `[procedure]`: how the council runs the procedure where seed 004 leaves it a choice.

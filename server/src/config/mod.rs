@@ -3,9 +3,11 @@
 
 mod file;
 mod settings;
+mod sign_in;
 
 pub use file::*;
 pub use settings::*;
+pub use sign_in::{Oidc, SignIn};
 
 use app::domain::brand::parse_origin;
 use app::domain::calendar::WorkingCalendar;
@@ -44,6 +46,8 @@ pub struct Config {
     /// Days before the outcome target (or the revised date) that staff are prompted for a
     /// progress update.
     pub update_warning_days: u32,
+    /// How staff sign in: passwords and the second step, the identity provider, sessions.
+    pub sign_in: SignIn,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/intake.db";
@@ -189,7 +193,10 @@ impl Config {
                 "procedure update_warning_days {update_warning_days}: at most 90 (the outcome target is three months)"
             ));
         }
+        let team_ids: Vec<String> = taxonomy.teams.iter().map(|t| t.id.clone()).collect();
+        let sign_in = SignIn::resolve(file.sign_in, file.oidc, &team_ids, &env)?;
         Ok(Config {
+            sign_in,
             update_warning_days,
             accessibility,
             access,

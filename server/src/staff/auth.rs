@@ -4,7 +4,9 @@
 use super::components::page;
 use super::error::StaffError;
 use super::throttle::Refused;
-use super::{new_token, Form, Staff, Viewer, SESSION_CSRF, SESSION_EPOCH, SESSION_USER};
+use super::{
+    new_token, Form, Staff, Viewer, SESSION_CSRF, SESSION_EPOCH, SESSION_SIGNED_IN_AT, SESSION_USER,
+};
 use crate::store::staff::AuditEntry;
 use crate::AppState;
 use app::domain::casework::{parse_username, LockoutPolicy};
@@ -160,7 +162,7 @@ pub struct NextQuery {
 }
 
 /// Only our own staff pages, so the sign-in form cannot send anyone elsewhere.
-fn safe_next(next: &str) -> &str {
+pub(super) fn safe_next(next: &str) -> &str {
     // Printable ASCII only: a control character would be a crash path in the Location header.
     let ok = next.bytes().all(|b| (0x21..0x7f).contains(&b))
         && next.starts_with("/staff")
@@ -199,10 +201,32 @@ fn sign_in_form(
     let next = next.to_string();
     let username = username.to_string();
     let policy = LockoutPolicy::default().explained();
+    let provider = state.oidc.as_ref().map(|p| {
+        let href = format!(
+            "/staff/sign-in/oidc?next={}",
+            form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        );
+        (p.name().to_string(), href)
+    });
+    let local = state.config.sign_in.local_accounts;
     let body = move || {
+        let provider_button = provider.clone().map(|(name, href)| {
+            view! {
+                <p class="body">
+                    <a class="button" href=href role="button">{format!("Sign in with {name}")}</a>
+                </p>
+            }
+        });
+        let password_heading = match (&provider, local) {
+            (Some(_), true) => Some("Or sign in with a password"),
+            (Some(_), false) => Some("Emergency access (break-glass accounts only)"),
+            (None, _) => None,
+        };
         view! {
             <ErrorSummary errors=Signal::stored(errors.clone())/>
             <h1 class="heading-l">"Sign in"</h1>
+            {provider_button}
+            {password_heading.map(|h| view! { <h2 class="heading-m">{h}</h2> })}
             <form method="post" action="/staff/sign-in" novalidate>
                 <input type="hidden" name="_csrf" value=csrf/>
                 <input type="hidden" name="next" value=next/>
@@ -220,7 +244,7 @@ fn sign_in_form(
                     autocomplete="current-password"
                     width="input--two-thirds"
                 />
-                <button type="submit" class="button">"Sign in"</button>
+                <button type="submit" class="button button--secondary">"Sign in with a password"</button>
             </form>
             <p class="body">{format!("Staff accounts are set up by the Data Protection Officer. {policy}")}</p>
         }
@@ -359,18 +383,54 @@ pub async fn sign_in(
         return refuse(wrong(), StatusCode::UNPROCESSABLE_ENTITY);
     };
     attempt.succeeded();
-    state.staff.record_sign_in(&account.username).await?;
-    // A new session id at sign-in (no fixation), and a new form token with it.
-    let session = &viewer.session;
+    // With local accounts switched off only break-glass accounts use a password (told only
+    // once the password is right, so the refusal reveals nothing to a guesser).
+    if !state.config.sign_in.local_accounts && !account.break_glass {
+        let provider = state
+            .config
+            .sign_in
+            .oidc
+            .as_ref()
+            .map(|o| o.provider_name.clone())
+            .unwrap_or_default();
+        return refuse(
+            format!("This account signs in with {provider}: use the button above."),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    if super::two_step::required(&state, &account) {
+        return super::two_step::begin(&viewer.session, &account, &next).await;
+    }
+    finish_sign_in(&state, &viewer.session, &account, &next, now, true).await
+}
+
+/// Signed in at last (after the password and any second step, or through the identity
+/// provider): a new session id (no fixation), the account's epoch, the time (for the
+/// absolute lifetime) and a new form token. `local`: a password sign-in, recorded here and
+/// remembered by a known-browser cookie.
+pub async fn finish_sign_in(
+    state: &AppState,
+    session: &tower_sessions::Session,
+    account: &crate::store::staff::StaffAccount,
+    next: &str,
+    now: chrono::DateTime<Utc>,
+    local: bool,
+) -> Result<Response, StaffError> {
+    if local {
+        state.staff.record_sign_in(&account.username).await?;
+    }
     session.cycle_id().await?;
     session.insert(SESSION_USER, &account.username).await?;
     session.insert(SESSION_EPOCH, account.session_epoch).await?;
+    session.insert(SESSION_SIGNED_IN_AT, now.timestamp()).await?;
     session.insert(SESSION_CSRF, new_token()).await?;
-    let mut response = Redirect::to(&next).into_response();
-    if let Some(cookie) = device::issue(&account.username, &account.password_hash, now) {
-        response
-            .headers_mut()
-            .append(axum::http::header::SET_COOKIE, cookie);
+    let mut response = Redirect::to(next).into_response();
+    if local {
+        if let Some(cookie) = device::issue(&account.username, &account.password_hash, now) {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, cookie);
+        }
     }
     Ok(response)
 }
@@ -379,6 +439,8 @@ pub async fn sign_out(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
 ) -> Result<Response, StaffError> {
+    let via_provider = viewer.session.get::<String>(super::SESSION_VIA).await?.as_deref()
+        == Some("oidc");
     // The session ends whatever happens to the audit record: refusing to sign someone out
     // would leave a signed-in session on a shared desk. The record is written first, and a
     // failure is logged and shown (see `staff::error` for the audit rule).
@@ -394,5 +456,30 @@ pub async fn sign_out(
         .await;
     viewer.session.flush().await?;
     audited?;
-    Ok(Redirect::to("/staff/sign-in").into_response())
+    // Our session is over; the provider's may not be (it signs the person in to other
+    // services too), so its sign-out is offered rather than forced.
+    let provider_sign_out = match (&state.oidc, via_provider) {
+        (Some(p), true) => p
+            .sign_out_url(&state.config.outbox.public_url)
+            .await
+            .map(|url| (p.name().to_string(), url)),
+        _ => None,
+    };
+    let Some((name, url)) = provider_sign_out else {
+        return Ok(Redirect::to("/staff/sign-in").into_response());
+    };
+    let signed_out = Viewer {
+        user: None,
+        ..viewer
+    };
+    let body = move || {
+        view! {
+            <h1 class="heading-l">"You are signed out"</h1>
+            <p class="body">"You are signed out of the data protection complaints service."</p>
+            <p class="body">{format!("You are still signed in to {name}, which other council services use. On a shared computer, sign out there too.")}</p>
+            <p class="body"><a class="button button--secondary" href=url>{format!("Sign out of {name}")}</a></p>
+            <p class="body"><a href="/staff/sign-in">"Sign in again"</a></p>
+        }
+    };
+    Ok(page(&state, &signed_out, "Signed out", StatusCode::OK, body))
 }

@@ -20,6 +20,8 @@
 mod accounts;
 pub mod auth;
 mod case;
+pub mod oidc;
+pub mod two_step;
 mod components;
 mod error;
 mod exports;
@@ -104,6 +106,12 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
     let routes = routes! {
         GET "/staff/sign-in" Anyone => auth::sign_in_page;
         POST "/staff/sign-in" Anyone => auth::sign_in;
+        GET "/staff/sign-in/oidc" Anyone => oidc::start;
+        GET "/staff/sign-in/oidc/callback" Anyone => oidc::callback;
+        GET "/staff/two-step" Anyone => two_step::show;
+        POST "/staff/two-step" Anyone => two_step::check;
+        GET "/staff/two-step/enrol" Anyone => two_step::show_enrol;
+        POST "/staff/two-step/enrol" Anyone => two_step::confirm_enrol;
         POST "/staff/sign-out" Staff(Intake) => auth::sign_out;
         GET "/staff" Staff(Intake) => home::home;
         GET "/staff/intake" Staff(Intake) => key_in::form;
@@ -175,6 +183,8 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
         GET "/staff/publication.csv" Staff(Dpo) => opt_outs::publication_csv;
         GET "/staff/accounts" Staff(Dpo) => accounts::list;
         POST "/staff/accounts/{username}/unlock" Staff(Dpo) => accounts::unlock;
+        GET "/staff/accounts/{username}" Staff(Dpo) => accounts::show;
+        POST "/staff/accounts/{username}" Staff(Dpo) => accounts::change;
     };
     routes
 }
@@ -190,13 +200,15 @@ pub const SESSION_COOKIE: &str = "intake_staff";
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let mut router = Router::new();
+    // One layer, cloned: its clones share one allowance per client.
+    let sign_in_limit = crate::limits::sign_ins(&state.config.limits, too_many_attempts);
     for (route, handler) in table() {
         // Signing in: a per-client rate limit in front of the guard (see `throttle`).
-        let handler = if route.path == "/staff/sign-in" && route.method == Method::POST {
-            handler.layer(crate::limits::sign_ins(
-                &state.config.limits,
-                too_many_attempts,
-            ))
+        // Signing in and the second step share one per-client limit (wrong codes count like
+        // wrong passwords).
+        let guarded = ["/staff/sign-in", "/staff/two-step", "/staff/two-step/enrol"];
+        let handler = if guarded.contains(&route.path) && route.method == Method::POST {
+            handler.layer(sign_in_limit.clone())
         } else {
             handler
         };
@@ -253,6 +265,15 @@ pub struct StaffUser {
 }
 
 impl StaffUser {
+    pub fn of(a: &crate::store::staff::StaffAccount) -> StaffUser {
+        StaffUser {
+            username: a.username.clone(),
+            display_name: a.display_name.clone(),
+            role: a.role,
+            team: a.team.clone(),
+        }
+    }
+
     /// Who makes a change through the casework service.
     pub fn actor(&self) -> crate::casework::Actor<'_> {
         crate::casework::Actor {
@@ -287,6 +308,8 @@ impl StaffUser {
 #[derive(Clone)]
 pub struct Viewer {
     pub user: Option<StaffUser>,
+    /// The password was right and the second step is still to do (no staff page opens).
+    pub second_step_due: bool,
     pub csrf: String,
     pub session: Session,
 }
@@ -295,6 +318,10 @@ const SESSION_USER: &str = "staff.username";
 const SESSION_CSRF: &str = "staff.csrf";
 /// The account's session epoch when this session signed in (`StaffAccount::session_epoch`).
 const SESSION_EPOCH: &str = "staff.epoch";
+/// When this session signed in (Unix seconds): it ends `[sign_in] session_hours` later.
+const SESSION_SIGNED_IN_AT: &str = "staff.signed_in_at";
+/// "oidc" when signed in through the identity provider (sign-out offers its sign-out too).
+const SESSION_VIA: &str = "staff.via";
 
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
@@ -341,13 +368,15 @@ async fn viewer_and_csrf(
             // change, disabled, `server user sign-out`) are over; so are a disabled account's.
             // A session older than epochs counts as the first.
             let epoch = session.get::<i64>(SESSION_EPOCH).await?.unwrap_or(0);
+            // However busy, a session lasts `session_hours` from signing in (one without the
+            // time is from before the rule, and ends too).
+            let signed_in_at = session.get::<i64>(SESSION_SIGNED_IN_AT).await?.unwrap_or(0);
+            let lifetime = i64::from(state.config.sign_in.session_hours) * 3600;
+            let live = chrono::Utc::now().timestamp() - signed_in_at < lifetime;
             match state.staff.user(&username).await? {
-                Some(a) if !a.disabled && a.session_epoch == epoch => Some(StaffUser {
-                    username: a.username,
-                    display_name: a.display_name,
-                    role: a.role,
-                    team: a.team,
-                }),
+                Some(a) if live && !a.disabled && a.session_epoch == epoch => {
+                    Some(StaffUser::of(&a))
+                }
                 _ => {
                     session.flush().await?;
                     None
@@ -356,6 +385,11 @@ async fn viewer_and_csrf(
         }
         None => None,
     };
+    let second_step_due = user.is_none()
+        && session
+            .get::<String>(two_step::PENDING_USER)
+            .await?
+            .is_some();
     let (parts, body) = req.into_parts();
     let req = if parts.method == Method::GET || parts.method == Method::HEAD {
         Request::from_parts(parts, body)
@@ -390,6 +424,7 @@ async fn viewer_and_csrf(
     let mut req = req;
     req.extensions_mut().insert(Viewer {
         user,
+        second_step_due,
         csrf,
         session,
     });
@@ -419,7 +454,12 @@ pub fn form_pairs(bytes: &[u8]) -> Vec<(String, String)> {
 /// Signed-in staff only, and only with the role the route needs.
 async fn require_role(State(needed): State<Role>, req: Request, next: Next) -> Response {
     let viewer = req.extensions().get::<Viewer>().cloned();
+    let second_step_due = viewer.as_ref().is_some_and(|v| v.second_step_due);
     match viewer.and_then(|v| v.user) {
+        // Until the second step is done, every staff page sends the person to it.
+        None if second_step_due && req.method() == Method::GET => {
+            Redirect::to("/staff/two-step").into_response()
+        }
         None if req.method() == Method::GET => {
             // Come back to the page after signing in (a path of ours, never a full URL).
             let next_path = req.uri().path();

@@ -23,6 +23,48 @@ pub struct StaffAccount {
     pub team: Option<String>,
     /// Sessions signed in at an earlier epoch have ended (see `AccountChange`).
     pub session_epoch: i64,
+    /// A password here, or the council's identity provider.
+    pub sign_in_method: SignInMethod,
+    /// May sign in with its password even when local accounts are switched off.
+    pub break_glass: bool,
+    pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// The RFC 6238 secret (base32) once two-step sign-in is set up.
+    pub totp_secret: Option<String>,
+}
+
+/// How an account signs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInMethod {
+    Password,
+    /// Through the council's identity provider (OpenID Connect); no password of ours.
+    Oidc,
+}
+
+impl SignInMethod {
+    pub fn id(self) -> &'static str {
+        match self {
+            SignInMethod::Password => "password",
+            SignInMethod::Oidc => "oidc",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SignInMethod> {
+        [SignInMethod::Password, SignInMethod::Oidc]
+            .into_iter()
+            .find(|m| m.id() == s)
+    }
+}
+
+/// What the identity provider's token says of a person, at each sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvidedAccount {
+    /// The issuer and the token's subject: the one key that stays the same for a person.
+    pub subject: String,
+    /// A username to make for them at their first sign-in (taken ones get "-2", "-3"…).
+    pub username_hint: String,
+    pub display_name: String,
+    pub role: Role,
+    pub team: Option<String>,
 }
 
 /// An investigation record as the store keeps it: JSON, or NULL while nothing is recorded.
@@ -85,8 +127,35 @@ pub trait Accounts: Send + Sync + 'static {
         policy: &LockoutPolicy,
     ) -> Result<Option<DateTime<Utc>>, StoreError>;
     async fn unlock(&self, username: &str, actor: &str) -> Result<bool, StoreError>;
-    /// Sets (or clears) the team an account works in; false if there is no such account.
-    async fn set_team(&self, username: &str, team: Option<&str>) -> Result<bool, StoreError>;
+    /// Sets (or clears) the team an account works in, audited as done by `actor`; false if
+    /// there is no such account.
+    async fn set_team(
+        &self,
+        username: &str,
+        team: Option<&str>,
+        actor: &str,
+    ) -> Result<bool, StoreError>;
+    /// A sign-in through the identity provider: the account with this subject, made at the
+    /// first sign-in, its name, role and team as the token says now (a changed role ends its
+    /// other sessions). Audited.
+    async fn provided_sign_in(&self, p: &ProvidedAccount) -> Result<StaffAccount, StoreError>;
+    /// Two-step sign-in set up (a secret and the hashes of new recovery codes, replacing any
+    /// before), or taken away (`None`: a lost phone); every session of the account ends.
+    /// Audited as done by `actor`; false if there is no such account.
+    async fn set_two_step(
+        &self,
+        username: &str,
+        secret: Option<&str>,
+        recovery_hashes: &[String],
+        actor: &str,
+    ) -> Result<bool, StoreError>;
+    /// Takes a code's time step as used, only if it is later than every step used before
+    /// (in one statement, so two requests with one code cannot both pass).
+    async fn use_totp_step(&self, username: &str, step: i64) -> Result<bool, StoreError>;
+    /// Spends a recovery code (by its hash): true once, false ever after.
+    async fn use_recovery_code(&self, username: &str, hash: &str) -> Result<bool, StoreError>;
+    /// Recovery codes not yet spent.
+    async fn recovery_codes_left(&self, username: &str) -> Result<i64, StoreError>;
     async fn audit(&self, entry: AuditEntry) -> Result<(), StoreError>;
     async fn audit_trail(&self, query: &AuditQuery) -> Result<Vec<AuditRow>, StoreError>;
 }

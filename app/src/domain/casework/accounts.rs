@@ -151,6 +151,10 @@ pub enum AccountChange {
     Enable,
     Role(Role),
     EndSessions,
+    /// May (or may no longer) sign in with its password when local accounts are off.
+    BreakGlass(bool),
+    /// Two-step sign-in taken away (a lost phone): set up again at the next sign-in.
+    ResetTwoStep,
 }
 
 impl AccountChange {
@@ -161,6 +165,9 @@ impl AccountChange {
             AccountChange::Enable => "enabled an account",
             AccountChange::Role(_) => "changed a role",
             AccountChange::EndSessions => "ended an account's sessions",
+            AccountChange::BreakGlass(true) => "made an account break-glass",
+            AccountChange::BreakGlass(false) => "ended an account's break-glass access",
+            AccountChange::ResetTwoStep => "reset two-step sign-in",
         }
     }
 }

@@ -21,6 +21,10 @@ fn account(row: &DbRow) -> Result<StaffAccount, StoreError> {
         disabled: row.try_get("disabled")?,
         team: row.try_get("team")?,
         session_epoch: row.try_get("session_epoch")?,
+        sign_in_method: parsed(row, "sign_in_method", SignInMethod::parse)?,
+        break_glass: row.try_get("break_glass")?,
+        last_sign_in_at: row.try_get("last_sign_in_at")?,
+        totp_secret: row.try_get("totp_secret")?,
     })
 }
 
@@ -59,19 +63,32 @@ impl Accounts for Store {
         change: AccountChange,
         actor: &str,
     ) -> Result<bool, StoreError> {
-        let (disabled, role) = columns(change);
+        let (disabled, role, break_glass) = columns(change);
+        let reset_two_step = change == AccountChange::ResetTwoStep;
         let mut tx = self.begin_write().await?;
-        // $1 disabled or NULL, $2 role or NULL: a change sets only what it changes.
+        // $1 disabled, $2 role, $3 break-glass, each NULL unless the change sets it; $4 takes
+        // two-step sign-in away.
         let changed = sqlx::query(
             "UPDATE staff_users SET disabled = COALESCE($1, disabled), \
-             role = COALESCE($2, role), session_epoch = session_epoch + 1 WHERE username = $3",
+             role = COALESCE($2, role), break_glass = COALESCE($3, break_glass), \
+             totp_secret = CASE WHEN $4 THEN NULL ELSE totp_secret END, \
+             totp_last_step = CASE WHEN $4 THEN NULL ELSE totp_last_step END, \
+             session_epoch = session_epoch + 1 WHERE username = $5",
         )
         .bind(disabled)
         .bind(role)
+        .bind(break_glass)
+        .bind(reset_two_step)
         .bind(username)
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        if changed == 1 && reset_two_step {
+            sqlx::query("DELETE FROM staff_recovery_codes WHERE username = $1")
+                .bind(username)
+                .execute(&mut *tx)
+                .await?;
+        }
         if changed == 1 {
             let detail = match change {
                 AccountChange::Role(r) => format!("{username}: {}", r.id()),
@@ -108,13 +125,16 @@ impl Accounts for Store {
 
     async fn record_sign_in(&self, username: &str) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
+        let now = Utc::now();
         sqlx::query(
-            "UPDATE staff_users SET failed_attempts = 0, locked_until = NULL WHERE username = $1",
+            "UPDATE staff_users SET failed_attempts = 0, locked_until = NULL, \
+             last_sign_in_at = $1 WHERE username = $2",
         )
+        .bind(Ts(now))
         .bind(username)
         .execute(&mut *tx)
         .await?;
-        audit_in(&mut tx, Utc::now(), username, "signed in", None, None).await?;
+        audit_in(&mut tx, now, username, "signed in", None, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -175,7 +195,12 @@ impl Accounts for Store {
         Ok(result.rows_affected() == 1)
     }
 
-    async fn set_team(&self, username: &str, team: Option<&str>) -> Result<bool, StoreError> {
+    async fn set_team(
+        &self,
+        username: &str,
+        team: Option<&str>,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let changed = sqlx::query("UPDATE staff_users SET team = $1 WHERE username = $2")
             .bind(team)
@@ -189,7 +214,7 @@ impl Accounts for Store {
             audit_in(
                 &mut tx,
                 Utc::now(),
-                "server user team",
+                actor,
                 action,
                 None,
                 Some(&detail),
@@ -198,6 +223,86 @@ impl Accounts for Store {
         }
         tx.commit().await?;
         Ok(changed == 1)
+    }
+
+    async fn provided_sign_in(&self, p: &ProvidedAccount) -> Result<StaffAccount, StoreError> {
+        self.provided(p).await
+    }
+
+    async fn set_two_step(
+        &self,
+        username: &str,
+        secret: Option<&str>,
+        recovery_hashes: &[String],
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE staff_users SET totp_secret = $1, totp_last_step = NULL, \
+             session_epoch = session_epoch + 1 WHERE username = $2",
+        )
+        .bind(secret)
+        .bind(username)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 1 {
+            sqlx::query("DELETE FROM staff_recovery_codes WHERE username = $1")
+                .bind(username)
+                .execute(&mut *tx)
+                .await?;
+            for hash in recovery_hashes {
+                sqlx::query(
+                    "INSERT INTO staff_recovery_codes (username, code_hash) VALUES ($1, $2)",
+                )
+                .bind(username)
+                .bind(hash)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let action = if secret.is_some() {
+                "set up two-step sign-in"
+            } else {
+                AccountChange::ResetTwoStep.action()
+            };
+            audit_in(&mut tx, Utc::now(), actor, action, None, Some(username)).await?;
+        }
+        tx.commit().await?;
+        Ok(changed == 1)
+    }
+
+    async fn use_totp_step(&self, username: &str, step: i64) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE staff_users SET totp_last_step = $1 WHERE username = $2 \
+             AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        )
+        .bind(step)
+        .bind(username)
+        .execute(self.writer())
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn use_recovery_code(&self, username: &str, hash: &str) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE staff_recovery_codes SET used_at = $1 \
+             WHERE username = $2 AND code_hash = $3 AND used_at IS NULL",
+        )
+        .bind(Ts::now())
+        .bind(username)
+        .bind(hash)
+        .execute(self.writer())
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn recovery_codes_left(&self, username: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM staff_recovery_codes WHERE username = $1 AND used_at IS NULL",
+        )
+        .bind(username)
+        .fetch_one(self.reader())
+        .await?)
     }
 
     async fn audit(&self, e: AuditEntry) -> Result<(), StoreError> {
@@ -247,12 +352,108 @@ impl Accounts for Store {
     }
 }
 
-/// What an account change sets: disabled (if it changes) and role (if it changes).
-fn columns(change: AccountChange) -> (Option<bool>, Option<&'static str>) {
+/// What an account change sets: disabled, role and break-glass, each only if it changes.
+fn columns(change: AccountChange) -> (Option<bool>, Option<&'static str>, Option<bool>) {
     match change {
-        AccountChange::Disable => (Some(true), None),
-        AccountChange::Enable => (Some(false), None),
-        AccountChange::Role(r) => (None, Some(r.id())),
-        AccountChange::EndSessions => (None, None),
+        AccountChange::Disable => (Some(true), None, None),
+        AccountChange::Enable => (Some(false), None, None),
+        AccountChange::Role(r) => (None, Some(r.id()), None),
+        AccountChange::BreakGlass(b) => (None, None, Some(b)),
+        AccountChange::EndSessions | AccountChange::ResetTwoStep => (None, None, None),
     }
+}
+
+/// A password hash no password matches (not a PHC string, so `verify` refuses it): accounts
+/// of the identity provider have no password of ours.
+const NO_PASSWORD: &str = "!provided";
+
+/// Sign-ins through the identity provider and two-step sign-in.
+impl Store {
+    async fn provided(&self, p: &ProvidedAccount) -> Result<StaffAccount, StoreError> {
+        let now = Utc::now();
+        let mut tx = self.begin_write().await?;
+        let existing = sqlx::query("SELECT * FROM staff_users WHERE oidc_subject = $1")
+            .bind(&p.subject)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let username = match existing.as_ref().map(account).transpose()? {
+            Some(a) => {
+                // The token decides the role and team at every sign-in; a role that changed
+                // ends the account's other sessions (this one is made after).
+                let moved = a.role != p.role;
+                sqlx::query(
+                    "UPDATE staff_users SET display_name = $1, role = $2, team = $3, \
+                     last_sign_in_at = $4, session_epoch = session_epoch + $5 WHERE username = $6",
+                )
+                .bind(&p.display_name)
+                .bind(p.role.id())
+                .bind(&p.team)
+                .bind(Ts(now))
+                .bind(i64::from(moved))
+                .bind(&a.username)
+                .execute(&mut *tx)
+                .await?;
+                if moved || a.team != p.team {
+                    let detail = format!(
+                        "{}: {} in {}, as the identity provider says",
+                        a.username,
+                        p.role.id(),
+                        p.team.as_deref().unwrap_or("no team")
+                    );
+                    let action = "role or team from the identity provider";
+                    audit_in(&mut tx, now, &a.username, action, None, Some(&detail)).await?;
+                }
+                a.username
+            }
+            None => {
+                let username = free_username(&mut tx, &p.username_hint).await?;
+                sqlx::query(
+                    "INSERT INTO staff_users (username, display_name, role, password_hash, \
+                     created_at, team, sign_in_method, oidc_subject, last_sign_in_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 'oidc', $7, $5)",
+                )
+                .bind(&username)
+                .bind(&p.display_name)
+                .bind(p.role.id())
+                .bind(NO_PASSWORD)
+                .bind(Ts(now))
+                .bind(&p.team)
+                .bind(&p.subject)
+                .execute(&mut *tx)
+                .await?;
+                let detail = format!("{username}: {}, at the first sign-in", p.role.id());
+                let action = "account made by the identity provider";
+                audit_in(&mut tx, now, &username, action, None, Some(&detail)).await?;
+                username
+            }
+        };
+        let detail = "through the identity provider";
+        audit_in(&mut tx, now, &username, "signed in", None, Some(detail)).await?;
+        let row = sqlx::query("SELECT * FROM staff_users WHERE username = $1")
+            .bind(&username)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        account(&row)
+    }
+}
+
+/// `hint`, or `hint-2`, `hint-3`… : the first not taken.
+async fn free_username(tx: &mut super::Tx<'_>, hint: &str) -> Result<String, StoreError> {
+    for n in 1..1000 {
+        let candidate = if n == 1 {
+            hint.to_string()
+        } else {
+            format!("{hint}-{n}")
+        };
+        let taken: Option<String> =
+            sqlx::query_scalar("SELECT username FROM staff_users WHERE username = $1")
+                .bind(&candidate)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if taken.is_none() {
+            return Ok(candidate);
+        }
+    }
+    Err(StoreError::Corrupt(format!("no free username for {hint}")))
 }
