@@ -213,7 +213,7 @@ fn sign_in_form(
         let provider_button = provider.clone().map(|(name, href)| {
             view! {
                 <p class="body">
-                    <a class="button" href=href role="button">{format!("Sign in with {name}")}</a>
+                    <a class="button" href=href>{format!("Sign in with {name}")}</a>
                 </p>
             }
         });
@@ -244,7 +244,7 @@ fn sign_in_form(
                     autocomplete="current-password"
                     width="input--two-thirds"
                 />
-                <button type="submit" class="button button--secondary">"Sign in with a password"</button>
+                <button type="submit" class="button">"Sign in"</button>
             </form>
             <p class="body">{format!("Staff accounts are set up by the Data Protection Officer. {policy}")}</p>
         }

@@ -63,6 +63,8 @@ pub struct Browser {
     pub device_cookie: Option<String>,
     /// Sent as X-Forwarded-For (a client behind the trusted proxy), if set.
     pub forwarded_for: Option<String>,
+    /// One sign-in's flow through the identity provider (state, nonce, PKCE verifier).
+    pub oidc_cookie: Option<String>,
 }
 
 pub struct Page {
@@ -99,6 +101,7 @@ impl Browser {
             csrf_cookie: None,
             device_cookie: None,
             forwarded_for: None,
+            oidc_cookie: None,
         }
     }
 
@@ -119,6 +122,14 @@ impl Browser {
                     "{v}"
                 );
                 self.device_cookie = Some(rest.split(';').next().unwrap().to_string());
+            }
+            if let Some(rest) = v.strip_prefix(&format!("{}=", server::staff::oidc::FLOW_COOKIE)) {
+                assert!(
+                    v.contains("HttpOnly") && v.contains("Secure") && v.contains("SameSite=Lax"),
+                    "{v}"
+                );
+                let value = rest.split(';').next().unwrap().to_string();
+                self.oidc_cookie = (!value.is_empty() && !v.contains("Max-Age=0")).then_some(value);
             }
             if let Some(rest) = v.strip_prefix(&format!("{SESSION_COOKIE}=")) {
                 let value = rest.split(';').next().unwrap().to_string();
@@ -146,6 +157,9 @@ impl Browser {
         }
         if let Some(c) = &self.device_cookie {
             parts.push(format!("{}={c}", server::staff::auth::device::COOKIE));
+        }
+        if let Some(c) = &self.oidc_cookie {
+            parts.push(format!("{}={c}", server::staff::oidc::FLOW_COOKIE));
         }
         parts.join("; ")
     }
