@@ -18,6 +18,16 @@ const databaseUrl = `sqlite://${path.join(dataDir, "intake.db")}`;
 const smtpPort = port + 3;
 process.env.E2E_MAILDIR ??= path.join(dataDir, "maildir");
 const configPath = path.join(dataDir, "intake.toml");
+// The council's identity provider: a real OpenID provider (npm oidc-provider) on oidcPort.
+const oidcPort = port + 4;
+process.env.E2E_OIDC_USERS ??= path.join(dataDir, "oidc-users.json");
+fs.writeFileSync(
+  process.env.E2E_OIDC_USERS,
+  JSON.stringify({
+    olu: { name: "Olu Officer", roles: ["Complaints.DPO"] },
+    kit: { name: "Kit Handler", roles: ["Complaints.Handler"] },
+  }),
+);
 fs.writeFileSync(
   configPath,
   [
@@ -31,6 +41,14 @@ fs.writeFileSync(
     'from = "Data Protection <dpo@example.gov.uk>"',
     "[outbox]",
     "poll_ms = 200",
+    "[oidc]",
+    `issuer = "http://127.0.0.1:${oidcPort}"`,
+    'client_id = "complaints"',
+    'client_secret = "test-secret"',
+    'provider_name = "Test Council ID"',
+    "[oidc.roles]",
+    '"Complaints.DPO" = "dpo"',
+    '"Complaints.Handler" = "handler"',
     "",
   ].join("\n"),
 );
@@ -93,6 +111,9 @@ export default defineConfig({
       INTAKE_LIMIT_CLIENT_BURST: "100000",
       INTAKE_LIMIT_SIGN_IN_BURST: "100000",
       INTAKE_MAX_CONNECTIONS_PER_CLIENT: "100000",
+      // The staff specs sign in with passwords; staff-sign-in.spec.ts starts a server of its
+      // own with the default (two steps for handlers and the DPO).
+      INTAKE_TWO_STEP_REQUIRED: "none",
       // One line per panic, so a failure shows its cause rather than a page of frames.
       RUST_BACKTRACE: "0",
       // The demonstration council site may show the widget in a frame; the other may not.
@@ -105,6 +126,20 @@ export default defineConfig({
     timeout: 30_000,
     stdout: "ignore",
     stderr: "pipe",
+  }, {
+    command: "node oidc/provider.mjs",
+    cwd: __dirname,
+    url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      PORT: String(oidcPort),
+      USERS: process.env.E2E_OIDC_USERS,
+      REDIRECT_URI: `http://127.0.0.1:${port}/staff/sign-in/oidc/callback`,
+      POST_LOGOUT_REDIRECT_URI: `http://127.0.0.1:${port}/staff/sign-in`,
+    },
   }, {
     // A council's privacy notice with the snippet, on other origins than the widget's.
     command: "node demo/serve.mjs",

@@ -52,7 +52,11 @@ async fn staff_sign_in_through_the_provider_with_the_role_it_gives() {
     let s = setup("").await;
     let mut b = Browser::new(&s.server);
     let sign_in = b.get("/staff/sign-in").await;
-    assert!(sign_in.body.contains("Sign in with Test Council ID"), "{}", sign_in.body);
+    assert!(
+        sign_in.body.contains("Sign in with Test Council ID"),
+        "{}",
+        sign_in.body
+    );
     let page = sign_in_through(&mut b, "kim", |u| u).await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("You are signed in"));
@@ -90,7 +94,14 @@ async fn staff_sign_in_through_the_provider_with_the_role_it_gives() {
     let out = b.post("/staff/sign-out", &[("_csrf", &token)]).await;
     assert_eq!(out.status, 200);
     assert!(out.body.contains("Sign out of Test Council ID"));
-    assert!(out.body.contains(&format!("{}/session/end?client_id=complaints", s.provider.issuer)), "{}", out.body);
+    assert!(
+        out.body.contains(&format!(
+            "{}/session/end?client_id=complaints",
+            s.provider.issuer
+        )),
+        "{}",
+        out.body
+    );
     assert_eq!(b.get("/staff").await.status, 303);
 }
 
@@ -109,9 +120,13 @@ async fn the_role_follows_the_provider_at_every_sign_in_and_no_role_means_no_acc
     assert_eq!(sign_in_through(&mut again, "kim", |u| u).await.status, 200);
     assert_eq!(again.get("/staff/accounts").await.status, 200);
     assert_eq!(
-        db::text(&s.server.db_path, "SELECT role FROM staff_users WHERE username = 'kim'", &[])
-            .await
-            .as_deref(),
+        db::text(
+            &s.server.db_path,
+            "SELECT role FROM staff_users WHERE username = 'kim'",
+            &[]
+        )
+        .await
+        .as_deref(),
         Some("dpo")
     );
     // The role changed, so the session from before it ended.
@@ -137,7 +152,12 @@ async fn the_role_follows_the_provider_at_every_sign_in_and_no_role_means_no_acc
     assert_eq!(audit[1][0].as_deref(), Some("Nora Nobody"));
     assert!(audit[1][1].clone().unwrap().contains("no role"));
     assert_eq!(
-        db::number(&s.server.db_path, "SELECT COUNT(*) FROM staff_users WHERE username LIKE 'nora%'", &[]).await,
+        db::number(
+            &s.server.db_path,
+            "SELECT COUNT(*) FROM staff_users WHERE username LIKE 'nora%'",
+            &[]
+        )
+        .await,
         0,
         "no account is made for someone without a role"
     );
@@ -164,7 +184,11 @@ async fn every_forged_or_replayed_reply_is_refused() {
         let page = sign_in_through(&mut b, "kim", |u| u).await;
         assert_eq!(page.status, 400, "{tamper:?}: {}", page.body);
         assert!(page.body.contains("We could not sign you in"), "{tamper:?}");
-        assert_eq!(b.get("/staff").await.status, 303, "{tamper:?}: not signed in");
+        assert_eq!(
+            b.get("/staff").await.status,
+            303,
+            "{tamper:?}: not signed in"
+        );
         let last = refusals(&s.server.db_path).await.pop().unwrap_or_default();
         assert!(
             last.to_lowercase().contains(words),
@@ -182,7 +206,11 @@ async fn every_forged_or_replayed_reply_is_refused() {
     })
     .await;
     assert_eq!(page.status, 400);
-    assert!(refusals(&s.server.db_path).await.pop().unwrap().contains("state"));
+    assert!(refusals(&s.server.db_path)
+        .await
+        .pop()
+        .unwrap()
+        .contains("state"));
     // No flow cookie at all (another browser gets the reply).
     let mut stranger = Browser::new(&s.server);
     let mut b = Browser::new(&s.server);
@@ -193,12 +221,17 @@ async fn every_forged_or_replayed_reply_is_refused() {
     let count = refusals(&s.server.db_path).await.len();
     // The same reply again (a replayed callback): the flow is spent.
     let mut replay = Browser::new(&s.server);
-    let page = replay.get("/staff/sign-in/oidc/callback?code=x&state=y").await;
+    let page = replay
+        .get("/staff/sign-in/oidc/callback?code=x&state=y")
+        .await;
     assert_eq!(page.status, 400);
     assert_eq!(refusals(&s.server.db_path).await.len(), count + 1);
     // Nothing about any of this in the log but the reason.
     let log = std::fs::read_to_string(&s.server.log_path).unwrap();
-    assert!(!log.contains("test-secret"), "the client secret never logged");
+    assert!(
+        !log.contains("test-secret"),
+        "the client secret never logged"
+    );
 }
 
 #[tokio::test]
@@ -210,18 +243,31 @@ async fn a_disabled_account_stays_out_and_local_passwords_can_be_switched_off() 
     let out = add_user(&dir, "bea", "dpo", "Bea Breakglass", PASSWORD);
     assert!(out.status.success());
     let out = common::browser::user_cli(&dir, &["break-glass", "bea"], "");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // With local accounts off, a password signs in only a break-glass account.
     let mut dee = Browser::new(&s.server);
     let page = dee.sign_in("dee", PASSWORD).await;
     assert_eq!(page.status, 422);
-    assert!(page.body.contains("This account signs in with Test Council ID"));
+    assert!(page
+        .body
+        .contains("This account signs in with Test Council ID"));
     let page = dee.sign_in("dee", "a wrong password entirely").await;
-    assert!(page.body.contains("Enter a correct username and password"), "wrong passwords say nothing more");
+    assert!(
+        page.body.contains("Enter a correct username and password"),
+        "wrong passwords say nothing more"
+    );
     let bea = signed_in(&s.server, "bea").await;
     drop(bea);
-    assert!(Browser::new(&s.server).get("/staff/sign-in").await.body.contains("break-glass accounts only"));
+    assert!(Browser::new(&s.server)
+        .get("/staff/sign-in")
+        .await
+        .body
+        .contains("break-glass accounts only"));
 
     // The DPO disables Kim, who signed in through the provider: her session ends, and the
     // provider cannot let her back in.
@@ -230,10 +276,17 @@ async fn a_disabled_account_stays_out_and_local_passwords_can_be_switched_off() 
     let mut bea = signed_in(&s.server, "bea").await;
     let token = bea.get("/staff/accounts/kim").await.csrf();
     let page = bea
-        .post("/staff/accounts/kim", &[("_csrf", &token), ("change", "disable")])
+        .post(
+            "/staff/accounts/kim",
+            &[("_csrf", &token), ("change", "disable")],
+        )
         .await;
     assert_eq!(page.status, 303, "{}", page.body);
-    assert_eq!(kim.get("/staff").await.status, 303, "her session ended at once");
+    assert_eq!(
+        kim.get("/staff").await.status,
+        303,
+        "her session ended at once"
+    );
     let page = sign_in_through(&mut Browser::new(&s.server), "kim", |u| u).await;
     assert_eq!(page.status, 403);
     assert!(page.body.contains("Your account is disabled"));
@@ -242,7 +295,10 @@ async fn a_disabled_account_stays_out_and_local_passwords_can_be_switched_off() 
     assert!(page.body.contains("come from the identity provider"));
     assert!(!page.body.contains("Change the role"));
     let page = bea
-        .post("/staff/accounts/kim", &[("_csrf", &token), ("change", "role"), ("role", "dpo")])
+        .post(
+            "/staff/accounts/kim",
+            &[("_csrf", &token), ("change", "role"), ("role", "dpo")],
+        )
         .await;
     assert_eq!(page.status, 422);
 }

@@ -24,7 +24,8 @@ use serde_json::json;
 use server::store::outbox::MessageStatus;
 use server::store::retention::{RunCounts, Trigger};
 use server::store::staff::{
-    AccountChange, Applied, AuditEntry, AuditQuery, CaseChange, CaseFile, StaffAccount,
+    AccountChange, Applied, AuditEntry, AuditQuery, CaseChange, CaseFile, ProvidedAccount,
+    SignInMethod, StaffAccount,
 };
 use server::store::{Stores, Submitted};
 
@@ -59,6 +60,10 @@ fn account(username: &str, role: Role) -> StaffAccount {
         disabled: false,
         team: None,
         session_epoch: 0,
+        sign_in_method: SignInMethod::Password,
+        break_glass: false,
+        last_sign_in_at: None,
+        totp_secret: None,
     }
 }
 
@@ -159,7 +164,7 @@ async fn accounts_sign_in_lock_out_change_and_audit() {
         .change_account("nobody", AccountChange::Enable, "dee")
         .await
         .unwrap());
-    assert!(staff.set_team("kim", Some("cit")).await.unwrap());
+    assert!(staff.set_team("kim", Some("cit"), "dee").await.unwrap());
     assert_eq!(
         staff.user("kim").await.unwrap().unwrap().team.as_deref(),
         Some("cit")
@@ -186,6 +191,7 @@ async fn accounts_sign_in_lock_out_change_and_audit() {
         actions,
         [
             "exported the register",
+            "set a team",
             "disabled an account",
             "changed a role",
             "unlocked account"
@@ -196,7 +202,7 @@ async fn accounts_sign_in_lock_out_change_and_audit() {
         before: Some(trail[1].id),
         ..by_dee
     };
-    assert_eq!(staff.audit_trail(&older).await.unwrap().len(), 2);
+    assert_eq!(staff.audit_trail(&older).await.unwrap().len(), 3);
 }
 
 #[tokio::test]
@@ -853,4 +859,89 @@ async fn retention_runs_once_per_slot_holds_restricts_reduces_and_finds_a_person
         .unwrap();
     assert!(expired.audit_deleted > 0, "the audit trail after six years");
     retention.compact().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_identity_provider_and_two_step_sign_in_are_kept_alike_on_both_stores() {
+    let s = fresh().await;
+    let staff = &s.stores.staff;
+    let provided = |role: Role, team: Option<&str>| ProvidedAccount {
+        subject: "https://login.example/t/v2.0#abc".into(),
+        username_hint: "kim".into(),
+        display_name: "Kim Handler".into(),
+        role,
+        team: team.map(str::to_string),
+    };
+    // "kim" is taken by a local account: the provider's Kim gets "kim-2".
+    assert!(staff
+        .add_user(&account("kim", Role::Handler))
+        .await
+        .unwrap());
+    let first = staff
+        .provided_sign_in(&provided(Role::Handler, None))
+        .await
+        .unwrap();
+    assert_eq!(first.username, "kim-2");
+    assert_eq!(first.sign_in_method, SignInMethod::Oidc);
+    assert!(first.last_sign_in_at.is_some());
+    // The same subject again: the same account, its role and team as the token says now, and
+    // its other sessions ended because the role changed.
+    let again = staff
+        .provided_sign_in(&provided(Role::Dpo, Some("ig")))
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.username.as_str(), again.role, again.team.as_deref()),
+        ("kim-2", Role::Dpo, Some("ig"))
+    );
+    assert_eq!(again.session_epoch, first.session_epoch + 1);
+    let same = staff
+        .provided_sign_in(&provided(Role::Dpo, Some("ig")))
+        .await
+        .unwrap();
+    assert_eq!(
+        same.session_epoch, again.session_epoch,
+        "no change, no sessions ended"
+    );
+
+    // Two-step: steps only go forward; recovery codes spend once; a reset clears both.
+    let hashes: Vec<String> = (0..10).map(|i| format!("hash-{i}")).collect();
+    assert!(staff
+        .set_two_step("kim", Some("SECRET"), &hashes, "kim")
+        .await
+        .unwrap());
+    let kim = staff.user("kim").await.unwrap().unwrap();
+    assert_eq!(kim.totp_secret.as_deref(), Some("SECRET"));
+    assert!(staff.use_totp_step("kim", 100).await.unwrap());
+    assert!(!staff.use_totp_step("kim", 100).await.unwrap(), "replayed");
+    assert!(!staff.use_totp_step("kim", 99).await.unwrap(), "older");
+    assert!(staff.use_totp_step("kim", 101).await.unwrap());
+    assert!(staff.use_recovery_code("kim", "hash-3").await.unwrap());
+    assert!(!staff.use_recovery_code("kim", "hash-3").await.unwrap());
+    assert!(!staff.use_recovery_code("kim", "not-one").await.unwrap());
+    assert_eq!(staff.recovery_codes_left("kim").await.unwrap(), 9);
+    assert!(staff
+        .change_account("kim", AccountChange::ResetTwoStep, "dee")
+        .await
+        .unwrap());
+    let kim = staff.user("kim").await.unwrap().unwrap();
+    assert_eq!(kim.totp_secret, None);
+    assert_eq!(staff.recovery_codes_left("kim").await.unwrap(), 0);
+    assert!(
+        !staff.use_totp_step("kim", 500).await.unwrap(),
+        "no secret, no step"
+    );
+    assert!(staff
+        .change_account("kim", AccountChange::BreakGlass(true), "server user")
+        .await
+        .unwrap());
+    assert!(staff.user("kim").await.unwrap().unwrap().break_glass);
+    staff.record_sign_in("kim").await.unwrap();
+    assert!(staff
+        .user("kim")
+        .await
+        .unwrap()
+        .unwrap()
+        .last_sign_in_at
+        .is_some());
 }

@@ -148,9 +148,7 @@ impl Oidc {
             .or(o.client_secret)
             .ok_or("oidc: give the client secret (INTAKE_OIDC_CLIENT_SECRET)")?;
         if o.roles.is_empty() {
-            return Err(
-                "oidc: map at least one of the provider's roles under [oidc.roles]".into(),
-            );
+            return Err("oidc: map at least one of the provider's roles under [oidc.roles]".into());
         }
         let roles = o
             .roles
@@ -224,7 +222,10 @@ mod tests {
         let o = s.oidc.unwrap();
         assert_eq!(o.roles["Complaints.Handler"], Role::Handler);
         assert_eq!(o.roles_claim, "roles");
-        assert!(!format!("{o:?}").contains("s3cret"), "the secret never prints");
+        assert!(
+            !format!("{o:?}").contains("s3cret"),
+            "the secret never prints"
+        );
         for bad in [
             "http://login.example.com/",
             "https://login.microsoftonline.com/common/v2.0",

@@ -4,11 +4,11 @@ use super::components::{date_time, page};
 use super::error::StaffError;
 use super::Staff;
 use crate::store::staff::{AuditQuery, SignInMethod, StaffAccount, AUDIT_PAGE_SIZE};
+use crate::AppState;
 use app::domain::casework::{AccountChange, Role};
+use app::domain::reference::Reference;
 use app::domain::FieldError;
 use app::ui::fields::ErrorSummary;
-use crate::AppState;
-use app::domain::reference::Reference;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -201,7 +201,14 @@ pub async fn show(
     let Some(account) = state.staff.user(&username).await? else {
         return Err(StaffError::NotFound);
     };
-    Ok(account_page(&state, &viewer, &me, &account, vec![], StatusCode::OK))
+    Ok(account_page(
+        &state,
+        &viewer,
+        &me,
+        &account,
+        vec![],
+        StatusCode::OK,
+    ))
 }
 
 fn account_page(
@@ -241,7 +248,9 @@ fn account_page(
         ),
         (
             "Last sign-in",
-            a.last_sign_in_at.map(date_time).unwrap_or_else(|| "Never".into()),
+            a.last_sign_in_at
+                .map(date_time)
+                .unwrap_or_else(|| "Never".into()),
         ),
         (
             "State",
@@ -325,9 +334,9 @@ fn account_page(
             <ErrorSummary errors=Signal::stored(errors.clone())/>
             <p class="body"><a href="/staff/accounts">"All accounts"</a></p>
             <h1 class="heading-l">{a.display_name.clone()}</h1>
-            <dl class="summary">
+            <dl class="summary-list">
                 {summary.iter().map(|(k, v)| view! {
-                    <div class="summary__row"><dt class="summary__key">{*k}</dt><dd class="summary__value">{v.clone()}</dd></div>
+                    <div class="summary-list__row"><dt class="summary-list__key">{*k}</dt><dd class="summary-list__value">{v.clone()}</dd></div>
                 }).collect_view()}
             </dl>
             {provider_note}

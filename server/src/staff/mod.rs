@@ -10,7 +10,9 @@
 //! - `mod.rs` (here): the route table, sessions, CSRF and role checks, the extractors;
 //! - `error`: `StaffError`, the one error type of these pages, and the failure log;
 //! - `components`: the page frame and pieces pages share (fields are `app::ui::fields`);
-//! - `auth`: sign-in and sign-out, passwords, `server user …`;
+//! - `auth`: sign-in with a password and sign-out; `two_step`: the second step and setting it
+//!   up; `oidc`: signing in through the council's identity provider; `signed_in`: what every
+//!   way of signing in does at the end, and the known-browser cookie;
 //! - `home`, `key_in` (telephone and postal intake), `register` (register, find, actions);
 //! - `case/`: one case: `page`, `handling` (notes, handler), `moves` (status), `letters`;
 //! - `post` (the print queue), `messages` (the DPO's view of the outbox);
@@ -20,14 +22,13 @@
 mod accounts;
 pub mod auth;
 mod case;
-pub mod oidc;
-pub mod two_step;
 mod components;
 mod error;
 mod exports;
 mod home;
 mod key_in;
 mod messages;
+pub mod oidc;
 mod opt_outs;
 mod post;
 mod recommendations;
@@ -35,7 +36,10 @@ mod register;
 mod register_filters;
 mod reports;
 mod retention;
+mod signed_in;
 mod subject_access;
+mod totp;
+pub mod two_step;
 
 pub mod throttle;
 
@@ -371,8 +375,8 @@ async fn viewer_and_csrf(
             // However busy, a session lasts `session_hours` from signing in (one without the
             // time is from before the rule, and ends too).
             let signed_in_at = session.get::<i64>(SESSION_SIGNED_IN_AT).await?.unwrap_or(0);
-            let lifetime = i64::from(state.config.sign_in.session_hours) * 3600;
-            let live = chrono::Utc::now().timestamp() - signed_in_at < lifetime;
+            let now = chrono::Utc::now().timestamp();
+            let live = within_lifetime(signed_in_at, now, state.config.sign_in.session_hours);
             match state.staff.user(&username).await? {
                 Some(a) if live && !a.disabled && a.session_epoch == epoch => {
                     Some(StaffUser::of(&a))
@@ -437,6 +441,35 @@ async fn viewer_and_csrf(
         }
     }
     Ok(response)
+}
+
+/// Whether a session signed in at `signed_in_at` (Unix seconds) may go on at `now`: for
+/// `hours` from signing in however busy (on top of the idle limit), and never from the future.
+pub fn within_lifetime(signed_in_at: i64, now: i64, hours: u32) -> bool {
+    let age = now - signed_in_at;
+    (0..i64::from(hours) * 3600).contains(&age)
+}
+
+#[cfg(test)]
+mod lifetime_tests {
+    use super::within_lifetime;
+
+    #[test]
+    fn a_session_ends_its_hours_after_signing_in_however_busy() {
+        let at = 1_790_000_000;
+        assert!(within_lifetime(at, at, 10));
+        assert!(within_lifetime(at, at + 10 * 3600 - 1, 10));
+        assert!(!within_lifetime(at, at + 10 * 3600, 10));
+        assert!(!within_lifetime(at, at + 3600, 1));
+        assert!(
+            !within_lifetime(0, at, 10),
+            "a session from before the rule ends"
+        );
+        assert!(
+            !within_lifetime(at + 60, at, 10),
+            "a time in the future is not believed"
+        );
+    }
 }
 
 /// The cookie that holds an anonymous visitor's form token.

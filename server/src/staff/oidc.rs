@@ -9,9 +9,9 @@
 //! from the app's roles has no access at their next sign-in, and a disabled account here
 //! stays disabled whatever the token says.
 
-use super::auth::finish_sign_in;
 use super::components::page;
 use super::error::StaffError;
+use super::signed_in::finish_sign_in;
 use super::{Viewer, SESSION_VIA};
 use crate::config::Oidc;
 use crate::store::staff::{AuditEntry, ProvidedAccount};
@@ -549,10 +549,9 @@ mod tests {
         assert_eq!(username_hint(None, "Siân O'Neil"), "si.n.o.neil");
         assert_eq!(username_hint(Some("@x"), "Jo"), "jo");
         assert_eq!(username_hint(None, "李"), "staff");
-        assert!(app::domain::casework::parse_username(&username_hint(
-            Some(&"a".repeat(300)),
-            ""
-        ))
-        .is_ok());
+        assert!(
+            app::domain::casework::parse_username(&username_hint(Some(&"a".repeat(300)), ""))
+                .is_ok()
+        );
     }
 }

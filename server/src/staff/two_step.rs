@@ -9,31 +9,26 @@
 //! of clock drift either way is allowed, and wrong codes count in the same throttle as wrong
 //! passwords (`throttle`).
 
-use super::auth::{device, finish_sign_in};
 use super::components::page;
 use super::error::StaffError;
+use super::signed_in::{device, finish_sign_in};
 use super::throttle::Refused;
+use super::totp::{matching_step, new_recovery_codes, new_secret, qr_svg, recovery_hash, totp};
 use super::{Form, Viewer};
 use crate::store::staff::{AuditEntry, StaffAccount};
 use crate::AppState;
-use app::ui::fields::{ErrorSummary, Field, TextField};
 use app::domain::FieldError;
+use app::ui::fields::{ErrorSummary, Field, TextField};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::Utc;
 use leptos::prelude::*;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use tower_sessions::Session;
 
-/// Seconds per code (RFC 6238's default, what every authenticator app uses).
-const STEP: u64 = 30;
-const DIGITS: usize = 6;
 /// How long the second step may wait after the password.
 const PENDING_MINUTES: i64 = 10;
-pub const RECOVERY_CODES: usize = 10;
 
 pub(super) const PENDING_USER: &str = "staff.pending";
 const PENDING_EPOCH: &str = "staff.pending_epoch";
@@ -41,76 +36,14 @@ const PENDING_AT: &str = "staff.pending_at";
 const PENDING_NEXT: &str = "staff.pending_next";
 const ENROL_SECRET: &str = "staff.enrol_secret";
 
-/// A secret of 160 bits (RFC 4226's recommendation), as base32 for the person to type.
-pub fn new_secret() -> String {
-    let mut bytes = [0u8; 20];
-    rand::rng().fill_bytes(&mut bytes);
-    base32(&bytes)
-}
-
-fn base32(bytes: &[u8]) -> String {
-    totp_rs::Secret::Raw(bytes.to_vec()).to_encoded().to_string()
-}
-
-fn totp(secret: &str, account: &str, issuer: &str) -> Option<totp_rs::TOTP> {
-    let bytes = totp_rs::Secret::Encoded(secret.to_string())
-        .to_bytes()
-        .ok()?;
-    // Unchecked: an issuer or username may hold characters the otpauth URL escapes anyway.
-    Some(totp_rs::TOTP::new_unchecked(
-        totp_rs::Algorithm::SHA1,
-        DIGITS,
-        1,
-        STEP,
-        bytes,
-        Some(issuer.to_string()),
-        account.to_string(),
-    ))
-}
-
-/// The time step `code` is right for, now or one step either side, if any.
-pub fn matching_step(secret: &str, code: &str, now: u64) -> Option<i64> {
-    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    if code.len() != DIGITS || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let t = totp(secret, "", "")?;
-    let step = (now / STEP) as i64;
-    (step - 1..=step + 1).find(|s| {
-        let made = t.generate(*s as u64 * STEP);
-        subtle::ConstantTimeEq::ct_eq(made.as_bytes(), code.as_bytes()).into()
-    })
-}
-
-/// Ten recovery codes like `k3mfq-8xw2p` (50 random bits each), and the hashes kept of them.
-pub fn new_recovery_codes() -> (Vec<String>, Vec<String>) {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let codes: Vec<String> = (0..RECOVERY_CODES)
-        .map(|_| {
-            let mut rng = rand::rng();
-            let chars: String = (0..10)
-                .map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char)
-                .collect();
-            format!("{}-{}", &chars[..5], &chars[5..])
-        })
-        .collect();
-    let hashes = codes.iter().map(|c| recovery_hash(c)).collect();
-    (codes, hashes)
-}
-
-/// A recovery code as typed (any case, with or without the hyphen or spaces), hashed.
-pub fn recovery_hash(typed: &str) -> String {
-    let clean: String = typed
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    hex::encode(Sha256::digest(format!("intake recovery\n{clean}")))
-}
-
 /// Whether `role` must use two-step sign-in on a local account.
 pub fn required(state: &AppState, account: &StaffAccount) -> bool {
-    account.totp_secret.is_some() || state.config.sign_in.two_step_required.contains(&account.role)
+    account.totp_secret.is_some()
+        || state
+            .config
+            .sign_in
+            .two_step_required
+            .contains(&account.role)
 }
 
 /// Someone who gave the right password and has the second step still to do.
@@ -133,7 +66,10 @@ impl Pending {
         Ok(Some(Pending {
             username,
             epoch: session.get(PENDING_EPOCH).await?.unwrap_or(0),
-            next: session.get(PENDING_NEXT).await?.unwrap_or_else(|| "/staff".into()),
+            next: session
+                .get(PENDING_NEXT)
+                .await?
+                .unwrap_or_else(|| "/staff".into()),
         }))
     }
 }
@@ -159,7 +95,13 @@ pub async fn begin(
 }
 
 async fn clear(session: &Session) -> Result<(), StaffError> {
-    for key in [PENDING_USER, PENDING_EPOCH, PENDING_AT, PENDING_NEXT, ENROL_SECRET] {
+    for key in [
+        PENDING_USER,
+        PENDING_EPOCH,
+        PENDING_AT,
+        PENDING_NEXT,
+        ENROL_SECRET,
+    ] {
         session.remove_value(key).await?;
     }
     Ok(())
@@ -258,7 +200,11 @@ pub async fn check(
     let client = crate::client::ClientIp::of(client);
     let known = device::known(&headers, &account.username, &account.password_hash, now);
     let policy = *state.sign_in.policy();
-    let attempt = match state.sign_in.reserve(&account.username, client, known, now).await {
+    let attempt = match state
+        .sign_in
+        .reserve(&account.username, client, known, now)
+        .await
+    {
         Ok(a) => a,
         Err(Refused::Wait(until)) | Err(Refused::AccountWait(until)) => {
             return refuse(
@@ -275,7 +221,10 @@ pub async fn check(
     let right = if typed.chars().any(|c| c.is_ascii_alphabetic()) {
         // A recovery code: spent now, never again.
         let hash = recovery_hash(typed);
-        let used = state.staff.use_recovery_code(&account.username, &hash).await?;
+        let used = state
+            .staff
+            .use_recovery_code(&account.username, &hash)
+            .await?;
         if used {
             state
                 .staff
@@ -301,10 +250,12 @@ pub async fn check(
     };
     if !right {
         attempt.failed(Utc::now());
-        state.staff.record_failed_sign_in(&account.username, &policy).await?;
+        state
+            .staff
+            .record_failed_sign_in(&account.username, &policy)
+            .await?;
         return refuse(
-            "That code is not right, or has been used. Enter the code your app shows now."
-                .into(),
+            "That code is not right, or has been used. Enter the code your app shows now.".into(),
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
@@ -333,31 +284,17 @@ pub async fn show_enrol(
     match account_of(&state, &p).await? {
         Some(a) if a.totp_secret.is_none() => {
             let secret = enrolling_secret(&viewer.session).await?;
-            Ok(enrol_form(&state, &viewer, &a, &secret, vec![], StatusCode::OK))
+            Ok(enrol_form(
+                &state,
+                &viewer,
+                &a,
+                &secret,
+                vec![],
+                StatusCode::OK,
+            ))
         }
         Some(_) => Ok(Redirect::to("/staff/two-step").into_response()),
         None => Ok(start_again()),
-    }
-}
-
-/// The QR code of the `otpauth://` address, as SVG markup (drawn here: no script, no image
-/// fetched from anywhere).
-fn qr_svg(url: &str) -> String {
-    match qrcode::QrCode::new(url.as_bytes()) {
-        Ok(code) => {
-            let svg = code
-                .render::<qrcode::render::svg::Color>()
-                .min_dimensions(220, 220)
-                .build();
-            // The XML declaration is for a file; inline in HTML the <svg> element is enough.
-            let start = svg.find("<svg").unwrap_or(0);
-            svg[start..].replacen(
-                "<svg ",
-                "<svg role=\"img\" aria-label=\"QR code for your authenticator app\" ",
-                1,
-            )
-        }
-        Err(_) => String::new(),
     }
 }
 
@@ -434,9 +371,15 @@ pub async fn confirm_enrol(
     let known = device::known(&headers, &account.username, &account.password_hash, now);
     let refuse = |message: &str, status| {
         let errors = vec![FieldError::new("code", message)];
-        Ok(enrol_form(&state, &viewer, &account, &secret, errors, status))
+        Ok(enrol_form(
+            &state, &viewer, &account, &secret, errors, status,
+        ))
     };
-    let attempt = match state.sign_in.reserve(&account.username, client, known, now).await {
+    let attempt = match state
+        .sign_in
+        .reserve(&account.username, client, known, now)
+        .await
+    {
         Ok(a) => a,
         Err(Refused::Wait(_)) | Err(Refused::AccountWait(_)) => {
             return refuse(
@@ -473,8 +416,7 @@ pub async fn confirm_enrol(
     let Some(account) = state.staff.user(&username).await? else {
         return Ok(start_again());
     };
-    let signed_in =
-        finish_sign_in(&state, &viewer.session, &account, &p.next, now, true).await?;
+    let signed_in = finish_sign_in(&state, &viewer.session, &account, &p.next, now, true).await?;
     let next = p.next.clone();
     let body = move || {
         view! {
@@ -498,50 +440,4 @@ pub async fn confirm_enrol(
             .append(axum::http::header::SET_COOKIE, v.clone());
     }
     Ok(response)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_code_is_right_for_its_step_and_one_either_side_only() {
-        let secret = new_secret();
-        let t = totp(&secret, "kim", "Council").unwrap();
-        let now = 1_790_000_000u64;
-        let step = (now / STEP) as i64;
-        for (offset, expected) in [(-2i64, None), (-1, Some(-1)), (0, Some(0)), (1, Some(1)), (2, None)] {
-            let code = t.generate((step + offset) as u64 * STEP);
-            assert_eq!(
-                matching_step(&secret, &code, now),
-                expected.map(|o| step + o),
-                "offset {offset}"
-            );
-        }
-        let code = t.generate(now);
-        assert_eq!(matching_step(&secret, &format!("{} {}", &code[..3], &code[3..]), now), Some(step));
-        assert_eq!(matching_step(&secret, "12345", now), None);
-        assert_eq!(matching_step(&secret, "abcdef", now), None);
-        assert_eq!(matching_step(&new_secret(), &code, now), None, "another secret's");
-    }
-
-    #[test]
-    fn recovery_codes_are_ten_different_and_kept_only_as_hashes() {
-        let (codes, hashes) = new_recovery_codes();
-        assert_eq!(codes.len(), RECOVERY_CODES);
-        let unique: std::collections::HashSet<_> = codes.iter().collect();
-        assert_eq!(unique.len(), RECOVERY_CODES);
-        for (c, h) in codes.iter().zip(&hashes) {
-            assert_eq!(c.len(), 11);
-            assert!(!h.contains(c.as_str()));
-            assert_eq!(&recovery_hash(&c.to_uppercase().replace('-', " ")), h);
-        }
-    }
-
-    #[test]
-    fn the_qr_code_is_inline_svg_with_a_name() {
-        let svg = qr_svg("otpauth://totp/Council:kim?secret=ABC&issuer=Council");
-        assert!(svg.starts_with("<svg role=\"img\" aria-label="), "{}", &svg[..60]);
-        assert!(!svg.contains("<?xml"));
-    }
 }

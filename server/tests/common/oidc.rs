@@ -123,7 +123,8 @@ impl OidcProvider {
             .unwrap()
             .to_string();
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        let keys: Keys = serde_json::from_str(&std::fs::read_to_string(&keys_path).unwrap()).unwrap();
+        let keys: Keys =
+            serde_json::from_str(&std::fs::read_to_string(&keys_path).unwrap()).unwrap();
         let tamper = Arc::new(Mutex::new(Tamper::Pass));
         let proxy = Proxy {
             upstream,
@@ -257,7 +258,12 @@ pub async fn sign_in_through(
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
             .join("; ");
-        let res = http.get(&url).header("cookie", cookies).send().await.unwrap();
+        let res = http
+            .get(&url)
+            .header("cookie", cookies)
+            .send()
+            .await
+            .unwrap();
         for v in res.headers().get_all("set-cookie") {
             let pair = v.to_str().unwrap().split(';').next().unwrap();
             let (k, val) = pair.split_once('=').unwrap();
@@ -270,7 +276,10 @@ pub async fn sign_in_through(
             .get("location")
             .map(|l| l.to_str().unwrap().to_string());
         let Some(next) = next else {
-            panic!("the provider stopped at {url}: {status} {}", res.text().await.unwrap());
+            panic!(
+                "the provider stopped at {url}: {status} {}",
+                res.text().await.unwrap()
+            );
         };
         url = if next.starts_with("http") {
             next

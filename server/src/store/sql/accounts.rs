@@ -211,15 +211,7 @@ impl Accounts for Store {
         if changed == 1 {
             let detail = format!("{username}: {}", team.unwrap_or("no team"));
             let action = "set a team";
-            audit_in(
-                &mut tx,
-                Utc::now(),
-                actor,
-                action,
-                None,
-                Some(&detail),
-            )
-            .await?;
+            audit_in(&mut tx, Utc::now(), actor, action, None, Some(&detail)).await?;
         }
         tx.commit().await?;
         Ok(changed == 1)
