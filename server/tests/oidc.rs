@@ -103,6 +103,16 @@ async fn staff_sign_in_through_the_provider_with_the_role_it_gives() {
         out.body
     );
     assert_eq!(b.get("/staff").await.status, 303);
+    // The provider's Kim has no password here, even if an operator sets one.
+    let out = common::browser::user_cli(
+        &s.server.db_path,
+        &["password", "kim"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(out.status.success());
+    let page = Browser::new(&s.server).sign_in("kim", PASSWORD).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("Enter a correct username and password"));
 }
 
 #[tokio::test]

@@ -221,7 +221,11 @@ pub async fn sign_in(
     // The account first (an unknown username costs the same read): a browser it knows is not
     // slowed by guesses at it from elsewhere.
     let account = match parse_username(&raw_username) {
-        Ok(u) => state.staff.user(&u).await?.filter(|a| !a.disabled),
+        // An account of the identity provider has no password here: it is treated exactly as
+        // an unknown username (even if an operator once gave it one).
+        Ok(u) => state.staff.user(&u).await?.filter(|a| {
+            !a.disabled && a.sign_in_method == crate::store::staff::SignInMethod::Password
+        }),
         Err(_) => None,
     };
     let known = account

@@ -287,7 +287,7 @@ pub async fn start(
         .url();
     let next = super::auth::safe_next(q.next.as_deref().unwrap_or("/staff"));
     let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
-    // Each part is URL-safe base64 or URL-encoded: none holds a dot.
+    // The first three parts are URL-safe base64 (no dot); `next` is last, so it may hold dots.
     let value = format!(
         "{}.{}.{}.{next}",
         csrf.secret(),
@@ -317,7 +317,8 @@ struct Flow {
 
 fn flow(headers: &HeaderMap) -> Option<Flow> {
     let value = crate::client::cookie(headers, FLOW_COOKIE)?;
-    let mut parts = value.split('.');
+    // At most four parts: the last, where to go after, may hold dots.
+    let mut parts = value.splitn(4, '.');
     let (state, nonce, verifier, next) =
         (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
     let next: String = form_urlencoded::parse(format!("n={next}").as_bytes())
@@ -539,6 +540,29 @@ async fn refused(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_flow_cookie_keeps_where_to_go_after_even_with_dots() {
+        let mut headers = HeaderMap::new();
+        let cookie = format!("other=1; {FLOW_COOKIE}=st4te.n0nce.v3rifier.%2Fstaff%2Fcases%2Fa.b");
+        headers.insert(header::COOKIE, cookie.parse().unwrap());
+        let f = flow(&headers).unwrap();
+        assert_eq!(
+            (
+                f.state.as_str(),
+                f.nonce.as_str(),
+                f.verifier.as_str(),
+                f.next.as_str()
+            ),
+            ("st4te", "n0nce", "v3rifier", "/staff/cases/a.b")
+        );
+        // Somewhere not ours is never where a sign-in goes.
+        let mut evil = HeaderMap::new();
+        let cookie = format!("{FLOW_COOKIE}=s.n.v.https%3A%2F%2Fevil.example");
+        evil.insert(header::COOKIE, cookie.parse().unwrap());
+        assert_eq!(flow(&evil).unwrap().next, "/staff");
+        assert!(flow(&HeaderMap::new()).is_none());
+    }
 
     #[test]
     fn usernames_made_from_what_the_provider_calls_someone() {
