@@ -15,8 +15,13 @@ fn main() {
     let src = root.join("src");
     // The server's own pages with Welsh: the accessibility statement, the "too many" page, the
     // refusal of a form post from another site.
-    let server_pages = ["accessibility.rs", "limits.rs", "same_site.rs"]
-        .map(|f| root.join("../server/src").join(f));
+    let server_pages = [
+        "accessibility.rs",
+        "limits.rs",
+        "same_site.rs",
+        "evidence/public.rs",
+    ]
+    .map(|f| root.join("../server/src").join(f));
     println!("cargo:rerun-if-changed={}", src.display());
     for page in &server_pages {
         println!("cargo:rerun-if-changed={}", page.display());

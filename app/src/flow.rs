@@ -971,6 +971,7 @@ mod tests {
             acknowledged_at: None,
             acknowledge_by: crate::domain::wire::read_date("2026-12-24").unwrap(),
             outcome_due: crate::domain::wire::read_date("2027-02-24").unwrap(),
+            evidence_token: Some("0a1b".repeat(16)),
         };
         JourneyState {
             input,

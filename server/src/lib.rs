@@ -12,6 +12,7 @@ pub mod client;
 pub mod config;
 pub mod connections;
 pub mod error;
+pub mod evidence;
 pub mod html;
 pub mod intake;
 pub mod limits;
@@ -62,6 +63,9 @@ pub struct AppState {
     pub stylesheet: Arc<str>,
     /// The council's identity provider, where `[oidc]` sets one up.
     pub oidc: Option<Arc<staff::oidc::Provider>>,
+    /// Evidence files: receiving, checking, scanning.
+    pub evidence: Arc<evidence::Evidence>,
+    pub evidence_store: Arc<dyn store::evidence::EvidenceStore>,
 }
 
 impl AppState {
@@ -78,6 +82,8 @@ impl AppState {
             None => None,
         };
         Ok(AppState {
+            evidence: Arc::new(evidence::Evidence::new(config.evidence.clone())),
+            evidence_store: stores.evidence,
             oidc,
             leptos_options,
             organisation: Arc::new(config.organisation.clone()),
@@ -239,6 +245,20 @@ fn not_found_fallback(
     }
 }
 
+/// The complainant's page for sending evidence, in English and Welsh: bodies up to the
+/// largest file taken (the file is streamed to disk, never held whole).
+fn evidence_routes(state: &AppState) -> Router<AppState> {
+    let limit = state.config.evidence.limits.max_file_bytes as usize + 64 * 1024;
+    let page = || {
+        get(evidence::public::show)
+            .post(evidence::public::send)
+            .layer(DefaultBodyLimit::max(limit))
+    };
+    Router::new()
+        .route("/evidence/{token}", page())
+        .route("/cy/evidence/{token}", page())
+}
+
 pub fn router(state: AppState) -> Router {
     // Leptos renders pages on tokio (set once per process; a second call changes nothing).
     let _ = any_spawner::Executor::init_tokio();
@@ -288,6 +308,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .route("/health", get(api::health))
+        .merge(evidence_routes(&state))
         .route("/complaint", post(pages::post_journey).layer(no_store()))
         .route("/cy/complaint", post(pages::post_journey).layer(no_store()))
         .route(

@@ -83,14 +83,20 @@ pub async fn submit_from_widget(
     let mut submission = Submission::online(key, None);
     submission.lang = lang;
     let outcome = match intake::receive(&state, &input, submission).await {
-        Ok(Accepted::Created(receipt)) => SubmitOutcome::Received {
-            receipt,
-            already: false,
-        },
-        Ok(Accepted::AlreadyReceived(receipt)) => SubmitOutcome::Received {
-            receipt,
-            already: true,
-        },
+        Ok(Accepted::Created(mut receipt)) => {
+            crate::evidence::link_for(&state, &mut receipt).await;
+            SubmitOutcome::Received {
+                receipt,
+                already: false,
+            }
+        }
+        Ok(Accepted::AlreadyReceived(mut receipt)) => {
+            crate::evidence::link_for(&state, &mut receipt).await;
+            SubmitOutcome::Received {
+                receipt,
+                already: true,
+            }
+        }
         Err(IntakeError::Invalid(errors)) => SubmitOutcome::Invalid(errors),
         Err(IntakeError::KeyReused { earlier }) => SubmitOutcome::SentBefore(earlier),
         Err(IntakeError::Unavailable) => SubmitOutcome::Unavailable,
@@ -248,14 +254,16 @@ pub async fn post_journey(
         let mut submission = Submission::online(key, robots_review(&state, key, meta("website")));
         submission.lang = lang;
         let shown = match intake::receive(&state, &journey.input, submission).await {
-            Ok(Accepted::Created(receipt)) => {
+            Ok(Accepted::Created(mut receipt)) => {
+                crate::evidence::link_for(&state, &mut receipt).await;
                 journey.sent = Some(Sent {
                     receipt,
                     already: false,
                 });
                 Step::Done
             }
-            Ok(Accepted::AlreadyReceived(receipt)) => {
+            Ok(Accepted::AlreadyReceived(mut receipt)) => {
+                crate::evidence::link_for(&state, &mut receipt).await;
                 journey.sent = Some(Sent {
                     receipt,
                     already: true,

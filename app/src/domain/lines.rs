@@ -202,6 +202,7 @@ impl Lines for Receipt {
         w.str(&format_date(self.received_on));
         w.str(&format_date(self.acknowledge_by));
         w.str(&format_date(self.outcome_due));
+        w.str(self.evidence_token.as_deref().unwrap_or(""));
     }
 
     fn read(r: &mut Reader) -> Option<Self> {
@@ -224,6 +225,7 @@ impl Lines for Receipt {
             acknowledged_at: None,
             acknowledge_by: r.parsed(read_date)?,
             outcome_due: r.parsed(read_date)?,
+            evidence_token: Some(r.str()?).filter(|t| !t.is_empty()),
         })
     }
 }

@@ -31,4 +31,8 @@ pub struct Receipt {
     /// The outcome is normally due by this day (three months, next working day).
     #[serde(with = "super::wire::date")]
     pub outcome_due: NaiveDate,
+    /// The secret of the complainant's link for sending evidence, on the confirmation only
+    /// (never stored: the server keeps its hash, and a program's receipt has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence_token: Option<String>,
 }

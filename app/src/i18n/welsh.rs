@@ -50,6 +50,23 @@ fn from_the_domain() -> Vec<String> {
                                                   // The default council's name (a council adds its own Welsh name to the file).
     texts.push(crate::domain::letter::Organisation::default().name);
     texts.extend(crate::domain::casework::default_not_investigated_reasons());
+    // Every refusal of an evidence file.
+    {
+        use crate::domain::evidence::{EvidenceLimits, Refusal};
+        let max = EvidenceLimits::default().max_size_words();
+        texts.extend(
+            [
+                Refusal::NoFile,
+                Refusal::Empty,
+                Refusal::TooBig { max },
+                Refusal::KindNotAllowed,
+                Refusal::TooMany { max: 10 },
+                Refusal::Infected,
+            ]
+            .iter()
+            .map(Refusal::message),
+        );
+    }
     texts.extend(
         [
             m::FULL_NAME,

@@ -881,6 +881,11 @@ fn Confirmation() -> impl IntoView {
         {(receipt.flags.identity_check).then(|| view! {
             <p class="body">{t!(w, "We may first need to check your identity, or that you may complain for the person concerned.")}</p>
         })}
+        {receipt.evidence_token.clone().map(|token| view! {
+            <h2 class="heading-m">{t!(w, "Send us evidence")}</h2>
+            <p class="body">{t!(w, "If you have screenshots, photos, letters or emails that support your complaint, you can send them to us.")}</p>
+            <p class="body"><a class="button button--secondary" href=w.lang.path(&format!("/evidence/{token}"))>{t!(w, "Send us evidence")}</a></p>
+        })}
         <h2 class="heading-m">{t!(w, "If you have questions")}</h2>
         <p class="body">
             {tf!(w, "Email {email} or call {telephone}, quoting your reference.", &[("email", org.email.clone()), ("telephone", org.telephone.clone())])}

@@ -18,7 +18,7 @@ use std::str::FromStr;
 
 /// Every table with data, parents before children (sessions are not copied: staff sign in
 /// again after the move).
-const TABLES: [&str; 15] = [
+const TABLES: [&str; 19] = [
     "cases",
     "case_events",
     "letters",
@@ -34,6 +34,10 @@ const TABLES: [&str; 15] = [
     "case_reviews",
     "case_corrections",
     "recommendations",
+    "evidence_files",
+    "evidence_chunks",
+    "evidence_links",
+    "evidence_refusals",
 ];
 
 /// Rows read and written at a time (bounded memory whatever the store's size).
@@ -91,6 +95,8 @@ impl Column {
                 format!("to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
             }
             "date" => format!("to_char({c}, 'YYYY-MM-DD')"),
+            // Bytes travel as hexadecimal (SQLite's hex(): upper case).
+            "bytea" => format!("upper(encode({c}, 'hex'))"),
             "bool" => format!("CASE WHEN {c} THEN '1' WHEN NOT {c} THEN '0' END"),
             _ => format!("{c}::text"),
         }
@@ -214,11 +220,29 @@ async fn copy_table(
     table: &str,
     columns: &[Column],
 ) -> Result<TableSum, sqlx::Error> {
-    let select = list(columns, |_, c| format!("CAST(\"{}\" AS TEXT)", c.name));
+    let select = list(columns, |_, c| {
+        if c.kind == "bytea" {
+            format!("hex(\"{}\")", c.name)
+        } else {
+            format!("CAST(\"{}\" AS TEXT)", c.name)
+        }
+    });
     let names = list(columns, |_, c| format!("\"{}\"", c.name));
     // One array of text per column, cast to the column's type on the way in.
     let unnest = list(columns, |i, _| format!("${}::text[]", i + 1));
-    let casts = list(columns, |i, c| format!("c{i}::{}", c.kind));
+    let casts = list(columns, |i, c| {
+        if c.kind == "bytea" {
+            format!("decode(c{i}, 'hex')")
+        } else {
+            format!("c{i}::{}", c.kind)
+        }
+    });
+    // A batch of evidence chunks (256 KiB each) is kept small: memory stays bounded.
+    let batch = if columns.iter().any(|c| c.kind == "bytea") {
+        4
+    } else {
+        BATCH
+    };
     let aliases = list(columns, |i, _| format!("c{i}"));
     let insert = format!(
         "INSERT INTO {table} ({names}) SELECT {casts} FROM unnest({unnest}) AS t({aliases})"
@@ -227,7 +251,7 @@ async fn copy_table(
     let mut after = i64::MIN;
     loop {
         let rows = sqlx::query(&format!(
-            "SELECT rowid, {select} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT {BATCH}"
+            "SELECT rowid, {select} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT {batch}"
         ))
         .bind(after)
         .fetch_all(&mut *source)

@@ -46,6 +46,7 @@ pub struct FileConfig {
     pub accessibility: Option<AccessibilityFile>,
     pub procedure: Option<ProcedureFile>,
     pub sign_in: Option<super::sign_in::SignInFile>,
+    pub evidence: Option<EvidenceFile>,
     pub oidc: Option<super::sign_in::OidcFile>,
 }
 
@@ -193,4 +194,16 @@ pub struct BrandingFile {
     /// An https URL, or a path on this server (a file in `public/`).
     pub logo_url: Option<String>,
     pub font_stack: Option<String>,
+}
+
+/// `[evidence]`: files attached to cases.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceFile {
+    /// Largest file taken, in bytes (default 10 MiB).
+    pub max_file_bytes: Option<u64>,
+    /// Files a complainant may send to one case (default 10).
+    pub max_files_public: Option<u32>,
+    /// ClamAV's clamd: "unix:/run/clamav/clamd.ctl" or "tcp:host:port". Unset: not scanned.
+    pub clamd: Option<String>,
 }

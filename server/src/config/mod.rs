@@ -48,6 +48,8 @@ pub struct Config {
     pub update_warning_days: u32,
     /// How staff sign in: passwords and the second step, the identity provider, sessions.
     pub sign_in: SignIn,
+    /// Evidence files: limits and the virus scanner.
+    pub evidence: EvidenceSettings,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/intake.db";
@@ -195,7 +197,9 @@ impl Config {
         }
         let team_ids: Vec<String> = taxonomy.teams.iter().map(|t| t.id.clone()).collect();
         let sign_in = SignIn::resolve(file.sign_in, file.oidc, &team_ids, &env)?;
+        let evidence = EvidenceSettings::resolve(file.evidence, &env)?;
         Ok(Config {
+            evidence,
             sign_in,
             update_warning_days,
             accessibility,

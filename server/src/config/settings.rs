@@ -467,3 +467,49 @@ impl AccessibilityDates {
         Ok(accessibility)
     }
 }
+
+/// Where ClamAV's `clamd` listens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clamd {
+    Unix(PathBuf),
+    Tcp(String),
+}
+
+/// `[evidence]`, checked.
+#[derive(Debug, Clone, Default)]
+pub struct EvidenceSettings {
+    pub limits: app::domain::evidence::EvidenceLimits,
+    /// None: files are stored unscanned (and the README and case page say so).
+    pub clamd: Option<Clamd>,
+}
+
+impl EvidenceSettings {
+    pub(super) fn resolve(
+        file: Option<EvidenceFile>,
+        env: &impl Fn(&str) -> Option<String>,
+    ) -> Result<EvidenceSettings, String> {
+        let file = file.unwrap_or_default();
+        let d = app::domain::evidence::EvidenceLimits::default();
+        let limits = app::domain::evidence::EvidenceLimits {
+            max_file_bytes: file.max_file_bytes.unwrap_or(d.max_file_bytes),
+            max_files_public: file.max_files_public.unwrap_or(d.max_files_public),
+        };
+        if !(1024..=100 * 1024 * 1024).contains(&limits.max_file_bytes) {
+            return Err("evidence max_file_bytes: between 1024 and 104857600".into());
+        }
+        if limits.max_files_public > 100 {
+            return Err("evidence max_files_public: at most 100".into());
+        }
+        let clamd = match env("INTAKE_CLAMD").or(file.clamd) {
+            None => None,
+            Some(v) if v.starts_with("unix:") => Some(Clamd::Unix(PathBuf::from(&v[5..]))),
+            Some(v) if v.starts_with("tcp:") => Some(Clamd::Tcp(v[4..].to_string())),
+            Some(v) => {
+                return Err(format!(
+                    "evidence clamd '{v}': write unix:/path/to/clamd.ctl or tcp:host:port"
+                ))
+            }
+        };
+        Ok(EvidenceSettings { limits, clamd })
+    }
+}

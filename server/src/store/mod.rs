@@ -4,6 +4,7 @@
 
 pub mod column;
 mod dialect;
+pub mod evidence;
 pub mod outbox;
 pub mod postgres;
 mod report_rows;
@@ -92,6 +93,7 @@ impl NewCase {
             acknowledged_at: None,
             acknowledge_by: self.deadlines.acknowledge_by,
             outcome_due: self.deadlines.outcome_due,
+            evidence_token: None,
         }
     }
 
@@ -173,6 +175,7 @@ pub struct Stores {
     pub staff: Arc<dyn staff::StaffStore>,
     pub outbox: Arc<dyn outbox::OutboxStore>,
     pub retention: Arc<dyn retention::RetentionStore>,
+    pub evidence: Arc<dyn evidence::EvidenceStore>,
     pub sessions: sessions::Sessions,
 }
 
@@ -187,6 +190,7 @@ pub async fn open(database_url: &str) -> Result<Stores, String> {
             cases: store.clone(),
             staff: store.clone(),
             outbox: store.clone(),
+            evidence: store.clone(),
             retention: store,
             sessions: sessions::Sessions::Sqlite(sessions),
         })
@@ -198,6 +202,7 @@ pub async fn open(database_url: &str) -> Result<Stores, String> {
             cases: store.clone(),
             staff: store.clone(),
             outbox: store.clone(),
+            evidence: store.clone(),
             retention: store,
             sessions: sessions::Sessions::Postgres(sessions),
         })

@@ -337,6 +337,10 @@ const PERSONAL_TABLES: &[&str] = &[
     "case_events",
     "case_actions",
     "audit_events",
+    "evidence_files",
+    "evidence_chunks",
+    "evidence_links",
+    "evidence_refusals",
 ];
 
 /// After retention removed personal data: a deleted row stays in its table's pages until they

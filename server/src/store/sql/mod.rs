@@ -10,6 +10,7 @@
 
 mod accounts;
 mod case_records;
+mod evidence;
 mod outbox;
 mod procedure;
 mod recommendations;

@@ -287,6 +287,15 @@ impl RetentionStore for Store {
         .bind(Id(id))
         .execute(&mut *tx)
         .await?;
+        // Evidence files and their bytes (chunks go with their file), the complainant's links
+        // and the scanner's refusals (a file's name is the person's words).
+        for table in ["evidence_files", "evidence_links", "evidence_refusals"] {
+            c.notes_deleted += sqlx::query(&format!("DELETE FROM {table} WHERE case_id = $1"))
+                .bind(Id(id))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
         c.messages_deleted = sqlx::query("DELETE FROM outbox WHERE case_id = $1")
             .bind(Id(id))
             .execute(&mut *tx)
