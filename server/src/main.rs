@@ -75,6 +75,11 @@ async fn serve() -> Result<(), String> {
     let state = AppState::new(config, stores)?;
     tracing::info!(email = %state.mailer.describe(), "outbox worker started");
     server::outbox::spawn(state.clone());
+    server::evidence::spawn_rescan(
+        state.evidence.clone(),
+        state.evidence_store.clone(),
+        state.config.evidence.rescan_every,
+    );
     let connections = state.config.connections;
     let trusted = state.config.trusted_proxies.clone();
     let app = router(state);

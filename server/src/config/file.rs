@@ -206,4 +206,6 @@ pub struct EvidenceFile {
     pub max_files_public: Option<u32>,
     /// ClamAV's clamd: "unix:/run/clamav/clamd.ctl" or "tcp:host:port". Unset: not scanned.
     pub clamd: Option<String>,
+    /// Seconds between tries at the files that waited for the scanner (default 60).
+    pub rescan_seconds: Option<u64>,
 }

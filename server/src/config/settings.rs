@@ -476,11 +476,13 @@ pub enum Clamd {
 }
 
 /// `[evidence]`, checked.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct EvidenceSettings {
     pub limits: app::domain::evidence::EvidenceLimits,
     /// None: files are stored unscanned (and the README and case page say so).
     pub clamd: Option<Clamd>,
+    /// How often files that waited for the scanner are tried again.
+    pub rescan_every: std::time::Duration,
 }
 
 impl EvidenceSettings {
@@ -510,6 +512,11 @@ impl EvidenceSettings {
                 ))
             }
         };
-        Ok(EvidenceSettings { limits, clamd })
+        let rescan_every = std::time::Duration::from_secs(file.rescan_seconds.unwrap_or(60).max(1));
+        Ok(EvidenceSettings {
+            limits,
+            clamd,
+            rescan_every,
+        })
     }
 }

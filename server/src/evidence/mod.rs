@@ -127,6 +127,12 @@ impl Evidence {
             let chunk = match field.chunk().await {
                 Ok(Some(c)) => c,
                 Ok(None) => break,
+                // Past the body's limit: the file is too big (the rest is never read).
+                Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Err(NotTaken::Refused(Refusal::TooBig {
+                        max: self.settings.limits.max_size_words(),
+                    }))
+                }
                 // The upload was cut off or broken: nothing is kept (the temporary file goes).
                 Err(e) => return Err(NotTaken::Failed(format!("upload ended early: {e}"))),
             };

@@ -24,6 +24,7 @@ pub mod auth;
 mod case;
 mod components;
 mod error;
+mod evidence;
 mod exports;
 mod home;
 mod key_in;
@@ -161,6 +162,8 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
         POST "/staff/cases/{reference}/actions/{id}/done" Staff(Handler)
             => case::procedure::action_done;
         GET "/staff/cases/{reference}/letters/{id}" Staff(Handler) => case::letters::show;
+        POST "/staff/cases/{reference}/evidence" Staff(Handler) => evidence::upload;
+        GET "/staff/cases/{reference}/evidence/{id}" Staff(Handler) => evidence::download;
         GET "/staff/post" Staff(Handler) => post::queue;
         GET "/staff/post/print" Staff(Handler) => post::print_all;
         POST "/staff/post/{id}/posted" Staff(Handler) => post::mark_posted;
@@ -216,6 +219,14 @@ pub fn router(state: &AppState) -> Router<AppState> {
         } else {
             handler
         };
+        // A file upload's body may be as large as the largest file taken (it is streamed to
+        // disk, never held whole).
+        let handler = if route.path.ends_with("/evidence") {
+            let limit = state.config.evidence.limits.max_file_bytes as usize + 64 * 1024;
+            handler.layer(axum::extract::DefaultBodyLimit::max(limit))
+        } else {
+            handler
+        };
         let handler = match route.access {
             Access::Anyone => handler,
             Access::Staff(role) => {
@@ -245,7 +256,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
+        // A page's own (a download's sandbox) stays; every other answer gets this one.
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
                 "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
@@ -395,7 +407,29 @@ async fn viewer_and_csrf(
             .await?
             .is_some();
     let (parts, body) = req.into_parts();
+    // A file upload (only to an evidence route) is not read here: its handler checks the
+    // form's token, which is the first part, before reading the file.
+    let file_upload = parts.uri.path().ends_with("/evidence")
+        && parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
     let req = if parts.method == Method::GET || parts.method == Method::HEAD {
+        Request::from_parts(parts, body)
+    } else if file_upload {
+        let cross_site = parts
+            .headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v != "same-origin" && v != "none");
+        if cross_site {
+            return Ok(components::message_page(
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "Nothing was changed. Go back, reload the page and try again.",
+            ));
+        }
         Request::from_parts(parts, body)
     } else {
         let cross_site = parts

@@ -5,6 +5,7 @@
 
 pub mod browser;
 pub mod casework;
+pub mod clamd;
 pub mod db;
 pub mod mail;
 pub mod oidc;

@@ -46,10 +46,12 @@ pub enum Saved {
     Measure,
     Findings,
     Reclassified,
+    Evidence,
 }
 
 impl Saved {
-    const ALL: [Saved; 23] = [
+    const ALL: [Saved; 24] = [
+        Saved::Evidence,
         Saved::Reclassified,
         Saved::Plan,
         Saved::Measure,
@@ -100,6 +102,7 @@ impl Saved {
             Saved::Measure => "measure",
             Saved::Findings => "findings",
             Saved::Reclassified => "reclassified",
+            Saved::Evidence => "evidence",
         }
     }
 
@@ -129,6 +132,7 @@ impl Saved {
             Saved::Measure => "Interim measure recorded.",
             Saved::Findings => "Findings saved. The outcome form starts from them.",
             Saved::Reclassified => "Reclassified. It starts again from \"received\" as what it now is; the history and the audit trail record the change, the reason stays with the case.",
+            Saved::Evidence => "File added to the case's evidence.",
             Saved::Lodged => "The complaint lodged after the breach outcome is this new case. Its deadlines run from the day it was lodged; its acknowledgement is queued.",
         }
     }
@@ -210,6 +214,29 @@ pub async fn refuse(
     render(state, viewer, user, case, errors, None, status).await
 }
 
+/// The case again with a refused file (422): nothing was stored.
+pub async fn render_with_evidence_problem(
+    state: &AppState,
+    viewer: &Viewer,
+    user: &StaffUser,
+    case: CaseFile,
+    problem: String,
+) -> Result<Response, StaffError> {
+    let errors = vec![FieldError::new("file", problem.clone())];
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    render_in_full(
+        state,
+        viewer,
+        user,
+        case,
+        errors,
+        None,
+        status,
+        Some(problem),
+    )
+    .await
+}
+
 pub async fn render(
     state: &AppState,
     viewer: &Viewer,
@@ -219,6 +246,34 @@ pub async fn render(
     saved: Option<Saved>,
     status: StatusCode,
 ) -> Result<Response, StaffError> {
+    render_in_full(state, viewer, user, case, errors, saved, status, None).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_in_full(
+    state: &AppState,
+    viewer: &Viewer,
+    user: &StaffUser,
+    case: CaseFile,
+    errors: Vec<FieldError>,
+    saved: Option<Saved>,
+    status: StatusCode,
+    file_problem: Option<String>,
+) -> Result<Response, StaffError> {
+    let files = state.evidence_store.files(&case.reference).await?;
+    // The scanner's refusals on this case: for the DPO.
+    let refused: Vec<_> = if user.role == Role::Dpo {
+        state
+            .evidence_store
+            .refusals()
+            .await?
+            .into_iter()
+            .filter(|r| r.reference == Some(case.reference))
+            .collect()
+    } else {
+        vec![]
+    };
+    let scanned = state.evidence.scanner.is_some();
     let handlers: Vec<Choice> = state
         .staff
         .users()
@@ -328,6 +383,7 @@ pub async fn render(
             {sections::actions(&case, &compact, &csrf, today)}
             {sections::letters(&case, &compact)}
             {sections::messages(&case)}
+            {crate::staff::evidence::section(files, refused, compact.clone(), csrf.clone(), scanned, file_problem)}
             <h2 class="heading-m">"Notes and correspondence"</h2>
             <ul class="list notes">
                 {case.notes.iter().map(|n| view! {

@@ -1,0 +1,317 @@
+//! Evidence on a case, for staff: the list (name, kind, size, who added it and when, scan
+//! state), uploading a file (a scanned letter), and downloading one safely: always as an
+//! attachment, `nosniff`, a sandboxing Content-Security-Policy, every download audited.
+//! A file waiting for the virus scanner is not offered.
+
+use super::case::CaseRef;
+use super::components::{date_time, message_page};
+use super::error::StaffError;
+use super::Staff;
+use crate::evidence::NotTaken;
+use crate::store::evidence::{Added, AddedThrough, ScanRefusal, StoredFile};
+use crate::store::staff::AuditEntry;
+use crate::AppState;
+use app::domain::evidence::{accept_list, Refusal, ScanState};
+use axum::body::Body;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// "1.2 MB", "340 KB".
+fn size_words(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+fn state_words(s: ScanState) -> &'static str {
+    match s {
+        ScanState::Clean => "Scanned: no virus found",
+        ScanState::Waiting => "Waiting for the virus scan",
+        ScanState::NotScanned => "Not scanned (no virus scanner is set up)",
+    }
+}
+
+/// The case page's evidence section.
+pub fn section(
+    files: Vec<StoredFile>,
+    refused: Vec<ScanRefusal>,
+    compact: String,
+    csrf: String,
+    scanned: bool,
+    problem: Option<String>,
+) -> impl IntoView {
+    let action = format!("/staff/cases/{compact}/evidence");
+    view! {
+        <h2 class="heading-m" id="evidence">"Evidence"</h2>
+        {(!scanned).then(|| view! {
+            <div class="warning-text"><strong>"Files are not scanned for viruses: no virus scanner is set up for this service. Open files with care."</strong></div>
+        })}
+        {if files.is_empty() {
+            view! { <p class="body">"No files yet."</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                <table class="table">
+                    <caption class="visually-hidden">"Files on this case"</caption>
+                    <thead><tr><th scope="col">"File"</th><th scope="col">"Kind"</th><th scope="col">"Size"</th><th scope="col">"Added"</th><th scope="col">"Virus scan"</th></tr></thead>
+                    <tbody>
+                        {files.iter().map(|f| {
+                            let by = f.added_by.clone().unwrap_or_else(|| "the complainant".into());
+                            let name = if f.scan.may_open() {
+                                let href = format!("/staff/cases/{compact}/evidence/{}", f.id);
+                                view! { <a href=href download>{f.name.clone()}</a> }.into_any()
+                            } else {
+                                view! { <span>{f.name.clone()}</span> }.into_any()
+                            };
+                            view! {
+                                <tr>
+                                    <td class="table__cell">{name}</td>
+                                    <td class="table__cell">{f.kind.label()}</td>
+                                    <td class="table__cell">{size_words(f.size)}</td>
+                                    <td class="table__cell">{format!("{} by {by}", date_time(f.added_at))}</td>
+                                    <td class="table__cell">{state_words(f.scan)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                </div>
+            }.into_any()
+        }}
+        {(!refused.is_empty()).then(|| view! {
+            <h3 class="heading-s">"Files refused by the virus scanner"</h3>
+            <ul class="list">
+                {refused.iter().map(|r| view! {
+                    <li>{format!("{}: \u{201c}{}\u{201d} ({}), sent by {}", date_time(r.at), r.name, r.signature, r.added_by.clone().unwrap_or_else(|| "the complainant".into()))}</li>
+                }).collect_view()}
+            </ul>
+        })}
+        <form method="post" action=action enctype="multipart/form-data" novalidate>
+            <input type="hidden" name="_csrf" value=csrf/>
+            <div class="form-group" class:form-group--error=problem.is_some()>
+                <label class="label" for="file">"Add a file"</label>
+                <p id="file-hint" class="hint">"For example a scanned letter. PDF, JPG, PNG, HEIC, GIF, WebP, text, Word, OpenDocument text or email."</p>
+                {problem.clone().map(|p| view! { <p id="file-error" class="error-message"><span class="visually-hidden">"Error: "</span>{p}</p> })}
+                <input class="file-upload" id="file" name="file" type="file" accept=accept_list()
+                    aria-describedby=if problem.is_some() { "file-hint file-error" } else { "file-hint" }/>
+            </div>
+            <button type="submit" class="button button--secondary">"Upload"</button>
+        </form>
+    }
+}
+
+/// `POST /staff/cases/{reference}/evidence`: the form's token is its first part, checked
+/// here before the file is read (the middleware leaves a file upload's body unread).
+pub async fn upload(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    CaseRef(case): CaseRef,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, StaffError> {
+    let expired = || {
+        message_page(
+            StatusCode::FORBIDDEN,
+            "This form has expired",
+            "Nothing was changed. Go back, reload the page and try again.",
+        )
+    };
+    let Ok(mut multipart) = multipart else {
+        return Ok(expired());
+    };
+    let token = match multipart.next_field().await {
+        Ok(Some(f)) if f.name() == Some("_csrf") => f.text().await.unwrap_or_default(),
+        _ => return Ok(expired()),
+    };
+    let same: bool = subtle::ConstantTimeEq::ct_eq(token.as_bytes(), viewer.csrf.as_bytes()).into();
+    if !same {
+        return Ok(expired());
+    }
+    let refuse = |r: Refusal| {
+        let case = case.clone();
+        let (state, viewer, user) = (state.clone(), viewer.clone(), user.clone());
+        async move {
+            super::case::page::render_with_evidence_problem(
+                &state,
+                &viewer,
+                &user,
+                case,
+                r.message(),
+            )
+            .await
+        }
+    };
+    let field = loop {
+        match multipart.next_field().await {
+            Ok(Some(f)) if f.name() == Some("file") => break f,
+            Ok(Some(_)) => continue,
+            _ => return refuse(Refusal::NoFile).await,
+        }
+    };
+    let received = match state.evidence.receive(field).await {
+        Ok(r) => r,
+        Err(NotTaken::Infected { name, signature }) => {
+            state
+                .evidence
+                .record_infected(
+                    state.evidence_store.as_ref(),
+                    Some(case.reference),
+                    &name,
+                    &signature,
+                    Some(user.username.clone()),
+                )
+                .await?;
+            return refuse(Refusal::Infected).await;
+        }
+        Err(e) => match e.refusal() {
+            Some(r) => return refuse(r).await,
+            None => {
+                return Err(StaffError::Store(crate::store::StoreError::Unavailable(
+                    format!("evidence upload: {e:?}"),
+                )));
+            }
+        },
+    };
+    let through = AddedThrough::Staff(case.reference);
+    match state
+        .evidence
+        .store(
+            state.evidence_store.as_ref(),
+            &through,
+            &received,
+            Some(user.username.clone()),
+        )
+        .await?
+    {
+        Added::Stored(_) => Ok(Redirect::to(&format!(
+            "/staff/cases/{}?saved=evidence#evidence",
+            case.reference.compact()
+        ))
+        .into_response()),
+        Added::NotOpen | Added::TooMany => Err(StaffError::NotFound),
+    }
+}
+
+/// `GET /staff/cases/{reference}/evidence/{id}`: the file, streamed a chunk at a time.
+pub async fn download(
+    State(state): State<AppState>,
+    Staff(user, _): Staff,
+    CaseRef(case): CaseRef,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Response, StaffError> {
+    let id = Uuid::parse_str(&id).map_err(|_| StaffError::NotFound)?;
+    let Some(file) = state.evidence_store.file(id).await? else {
+        return Err(StaffError::NotFound);
+    };
+    if file.reference != case.reference {
+        return Err(StaffError::NotFound);
+    }
+    if !file.scan.may_open() {
+        return Ok(message_page(
+            StatusCode::CONFLICT,
+            "This file is waiting for the virus scan",
+            "It can be opened once the virus scanner has checked it. Try again later.",
+        ));
+    }
+    // Recorded before a byte is sent (see `staff::error` for the audit rule).
+    state
+        .staff
+        .audit(AuditEntry {
+            at: Utc::now(),
+            username: user.username.clone(),
+            action: "downloaded evidence".into(),
+            reference: Some(case.reference),
+            detail: Some(format!("{} ({})", file.id, file.kind.id())),
+        })
+        .await?;
+    let store = state.evidence_store.clone();
+    let stream = futures_util::stream::unfold(0i64, move |seq| {
+        let store = store.clone();
+        async move {
+            match store.chunk(id, seq).await {
+                Ok(Some(bytes)) => Some((Ok::<_, std::io::Error>(bytes), seq + 1)),
+                Ok(None) => None,
+                Err(e) => {
+                    tracing::error!(file = %id, cause = %e, "evidence: a download broke off");
+                    Some((Err(std::io::Error::other(e.to_string())), seq + 1))
+                }
+            }
+        }
+    });
+    let mut response = Response::new(Body::from_stream(stream));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(file.kind.mime()),
+    );
+    if let Ok(v) = HeaderValue::from_str(&attachment(&file)) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(file.size));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    Ok(response)
+}
+
+/// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266): an ASCII name for old
+/// browsers, the real one encoded, the extension the kind's.
+fn attachment(f: &StoredFile) -> String {
+    let stem = f.name.rsplit_once('.').map(|(s, _)| s).unwrap_or(&f.name);
+    let name = format!("{stem}.{}", f.kind.extension());
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._- ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::evidence::FileKind;
+
+    #[test]
+    fn a_download_is_named_for_its_kind_and_never_breaks_the_header() {
+        let f = StoredFile {
+            id: Uuid::nil(),
+            reference: app::domain::reference::Reference::from_random(1),
+            name: "Llythyr \"cyngor\"; x.exe".into(),
+            kind: FileKind::Pdf,
+            size: 10,
+            added_at: Utc::now(),
+            added_by: None,
+            scan: ScanState::Clean,
+        };
+        let a = attachment(&f);
+        assert!(
+            a.starts_with("attachment; filename=\"Llythyr _cyngor__ x.pdf\""),
+            "{a}"
+        );
+        assert!(
+            a.contains("filename*=UTF-8''Llythyr%20%22cyngor%22%3B%20x.pdf"),
+            "{a}"
+        );
+        assert_eq!(size_words(1536), "2 KB");
+        assert_eq!(size_words(3 * 1024 * 1024), "3.0 MB");
+    }
+}
