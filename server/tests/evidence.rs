@@ -180,7 +180,7 @@ async fn files_sent_through_the_link_are_checked_scanned_cleaned_and_offered_to_
     assert_eq!(status, 303);
     let stored = db::rows(
         &server.db_path,
-        "SELECT f.id FROM evidence_files f WHERE f.kind = 'jpeg'",
+        "SELECT CAST(f.id AS TEXT) FROM evidence_files f WHERE f.kind = 'jpeg'",
         &[],
     )
     .await;
@@ -280,7 +280,7 @@ async fn files_wait_while_the_scanner_is_away_and_are_offered_once_it_is_back() 
     assert!(page.body.contains("Waiting for the virus scan"));
     let id = db::text(
         &server.db_path,
-        "SELECT id FROM evidence_files WHERE name = 'letter.pdf'",
+        "SELECT CAST(id AS TEXT) FROM evidence_files WHERE name = 'letter.pdf'",
         &[],
     )
     .await

@@ -249,6 +249,30 @@ pub async fn render(
     render_in_full(state, viewer, user, case, errors, saved, status, None).await
 }
 
+/// The case's files, and the scanner's refusals on it for the DPO.
+async fn evidence_of(
+    state: &AppState,
+    user: &StaffUser,
+    case: &CaseFile,
+) -> Result<
+    (
+        Vec<crate::store::evidence::StoredFile>,
+        Vec<crate::store::evidence::ScanRefusal>,
+    ),
+    StaffError,
+> {
+    let files = state.evidence_store.files(&case.reference).await?;
+    let refused = if user.role == Role::Dpo {
+        let all = state.evidence_store.refusals().await?;
+        all.into_iter()
+            .filter(|r| r.reference == Some(case.reference))
+            .collect()
+    } else {
+        vec![]
+    };
+    Ok((files, refused))
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn render_in_full(
     state: &AppState,
@@ -260,19 +284,7 @@ async fn render_in_full(
     status: StatusCode,
     file_problem: Option<String>,
 ) -> Result<Response, StaffError> {
-    let files = state.evidence_store.files(&case.reference).await?;
-    // The scanner's refusals on this case: for the DPO.
-    let refused: Vec<_> = if user.role == Role::Dpo {
-        state
-            .evidence_store
-            .refusals()
-            .await?
-            .into_iter()
-            .filter(|r| r.reference == Some(case.reference))
-            .collect()
-    } else {
-        vec![]
-    };
+    let (files, refused) = evidence_of(state, user, &case).await?;
     let scanned = state.evidence.scanner.is_some();
     let handlers: Vec<Choice> = state
         .staff
@@ -383,7 +395,7 @@ async fn render_in_full(
             {sections::actions(&case, &compact, &csrf, today)}
             {sections::letters(&case, &compact)}
             {sections::messages(&case)}
-            {crate::staff::evidence::section(files, refused, compact.clone(), csrf.clone(), scanned, file_problem)}
+            {super::evidence_list::section(files, refused, compact.clone(), csrf.clone(), scanned, file_problem)}
             <h2 class="heading-m">"Notes and correspondence"</h2>
             <ul class="list notes">
                 {case.notes.iter().map(|n| view! {
