@@ -441,8 +441,39 @@ async fn staff_upload_and_download_and_files_go_with_erasure_and_retention() {
     let page: Page = kim.get(&format!("/staff/cases/{reference}")).await;
     assert!(page.body.contains("scan.pdf") && page.body.contains("by kim"));
 
-    // The DPO erases the case's personal data: the files' bytes go from the database.
+    // Subject access: the person's files come with the JSON, in a zip.
     let mut dee = signed_in(server, "dee").await;
+    let token = dee.get("/staff/subject-access").await.csrf();
+    let res = dee
+        .http
+        .post(format!("{}/staff/subject-access/export", server.base))
+        .header("cookie", dee.cookie_header())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "_csrf={token}&by=reference&term={reference}&format=zip"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    let zipped = res.bytes().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zipped.to_vec())).unwrap();
+    let mut names: Vec<String> = archive.file_names().map(str::to_string).collect();
+    names.sort();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names.contains(&"subject-access.json".to_string()));
+    let mut contents = String::new();
+    for i in 0..archive.len() {
+        use std::io::Read;
+        let mut f = archive.by_index(i).unwrap();
+        let mut bytes = vec![];
+        f.read_to_end(&mut bytes).unwrap();
+        contents.push_str(&String::from_utf8_lossy(&bytes));
+    }
+    assert!(contents.contains("Zqevidencepublic") && contents.contains("Zqevidencestaff"));
+
+    // The DPO erases the case's personal data: the files' bytes go from the database.
     let token = dee
         .get(&format!("/staff/cases/{reference}/erase"))
         .await

@@ -123,7 +123,9 @@ async fn every_staff_route_refuses_anonymous_callers_and_wrong_roles() {
         let path = concrete(route.path, &reference);
         let page = dpo.get(&path).await;
         // Letters and recommendations by number: none numbered 1 here.
-        let numbered = path.contains("/letters/") || path.contains("/recommendations/1/");
+        let numbered = path.contains("/letters/")
+            || path.contains("/recommendations/1/")
+            || path.contains("/evidence/");
         let ok = page.status == 200 || (numbered && page.status == 404);
         assert!(ok, "GET {path} as the DPO: {}", page.status);
     }

@@ -74,7 +74,7 @@ fn search_page(
             {found.map(|cases| view! {
                 <h2 class="heading-m">{match cases.len() { 0 => "No records found".to_string(), 1 => "1 case found".to_string(), n => format!("{n} cases found") }}</h2>
                 {(!cases.is_empty()).then(|| view! {
-                    <p class="body">{export("json", "Download as JSON")}" "{export("print", "Printable page")}</p>
+                    <p class="body">{export("json", "Download as JSON")}" "{export("zip", "Download with their files (zip)")}" "{export("print", "Printable page")}</p>
                     {records(&cases)}
                 })}
             })}
@@ -218,10 +218,10 @@ pub async fn export(
     Staff(user, viewer): Staff,
     Form(form): Form<SearchForm>,
 ) -> Result<Response, StaffError> {
-    let format = if form.format == "json" {
-        "json"
-    } else {
-        "print"
+    let format = match form.format.as_str() {
+        "json" => "json",
+        "zip" => "zip",
+        _ => "print",
     };
     let action = format!("subject access export ({format})");
     let cases = match found(&state, &user, &form, &action).await? {
@@ -241,6 +241,9 @@ pub async fn export(
         }
     };
     let day = app::domain::calendar::london_date(Utc::now());
+    if format == "zip" {
+        return with_files(&state, &cases, day).await;
+    }
     if format == "json" {
         let body = serde_json::to_vec_pretty(&document(&state, &cases))
             .map_err(|e| StaffError::Store(crate::store::StoreError::Corrupt(e.to_string())))?;
@@ -295,4 +298,74 @@ fn document(state: &AppState, cases: &[SubjectCase]) -> Value {
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
+}
+
+/// The JSON document and the person's evidence files (those of their own complaints; files on
+/// cases that only mention them are another person's), as a zip built in a temporary file a
+/// chunk at a time and streamed back: memory stays bounded however many files there are.
+async fn with_files(
+    state: &AppState,
+    cases: &[SubjectCase],
+    day: chrono::NaiveDate,
+) -> Result<Response, StaffError> {
+    use std::io::Write;
+    let failed = |e: String| StaffError::Store(crate::store::StoreError::Unavailable(e));
+    let json =
+        serde_json::to_vec_pretty(&document(state, cases)).map_err(|e| failed(e.to_string()))?;
+    let temp = tempfile::NamedTempFile::new().map_err(|e| failed(e.to_string()))?;
+    let mut zip = zip::ZipWriter::new(temp.reopen().map_err(|e| failed(e.to_string()))?);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("subject-access.json", stored)
+        .map_err(|e| failed(e.to_string()))?;
+    zip.write_all(&json).map_err(|e| failed(e.to_string()))?;
+    for case in cases.iter().filter(|c| c.complainant) {
+        for (n, file) in state
+            .evidence_store
+            .files(&case.reference)
+            .await?
+            .iter()
+            .enumerate()
+        {
+            if !file.scan.may_open() {
+                continue;
+            }
+            // Names made here: the person's file names are text, never paths.
+            let name = format!(
+                "files/{}/{}-{}.{}",
+                case.reference.compact(),
+                n + 1,
+                file.id.simple(),
+                file.kind.extension()
+            );
+            zip.start_file(name, stored)
+                .map_err(|e| failed(e.to_string()))?;
+            let mut seq = 0;
+            while let Some(chunk) = state.evidence_store.chunk(file.id, seq).await? {
+                zip.write_all(&chunk).map_err(|e| failed(e.to_string()))?;
+                seq += 1;
+            }
+        }
+    }
+    zip.finish().map_err(|e| failed(e.to_string()))?;
+    let file = tokio::fs::File::open(temp.path())
+        .await
+        .map_err(|e| failed(e.to_string()))?;
+    let length = file.metadata().await.map(|m| m.len()).unwrap_or(0);
+    // The temporary file's name goes now; the open file is read to its end.
+    drop(temp);
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let mut response = Response::new(body);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"subject-access-{day}.zip\""
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
 }
