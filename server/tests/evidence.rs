@@ -578,3 +578,56 @@ async fn an_upload_cut_off_half_way_leaves_nothing_behind() {
         303
     );
 }
+
+#[tokio::test]
+async fn the_acknowledgement_email_carries_a_working_link_kept_nowhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let clamd = Clamd::start(dir.path()).await;
+    let s = staffed_with(&format!("{}[outbox]\npoll_ms = 100\n", config(&clamd))).await;
+    let server = &s.server;
+    let (reference, _) = complaint_with_link(server, "/complaint").await;
+    let outbox = s._dir.path().join("data/outbox");
+    let marker = "use this link while your complaint is open: ";
+    let mut url = None;
+    for _ in 0..100 {
+        for entry in std::fs::read_dir(&outbox).into_iter().flatten() {
+            let raw = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
+            // Quoted-printable: soft line breaks out, "=3D" back to "=".
+            let text = raw
+                .replace("=\r\n", "")
+                .replace("=\n", "")
+                .replace("=3D", "=");
+            if let Some(at) = text.find(marker) {
+                let rest = &text[at + marker.len()..];
+                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                url = Some(rest[..end].to_string());
+            }
+        }
+        if url.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let url = url.expect("the acknowledgement email offers the evidence link");
+    let path = url
+        .strip_prefix(&server.base)
+        .expect("a link to this service")
+        .to_string();
+    assert!(path.starts_with("/evidence/"));
+    assert_eq!(server.get_text(&path).await.0, 200);
+    assert_eq!(
+        send_file(
+            server,
+            &path,
+            "later.pdf",
+            pdf("sent from the email's link")
+        )
+        .await
+        .0,
+        303
+    );
+    assert_eq!(staff_files(&server.db_path, &reference).await.len(), 1);
+    // The secret is in the email only: not in the letter, the outbox or anywhere in the store.
+    let token = path.rsplit('/').next().unwrap();
+    assert!(!String::from_utf8_lossy(&db::stored_bytes(&server.db_path).await).contains(token));
+}

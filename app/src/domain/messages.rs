@@ -168,6 +168,15 @@ pub struct Email {
     pub body: String,
 }
 
+/// The paragraph the acknowledgement email ends with: the complainant's link for sending
+/// evidence (made when the email goes, never stored: see the server's `evidence`).
+pub fn evidence_paragraph(url: &str, w: &crate::i18n::Words) -> String {
+    w.fill(
+        "To send us evidence that supports your complaint (screenshots, photos, letters or emails), use this link while your complaint is open: {url}",
+        &[("url", url.to_string())],
+    )
+}
+
 /// What the complainant is sent at once after complaining online, in the language they
 /// complained in.
 pub fn confirmation(

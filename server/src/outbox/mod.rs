@@ -236,9 +236,32 @@ async fn render(state: &AppState, m: &Message) -> Result<Option<Outgoing>, Strin
                                 .iter()
                                 .find(|l| Some(l.id) == m.letter_id)
                                 .ok_or("the letter is gone")?;
+                            let mut body = letter.letter.body.clone();
+                            // The acknowledgement by email carries the complainant's link for
+                            // sending evidence while the case is open: made now, only its hash
+                            // kept, so neither the letter nor the outbox holds the secret.
+                            let acknowledgement = matches!(
+                                letter.kind,
+                                app::domain::letter::LetterKind::Acknowledgement
+                            );
+                            if acknowledgement
+                                && case.status != app::domain::casework::Status::Closed
+                            {
+                                let (token, hash) = crate::evidence::new_link_token();
+                                state
+                                    .evidence_store
+                                    .add_link(&reference, &hash, crate::evidence::LINK_USES)
+                                    .await
+                                    .map_err(|e| e.to_string())?;
+                                let url =
+                                    link(settings, &case.lang.path(&format!("/evidence/{token}")));
+                                let w = app::i18n::Words::of(case.lang);
+                                body.push_str("\n\n");
+                                body.push_str(&messages::evidence_paragraph(&url, &w));
+                            }
                             messages::Email {
                                 subject: letter.letter.subject.clone(),
-                                body: letter.letter.body.clone(),
+                                body,
                             }
                         }
                     };
