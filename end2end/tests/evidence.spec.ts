@@ -12,7 +12,7 @@ for (const javaScriptEnabled of [true, false]) {
     test(`evidence sent from the confirmation page (${welsh ? "Welsh" : "English"}, ${javaScriptEnabled ? "with" : "without"} JavaScript)`, async ({ page }) => {
       if (!javaScriptEnabled) await page.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
       const words = welsh
-        ? { check: "Gwirio eich atebion", send: "Anfon y gŵyn", received: "Cwyn wedi dod i law", evidence: "Anfonwch dystiolaeth atom", choose: "Dewiswch ffeil", sendFile: "Anfon ffeil", sent: "Mae eich ffeil wedi cael ei hanfon", count: "Ffeiliau rydych wedi'u hanfon hyd yma: 1.", wrongKind: "Rhaid i'r ffeil a ddewiswyd fod yn PDF" }
+        ? { check: "Gwiriwch eich atebion", send: "Anfon y gŵyn", received: "Cwyn wedi dod i law", evidence: "Anfonwch dystiolaeth atom", choose: "Dewiswch ffeil", sendFile: "Anfon ffeil", sent: "Mae eich ffeil wedi cael ei hanfon", count: "Ffeiliau rydych wedi'u hanfon hyd yma: 1.", wrongKind: "Rhaid i'r ffeil a ddewiswyd fod yn PDF" }
         : { check: "Check your answers", send: "Send complaint", received: "Complaint received", evidence: "Send us evidence", choose: "Choose a file", sendFile: "Send file", sent: "Your file has been sent", count: "Files you have sent so far: 1.", wrongKind: "The selected file must be a PDF" };
       await page.goto("/");
       await page.getByRole("button", { name: "Start now" }).click();

@@ -440,6 +440,39 @@ async fn staff_upload_and_download_and_files_go_with_erasure_and_retention() {
     assert_eq!(files[1][3].as_deref(), Some("kim"));
     let page: Page = kim.get(&format!("/staff/cases/{reference}")).await;
     assert!(page.body.contains("scan.pdf") && page.body.contains("by kim"));
+    // As a browser asks for it (compressed if it may be): the whole file arrives.
+    let id = db::text(
+        &server.db_path,
+        "SELECT CAST(id AS TEXT) FROM evidence_files WHERE name = 'scan.pdf'",
+        &[],
+    )
+    .await
+    .unwrap();
+    let res = kim
+        .http
+        .get(format!(
+            "{}/staff/cases/{reference}/evidence/{id}",
+            server.base
+        ))
+        .header("cookie", kim.cookie_header())
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let encoding = res
+        .headers()
+        .get("content-encoding")
+        .map(|v| v.to_str().unwrap().to_string());
+    let length = res
+        .headers()
+        .get("content-length")
+        .map(|v| v.to_str().unwrap().to_string());
+    let body = res.bytes().await.expect("the whole body arrives");
+    if encoding.is_none() {
+        assert_eq!(length, Some(body.len().to_string()));
+    }
+    assert!(!body.is_empty());
 
     // Subject access: the person's files come with the JSON, in a zip.
     let mut dee = signed_in(server, "dee").await;

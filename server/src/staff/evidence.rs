@@ -158,6 +158,8 @@ pub async fn download(
             }
         }
     });
+    // Fused: the compression layer may poll once more after the end.
+    let stream = futures_util::StreamExt::fuse(stream);
     let mut response = Response::new(Body::from_stream(stream));
     let headers = response.headers_mut();
     headers.insert(
