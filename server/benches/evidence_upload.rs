@@ -84,8 +84,11 @@ async fn main() {
         })
         .collect();
     let mut peak = 0f64;
+    let (mut anon, mut file) = (0f64, 0f64);
     while tasks.iter().any(|t| !t.is_finished()) {
         peak = peak.max(memory_mib(pid, "VmRSS:"));
+        anon = anon.max(memory_mib(pid, "RssAnon:"));
+        file = file.max(memory_mib(pid, "RssFile:"));
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let took = started.elapsed();
@@ -104,7 +107,7 @@ async fn main() {
         "answers by status: {statuses:?}; {stored} stored; took {:.1} s",
         took.as_secs_f64()
     );
-    println!("resident memory: {resting:.1} MiB at rest, peak {peak:.1} MiB");
+    println!("resident memory: {resting:.1} MiB at rest, peak {peak:.1} MiB (anonymous at most {anon:.1}, file-backed at most {file:.1})");
     println!(
         "target peak < 128 MiB: {}",
         if peak < 128.0 { "met" } else { "NOT met" }

@@ -10,7 +10,7 @@ use common::casework::{case_post, decide_and_close};
 use common::{complaint, key, TestServer};
 use std::path::Path;
 
-const TABLES: [&str; 8] = [
+const TABLES: [&str; 10] = [
     "cases",
     "case_events",
     "letters",
@@ -19,6 +19,8 @@ const TABLES: [&str; 8] = [
     "case_actions",
     "audit_events",
     "outbox",
+    "evidence_files",
+    "evidence_chunks",
 ];
 
 fn copy_to(sqlite: &Path, url: &str) -> std::process::Output {
@@ -74,6 +76,29 @@ async fn copy_to_moves_everything_into_postgresql_checked_by_counts_and_checksum
             .status,
         303
     );
+    // An evidence file with every byte value in it: bytes travel too.
+    let token = kim
+        .get(&format!("/staff/cases/{}", references[1]))
+        .await
+        .csrf();
+    let mut scan = b"%PDF-1.4\n".to_vec();
+    scan.extend((0..=255u8).cycle().take(300_000));
+    let form = reqwest::multipart::Form::new().text("_csrf", token).part(
+        "file",
+        reqwest::multipart::Part::bytes(scan).file_name("scan.pdf"),
+    );
+    let res = kim
+        .http
+        .post(format!(
+            "{}/staff/cases/{}/evidence",
+            server.base, references[1]
+        ))
+        .header("cookie", kim.cookie_header())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
     let before = counts(&sqlite).await;
     server.kill().await;
 

@@ -664,3 +664,63 @@ async fn the_acknowledgement_email_carries_a_working_link_kept_nowhere() {
     let token = path.rsplit('/').next().unwrap();
     assert!(!String::from_utf8_lossy(&db::stored_bytes(&server.db_path).await).contains(token));
 }
+
+#[tokio::test]
+async fn intake_staff_add_a_scanned_letter_when_keying_in_and_open_only_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let clamd = Clamd::start(dir.path()).await;
+    let s = staffed_with(&config(&clamd)).await;
+    let server = &s.server;
+    let out = common::browser::add_user(
+        &server.db_path,
+        "ivy",
+        "intake",
+        "Ivy Intake",
+        common::browser::PASSWORD,
+    );
+    assert!(out.status.success());
+    let mut ian = signed_in(server, "ian").await;
+    let saved =
+        common::casework::key_in_from_a_letter(&mut ian, &common::complaint("Pat Post")).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let receipt = saved.location.unwrap();
+    let reference = receipt.rsplit('/').next().unwrap().to_string();
+    let page = ian.get(&receipt).await;
+    assert!(page.body.contains("Add a scanned letter or other evidence"));
+    let token = page.csrf();
+    let form = reqwest::multipart::Form::new().text("_csrf", token).part(
+        "file",
+        reqwest::multipart::Part::bytes(pdf("the letter as it came")).file_name("letter.pdf"),
+    );
+    let res = ian
+        .http
+        .post(format!("{}/staff/intake/{reference}/evidence", server.base))
+        .header("cookie", ian.cookie_header())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let page = ian.get(&receipt).await;
+    let marker = format!("/staff/intake/{reference}/evidence/");
+    let at = page
+        .body
+        .find(&marker)
+        .expect("the file listed on the receipt");
+    let link = page.body[at..at + page.body[at..].find('"').unwrap()].to_string();
+    assert_eq!(ian.get(&link).await.status, 200, "their own file");
+    // Another intake member of staff: not theirs (and not their receipt).
+    let mut ivy = signed_in(server, "ivy").await;
+    assert_eq!(ivy.get(&link).await.status, 404);
+    // A handler opens it from the case.
+    let id = link.rsplit('/').next().unwrap();
+    let mut kim = signed_in(server, "kim").await;
+    assert_eq!(
+        kim.get(&format!("/staff/cases/{reference}/evidence/{id}"))
+            .await
+            .status,
+        200
+    );
+    let files = staff_files(&server.db_path, &reference).await;
+    assert_eq!(files[0][3].as_deref(), Some("ian"));
+}

@@ -25,7 +25,6 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::sync::Arc;
-use tokio::io::AsyncWriteExt;
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
@@ -39,6 +38,9 @@ pub struct Evidence {
     /// Photos are cleaned in memory (the format needs the whole file): at most two at once,
     /// so memory stays bounded whatever arrives.
     photos: Semaphore,
+    /// Checking, scanning and storing a received file: a few at once; the others wait with
+    /// their bytes on disk (memory stays flat however many arrive together).
+    work: Semaphore,
 }
 
 /// A file received and checked, waiting in a temporary file to be stored.
@@ -112,6 +114,7 @@ impl Evidence {
             settings,
             scanner,
             photos: Semaphore::new(2),
+            work: Semaphore::new(4),
         }
     }
 
@@ -120,7 +123,10 @@ impl Evidence {
         let name = clean_name(field.file_name().unwrap_or(""));
         let max = self.settings.limits.max_file_bytes;
         let file = tempfile::NamedTempFile::new()?;
-        let mut out = tokio::fs::File::from_std(file.reopen()?);
+        // Plain writes of each piece as it arrives: a local temporary file takes them at once,
+        // and tokio's file type would copy each piece to a blocking thread (whose freed
+        // memory the allocator keeps a while: many uploads at once then hold a lot).
+        let mut out = file.reopen()?;
         let mut size = 0u64;
         let mut head: Vec<u8> = Vec::with_capacity(HEAD_BYTES);
         loop {
@@ -146,10 +152,15 @@ impl Evidence {
                 let take = (HEAD_BYTES - head.len()).min(chunk.len());
                 head.extend_from_slice(&chunk[..take]);
             }
-            out.write_all(&chunk).await?;
+            out.write_all(&chunk)?;
         }
-        out.flush().await?;
+        out.flush()?;
         drop(out);
+        let _turn = self
+            .work
+            .acquire()
+            .await
+            .map_err(|e| NotTaken::Failed(e.to_string()))?;
         if size == 0 {
             // A form sent with no file chosen has an empty part with no name.
             let refusal = if name == "file" {
@@ -173,7 +184,7 @@ impl Evidence {
         } else {
             file
         };
-        let (size, sha256) = digest(file.path()).await?;
+        let (size, sha256) = digest(file.path())?;
         let scan = match &self.scanner {
             None => ScanState::NotScanned,
             Some(s) => match s.scan(file.path()).await {
@@ -206,6 +217,11 @@ impl Evidence {
         received: &Received,
         added_by: Option<String>,
     ) -> Result<Added, StoreError> {
+        let _turn = self
+            .work
+            .acquire()
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let file = NewFile {
             id: Uuid::new_v4(),
             name: received.name.clone(),
@@ -378,14 +394,14 @@ fn strip_photo(path: &std::path::Path, kind: FileKind) -> Result<(), NotTaken> {
 }
 
 /// Size and SHA-256 of a file, read in chunks.
-async fn digest(path: &std::path::Path) -> Result<(u64, String), std::io::Error> {
-    use tokio::io::AsyncReadExt;
-    let mut f = tokio::fs::File::open(path).await?;
+fn digest(path: &std::path::Path) -> Result<(u64, String), std::io::Error> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;
     loop {
-        let n = f.read(&mut buf).await?;
+        let n = f.read(&mut buf)?;
         if n == 0 {
             break;
         }
@@ -398,13 +414,13 @@ async fn digest(path: &std::path::Path) -> Result<(u64, String), std::io::Error>
 /// A stored file copied chunk by chunk into a temporary file (to scan it again).
 async fn export(store: &dyn EvidenceStore, id: Uuid) -> Result<tempfile::NamedTempFile, NotTaken> {
     let file = tempfile::NamedTempFile::new()?;
-    let mut out = tokio::fs::File::from_std(file.reopen()?);
+    let mut out = file.reopen()?;
     let mut seq = 0;
     while let Some(chunk) = store.chunk(id, seq).await? {
-        out.write_all(&chunk).await?;
+        out.write_all(&chunk)?;
         seq += 1;
     }
-    out.flush().await?;
+    out.flush()?;
     Ok(file)
 }
 

@@ -6,14 +6,16 @@
 use super::case::CaseRef;
 use super::components::message_page;
 use super::error::StaffError;
-use super::Staff;
+use super::{Staff, StaffUser};
 use crate::evidence::NotTaken;
 use crate::store::evidence::{Added, AddedThrough, StoredFile};
 use crate::store::staff::AuditEntry;
+use crate::store::StoreError;
 use crate::AppState;
 use app::domain::evidence::Refusal;
 #[cfg(test)]
 use app::domain::evidence::ScanState;
+use app::domain::reference::Reference;
 use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -21,98 +23,143 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use uuid::Uuid;
 
-/// `POST /staff/cases/{reference}/evidence`: the form's token is its first part, checked
-/// here before the file is read (the middleware leaves a file upload's body unread).
+/// Takes the file of a staff upload: the form's token (its first part) checked before the
+/// file is read (the middleware leaves a file upload's body unread). `Ok(Err(refusal))`: the
+/// person's to fix; nothing was stored.
+async fn take_file(
+    state: &AppState,
+    user: &StaffUser,
+    csrf: &str,
+    reference: Reference,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Result<(), Taken>, StaffError> {
+    let Ok(mut multipart) = multipart else {
+        return Ok(Err(Taken::Expired));
+    };
+    let token = match multipart.next_field().await {
+        Ok(Some(f)) if f.name() == Some("_csrf") => f.text().await.unwrap_or_default(),
+        _ => return Ok(Err(Taken::Expired)),
+    };
+    let same: bool = subtle::ConstantTimeEq::ct_eq(token.as_bytes(), csrf.as_bytes()).into();
+    if !same {
+        return Ok(Err(Taken::Expired));
+    }
+    let field = loop {
+        match multipart.next_field().await {
+            Ok(Some(f)) if f.name() == Some("file") => break f,
+            Ok(Some(_)) => continue,
+            _ => return Ok(Err(Taken::Refused(Refusal::NoFile))),
+        }
+    };
+    let received = match state.evidence.receive(field).await {
+        Ok(r) => r,
+        Err(NotTaken::Infected { name, signature }) => {
+            let by = Some(user.username.clone());
+            let store = state.evidence_store.as_ref();
+            state
+                .evidence
+                .record_infected(store, Some(reference), &name, &signature, by)
+                .await?;
+            return Ok(Err(Taken::Refused(Refusal::Infected)));
+        }
+        Err(e) => match e.refusal() {
+            Some(r) => return Ok(Err(Taken::Refused(r))),
+            None => {
+                let cause = format!("evidence upload: {e:?}");
+                return Err(StaffError::Store(StoreError::Unavailable(cause)));
+            }
+        },
+    };
+    let through = AddedThrough::Staff(reference);
+    let by = Some(user.username.clone());
+    let store = state.evidence_store.as_ref();
+    match state.evidence.store(store, &through, &received, by).await? {
+        Added::Stored(_) => Ok(Ok(())),
+        Added::NotOpen | Added::TooMany => Err(StaffError::NotFound),
+    }
+}
+
+/// Why a staff upload was not stored.
+enum Taken {
+    /// The form's token was missing or wrong (403, nothing read).
+    Expired,
+    Refused(Refusal),
+}
+
+fn expired() -> Response {
+    message_page(
+        StatusCode::FORBIDDEN,
+        "This form has expired",
+        "Nothing was changed. Go back, reload the page and try again.",
+    )
+}
+
+/// `POST /staff/cases/{reference}/evidence`: a file added on the case page.
 pub async fn upload(
     State(state): State<AppState>,
     Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, StaffError> {
-    let expired = || {
-        message_page(
-            StatusCode::FORBIDDEN,
-            "This form has expired",
-            "Nothing was changed. Go back, reload the page and try again.",
-        )
-    };
-    let Ok(mut multipart) = multipart else {
-        return Ok(expired());
-    };
-    let token = match multipart.next_field().await {
-        Ok(Some(f)) if f.name() == Some("_csrf") => f.text().await.unwrap_or_default(),
-        _ => return Ok(expired()),
-    };
-    let same: bool = subtle::ConstantTimeEq::ct_eq(token.as_bytes(), viewer.csrf.as_bytes()).into();
-    if !same {
-        return Ok(expired());
-    }
-    let refuse = |r: Refusal| {
-        let case = case.clone();
-        let (state, viewer, user) = (state.clone(), viewer.clone(), user.clone());
-        async move {
-            super::case::page::render_with_evidence_problem(
-                &state,
-                &viewer,
-                &user,
-                case,
-                r.message(),
-            )
-            .await
-        }
-    };
-    let field = loop {
-        match multipart.next_field().await {
-            Ok(Some(f)) if f.name() == Some("file") => break f,
-            Ok(Some(_)) => continue,
-            _ => return refuse(Refusal::NoFile).await,
-        }
-    };
-    let received = match state.evidence.receive(field).await {
-        Ok(r) => r,
-        Err(NotTaken::Infected { name, signature }) => {
-            state
-                .evidence
-                .record_infected(
-                    state.evidence_store.as_ref(),
-                    Some(case.reference),
-                    &name,
-                    &signature,
-                    Some(user.username.clone()),
-                )
-                .await?;
-            return refuse(Refusal::Infected).await;
-        }
-        Err(e) => match e.refusal() {
-            Some(r) => return refuse(r).await,
-            None => {
-                return Err(StaffError::Store(crate::store::StoreError::Unavailable(
-                    format!("evidence upload: {e:?}"),
-                )));
-            }
-        },
-    };
-    let through = AddedThrough::Staff(case.reference);
-    match state
-        .evidence
-        .store(
-            state.evidence_store.as_ref(),
-            &through,
-            &received,
-            Some(user.username.clone()),
-        )
-        .await?
-    {
-        Added::Stored(_) => Ok(Redirect::to(&format!(
+    match take_file(&state, &user, &viewer.csrf, case.reference, multipart).await? {
+        Ok(()) => Ok(Redirect::to(&format!(
             "/staff/cases/{}?saved=evidence#evidence",
             case.reference.compact()
         ))
         .into_response()),
-        Added::NotOpen | Added::TooMany => Err(StaffError::NotFound),
+        Err(Taken::Expired) => Ok(expired()),
+        Err(Taken::Refused(r)) => {
+            let page = super::case::page::render_with_evidence_problem;
+            page(&state, &viewer, &user, case, r.message()).await
+        }
     }
 }
 
-/// `GET /staff/cases/{reference}/evidence/{id}`: the file, streamed a chunk at a time.
+/// `POST /staff/intake/{reference}/evidence`: a file added when keying in (a scanned letter),
+/// by whoever may see the receipt.
+pub async fn upload_at_intake(
+    State(state): State<AppState>,
+    Staff(user, viewer): Staff,
+    Path(reference): Path<String>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, StaffError> {
+    let case = super::key_in::receipt_case(&state, &user, &reference).await?;
+    let compact = case.reference.compact();
+    match take_file(&state, &user, &viewer.csrf, case.reference, multipart).await? {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/staff/intake/{compact}?saved=evidence")).into_response())
+        }
+        Err(Taken::Expired) => Ok(expired()),
+        Err(Taken::Refused(r)) => {
+            Ok(
+                super::key_in::receipt_page(&state, &viewer, &user, case, Some(r.message()))
+                    .await?,
+            )
+        }
+    }
+}
+
+/// `GET /staff/intake/{reference}/evidence/{id}`: intake staff open only the files they added.
+pub async fn download_own(
+    State(state): State<AppState>,
+    Staff(user, _): Staff,
+    Path((reference, id)): Path<(String, String)>,
+) -> Result<Response, StaffError> {
+    let case = super::key_in::receipt_case(&state, &user, &reference).await?;
+    let id = Uuid::parse_str(&id).map_err(|_| StaffError::NotFound)?;
+    let file = state
+        .evidence_store
+        .file(id)
+        .await?
+        .ok_or(StaffError::NotFound)?;
+    if file.reference != case.reference || file.added_by.as_deref() != Some(user.username.as_str())
+    {
+        return Err(StaffError::NotFound);
+    }
+    send(&state, &user, file).await
+}
+
+/// `GET /staff/cases/{reference}/evidence/{id}`: a file of a case the handler may open.
 pub async fn download(
     State(state): State<AppState>,
     Staff(user, _): Staff,
@@ -126,6 +173,16 @@ pub async fn download(
     if file.reference != case.reference {
         return Err(StaffError::NotFound);
     }
+    send(&state, &user, file).await
+}
+
+/// The file, streamed a chunk at a time, as an attachment that cannot run in the page.
+async fn send(
+    state: &AppState,
+    user: &StaffUser,
+    file: StoredFile,
+) -> Result<Response, StaffError> {
+    let id = file.id;
     if !file.scan.may_open() {
         return Ok(message_page(
             StatusCode::CONFLICT,
@@ -140,7 +197,7 @@ pub async fn download(
             at: Utc::now(),
             username: user.username.clone(),
             action: "downloaded evidence".into(),
-            reference: Some(case.reference),
+            reference: Some(file.reference),
             detail: Some(format!("{} ({})", file.id, file.kind.id())),
         })
         .await?;

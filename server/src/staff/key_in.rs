@@ -174,7 +174,19 @@ pub async fn receipt(
     Staff(user, viewer): Staff,
     Path(reference): Path<String>,
 ) -> Result<Response, StaffError> {
-    let reference = Reference::parse(&reference).map_err(|_| StaffError::NotFound)?;
+    let case = receipt_case(&state, &user, &reference).await?;
+    super::case::page::audit_view(&state, &user, "viewed receipt", &case, None).await?;
+    receipt_page(&state, &viewer, &user, case, None).await
+}
+
+/// The case of a receipt, for whoever may see it: who keyed it in, or staff who may open it;
+/// a case restricted since is the DPO's alone.
+pub async fn receipt_case(
+    state: &AppState,
+    user: &super::StaffUser,
+    reference: &str,
+) -> Result<crate::store::staff::CaseFile, StaffError> {
+    let reference = Reference::parse(reference).map_err(|_| StaffError::NotFound)?;
     let case = state
         .staff
         .case(&reference)
@@ -182,12 +194,36 @@ pub async fn receipt(
         .ok_or(StaffError::NotFound)?;
     let keyed_by_me = case.keyed_in_by.as_deref() == Some(user.username.as_str());
     let may_see = user.role.allows(Role::Handler) && user.may_open(state.config.access, &case);
-    // Restricted since it was keyed in: only the DPO sees it now, whoever keyed it in.
     let restricted = case.restricted.is_some() && user.role != Role::Dpo;
     if restricted || (!keyed_by_me && !may_see) {
         return Err(StaffError::NotFound);
     }
-    super::case::page::audit_view(&state, &user, "viewed receipt", &case, None).await?;
+    Ok(case)
+}
+
+/// The receipt, with the files this member of staff added and a form to add one (a scanned
+/// letter); `problem`: why the last file was not taken (422).
+pub async fn receipt_page(
+    state: &AppState,
+    viewer: &super::Viewer,
+    user: &super::StaffUser,
+    case: crate::store::staff::CaseFile,
+    problem: Option<String>,
+) -> Result<Response, StaffError> {
+    let reference = case.reference;
+    let mine: Vec<_> = state
+        .evidence_store
+        .files(&reference)
+        .await?
+        .into_iter()
+        .filter(|f| f.added_by.as_deref() == Some(user.username.as_str()))
+        .collect();
+    let csrf = viewer.csrf.clone();
+    let status = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let spoken = reference.to_string();
     let letters: String = reference
         .compact()
@@ -196,7 +232,7 @@ pub async fn receipt(
         .collect::<Vec<_>>()
         .join(" ");
     let kind = case.kind.label();
-    let team = team_name(&state, &case.team);
+    let team = team_name(state, &case.team);
     let verbal = case.channel.is_verbal();
     let can_open = user.role.allows(Role::Handler);
     let compact = reference.compact();
@@ -214,17 +250,31 @@ pub async fn receipt(
                 <div class="summary-list__row"><dt class="summary-list__key">"Outcome due by"</dt><dd class="summary-list__value">{long_date(case.outcome_due)}</dd></div>
             </dl>
             {verbal.then(|| view! { <p class="body">"A complaint made by telephone or in person must be confirmed in writing by the date above."</p> })}
+            <h2 class="heading-m">"Evidence"</h2>
+            {(!mine.is_empty()).then(|| view! {
+                <ul class="list">
+                    {mine.iter().map(|f| {
+                        let href = format!("/staff/intake/{compact}/evidence/{}", f.id);
+                        view! { <li><a href=href download>{f.name.clone()}</a>{format!(" ({})", f.kind.label())}</li> }
+                    }).collect_view()}
+                </ul>
+            })}
+            <form method="post" action=format!("/staff/intake/{compact}/evidence") enctype="multipart/form-data" novalidate>
+                <input type="hidden" name="_csrf" value=csrf/>
+                <div class="form-group" class:form-group--error=problem.is_some()>
+                    <label class="label" for="file">"Add a scanned letter or other evidence"</label>
+                    <p id="file-hint" class="hint">"PDF, JPG, PNG, HEIC, GIF, WebP, text, Word, OpenDocument text or email."</p>
+                    {problem.clone().map(|p| view! { <p id="file-error" class="error-message"><span class="visually-hidden">"Error: "</span>{p}</p> })}
+                    <input class="file-upload" id="file" name="file" type="file" accept=app::domain::evidence::accept_list()
+                        aria-describedby=if problem.is_some() { "file-hint file-error" } else { "file-hint" }/>
+                </div>
+                <button type="submit" class="button button--secondary">"Upload"</button>
+            </form>
             <p class="body">
                 {can_open.then(|| view! { <a class="button" href=format!("/staff/cases/{compact}")>"Open the case"</a>" " })}
                 <a class="button button--secondary" href="/staff/intake">"Key in another complaint"</a>
             </p>
         }
     };
-    Ok(page(
-        &state,
-        &viewer,
-        "Complaint saved",
-        StatusCode::OK,
-        body,
-    ))
+    Ok(page(state, viewer, "Complaint saved", status, body))
 }

@@ -122,6 +122,8 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
         GET "/staff/intake" Staff(Intake) => key_in::form;
         POST "/staff/intake" Staff(Intake) => key_in::submit;
         GET "/staff/intake/{reference}" Staff(Intake) => key_in::receipt;
+        POST "/staff/intake/{reference}/evidence" Staff(Intake) => evidence::upload_at_intake;
+        GET "/staff/intake/{reference}/evidence/{id}" Staff(Intake) => evidence::download_own;
         GET "/staff/register" Staff(Handler) => register::register;
         GET "/staff/find" Staff(Handler) => register::find;
         GET "/staff/register.csv" Staff(Handler) => register::register_csv;

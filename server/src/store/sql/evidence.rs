@@ -10,8 +10,8 @@ use app::domain::reference::Reference;
 use async_trait::async_trait;
 use chrono::Utc;
 use sqlx::Row;
+use std::io::Read;
 use std::path::Path;
-use tokio::io::AsyncReadExt;
 use uuid::Uuid;
 
 const FILE_COLUMNS: &str = "f.id, c.reference, f.name, f.kind, f.size_bytes, f.added_at, \
@@ -158,8 +158,8 @@ impl EvidenceStore for Store {
         .bind((file.scan == ScanState::Clean).then_some(Ts(now)))
         .execute(&mut *tx)
         .await?;
-        let mut source = tokio::fs::File::open(bytes)
-            .await
+        // Plain reads of a local temporary file (see `evidence::Evidence::receive`).
+        let mut source = std::fs::File::open(bytes)
             .map_err(|e| StoreError::Unavailable(format!("cannot read the received file: {e}")))?;
         let mut buffer = vec![0u8; CHUNK_BYTES];
         let mut seq = 0i64;
@@ -167,7 +167,7 @@ impl EvidenceStore for Store {
             // Fill a whole chunk (a read may return less).
             let mut filled = 0;
             while filled < CHUNK_BYTES {
-                let n = source.read(&mut buffer[filled..]).await.map_err(|e| {
+                let n = source.read(&mut buffer[filled..]).map_err(|e| {
                     StoreError::Unavailable(format!("cannot read the received file: {e}"))
                 })?;
                 if n == 0 {
