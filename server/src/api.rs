@@ -231,3 +231,51 @@ pub async fn health(State(state): State<AppState>) -> Response {
         }
     }
 }
+
+/// `/health/live`: the process answers (for a supervisor deciding whether to restart it).
+pub async fn live() -> Response {
+    (StatusCode::OK, Json(serde_json::json!({"status": "live"}))).into_response()
+}
+
+/// `/health/ready`: whether this instance should be given traffic: the database answers, its
+/// migrations are those of this build, and the outbox worker finished a round within twice
+/// its poll period (and a minute's grace for a slow round). 503 with what failed otherwise;
+/// each failure is logged for whoever runs the service.
+pub async fn ready(State(state): State<AppState>) -> Response {
+    let (database, migrations) = match state.store.migrations_current().await {
+        Ok(current) => ("ok", if current { "current" } else { "behind" }),
+        Err(e) => {
+            tracing::error!(route = "/health/ready", error = %e, "readiness: the database does not answer");
+            ("unavailable", "unknown")
+        }
+    };
+    let last = state
+        .outbox_heartbeat
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let allowed = 2 * state.config.outbox.poll.as_secs() as i64 + 60;
+    let outbox = if last > 0 && chrono::Utc::now().timestamp() - last <= allowed {
+        "ok"
+    } else {
+        "silent"
+    };
+    let ready = database == "ok" && migrations == "current" && outbox == "ok";
+    if !ready {
+        tracing::warn!(
+            route = "/health/ready",
+            database,
+            migrations,
+            outbox,
+            "not ready"
+        );
+    }
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = serde_json::json!({
+        "status": if ready { "ready" } else { "not ready" },
+        "checks": { "database": database, "migrations": migrations, "outbox": outbox },
+    });
+    (status, Json(body)).into_response()
+}

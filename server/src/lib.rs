@@ -63,6 +63,8 @@ pub struct AppState {
     pub stylesheet: Arc<str>,
     /// The council's identity provider, where `[oidc]` sets one up.
     pub oidc: Option<Arc<staff::oidc::Provider>>,
+    /// When the outbox worker last finished a round (Unix seconds; 0: not yet), for readiness.
+    pub outbox_heartbeat: Arc<std::sync::atomic::AtomicI64>,
     /// Evidence files: receiving, checking, scanning.
     pub evidence: Arc<evidence::Evidence>,
     pub evidence_store: Arc<dyn store::evidence::EvidenceStore>,
@@ -82,6 +84,7 @@ impl AppState {
             None => None,
         };
         Ok(AppState {
+            outbox_heartbeat: Arc::new(std::sync::atomic::AtomicI64::new(0)),
             evidence: Arc::new(evidence::Evidence::new(config.evidence.clone())),
             evidence_store: stores.evidence,
             oidc,
@@ -308,6 +311,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .route("/health", get(api::health))
+        .route("/health/live", get(api::live))
+        .route("/health/ready", get(api::ready))
         .merge(evidence_routes(&state))
         .route("/complaint", post(pages::post_journey).layer(no_store()))
         .route("/cy/complaint", post(pages::post_journey).layer(no_store()))

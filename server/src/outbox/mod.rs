@@ -69,8 +69,12 @@ pub fn spawn(state: AppState) {
     tokio::spawn(async move {
         let settings = state.config.outbox.clone();
         loop {
-            if let Err(e) = tick(&state, &instance, Utc::now()).await {
-                tracing::error!(error = %e, "outbox: a round of sending failed");
+            match tick(&state, &instance, Utc::now()).await {
+                // Readiness asks whether the worker is still going round (`api::ready`).
+                Ok(()) => state
+                    .outbox_heartbeat
+                    .store(Utc::now().timestamp(), std::sync::atomic::Ordering::Relaxed),
+                Err(e) => tracing::error!(error = %e, "outbox: a round of sending failed"),
             }
             tokio::time::sleep(settings.poll).await;
         }

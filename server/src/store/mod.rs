@@ -165,6 +165,9 @@ pub trait CaseStore: Send + Sync + 'static {
 
     /// Whether the store can be read (for the health check).
     async fn ping(&self) -> Result<(), StoreError>;
+    /// For readiness: the case table answers a query, and whether every migration this build
+    /// carries has been applied (false: the database is behind the code).
+    async fn migrations_current(&self) -> Result<bool, StoreError>;
 }
 
 /// The stores of one database: cases from the intake, casework and accounts for staff, and

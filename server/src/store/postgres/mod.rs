@@ -137,6 +137,11 @@ impl CaseStore for PgStore {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+
+    async fn migrations_current(&self) -> Result<bool, StoreError> {
+        self.schema_current(&sqlx::migrate!("./migrations/postgres"))
+            .await
+    }
 }
 
 /// The reference drawn is taken already: draw again.

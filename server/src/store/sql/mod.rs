@@ -30,6 +30,25 @@ use uuid::Uuid;
 
 type Tx<'a> = sqlx::Transaction<'a, super::Db>;
 
+impl Store {
+    /// For readiness: the case table answers, and every migration of `migrator` (this
+    /// build's) has been applied.
+    pub(super) async fn schema_current(
+        &self,
+        migrator: &sqlx::migrate::Migrator,
+    ) -> Result<bool, StoreError> {
+        use crate::store::dialect::Dialect;
+        sqlx::query("SELECT 1 FROM cases LIMIT 1")
+            .execute(self.reader())
+            .await?;
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(self.reader())
+                .await?;
+        Ok(migrator.iter().all(|m| applied.contains(&m.version)))
+    }
+}
+
 // Reading stored values into domain types, one place per type; a value that cannot be read
 // is an error naming the column (never its content).
 

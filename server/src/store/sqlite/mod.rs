@@ -164,6 +164,11 @@ impl CaseStore for SqliteStore {
         sqlx::query("SELECT 1").execute(&self.readers).await?;
         Ok(())
     }
+
+    async fn migrations_current(&self) -> Result<bool, StoreError> {
+        self.schema_current(&sqlx::migrate!("./migrations/sqlite"))
+            .await
+    }
 }
 
 async fn writer_loop(mut conn: SqliteConnection, mut jobs: mpsc::Receiver<Job>) {
