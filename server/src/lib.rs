@@ -403,22 +403,46 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 }
 
 /// One line per request: method, route pattern (never the raw URL), status and time taken.
-/// No bodies, no query strings, no addresses: nothing personal reaches the logs.
+/// No bodies, no query strings, no addresses: nothing personal reaches the logs. Every line
+/// logged while the request is handled carries its id (`x-request-id`: the caller's, if it is
+/// a plain token, else a new one), which the response carries back.
 async fn log_request(request: Request, next: Next) -> Response {
+    use tracing::Instrument;
     let method = request.method().clone();
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "(unmatched)".into());
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| request_id_ok(v))
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let span = tracing::info_span!("request", request_id = %id);
     let started = Instant::now();
-    let response = next.run(request).await;
-    tracing::info!(
-        %method,
-        route,
-        status = response.status().as_u16(),
-        ms = started.elapsed().as_secs_f64() * 1000.0,
-        "request"
-    );
+    let mut response = next.run(request).instrument(span.clone()).await;
+    span.in_scope(|| {
+        tracing::info!(
+            %method,
+            route,
+            status = response.status().as_u16(),
+            ms = started.elapsed().as_secs_f64() * 1000.0,
+            "request"
+        )
+    });
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
     response
+}
+
+/// A request id taken from the caller: a token of letters, digits, '-', '_' and '.', at most
+/// 64 long (anything else could smuggle text into the logs).
+fn request_id_ok(v: &str) -> bool {
+    (1..=64).contains(&v.len())
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }

@@ -55,6 +55,16 @@ impl TestServer {
 
     /// A server on the database at this URL (`db_path` names it for the helpers in `db`).
     pub async fn start_with_url(db_path: PathBuf, url: String, dir: &Path) -> TestServer {
+        Self::start_with_env(db_path, url, dir, &[]).await
+    }
+
+    /// The same, with these environment variables too.
+    pub async fn start_with_env(
+        db_path: PathBuf,
+        url: String,
+        dir: &Path,
+        extra: &[(&str, &str)],
+    ) -> TestServer {
         let log_path = dir.join(format!("server-{}.log", uuid::Uuid::new_v4()));
         let log = std::fs::File::create(&log_path).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
@@ -67,6 +77,7 @@ impl TestServer {
             // Tests send many complaints and sign-ins from 127.0.0.1; the limits have tests
             // of their own (which set these lower).
             .envs(generous_limits(dir))
+            .envs(extra.iter().copied())
             .current_dir(dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log))
