@@ -88,7 +88,10 @@ pub async fn receive(
     submission: Submission,
 ) -> Result<Accepted, IntakeError> {
     let config = &state.config;
-    let complaint = Complaint::parse(input, &config.taxonomy).map_err(IntakeError::Invalid)?;
+    let complaint = Complaint::parse(input, &config.taxonomy).map_err(|e| {
+        crate::metrics::complaint_refused("invalid");
+        IntakeError::Invalid(e)
+    })?;
     let triaged = triage(&complaint, submission.channel, &config.taxonomy);
     let team = config
         .taxonomy
@@ -129,10 +132,24 @@ pub async fn receive(
         lang: submission.lang,
         organisation: state.organisation.clone(),
     };
-    match state.store.submit(case).await? {
-        Submitted::Created(r) => Ok(Accepted::Created(r)),
+    let channel = case.channel.id();
+    let submitted = match state.store.submit(case).await {
+        Ok(s) => s,
+        Err(e) => {
+            crate::metrics::complaint_refused("unavailable");
+            return Err(e.into());
+        }
+    };
+    match submitted {
+        Submitted::Created(r) => {
+            crate::metrics::complaint_accepted(channel);
+            Ok(Accepted::Created(r))
+        }
         Submitted::Replayed(r) => Ok(Accepted::AlreadyReceived(r)),
-        Submitted::KeyReused { earlier } => Err(IntakeError::KeyReused { earlier }),
+        Submitted::KeyReused { earlier } => {
+            crate::metrics::complaint_refused("key_reused");
+            Err(IntakeError::KeyReused { earlier })
+        }
     }
 }
 

@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod html;
 pub mod intake;
 pub mod limits;
+pub mod metrics;
 pub mod openapi;
 pub mod outbox;
 pub mod pages;
@@ -424,6 +425,8 @@ async fn log_request(request: Request, next: Next) -> Response {
     let span = tracing::info_span!("request", request_id = %id);
     let started = Instant::now();
     let mut response = next.run(request).instrument(span.clone()).await;
+    let seconds = started.elapsed().as_secs_f64();
+    crate::metrics::request(&route, response.status().as_u16(), seconds);
     span.in_scope(|| {
         tracing::info!(
             %method,

@@ -179,7 +179,10 @@ impl Submissions {
         self.per_client
             .check_key(&client)
             .and_then(|_| self.overall.check())
-            .map_err(|not_until| not_until.wait_time_from(now))
+            .map_err(|not_until| {
+                crate::metrics::rate_limited("submissions");
+                not_until.wait_time_from(now)
+            })
     }
 }
 

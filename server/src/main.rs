@@ -86,6 +86,12 @@ async fn serve() -> Result<(), String> {
     );
     let state = AppState::new(config, stores)?;
     tracing::info!(email = %state.mailer.describe(), "outbox worker started");
+    if let Some(addr) = state.config.metrics_addr {
+        match server::metrics::install() {
+            Some(handle) => server::metrics::serve(addr, handle, state.clone()).await?,
+            None => tracing::error!("metrics: the recorder could not be installed"),
+        }
+    }
     server::outbox::spawn(state.clone());
     server::evidence::spawn_rescan(
         state.evidence.clone(),

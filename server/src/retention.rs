@@ -117,6 +117,7 @@ pub async fn run(
     store
         .finish_run(id, instance, &counts, error.as_deref(), Utc::now())
         .await?;
+    crate::metrics::retention_ran(&counts);
     match result {
         Ok(mut report) => {
             report.run_id = Some(id);

@@ -47,6 +47,7 @@ pub struct FileConfig {
     pub procedure: Option<ProcedureFile>,
     pub sign_in: Option<super::sign_in::SignInFile>,
     pub evidence: Option<EvidenceFile>,
+    pub metrics: Option<MetricsFile>,
     pub oidc: Option<super::sign_in::OidcFile>,
 }
 
@@ -208,4 +209,12 @@ pub struct EvidenceFile {
     pub clamd: Option<String>,
     /// Seconds between tries at the files that waited for the scanner (default 60).
     pub rescan_seconds: Option<u64>,
+}
+
+/// `[metrics]`: Prometheus metrics on an address of their own.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsFile {
+    /// Like "127.0.0.1:9464"; unset: no metrics.
+    pub listen_addr: Option<String>,
 }

@@ -50,6 +50,8 @@ pub struct Config {
     pub sign_in: SignIn,
     /// Evidence files: limits and the virus scanner.
     pub evidence: EvidenceSettings,
+    /// Where `/metrics` is served (never the public address); none: no metrics.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/intake.db";
@@ -195,12 +197,10 @@ impl Config {
                 "procedure update_warning_days {update_warning_days}: at most 90 (the outcome target is three months)"
             ));
         }
-        let team_ids: Vec<String> = taxonomy.teams.iter().map(|t| t.id.clone()).collect();
-        let sign_in = SignIn::resolve(file.sign_in, file.oidc, &team_ids, &env)?;
-        let evidence = EvidenceSettings::resolve(file.evidence, &env)?;
         Ok(Config {
-            evidence,
-            sign_in,
+            sign_in: SignIn::resolve(file.sign_in, file.oidc, &taxonomy, &env)?,
+            evidence: EvidenceSettings::resolve(file.evidence, &env)?,
+            metrics_addr: metrics_addr(file.metrics, &env, listen_addr)?,
             update_warning_days,
             accessibility,
             access,
@@ -224,6 +224,24 @@ impl Config {
             branding,
         })
     }
+}
+
+/// Where `/metrics` is served: never the service's own address.
+fn metrics_addr(
+    file: Option<MetricsFile>,
+    env: &impl Fn(&str) -> Option<String>,
+    listen_addr: SocketAddr,
+) -> Result<Option<SocketAddr>, String> {
+    let Some(a) = env("INTAKE_METRICS_ADDR").or(file.and_then(|m| m.listen_addr)) else {
+        return Ok(None);
+    };
+    let addr = a
+        .parse::<SocketAddr>()
+        .map_err(|_| format!("metrics listen_addr '{a}': give an address like 127.0.0.1:9464"))?;
+    if addr == listen_addr {
+        return Err("metrics listen_addr: not the service's own address".into());
+    }
+    Ok(Some(addr))
 }
 
 fn retention(r: RetentionFile) -> Result<Retention, String> {

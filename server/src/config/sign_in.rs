@@ -80,9 +80,10 @@ impl SignIn {
     pub(super) fn resolve(
         sign_in: Option<SignInFile>,
         oidc: Option<OidcFile>,
-        teams: &[String],
+        taxonomy: &app::domain::taxonomy::Taxonomy,
         env: &impl Fn(&str) -> Option<String>,
     ) -> Result<SignIn, String> {
+        let teams: Vec<String> = taxonomy.teams.iter().map(|t| t.id.clone()).collect();
         let file = sign_in.unwrap_or_default();
         let d = SignIn::default();
         let two_step_required = match env("INTAKE_TWO_STEP_REQUIRED") {
@@ -108,7 +109,7 @@ impl SignIn {
                 "sign_in session_hours {session_hours}: between 1 and 24"
             ));
         }
-        let oidc = oidc.map(|o| Oidc::resolve(o, teams, env)).transpose()?;
+        let oidc = oidc.map(|o| Oidc::resolve(o, &teams, env)).transpose()?;
         let local_accounts = file.local_accounts.unwrap_or(true);
         if !local_accounts && oidc.is_none() {
             return Err(
@@ -187,12 +188,12 @@ mod tests {
 
     #[test]
     fn two_step_is_required_of_handlers_and_the_dpo_unless_configured() {
-        let s = SignIn::resolve(None, None, &[], &no_env).unwrap();
+        let s = SignIn::resolve(None, None, &Default::default(), &no_env).unwrap();
         assert_eq!(s.two_step_required, vec![Role::Dpo, Role::Handler]);
         assert!(s.local_accounts);
         assert_eq!(s.session_hours, 10);
         let none = |k: &str| (k == "INTAKE_TWO_STEP_REQUIRED").then(|| "none".to_string());
-        assert!(SignIn::resolve(None, None, &[], &none)
+        assert!(SignIn::resolve(None, None, &Default::default(), &none)
             .unwrap()
             .two_step_required
             .is_empty());
@@ -200,7 +201,7 @@ mod tests {
             two_step_required: Some(vec!["admin".into()]),
             ..Default::default()
         };
-        assert!(SignIn::resolve(Some(bad), None, &[], &no_env).is_err());
+        assert!(SignIn::resolve(Some(bad), None, &Default::default(), &no_env).is_err());
     }
 
     #[test]
@@ -209,7 +210,7 @@ mod tests {
             local_accounts: Some(false),
             ..Default::default()
         };
-        assert!(SignIn::resolve(Some(off()), None, &[], &no_env).is_err());
+        assert!(SignIn::resolve(Some(off()), None, &Default::default(), &no_env).is_err());
         let oidc = |issuer: &str| OidcFile {
             issuer: Some(issuer.into()),
             client_id: Some("complaints".into()),
@@ -218,7 +219,13 @@ mod tests {
             ..Default::default()
         };
         let tenant = "https://login.microsoftonline.com/0f3c/v2.0";
-        let s = SignIn::resolve(Some(off()), Some(oidc(tenant)), &[], &no_env).unwrap();
+        let s = SignIn::resolve(
+            Some(off()),
+            Some(oidc(tenant)),
+            &Default::default(),
+            &no_env,
+        )
+        .unwrap();
         let o = s.oidc.unwrap();
         assert_eq!(o.roles["Complaints.Handler"], Role::Handler);
         assert_eq!(o.roles_claim, "roles");
@@ -230,10 +237,10 @@ mod tests {
             "http://login.example.com/",
             "https://login.microsoftonline.com/common/v2.0",
         ] {
-            assert!(SignIn::resolve(None, Some(oidc(bad)), &[], &no_env).is_err());
+            assert!(SignIn::resolve(None, Some(oidc(bad)), &Default::default(), &no_env).is_err());
         }
         let mut unmapped = oidc(tenant);
         unmapped.roles.insert("X".into(), "admin".into());
-        assert!(SignIn::resolve(None, Some(unmapped), &[], &no_env).is_err());
+        assert!(SignIn::resolve(None, Some(unmapped), &Default::default(), &no_env).is_err());
     }
 }

@@ -127,12 +127,16 @@ pub async fn tick(state: &AppState, instance: &str, now: DateTime<Utc>) -> Resul
                     .await
             }
             Err(SendError::Transient(e)) => {
+                crate::metrics::send_failed(provider(state), "transient");
                 match retry_at(message.attempts + 1, settings.retry_base, Utc::now()) {
                     Some(next) => state.outbox.mark_retry(message.id, next, &e).await,
                     None => state.outbox.mark_failed(message.id, &e).await,
                 }
             }
-            Err(SendError::Permanent(e)) => state.outbox.mark_failed(message.id, &e).await,
+            Err(SendError::Permanent(e)) => {
+                crate::metrics::send_failed(provider(state), "permanent");
+                state.outbox.mark_failed(message.id, &e).await
+            }
         };
         if let Err(e) = recorded {
             // The claim runs out and the message is tried again: at least once.
@@ -140,6 +144,15 @@ pub async fn tick(state: &AppState, instance: &str, now: DateTime<Utc>) -> Resul
         }
     }
     Ok(())
+}
+
+/// The provider's name in the metrics.
+fn provider(state: &AppState) -> &'static str {
+    match state.config.email {
+        crate::config::EmailConfig::Files { .. } => "files",
+        crate::config::EmailConfig::Smtp(_) => "smtp",
+        crate::config::EmailConfig::Notify(_) => "notify",
+    }
 }
 
 fn link(settings: &WorkerSettings, path: &str) -> String {

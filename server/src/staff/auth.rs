@@ -234,18 +234,23 @@ pub async fn sign_in(
     let attempt = match state.sign_in.reserve(&typed, client, known, now).await {
         Ok(a) => a,
         Err(Refused::Wait(until)) => {
+            crate::metrics::sign_in_refused("throttled");
             return refuse(
                 policy.locked_message(until, now),
                 StatusCode::TOO_MANY_REQUESTS,
-            )
+            );
         }
         Err(Refused::AccountWait(until)) => {
+            crate::metrics::sign_in_refused("throttled");
             return refuse(
                 policy.account_slowed_message(until, now),
                 StatusCode::TOO_MANY_REQUESTS,
-            )
+            );
         }
-        Err(Refused::Busy) => return Ok(super::too_many_attempts()),
+        Err(Refused::Busy) => {
+            crate::metrics::sign_in_refused("busy");
+            return Ok(super::too_many_attempts());
+        }
     };
     let hash = account
         .as_ref()
@@ -254,44 +259,9 @@ pub async fn sign_in(
     let name = account.as_ref().map(|a| a.username.clone());
     let right = verify_blocking(password, hash).await && name.is_some();
     let Some(account) = account.filter(|_| right) else {
+        crate::metrics::sign_in_refused("wrong_password");
         let failed = attempt.failed(Utc::now());
-        if failed.account_slowed {
-            // Many wrong passwords for one username from several places: for the DPO to see
-            // (an attack on an account, or a person who has forgotten theirs).
-            state
-                .staff
-                .audit(AuditEntry {
-                    at: Utc::now(),
-                    username: name.clone().unwrap_or_else(|| "(unknown)".into()),
-                    action: "sign-ins slowed".into(),
-                    reference: None,
-                    detail: Some(format!(
-                        "{} wrong passwords in a row from more than one place; browsers the account has signed in with are not slowed",
-                        super::throttle::ACCOUNT_MAX_FAILURES
-                    )),
-                })
-                .await?;
-        }
-        // Counted for the DPO's accounts page and the audit trail. An unknown username is
-        // recorded too (without what was typed, which may be a password in the wrong box), so
-        // that it costs the same database write and cannot be told apart by its timing.
-        match name {
-            Some(name) => {
-                state.staff.record_failed_sign_in(&name, &policy).await?;
-            }
-            None => {
-                state
-                    .staff
-                    .audit(AuditEntry {
-                        at: Utc::now(),
-                        username: "(unknown)".into(),
-                        action: "failed sign-in".into(),
-                        reference: None,
-                        detail: Some("unknown username".into()),
-                    })
-                    .await?;
-            }
-        }
+        record_failure(&state, name, failed.account_slowed, &policy).await?;
         return refuse(wrong(), StatusCode::UNPROCESSABLE_ENTITY);
     };
     attempt.succeeded();
@@ -314,6 +284,55 @@ pub async fn sign_in(
         return super::two_step::begin(&viewer.session, &account, &next).await;
     }
     finish_sign_in(&state, &viewer.session, &account, &next, now, true).await
+}
+
+/// A wrong password, recorded: for the DPO's accounts page and the audit trail (an unknown
+/// username too, without what was typed, which may be a password in the wrong box, so that it
+/// costs the same write and cannot be told apart by its timing).
+async fn record_failure(
+    state: &AppState,
+    name: Option<String>,
+    account_slowed: bool,
+    policy: &LockoutPolicy,
+) -> Result<(), StaffError> {
+    if account_slowed {
+        // Many wrong passwords for one username from several places: for the DPO to see
+        // (an attack on an account, or a person who has forgotten theirs).
+        state
+                .staff
+                .audit(AuditEntry {
+                    at: Utc::now(),
+                    username: name.clone().unwrap_or_else(|| "(unknown)".into()),
+                    action: "sign-ins slowed".into(),
+                    reference: None,
+                    detail: Some(format!(
+                        "{} wrong passwords in a row from more than one place; browsers the account has signed in with are not slowed",
+                        super::throttle::ACCOUNT_MAX_FAILURES
+                    )),
+                })
+                .await?;
+    }
+    // Counted for the DPO's accounts page and the audit trail. An unknown username is
+    // recorded too (without what was typed, which may be a password in the wrong box), so
+    // that it costs the same database write and cannot be told apart by its timing.
+    match name {
+        Some(name) => {
+            state.staff.record_failed_sign_in(&name, policy).await?;
+        }
+        None => {
+            state
+                .staff
+                .audit(AuditEntry {
+                    at: Utc::now(),
+                    username: "(unknown)".into(),
+                    action: "failed sign-in".into(),
+                    reference: None,
+                    detail: Some("unknown username".into()),
+                })
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 pub async fn sign_out(

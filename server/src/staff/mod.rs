@@ -48,6 +48,7 @@ pub use components::{category_label, team_name};
 
 /// Too many sign-in attempts from this address (the per-client rate limit): a staff page.
 pub fn too_many_attempts() -> Response {
+    crate::metrics::rate_limited("sign_in");
     let mut response = components::message_page(
         StatusCode::TOO_MANY_REQUESTS,
         "Too many sign-in attempts",

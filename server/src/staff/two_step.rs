@@ -249,6 +249,7 @@ pub async fn check(
         }
     };
     if !right {
+        crate::metrics::sign_in_refused("wrong_code");
         attempt.failed(Utc::now());
         state
             .staff

@@ -1,0 +1,121 @@
+//! Prometheus metrics (issue 27): `/metrics` on its own address parses as Prometheus text,
+//! its counters move when complaints are accepted and refused and requests answered, and it
+//! is never served on the public address.
+
+mod common;
+
+use common::{complaint, db, key, TestServer};
+use std::collections::HashMap;
+
+/// `name{labels} value` lines (comments skipped), each checked to be Prometheus text.
+fn parse(text: &str) -> HashMap<String, f64> {
+    let mut out = HashMap::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let (series, value) = line
+            .rsplit_once(' ')
+            .unwrap_or_else(|| panic!("not a sample: {line}"));
+        let value: f64 = value
+            .parse()
+            .unwrap_or_else(|_| panic!("not a number: {line}"));
+        let name_end = series.find('{').unwrap_or(series.len());
+        let name = &series[..name_end];
+        assert!(
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'),
+            "not a metric name: {line}"
+        );
+        if name_end < series.len() {
+            assert!(series.ends_with('}'), "labels not closed: {line}");
+        }
+        out.insert(series.to_string(), value);
+    }
+    out
+}
+
+#[tokio::test]
+async fn metrics_count_what_happens_and_stay_off_the_public_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("intake.db");
+    db::prepare(&path).await;
+    let url = db::url(&path);
+    let port = common::mail::free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let server = TestServer::start_with_env(
+        path,
+        url,
+        dir.path(),
+        &[("INTAKE_METRICS_ADDR", addr.as_str())],
+    )
+    .await;
+    let scrape = || async {
+        let res = reqwest::get(format!("http://{addr}/metrics"))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        parse(&res.text().await.unwrap())
+    };
+    let before = scrape().await;
+    assert_eq!(
+        before.get("intake_build_info{version=\"0.1.0\"}"),
+        Some(&1.0)
+    );
+    let accepted = "intake_complaints_accepted_total{channel=\"online\"}";
+    let refused = "intake_complaints_refused_total{reason=\"invalid\"}";
+    let value = |m: &HashMap<String, f64>, k: &str| m.get(k).copied().unwrap_or(0.0);
+
+    assert_eq!(
+        server
+            .post(&key(), &complaint("Zqmetric Person"))
+            .await
+            .status,
+        201
+    );
+    let mut bad = complaint("Zqmetric Person");
+    bad["email"] = "not an address".into();
+    assert_eq!(server.post(&key(), &bad).await.status, 422);
+    let after = scrape().await;
+    assert_eq!(value(&after, accepted), value(&before, accepted) + 1.0);
+    assert_eq!(value(&after, refused), value(&before, refused) + 1.0);
+    let requests = "intake_http_requests_total{route=\"/api/v1/complaints\",status=\"201\"}";
+    assert!(value(&after, requests) >= 1.0, "{after:?}");
+    assert!(after
+        .keys()
+        .any(|k| k.starts_with("intake_http_request_duration_seconds_bucket{")));
+    let text = reqwest::get(format!("http://{addr}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !text.contains("Zqmetric"),
+        "never anything a complainant wrote"
+    );
+
+    // Not on the public address.
+    let public = server
+        .client
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(public.status(), 404);
+}
+
+#[tokio::test]
+async fn without_an_address_there_are_no_metrics_anywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let public = server
+        .client
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(public.status(), 404);
+}
