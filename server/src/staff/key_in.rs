@@ -259,17 +259,13 @@ pub async fn receipt_page(
                     }).collect_view()}
                 </ul>
             })}
-            <form method="post" action=format!("/staff/intake/{compact}/evidence") enctype="multipart/form-data" novalidate>
-                <input type="hidden" name="_csrf" value=csrf/>
-                <div class="form-group" class:form-group--error=problem.is_some()>
-                    <label class="label" for="file">"Add a scanned letter or other evidence"</label>
-                    <p id="file-hint" class="hint">"PDF, JPG, PNG, HEIC, GIF, WebP, text, Word, OpenDocument text or email."</p>
-                    {problem.clone().map(|p| view! { <p id="file-error" class="error-message"><span class="visually-hidden">"Error: "</span>{p}</p> })}
-                    <input class="file-upload" id="file" name="file" type="file" accept=app::domain::evidence::accept_list()
-                        aria-describedby=if problem.is_some() { "file-hint file-error" } else { "file-hint" }/>
-                </div>
-                <button type="submit" class="button button--secondary">"Upload"</button>
-            </form>
+            {super::case::evidence_list::upload_form(
+                format!("/staff/intake/{compact}/evidence"),
+                csrf.clone(),
+                "Add a scanned letter or other evidence",
+                "PDF, JPG, PNG, HEIC, GIF, WebP, text, Word, OpenDocument text or email.",
+                problem.clone(),
+            )}
             <p class="body">
                 {can_open.then(|| view! { <a class="button" href=format!("/staff/cases/{compact}")>"Open the case"</a>" " })}
                 <a class="button button--secondary" href="/staff/intake">"Key in another complaint"</a>

@@ -78,17 +78,7 @@ pub fn section(
                 }).collect_view()}
             </ul>
         })}
-        <form method="post" action=action enctype="multipart/form-data" novalidate>
-            <input type="hidden" name="_csrf" value=csrf/>
-            <div class="form-group" class:form-group--error=problem.is_some()>
-                <label class="label" for="file">"Add a file"</label>
-                <p id="file-hint" class="hint">"For example a scanned letter. PDF, JPG, PNG, HEIC, GIF, WebP, text, Word, OpenDocument text or email."</p>
-                {problem.clone().map(|p| view! { <p id="file-error" class="error-message"><span class="visually-hidden">"Error: "</span>{p}</p> })}
-                <input class="file-upload" id="file" name="file" type="file" accept=accept_list()
-                    aria-describedby=if problem.is_some() { "file-hint file-error" } else { "file-hint" }/>
-            </div>
-            <button type="submit" class="button button--secondary">"Upload"</button>
-        </form>
+        {upload_form(action, csrf, "Add a file", "For example a scanned letter. PDF, JPG, PNG, HEIC, GIF, WebP, text, Word, OpenDocument text or email.", problem)}
     }
 }
 
@@ -100,5 +90,29 @@ mod tests {
     fn sizes_read_as_people_say_them() {
         assert_eq!(size_words(1536), "2 KB");
         assert_eq!(size_words(3 * 1024 * 1024), "3.0 MB");
+    }
+}
+
+/// The staff form for adding a file (the case page's and the key-in receipt's): a plain
+/// multipart form, its token first so that it is checked before the file is read.
+pub fn upload_form(
+    action: String,
+    csrf: String,
+    label: &'static str,
+    hint: &'static str,
+    problem: Option<String>,
+) -> impl IntoView {
+    view! {
+        <form method="post" action=action enctype="multipart/form-data" novalidate>
+            <input type="hidden" name="_csrf" value=csrf/>
+            <div class="form-group" class:form-group--error=problem.is_some()>
+                <label class="label" for="file">{label}</label>
+                <p id="file-hint" class="hint">{hint}</p>
+                {problem.clone().map(|p| view! { <p id="file-error" class="error-message"><span class="visually-hidden">"Error: "</span>{p}</p> })}
+                <input class="file-upload" id="file" name="file" type="file" accept=accept_list()
+                    aria-describedby=if problem.is_some() { "file-hint file-error" } else { "file-hint" }/>
+            </div>
+            <button type="submit" class="button button--secondary">"Upload"</button>
+        </form>
     }
 }

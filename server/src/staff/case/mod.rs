@@ -7,7 +7,7 @@
 //! that someone else's change beat by showing the case as it now is.
 
 pub mod corrections;
-mod evidence_list;
+pub mod evidence_list;
 pub mod handling;
 pub mod investigation;
 pub mod letters;
