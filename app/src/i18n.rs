@@ -228,7 +228,11 @@ impl Words {
         if let Some(t) = self.find(en) {
             return t.to_string();
         }
-        for (key, value) in self.pairs.iter().filter(|(k, _)| k.contains('{')) {
+        for (key, value) in self
+            .pairs
+            .iter()
+            .filter(|(k, _)| k.as_bytes().contains(&b'{'))
+        {
             if let Some(parts) = match_shape(key, en) {
                 let parts: Vec<(&str, String)> = parts
                     .into_iter()
@@ -307,7 +311,14 @@ fn match_shape<'k, 't>(key: &'k str, text: &'t str) -> Option<Vec<(&'k str, &'t 
             // The last part runs to where the key's closing words end the text.
             None => (rest.strip_suffix(literal)?, ""),
             Some(_) if literal.is_empty() => return None,
-            Some(_) => rest.split_once(literal)?,
+            // Found by hand: `split_once` with a string would bring the WebAssembly a searcher.
+            Some(_) => {
+                let at = rest
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .find(|&i| rest.get(i..).is_some_and(|r| r.starts_with(literal)))?;
+                (rest.get(..at)?, rest.get(at + literal.len()..)?)
+            }
         };
         if part.is_empty() {
             return None;
@@ -449,6 +460,10 @@ mod tests {
             w.text("Its reference is ABC 123."),
             "Ei gyfeirnod yw ABC 123."
         );
+        // Parts with letters beyond ASCII, the words between them found where they begin.
+        let w2 = words(&[("{a} and {b} or {c}", "{c} neu {a} a {b}")]);
+        assert_eq!(w2.text("Siân and Rhŷs or Dŵr"), "Dŵr neu Siân a Rhŷs");
+        assert_eq!(w2.text("Siân and  or Dŵr"), "Siân and  or Dŵr");
         // Not of the shape: as it is.
         assert_eq!(w.text("Full name is wrong"), "Full name is wrong");
         assert_eq!(

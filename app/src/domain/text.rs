@@ -95,15 +95,17 @@ fn look_alike_space(c: char) -> bool {
 /// look-alike spaces as ordinary ones, trimmed; on one line, runs of spaces made one. The
 /// subject-access search reads a name through this too, so it finds what was stored.
 pub fn normalised(raw: &str, lines: Lines) -> String {
-    let unified: String = raw
-        .replace("\r\n", "\n")
-        .chars()
-        .map(|c| match c {
-            '\r' => '\n',
-            c if look_alike_space(c) => ' ',
-            c => c,
-        })
-        .collect();
+    // One pass over characters (a string search here would cost the WebAssembly a searcher).
+    let mut unified = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' => unified.push('\n'),
+            c if look_alike_space(c) => unified.push(' '),
+            c => unified.push(c),
+        }
+    }
     let trimmed = unified.trim();
     if lines == Lines::Many {
         return trimmed.to_string();
@@ -240,7 +242,7 @@ impl Email {
         // addresses like name@localhost cannot receive a council's letters.
         let domain_ok = s
             .rsplit_once('@')
-            .map(|(_, d)| d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
+            .map(|(_, d)| d.as_bytes().contains(&b'.') && !d.starts_with('.') && !d.ends_with('.'))
             .unwrap_or(false);
         if !domain_ok
             || s.contains(char::is_whitespace)
@@ -271,10 +273,9 @@ impl Phone {
             return Ok(None);
         };
         let s = text.as_str();
-        let allowed = s
-            .chars()
-            .enumerate()
-            .all(|(i, c)| c.is_ascii_digit() || " -()".contains(c) || (c == '+' && i == 0));
+        let allowed = s.chars().enumerate().all(|(i, c)| {
+            c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')') || (c == '+' && i == 0)
+        });
         let digits = s.chars().filter(char::is_ascii_digit).count();
         if !allowed || !(10..=15).contains(&digits) {
             return Err(FieldError::new(field, PHONE_FORMAT));
@@ -459,6 +460,9 @@ mod tests {
         assert_eq!(normalised(" Sam   Example ", Lines::One), "Sam Example");
         // Where lines matter, the writer's spacing is theirs.
         assert_eq!(normalised("a  b\r\nc", Lines::Many), "a  b\nc");
+        // Old Mac endings and a Windows blank line: one newline each, none lost.
+        assert_eq!(normalised("a\rb\r\n\r\nc\r", Lines::Many), "a\nb\n\nc");
+        assert_eq!(normalised("a\r\r\nb", Lines::Many), "a\n\nb");
         // A name searched for is read the same way, less what is hidden.
         assert_eq!(
             searchable("Sam\u{00A0}\u{200B}Exa\u{034F}mple "),
