@@ -7,13 +7,19 @@
 //! Recorded: requests by route pattern and status, with their time; complaints accepted (by
 //! channel) and refused (by reason, never by content); sign-ins refused (by reason); requests
 //! refused by the rate limits; outbox sending failures (by provider and kind); retention runs
-//! (the last one's time, rows by rule); and the build's version.
+//! (the last one's time, rows by rule); and the build's version. Gauges read from the store
+//! at most once a minute: messages waiting and the oldest one's age, by channel; open and
+//! overdue cases by team.
 
 use crate::AppState;
 use axum::routing::get;
 use axum::Router;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
 
 /// Installs the recorder (once per process); None if it cannot be.
 pub fn install() -> Option<PrometheusHandle> {
@@ -32,16 +38,18 @@ pub fn install() -> Option<PrometheusHandle> {
 pub async fn serve(
     addr: SocketAddr,
     handle: PrometheusHandle,
-    _state: AppState,
+    state: AppState,
 ) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen for metrics on {addr}: {e}"))?;
+    let gauges = Arc::new(Mutex::new(Refresh::default()));
     let app = Router::new().route(
         "/metrics",
         get(move || {
-            let handle = handle.clone();
+            let (handle, state, gauges) = (handle.clone(), state.clone(), gauges.clone());
             async move {
+                refresh(&state, &gauges).await;
                 (
                     [(
                         axum::http::header::CONTENT_TYPE,
@@ -59,6 +67,62 @@ pub async fn serve(
     });
     Ok(())
 }
+
+/// When the store's gauges were last read, and the labels they have had (a team whose cases
+/// all closed, or a channel that emptied, then reads 0 rather than its last figure).
+#[derive(Default)]
+struct Refresh {
+    at: Option<Instant>,
+    teams: BTreeSet<String>,
+    channels: BTreeSet<String>,
+}
+
+/// The store's gauges are read at most once a minute, on a scrape (a scrape every few seconds
+/// costs the database nothing more; no scraper, no work). A failure leaves the last figures and
+/// is logged; the next scrape tries again.
+async fn refresh(state: &AppState, gauges: &Mutex<Refresh>) {
+    let mut last = gauges.lock().await;
+    if last.at.is_some_and(|at| at.elapsed() < GAUGE_PERIOD) {
+        return;
+    }
+    let figures = match state
+        .store
+        .gauges(app::domain::calendar::london_date(chrono::Utc::now()))
+        .await
+    {
+        Ok(g) => g,
+        Err(e) => {
+            tracing::error!(route = "/metrics", cause = %e, "metrics: the store's gauges could not be read");
+            return;
+        }
+    };
+    last.at = Some(Instant::now());
+    let now = chrono::Utc::now();
+    for channel in figures.waiting.iter().map(|w| w.0.clone()) {
+        last.channels.insert(channel);
+    }
+    for channel in &last.channels {
+        let found = figures.waiting.iter().find(|w| &w.0 == channel);
+        let (n, oldest) = found.map_or((0, None), |w| (w.1, w.2));
+        let age = oldest.map_or(0.0, |t| (now - t).num_milliseconds().max(0) as f64 / 1000.0);
+        metrics::gauge!("intake_outbox_waiting", "channel" => channel.clone()).set(n as f64);
+        metrics::gauge!("intake_outbox_oldest_waiting_seconds", "channel" => channel.clone())
+            .set(age);
+    }
+    for team in figures.teams.iter().map(|t| t.0.clone()) {
+        last.teams.insert(team);
+    }
+    for team in &last.teams {
+        let found = figures.teams.iter().find(|t| &t.0 == team);
+        let (open, overdue) = found.map_or((0, 0), |t| (t.1, t.2));
+        metrics::gauge!("intake_cases_open", "team" => team.clone()).set(open as f64);
+        metrics::gauge!("intake_cases_overdue", "team" => team.clone()).set(overdue as f64);
+    }
+}
+
+/// How long the store's gauges stand before a scrape reads them again (issue 27: at most once
+/// a minute).
+const GAUGE_PERIOD: Duration = Duration::from_secs(60);
 
 /// A request answered (from the request log's layer).
 pub fn request(route: &str, status: u16, seconds: f64) {

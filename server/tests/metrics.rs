@@ -119,3 +119,92 @@ async fn without_an_address_there_are_no_metrics_anywhere() {
         .unwrap();
     assert_eq!(public.status(), 404);
 }
+
+/// The store's gauges (messages waiting, open cases by team) read at the first scrape, a
+/// sending failure counted by provider, and a retention run's time and rows.
+#[tokio::test]
+async fn gauges_sending_failures_and_retention_move() {
+    let metrics_port = common::mail::free_port();
+    // Nothing listens on this SMTP port: every send fails, and is retried.
+    let smtp_port = common::mail::free_port();
+    let config = format!(
+        r#"
+[metrics]
+listen_addr = "127.0.0.1:{metrics_port}"
+[email]
+provider = "smtp"
+[email.smtp]
+host = "127.0.0.1"
+port = {smtp_port}
+security = "none"
+from = "Data Protection <dpo@example.gov.uk>"
+[outbox]
+poll_ms = 100
+"#
+    );
+    let staffed = common::browser::staffed_with(&config).await;
+    let server = &staffed.server;
+    let addr = format!("127.0.0.1:{metrics_port}");
+    let scrape = || async {
+        let text = reqwest::get(format!("http://{addr}/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        parse(&text)
+    };
+    let value = |m: &HashMap<String, f64>, k: &str| m.get(k).copied().unwrap_or(0.0);
+    common::browser::a_case(server).await;
+    common::browser::a_case(server).await;
+
+    // The first scrape reads the store: two open cases in the team triage chose.
+    let first = scrape().await;
+    let open: f64 = first
+        .iter()
+        .filter(|(k, _)| k.starts_with("intake_cases_open{team="))
+        .map(|(_, v)| v)
+        .sum();
+    assert_eq!(open, 2.0, "{first:?}");
+    assert!(
+        first
+            .keys()
+            .any(|k| k.starts_with("intake_cases_overdue{team=")),
+        "{first:?}"
+    );
+    assert!(
+        value(&first, "intake_outbox_waiting{channel=\"email\"}") >= 1.0,
+        "the confirmations wait to be sent: {first:?}"
+    );
+    assert!(first.contains_key("intake_outbox_oldest_waiting_seconds{channel=\"email\"}"));
+
+    // The refused sends are counted, as transient failures of SMTP.
+    let failures = "intake_outbox_failures_total{provider=\"smtp\",kind=\"transient\"}";
+    let mut seen = 0.0;
+    for _ in 0..100 {
+        seen = value(&scrape().await, failures);
+        if seen >= 1.0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(seen >= 1.0, "a failed send is counted");
+
+    // A retention run (the DPO's button) sets its time and counts rows by rule.
+    let before = value(
+        &scrape().await,
+        "intake_retention_last_run_timestamp_seconds",
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let mut dee = common::browser::signed_in(server, "dee").await;
+    let ran = dee
+        .submit("/staff/retention", "/staff/retention/run", &[])
+        .await;
+    assert_eq!(ran.status, 303);
+    let after = scrape().await;
+    assert!(value(&after, "intake_retention_last_run_timestamp_seconds") > before);
+    assert!(
+        after.contains_key("intake_retention_rows_total{rule=\"cases_reduced\"}"),
+        "{after:?}"
+    );
+}

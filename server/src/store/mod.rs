@@ -168,6 +168,17 @@ pub trait CaseStore: Send + Sync + 'static {
     /// For readiness: the case table answers a query, and whether every migration this build
     /// carries has been applied (false: the database is behind the code).
     async fn migrations_current(&self) -> Result<bool, StoreError>;
+    /// What the metrics' gauges show: the outbox's waiting messages and open cases by team.
+    async fn gauges(&self, today: NaiveDate) -> Result<Gauges, StoreError>;
+}
+
+/// The store's figures for the metrics' gauges (counts only: no case is named).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Gauges {
+    /// By channel (`email`, `post`): messages waiting, and when the oldest was queued.
+    pub waiting: Vec<(String, i64, Option<DateTime<Utc>>)>,
+    /// By team: cases open, and those past their next deadline (SPEC "Deadlines").
+    pub teams: Vec<(String, i64, i64)>,
 }
 
 /// The stores of one database: cases from the intake, casework and accounts for staff, and

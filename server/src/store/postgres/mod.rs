@@ -142,6 +142,10 @@ impl CaseStore for PgStore {
         self.schema_current(&sqlx::migrate!("./migrations/postgres"))
             .await
     }
+
+    async fn gauges(&self, today: chrono::NaiveDate) -> Result<crate::store::Gauges, StoreError> {
+        self.gauges_of(today).await
+    }
 }
 
 /// The reference drawn is taken already: draw again.

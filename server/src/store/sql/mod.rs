@@ -49,6 +49,48 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The metrics' gauges: two small grouped counts (the outbox's `outbox_due` index; one
+    /// pass over the cases, at most once a minute).
+    pub(super) async fn gauges_of(
+        &self,
+        today: chrono::NaiveDate,
+    ) -> Result<crate::store::Gauges, StoreError> {
+        use crate::store::dialect::Dialect;
+        let waiting = sqlx::query(
+            "SELECT channel, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox \
+             WHERE status = 'waiting' GROUP BY channel ORDER BY channel",
+        )
+        .fetch_all(self.reader())
+        .await?
+        .iter()
+        .map(|r| {
+            let oldest: Option<Ts> = r.try_get("oldest")?;
+            Ok((r.try_get("channel")?, r.try_get("n")?, oldest.map(|t| t.0)))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let teams = sqlx::query(&format!(
+            "SELECT team, COUNT(*) AS open, \
+             SUM(CASE WHEN ({}) < $1 THEN 1 ELSE 0 END) AS overdue \
+             FROM cases WHERE status <> 'closed' GROUP BY team ORDER BY team",
+            register::NEXT_DUE
+        ))
+        .bind(today)
+        .fetch_all(self.reader())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("team")?,
+                r.try_get("open")?,
+                r.try_get("overdue")?,
+            ))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(crate::store::Gauges { waiting, teams })
+    }
+}
+
 // Reading stored values into domain types, one place per type; a value that cannot be read
 // is an error naming the column (never its content).
 

@@ -160,7 +160,7 @@ pub(super) async fn reviews_of(pool: &Pool, id: Uuid) -> Result<Vec<Review>, Sto
 }
 
 /// The date of the next deadline of an open case, as SQL (see casework::next_due).
-const NEXT_DUE: &str = "CASE WHEN kind = 'breach_report' THEN NULL \
+pub(super) const NEXT_DUE: &str = "CASE WHEN kind = 'breach_report' THEN NULL \
      WHEN status = 'received' THEN acknowledge_by \
      WHEN status IN ('acknowledged', 'investigating') THEN outcome_due END";
 

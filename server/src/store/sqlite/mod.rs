@@ -169,6 +169,10 @@ impl CaseStore for SqliteStore {
         self.schema_current(&sqlx::migrate!("./migrations/sqlite"))
             .await
     }
+
+    async fn gauges(&self, today: chrono::NaiveDate) -> Result<crate::store::Gauges, StoreError> {
+        self.gauges_of(today).await
+    }
 }
 
 async fn writer_loop(mut conn: SqliteConnection, mut jobs: mpsc::Receiver<Job>) {
