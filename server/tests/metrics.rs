@@ -37,6 +37,15 @@ fn parse(text: &str) -> HashMap<String, f64> {
     out
 }
 
+/// `/metrics` at `addr`, which must answer 200.
+async fn metrics_text(addr: &str) -> String {
+    let res = reqwest::get(format!("http://{addr}/metrics"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.text().await.unwrap()
+}
+
 #[tokio::test]
 async fn metrics_count_what_happens_and_stay_off_the_public_address() {
     let dir = tempfile::tempdir().unwrap();
@@ -52,13 +61,7 @@ async fn metrics_count_what_happens_and_stay_off_the_public_address() {
         &[("INTAKE_METRICS_ADDR", addr.as_str())],
     )
     .await;
-    let scrape = || async {
-        let res = reqwest::get(format!("http://{addr}/metrics"))
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-        parse(&res.text().await.unwrap())
-    };
+    let scrape = || async { parse(&metrics_text(&addr).await) };
     let before = scrape().await;
     assert_eq!(
         before.get("intake_build_info{version=\"0.1.0\"}"),
@@ -86,12 +89,7 @@ async fn metrics_count_what_happens_and_stay_off_the_public_address() {
     assert!(after
         .keys()
         .any(|k| k.starts_with("intake_http_request_duration_seconds_bucket{")));
-    let text = reqwest::get(format!("http://{addr}/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = metrics_text(&addr).await;
     assert!(
         !text.contains("Zqmetric"),
         "never anything a complainant wrote"
@@ -145,15 +143,7 @@ poll_ms = 100
     let staffed = common::browser::staffed_with(&config).await;
     let server = &staffed.server;
     let addr = format!("127.0.0.1:{metrics_port}");
-    let scrape = || async {
-        let text = reqwest::get(format!("http://{addr}/metrics"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        parse(&text)
-    };
+    let scrape = || async { parse(&metrics_text(&addr).await) };
     let value = |m: &HashMap<String, f64>, k: &str| m.get(k).copied().unwrap_or(0.0);
     common::browser::a_case(server).await;
     common::browser::a_case(server).await;
