@@ -24,6 +24,7 @@ pub mod retention;
 pub mod same_site;
 pub mod staff;
 pub mod store;
+pub mod telemetry;
 
 use app::domain::letter::Organisation;
 use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath, Request};

@@ -5,7 +5,6 @@ use server::cli::{Cli, Command};
 use server::config::{Config, Connections};
 use server::{router, store, AppState};
 use std::io::Write;
-use tracing_subscriber::EnvFilter;
 
 /// Argon2 allocates about 19 MiB per password check on whichever blocking thread runs it; with
 /// the system allocator that memory stays with the thread's arena after a burst. mimalloc
@@ -15,26 +14,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() {
-    let filter = EnvFilter::try_from_env("INTAKE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    // INTAKE_LOG_FORMAT=json: one JSON object per line (with the request's id), for a log
-    // collector; otherwise lines for people.
-    if std::env::var("INTAKE_LOG_FORMAT").is_ok_and(|v| v == "json") {
-        tracing_subscriber::fmt()
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .with_span_list(false)
-            .with_env_filter(filter)
-            .with_writer(std::io::stderr)
-            .init();
-    } else {
-        tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_writer(std::io::stderr)
-            .init();
-    }
+    let telemetry = server::telemetry::init();
     if let Err(e) = run().await {
         eprintln!("server: {e}");
+        drop(telemetry);
         std::process::exit(1);
     }
 }

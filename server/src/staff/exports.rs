@@ -88,12 +88,27 @@ fn text_of(cell: &Cell) -> String {
     }
 }
 
-pub fn to_csv(tables: &[Table]) -> Result<Vec<u8>, String> {
-    // Every field quoted: a spreadsheet guessing another separator still keeps each cell whole.
-    let mut w = csv::WriterBuilder::new()
+/// Every field quoted: a spreadsheet guessing another separator still keeps each cell whole.
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
         .flexible(true)
         .quote_style(csv::QuoteStyle::Always)
-        .from_writer(Vec::new());
+        .from_writer(Vec::new())
+}
+
+/// Rows of cells as CSV lines (for a download streamed in chunks; header cells neutralised
+/// like any text).
+pub fn csv_records(rows: impl IntoIterator<Item = Vec<Cell>>) -> Result<Vec<u8>, String> {
+    let mut w = csv_writer();
+    for row in rows {
+        w.write_record(row.iter().map(text_of))
+            .map_err(|e| e.to_string())?;
+    }
+    w.into_inner().map_err(|e| e.to_string())
+}
+
+pub fn to_csv(tables: &[Table]) -> Result<Vec<u8>, String> {
+    let mut w = csv_writer();
     for (i, t) in tables.iter().enumerate() {
         if tables.len() > 1 {
             if i > 0 {

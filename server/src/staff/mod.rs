@@ -13,7 +13,7 @@
 //! - `auth`: sign-in with a password and sign-out; `two_step`: the second step and setting it
 //!   up; `oidc`: signing in through the council's identity provider; `signed_in`: what every
 //!   way of signing in does at the end, and the known-browser cookie;
-//! - `home`, `key_in` (telephone and postal intake), `register` (register, find, actions);
+//! - `home`, `key_in` (telephone and postal intake), `register` (register, find, actions), `register_download`;
 //! - `case/`: one case: `page`, `handling` (notes, handler), `moves` (status), `letters`;
 //! - `post` (the print queue), `messages` (the DPO's view of the outbox);
 //! - `accounts`: the DPO's audit trail and accounts;
@@ -34,6 +34,7 @@ mod opt_outs;
 mod post;
 mod recommendations;
 mod register;
+mod register_download;
 mod register_filters;
 mod reports;
 mod retention;
@@ -127,8 +128,8 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
         GET "/staff/intake/{reference}/evidence/{id}" Staff(Intake) => evidence::download_own;
         GET "/staff/register" Staff(Handler) => register::register;
         GET "/staff/find" Staff(Handler) => register::find;
-        GET "/staff/register.csv" Staff(Handler) => register::register_csv;
-        GET "/staff/register.ods" Staff(Handler) => register::register_ods;
+        GET "/staff/register.csv" Staff(Handler) => register_download::register_csv;
+        GET "/staff/register.ods" Staff(Handler) => register_download::register_ods;
         GET "/staff/reports.csv" Staff(Handler) => reports::download_csv;
         GET "/staff/reports.ods" Staff(Handler) => reports::download_ods;
         GET "/staff/reports" Staff(Handler) => reports::show;

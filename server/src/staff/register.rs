@@ -3,14 +3,14 @@
 
 use super::components::{category_label, deadline, page, team_name, today};
 use super::error::StaffError;
-use super::exports::{download, to_csv, to_ods, Cell, Table, CSV, ODS};
+
 use super::Viewer;
 use super::{Staff, StaffUser};
 use crate::store::staff::{RegisterPage, REGISTER_PAGE_SIZE};
 use crate::AppState;
 use app::domain::calendar::long_date;
 use app::domain::casework::{next_due, update_due, urgency, Role, Status, Urgency};
-use app::domain::casework::{DueFilter, Outstanding, RegisterQuery};
+use app::domain::casework::{DueFilter, Outstanding, RegisterCursor, RegisterQuery};
 use app::domain::reference::Reference;
 use app::domain::text::group_thousands;
 use app::domain::FieldError;
@@ -34,10 +34,12 @@ pub struct RegisterParams {
     kind: Option<String>,
     ended: Option<String>,
     page: Option<u32>,
+    after: Option<String>,
+    before: Option<String>,
 }
 
 /// The register's query from its filters (the page and its downloads alike).
-fn query_of(state: &AppState, user: &StaffUser, p: &RegisterParams) -> RegisterQuery {
+pub(super) fn query_of(state: &AppState, user: &StaffUser, p: &RegisterParams) -> RegisterQuery {
     let nonempty = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
     let status_filter = nonempty(&p.status);
     // Handlers who see only their own team's cases get that team whatever they ask for (no
@@ -79,6 +81,9 @@ fn query_of(state: &AppState, user: &StaffUser, p: &RegisterParams) -> RegisterQ
         }),
         all: false,
         page: p.page.unwrap_or(1).clamp(1, 100_000),
+        after: p.after.as_deref().and_then(RegisterCursor::parse),
+        before: p.before.as_deref().and_then(RegisterCursor::parse),
+        size: None,
     }
 }
 
@@ -115,8 +120,16 @@ fn render_register(
         let link = link.clone();
         move |ext: &str| link(1).replacen("/staff/register?", &format!("/staff/register.{ext}?"), 1)
     };
-    let prev = (q.page > 1).then(|| link(q.page - 1));
-    let next = (last < total).then(|| link(q.page + 1));
+    // Each neighbour found from this page's first or last row (the first page from the top,
+    // so it is always the true first page).
+    let prev = (q.page > 1).then(|| match (q.page - 1, found.first) {
+        (1, _) | (_, None) => link(1),
+        (p, Some(c)) => format!("{}&before={}", link(p), c.id()),
+    });
+    let next = (last < total)
+        .then_some(found.last)
+        .flatten()
+        .map(|c| format!("{}&after={}", link(q.page + 1), c.id()));
     let rows: Vec<_> = found
         .rows
         .into_iter()
@@ -374,135 +387,4 @@ pub async fn actions(
         }
     };
     Ok(page(&state, &viewer, "Actions", StatusCode::OK, body))
-}
-
-/// The register with its filters, every matching row (up to the export limit), as a table.
-async fn register_table(
-    state: &AppState,
-    user: &StaffUser,
-    p: &RegisterParams,
-) -> Result<Table, StaffError> {
-    let query = RegisterQuery {
-        all: true,
-        ..query_of(state, user, p)
-    };
-    let found = state.staff.register(&query, today()).await?;
-    let rows = found
-        .rows
-        .iter()
-        .map(|r| {
-            let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
-                t.map(|t| app::domain::calendar::london_date(t).to_string())
-                    .unwrap_or_default()
-            };
-            vec![
-                Cell::from(r.reference.to_string()),
-                r.received_on.to_string().into(),
-                r.kind.label().into(),
-                r.channel.label().into(),
-                team_name(state, &r.team).into(),
-                category_label(state, &r.category).into(),
-                r.complainant_name.clone().into(),
-                r.status.label().into(),
-                r.handler.clone().unwrap_or_default().into(),
-                r.acknowledge_by.to_string().into(),
-                when(r.acknowledged_at).into(),
-                r.outcome_due.to_string().into(),
-                r.revised_due
-                    .map(|d| d.to_string())
-                    .unwrap_or_default()
-                    .into(),
-                when(r.outcome_sent_at).into(),
-                r.outcome
-                    .as_deref()
-                    .and_then(app::domain::casework::OutcomeCategory::parse)
-                    .map(|o| o.label().to_string())
-                    .or(r.ending.map(|e| e.label().to_string()))
-                    .unwrap_or_default()
-                    .into(),
-                // The complainant's choices (seed 000), so nobody lists a case they opted out of.
-                if r.survey_opt_out {
-                    "Opted out"
-                } else {
-                    "May be invited"
-                }
-                .into(),
-                if r.publication_opt_out {
-                    "Opted out"
-                } else {
-                    "May be published, anonymised"
-                }
-                .into(),
-            ]
-        })
-        .collect();
-    Ok(Table {
-        name: "Register".into(),
-        header: [
-            "Reference",
-            "Received",
-            "Kind",
-            "How",
-            "Team",
-            "Category",
-            "Complainant",
-            "Status",
-            "Handler",
-            "Acknowledge by",
-            "Acknowledged",
-            "Outcome due",
-            "Revised date",
-            "Outcome sent",
-            "How it ended",
-            "Satisfaction survey",
-            "Publication",
-        ]
-        .map(str::to_string)
-        .to_vec(),
-        rows,
-    })
-}
-
-async fn register_download(
-    state: AppState,
-    user: StaffUser,
-    p: RegisterParams,
-    ods: bool,
-) -> Result<Response, StaffError> {
-    let table = register_table(&state, &user, &p).await?;
-    super::case::page::audit_plain(
-        &state,
-        &user,
-        "downloaded the register",
-        Some(format!("{} row(s)", table.rows.len())),
-    )
-    .await?;
-    let day = today();
-    let (body, kind, ext) = if ods {
-        (to_ods(&[table]), ODS, "ods")
-    } else {
-        (to_csv(&[table]), CSV, "csv")
-    };
-    let body = body.map_err(|e| StaffError::Store(crate::store::StoreError::Unavailable(e)))?;
-    Ok(download(
-        body,
-        kind,
-        &format!("complaints-register-{day}.{ext}"),
-    ))
-}
-
-pub async fn register_csv(
-    State(state): State<AppState>,
-    Staff(user, _): Staff,
-    Query(p): Query<RegisterParams>,
-) -> Result<Response, StaffError> {
-    register_download(state, user, p, false).await
-}
-
-pub async fn register_ods(
-    State(state): State<AppState>,
-    Staff(user, _): Staff,
-    Query(p): Query<RegisterParams>,
-) -> Result<Response, StaffError> {
-    register_download(state, user, p, true).await
 }

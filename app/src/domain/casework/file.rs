@@ -71,6 +71,10 @@ pub struct RegisterRow {
 pub struct RegisterPage {
     pub rows: Vec<RegisterRow>,
     pub total: u64,
+    /// Where the page's first and last rows are in the register's order (for the links to
+    /// the pages before and after it).
+    pub first: Option<super::RegisterCursor>,
+    pub last: Option<super::RegisterCursor>,
 }
 
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@ use crate::store::dialect::Dialect;
 use crate::store::staff::*;
 use crate::store::StoreError;
 use app::domain::casework::{ActionKind, EndingRecord, ProgressUpdate, Status};
-use app::domain::casework::{DueFilter, NoteKind, Outstanding, RegisterQuery};
+use app::domain::casework::{DueFilter, NoteKind, Outstanding, RegisterCursor, RegisterQuery};
 use app::domain::complaint::Channel;
 use app::domain::letter::{Letter, LetterKind};
 use app::domain::reference::Reference;
@@ -247,6 +247,58 @@ fn push_filter(sql: &mut QueryBuilder<'_, Db>, q: &RegisterQuery, today: NaiveDa
     }
 }
 
+/// The rows after (or, `before`, ahead of) `c` in the register's order: deadline, nulls last;
+/// then received, newest first; then id. Spelled out term by term, since the order's
+/// directions are mixed and a row comparison cannot say it.
+fn push_keyset(sql: &mut QueryBuilder<'_, Db>, c: &RegisterCursor, before: bool) {
+    let (later, earlier, id_after) = if before {
+        (">", "<", "<")
+    } else {
+        ("<", ">", ">")
+    };
+    // The same deadline: newer first, then the id.
+    let tie = |sql: &mut QueryBuilder<'_, Db>| {
+        sql.push(format!("(page_at {later} "))
+            .push_bind(Ts(c.received_at))
+            .push(" OR (page_at = ")
+            .push_bind(Ts(c.received_at))
+            .push(format!(" AND id {id_after} "))
+            .push_bind(Id(c.id))
+            .push("))");
+    };
+    sql.push(" WHERE ");
+    match (c.due, before) {
+        (Some(d), false) => {
+            sql.push("(page_due IS NULL OR page_due > ")
+                .push_bind(d)
+                .push(" OR (page_due = ")
+                .push_bind(d)
+                .push(" AND ");
+            tie(sql);
+            sql.push("))");
+        }
+        (Some(d), true) => {
+            sql.push(format!("(page_due IS NOT NULL AND (page_due {earlier} "))
+                .push_bind(d)
+                .push(" OR (page_due = ")
+                .push_bind(d)
+                .push(" AND ");
+            tie(sql);
+            sql.push(")))");
+        }
+        (None, false) => {
+            sql.push("(page_due IS NULL AND ");
+            tie(sql);
+            sql.push(")");
+        }
+        (None, true) => {
+            sql.push("(page_due IS NOT NULL OR ");
+            tie(sql);
+            sql.push(")");
+        }
+    }
+}
+
 #[async_trait]
 impl Register for Store {
     async fn register(
@@ -261,30 +313,46 @@ impl Register for Store {
             .fetch_one(self.reader())
             .await?
             .max(0) as u64;
-        let page = q.page.max(1);
-        let (size, offset) = if q.all {
-            (EXPORT_LIMIT, 0)
+        let size = if q.all {
+            EXPORT_LIMIT
         } else {
-            (REGISTER_PAGE_SIZE, (page - 1) * REGISTER_PAGE_SIZE)
+            q.size.unwrap_or(REGISTER_PAGE_SIZE).clamp(1, EXPORT_LIMIT)
         };
+        let cursor = q.after.map(|c| (c, false)).or(q.before.map(|c| (c, true)));
+        // Without a cursor (the first page, a download, a typed-in `page=`): counted from the
+        // first row. With one, the page starts at its place in the order: the deepest page
+        // costs what the first does.
+        let offset = match cursor {
+            None if !q.all => (q.page.max(1) - 1) * size,
+            _ => 0,
+        };
+        let backwards = cursor.is_some_and(|(_, before)| before);
         // Open cases by their next deadline, earliest first; then the rest, newest first (the
         // id settles ties, so pages never overlap). The page is chosen over the few columns
         // the filter and the order need, and only its rows are then read whole: reading each
         // complaint's document for every matching case before the sort cost most of the time.
         let mut rows = QueryBuilder::new(format!(
-            "SELECT c.reference, c.kind, c.received_on, c.team, c.category, c.channel, c.status, \
+            "SELECT page.page_due, page.page_at, page.id AS page_id, \
+             c.reference, c.kind, c.received_on, c.team, c.category, c.channel, c.status, \
              c.handler, c.acknowledge_by, c.outcome_due, c.acknowledged_at, c.outcome_sent_at, \
              c.review_reason, c.held_at IS NOT NULL AS held, \
              c.restricted_at IS NOT NULL AS restricted, c.reduced_at IS NOT NULL AS reduced, \
              c.revised_due, c.ending, {} IS NOT NULL AS adjustments, c.complainant_name, \
              c.outcome_category, c.survey_opt_out, c.publication_opt_out FROM (\
+             SELECT id, page_due, page_at FROM (\
              SELECT id, ({NEXT_DUE}) AS page_due, received_at AS page_at FROM cases",
             Store::json_text("nullif(c.complaint, '')", &["complainant", "adjustments"])
         ));
         push_filter(&mut rows, q, today);
-        rows.push(format!(
-            " ORDER BY ({NEXT_DUE}) IS NULL, ({NEXT_DUE}), received_at DESC, id LIMIT "
-        ))
+        rows.push(") AS keyed");
+        if let Some((c, before)) = cursor {
+            push_keyset(&mut rows, &c, before);
+        }
+        rows.push(if backwards {
+            " ORDER BY page_due IS NULL DESC, page_due DESC, page_at, id DESC LIMIT "
+        } else {
+            " ORDER BY page_due IS NULL, page_due, page_at DESC, id LIMIT "
+        })
         .push_bind(size as i64)
         .push(" OFFSET ")
         .push_bind(offset as i64)
@@ -293,6 +361,15 @@ impl Register for Store {
              ORDER BY page.page_due IS NULL, page.page_due, page.page_at DESC, page.id",
         );
         let rows = rows.build().fetch_all(self.reader()).await?;
+        let place = |r: &DbRow| -> Result<RegisterCursor, StoreError> {
+            Ok(RegisterCursor {
+                due: r.try_get("page_due")?,
+                received_at: r.try_get::<Ts, _>("page_at")?.0,
+                id: r.try_get::<Id, _>("page_id")?.0,
+            })
+        };
+        let first = rows.first().map(place).transpose()?;
+        let last = rows.last().map(place).transpose()?;
         let rows = rows
             .iter()
             .map(|r| {
@@ -323,7 +400,12 @@ impl Register for Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(RegisterPage { rows, total })
+        Ok(RegisterPage {
+            rows,
+            total,
+            first,
+            last,
+        })
     }
 
     async fn case(&self, wanted: &Reference) -> Result<Option<CaseFile>, StoreError> {
