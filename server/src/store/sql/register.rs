@@ -165,15 +165,17 @@ pub(super) const NEXT_DUE: &str = "CASE WHEN kind = 'breach_report' THEN NULL \
      WHEN status IN ('acknowledged', 'investigating') THEN outcome_due END";
 
 /// The register's filter, as a WHERE clause with its values bound (never spliced in).
-fn push_filter(sql: &mut QueryBuilder<'_, Db>, q: &RegisterQuery, today: NaiveDate) {
-    let mut and = {
-        let mut first = true;
-        move |sql: &mut QueryBuilder<'_, Db>| {
-            sql.push(if first { " WHERE " } else { " AND " });
-            first = false;
-        }
+/// Whether it wrote a clause (so what follows says AND, not WHERE).
+fn push_filter(sql: &mut QueryBuilder<'_, Db>, q: &RegisterQuery, today: NaiveDate) -> bool {
+    let first = std::cell::Cell::new(true);
+    let and = |sql: &mut QueryBuilder<'_, Db>| {
+        sql.push(if first.replace(false) {
+            " WHERE "
+        } else {
+            " AND "
+        });
     };
-    let mut equal = |sql: &mut QueryBuilder<'_, Db>, column: &str, value: String| {
+    let equal = |sql: &mut QueryBuilder<'_, Db>, column: &str, value: String| {
         and(sql);
         sql.push(column).push(" = ").push_bind(value);
     };
@@ -192,7 +194,7 @@ fn push_filter(sql: &mut QueryBuilder<'_, Db>, q: &RegisterQuery, today: NaiveDa
     if let Some(k) = q.kind {
         equal(sql, "kind", k.id().into());
     }
-    let mut fixed = |sql: &mut QueryBuilder<'_, Db>, clause: &str| {
+    let fixed = |sql: &mut QueryBuilder<'_, Db>, clause: &str| {
         and(sql);
         sql.push(clause);
     };
@@ -218,7 +220,7 @@ fn push_filter(sql: &mut QueryBuilder<'_, Db>, q: &RegisterQuery, today: NaiveDa
         }
         None => {}
     }
-    let mut compare = |sql: &mut QueryBuilder<'_, Db>, expr: &str, op: &str, d: NaiveDate| {
+    let compare = |sql: &mut QueryBuilder<'_, Db>, expr: &str, op: &str, d: NaiveDate| {
         fixed(sql, expr);
         sql.push(op).push_bind(d);
     };
@@ -245,12 +247,15 @@ fn push_filter(sql: &mut QueryBuilder<'_, Db>, q: &RegisterQuery, today: NaiveDa
             .push_bind(e.clone())
             .push(")");
     }
+    !first.get()
 }
 
 /// The rows after (or, `before`, ahead of) `c` in the register's order: deadline, nulls last;
 /// then received, newest first; then id. Spelled out term by term, since the order's
 /// directions are mixed and a row comparison cannot say it.
 fn push_keyset(sql: &mut QueryBuilder<'_, Db>, c: &RegisterCursor, before: bool) {
+    // The deadline as the index has it (an alias cannot stand in a WHERE).
+    let due = format!("({NEXT_DUE})");
     let (later, earlier, id_after) = if before {
         (">", "<", "<")
     } else {
@@ -258,41 +263,40 @@ fn push_keyset(sql: &mut QueryBuilder<'_, Db>, c: &RegisterCursor, before: bool)
     };
     // The same deadline: newer first, then the id.
     let tie = |sql: &mut QueryBuilder<'_, Db>| {
-        sql.push(format!("(page_at {later} "))
+        sql.push(format!("(received_at {later} "))
             .push_bind(Ts(c.received_at))
-            .push(" OR (page_at = ")
+            .push(" OR (received_at = ")
             .push_bind(Ts(c.received_at))
             .push(format!(" AND id {id_after} "))
             .push_bind(Id(c.id))
             .push("))");
     };
-    sql.push(" WHERE ");
     match (c.due, before) {
         (Some(d), false) => {
-            sql.push("(page_due IS NULL OR page_due > ")
+            sql.push(format!("({due} IS NULL OR {due} > "))
                 .push_bind(d)
-                .push(" OR (page_due = ")
+                .push(format!(" OR ({due} = "))
                 .push_bind(d)
                 .push(" AND ");
             tie(sql);
             sql.push("))");
         }
         (Some(d), true) => {
-            sql.push(format!("(page_due IS NOT NULL AND (page_due {earlier} "))
+            sql.push(format!("({due} IS NOT NULL AND ({due} {earlier} "))
                 .push_bind(d)
-                .push(" OR (page_due = ")
+                .push(format!(" OR ({due} = "))
                 .push_bind(d)
                 .push(" AND ");
             tie(sql);
             sql.push(")))");
         }
         (None, false) => {
-            sql.push("(page_due IS NULL AND ");
+            sql.push(format!("({due} IS NULL AND "));
             tie(sql);
             sql.push(")");
         }
         (None, true) => {
-            sql.push("(page_due IS NOT NULL OR ");
+            sql.push(format!("({due} IS NOT NULL OR "));
             tie(sql);
             sql.push(")");
         }
@@ -339,20 +343,21 @@ impl Register for Store {
              c.restricted_at IS NOT NULL AS restricted, c.reduced_at IS NOT NULL AS reduced, \
              c.revised_due, c.ending, {} IS NOT NULL AS adjustments, c.complainant_name, \
              c.outcome_category, c.survey_opt_out, c.publication_opt_out FROM (\
-             SELECT id, page_due, page_at FROM (\
              SELECT id, ({NEXT_DUE}) AS page_due, received_at AS page_at FROM cases",
             Store::json_text("nullif(c.complaint, '')", &["complainant", "adjustments"])
         ));
-        push_filter(&mut rows, q, today);
-        rows.push(") AS keyed");
+        // One query level, the order spelled as the index `cases_register_order` spells it,
+        // so both databases read the page off that index from its place onwards.
+        let filtered = push_filter(&mut rows, q, today);
         if let Some((c, before)) = cursor {
+            rows.push(if filtered { " AND " } else { " WHERE " });
             push_keyset(&mut rows, &c, before);
         }
-        rows.push(if backwards {
-            " ORDER BY page_due IS NULL DESC, page_due DESC, page_at, id DESC LIMIT "
-        } else {
-            " ORDER BY page_due IS NULL, page_due, page_at DESC, id LIMIT "
-        })
+        rows.push(format!(
+            " ORDER BY ({NEXT_DUE}) IS NULL{d}, ({NEXT_DUE}){d}, received_at{a}, id{d} LIMIT ",
+            d = if backwards { " DESC" } else { "" },
+            a = if backwards { "" } else { " DESC" },
+        ))
         .push_bind(size as i64)
         .push(" OFFSET ")
         .push_bind(offset as i64)

@@ -85,17 +85,15 @@ impl SqliteStore {
         // The intake's writer never copies the log into the database itself (that pause, and
         // its fsync, fell on whichever commit crossed the threshold): a connection of its own
         // does it every second, beside the writer (see `checkpoints`).
-        let writer_conn = SqliteConnection::connect_with(
-            &options
-                .clone()
-                .pragma("wal_autocheckpoint", "0")
-                .pragma("cache_size", "-4000"),
-        )
-        .await
-        .map_err(|e| format!("cannot open the database: {e}"))?;
-        let checkpointer = SqliteConnection::connect_with(&options)
-            .await
-            .map_err(|e| format!("cannot open the database: {e}"))?;
+        let writer_conn =
+            SqliteConnection::connect_with(&options.clone().pragma("wal_autocheckpoint", "0"))
+                .await
+                .map_err(|e| format!("cannot open the database: {e}"))?;
+        // Copying the log reads its frames and writes the database directly: a small cache.
+        let checkpointer =
+            SqliteConnection::connect_with(&options.clone().pragma("cache_size", "-256"))
+                .await
+                .map_err(|e| format!("cannot open the database: {e}"))?;
         tokio::spawn(checkpoints(checkpointer));
         let staff_writer = SqlitePoolOptions::new()
             .max_connections(1)

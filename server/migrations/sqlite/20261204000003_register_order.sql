@@ -1,0 +1,14 @@
+-- The register's order (store/sql/register.rs: open cases by their next deadline, earliest
+-- first, then the rest newest first, the id settling ties) as an index, so a page is read off
+-- the index from its place onwards rather than sorted out of every case: at 100,000 cases a
+-- page had cost 85 ms. The expression is the store's NEXT_DUE, word for word.
+CREATE INDEX cases_register_order ON cases (
+    (CASE WHEN kind = 'breach_report' THEN NULL
+          WHEN status = 'received' THEN acknowledge_by
+          WHEN status IN ('acknowledged', 'investigating') THEN outcome_due END) IS NULL,
+    (CASE WHEN kind = 'breach_report' THEN NULL
+          WHEN status = 'received' THEN acknowledge_by
+          WHEN status IN ('acknowledged', 'investigating') THEN outcome_due END),
+    received_at DESC,
+    id
+);
