@@ -14,9 +14,3 @@ CREATE INDEX cases_register_order ON cases (
     id
 );
 
--- What the register's filters read, in one index, so counting a view's cases ("of 56,250")
--- reads this index alone rather than every case's row (restricted cases are hidden from all
--- but the DPO, so that column comes first).
-CREATE INDEX cases_register_count ON cases (
-    restricted_at, status, team, kind, handler, category, acknowledge_by, outcome_due, received_on
-);
