@@ -11,6 +11,9 @@ CREATE INDEX cases_register_order ON cases (
           WHEN status = 'received' THEN acknowledge_by
           WHEN status IN ('acknowledged', 'investigating') THEN outcome_due END),
     received_at DESC,
-    id
+    id,
+    -- What the register's filters read, so a page's rows are chosen, and a view's cases
+    -- counted, from this index alone (restricted cases are hidden from all but the DPO).
+    restricted_at, status, team, kind, handler, category
 );
 

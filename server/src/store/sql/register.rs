@@ -271,6 +271,18 @@ fn push_keyset(sql: &mut QueryBuilder<'_, Db>, c: &RegisterCursor, before: bool)
             .push_bind(Id(c.id))
             .push("))");
     };
+    // With a deadline, first where its deadline's rows begin (or end), as a comparison of the
+    // index's leading columns, so the database seeks there rather than reading from the top.
+    if let Some(d) = c.due {
+        sql.push(format!(
+            "({due} IS NULL, {due}) {} (",
+            if before { "<=" } else { ">=" }
+        ))
+        .push_bind(false)
+        .push(", ")
+        .push_bind(d)
+        .push(") AND ");
+    }
     match (c.due, before) {
         (Some(d), false) => {
             sql.push(format!("({due} IS NULL OR {due} > "))
