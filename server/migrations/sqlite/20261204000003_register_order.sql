@@ -16,3 +16,8 @@ CREATE INDEX cases_register_order ON cases (
     restricted_at, status, team, kind, handler, category
 );
 
+
+-- Superseded: a team's register read its cases through this index and then each case's row
+-- (to sort, and to leave out restricted ones): 120 ms at 100,000 cases. The index above holds
+-- the team and is in the register's order.
+DROP INDEX cases_by_team;
