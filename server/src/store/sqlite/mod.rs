@@ -82,19 +82,9 @@ impl SqliteStore {
         // A migration may edit the schema's text (see the lifecycle migration): the
         // connection that ran it keeps the old schema in memory, so the writer starts afresh.
         let _ = migrator_conn.close().await;
-        // The intake's writer never copies the log into the database itself (that pause, and
-        // its fsync, fell on whichever commit crossed the threshold): a connection of its own
-        // does it every second, beside the writer (see `checkpoints`).
-        let writer_conn =
-            SqliteConnection::connect_with(&options.clone().pragma("wal_autocheckpoint", "0"))
-                .await
-                .map_err(|e| format!("cannot open the database: {e}"))?;
-        // Copying the log reads its frames and writes the database directly: a small cache.
-        let checkpointer =
-            SqliteConnection::connect_with(&options.clone().pragma("cache_size", "-256"))
-                .await
-                .map_err(|e| format!("cannot open the database: {e}"))?;
-        tokio::spawn(checkpoints(checkpointer));
+        let writer_conn = SqliteConnection::connect_with(&options)
+            .await
+            .map_err(|e| format!("cannot open the database: {e}"))?;
         let staff_writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options.clone())
@@ -182,24 +172,6 @@ impl CaseStore for SqliteStore {
 
     async fn gauges(&self, today: chrono::NaiveDate) -> Result<crate::store::Gauges, StoreError> {
         self.gauges_of(today).await
-    }
-}
-
-/// Copies the write-ahead log into the database once a second (PASSIVE: never waits for, nor
-/// blocks, the writer or a reader), so the log stays short and the intake's commits never pay
-/// for it. A failure is logged and tried again the next second; SQLite's readers and writer
-/// are correct whatever the log's length.
-async fn checkpoints(mut conn: SqliteConnection) {
-    let mut every = tokio::time::interval(Duration::from_secs(1));
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        every.tick().await;
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-            .execute(&mut conn)
-            .await
-        {
-            tracing::error!(cause = %e, "case store: the log could not be copied into the database");
-        }
     }
 }
 
