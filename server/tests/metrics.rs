@@ -37,6 +37,19 @@ fn parse(text: &str) -> HashMap<String, f64> {
     out
 }
 
+/// What the public address answers for `/metrics`.
+async fn public_metrics_status(server: &TestServer) -> u16 {
+    let url = format!("{}/metrics", server.base);
+    server
+        .client
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 /// `/metrics` at `addr`, which must answer 200.
 async fn metrics_text(addr: &str) -> String {
     let res = reqwest::get(format!("http://{addr}/metrics"))
@@ -96,26 +109,14 @@ async fn metrics_count_what_happens_and_stay_off_the_public_address() {
     );
 
     // Not on the public address.
-    let public = server
-        .client
-        .get(format!("{}/metrics", server.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(public.status(), 404);
+    assert_eq!(public_metrics_status(&server).await, 404);
 }
 
 #[tokio::test]
 async fn without_an_address_there_are_no_metrics_anywhere() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(dir.path()).await;
-    let public = server
-        .client
-        .get(format!("{}/metrics", server.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(public.status(), 404);
+    assert_eq!(public_metrics_status(&server).await, 404);
 }
 
 /// The store's gauges (messages waiting, open cases by team) read at the first scrape, a
