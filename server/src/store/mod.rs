@@ -5,6 +5,7 @@
 pub mod column;
 mod dialect;
 pub mod evidence;
+mod group_commit;
 pub mod outbox;
 pub mod postgres;
 mod report_rows;

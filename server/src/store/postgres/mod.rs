@@ -9,9 +9,12 @@
 //! - background work claims rows (`FOR UPDATE SKIP LOCKED` in the outbox, a lease row for
 //!   retention, a unique key per digest), as on SQLite.
 //!
-//! No group commit of our own: PostgreSQL already commits concurrent transactions together,
-//! and each request waits only for its own.
+//! Complaints are written in batches (`batch.rs`, the queue in `group_commit.rs`): PostgreSQL
+//! commits concurrent transactions together by itself, but a statement and a commit per
+//! complaint still cost a round trip, a plan and a transaction's bookkeeping each, which held
+//! the intake to two fifths of a bare one-row insert (BENCHMARKS.md, issue 27).
 
+mod batch;
 mod reports;
 // The one body of SQL, compiled for this database (the other includes it too, on purpose).
 #[allow(clippy::duplicate_mod)]
@@ -19,6 +22,7 @@ mod reports;
 mod sql;
 
 use super::dialect::Dialect;
+use super::group_commit::{self, Queue};
 use super::{CaseStore, NewCase, StoreError, Submitted};
 use app::domain::messages::Route;
 use app::domain::receipt::Receipt;
@@ -30,13 +34,17 @@ use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::Arguments;
 use sqlx::{PgPool, Postgres, Row, Transaction};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Tries at a fresh random reference before giving up (a clash is ~1 in 10¹¹ per try).
 const REFERENCE_TRIES: usize = 8;
+/// The most complaints one statement carries; more wait for the next.
+const MAX_BATCH: usize = 128;
 
 pub struct PgStore {
     pub(super) pool: PgPool,
+    writer: Queue,
 }
 
 type Db = Postgres;
@@ -87,7 +95,7 @@ impl PgStore {
             // `max_connections` (100 by default) bounds the sum over instances.
             .max_connections(pool_size())
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(|e| format!("cannot connect to the database: {e}"))?;
         // sqlx holds an advisory lock while it migrates: instances starting together wait.
@@ -95,7 +103,22 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|e| format!("cannot migrate the database: {e}"))?;
-        Ok(PgStore { pool })
+        // The batch writers' connections of their own: a batch's statement carries a few
+        // hundred kilobytes, and a connection keeps buffers the size of the largest it sent;
+        // kept to these few, the pool's others stay small.
+        let writers = writers();
+        let writer_pool = PgPoolOptions::new()
+            .max_connections(writers as u32)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| format!("cannot connect to the database: {e}"))?;
+        let (writer, batches) = group_commit::queue(MAX_BATCH);
+        let batches = Arc::new(batches);
+        for _ in 0..writers {
+            tokio::spawn(batch::writer_loop(writer_pool.clone(), batches.clone()));
+        }
+        Ok(PgStore { pool, writer })
     }
 
     pub fn pool(&self) -> PgPool {
@@ -112,25 +135,40 @@ fn pool_size() -> u32 {
         .unwrap_or(16)
 }
 
+/// Batch writers per instance: `INTAKE_PG_WRITERS` (default 2): one batch is written while
+/// the next gathers.
+fn writers() -> usize {
+    std::env::var("INTAKE_PG_WRITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(2)
+}
+
+/// One complaint on its own: what a batch falls back to.
+async fn submit_one(pool: &PgPool, case: &NewCase) -> Result<Submitted, StoreError> {
+    for _ in 0..REFERENCE_TRIES {
+        let reference = Reference::from_random(rand::random());
+        let receipt = case.receipt(reference);
+        let (sql, args) = insert_case(case, &receipt)?;
+        match sqlx::query_scalar_with::<_, i64, _>(&sql, args)
+            .fetch_one(pool)
+            .await
+        {
+            Ok(1) => return Ok(Submitted::Created(receipt)),
+            // The key was taken (on any instance): its first answer, once committed.
+            Ok(_) => return earlier_answer(pool, case).await,
+            Err(e) if clash(&e) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(StoreError::Unavailable("no free reference found".into()))
+}
+
 #[async_trait]
 impl CaseStore for PgStore {
     async fn submit(&self, case: NewCase) -> Result<Submitted, StoreError> {
-        for _ in 0..REFERENCE_TRIES {
-            let reference = Reference::from_random(rand::random());
-            let receipt = case.receipt(reference);
-            let (sql, args) = insert_case(&case, &receipt)?;
-            match sqlx::query_scalar_with::<_, i64, _>(&sql, args)
-                .fetch_one(&self.pool)
-                .await
-            {
-                Ok(1) => return Ok(Submitted::Created(receipt)),
-                // The key was taken (on any instance): its first answer, once committed.
-                Ok(_) => return earlier_answer(&self.pool, &case).await,
-                Err(e) if clash(&e) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(StoreError::Unavailable("no free reference found".into()))
+        self.writer.submit(case).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -19,6 +19,7 @@ mod sql;
 
 use super::column::rfc3339;
 use super::dialect::Dialect;
+use super::group_commit::{self, Batches, Job, Queue};
 use super::{CaseStore, NewCase, StoreError, Submitted};
 use app::domain::messages::Route;
 use app::domain::receipt::Receipt;
@@ -29,7 +30,6 @@ use sqlx::{Connection, SqliteConnection, SqlitePool, Transaction};
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 /// The most complaints one commit carries; more wait for the next.
@@ -37,18 +37,13 @@ const MAX_BATCH: usize = 128;
 /// Tries at a fresh random reference before giving up (a clash is ~1 in 10¹¹ per try).
 const REFERENCE_TRIES: usize = 8;
 
-struct Job {
-    case: NewCase,
-    reply: oneshot::Sender<Result<Submitted, StoreError>>,
-}
-
 type Db = sqlx::Sqlite;
 type DbRow = sqlx::sqlite::SqliteRow;
 type Pool = SqlitePool;
 type Store = SqliteStore;
 
 pub struct SqliteStore {
-    writer: mpsc::Sender<Job>,
+    writer: Queue,
     pub(super) readers: SqlitePool,
     /// Casework, accounts, audit entries and sessions: one connection, so writes queue here
     /// rather than fight over SQLite's lock.
@@ -82,9 +77,19 @@ impl SqliteStore {
         // A migration may edit the schema's text (see the lifecycle migration): the
         // connection that ran it keeps the old schema in memory, so the writer starts afresh.
         let _ = migrator_conn.close().await;
-        let writer_conn = SqliteConnection::connect_with(&options)
-            .await
-            .map_err(|e| format!("cannot open the database: {e}"))?;
+        // The intake's writer never copies the log into the database itself (that pause, and
+        // its fsync, fell on whichever commit crossed the threshold): a connection of its own
+        // does it every second, beside the writer (see `checkpoints`).
+        let writer_conn =
+            SqliteConnection::connect_with(&options.clone().pragma("wal_autocheckpoint", "0"))
+                .await
+                .map_err(|e| format!("cannot open the database: {e}"))?;
+        // Copying the log reads its frames and writes the database directly: a small cache.
+        let checkpointer =
+            SqliteConnection::connect_with(&options.clone().pragma("cache_size", "-256"))
+                .await
+                .map_err(|e| format!("cannot open the database: {e}"))?;
+        tokio::spawn(checkpoints(checkpointer));
         let staff_writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options.clone())
@@ -97,10 +102,10 @@ impl SqliteStore {
             .connect_with(options.read_only(true).pragma("mmap_size", "268435456"))
             .await
             .map_err(|e| format!("cannot open the database for reading: {e}"))?;
-        let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(writer_loop(writer_conn, rx));
+        let (queue, batches) = group_commit::queue(MAX_BATCH);
+        tokio::spawn(writer_loop(writer_conn, batches));
         Ok(SqliteStore {
-            writer: tx,
+            writer: queue,
             readers,
             staff_writer,
         })
@@ -150,14 +155,7 @@ impl Dialect for SqliteStore {
 #[async_trait]
 impl CaseStore for SqliteStore {
     async fn submit(&self, case: NewCase) -> Result<Submitted, StoreError> {
-        let (reply, answer) = oneshot::channel();
-        self.writer
-            .send(Job { case, reply })
-            .await
-            .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| StoreError::Unavailable("the writer stopped before answering".into()))?
+        self.writer.submit(case).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -175,21 +173,30 @@ impl CaseStore for SqliteStore {
     }
 }
 
-async fn writer_loop(mut conn: SqliteConnection, mut jobs: mpsc::Receiver<Job>) {
-    // Ends when every sender is gone (shutdown), after the queued jobs are done.
-    while let Some(first) = jobs.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
+/// Copies the write-ahead log into the database once a second (PASSIVE: never waits for, nor
+/// blocks, the writer or a reader), so the log stays short and the intake's commits never pay
+/// for it. A failure is logged and tried again the next second; SQLite's readers and writer
+/// are correct whatever the log's length.
+async fn checkpoints(mut conn: SqliteConnection) {
+    let mut every = tokio::time::interval(Duration::from_secs(1));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&mut conn)
+            .await
+        {
+            tracing::error!(cause = %e, "case store: the log could not be copied into the database");
         }
+    }
+}
+
+async fn writer_loop(mut conn: SqliteConnection, batches: Batches) {
+    // Ends when every sender is gone (shutdown), after the queued jobs are done.
+    while let Some(batch) = batches.next().await {
         let results = commit_batch(&mut conn, &batch).await;
         for (job, result) in batch.into_iter().zip(results) {
-            // The requester may have gone (client hung up); the case is stored regardless
-            // and a retry with the same key will find it.
-            let _ = job.reply.send(result);
+            job.answer(result);
         }
     }
 }
@@ -241,6 +248,7 @@ async fn commit_batch(
         let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
         return unavailable(&e);
     }
+    crate::metrics::batch_written("sqlite", batch.len());
     results
 }
 
