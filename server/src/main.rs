@@ -12,8 +12,17 @@ use std::io::Write;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (its v2 `mimalloc.h`; the Rust binding names no constant
+/// for it): how long freed memory is kept before it goes back to the system (10 ms by
+/// default). At 0 it goes at once: under wrk on SQLite the peak fell 55 → 46 MiB with the same
+/// throughput (BENCHMARKS.md, issue 27); a batch's rows are large and short-lived.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() {
     no_huge_pages();
+    // SAFETY: sets one integer option, read when memory is next purged; no thread but this
+    // one exists yet.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -6,6 +6,7 @@ pub mod column;
 mod dialect;
 pub mod evidence;
 mod group_commit;
+mod new_rows;
 pub mod outbox;
 pub mod postgres;
 mod report_rows;

@@ -15,7 +15,6 @@ use super::sql::to_json;
 use super::{earlier_answer, submit_one, Params};
 use crate::store::group_commit::{Batches, Job};
 use crate::store::{NewCase, StoreError, Submitted};
-use app::domain::messages::Route;
 use app::domain::receipt::Receipt;
 use app::domain::reference::Reference;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -158,7 +157,6 @@ struct Audit {
 impl Columns {
     fn push(&mut self, case: &NewCase, receipt: &Receipt) -> Result<(), StoreError> {
         let reference = receipt.reference;
-        let channel_detail = format!("channel: {}", case.channel.id());
         self.key.push(case.idempotency_key);
         self.hash.push(case.request_hash.clone());
         self.response.push(to_json(receipt, "response")?);
@@ -192,67 +190,41 @@ impl Columns {
                 .transpose()?,
         );
         self.language.push(case.lang.code().into());
-        // The history, in the order it happened (the insert follows the arrays' order).
-        self.event(case, "received", channel_detail.clone());
-        let mut message = |kind: &str, audience: &str, route: Route, with_letter: bool| {
-            let m = &mut self.messages;
-            m.key.push(match audience {
-                "mp" => format!("{}:{kind}:mp:1", case.id),
-                _ => format!("{}:{kind}:1", case.id),
-            });
-            m.case.push(case.id);
-            m.kind.push(kind.into());
-            m.audience.push(audience.into());
-            m.channel.push(route.id().into());
-            m.with_letter.push(with_letter);
-        };
-        let mut acknowledged = None;
-        if let (Some(route), Some(letter)) =
-            (case.acknowledgement_route, case.acknowledgement(&reference))
-        {
+        // The history in the order it happened (the insert follows the arrays' order).
+        let rows = case.rows(&reference);
+        for event in rows.events {
+            let e = &mut self.events;
+            e.case.push(case.id);
+            e.at.push(case.received_at);
+            e.event.push(event.event.into());
+            e.actor.push(case.keyed_in_by.clone());
+            e.detail.push(event.detail);
+        }
+        if let Some(letter) = rows.letter {
             let l = &mut self.letters;
             l.case.push(case.id);
             l.at.push(case.received_at);
             l.subject.push(letter.subject);
             l.body.push(letter.body);
-            message("acknowledgement", "complainant", route, true);
-            if let Some(mp) = &case.mp {
-                message("acknowledgement", "mp", mp.route(), true);
-            }
-            acknowledged = Some(route);
         }
-        if case.confirm_by_email {
-            message("confirmation", "complainant", Route::Email, false);
+        for message in rows.messages {
+            let m = &mut self.messages;
+            m.key.push(message.key);
+            m.case.push(case.id);
+            m.kind.push(message.kind.into());
+            m.audience.push(message.audience.into());
+            m.channel.push(message.route.id().into());
+            m.with_letter.push(message.with_letter);
         }
-        if case.alert_team {
-            message("team_alert", "team", Route::Email, false);
-        }
-        if let Some(route) = acknowledged {
-            let detail = match route {
-                Route::Email => "to be emailed",
-                Route::Post => "in the print queue",
-            };
-            self.event(case, "acknowledgement queued", detail.into());
-        }
-        if let Some(staff) = &case.keyed_in_by {
+        if let (Some(staff), Some(detail)) = (&case.keyed_in_by, rows.audit) {
             self.audit.case.push(case.id);
             self.audit.username.push(staff.clone());
             self.audit.reference.push(reference.compact());
-            self.audit.detail.push(channel_detail);
+            self.audit.detail.push(detail);
         }
         Ok(())
     }
-
-    fn event(&mut self, case: &NewCase, event: &str, detail: String) {
-        let e = &mut self.events;
-        e.case.push(case.id);
-        e.at.push(case.received_at);
-        e.event.push(event.into());
-        e.actor.push(case.keyed_in_by.clone());
-        e.detail.push(detail);
-    }
 }
-
 /// The statement and its arrays. Returns the keys it claimed (those whose cases it wrote).
 fn statement(batch: &[Job], receipts: &[Receipt]) -> Result<(String, PgArguments), StoreError> {
     let mut c = Columns::default();

@@ -11,6 +11,7 @@
 //! batch holding it is committed, and a failure in one complaint rolls back only that one (each
 //! runs inside its own savepoint).
 
+mod batch;
 mod reports;
 // The one body of SQL, compiled for this database (the other includes it too, on purpose).
 #[allow(clippy::duplicate_mod)]
@@ -215,35 +216,81 @@ async fn commit_batch(
         let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
         return unavailable(&e);
     }
-    // One look-up for every key in the batch; keys stored by earlier jobs of this batch are
-    // added as we go, so a duplicate within one batch is a replay too.
-    let mut known = match known_keys(conn, batch).await {
+    // One look-up for every key in the batch.
+    let known = match known_keys(conn, batch).await {
         Ok(k) => k,
         Err(e) => {
             let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
             return unavailable(&e);
         }
     };
-    let mut results = Vec::with_capacity(batch.len());
-    for job in batch {
+    // Each job is answered from what is stored already, written new, or (a key twice in
+    // this batch) answered from the first one's outcome.
+    let mut results: Vec<Option<Result<Submitted, StoreError>>> = Vec::new();
+    let mut first_of_key: HashMap<Uuid, usize> = HashMap::new();
+    let mut repeats = Vec::new();
+    let mut new_cases = Vec::new();
+    for (i, job) in batch.iter().enumerate() {
         let case = &job.case;
-        let result = match known.get(&case.idempotency_key) {
-            Some((hash, receipt)) if *hash != case.request_hash => Ok(Submitted::KeyReused {
+        results.push(match known.get(&case.idempotency_key) {
+            Some((hash, receipt)) if *hash != case.request_hash => Some(Ok(Submitted::KeyReused {
+                earlier: receipt.reference,
+            })),
+            Some((_, receipt)) => Some(Ok(Submitted::Replayed(receipt.clone()))),
+            None => {
+                if let Some(&first) = first_of_key.get(&case.idempotency_key) {
+                    repeats.push((i, first));
+                } else {
+                    first_of_key.insert(case.idempotency_key, i);
+                    new_cases.push((i, case.receipt(Reference::from_random(rand::random()))));
+                }
+                None
+            }
+        });
+    }
+    let together: Vec<(&NewCase, &Receipt)> = new_cases
+        .iter()
+        .map(|(i, receipt)| (&batch[*i].case, receipt))
+        .collect();
+    match batch::write(conn, &together).await {
+        Ok(()) => {
+            for (i, receipt) in new_cases {
+                results[i] = Some(Ok(Submitted::Created(receipt)));
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, complaints = together.len(),
+                "case store: a batch was not written together; each complaint tried on its own");
+            crate::metrics::batch_retried_singly();
+            for (i, _) in new_cases {
+                results[i] = Some(
+                    insert_case(conn, &batch[i].case)
+                        .await
+                        .map(Submitted::Created),
+                );
+            }
+        }
+    }
+    for (i, first) in repeats {
+        let case = &batch[i].case;
+        results[i] = Some(match &results[first] {
+            Some(Ok(Submitted::Created(receipt)))
+                if batch[first].case.request_hash == case.request_hash =>
+            {
+                Ok(Submitted::Replayed(receipt.clone()))
+            }
+            Some(Ok(Submitted::Created(receipt))) => Ok(Submitted::KeyReused {
                 earlier: receipt.reference,
             }),
-            Some((_, receipt)) => Ok(Submitted::Replayed(receipt.clone())),
-            None => insert_case(conn, case)
-                .await
-                .inspect(|receipt| {
-                    known.insert(
-                        case.idempotency_key,
-                        (case.request_hash.clone(), receipt.clone()),
-                    );
-                })
-                .map(Submitted::Created),
-        };
-        results.push(result);
+            _ => Err(StoreError::Unavailable(
+                "the first request with this key was not stored".into(),
+            )),
+        });
     }
+    let results: Vec<Result<Submitted, StoreError>> = results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(StoreError::Unavailable("not answered".into()))))
+        .collect();
     if let Err(e) = sqlx::query("COMMIT").execute(&mut *conn).await {
         let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
         return unavailable(&e);
