@@ -58,6 +58,9 @@ pub struct ProcedureFile {
     /// Days before the date the complainant was given that "Update due" shows (SPEC "Keeping
     /// people informed"; default 14).
     pub update_warning_days: Option<u32>,
+    /// Days without a reply to a request for more information before the case may be ended
+    /// "no reply" (seed 004 §24; default 28).
+    pub no_reply_days: Option<u32>,
 }
 
 /// `[accessibility]`: the accessibility statement's dates (the council reviews it yearly).

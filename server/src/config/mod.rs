@@ -46,6 +46,9 @@ pub struct Config {
     /// Days before the outcome target (or the revised date) that staff are prompted for a
     /// progress update.
     pub update_warning_days: u32,
+    /// Days without a reply to a request for more information before a case may be ended
+    /// "no reply".
+    pub no_reply_days: u32,
     /// How staff sign in: passwords and the second step, the identity provider, sessions.
     pub sign_in: SignIn,
     /// Evidence files: limits and the virus scanner.
@@ -188,20 +191,13 @@ impl Config {
             }
         };
         let accessibility = AccessibilityDates::resolve(file.accessibility.unwrap_or_default())?;
-        let update_warning_days = file
-            .procedure
-            .and_then(|p| p.update_warning_days)
-            .unwrap_or(app::domain::casework::UPDATE_WARNING_DAYS);
-        if update_warning_days > 90 {
-            return Err(format!(
-                "procedure update_warning_days {update_warning_days}: at most 90 (the outcome target is three months)"
-            ));
-        }
+        let (update_warning_days, no_reply_days) = procedure_days(file.procedure)?;
         Ok(Config {
             sign_in: SignIn::resolve(file.sign_in, file.oidc, &taxonomy, &env)?,
             evidence: EvidenceSettings::resolve(file.evidence, &env)?,
             metrics_addr: metrics_addr(file.metrics, &env, listen_addr)?,
             update_warning_days,
+            no_reply_days,
             accessibility,
             access,
             not_investigated_reasons,
@@ -386,4 +382,27 @@ mod tests {
             assert!(Config::from_parts(file, no_env).is_err(), "{bad}");
         }
     }
+}
+
+/// `[procedure]`: the days before a target that "Update due" shows, and the days without a
+/// reply before a case may be ended "no reply".
+fn procedure_days(procedure: Option<file::ProcedureFile>) -> Result<(u32, u32), String> {
+    let procedure = procedure.unwrap_or_default();
+    let update_warning_days = procedure
+        .update_warning_days
+        .unwrap_or(app::domain::casework::UPDATE_WARNING_DAYS);
+    if update_warning_days > 90 {
+        return Err(format!(
+            "procedure update_warning_days {update_warning_days}: at most 90 (the outcome target is three months)"
+        ));
+    }
+    let no_reply_days = procedure
+        .no_reply_days
+        .unwrap_or(app::domain::casework::NO_REPLY_DAYS);
+    if !(1..=90).contains(&no_reply_days) {
+        return Err(format!(
+            "procedure no_reply_days {no_reply_days}: between 1 and 90"
+        ));
+    }
+    Ok((update_warning_days, no_reply_days))
 }

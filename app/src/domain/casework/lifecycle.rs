@@ -32,15 +32,18 @@ pub enum Ending {
     NotInvestigated,
     CorporateProcedure,
     BreachProcedure,
+    /// More information was asked for and never came (004 §24; `waiting`).
+    NoReply,
 }
 
 impl Ending {
-    pub const ALL: [Ending; 5] = [
+    pub const ALL: [Ending; 6] = [
         Ending::Withdrawn,
         Ending::NotDataProtection,
         Ending::NotInvestigated,
         Ending::CorporateProcedure,
         Ending::BreachProcedure,
+        Ending::NoReply,
     ];
 
     pub fn id(self) -> &'static str {
@@ -50,6 +53,7 @@ impl Ending {
             Ending::NotInvestigated => "not_investigated",
             Ending::CorporateProcedure => "corporate_procedure",
             Ending::BreachProcedure => "breach_procedure",
+            Ending::NoReply => "no_reply",
         }
     }
 
@@ -60,6 +64,7 @@ impl Ending {
             Ending::NotInvestigated => "Not investigated",
             Ending::CorporateProcedure => "Handed to the corporate complaints procedure",
             Ending::BreachProcedure => "Handed to the breach procedure",
+            Ending::NoReply => "No reply to a request for more information",
         }
     }
 
@@ -210,6 +215,10 @@ pub enum Move {
     UpdateProgress,
     /// The plan, an interim measure or the findings (the status stays).
     RecordInvestigation,
+    /// Ask the complainant for more information (004 §24), remind them, record their reply.
+    AskForInformation,
+    Remind,
+    RecordReply,
 }
 
 impl Move {
@@ -223,6 +232,9 @@ impl Move {
             Move::Reopen => "reopened",
             Move::UpdateProgress => "given a progress update",
             Move::RecordInvestigation => "given an investigation record",
+            Move::AskForInformation => "the subject of a request for more information",
+            Move::Remind => "the subject of a reminder",
+            Move::RecordReply => "given a reply",
         }
     }
 
@@ -233,7 +245,11 @@ impl Move {
             Move::Investigate | Move::Reopen => Status::Investigating,
             Move::SendOutcome => Status::OutcomeSent,
             Move::Close | Move::End(_) => Status::Closed,
-            Move::UpdateProgress | Move::RecordInvestigation => from,
+            Move::UpdateProgress
+            | Move::RecordInvestigation
+            | Move::AskForInformation
+            | Move::Remind
+            | Move::RecordReply => from,
         }
     }
 }
@@ -259,6 +275,11 @@ pub fn allowed(kind: CaseKind, status: Status, m: Move) -> bool {
         (_, Move::UpdateProgress) => matches!(status, Acknowledged | Investigating),
         // Recorded while the complaint is worked (seed 004 §30–§36), not once decided.
         (_, Move::RecordInvestigation) => matches!(status, Acknowledged | Investigating),
+        // While the complaint is open and undecided; whether anything is being waited for is
+        // the clock's to say (`waiting`).
+        (_, Move::AskForInformation | Move::Remind | Move::RecordReply) => {
+            matches!(status, Received | Acknowledged | Investigating)
+        }
     }
 }
 
@@ -482,7 +503,7 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    const MOVES: [Move; 12] = [
+    const MOVES: [Move; 16] = [
         Move::Acknowledge,
         Move::Investigate,
         Move::SendOutcome,
@@ -492,9 +513,13 @@ mod tests {
         Move::End(Ending::NotInvestigated),
         Move::End(Ending::CorporateProcedure),
         Move::End(Ending::BreachProcedure),
+        Move::End(Ending::NoReply),
         Move::Reopen,
         Move::UpdateProgress,
         Move::RecordInvestigation,
+        Move::AskForInformation,
+        Move::Remind,
+        Move::RecordReply,
     ];
 
     /// Every (kind, status, move) the procedure allows; everything else is refused.
@@ -506,6 +531,7 @@ mod tests {
             Ending::NotInvestigated,
             Ending::CorporateProcedure,
             Ending::BreachProcedure,
+            Ending::NoReply,
         ];
         let mut expected: Vec<(CaseKind, Status, Move)> = vec![
             (Complaint, Received, Move::Acknowledge),
@@ -521,6 +547,9 @@ mod tests {
         for s in [Received, Acknowledged, Investigating] {
             for e in complaint_ends {
                 expected.push((Complaint, s, Move::End(e)));
+            }
+            for m in [Move::AskForInformation, Move::Remind, Move::RecordReply] {
+                expected.push((Complaint, s, m));
             }
             for e in [
                 Ending::BreachProcedure,

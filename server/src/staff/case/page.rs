@@ -47,10 +47,16 @@ pub enum Saved {
     Findings,
     Reclassified,
     Evidence,
+    Asked,
+    Reminded,
+    Replied,
 }
 
 impl Saved {
-    const ALL: [Saved; 24] = [
+    const ALL: [Saved; 27] = [
+        Saved::Asked,
+        Saved::Reminded,
+        Saved::Replied,
         Saved::Evidence,
         Saved::Reclassified,
         Saved::Plan,
@@ -103,6 +109,9 @@ impl Saved {
             Saved::Findings => "findings",
             Saved::Reclassified => "reclassified",
             Saved::Evidence => "evidence",
+            Saved::Asked => "asked",
+            Saved::Reminded => "reminded",
+            Saved::Replied => "replied",
         }
     }
 
@@ -133,6 +142,9 @@ impl Saved {
             Saved::Findings => "Findings saved. The outcome form starts from them.",
             Saved::Reclassified => "Reclassified. It starts again from \"received\" as what it now is; the history and the audit trail record the change, the reason stays with the case.",
             Saved::Evidence => "File added to the case's evidence.",
+            Saved::Asked => "Request for more information recorded. The letter goes by the complainant's chosen route; the outcome target is paused until you record their reply.",
+            Saved::Reminded => "Reminder recorded. The letter goes by the complainant's chosen route.",
+            Saved::Replied => "Reply recorded. The outcome target runs again, moved on by the days waited.",
             Saved::Lodged => "The complaint lodged after the breach outcome is this new case. Its deadlines run from the day it was lodged; its acknowledgement is queued.",
         }
     }
@@ -342,7 +354,15 @@ async fn render_in_full(
             seen: &seen,
             errors: &errors,
         };
-        let next_step = work::next_steps(&case, &forms, &handling, &me, role, today);
+        let next_step = work::next_steps(
+            &case,
+            &forms,
+            &handling,
+            &me,
+            role,
+            today,
+            state.config.no_reply_days,
+        );
         view! {
             {saved.map(|m| view! { <div class="notification-banner notification-banner--success" role="status"><p class="notification-banner__heading">{m.message()}</p></div> })}
             <ErrorSummary errors=Signal::stored(errors.clone())/>

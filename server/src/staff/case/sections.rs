@@ -425,6 +425,7 @@ pub fn triage_flags(case: &CaseFile, compact: &str, csrf: &str, today: NaiveDate
             }.into_any(),
             (None, None) => view! {
                 <div class="warning-text"><strong>"The scope may need clarifying with the complainant."</strong></div>
+                <p class="body"><a href=format!("/staff/cases/{compact}/clarify")>"Ask the complainant for more information"</a>" (the outcome target pauses until they reply), or record that it was asked some other way:"</p>
                 {flag_form("clarification-asked", "Record clarification asked for", false)}
             }.into_any(),
         })}
@@ -461,7 +462,8 @@ pub fn notices(
     {complainant_adjustments.clone().map(|a| view! { <div class="notification-banner" role="region" aria-label="Reasonable adjustments"><p class="notification-banner__heading">{format!("Reasonable adjustments: {a}")}</p>{adjust.phone_only.then(|| view! { <p class="body">"Telephone only: ring them with what each letter says (the letters are kept on the case)."</p> })}{adjust.large_print.then(|| view! { <p class="body">"Large print: letters print in large print."</p> })}</div> })}
     {case.held.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Legal hold: {why}. Retention skips this case until the hold is released.")}</strong></div> })}
     {case.restricted.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Restricted: {why}. Only the Data Protection Officer can open this case.")}</strong></div> })}
-    {update_due(case.kind, case.status, case.outcome_due, case.revised_due, today, warning).then(|| {
+    // While the outcome clock is stopped no update is due: the target waits for the reply.
+    {(case.clock().target().is_some() && update_due(case.kind, case.status, case.outcome_due, case.revised_due, today, warning)).then(|| {
         let expected = app::domain::casework::expected_outcome(case.outcome_due, case.revised_due);
         let text = if expected < today {
             format!("Update due: the complainant was told to expect the outcome by {}. Send a progress update with a revised date and why.", long_date(expected))
