@@ -11,6 +11,7 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod connections;
+pub mod delivery;
 pub mod error;
 pub mod evidence;
 pub mod html;
@@ -270,6 +271,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/v1/complaints", post(api::post_complaint))
         .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/notify/callback", post(delivery::callback))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -382,6 +382,8 @@ pub struct Message {
     pub posted_by: Option<String>,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// What the provider last reported of its delivery (GOV.UK Notify's callback).
+    pub delivery: Option<crate::domain::delivery::Delivery>,
 }
 
 #[cfg(test)]

@@ -142,6 +142,9 @@ pub struct EmailFile {
     pub smtp: Option<SmtpFile>,
     /// Where the file transport writes `.eml` files (default `data/outbox`).
     pub files_dir: Option<String>,
+    /// The bearer token GOV.UK Notify sends with its delivery reports (set the same in
+    /// Notify's callback settings); better in the environment: INTAKE_NOTIFY_CALLBACK_TOKEN.
+    pub notify_callback_token: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -31,6 +31,8 @@ pub struct Config {
     pub embed_origins: Vec<String>,
     pub branding: Branding,
     pub email: EmailConfig,
+    /// The token GOV.UK Notify's delivery reports must carry; none: the callback is off.
+    pub notify_callback_token: Option<secrecy::SecretString>,
     pub outbox: WorkerSettings,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Send Strict-Transport-Security (on by default when the public address is https).
@@ -146,6 +148,7 @@ impl Config {
             .map(|o| parse_origin(o).map_err(|e| format!("embed allowed_origins: {e}")))
             .collect::<Result<Vec<_>, _>>()?;
         let branding = Branding::resolve(file.branding.unwrap_or_default(), &env)?;
+        let notify_callback_token = callback_token(file.email.as_ref(), &env)?;
         let email = email_config(file.email, &env)?;
         let public_url = env("INTAKE_PUBLIC_URL").or(file.public_url);
         let public_url_given = public_url.is_some();
@@ -198,6 +201,7 @@ impl Config {
             metrics_addr: metrics_addr(file.metrics, &env, listen_addr)?,
             update_warning_days,
             no_reply_days,
+            notify_callback_token,
             accessibility,
             access,
             not_investigated_reasons,
@@ -405,4 +409,22 @@ fn procedure_days(procedure: Option<file::ProcedureFile>) -> Result<(u32, u32), 
         ));
     }
     Ok((update_warning_days, no_reply_days))
+}
+
+/// `[email] notify_callback_token` (or INTAKE_NOTIFY_CALLBACK_TOKEN): long enough that it
+/// cannot be guessed, since it is all that stands between the internet and the case flags.
+fn callback_token(
+    email: Option<&file::EmailFile>,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<secrecy::SecretString>, String> {
+    let token = env("INTAKE_NOTIFY_CALLBACK_TOKEN")
+        .or_else(|| email.and_then(|e| e.notify_callback_token.clone()));
+    match token {
+        Some(t) if t.trim().len() < 32 => Err(
+            "email notify_callback_token: at least 32 characters (make one with `openssl rand -hex 32`)"
+                .into(),
+        ),
+        Some(t) => Ok(Some(secrecy::SecretString::from(t.trim().to_string()))),
+        None => Ok(None),
+    }
 }

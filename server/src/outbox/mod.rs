@@ -112,7 +112,12 @@ pub async fn tick(state: &AppState, instance: &str, now: DateTime<Utc>) -> Resul
             );
             break;
         }
-        let result = match render(state, &message).await {
+        let rendered = render(state, &message).await;
+        // The recipient cannot be emailed: no address, or the mail server refuses it for good.
+        // (GOV.UK Notify's refusals at send time are mostly its configuration's, which the DPO
+        // mends and retries; its bounces come later, to the delivery callback.)
+        let unreachable = matches!(rendered, Ok(None)) || provider(state) == "smtp";
+        let result = match rendered {
             Ok(Some(email)) => state.mailer.send(&email).await,
             Ok(None) => Err(SendError::Permanent(
                 "nowhere to send it: no email address for this recipient".into(),
@@ -135,7 +140,14 @@ pub async fn tick(state: &AppState, instance: &str, now: DateTime<Utc>) -> Resul
             }
             Err(SendError::Permanent(e)) => {
                 crate::metrics::send_failed(provider(state), "permanent");
-                state.outbox.mark_failed(message.id, &e).await
+                let failed = state.outbox.mark_failed(message.id, &e).await;
+                // As a bounce reported later would: the letter goes by post, or the case is
+                // flagged.
+                if failed.is_ok() && unreachable {
+                    let permanent = app::domain::delivery::Delivery::PermanentFailure;
+                    crate::delivery::follow_up(state, &message, permanent).await;
+                }
+                failed
             }
         };
         if let Err(e) = recorded {

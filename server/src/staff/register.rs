@@ -242,6 +242,7 @@ fn register_row(
                 {r.restricted.then(|| view! { <br/><strong class="tag tag--red">"Restricted"</strong> })}
                 {r.reduced.then(|| view! { <br/><strong class="tag">"Summary only"</strong> })}
                 {r.adjustments.then(|| view! { <br/><strong class="tag tag--yellow">"Adjustments"</strong> })}
+                {r.cannot_reach.then(|| view! { <br/><strong class="tag tag--red">"Cannot reach"</strong> })}
             </td>
             <td class="table__cell">{team_name(state, &r.team)}</td>
             <td class="table__cell">{category_label(state, &r.category)}</td>

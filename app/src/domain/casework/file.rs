@@ -59,6 +59,8 @@ pub struct RegisterRow {
     pub ending: Option<Ending>,
     /// Waiting for the complainant's reply (`waiting`), if it is.
     pub waiting: Option<super::Waiting>,
+    /// Nobody can reach the complainant in writing (an email that cannot arrive).
+    pub cannot_reach: bool,
     /// The complainant asked for reasonable adjustments (shown on the register).
     pub adjustments: bool,
     /// For the register's download only (the page does not show names).
@@ -182,6 +184,9 @@ pub struct CaseFile {
     pub paused_days: u32,
     /// The request for more information still unanswered, if there is one.
     pub waiting_for_reply: Option<super::Waiting>,
+    /// Since when nobody can reach the complainant in writing (an email that cannot arrive
+    /// and no postal address), until their details are corrected.
+    pub cannot_reach_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]

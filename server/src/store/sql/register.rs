@@ -371,7 +371,7 @@ impl Register for Store {
              c.restricted_at IS NOT NULL AS restricted, c.reduced_at IS NOT NULL AS reduced, \
              c.revised_due, c.ending, {} IS NOT NULL AS adjustments, c.complainant_name, \
              c.outcome_category, c.survey_opt_out, c.publication_opt_out, c.waiting_since, \
-             c.clock_stopped, c.reminded_on FROM (\
+             c.clock_stopped, c.reminded_on, c.cannot_reach_at IS NOT NULL AS cannot_reach FROM (\
              SELECT id, ({NEXT_DUE}) AS page_due, received_at AS page_at FROM cases",
             Store::json_text("nullif(c.complaint, '')", &["complainant", "adjustments"])
         ));
@@ -438,6 +438,7 @@ impl Register for Store {
                     revised_due: r.try_get("revised_due")?,
                     ending: json::<EndingRecord>(r, "ending")?.map(|e| e.ending),
                     waiting: waiting(r)?,
+                    cannot_reach: r.try_get("cannot_reach")?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -501,6 +502,7 @@ impl Register for Store {
             reviews: reviews_of(pool, id).await?,
             paused_days: r.try_get::<i32, _>("paused_days")?.max(0) as u32,
             waiting_for_reply: waiting(&r)?,
+            cannot_reach_at: r.try_get("cannot_reach_at")?,
             held: r.try_get("held_reason")?,
             restricted: r.try_get("restricted_reason")?,
             messages,
