@@ -11,9 +11,9 @@ use crate::store::StoreError;
 use crate::AppState;
 use app::domain::calendar::{london_date, Deadlines};
 use app::domain::casework::{
-    may, may_assign, may_confirm, reclassified, review_target, Assignment, Closure, Correction,
-    Ending, EndingRecord, FlagWork, Handling, Investigation, InvestigationPart, Move, MpContact,
-    NoteKind, Outcome, ProgressUpdate, Role, WaitStep,
+    may, may_assign, may_confirm, next_step, reclassified, review_target, Assignment, Closure,
+    Correction, Ending, EndingRecord, FlagWork, Handling, Investigation, InvestigationPart, Move,
+    MpContact, NoteKind, Outcome, ProgressUpdate, Role, WaitStep,
 };
 use app::domain::letter;
 use app::domain::messages::MessageKind;
@@ -185,7 +185,14 @@ async fn allowed(
 pub fn refusal(state: &AppState, actor: Actor<'_>, case: &CaseFile, m: Move) -> Option<FieldError> {
     let rule = |message: String| Some(FieldError::new("", message));
     if let Err(r) = may(case.kind, &handling(case), m, actor.username, actor.role) {
-        return rule(r.message());
+        // Where the case is in the wrong place for it, what to do first.
+        let next = match r {
+            app::domain::casework::Refusal::NotFromHere { .. } => {
+                format!(". {}", next_step(case.kind, case.status))
+            }
+            _ => String::new(),
+        };
+        return rule(format!("{}{next}", r.message()));
     }
     // Waiting for the complainant (004 §24): the outcome waits for the reply, a case is ended
     // "no reply" only once the time to reply has passed, and each step has its moment.
@@ -226,7 +233,8 @@ async fn decide(
     case: &CaseFile,
     command: Command,
 ) -> Result<Result<CaseChange, Refused>, StoreError> {
-    let (org, reference, route) = (&state.organisation, &case.reference, route_for(case));
+    let org = &*state.organisation_for(&case.team);
+    let (reference, route) = (&case.reference, route_for(case));
     let name = case.complaint.complainant.full_name.as_str();
     let words = Words::of(case.lang);
     let team = state.config.taxonomy.team_name(&case.team);
@@ -308,7 +316,7 @@ fn waiting(
         let no_reply = since + chrono::Days::new(state.config.no_reply_days.into());
         let fortnight = today + chrono::Days::new(app::domain::casework::REMINDER_DAYS.into());
         letter::information_request(
-            &state.organisation,
+            &state.organisation_for(&case.team),
             case.complaint.complainant.full_name.as_str(),
             &case.reference,
             needed,

@@ -116,6 +116,12 @@ async fn a_request_pauses_the_outcome_target_and_the_reply_moves_it_on() {
     )
     .await;
     assert!(body.contains(needed) && body.contains("Our time to investigate is paused"));
+    // Signed by the handler's full name and the case's own team (a subject access case:
+    // issue 26 found such letters signed "Information Governance Team").
+    assert!(
+        body.contains("Kim Handler\nComplaints and Information Team"),
+        "{body}"
+    );
     let queued = one(
         server,
         "SELECT CAST(COUNT(*) AS TEXT) FROM outbox o JOIN cases c ON c.id = o.case_id \
@@ -136,6 +142,9 @@ async fn a_request_pauses_the_outcome_target_and_the_reply_moves_it_on() {
     // The case and the register say it is waiting; the outcome waits for the reply.
     let page = kim.get(&format!("/staff/cases/{r}")).await.body;
     assert!(page.contains("Waiting for the complainant since"));
+    // People by their full names: the history and the handler.
+    assert!(page.contains("more information asked for · Kim Handler"));
+    assert!(page.contains("Kim Handler (confirmed independence"));
     assert!(page.contains("The outcome target is paused"));
     let waiting = kim.get("/staff/register?outstanding=reply").await.body;
     assert!(waiting.contains(&format!("/staff/cases/{r}")));

@@ -21,10 +21,25 @@ pub struct Organisation {
     pub telephone: String,
     /// Postal address, one line per entry.
     pub address: Vec<String>,
-    /// Who signs the letters, e.g. "Information Governance Team".
+    /// Who signs the letters, e.g. "Data Protection Officer"; empty (the default): the team
+    /// handling the case (`signed_for`).
+    #[serde(default)]
     pub signatory: String,
     /// Where the privacy notice is published.
     pub privacy_notice_url: String,
+}
+
+impl Organisation {
+    /// The organisation as a team's letters give it: signed by the team unless the council
+    /// names one signatory for every letter (issue 26 found Complaints and Information Team
+    /// cases signed "Information Governance Team").
+    pub fn signed_for(&self, team_name: &str) -> Organisation {
+        let mut org = self.clone();
+        if org.signatory.trim().is_empty() {
+            org.signatory = team_name.to_string();
+        }
+        org
+    }
 }
 
 impl Default for Organisation {
@@ -40,7 +55,7 @@ impl Default for Organisation {
                 "Example Town".into(),
                 "EX1 1AA".into(),
             ],
-            signatory: "Information Governance Team".into(),
+            signatory: String::new(),
             privacy_notice_url: "/privacy".into(),
         }
     }
@@ -433,6 +448,25 @@ pub fn ending(
 mod tests {
     use super::*;
     use crate::domain::triage::CaseKind;
+
+    #[test]
+    fn letters_are_signed_by_the_case_team_unless_the_council_names_a_signatory() {
+        let org = Organisation::default();
+        assert_eq!(
+            org.signed_for("Complaints and Information Team").signatory,
+            "Complaints and Information Team"
+        );
+        let named = Organisation {
+            signatory: "Data Protection Officer".into(),
+            ..Organisation::default()
+        };
+        assert_eq!(
+            named
+                .signed_for("Complaints and Information Team")
+                .signatory,
+            "Data Protection Officer"
+        );
+    }
 
     /// SPEC "Ending a case": a breach report is not a complaint, so the letter handing it to
     /// the breach procedure speaks of a report (issue 22 found "Your Data Protection Complaint").

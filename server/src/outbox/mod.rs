@@ -20,7 +20,6 @@ use crate::AppState;
 use app::domain::calendar::london_date;
 use app::domain::casework::{next_due, urgency, Urgency};
 use app::domain::casework::{DueFilter, RegisterQuery};
-use app::domain::letter::Organisation;
 use app::domain::messages::{self, retry_at, CaseAlert, DigestLine, MessageKind, Route};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -174,7 +173,6 @@ fn link(settings: &WorkerSettings, path: &str) -> String {
 /// The email a message carries, from the case as it is now; None if there is no address.
 async fn render(state: &AppState, m: &Message) -> Result<Option<Outgoing>, String> {
     let settings = &state.config.outbox;
-    let org: &Organisation = &state.organisation;
     let mut fields = BTreeMap::new();
     let mut lang = app::i18n::Lang::En;
     let (to, email) = match m.kind {
@@ -251,7 +249,7 @@ async fn render(state: &AppState, m: &Message) -> Result<Option<Outgoing>, Strin
                     lang = case.lang;
                     let email = match m.kind {
                         MessageKind::Confirmation => messages::confirmation(
-                            org,
+                            &state.organisation_for(&case.team),
                             case.kind,
                             &reference,
                             case.received_on,

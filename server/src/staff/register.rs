@@ -94,7 +94,18 @@ pub async fn register(
 ) -> Result<Response, StaffError> {
     let query = query_of(&state, &user, &p);
     let today = today();
-    let rows = state.staff.register(&query, today).await?;
+    // The page and the staff's names at once: handlers are shown by their full names.
+    let (mut rows, users) =
+        tokio::try_join!(state.staff.register(&query, today), state.staff.users())?;
+    let names: std::collections::HashMap<String, String> = users
+        .into_iter()
+        .map(|u| (u.username, u.display_name))
+        .collect();
+    for r in &mut rows.rows {
+        if let Some(name) = r.handler.as_ref().and_then(|h| names.get(h)) {
+            r.handler = Some(name.clone());
+        }
+    }
     Ok(render_register(&state, &viewer, &query, rows, today))
 }
 

@@ -283,6 +283,24 @@ pub fn allowed(kind: CaseKind, status: Status, m: Move) -> bool {
     }
 }
 
+/// What can be done next from `status`, in words for staff: said with every refusal, so a
+/// refusal tells the handler what to do first (issue 26). Tested by
+/// `the_next_step_is_a_move_the_procedure_allows`.
+pub fn next_step(kind: CaseKind, status: Status) -> &'static str {
+    use Status::*;
+    match (kind, status) {
+        (CaseKind::BreachReport, Received | Acknowledged | Investigating) => {
+            "Next: hand it to the breach procedure."
+        }
+        (CaseKind::BreachReport, _) => "Nothing more is done with it under this procedure.",
+        (_, Received) => "Next: acknowledge it.",
+        (_, Acknowledged) => "Next: start the investigation.",
+        (_, Investigating) => "Next: record the outcome.",
+        (_, OutcomeSent) => "Next: close it.",
+        (_, Closed) => "It can only be reopened for review.",
+    }
+}
+
 /// Checks a move by `actor`. Acknowledging needs no handler, nor does ending a case at
 /// triage (still received: withdrawn, a referral, a breach report handed over); reopening is
 /// open to any handler (a review may well be someone else's); everything else needs the
@@ -568,6 +586,34 @@ mod tests {
                         "{kind:?} {s:?} {m:?}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn the_next_step_is_a_move_the_procedure_allows() {
+        let said = [
+            (Move::Acknowledge, "acknowledge it"),
+            (Move::Investigate, "start the investigation"),
+            (Move::SendOutcome, "record the outcome"),
+            (Move::Close, "close it"),
+            (Move::Reopen, "reopened for review"),
+            (Move::End(Ending::BreachProcedure), "breach procedure"),
+        ];
+        for kind in [Complaint, BreachReport] {
+            for s in Status::ALL {
+                let next = next_step(kind, s);
+                if kind == BreachReport && matches!(s, OutcomeSent | Closed) {
+                    assert!(MOVES.iter().all(|m| !allowed(kind, s, *m)));
+                    continue;
+                }
+                let named: Vec<Move> = said
+                    .iter()
+                    .filter(|(_, words)| next.contains(words))
+                    .map(|(m, _)| *m)
+                    .collect();
+                assert_eq!(named.len(), 1, "{kind:?} {s:?}: {next}");
+                assert!(allowed(kind, s, named[0]), "{kind:?} {s:?}: {next}");
             }
         }
     }

@@ -198,8 +198,9 @@ pub fn handler(
     handling: &Handling,
     me: &str,
     handlers: Vec<Choice>,
+    handler_name: Option<String>,
 ) -> impl IntoView {
-    let handler_text = match (&case.handler, case.handler_confirmed_at) {
+    let handler_text = match (&handler_name, case.handler_confirmed_at) {
         (None, _) => "Not assigned".to_string(),
         (Some(h), Some(t)) => format!("{h} (confirmed independence {})", date_time(t)),
         (Some(h), None) => format!("{h} (has not yet confirmed independence)"),
