@@ -263,3 +263,48 @@ test("a case is worked through its investigation plan, an interim measure and fi
   await expect(dpo.getByText(/^Done /).first()).toBeVisible();
   await noViolations(dpo, "actions with a recommendation done");
 });
+
+test("a handler asks for more information: the outcome target pauses, and the reply starts it again", async ({ page }) => {
+  test.setTimeout(90_000);
+  const { reference } = await underInvestigation(
+    page,
+    "Clara Clarify",
+    "They sent my file to the wrong address and nobody will tell me what happened to it.",
+  );
+  await page.getByRole("link", { name: "Ask the complainant for more information" }).first().click();
+  await noViolations(page, "request for more information form");
+  await page.getByRole("button", { name: "Send the request and pause the target" }).click();
+  await expect(page.getByRole("alert")).toContainText("Enter what you need from the complainant");
+  await noViolations(page, "request form with errors");
+  await page.getByLabel("What do you need from the complainant?").fill("The date of the letter that went to the wrong address.");
+  await page.getByRole("button", { name: "Send the request and pause the target" }).click();
+  await expect(banner(page)).toContainText("Request for more information recorded");
+  await expect(page.getByText(/^Waiting for the complainant since/)).toBeVisible();
+  await expect(page.getByText(/The outcome target is paused: 0 days so far/)).toBeVisible();
+  await expect(page.getByText("The outcome waits for the complainant's reply: record it below first.")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Record the outcome" })).toHaveCount(0);
+  await noViolations(page, "case waiting for the complainant");
+
+  // The request, laid out to print.
+  await page.getByRole("link", { name: /^Request for more information/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `Your Data Protection Complaint – We Need More Information (Ref: ${reference})` })).toBeVisible();
+  await expect(page.getByText("The date of the letter that went to the wrong address.")).toBeVisible();
+  await noViolations(page, "request letter");
+
+  // The register shows it paused and waiting.
+  await page.goto("/staff/register?outstanding=reply");
+  const row = page.getByRole("row", { name: new RegExp(reference) });
+  await expect(row).toContainText("Paused");
+  await expect(row).toContainText("Waiting for the complainant since");
+  await noViolations(page, "register of cases waiting for the complainant");
+  await row.getByRole("link", { name: reference }).click();
+
+  // The reply: the target runs again and the outcome can be recorded.
+  await page.getByRole("button", { name: "Record the complainant's reply" }).click();
+  await expect(banner(page)).toContainText("Reply recorded");
+  await expect(page.getByRole("link", { name: "Record the outcome" })).toBeVisible();
+  await expect(page.getByText(/^Waiting for the complainant since/)).toHaveCount(0);
+  await expect(page.getByRole("listitem").filter({ hasText: "reply received" })).toHaveCount(1);
+  await noViolations(page, "case after the reply");
+});
+

@@ -11,13 +11,14 @@ use crate::store::StoreError;
 use crate::AppState;
 use app::domain::calendar::{london_date, Deadlines};
 use app::domain::casework::{
-    may, may_assign, may_confirm, reclassified, review_target, Assignment, Closure, Correction,
-    EndingRecord, FlagWork, Handling, Investigation, InvestigationPart, Move, MpContact, NoteKind,
-    Outcome, ProgressUpdate, Role,
+    may, may_assign, may_confirm, next_step, reclassified, review_target, Assignment, Closure,
+    Correction, Ending, EndingRecord, FlagWork, Handling, Investigation, InvestigationPart, Move,
+    MpContact, NoteKind, Outcome, ProgressUpdate, Role, WaitStep,
 };
 use app::domain::letter;
 use app::domain::messages::MessageKind;
 use app::domain::reference::Reference;
+use app::domain::text::Text;
 use app::domain::FieldError;
 use app::i18n::Words;
 use chrono::{NaiveDate, Utc};
@@ -73,6 +74,15 @@ pub enum Command {
     LinkLodged {
         complaint: Reference,
     },
+    /// Ask the complainant for more information (004 §24), or remind them, with what is
+    /// needed in the handler's words.
+    AskForInformation {
+        needed: Text,
+    },
+    Remind {
+        needed: Text,
+    },
+    RecordReply,
 }
 
 impl Command {
@@ -101,6 +111,9 @@ impl Command {
             Command::UpdateProgress(_) => Move::UpdateProgress,
             Command::Reopen { .. } => Move::Reopen,
             Command::RecordInvestigation(..) => Move::RecordInvestigation,
+            Command::AskForInformation { .. } => Move::AskForInformation,
+            Command::Remind { .. } => Move::Remind,
+            Command::RecordReply => Move::RecordReply,
             _ => return None,
         })
     }
@@ -160,24 +173,57 @@ async fn allowed(
     command: Command,
 ) -> Result<Result<CaseChange, Refused>, StoreError> {
     if let Some(m) = command.procedure_move() {
-        if let Err(r) = may(case.kind, &handling(case), m, actor.username, actor.role) {
-            return Ok(Err(Refused::Rule(FieldError::new("", r.message()))));
+        if let Some(e) = refusal(state, actor, case, m) {
+            return Ok(Err(Refused::Rule(e)));
         }
     }
+    decide(state, actor, case, command).await
+}
+
+/// Why the procedure refuses move `m` on the case now, if it does, in words that say what to
+/// do first. The forms ask before they open, so nobody types a whole letter to be refused.
+pub fn refusal(state: &AppState, actor: Actor<'_>, case: &CaseFile, m: Move) -> Option<FieldError> {
+    let rule = |message: String| Some(FieldError::new("", message));
+    if let Err(r) = may(case.kind, &handling(case), m, actor.username, actor.role) {
+        // Where the case is in the wrong place for it, what to do first.
+        let next = match r {
+            app::domain::casework::Refusal::NotFromHere { .. } => {
+                format!(". {}", next_step(case.kind, case.status))
+            }
+            _ => String::new(),
+        };
+        return rule(format!("{}{next}", r.message()));
+    }
+    // Waiting for the complainant (004 §24): the outcome waits for the reply, a case is ended
+    // "no reply" only once the time to reply has passed, and each step has its moment.
+    let clock = case.clock();
+    let today = london_date(Utc::now());
+    let waits = match m {
+        Move::SendOutcome => clock.may_send_outcome(),
+        Move::End(Ending::NoReply) => {
+            clock.may_end_without_reply(today, state.config.no_reply_days)
+        }
+        Move::AskForInformation => clock.ask(today).map(|_| ()),
+        Move::Remind => clock.remind(today).map(|_| ()),
+        Move::RecordReply => clock.reply(today, &state.config.calendar).map(|_| ()),
+        _ => Ok(()),
+    };
+    if let Err(r) = waits {
+        return rule(r.message());
+    }
     // One letter of a kind at a time: the first is still on its way.
-    let kind = match command {
-        Command::Acknowledge => Some(MessageKind::Acknowledgement),
-        Command::SendOutcome(_) => Some(MessageKind::Outcome),
+    let kind = match m {
+        Move::Acknowledge => Some(MessageKind::Acknowledgement),
+        Move::SendOutcome => Some(MessageKind::Outcome),
         _ => None,
     };
     if let Some(m) = kind.and_then(|k| case.waiting(k)) {
-        let message = format!(
+        return rule(format!(
             "The {} is already waiting to go: nothing was changed",
             m.kind.label().to_lowercase()
-        );
-        return Ok(Err(Refused::Rule(FieldError::new("", message))));
+        ));
     }
-    decide(state, actor, case, command).await
+    None
 }
 
 /// The change a command makes, with its letter in the case's language, or the rule it breaks.
@@ -187,7 +233,8 @@ async fn decide(
     case: &CaseFile,
     command: Command,
 ) -> Result<Result<CaseChange, Refused>, StoreError> {
-    let (org, reference, route) = (&state.organisation, &case.reference, route_for(case));
+    let org = &*state.organisation_for(&case.team);
+    let (reference, route) = (&case.reference, route_for(case));
     let name = case.complaint.complainant.full_name.as_str();
     let words = Words::of(case.lang);
     let team = state.config.taxonomy.team_name(&case.team);
@@ -247,7 +294,61 @@ async fn decide(
         Command::WorkFlag(work) => CaseChange::Flag(work),
         Command::Correct(correction) => CaseChange::Correct(correction),
         Command::LinkLodged { complaint } => CaseChange::LinkLodged { complaint },
+        Command::AskForInformation { .. } | Command::Remind { .. } | Command::RecordReply => {
+            return Ok(waiting(state, actor, case, command));
+        }
     }))
+}
+
+/// SPEC "Deadlines" (004 §24): the clock as the domain moves it, with the letter a request or
+/// reminder sends (reply by the day the case may be ended without one, or a fortnight on).
+fn waiting(
+    state: &AppState,
+    actor: Actor<'_>,
+    case: &CaseFile,
+    command: Command,
+) -> Result<CaseChange, Refused> {
+    let before = case.clock();
+    let today = london_date(Utc::now());
+    let rule =
+        |r: app::domain::casework::WaitRefusal| Refused::Rule(FieldError::new("", r.message()));
+    let letter = |needed: &Text, since: NaiveDate, reminder: bool| {
+        let no_reply = since + chrono::Days::new(state.config.no_reply_days.into());
+        let fortnight = today + chrono::Days::new(app::domain::casework::REMINDER_DAYS.into());
+        letter::information_request(
+            &state.organisation_for(&case.team),
+            case.complaint.complainant.full_name.as_str(),
+            &case.reference,
+            needed,
+            no_reply.max(fortnight),
+            reminder,
+            actor.name,
+            &Words::of(case.lang),
+        )
+    };
+    let route = route_for(case);
+    let (after, step) = match command {
+        Command::AskForInformation { needed } => {
+            let after = before.ask(today).map_err(rule)?;
+            let letter = letter(&needed, today, false);
+            (after, WaitStep::Ask { letter, route })
+        }
+        Command::Remind { needed } => {
+            let after = before.remind(today).map_err(rule)?;
+            let since = after.waiting.map_or(today, |w| w.since);
+            let letter = letter(&needed, since, true);
+            (after, WaitStep::Remind { letter, route })
+        }
+        _ => {
+            let after = before.reply(today, &state.config.calendar).map_err(rule)?;
+            (after, WaitStep::Reply)
+        }
+    };
+    Ok(CaseChange::Wait {
+        before,
+        after,
+        step,
+    })
 }
 
 /// Seed 004 §30: the assigned handler confirms, once, on an open case, by ticking the box.

@@ -23,6 +23,10 @@ pub enum ApiError {
     TooLarge { limit: usize },
     /// The case store could not take it; nothing was stored and a retry is safe (503).
     Unavailable,
+    /// Without the credentials this endpoint needs (401).
+    Unauthorized,
+    /// Not offered here (404): a callback that is not configured.
+    NotFound,
 }
 
 #[derive(Serialize)]
@@ -44,6 +48,8 @@ impl ApiError {
             }
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
         }
     }
 
@@ -68,6 +74,11 @@ impl ApiError {
                 ),
             )],
             ApiError::Unavailable => vec![FieldError::new("", UNAVAILABLE)],
+            ApiError::Unauthorized => vec![FieldError::new(
+                "Authorization",
+                "Send the callback's bearer token in the Authorization header",
+            )],
+            ApiError::NotFound => vec![FieldError::new("", "There is nothing here")],
         }
     }
 

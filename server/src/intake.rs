@@ -112,6 +112,7 @@ pub async fn receive(
         .mp
         .clone()
         .or_else(|| complaint.mp_contact.clone());
+    let organisation = state.organisation_for(&team.id);
     let case = NewCase {
         // Time-ordered (UUID v7): the case's id, and every index that leads with it (history,
         // letters, messages), grows at its end, so a commit of many complaints writes a few
@@ -133,7 +134,7 @@ pub async fn receive(
         review: submission.review,
         mp,
         lang: submission.lang,
-        organisation: state.organisation.clone(),
+        organisation,
     };
     let channel = case.channel.id();
     let submitted = match state.store.submit(case).await {

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod connections;
+pub mod delivery;
 pub mod error;
 pub mod evidence;
 pub mod html;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
     pub organisation: Arc<Organisation>,
+    /// The organisation as each team's letters give it (`Organisation::signed_for`), by id.
+    pub signed: Arc<std::collections::BTreeMap<String, Arc<Organisation>>>,
     pub store: Arc<dyn CaseStore>,
     pub staff: Arc<dyn store::staff::StaffStore>,
     pub outbox: Arc<dyn store::outbox::OutboxStore>,
@@ -73,6 +76,14 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The organisation as the letters of team `team` (its id) give it.
+    pub fn organisation_for(&self, team: &str) -> Arc<Organisation> {
+        self.signed
+            .get(team)
+            .cloned()
+            .unwrap_or_else(|| self.organisation.clone())
+    }
+
     pub fn new(config: Config, stores: store::Stores) -> Result<AppState, String> {
         let leptos_options = LeptosOptions::builder()
             .output_name("intake")
@@ -92,6 +103,19 @@ impl AppState {
             oidc,
             leptos_options,
             organisation: Arc::new(config.organisation.clone()),
+            signed: Arc::new(
+                config
+                    .taxonomy
+                    .teams
+                    .iter()
+                    .map(|t| {
+                        (
+                            t.id.clone(),
+                            Arc::new(config.organisation.signed_for(&t.name)),
+                        )
+                    })
+                    .collect(),
+            ),
             mailer: outbox::mailer(&config)?,
             sign_in: Arc::new(staff::throttle::SignInGuard::new(Default::default())),
             submissions: Arc::new(limits::Submissions::new(&config.limits)),
@@ -270,6 +294,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/v1/complaints", post(api::post_complaint))
         .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/notify/callback", post(delivery::callback))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -169,6 +169,11 @@ pub fn batch_retried_singly() {
 }
 
 /// `kind`: "transient" or "permanent".
+/// A new delivery report from GOV.UK Notify (a replayed one is not counted).
+pub fn delivery_reported(status: &'static str) {
+    metrics::counter!("intake_delivery_reports_total", "status" => status).increment(1);
+}
+
 pub fn send_failed(provider: &'static str, kind: &'static str) {
     metrics::counter!("intake_outbox_failures_total", "provider" => provider, "kind" => kind)
         .increment(1);

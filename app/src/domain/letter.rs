@@ -21,10 +21,25 @@ pub struct Organisation {
     pub telephone: String,
     /// Postal address, one line per entry.
     pub address: Vec<String>,
-    /// Who signs the letters, e.g. "Information Governance Team".
+    /// Who signs the letters, e.g. "Data Protection Officer"; empty (the default): the team
+    /// handling the case (`signed_for`).
+    #[serde(default)]
     pub signatory: String,
     /// Where the privacy notice is published.
     pub privacy_notice_url: String,
+}
+
+impl Organisation {
+    /// The organisation as a team's letters give it: signed by the team unless the council
+    /// names one signatory for every letter (issue 26 found Complaints and Information Team
+    /// cases signed "Information Governance Team").
+    pub fn signed_for(&self, team_name: &str) -> Organisation {
+        let mut org = self.clone();
+        if org.signatory.trim().is_empty() {
+            org.signatory = team_name.to_string();
+        }
+        org
+    }
 }
 
 impl Default for Organisation {
@@ -40,7 +55,7 @@ impl Default for Organisation {
                 "Example Town".into(),
                 "EX1 1AA".into(),
             ],
-            signatory: "Information Governance Team".into(),
+            signatory: String::new(),
             privacy_notice_url: "/privacy".into(),
         }
     }
@@ -58,14 +73,20 @@ pub enum LetterKind {
     ProgressUpdate,
     /// The case ends without an outcome: withdrawn, referred, not investigated, handed over.
     Ending,
+    /// What the handler needs from the complainant before going on (seed 004 §24).
+    InformationRequest,
+    /// The request again, when no reply has come.
+    Reminder,
 }
 
 impl LetterKind {
-    pub const ALL: [LetterKind; 4] = [
+    pub const ALL: [LetterKind; 6] = [
         LetterKind::Acknowledgement,
         LetterKind::Outcome,
         LetterKind::ProgressUpdate,
         LetterKind::Ending,
+        LetterKind::InformationRequest,
+        LetterKind::Reminder,
     ];
 
     pub fn id(self) -> &'static str {
@@ -74,6 +95,8 @@ impl LetterKind {
             LetterKind::Outcome => "outcome",
             LetterKind::ProgressUpdate => "progress_update",
             LetterKind::Ending => "ending",
+            LetterKind::InformationRequest => "information_request",
+            LetterKind::Reminder => "reminder",
         }
     }
 
@@ -83,6 +106,8 @@ impl LetterKind {
             LetterKind::Outcome => "Outcome letter",
             LetterKind::ProgressUpdate => "Progress update letter",
             LetterKind::Ending => "Closing letter",
+            LetterKind::InformationRequest => "Request for more information",
+            LetterKind::Reminder => "Reminder of the request for more information",
         }
     }
 
@@ -311,6 +336,49 @@ pub fn progress_update(
     )
 }
 
+/// SPEC "Deadlines" (004 §24): what the handler needs, and that the outcome target waits for
+/// it; a reminder says so again. In the complaint's language (the request in the handler's
+/// own words).
+#[allow(clippy::too_many_arguments)]
+pub fn information_request(
+    org: &Organisation,
+    complainant_name: &str,
+    reference: &Reference,
+    needed: &crate::domain::text::Text,
+    reply_by: chrono::NaiveDate,
+    reminder: bool,
+    handler_name: &str,
+    w: &Words,
+) -> Letter {
+    let mut parts = parts(org, complainant_name, reference, w);
+    parts.extend([
+        ("needed", needed.to_string()),
+        ("reply_by", w.date(reply_by)),
+        ("handler", handler_name.to_string()),
+    ]);
+    let (subject, opening) = if reminder {
+        (
+            w.fill("Your Data Protection Complaint – Reminder: We Need More Information (Ref: {reference})", &parts),
+            w.fill("We wrote to you asking for more information about your complaint and have not yet had a reply.", &parts),
+        )
+    } else {
+        (
+            w.fill("Your Data Protection Complaint – We Need More Information (Ref: {reference})", &parts),
+            w.fill("Thank you for your complaint about how {organisation} handled your personal information. To look into it properly, we need more information from you.", &parts),
+        )
+    };
+    letter(
+        subject,
+        vec![
+            w.fill("Dear {name},", &parts),
+            opening,
+            w.fill("What we need:\n{needed}", &parts),
+            w.fill("Please reply by {reply_by}, by email to {email}, by telephone on {telephone} or by post, quoting your reference {reference}. Our time to investigate is paused until we hear from you. If we do not hear from you by then, we may close your complaint.", &parts),
+            w.fill("Kind regards,\n{handler}\n{signatory}\n{organisation}", &parts),
+        ],
+    )
+}
+
 /// The letter ending a case without an outcome: why, what happens next, and the ICO; in the
 /// complaint's language (the handler's note in their own words).
 /// A breach report's letter speaks of a report, never of a complaint (SPEC "Ending a case":
@@ -356,6 +424,7 @@ pub fn ending(
         Ending::NotDataProtection => w.fill("Your complaint is not about how we handle personal information, so it is not one we can look at under our Data Protection Complaints Procedure. We have passed it to {referred_to}, who will contact you.", &parts),
         Ending::NotInvestigated => w.fill("We have decided not to investigate your complaint, because: {reason}.", &parts),
         Ending::CorporateProcedure => w.fill("Your complaint is about the service you received, so we have passed it to our corporate complaints team, who will handle it under the corporate complaints procedure and contact you.", &parts),
+        Ending::NoReply => w.fill("We asked you for more information about your complaint and have not had a reply, so we have closed our file. If you still want us to look into it, please contact us quoting your reference {reference}: we will open it again.", &parts),
         Ending::BreachProcedure => w.fill("We are handling what you told us under our personal data breach procedure: we will look into what happened, take any steps needed, and tell you the outcome. If you are unhappy with that outcome, you can then make a complaint to us about how we handled the breach.", &parts),
     };
     let mut body = vec![
@@ -379,6 +448,25 @@ pub fn ending(
 mod tests {
     use super::*;
     use crate::domain::triage::CaseKind;
+
+    #[test]
+    fn letters_are_signed_by_the_case_team_unless_the_council_names_a_signatory() {
+        let org = Organisation::default();
+        assert_eq!(
+            org.signed_for("Complaints and Information Team").signatory,
+            "Complaints and Information Team"
+        );
+        let named = Organisation {
+            signatory: "Data Protection Officer".into(),
+            ..Organisation::default()
+        };
+        assert_eq!(
+            named
+                .signed_for("Complaints and Information Team")
+                .signatory,
+            "Data Protection Officer"
+        );
+    }
 
     /// SPEC "Ending a case": a breach report is not a complaint, so the letter handing it to
     /// the breach procedure speaks of a report (issue 22 found "Your Data Protection Complaint").

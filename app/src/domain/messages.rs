@@ -29,12 +29,17 @@ pub enum MessageKind {
     ProgressUpdate,
     /// The letter ending a case without an outcome.
     Ending,
+    /// A request for more information (seed 004 §24), and its reminder.
+    InformationRequest,
+    Reminder,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 7] = [
+    pub const ALL: [MessageKind; 9] = [
         MessageKind::ProgressUpdate,
         MessageKind::Ending,
+        MessageKind::InformationRequest,
+        MessageKind::Reminder,
         MessageKind::Confirmation,
         MessageKind::Acknowledgement,
         MessageKind::Outcome,
@@ -51,6 +56,8 @@ impl MessageKind {
             MessageKind::Digest => "digest",
             MessageKind::ProgressUpdate => "progress_update",
             MessageKind::Ending => "ending",
+            MessageKind::InformationRequest => "information_request",
+            MessageKind::Reminder => "reminder",
         }
     }
 
@@ -63,6 +70,8 @@ impl MessageKind {
             MessageKind::Digest => "Daily deadline digest",
             MessageKind::ProgressUpdate => "Progress update letter",
             MessageKind::Ending => "Closing letter",
+            MessageKind::InformationRequest => "Request for more information",
+            MessageKind::Reminder => "Reminder of the request for more information",
         }
     }
 
@@ -373,6 +382,8 @@ pub struct Message {
     pub posted_by: Option<String>,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// What the provider last reported of its delivery (GOV.UK Notify's callback).
+    pub delivery: Option<crate::domain::delivery::Delivery>,
 }
 
 #[cfg(test)]

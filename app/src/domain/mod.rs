@@ -5,6 +5,7 @@ pub mod brand;
 pub mod calendar;
 pub mod casework;
 pub mod complaint;
+pub mod delivery;
 pub mod evidence;
 pub mod letter;
 pub mod lines;

@@ -43,6 +43,11 @@ pub struct CaseFacts {
     pub ending: Option<Ending>,
     /// The UK day the case first had a handler.
     pub assigned_on: Option<NaiveDate>,
+    /// Waiting for the complainant with the outcome clock stopped since this day
+    /// (`casework::waiting`): the outcome target is not yet known.
+    pub paused_since: Option<NaiveDate>,
+    /// How far waiting for the complainant has moved the outcome target.
+    pub paused_days: u32,
 }
 
 /// A review that ended: when, and how (reviews are counted apart from first decisions).
@@ -291,6 +296,10 @@ pub struct Figures {
     pub outcome_in_time: Share,
     /// Of those with a revised date due in the period: outcome by the revised date.
     pub outcome_by_revised_date: Share,
+    /// Of the outcomes due in the period, how many had their target moved by waiting for the
+    /// complainant (seed 004 §24), and by how many days in all (counted apart).
+    pub targets_paused: u32,
+    pub days_paused: u32,
     pub median_days_to_outcome: Option<f64>,
     /// At the end of the period.
     pub open_at_end: u32,
@@ -374,8 +383,15 @@ pub fn figures(facts: &ReportFacts, period: Period) -> Figures {
         if let Some(d) = c.acknowledged_on.filter(|d| period.contains(*d)) {
             ack_days.push((d - c.received_on).num_days());
         }
-        if period.contains(c.outcome_due) && c.ending.is_none() {
+        // While the clock is stopped the target is unknown, and it will fall after today
+        // (`casework::waiting`): counted once the reply is recorded.
+        let stopped = c.paused_since.is_some();
+        if period.contains(c.outcome_due) && c.ending.is_none() && !stopped {
             f.outcome_in_time.of += 1;
+            if c.paused_days > 0 {
+                f.targets_paused += 1;
+                f.days_paused += c.paused_days;
+            }
             if c.outcome_sent_on.is_some_and(|d| d <= c.outcome_due) {
                 f.outcome_in_time.count += 1;
             }
@@ -403,12 +419,16 @@ pub fn figures(facts: &ReportFacts, period: Period) -> Figures {
         let decided = c.outcome_sent_on.or(c.closed_on);
         if c.received_on <= period.to && decided.is_none_or(|d| d > period.to) {
             f.open_at_end += 1;
-            let due = if c.acknowledged_on.is_none_or(|d| d > period.to) {
-                c.acknowledge_by
+            let acknowledged = c.acknowledged_on.is_some_and(|d| d <= period.to);
+            // Waiting for the complainant with the outcome clock stopped on that day: its
+            // outcome is not overdue (the acknowledgement deadline never stops).
+            let paused = c.paused_since.is_some_and(|d| d <= period.to);
+            let overdue = if !acknowledged {
+                c.acknowledge_by < period.to
             } else {
-                c.revised_due.unwrap_or(c.outcome_due)
+                !paused && c.revised_due.unwrap_or(c.outcome_due) < period.to
             };
-            if due < period.to {
+            if overdue {
                 f.overdue_at_end += 1;
             }
             if c.assigned_on.is_none_or(|d| d > period.to) {
@@ -515,6 +535,8 @@ mod tests {
             outcome: None,
             ending: Some(Ending::Withdrawn),
             assigned_on: None,
+            paused_since: None,
+            paused_days: 0,
         };
         let not_dp = CaseFacts {
             ending: Some(Ending::NotDataProtection),
@@ -578,6 +600,8 @@ mod tests {
             outcome: None,
             ending: None,
             assigned_on: None,
+            paused_since: None,
+            paused_days: 0,
         }
     }
 
@@ -672,6 +696,61 @@ mod tests {
             "Data protection complaints received from 2026-10-01 to 2026-12-31: 2"
         );
         assert!(rule.contains("not counted again"));
+    }
+
+    /// SPEC "Reporting" with seed 004 §24 (issue 26): a case waiting for the complainant is
+    /// not late meanwhile, its outcome is counted against the moved target once the reply is
+    /// in, the days paused are counted apart, and a past period reads the same before and
+    /// after the reply.
+    #[test]
+    fn a_paused_target_is_counted_once_the_reply_is_in_and_a_past_period_stays() {
+        use crate::domain::casework::Clock;
+        let cal = WorkingCalendar::default();
+        let q3 = Period::parse("2026-07-01", "2026-09-30").unwrap();
+        let q4 = Period::parse("2026-10-01", "2026-12-31").unwrap();
+        let mut c = complaint("2026-06-01");
+        c.status = Status::Investigating;
+        c.acknowledged_on = Some(day("2026-06-10"));
+        assert_eq!(c.outcome_due, day("2026-09-01"));
+        let clock = Clock {
+            acknowledge_by: c.acknowledge_by,
+            outcome_due: c.outcome_due,
+            paused_days: 0,
+            waiting: None,
+        };
+        let asked = clock.ask(day("2026-08-20")).unwrap();
+        // Before asking, at the end of Q3 it would be late; waiting, it is not.
+        let before = figures(&facts(vec![c.clone()]), q3);
+        assert_eq!(before.outcome_in_time, Share { count: 0, of: 1 });
+        assert_eq!(before.overdue_at_end, 1);
+        let mut waiting = c.clone();
+        waiting.paused_since = asked.waiting.map(|w| w.since);
+        let paused = figures(&facts(vec![waiting]), q3);
+        assert_eq!(paused.outcome_in_time, Share { count: 0, of: 0 });
+        assert_eq!(paused.overdue_at_end, 0);
+        assert_eq!(paused.open_at_end, 1);
+        // The reply on 5 October: 46 days on is Saturday 17 October, so Monday 19 October.
+        let replied = asked.reply(day("2026-10-05"), &cal).unwrap();
+        let mut answered = c.clone();
+        answered.outcome_due = replied.outcome_due;
+        answered.paused_days = replied.paused_days;
+        assert_eq!(answered.outcome_due, day("2026-10-19"));
+        let after = figures(&facts(vec![answered.clone()]), q3);
+        assert_eq!(
+            after, paused,
+            "Q3 reads the same before and after the reply"
+        );
+        answered.outcome_sent_on = Some(day("2026-10-16"));
+        let q4f = figures(&facts(vec![answered]), q4);
+        assert_eq!(q4f.outcome_in_time, Share { count: 1, of: 1 });
+        assert_eq!((q4f.targets_paused, q4f.days_paused), (1, 48));
+    }
+
+    fn facts(cases: Vec<CaseFacts>) -> ReportFacts {
+        ReportFacts {
+            cases,
+            ..ReportFacts::default()
+        }
     }
 
     #[test]

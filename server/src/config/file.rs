@@ -58,6 +58,9 @@ pub struct ProcedureFile {
     /// Days before the date the complainant was given that "Update due" shows (SPEC "Keeping
     /// people informed"; default 14).
     pub update_warning_days: Option<u32>,
+    /// Days without a reply to a request for more information before the case may be ended
+    /// "no reply" (seed 004 §24; default 28).
+    pub no_reply_days: Option<u32>,
 }
 
 /// `[accessibility]`: the accessibility statement's dates (the council reviews it yearly).
@@ -139,6 +142,9 @@ pub struct EmailFile {
     pub smtp: Option<SmtpFile>,
     /// Where the file transport writes `.eml` files (default `data/outbox`).
     pub files_dir: Option<String>,
+    /// The bearer token GOV.UK Notify sends with its delivery reports (set the same in
+    /// Notify's callback settings); better in the environment: INTAKE_NOTIFY_CALLBACK_TOKEN.
+    pub notify_callback_token: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

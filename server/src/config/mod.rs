@@ -31,6 +31,8 @@ pub struct Config {
     pub embed_origins: Vec<String>,
     pub branding: Branding,
     pub email: EmailConfig,
+    /// The token GOV.UK Notify's delivery reports must carry; none: the callback is off.
+    pub notify_callback_token: Option<secrecy::SecretString>,
     pub outbox: WorkerSettings,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Send Strict-Transport-Security (on by default when the public address is https).
@@ -46,6 +48,9 @@ pub struct Config {
     /// Days before the outcome target (or the revised date) that staff are prompted for a
     /// progress update.
     pub update_warning_days: u32,
+    /// Days without a reply to a request for more information before a case may be ended
+    /// "no reply".
+    pub no_reply_days: u32,
     /// How staff sign in: passwords and the second step, the identity provider, sessions.
     pub sign_in: SignIn,
     /// Evidence files: limits and the virus scanner.
@@ -143,6 +148,7 @@ impl Config {
             .map(|o| parse_origin(o).map_err(|e| format!("embed allowed_origins: {e}")))
             .collect::<Result<Vec<_>, _>>()?;
         let branding = Branding::resolve(file.branding.unwrap_or_default(), &env)?;
+        let notify_callback_token = callback_token(file.email.as_ref(), &env)?;
         let email = email_config(file.email, &env)?;
         let public_url = env("INTAKE_PUBLIC_URL").or(file.public_url);
         let public_url_given = public_url.is_some();
@@ -188,20 +194,14 @@ impl Config {
             }
         };
         let accessibility = AccessibilityDates::resolve(file.accessibility.unwrap_or_default())?;
-        let update_warning_days = file
-            .procedure
-            .and_then(|p| p.update_warning_days)
-            .unwrap_or(app::domain::casework::UPDATE_WARNING_DAYS);
-        if update_warning_days > 90 {
-            return Err(format!(
-                "procedure update_warning_days {update_warning_days}: at most 90 (the outcome target is three months)"
-            ));
-        }
+        let (update_warning_days, no_reply_days) = procedure_days(file.procedure)?;
         Ok(Config {
             sign_in: SignIn::resolve(file.sign_in, file.oidc, &taxonomy, &env)?,
             evidence: EvidenceSettings::resolve(file.evidence, &env)?,
             metrics_addr: metrics_addr(file.metrics, &env, listen_addr)?,
             update_warning_days,
+            no_reply_days,
+            notify_callback_token,
             accessibility,
             access,
             not_investigated_reasons,
@@ -385,5 +385,46 @@ mod tests {
             let file: FileConfig = toml::from_str(bad).unwrap();
             assert!(Config::from_parts(file, no_env).is_err(), "{bad}");
         }
+    }
+}
+
+/// `[procedure]`: the days before a target that "Update due" shows, and the days without a
+/// reply before a case may be ended "no reply".
+fn procedure_days(procedure: Option<file::ProcedureFile>) -> Result<(u32, u32), String> {
+    let procedure = procedure.unwrap_or_default();
+    let update_warning_days = procedure
+        .update_warning_days
+        .unwrap_or(app::domain::casework::UPDATE_WARNING_DAYS);
+    if update_warning_days > 90 {
+        return Err(format!(
+            "procedure update_warning_days {update_warning_days}: at most 90 (the outcome target is three months)"
+        ));
+    }
+    let no_reply_days = procedure
+        .no_reply_days
+        .unwrap_or(app::domain::casework::NO_REPLY_DAYS);
+    if !(1..=90).contains(&no_reply_days) {
+        return Err(format!(
+            "procedure no_reply_days {no_reply_days}: between 1 and 90"
+        ));
+    }
+    Ok((update_warning_days, no_reply_days))
+}
+
+/// `[email] notify_callback_token` (or INTAKE_NOTIFY_CALLBACK_TOKEN): long enough that it
+/// cannot be guessed, since it is all that stands between the internet and the case flags.
+fn callback_token(
+    email: Option<&file::EmailFile>,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<secrecy::SecretString>, String> {
+    let token = env("INTAKE_NOTIFY_CALLBACK_TOKEN")
+        .or_else(|| email.and_then(|e| e.notify_callback_token.clone()));
+    match token {
+        Some(t) if t.trim().len() < 32 => Err(
+            "email notify_callback_token: at least 32 characters (make one with `openssl rand -hex 32`)"
+                .into(),
+        ),
+        Some(t) => Ok(Some(secrecy::SecretString::from(t.trim().to_string()))),
+        None => Ok(None),
     }
 }

@@ -20,7 +20,6 @@ use crate::AppState;
 use app::domain::calendar::london_date;
 use app::domain::casework::{next_due, urgency, Urgency};
 use app::domain::casework::{DueFilter, RegisterQuery};
-use app::domain::letter::Organisation;
 use app::domain::messages::{self, retry_at, CaseAlert, DigestLine, MessageKind, Route};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -112,7 +111,12 @@ pub async fn tick(state: &AppState, instance: &str, now: DateTime<Utc>) -> Resul
             );
             break;
         }
-        let result = match render(state, &message).await {
+        let rendered = render(state, &message).await;
+        // The recipient cannot be emailed: no address, or the mail server refuses it for good.
+        // (GOV.UK Notify's refusals at send time are mostly its configuration's, which the DPO
+        // mends and retries; its bounces come later, to the delivery callback.)
+        let unreachable = matches!(rendered, Ok(None)) || provider(state) == "smtp";
+        let result = match rendered {
             Ok(Some(email)) => state.mailer.send(&email).await,
             Ok(None) => Err(SendError::Permanent(
                 "nowhere to send it: no email address for this recipient".into(),
@@ -135,7 +139,14 @@ pub async fn tick(state: &AppState, instance: &str, now: DateTime<Utc>) -> Resul
             }
             Err(SendError::Permanent(e)) => {
                 crate::metrics::send_failed(provider(state), "permanent");
-                state.outbox.mark_failed(message.id, &e).await
+                let failed = state.outbox.mark_failed(message.id, &e).await;
+                // As a bounce reported later would: the letter goes by post, or the case is
+                // flagged.
+                if failed.is_ok() && unreachable {
+                    let permanent = app::domain::delivery::Delivery::PermanentFailure;
+                    crate::delivery::follow_up(state, &message, permanent).await;
+                }
+                failed
             }
         };
         if let Err(e) = recorded {
@@ -162,7 +173,6 @@ fn link(settings: &WorkerSettings, path: &str) -> String {
 /// The email a message carries, from the case as it is now; None if there is no address.
 async fn render(state: &AppState, m: &Message) -> Result<Option<Outgoing>, String> {
     let settings = &state.config.outbox;
-    let org: &Organisation = &state.organisation;
     let mut fields = BTreeMap::new();
     let mut lang = app::i18n::Lang::En;
     let (to, email) = match m.kind {
@@ -239,7 +249,7 @@ async fn render(state: &AppState, m: &Message) -> Result<Option<Outgoing>, Strin
                     lang = case.lang;
                     let email = match m.kind {
                         MessageKind::Confirmation => messages::confirmation(
-                            org,
+                            &state.organisation_for(&case.team),
                             case.kind,
                             &reference,
                             case.received_on,

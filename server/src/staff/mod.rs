@@ -148,6 +148,11 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
         POST "/staff/cases/{reference}/end" Staff(Handler) => case::procedure::end;
         GET "/staff/cases/{reference}/update" Staff(Handler) => case::procedure::show_update_form;
         POST "/staff/cases/{reference}/update" Staff(Handler) => case::procedure::update;
+        GET "/staff/cases/{reference}/clarify" Staff(Handler) => case::waiting::show_clarify_form;
+        POST "/staff/cases/{reference}/clarify" Staff(Handler) => case::waiting::clarify;
+        GET "/staff/cases/{reference}/remind" Staff(Handler) => case::waiting::show_remind_form;
+        POST "/staff/cases/{reference}/remind" Staff(Handler) => case::waiting::remind;
+        POST "/staff/cases/{reference}/reply" Staff(Handler) => case::waiting::reply;
         POST "/staff/cases/{reference}/mp" Staff(Handler) => case::procedure::set_mp;
         POST "/staff/cases/{reference}/flags/{flag}" Staff(Handler) => case::procedure::work_flag;
         POST "/staff/cases/{reference}/reclassify" Staff(Handler) => case::procedure::reclassify;

@@ -94,7 +94,18 @@ pub async fn register(
 ) -> Result<Response, StaffError> {
     let query = query_of(&state, &user, &p);
     let today = today();
-    let rows = state.staff.register(&query, today).await?;
+    // The page and the staff's names at once: handlers are shown by their full names.
+    let (mut rows, users) =
+        tokio::try_join!(state.staff.register(&query, today), state.staff.users())?;
+    let names: std::collections::HashMap<String, String> = users
+        .into_iter()
+        .map(|u| (u.username, u.display_name))
+        .collect();
+    for r in &mut rows.rows {
+        if let Some(name) = r.handler.as_ref().and_then(|h| names.get(h)) {
+            r.handler = Some(name.clone());
+        }
+    }
     Ok(render_register(&state, &viewer, &query, rows, today))
 }
 
@@ -220,7 +231,17 @@ fn register_row(
     let breach = r.kind == app::domain::triage::CaseKind::BreachReport;
     let ack_done = r.acknowledged_at.is_some();
     let outcome_done = r.outcome_sent_at.is_some();
-    let overdue = due.is_some_and(|d| urgency(d.date(), today) == Urgency::Overdue);
+    // Waiting for the complainant on an open case: a stopped outcome clock is not overdue.
+    let waiting = r.waiting.filter(|_| r.status.is_open());
+    let paused = waiting.is_some_and(|w| w.stopped);
+    let outcome_running = !(paused && r.status != Status::Received);
+    let overdue =
+        outcome_running && due.is_some_and(|d| urgency(d.date(), today) == Urgency::Overdue);
+    let reminder = waiting.is_some_and(|w| {
+        today
+            >= w.reminded_on.unwrap_or(w.since)
+                + chrono::Days::new(app::domain::casework::REMINDER_DAYS.into())
+    });
     let reference = r.reference.to_string();
     let href = format!("/staff/cases/{}", r.reference.compact());
     view! {
@@ -232,15 +253,18 @@ fn register_row(
                 {r.restricted.then(|| view! { <br/><strong class="tag tag--red">"Restricted"</strong> })}
                 {r.reduced.then(|| view! { <br/><strong class="tag">"Summary only"</strong> })}
                 {r.adjustments.then(|| view! { <br/><strong class="tag tag--yellow">"Adjustments"</strong> })}
+                {r.cannot_reach.then(|| view! { <br/><strong class="tag tag--red">"Cannot reach"</strong> })}
             </td>
             <td class="table__cell">{team_name(state, &r.team)}</td>
             <td class="table__cell">{category_label(state, &r.category)}</td>
             <td class="table__cell"><span class="tag">{r.status.label()}</span>{r.ending.map(|e| view! { <br/><span class="hint">{e.label()}</span> })}</td>
             <td class="table__cell">{r.handler.clone().unwrap_or_else(|| "Not assigned".into())}</td>
             <td class="table__cell">{if breach { view! { <span class="hint">"Breach procedure"</span> }.into_any() } else { deadline(r.acknowledge_by, ack_done, today).into_any() }}</td>
-            <td class="table__cell">{if breach { view! { <span class="hint">"Breach procedure"</span> }.into_any() } else { deadline(r.outcome_due, outcome_done || r.ending.is_some(), today).into_any() }}
+            <td class="table__cell">{if breach { view! { <span class="hint">"Breach procedure"</span> }.into_any() } else if paused { view! { <strong class="tag">"Paused"</strong> }.into_any() } else { deadline(r.outcome_due, outcome_done || r.ending.is_some(), today).into_any() }}
+                {waiting.map(|w| view! { <br/><span class="hint">{format!("Waiting for the complainant since {}", long_date(w.since))}</span> })}
+                {reminder.then(|| view! { <br/><strong class="tag tag--yellow">"Reminder due"</strong> })}
                 {r.revised_due.map(|d| view! { <br/><span class="hint">{format!("Revised: {}", long_date(d))}</span> })}
-                {update_due(r.kind, r.status, r.outcome_due, r.revised_due, today, warning).then(|| view! { <br/><strong class="tag tag--red">"Update due"</strong> })}
+                {(!paused && update_due(r.kind, r.status, r.outcome_due, r.revised_due, today, warning)).then(|| view! { <br/><strong class="tag tag--red">"Update due"</strong> })}
             </td>
         </tr>
     }

@@ -163,6 +163,7 @@ fn figure_tables(
             ("Median days to acknowledge".into(), days(f.median_days_to_acknowledge)),
             ("Outcome within three months".into(), f.outcome_in_time.text()),
             ("Outcome by the revised date of a progress update".into(), f.outcome_by_revised_date.text()),
+            ("Outcome targets moved by waiting for the complainant".into(), format!("{} ({} days in all)", f.targets_paused, f.days_paused)),
             ("Median days to the outcome".into(), days(f.median_days_to_outcome)),
         ])}
         <h2 class="heading-m">"At the end of the period"</h2>
@@ -338,6 +339,11 @@ fn tables(state: &AppState, all: &[(Period, Figures)]) -> Vec<Table> {
             f.outcome_by_revised_date.count.into(),
         ),
         pair("Revised dates due", f.outcome_by_revised_date.of.into()),
+        pair(
+            "Outcome targets moved by waiting for the complainant",
+            f.targets_paused.into(),
+        ),
+        pair("Days the targets moved", f.days_paused.into()),
         pair("Open at the end", f.open_at_end.into()),
         pair("Overdue at the end", f.overdue_at_end.into()),
         pair("Not assigned at the end", f.unassigned_at_end.into()),

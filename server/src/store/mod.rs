@@ -39,6 +39,7 @@ pub(crate) fn keep_first_decision(ending_id: &str) -> String {
     [
         first("outcome_due", "outcome_due"),
         first("revised_due", "revised_due"),
+        first("paused_days", "paused_days"),
         first("outcome_sent_at", "outcome_sent_at"),
         first("closed_at", "closed_at"),
         first("outcome_category", "outcome_category"),

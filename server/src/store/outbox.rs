@@ -1,6 +1,7 @@
 //! What the outbox worker, the print queue and the messages page need from the store.
 
 use super::StoreError;
+use app::domain::delivery::Delivery;
 use app::domain::messages::Route;
 use app::domain::reference::Reference;
 use async_trait::async_trait;
@@ -71,4 +72,19 @@ pub trait OutboxStore: Send + Sync + 'static {
     async fn messages_of_case(&self, reference: &Reference) -> Result<Vec<Message>, StoreError>;
     /// Queues the day's digest for a team unless it is queued already (by any instance).
     async fn queue_digest(&self, team: &str, day: NaiveDate) -> Result<bool, StoreError>;
+    /// A delivery report for the message the provider knows as `provider_id`, kept once: the
+    /// message when the report is new; none when it was kept already (a replayed callback)
+    /// or no message has that id.
+    async fn record_delivery(
+        &self,
+        provider_id: &str,
+        delivery: Delivery,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Message>, StoreError>;
+    /// The letter of email message `id`, which cannot arrive, into the print queue (once),
+    /// the history saying why; false if it was there already.
+    async fn post_instead(&self, id: i64, at: DateTime<Utc>) -> Result<bool, StoreError>;
+    /// The case of message `id` flagged: the complainant cannot be reached in writing (once);
+    /// false if it was flagged already.
+    async fn cannot_reach(&self, id: i64, at: DateTime<Utc>) -> Result<bool, StoreError>;
 }

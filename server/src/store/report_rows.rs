@@ -61,10 +61,10 @@ pub(super) fn shared<'a>(
     names.entry(name).or_insert_with(|| Arc::from(name)).clone()
 }
 
-/// One case's facts from its 15 joined fields (the order both stores' queries give);
+/// One case's facts from its 17 joined fields (the order both stores' queries give);
 /// `uk_day` reads a decision's day (the stores keep timestamps differently).
 pub(super) fn case_facts<'a>(
-    f: [&'a str; 15],
+    f: [&'a str; 17],
     names: &mut std::collections::HashMap<&'a str, Arc<str>>,
     mut uk_day: impl FnMut(&str) -> Result<NaiveDate, StoreError>,
 ) -> Result<CaseFacts, StoreError> {
@@ -89,6 +89,8 @@ pub(super) fn case_facts<'a>(
             .map(|e| Ending::parse(e).ok_or_else(|| corrupt("ending")))
             .transpose()?,
         assigned_on: opt(f[14]).map(&mut uk_day).transpose()?,
+        paused_since: opt(f[15]).map(|d| day(d, "waiting_since")).transpose()?,
+        paused_days: f[16].parse().map_err(|_| corrupt("paused_days"))?,
     })
 }
 

@@ -40,15 +40,39 @@ pub struct SmtpServer {
     _child: Child,
 }
 
+/// An aiosmtpd handler that refuses, for good (550), every recipient whose address contains
+/// "bounce", as a real relay refuses an address that does not exist; it keeps the rest.
+const REFUSING: &str = r#"
+from aiosmtpd.handlers import Mailbox
+
+class Refusing(Mailbox):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if "bounce" in address:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+"#;
+
 impl SmtpServer {
     pub async fn start(dir: &Path) -> SmtpServer {
+        Self::start_with(dir, "aiosmtpd.handlers.Mailbox").await
+    }
+
+    /// A relay that refuses recipients whose address contains "bounce".
+    pub async fn start_refusing(dir: &Path) -> SmtpServer {
+        std::fs::write(dir.join("refusing.py"), REFUSING).unwrap();
+        Self::start_with(dir, "refusing.Refusing").await
+    }
+
+    async fn start_with(dir: &Path, handler: &str) -> SmtpServer {
         let port = free_port();
         let maildir = dir.join("maildir");
         let child = Command::new(python())
             .args(["-m", "aiosmtpd", "-n", "-l"])
             .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .args(["-c", handler])
             .arg(&maildir)
+            .env("PYTHONPATH", dir)
             .kill_on_drop(true)
             .spawn()
             .expect("aiosmtpd starts (Debian package python3-aiosmtpd)");
@@ -117,6 +141,8 @@ pub struct NotifyState {
     pub down: bool,
     /// How long each answer takes (a slow provider).
     pub delay: Duration,
+    /// The id Notify gave each accepted email, in the order of `accepted`.
+    pub ids: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -172,10 +198,9 @@ async fn notify_email(
     };
     if status == 201 {
         s.accepted.push(body);
-        (
-            StatusCode::CREATED,
-            Json(json!({"id": uuid::Uuid::new_v4().to_string()})),
-        )
+        let id = uuid::Uuid::new_v4().to_string();
+        s.ids.push(id.clone());
+        (StatusCode::CREATED, Json(json!({"id": id})))
     } else {
         (
             StatusCode::from_u16(status).unwrap(),
@@ -224,6 +249,43 @@ digest_at = "23:59"
             key = notify_key(),
             base = self.base
         )
+    }
+
+    /// Notify's id and our reference for each accepted email.
+    pub fn sent(&self) -> Vec<(String, Value)> {
+        let s = self.state.lock().unwrap();
+        s.ids
+            .iter()
+            .cloned()
+            .zip(s.accepted.iter().cloned())
+            .collect()
+    }
+
+    /// Posts a delivery report for the email Notify knows as `id` to the server at `base`,
+    /// as Notify's callback does (the body as Notify documents it); the server's answer.
+    pub async fn report(&self, base: &str, token: &str, id: &str, status: &str) -> u16 {
+        let now = chrono::Utc::now().to_rfc3339();
+        let body = json!({
+            "id": id,
+            "reference": "the-message-key",
+            "to": "someone@example.com",
+            "status": status,
+            "created_at": now,
+            "completed_at": now,
+            "sent_at": now,
+            "notification_type": "email",
+            "template_id": "00000000-0000-4000-8000-000000000002",
+            "template_version": 1
+        });
+        reqwest::Client::new()
+            .post(format!("{base}/api/v1/notify/callback"))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
     }
 
     pub fn accepted(&self) -> Vec<Value> {

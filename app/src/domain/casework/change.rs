@@ -10,8 +10,8 @@
 //! `the_history_never_carries_what_was_typed_about_the_person`.
 
 use super::{
-    Closure, Correction, EndingRecord, Investigation, MpContact, NoteKind, Outcome, ProgressUpdate,
-    Status,
+    Clock, Closure, Correction, EndingRecord, Investigation, MpContact, NoteKind, Outcome,
+    ProgressUpdate, Status,
 };
 use crate::domain::calendar::Deadlines;
 use crate::domain::letter::Letter;
@@ -153,6 +153,28 @@ pub enum CaseChange {
     LinkLodged {
         complaint: Reference,
     },
+    /// Waiting for the complainant (004 §24, `waiting`): the clock as the form saw it and as
+    /// it is to be (the store writes it only if it is still as seen). A request and a
+    /// reminder send their letter; what was asked is in the letter, never the history.
+    Wait {
+        before: Clock,
+        after: Clock,
+        step: WaitStep,
+    },
+}
+
+/// What a change to the waiting clock is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaitStep {
+    Ask {
+        letter: Letter,
+        route: Option<Route>,
+    },
+    Remind {
+        letter: Letter,
+        route: Option<Route>,
+    },
+    Reply,
 }
 
 /// What the history and the audit trail say of a change.
@@ -341,6 +363,31 @@ impl CaseChange {
                 "complaint lodged from a breach report",
                 format!("complaint {complaint} lodged after the breach outcome"),
             ),
+            C::Wait { after, step, .. } => match step {
+                WaitStep::Ask { route, .. } => {
+                    let clock = if after.target().is_none() {
+                        "outcome target paused"
+                    } else {
+                        "outcome target had already passed, so it is not paused"
+                    };
+                    Entry::new(
+                        "more information asked for",
+                        "asked for more information",
+                        format!("{clock}; {}", sent(*route)),
+                    )
+                }
+                WaitStep::Remind { route, .. } => {
+                    Entry::new("reminder sent", "reminded the complainant", sent(*route))
+                }
+                WaitStep::Reply => Entry::new(
+                    "reply received",
+                    "recorded the complainant's reply",
+                    format!(
+                        "outcome target {} ({} days paused in all)",
+                        after.outcome_due, after.paused_days
+                    ),
+                ),
+            },
         }
     }
 }

@@ -57,6 +57,10 @@ pub struct RegisterRow {
     pub revised_due: Option<NaiveDate>,
     /// How it ended, when it ended without an outcome.
     pub ending: Option<Ending>,
+    /// Waiting for the complainant's reply (`waiting`), if it is.
+    pub waiting: Option<super::Waiting>,
+    /// Nobody can reach the complainant in writing (an email that cannot arrive).
+    pub cannot_reach: bool,
     /// The complainant asked for reasonable adjustments (shown on the register).
     pub adjustments: bool,
     /// For the register's download only (the page does not show names).
@@ -176,6 +180,13 @@ pub struct CaseFile {
     pub corrections: Vec<StoredCorrection>,
     /// Earlier closures, when the case was reopened for review.
     pub reviews: Vec<Review>,
+    /// How many days waiting for the complainant have moved the outcome target.
+    pub paused_days: u32,
+    /// The request for more information still unanswered, if there is one.
+    pub waiting_for_reply: Option<super::Waiting>,
+    /// Since when nobody can reach the complainant in writing (an email that cannot arrive
+    /// and no postal address), until their details are corrected.
+    pub cannot_reach_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]
@@ -218,6 +229,16 @@ impl CaseFile {
             u8::from(self.handler_confirmed_at.is_some()),
             self.letters.len()
         )
+    }
+
+    /// Its deadlines as waiting for the complainant moves them (`waiting`).
+    pub fn clock(&self) -> super::Clock {
+        super::Clock {
+            acknowledge_by: self.acknowledge_by,
+            outcome_due: self.outcome_due,
+            paused_days: self.paused_days,
+            waiting: self.waiting_for_reply,
+        }
     }
 
     /// The letter of this kind still waiting to go (by email or in the print queue), if any.

@@ -32,15 +32,18 @@ pub enum Ending {
     NotInvestigated,
     CorporateProcedure,
     BreachProcedure,
+    /// More information was asked for and never came (004 §24; `waiting`).
+    NoReply,
 }
 
 impl Ending {
-    pub const ALL: [Ending; 5] = [
+    pub const ALL: [Ending; 6] = [
         Ending::Withdrawn,
         Ending::NotDataProtection,
         Ending::NotInvestigated,
         Ending::CorporateProcedure,
         Ending::BreachProcedure,
+        Ending::NoReply,
     ];
 
     pub fn id(self) -> &'static str {
@@ -50,6 +53,7 @@ impl Ending {
             Ending::NotInvestigated => "not_investigated",
             Ending::CorporateProcedure => "corporate_procedure",
             Ending::BreachProcedure => "breach_procedure",
+            Ending::NoReply => "no_reply",
         }
     }
 
@@ -60,6 +64,7 @@ impl Ending {
             Ending::NotInvestigated => "Not investigated",
             Ending::CorporateProcedure => "Handed to the corporate complaints procedure",
             Ending::BreachProcedure => "Handed to the breach procedure",
+            Ending::NoReply => "No reply to a request for more information",
         }
     }
 
@@ -210,6 +215,10 @@ pub enum Move {
     UpdateProgress,
     /// The plan, an interim measure or the findings (the status stays).
     RecordInvestigation,
+    /// Ask the complainant for more information (004 §24), remind them, record their reply.
+    AskForInformation,
+    Remind,
+    RecordReply,
 }
 
 impl Move {
@@ -223,6 +232,9 @@ impl Move {
             Move::Reopen => "reopened",
             Move::UpdateProgress => "given a progress update",
             Move::RecordInvestigation => "given an investigation record",
+            Move::AskForInformation => "the subject of a request for more information",
+            Move::Remind => "the subject of a reminder",
+            Move::RecordReply => "given a reply",
         }
     }
 
@@ -233,7 +245,11 @@ impl Move {
             Move::Investigate | Move::Reopen => Status::Investigating,
             Move::SendOutcome => Status::OutcomeSent,
             Move::Close | Move::End(_) => Status::Closed,
-            Move::UpdateProgress | Move::RecordInvestigation => from,
+            Move::UpdateProgress
+            | Move::RecordInvestigation
+            | Move::AskForInformation
+            | Move::Remind
+            | Move::RecordReply => from,
         }
     }
 }
@@ -259,6 +275,29 @@ pub fn allowed(kind: CaseKind, status: Status, m: Move) -> bool {
         (_, Move::UpdateProgress) => matches!(status, Acknowledged | Investigating),
         // Recorded while the complaint is worked (seed 004 §30–§36), not once decided.
         (_, Move::RecordInvestigation) => matches!(status, Acknowledged | Investigating),
+        // While the complaint is open and undecided; whether anything is being waited for is
+        // the clock's to say (`waiting`).
+        (_, Move::AskForInformation | Move::Remind | Move::RecordReply) => {
+            matches!(status, Received | Acknowledged | Investigating)
+        }
+    }
+}
+
+/// What can be done next from `status`, in words for staff: said with every refusal, so a
+/// refusal tells the handler what to do first (issue 26). Tested by
+/// `the_next_step_is_a_move_the_procedure_allows`.
+pub fn next_step(kind: CaseKind, status: Status) -> &'static str {
+    use Status::*;
+    match (kind, status) {
+        (CaseKind::BreachReport, Received | Acknowledged | Investigating) => {
+            "Next: hand it to the breach procedure."
+        }
+        (CaseKind::BreachReport, _) => "Nothing more is done with it under this procedure.",
+        (_, Received) => "Next: acknowledge it.",
+        (_, Acknowledged) => "Next: start the investigation.",
+        (_, Investigating) => "Next: record the outcome.",
+        (_, OutcomeSent) => "Next: close it.",
+        (_, Closed) => "It can only be reopened for review.",
     }
 }
 
@@ -482,7 +521,7 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    const MOVES: [Move; 12] = [
+    const MOVES: [Move; 16] = [
         Move::Acknowledge,
         Move::Investigate,
         Move::SendOutcome,
@@ -492,9 +531,13 @@ mod tests {
         Move::End(Ending::NotInvestigated),
         Move::End(Ending::CorporateProcedure),
         Move::End(Ending::BreachProcedure),
+        Move::End(Ending::NoReply),
         Move::Reopen,
         Move::UpdateProgress,
         Move::RecordInvestigation,
+        Move::AskForInformation,
+        Move::Remind,
+        Move::RecordReply,
     ];
 
     /// Every (kind, status, move) the procedure allows; everything else is refused.
@@ -506,6 +549,7 @@ mod tests {
             Ending::NotInvestigated,
             Ending::CorporateProcedure,
             Ending::BreachProcedure,
+            Ending::NoReply,
         ];
         let mut expected: Vec<(CaseKind, Status, Move)> = vec![
             (Complaint, Received, Move::Acknowledge),
@@ -521,6 +565,9 @@ mod tests {
         for s in [Received, Acknowledged, Investigating] {
             for e in complaint_ends {
                 expected.push((Complaint, s, Move::End(e)));
+            }
+            for m in [Move::AskForInformation, Move::Remind, Move::RecordReply] {
+                expected.push((Complaint, s, m));
             }
             for e in [
                 Ending::BreachProcedure,
@@ -539,6 +586,34 @@ mod tests {
                         "{kind:?} {s:?} {m:?}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn the_next_step_is_a_move_the_procedure_allows() {
+        let said = [
+            (Move::Acknowledge, "acknowledge it"),
+            (Move::Investigate, "start the investigation"),
+            (Move::SendOutcome, "record the outcome"),
+            (Move::Close, "close it"),
+            (Move::Reopen, "reopened for review"),
+            (Move::End(Ending::BreachProcedure), "breach procedure"),
+        ];
+        for kind in [Complaint, BreachReport] {
+            for s in Status::ALL {
+                let next = next_step(kind, s);
+                if kind == BreachReport && matches!(s, OutcomeSent | Closed) {
+                    assert!(MOVES.iter().all(|m| !allowed(kind, s, *m)));
+                    continue;
+                }
+                let named: Vec<Move> = said
+                    .iter()
+                    .filter(|(_, words)| next.contains(words))
+                    .map(|(m, _)| *m)
+                    .collect();
+                assert_eq!(named.len(), 1, "{kind:?} {s:?}: {next}");
+                assert!(allowed(kind, s, named[0]), "{kind:?} {s:?}: {next}");
             }
         }
     }

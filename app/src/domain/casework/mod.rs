@@ -11,6 +11,7 @@
 //! - `register`: the filters of the case register (seed 004 §45);
 //! - `change`: every change staff make to a case, and what the history says of it;
 //! - `file`: the case as it is kept, as both stores read it back;
+//! - `waiting`: asking the complainant for more, and the outcome clock stopped meanwhile;
 //! - `accounts`: staff roles, usernames, passwords and the lock-out policy.
 
 mod accounts;
@@ -25,6 +26,7 @@ mod records;
 mod register;
 mod status;
 mod urgency;
+mod waiting;
 
 pub use accounts::*;
 pub use change::*;
@@ -37,3 +39,4 @@ pub use records::*;
 pub use register::*;
 pub use status::*;
 pub use urgency::*;
+pub use waiting::*;

@@ -108,13 +108,16 @@ impl DueFilter {
 pub enum Outstanding {
     Identity,
     Clarification,
+    /// Waiting for the complainant's reply to a request for more information.
+    Reply,
     Handover,
 }
 
 impl Outstanding {
-    pub const ALL: [Outstanding; 3] = [
+    pub const ALL: [Outstanding; 4] = [
         Outstanding::Identity,
         Outstanding::Clarification,
+        Outstanding::Reply,
         Outstanding::Handover,
     ];
 
@@ -122,6 +125,7 @@ impl Outstanding {
         match self {
             Outstanding::Identity => "identity",
             Outstanding::Clarification => "clarification",
+            Outstanding::Reply => "reply",
             Outstanding::Handover => "handover",
         }
     }
@@ -130,6 +134,7 @@ impl Outstanding {
         match self {
             Outstanding::Identity => "Identity not yet verified",
             Outstanding::Clarification => "Clarification not yet received",
+            Outstanding::Reply => "Waiting for the complainant",
             Outstanding::Handover => "Corporate hand-over not yet made",
         }
     }

@@ -16,6 +16,7 @@ pub mod page;
 pub mod procedure;
 pub mod records;
 mod sections;
+pub mod waiting;
 mod work;
 
 use super::components::message_page;
@@ -139,6 +140,25 @@ pub async fn work(
             page::render(state, viewer, user, case, vec![e], None, status).await
         }
         Err(Refused::Invalid(errors)) => page::refuse(state, viewer, user, case, errors).await,
+    }
+}
+
+/// The case with the procedure's refusal (409) when move `m` cannot be made now, so its form
+/// is not offered at all: nobody types a whole letter only to be refused (issue 26).
+pub async fn refused_first(
+    state: &AppState,
+    viewer: &Viewer,
+    user: &StaffUser,
+    case: &CaseFile,
+    m: app::domain::casework::Move,
+) -> Result<Option<Response>, StaffError> {
+    match casework::refusal(state, user.actor(), case, m) {
+        Some(e) => {
+            let status = StatusCode::CONFLICT;
+            let page = page::render(state, viewer, user, case.clone(), vec![e], None, status);
+            Ok(Some(page.await?))
+        }
+        None => Ok(None),
     }
 }
 

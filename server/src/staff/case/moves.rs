@@ -4,7 +4,7 @@
 //! store applies one only if the case has not changed meanwhile.
 
 use super::page::Saved;
-use super::{work, CaseRef, CHANGED_MEANWHILE};
+use super::{refused_first, work, CaseRef, CHANGED_MEANWHILE};
 use crate::casework::Command;
 use crate::staff::components::{action_fields, page as staff_page, today};
 use crate::staff::error::StaffError;
@@ -12,7 +12,7 @@ use crate::staff::{Form, Staff, Viewer};
 use crate::store::staff::CaseFile;
 use crate::AppState;
 use app::domain::casework::{
-    ActionInput, ActionKind, ActionPart, Closure, ClosureInput, Outcome, OutcomeCategory,
+    ActionInput, ActionKind, ActionPart, Closure, ClosureInput, Move, Outcome, OutcomeCategory,
     OutcomeInput, ACTION_ROWS,
 };
 use app::domain::FieldError;
@@ -189,9 +189,12 @@ fn outcome_form(
 
 pub async fn show_outcome_form(
     State(state): State<AppState>,
-    Staff(_, viewer): Staff,
+    Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-) -> Response {
+) -> Result<Response, StaffError> {
+    if let Some(refusal) = refused_first(&state, &viewer, &user, &case, Move::SendOutcome).await? {
+        return Ok(refusal);
+    }
     // SPEC "The investigation": the letter's findings start from the recorded findings.
     let input = OutcomeInput {
         findings: case
@@ -202,7 +205,7 @@ pub async fn show_outcome_form(
             .unwrap_or_default(),
         ..OutcomeInput::default()
     };
-    outcome_form(&state, &viewer, &case, input, vec![])
+    Ok(outcome_form(&state, &viewer, &case, input, vec![]))
 }
 
 pub async fn send_outcome(
@@ -276,10 +279,19 @@ fn close_form(
 
 pub async fn show_close_form(
     State(state): State<AppState>,
-    Staff(_, viewer): Staff,
+    Staff(user, viewer): Staff,
     CaseRef(case): CaseRef,
-) -> Response {
-    close_form(&state, &viewer, &case, ClosureInput::default(), vec![])
+) -> Result<Response, StaffError> {
+    if let Some(refusal) = refused_first(&state, &viewer, &user, &case, Move::Close).await? {
+        return Ok(refusal);
+    }
+    Ok(close_form(
+        &state,
+        &viewer,
+        &case,
+        ClosureInput::default(),
+        vec![],
+    ))
 }
 
 #[derive(Deserialize, Default)]

@@ -47,10 +47,16 @@ pub enum Saved {
     Findings,
     Reclassified,
     Evidence,
+    Asked,
+    Reminded,
+    Replied,
 }
 
 impl Saved {
-    const ALL: [Saved; 24] = [
+    const ALL: [Saved; 27] = [
+        Saved::Asked,
+        Saved::Reminded,
+        Saved::Replied,
         Saved::Evidence,
         Saved::Reclassified,
         Saved::Plan,
@@ -103,6 +109,9 @@ impl Saved {
             Saved::Findings => "findings",
             Saved::Reclassified => "reclassified",
             Saved::Evidence => "evidence",
+            Saved::Asked => "asked",
+            Saved::Reminded => "reminded",
+            Saved::Replied => "replied",
         }
     }
 
@@ -133,7 +142,27 @@ impl Saved {
             Saved::Findings => "Findings saved. The outcome form starts from them.",
             Saved::Reclassified => "Reclassified. It starts again from \"received\" as what it now is; the history and the audit trail record the change, the reason stays with the case.",
             Saved::Evidence => "File added to the case's evidence.",
+            Saved::Asked => "Request for more information recorded. The letter goes by the complainant's chosen route; the outcome target is paused until you record their reply.",
+            Saved::Reminded => "Reminder recorded. The letter goes by the complainant's chosen route.",
+            Saved::Replied => "Reply recorded. The outcome target runs again, moved on by the days waited.",
             Saved::Lodged => "The complaint lodged after the breach outcome is this new case. Its deadlines run from the day it was lodged; its acknowledgement is queued.",
+        }
+    }
+
+    /// The banner for this case: a complainant who asked for telephone only is rung, not
+    /// written to (issue 26 found "ready to print or send" for them).
+    fn message_for(self, case: &CaseFile) -> String {
+        let phone_only =
+            app::domain::messages::Adjustments::of(&case.complaint.complainant).phone_only;
+        match self {
+            Saved::Acknowledged if phone_only => format!(
+                "Acknowledgement recorded. {} asked for telephone only: ring them to say we have their complaint, its reference {}, that we received it on {}, and that we will tell them the outcome by {}. The letter is kept on the case.",
+                case.complaint.complainant.full_name,
+                case.reference,
+                long_date(case.received_on),
+                long_date(case.outcome_due)
+            ),
+            _ => self.message().to_string(),
         }
     }
 
@@ -286,10 +315,26 @@ async fn render_in_full(
 ) -> Result<Response, StaffError> {
     let (files, refused) = evidence_of(state, user, &case).await?;
     let scanned = state.evidence.scanner.is_some();
-    let handlers: Vec<Choice> = state
-        .staff
-        .users()
-        .await?
+    let users = state.staff.users().await?;
+    // Staff are shown by their full names wherever the case names a person (issue 26):
+    // usernames appear only where accounts are administered.
+    let names: std::collections::HashMap<String, String> = users
+        .iter()
+        .map(|u| (u.username.clone(), u.display_name.clone()))
+        .collect();
+    let name_of = |u: &str| names.get(u).cloned().unwrap_or_else(|| u.to_string());
+    let mut case = case;
+    for e in &mut case.events {
+        e.actor = e.actor.as_deref().map(name_of);
+    }
+    for n in &mut case.notes {
+        n.author = name_of(&n.author);
+    }
+    for u in &mut case.updates {
+        u.author = name_of(&u.author);
+    }
+    let handler_name = case.handler.as_deref().map(name_of);
+    let handlers: Vec<Choice> = users
         .into_iter()
         .filter(|u| u.role.allows(Role::Handler) && !u.disabled)
         .map(|u| {
@@ -342,9 +387,17 @@ async fn render_in_full(
             seen: &seen,
             errors: &errors,
         };
-        let next_step = work::next_steps(&case, &forms, &handling, &me, role, today);
+        let next_step = work::next_steps(
+            &case,
+            &forms,
+            &handling,
+            &me,
+            role,
+            today,
+            state.config.no_reply_days,
+        );
         view! {
-            {saved.map(|m| view! { <div class="notification-banner notification-banner--success" role="status"><p class="notification-banner__heading">{m.message()}</p></div> })}
+            {saved.map(|m| view! { <div class="notification-banner notification-banner--success" role="status"><p class="notification-banner__heading">{m.message_for(&case)}</p></div> })}
             <ErrorSummary errors=Signal::stored(errors.clone())/>
             <span class="caption">{case.kind.label()}</span>
             <h1 class="heading-l">"Case "<span class="case-ref">{reference.clone()}</span></h1>
@@ -360,7 +413,7 @@ async fn render_in_full(
                     <h2 id="next-heading" class="heading-m">"Next step"</h2>
                     {next_step}
                 </section>
-                {work::handler(&case, &forms, &handling, &me, handlers.clone())}
+                {work::handler(&case, &forms, &handling, &me, handlers.clone(), handler_name.clone())}
                 {(role == Role::Dpo).then(|| sections::records_management(&compact, &csrf, case.held.as_deref(), case.restricted.as_deref(), &errors))}
             </div>
             <h2 class="heading-m">"Deadlines"</h2>

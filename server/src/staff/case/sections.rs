@@ -141,7 +141,9 @@ pub fn messages(case: &CaseFile) -> impl IntoView {
                     let when = m.sent_at.map(|t| format!(" {}", date_time(t))).unwrap_or_default();
                     let error = m.last_error.clone().filter(|_| m.status != MessageStatus::Sent).map(|e| format!(": {e}")).unwrap_or_default();
                     let copy = if m.to_mp { " (copy to the MP)" } else { "" };
-                    view! { <li>{format!("{}{copy} {how}: {}{when}{error}", m.kind.label(), m.status.label().to_lowercase())}</li> }
+                    // What the provider reported of its delivery (GOV.UK Notify).
+                    let delivery = m.delivery.map(|d| format!("; {}", d.label().to_lowercase())).unwrap_or_default();
+                    view! { <li>{format!("{}{copy} {how}: {}{when}{error}{delivery}", m.kind.label(), m.status.label().to_lowercase())}</li> }
                 }).collect_view()}
             </ul>
         }.into_any()
@@ -425,6 +427,7 @@ pub fn triage_flags(case: &CaseFile, compact: &str, csrf: &str, today: NaiveDate
             }.into_any(),
             (None, None) => view! {
                 <div class="warning-text"><strong>"The scope may need clarifying with the complainant."</strong></div>
+                <p class="body"><a href=format!("/staff/cases/{compact}/clarify")>"Ask the complainant for more information"</a>" (the outcome target pauses until they reply), or record that it was asked some other way:"</p>
                 {flag_form("clarification-asked", "Record clarification asked for", false)}
             }.into_any(),
         })}
@@ -457,11 +460,15 @@ pub fn notices(
         .map(|a| a.to_string());
     let adjust = app::domain::messages::Adjustments::of(&case.complaint.complainant);
     let failed = case.failed_messages().next().is_some();
+    let undelivered = case.messages.iter().any(|m| {
+        m.route == Route::Post && m.key.ends_with(":post") && m.status == MessageStatus::Waiting
+    });
     view! {
     {complainant_adjustments.clone().map(|a| view! { <div class="notification-banner" role="region" aria-label="Reasonable adjustments"><p class="notification-banner__heading">{format!("Reasonable adjustments: {a}")}</p>{adjust.phone_only.then(|| view! { <p class="body">"Telephone only: ring them with what each letter says (the letters are kept on the case)."</p> })}{adjust.large_print.then(|| view! { <p class="body">"Large print: letters print in large print."</p> })}</div> })}
     {case.held.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Legal hold: {why}. Retention skips this case until the hold is released.")}</strong></div> })}
     {case.restricted.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Restricted: {why}. Only the Data Protection Officer can open this case.")}</strong></div> })}
-    {update_due(case.kind, case.status, case.outcome_due, case.revised_due, today, warning).then(|| {
+    // While the outcome clock is stopped no update is due: the target waits for the reply.
+    {(case.clock().target().is_some() && update_due(case.kind, case.status, case.outcome_due, case.revised_due, today, warning)).then(|| {
         let expected = app::domain::casework::expected_outcome(case.outcome_due, case.revised_due);
         let text = if expected < today {
             format!("Update due: the complainant was told to expect the outcome by {}. Send a progress update with a revised date and why.", long_date(expected))
@@ -472,6 +479,8 @@ pub fn notices(
     })}
     {triage_flags(case, compact, csrf, today)}
     {case.review.clone().map(|why| view! { <div class="warning-text"><strong>{format!("Check this complaint was sent by a person: {why}. It was stored as usual.")}</strong></div> })}
+    {case.cannot_reach_at.map(|at| view! { <div class="warning-text"><strong>{format!("Cannot reach the complainant in writing since {}: an email could not be delivered and there is no postal address. Ring them if you can, and correct their details when you have new ones.", date_time(at))}</strong></div> })}
+    {undelivered.then(|| view! { <div class="warning-text"><strong>"An email to the complainant could not be delivered: its letter is in the print queue to post instead."</strong></div> })}
     {failed.then(|| view! { <div class="warning-text"><strong>"A message about this case could not be sent: see the messages below, and ask the Data Protection Officer to try it again."</strong></div> })}
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::staff::components::date_time;
 use crate::store::staff::CaseFile;
+use app::domain::calendar::long_date;
 use app::domain::casework::{may, may_confirm, Ending, Handling, Move, Role, Status, INDEPENDENCE};
 use app::domain::complaint::OnBehalfOf;
 use app::domain::messages::{MessageKind, Route};
@@ -36,6 +37,44 @@ impl Forms<'_> {
     }
 }
 
+/// Waiting for the complainant (004 §24): since when, the target paused, the reply to record,
+/// a reminder when one is due, the "no reply" ending once the time has passed; else the way
+/// to ask.
+fn waiting_steps(case: &CaseFile, forms: &Forms, today: NaiveDate, no_reply: u32) -> impl IntoView {
+    let clock = case.clock();
+    let Some(w) = clock.waiting else {
+        return view! {
+            <p class="body"><a href=forms.action("clarify")>"Ask the complainant for more information"</a>" (the outcome target pauses until they reply)"</p>
+        }
+        .into_any();
+    };
+    let paused = if w.stopped {
+        format!(
+            "The outcome target is paused: {} days so far. When you record the reply it moves on by the days waited.",
+            clock.days_paused(today) - clock.paused_days
+        )
+    } else {
+        "The outcome target had already passed when the request was sent, so it is not paused."
+            .to_string()
+    };
+    let end_from = w.since + chrono::Days::new(no_reply.into());
+    view! {
+        <div class="warning-text"><strong>{format!("Waiting for the complainant since {}{}.", long_date(w.since), w.reminded_on.map(|r| format!(" (reminded on {})", long_date(r))).unwrap_or_default())}</strong></div>
+        <p class="body">{paused}</p>
+        <form method="post" action=forms.action("reply")>
+            {forms.hidden()}
+            <button type="submit" class="button">"Record the complainant's reply"</button>
+        </form>
+        <p class="body">{if clock.reminder_due(today) { "A reminder is due: " } else { "" }}<a href=forms.action("remind")>"Send a reminder"</a></p>
+        <p class="body">{if today >= end_from {
+            "No reply within the time allowed: the case may be ended \"no reply\" (End the case without an outcome).".to_string()
+        } else {
+            format!("Without a reply, the case may be ended \"no reply\" from {}.", long_date(end_from))
+        }}</p>
+    }
+    .into_any()
+}
+
 /// What can be done next, by status (and by what the domain allows this member of staff),
 /// with the ways to end, update, reclassify or lodge, and the linked cases.
 pub fn next_steps(
@@ -45,6 +84,7 @@ pub fn next_steps(
     me: &str,
     role: Role,
     today: NaiveDate,
+    no_reply: u32,
 ) -> impl IntoView {
     // What can be done next, by status.
     let waiting = |kind: MessageKind| {
@@ -62,6 +102,7 @@ pub fn next_steps(
     let allows = |m: Move| app::domain::casework::allowed(case.kind, case.status, m);
     let can_end = Ending::ALL.into_iter().any(|e| allows(Move::End(e)));
     let more = view! {
+        {(case.kind == CaseKind::Complaint && allows(Move::AskForInformation)).then(|| waiting_steps(case, forms, today, no_reply))}
         {allows(Move::UpdateProgress).then(|| view! {
             <p class="body"><a href=forms.action("update")>"Record a progress update"</a>" (the outcome will be later than the date given)"</p>
         })}
@@ -107,6 +148,9 @@ pub fn next_steps(
                 </form>
             }.into_any()
         }
+        Status::Investigating if case.waiting_for_reply.is_some() => view! {
+            <p class="body">"The outcome waits for the complainant's reply: record it below first."</p>
+        }.into_any(),
         Status::Investigating => view! {
             <a class="button" href=forms.action("outcome")>"Record the outcome"</a>
         }.into_any(),
@@ -154,8 +198,9 @@ pub fn handler(
     handling: &Handling,
     me: &str,
     handlers: Vec<Choice>,
+    handler_name: Option<String>,
 ) -> impl IntoView {
-    let handler_text = match (&case.handler, case.handler_confirmed_at) {
+    let handler_text = match (&handler_name, case.handler_confirmed_at) {
         (None, _) => "Not assigned".to_string(),
         (Some(h), Some(t)) => format!("{h} (confirmed independence {})", date_time(t)),
         (Some(h), None) => format!("{h} (has not yet confirmed independence)"),

@@ -50,6 +50,10 @@ pub(super) async fn report_facts(
          ELSE first_ending END, '')"
             .into(),
         uk_day("assigned_at"),
+        // Waiting for the complainant with the clock stopped, and the days the target moved
+        // (first decision's, where reviewed).
+        day("CASE WHEN first_closed_at IS NULL AND clock_stopped THEN waiting_since END"),
+        "(CASE WHEN first_closed_at IS NULL THEN paused_days ELSE coalesce(first_paused_days, 0) END)::text".into(),
     ];
     // Cases received by `to` that were still open, or had a deadline or a decision on or
     // after `from` (the expression of the index `cases_report`).
@@ -68,7 +72,7 @@ pub(super) async fn report_facts(
     let read = |s: &str| read_date(s).ok_or_else(|| corrupt("report date"));
     let mut names = std::collections::HashMap::new();
     let mut cases = Vec::new();
-    each_record(joined.as_deref().unwrap_or(""), |f: [&str; 15]| {
+    each_record(joined.as_deref().unwrap_or(""), |f: [&str; 17]| {
         cases.push(case_facts(f, &mut names, read)?);
         Ok(())
     })?;

@@ -88,8 +88,10 @@ async fn correct(
     let after = to_json(&correction.complaint, "complaint")?;
     let consents = &correction.complaint.consents;
     let changed = sqlx::query(
+        // Corrected contact details may reach the person again: the flag is lifted.
         "UPDATE cases SET complaint = $1, complainant_name = $2, consent_share = $3, \
-         survey_opt_out = $4, publication_opt_out = $5 WHERE id = $6 AND complaint = $7",
+         survey_opt_out = $4, publication_opt_out = $5, cannot_reach_at = NULL \
+         WHERE id = $6 AND complaint = $7",
     )
     .bind(&after)
     .bind(correction.complaint.complainant.full_name.as_str())

@@ -6,6 +6,7 @@ use super::{audit_in, event_in, opt_reference, parsed, DbRow, Id, Store, Ts, Tx}
 use crate::store::dialect::Dialect;
 use crate::store::outbox::*;
 use crate::store::StoreError;
+use app::domain::delivery::Delivery;
 use app::domain::messages::{MessageKind, Route};
 use app::domain::reference::Reference;
 use async_trait::async_trait;
@@ -15,7 +16,8 @@ use sqlx::Row;
 pub(crate) const COLUMNS: &str =
     "o.id, o.message_key, o.kind, o.audience, o.channel, c.reference, o.team, o.letter_id, \
     o.digest_on, o.status, o.attempts, o.next_attempt_at, o.provider_id, o.sent_at, o.posted_by, \
-    o.last_error, o.created_at";
+    o.last_error, o.created_at, \
+    (SELECT d.status FROM deliveries d WHERE d.message_id = o.id) AS delivery";
 
 pub(crate) fn message(r: &DbRow) -> Result<Message, StoreError> {
     Ok(Message {
@@ -36,6 +38,10 @@ pub(crate) fn message(r: &DbRow) -> Result<Message, StoreError> {
         posted_by: r.try_get("posted_by")?,
         last_error: r.try_get("last_error")?,
         created_at: r.try_get("created_at")?,
+        delivery: r
+            .try_get::<Option<String>, _>("delivery")?
+            .map(|d| Delivery::parse(&d).ok_or_else(|| super::corrupt("delivery")))
+            .transpose()?,
     })
 }
 
@@ -264,6 +270,74 @@ impl OutboxStore for Store {
         .await
     }
 
+    async fn record_delivery(
+        &self,
+        provider_id: &str,
+        delivery: Delivery,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Message>, StoreError> {
+        // Kept, or changed to a new status; the same status again (a replay) returns nothing.
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO deliveries (message_id, status, reported_at) \
+             SELECT id, $1, $2 FROM outbox WHERE provider_id = $3 \
+             ON CONFLICT (message_id) DO UPDATE SET status = excluded.status, \
+             reported_at = excluded.reported_at WHERE deliveries.status <> excluded.status \
+             RETURNING message_id",
+        )
+        .bind(delivery.id())
+        .bind(Ts(at))
+        .bind(provider_id)
+        .fetch_optional(self.writer())
+        .await?;
+        match id {
+            Some(id) => self.message(id).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn post_instead(&self, id: i64, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let queued = sqlx::query(
+            "INSERT INTO outbox (message_key, case_id, kind, audience, channel, letter_id, \
+             status, next_attempt_at, created_at) SELECT message_key || ':post', case_id, kind, \
+             audience, 'post', letter_id, 'waiting', $2, $2 FROM outbox WHERE id = $1 \
+             AND channel = 'email' AND letter_id IS NOT NULL AND audience = 'complainant' \
+             ON CONFLICT (message_key) DO NOTHING",
+        )
+        .bind(id)
+        .bind(Ts(at))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if queued == 1 {
+            let event = "email not delivered";
+            let detail = "the letter is in the print queue instead";
+            self::event_about(&mut tx, id, at, event, detail).await?;
+        }
+        tx.commit().await?;
+        Ok(queued == 1)
+    }
+
+    async fn cannot_reach(&self, id: i64, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let flagged = sqlx::query(
+            "UPDATE cases SET cannot_reach_at = $1 WHERE cannot_reach_at IS NULL \
+             AND id = (SELECT case_id FROM outbox WHERE id = $2)",
+        )
+        .bind(Ts(at))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if flagged == 1 {
+            let event = "cannot reach the complainant";
+            let detail = "email not delivered and no postal address";
+            self::event_about(&mut tx, id, at, event, detail).await?;
+        }
+        tx.commit().await?;
+        Ok(flagged == 1)
+    }
+
     async fn message(&self, id: i64) -> Result<Option<Message>, StoreError> {
         let filter = format!("WHERE o.id = {id}");
         Ok(self.select(&filter, None).await?.into_iter().next())
@@ -313,4 +387,22 @@ impl OutboxStore for Store {
         .rows_affected();
         Ok(done == 1)
     }
+}
+
+/// A history entry on the case of message `id`, by the service itself.
+async fn event_about(
+    tx: &mut Tx<'_>,
+    id: i64,
+    at: DateTime<Utc>,
+    event: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    let case_id: Option<Id> = sqlx::query_scalar("SELECT case_id FROM outbox WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    if let Some(case_id) = case_id {
+        event_in(tx, case_id.0, at, event, None, Some(detail)).await?;
+    }
+    Ok(())
 }

@@ -8,7 +8,7 @@ use crate::store::dialect::Dialect;
 use crate::store::staff::*;
 use crate::store::StoreError;
 use app::domain::casework::{
-    Action, ActionKind, Closure, Investigation, NoteKind, Outcome, ProgressUpdate,
+    Action, ActionKind, Clock, Closure, Investigation, NoteKind, Outcome, ProgressUpdate, WaitStep,
 };
 use app::domain::letter::{Letter, LetterKind};
 use app::domain::messages::{MessageKind, Route};
@@ -62,8 +62,10 @@ async fn write(
             letter,
             route,
         } => {
+            // Nothing is waited for once the case has ended.
             let moved = sqlx::query(
-                "UPDATE cases SET status = 'closed', closed_at = $1, ending = $2 \
+                "UPDATE cases SET status = 'closed', closed_at = $1, ending = $2, \
+                 waiting_since = NULL, clock_stopped = false, reminded_on = NULL \
                  WHERE id = $3 AND status = $4",
             )
             .bind(Ts(at))
@@ -107,6 +109,11 @@ async fn write(
             reason,
             outcome_due,
         } => reopen(tx, case, reason, *outcome_due, at, actor).await,
+        C::Wait {
+            before,
+            after,
+            step,
+        } => wait(tx, case, (before, after), step, at).await,
         C::ActionDone { .. } | C::Mp(_) | C::Flag(_) | C::Correct(_) | C::LinkLodged { .. } => {
             super::case_records::write(tx, case, change, at, actor).await
         }
@@ -416,6 +423,61 @@ async fn investigation(
     Ok(saved.rows_affected() > 0)
 }
 
+/// Waiting for the complainant (004 §24): the clock as the domain moved it, only if it is
+/// still as the form saw it; a request or reminder with its letter. The first request is
+/// also the triage flag's "clarification asked for", a reply its "received".
+async fn wait(
+    tx: &mut Tx<'_>,
+    case: &CaseFile,
+    (before, after): (&Clock, &Clock),
+    step: &WaitStep,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let (was, now) = (before.waiting, after.waiting);
+    let replied_on =
+        matches!(step, WaitStep::Reply).then(|| app::domain::calendar::london_date(at));
+    let moved = sqlx::query(
+        "UPDATE cases SET waiting_since = $1, clock_stopped = $2, reminded_on = $3, \
+         paused_days = $4, outcome_due = $5, \
+         clarification_asked_on = coalesce(clarification_asked_on, $1), \
+         clarification_received_on = coalesce($6, clarification_received_on) \
+         WHERE id = $7 AND status = $8 AND outcome_due = $9 AND paused_days = $10 \
+         AND waiting_since IS NOT DISTINCT FROM $11 AND reminded_on IS NOT DISTINCT FROM $12",
+    )
+    .bind(now.map(|w| w.since))
+    .bind(now.is_some_and(|w| w.stopped))
+    .bind(now.and_then(|w| w.reminded_on))
+    .bind(after.paused_days as i32)
+    .bind(after.outcome_due)
+    .bind(replied_on)
+    .bind(Id(case.id))
+    .bind(case.status.id())
+    .bind(before.outcome_due)
+    .bind(before.paused_days as i32)
+    .bind(was.map(|w| w.since))
+    .bind(was.and_then(|w| w.reminded_on))
+    .execute(&mut **tx)
+    .await?;
+    if moved.rows_affected() == 0 {
+        return Ok(false);
+    }
+    match step {
+        WaitStep::Ask { letter, route } => {
+            let sends = (
+                LetterKind::InformationRequest,
+                MessageKind::InformationRequest,
+            );
+            letter_and_message(tx, case.id, sends, letter, *route, at).await?;
+        }
+        WaitStep::Remind { letter, route } => {
+            let sends = (LetterKind::Reminder, MessageKind::Reminder);
+            letter_and_message(tx, case.id, sends, letter, *route, at).await?;
+        }
+        WaitStep::Reply => {}
+    }
+    Ok(true)
+}
+
 /// What it was closed with goes to the review's record before the case is cleared; the
 /// reason is on that record (which retention reduces), not in the history.
 async fn reopen(
@@ -445,7 +507,8 @@ async fn reopen(
     sqlx::query(&format!(
         "UPDATE cases SET status = 'investigating', investigating_at = $1, {}, outcome = NULL, \
          outcome_category = NULL, outcome_sent_at = NULL, ending = NULL, resolution = NULL, \
-         closed_at = NULL, revised_due = NULL, handler_confirmed_at = NULL, outcome_due = $2 \
+         closed_at = NULL, revised_due = NULL, handler_confirmed_at = NULL, outcome_due = $2, \
+         paused_days = 0, waiting_since = NULL, clock_stopped = false, reminded_on = NULL \
          WHERE id = $3",
         crate::store::keep_first_decision(&Store::json_text("ending", &["ending"]))
     ))

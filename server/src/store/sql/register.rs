@@ -4,6 +4,7 @@ use super::{corrupt, json, opt_reference, parsed, reference, Db, DbRow, Id, Pool
 use crate::store::dialect::Dialect;
 use crate::store::staff::*;
 use crate::store::StoreError;
+use app::domain::casework::Waiting;
 use app::domain::casework::{ActionKind, EndingRecord, ProgressUpdate, Status};
 use app::domain::casework::{DueFilter, NoteKind, Outstanding, RegisterCursor, RegisterQuery};
 use app::domain::complaint::Channel;
@@ -159,6 +160,19 @@ pub(super) async fn reviews_of(pool: &Pool, id: Uuid) -> Result<Vec<Review>, Sto
         .collect()
 }
 
+/// The unanswered request for more information of a case row, if any.
+fn waiting(r: &DbRow) -> Result<Option<Waiting>, StoreError> {
+    let since: Option<NaiveDate> = r.try_get("waiting_since")?;
+    Ok(match since {
+        Some(since) => Some(Waiting {
+            since,
+            stopped: r.try_get("clock_stopped")?,
+            reminded_on: r.try_get("reminded_on")?,
+        }),
+        None => None,
+    })
+}
+
 /// The date of the next deadline of an open case, as SQL (see casework::next_due).
 pub(super) const NEXT_DUE: &str = "CASE WHEN kind = 'breach_report' THEN NULL \
      WHEN status = 'received' THEN acknowledge_by \
@@ -215,6 +229,7 @@ fn push_filter(sql: &mut QueryBuilder<'_, Db>, q: &RegisterQuery, today: NaiveDa
             sql,
             "clarification_needed AND clarification_received_on IS NULL",
         ),
+        Some(Outstanding::Reply) => fixed(sql, "waiting_since IS NOT NULL AND status <> 'closed'"),
         Some(Outstanding::Handover) => {
             fixed(sql, "corporate_handover AND handover_made_on IS NULL")
         }
@@ -231,11 +246,17 @@ fn push_filter(sql: &mut QueryBuilder<'_, Db>, q: &RegisterQuery, today: NaiveDa
         compare(sql, "received_on", " <= ", d);
     }
     let next_due = format!("({NEXT_DUE})");
+    // An outcome target whose clock is stopped (waiting for the complainant) is not due.
+    let running = "(status = 'received' OR NOT clock_stopped)";
     match q.due {
-        Some(DueFilter::Overdue) => compare(sql, &next_due, " < ", today),
+        Some(DueFilter::Overdue) => {
+            compare(sql, &next_due, " < ", today);
+            fixed(sql, running);
+        }
         Some(DueFilter::ThisWeek) => {
             compare(sql, &next_due, " >= ", today);
             compare(sql, &next_due, " <= ", today + chrono::Days::new(7));
+            fixed(sql, running);
         }
         None => {}
     }
@@ -349,7 +370,8 @@ impl Register for Store {
              c.review_reason, c.held_at IS NOT NULL AS held, \
              c.restricted_at IS NOT NULL AS restricted, c.reduced_at IS NOT NULL AS reduced, \
              c.revised_due, c.ending, {} IS NOT NULL AS adjustments, c.complainant_name, \
-             c.outcome_category, c.survey_opt_out, c.publication_opt_out FROM (\
+             c.outcome_category, c.survey_opt_out, c.publication_opt_out, c.waiting_since, \
+             c.clock_stopped, c.reminded_on, c.cannot_reach_at IS NOT NULL AS cannot_reach FROM (\
              SELECT id, ({NEXT_DUE}) AS page_due, received_at AS page_at FROM cases",
             Store::json_text("nullif(c.complaint, '')", &["complainant", "adjustments"])
         ));
@@ -415,6 +437,8 @@ impl Register for Store {
                     outcome: r.try_get("outcome_category")?,
                     revised_due: r.try_get("revised_due")?,
                     ending: json::<EndingRecord>(r, "ending")?.map(|e| e.ending),
+                    waiting: waiting(r)?,
+                    cannot_reach: r.try_get("cannot_reach")?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -476,6 +500,9 @@ impl Register for Store {
                 handover_made: r.try_get("handover_made_on")?,
             },
             reviews: reviews_of(pool, id).await?,
+            paused_days: r.try_get::<i32, _>("paused_days")?.max(0) as u32,
+            waiting_for_reply: waiting(&r)?,
+            cannot_reach_at: r.try_get("cannot_reach_at")?,
             held: r.try_get("held_reason")?,
             restricted: r.try_get("restricted_reason")?,
             messages,

@@ -61,7 +61,7 @@ pub(super) async fn report_facts(
 ) -> Result<ReportFacts, StoreError> {
     let (from_s, to_s) = (from.to_string(), to.to_string());
     // One row holding every case's facts, each case's already joined by the index
-    // `cases_report` (migration 20261126000007, whose expressions these must match exactly):
+    // `cases_report` (migration 20261205000001, whose expressions these must match exactly):
     // sqlx costs a few microseconds per row, which over 100,000 rows is most of a second, and
     // joining the columns at read time cost SQLite as much again. Reading the joined facts from
     // the narrow index and splitting one string in Rust costs a few tens of milliseconds
@@ -78,7 +78,9 @@ pub(super) async fn report_facts(
          || char(31) || coalesce(substr(coalesce(first_closed_at, closed_at), 1, 16), '') \
          || char(31) || coalesce(iif(first_closed_at IS NULL, outcome_category, first_outcome_category), '') \
          || char(31) || coalesce(iif(first_closed_at IS NULL, json_extract(ending, '$.ending'), first_ending), '') \
-         || char(31) || coalesce(substr(assigned_at, 1, 16), ''), \
+         || char(31) || coalesce(substr(assigned_at, 1, 16), '') \
+         || char(31) || coalesce(iif(first_closed_at IS NULL AND clock_stopped, waiting_since, NULL), '') \
+         || char(31) || iif(first_closed_at IS NULL, paused_days, coalesce(first_paused_days, 0)), \
          char(30)) FROM cases INDEXED BY cases_report \
          WHERE received_on <= ?2 AND max(acknowledge_by, outcome_due, coalesce(revised_due, ''), \
            coalesce(outcome_sent_at, closed_at, '9999')) >= ?1",
@@ -90,7 +92,7 @@ pub(super) async fn report_facts(
     let mut bst = BstCache::default();
     let mut names = std::collections::HashMap::new();
     let mut cases = Vec::new();
-    each_record(joined.as_deref().unwrap_or(""), |f: [&str; 15]| {
+    each_record(joined.as_deref().unwrap_or(""), |f: [&str; 17]| {
         cases.push(case_facts(f, &mut names, |t| bst.uk_day(t))?);
         Ok(())
     })?;
