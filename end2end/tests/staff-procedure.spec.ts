@@ -308,3 +308,75 @@ test("a handler asks for more information: the outcome target pauses, and the re
   await noViolations(page, "case after the reply");
 });
 
+test("a handler groups three cases under an incident and sends each a progress update in one go", async ({ page }) => {
+  test.setTimeout(120_000);
+  const references: string[] = [];
+  for (const name of ["Ida Incident", "Ian Incident", "Iris Incident"]) {
+    const res = await page.request.post("/api/v1/complaints", {
+      headers: { "Idempotency-Key": randomUUID() },
+      data: {
+        full_name: name,
+        address_line_1: "4 Canal Street",
+        address_town: "Nottingham",
+        address_postcode: "NG1 7EH",
+        email: `${name.split(" ")[0].toLowerCase()}.${Date.now()}@example.com`,
+        preferred_contact: "email",
+        on_behalf_of: "myself",
+        category: "subject_access",
+        description: "A letter about someone else's council tax arrived at my house with my details in it.",
+        outcomes_wanted: ["apology"],
+        also_about_service: false,
+        consent_handle: true,
+        consent_share: true,
+      },
+    });
+    expect(res.status()).toBe(201);
+    references.push((await res.json()).reference as string);
+  }
+  await signIn(page, "kim");
+  const tick = async () => {
+    for (const r of references) await page.getByLabel(`Select case ${r}`).check();
+  };
+  // Acknowledged by email at once; then taken together.
+  await expect(async () => {
+    await page.goto("/staff/register");
+    for (const r of references) {
+      await expect(page.getByRole("row", { name: new RegExp(r) })).toContainText("Acknowledged");
+    }
+  }).toPass({ timeout: 30_000 });
+  await noViolations(page, "register with the bulk controls");
+  await tick();
+  await page.getByLabel("Assign them").check();
+  await page.getByLabel("Assign to").selectOption("kim");
+  await page.getByLabel(/If assigning to myself: I confirm/).check();
+  await page.getByRole("button", { name: "Do this to the cases ticked" }).click();
+  await expect(page.getByRole("status")).toContainText("3 cases assigned.");
+  await noViolations(page, "bulk result");
+
+  // Grouped under the incident, and found by it.
+  await page.goto("/staff/register");
+  await tick();
+  await page.getByLabel("Group them under an incident").check();
+  await page.getByLabel("Incident", { exact: true }).fill("Mis-sent council tax letters");
+  await page.getByRole("button", { name: "Do this to the cases ticked" }).click();
+  await expect(page.getByRole("status")).toContainText("3 cases grouped under the incident.");
+  await page.goto("/staff/register");
+  await page.getByRole("link", { name: "Incident: Mis-sent council tax letters" }).first().click();
+  await expect(page.getByRole("status").filter({ hasText: "Showing" })).toContainText("of 3 cases");
+
+  // One progress update, a letter on each case. A mistake first: what was typed comes back.
+  await tick();
+  await page.getByLabel("Send each a progress update (a letter each)").check();
+  await page.getByLabel("Progress update: what has happened so far").fill("We are writing to everyone whose letter went astray.");
+  await page.getByRole("button", { name: "Do this to the cases ticked" }).click();
+  await expect(page.getByRole("alert")).toContainText("Enter why it will take longer");
+  await expect(page.getByLabel("Progress update: what has happened so far")).toHaveValue("We are writing to everyone whose letter went astray.");
+  await noViolations(page, "bulk form with errors");
+  await page.getByLabel("Progress update: the date you now expect to send the outcome").fill(daysFromNow(120));
+  await page.getByLabel("Progress update: why it will take longer").fill("Each letter must be traced with the printer.");
+  await page.getByRole("button", { name: "Do this to the cases ticked" }).click();
+  await expect(page.getByRole("status")).toContainText("3 cases sent a progress update");
+  await page.getByRole("link", { name: references[0] }).click();
+  await expect(page.getByRole("link", { name: /^Progress update letter/ })).toBeVisible();
+});
+

@@ -79,6 +79,10 @@ pub enum Command {
     AskForInformation {
         needed: Text,
     },
+    /// Grouped under an incident, or taken out of one (none).
+    Label {
+        incident: Option<Text>,
+    },
     Remind {
         needed: Text,
     },
@@ -93,6 +97,7 @@ impl Command {
         !matches!(
             self,
             Command::AddNote { .. }
+                | Command::Label { .. }
                 | Command::ActionDone { .. }
                 | Command::SetMp(_)
                 | Command::WorkFlag(_)
@@ -294,6 +299,10 @@ async fn decide(
         Command::WorkFlag(work) => CaseChange::Flag(work),
         Command::Correct(correction) => CaseChange::Correct(correction),
         Command::LinkLodged { complaint } => CaseChange::LinkLodged { complaint },
+        Command::Label { incident } => CaseChange::Label {
+            before: case.incident.clone(),
+            incident: incident.map(|t| t.to_string()),
+        },
         Command::AskForInformation { .. } | Command::Remind { .. } | Command::RecordReply => {
             return Ok(waiting(state, actor, case, command));
         }

@@ -34,6 +34,7 @@ mod opt_outs;
 mod post;
 mod recommendations;
 mod register;
+mod register_bulk;
 mod register_download;
 mod register_filters;
 mod reports;
@@ -127,6 +128,7 @@ fn table() -> Vec<(StaffRoute, MethodRouter<AppState>)> {
         POST "/staff/intake/{reference}/evidence" Staff(Intake) => evidence::upload_at_intake;
         GET "/staff/intake/{reference}/evidence/{id}" Staff(Intake) => evidence::download_own;
         GET "/staff/register" Staff(Handler) => register::register;
+        POST "/staff/register/bulk" Staff(Handler) => register_bulk::bulk;
         GET "/staff/find" Staff(Handler) => register::find;
         GET "/staff/register.csv" Staff(Handler) => register_download::register_csv;
         GET "/staff/register.ods" Staff(Handler) => register_download::register_ods;

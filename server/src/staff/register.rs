@@ -33,6 +33,7 @@ pub struct RegisterParams {
     received_to: Option<String>,
     kind: Option<String>,
     ended: Option<String>,
+    incident: Option<String>,
     page: Option<u32>,
     after: Option<String>,
     before: Option<String>,
@@ -79,6 +80,10 @@ pub(super) fn query_of(state: &AppState, user: &StaffUser, p: &RegisterParams) -
                 .iter()
                 .any(|(id, _)| id == e)
         }),
+        incident: p
+            .incident
+            .as_deref()
+            .and_then(app::domain::casework::incident_filter),
         all: false,
         page: p.page.unwrap_or(1).clamp(1, 100_000),
         after: p.after.as_deref().and_then(RegisterCursor::parse),
@@ -97,6 +102,14 @@ pub async fn register(
     // The page and the staff's names at once: handlers are shown by their full names.
     let (mut rows, users) =
         tokio::try_join!(state.staff.register(&query, today), state.staff.users())?;
+    let handlers: Vec<app::ui::fields::Choice> = users
+        .iter()
+        .filter(|u| u.role.allows(Role::Handler) && !u.disabled)
+        .map(|u| {
+            let label = format!("{} ({})", u.display_name, u.username);
+            app::ui::fields::Choice::new(u.username.clone(), label)
+        })
+        .collect();
     let names: std::collections::HashMap<String, String> = users
         .into_iter()
         .map(|u| (u.username, u.display_name))
@@ -106,7 +119,9 @@ pub async fn register(
             r.handler = Some(name.clone());
         }
     }
-    Ok(render_register(&state, &viewer, &query, rows, today))
+    Ok(render_register(
+        &state, &viewer, &query, rows, today, handlers,
+    ))
 }
 
 fn render_register(
@@ -115,7 +130,9 @@ fn render_register(
     query: &RegisterQuery,
     found: RegisterPage,
     today: chrono::NaiveDate,
+    handlers: Vec<app::ui::fields::Choice>,
 ) -> Response {
+    let csrf = viewer.csrf.clone();
     let warning = state.config.update_warning_days;
     let teams = state.config.taxonomy.teams.clone();
     let categories = state.config.taxonomy.categories.clone();
@@ -152,11 +169,16 @@ fn render_register(
             <p class="body">"Download what the filters show: "<a href=download("csv")>"CSV"</a>" · "<a href=download("ods")>"spreadsheet (ODS)"</a></p>
             {super::register_filters::filters(&q, &teams, &categories)}
             <p class="body" role="status">{if total == 0 { "No cases match these filters.".to_string() } else { format!("Showing {} to {} of {} cases, most urgent first", group_thousands(first as usize), group_thousands(last as usize), group_thousands(total as usize)) }}</p>
+            // One form around the table: a checkbox a row, and what to do with those ticked
+            // below it (register_bulk), without script.
+            <form method="post" action="/staff/register/bulk" novalidate>
+            <input type="hidden" name="_csrf" value=csrf/>
             <div class="table-wrap">
                 <table class="table">
                     <caption class="visually-hidden">"Cases, most urgent first"</caption>
                     <thead>
                         <tr>
+                            <th scope="col"><span class="visually-hidden">"Select"</span></th>
                             <th scope="col">"Reference"</th>
                             <th scope="col">"Received"</th>
                             <th scope="col">"Kind"</th>
@@ -171,6 +193,8 @@ fn render_register(
                     <tbody>{rows}</tbody>
                 </table>
             </div>
+            {(total > 0).then(|| super::register_bulk::controls(handlers, &Default::default(), &[]))}
+            </form>
             <nav class="pagination" aria-label="Pages of the register">
                 {prev.map(|h| view! { <a href=h rel="prev">"Previous page"</a> })}
                 " "
@@ -216,6 +240,10 @@ fn page_link(q: &RegisterQuery, page: u32) -> String {
     if let Some(e) = &q.ended {
         parts.push(format!("ended={e}"));
     }
+    if let Some(i) = &q.incident {
+        let encoded: String = form_urlencoded::byte_serialize(i.as_bytes()).collect();
+        parts.push(format!("incident={encoded}"));
+    }
     parts.push(format!("page={page}"));
     format!("/staff/register?{}", parts.join("&"))
 }
@@ -243,10 +271,16 @@ fn register_row(
                 + chrono::Days::new(app::domain::casework::REMINDER_DAYS.into())
     });
     let reference = r.reference.to_string();
-    let href = format!("/staff/cases/{}", r.reference.compact());
+    let compact = r.reference.compact();
+    let href = format!("/staff/cases/{compact}");
+    let incident = r.incident.clone().map(|i| {
+        let encoded: String = form_urlencoded::byte_serialize(i.as_bytes()).collect();
+        (format!("/staff/register?incident={encoded}"), i)
+    });
     view! {
         <tr class="table__row" class:table__row--overdue=overdue>
-            <td class="table__cell"><a href=href class="case-ref">{reference}</a></td>
+            <td class="table__cell checkboxes__item--table"><input class="checkboxes__input" type="checkbox" id=format!("case-{compact}") name="case" value=compact.clone()/><label class="label checkboxes__label" for=format!("case-{compact}")><span class="visually-hidden">{format!("Select case {reference}")}</span></label></td>
+            <td class="table__cell"><a href=href class="case-ref">{reference.clone()}</a></td>
             <td class="table__cell">{long_date(r.received_on)}<br/><span class="hint">{r.channel.label()}</span></td>
             <td class="table__cell">{r.kind.label()}{r.review.is_some().then(|| view! { <br/><strong class="tag tag--yellow">"Check: sent by a program?"</strong> })}
                 {r.held.then(|| view! { <br/><strong class="tag tag--red">"Legal hold"</strong> })}
@@ -254,6 +288,7 @@ fn register_row(
                 {r.reduced.then(|| view! { <br/><strong class="tag">"Summary only"</strong> })}
                 {r.adjustments.then(|| view! { <br/><strong class="tag tag--yellow">"Adjustments"</strong> })}
                 {r.cannot_reach.then(|| view! { <br/><strong class="tag tag--red">"Cannot reach"</strong> })}
+                {incident.map(|(href, label)| view! { <br/><a class="tag tag--blue" href=href>{format!("Incident: {label}")}</a> })}
             </td>
             <td class="table__cell">{team_name(state, &r.team)}</td>
             <td class="table__cell">{category_label(state, &r.category)}</td>

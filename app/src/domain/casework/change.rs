@@ -161,6 +161,12 @@ pub enum CaseChange {
         after: Clock,
         step: WaitStep,
     },
+    /// Grouped under an incident (issue 26), or taken out of it; only if the label is still
+    /// the one the form saw.
+    Label {
+        before: Option<String>,
+        incident: Option<String>,
+    },
 }
 
 /// What a change to the waiting clock is.
@@ -363,6 +369,13 @@ impl CaseChange {
                 "complaint lodged from a breach report",
                 format!("complaint {complaint} lodged after the breach outcome"),
             ),
+            // An incident's name is the council's (a mailing, a system), not the person's.
+            C::Label { incident, .. } => match incident {
+                Some(label) => {
+                    Entry::new("incident label set", "labelled an incident", label.clone())
+                }
+                None => Entry::new("incident label removed", "removed an incident label", None),
+            },
             C::Wait { after, step, .. } => match step {
                 WaitStep::Ask { route, .. } => {
                     let clock = if after.target().is_none() {

@@ -61,6 +61,8 @@ pub struct RegisterRow {
     pub waiting: Option<super::Waiting>,
     /// Nobody can reach the complainant in writing (an email that cannot arrive).
     pub cannot_reach: bool,
+    /// The incident it is grouped under, if any.
+    pub incident: Option<String>,
     /// The complainant asked for reasonable adjustments (shown on the register).
     pub adjustments: bool,
     /// For the register's download only (the page does not show names).
@@ -187,6 +189,8 @@ pub struct CaseFile {
     /// Since when nobody can reach the complainant in writing (an email that cannot arrive
     /// and no postal address), until their details are corrected.
     pub cannot_reach_at: Option<DateTime<Utc>>,
+    /// The incident it is grouped under, if any.
+    pub incident: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -12,9 +12,11 @@
 //! - `change`: every change staff make to a case, and what the history says of it;
 //! - `file`: the case as it is kept, as both stores read it back;
 //! - `waiting`: asking the complainant for more, and the outcome clock stopped meanwhile;
+//! - `bulk`: one action on several cases from the register;
 //! - `accounts`: staff roles, usernames, passwords and the lock-out policy.
 
 mod accounts;
+mod bulk;
 mod change;
 mod corrections;
 pub mod file;
@@ -29,6 +31,7 @@ mod urgency;
 mod waiting;
 
 pub use accounts::*;
+pub use bulk::*;
 pub use change::*;
 pub use corrections::*;
 pub use investigation::*;

@@ -28,6 +28,8 @@ pub struct RegisterQuery {
     pub kind: Option<CaseKind>,
     /// How the case ended: an outcome category or another ending's id.
     pub ended: Option<String>,
+    /// Only cases grouped under this incident.
+    pub incident: Option<String>,
     /// Every matching row at once (for a download), up to `EXPORT_LIMIT`, not one page.
     pub all: bool,
     /// 1-based: which page this is, for "Showing 51 to 100"; the rows are found from a

@@ -114,6 +114,16 @@ async fn write(
             after,
             step,
         } => wait(tx, case, (before, after), step, at).await,
+        C::Label { before, incident } => Ok(sqlx::query(
+            "UPDATE cases SET incident = $1 WHERE id = $2 AND incident IS NOT DISTINCT FROM $3",
+        )
+        .bind(incident)
+        .bind(Id(case.id))
+        .bind(before)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected()
+            > 0),
         C::ActionDone { .. } | C::Mp(_) | C::Flag(_) | C::Correct(_) | C::LinkLodged { .. } => {
             super::case_records::write(tx, case, change, at, actor).await
         }

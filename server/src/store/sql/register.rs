@@ -208,6 +208,9 @@ fn push_filter(sql: &mut QueryBuilder<'_, Db>, q: &RegisterQuery, today: NaiveDa
     if let Some(k) = q.kind {
         equal(sql, "kind", k.id().into());
     }
+    if let Some(incident) = &q.incident {
+        equal(sql, "incident", incident.clone());
+    }
     let fixed = |sql: &mut QueryBuilder<'_, Db>, clause: &str| {
         and(sql);
         sql.push(clause);
@@ -371,7 +374,8 @@ impl Register for Store {
              c.restricted_at IS NOT NULL AS restricted, c.reduced_at IS NOT NULL AS reduced, \
              c.revised_due, c.ending, {} IS NOT NULL AS adjustments, c.complainant_name, \
              c.outcome_category, c.survey_opt_out, c.publication_opt_out, c.waiting_since, \
-             c.clock_stopped, c.reminded_on, c.cannot_reach_at IS NOT NULL AS cannot_reach FROM (\
+             c.clock_stopped, c.reminded_on, c.cannot_reach_at IS NOT NULL AS cannot_reach, \
+             c.incident FROM (\
              SELECT id, ({NEXT_DUE}) AS page_due, received_at AS page_at FROM cases",
             Store::json_text("nullif(c.complaint, '')", &["complainant", "adjustments"])
         ));
@@ -439,6 +443,7 @@ impl Register for Store {
                     ending: json::<EndingRecord>(r, "ending")?.map(|e| e.ending),
                     waiting: waiting(r)?,
                     cannot_reach: r.try_get("cannot_reach")?,
+                    incident: r.try_get("incident")?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -503,6 +508,7 @@ impl Register for Store {
             paused_days: r.try_get::<i32, _>("paused_days")?.max(0) as u32,
             waiting_for_reply: waiting(&r)?,
             cannot_reach_at: r.try_get("cannot_reach_at")?,
+            incident: r.try_get("incident")?,
             held: r.try_get("held_reason")?,
             restricted: r.try_get("restricted_reason")?,
             messages,
