@@ -47,6 +47,7 @@ async fn main() {
         .unwrap();
     assert!(add.wait().unwrap().success());
 
+    let path_for_vacuum = path.clone();
     let server = common::TestServer::start_on(path, dir.path()).await;
     let base = server.base.clone();
     let http = reqwest::Client::builder()
@@ -129,6 +130,15 @@ async fn main() {
         cases.div_ceil(2),
         cases / 2
     );
+
+    // PostgreSQL's autovacuum visits a table after a load like this one (more than 20% of it
+    // new rows) and marks its pages all-visible, so counting a view's cases reads the index
+    // alone; measured straight after the load, every count also read each row's page. The
+    // bench waits for what autovacuum would do rather than for autovacuum.
+    if common::db::on_postgres() {
+        common::db::execute(&path_for_vacuum, "VACUUM (ANALYZE) cases", &[]).await;
+        println!("(PostgreSQL: VACUUM (ANALYZE) cases after the load, as autovacuum would)");
+    }
 
     let views = [
         ("open cases, most urgent first (page 1)", "/staff/register"),

@@ -337,6 +337,10 @@ async fn a_closed_case_reopened_for_review_keeps_its_first_outcome_and_ends_agai
     .await;
     assert_eq!(p.status, 303, "{}", p.body);
     wait_for_status(&server.db_path, &r, "outcome_sent").await;
+    // Each outcome letter says which decision it belongs to (issue 26).
+    let page = kim.get(&format!("/staff/cases/{r}")).await.body;
+    assert!(page.contains("Outcome letter (first decision)"), "{page}");
+    assert!(page.contains("Outcome letter (review 1)"));
     assert_eq!(
         one(server, "SELECT r.outcome_category FROM case_reviews r JOIN cases c ON c.id = r.case_id WHERE c.reference = $1", &r).await,
         "upheld"

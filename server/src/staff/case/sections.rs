@@ -370,6 +370,24 @@ pub fn actions(case: &CaseFile, compact: &str, csrf: &str, today: NaiveDate) -> 
     }
 }
 
+/// Which decision an outcome or closing letter belongs to, once the case has been reviewed
+/// (issue 26 found two "Outcome letter" entries with nothing to tell them apart).
+fn decision_of(case: &CaseFile, l: &crate::store::staff::StoredLetter) -> String {
+    use app::domain::letter::LetterKind;
+    if case.reviews.is_empty() || !matches!(l.kind, LetterKind::Outcome | LetterKind::Ending) {
+        return String::new();
+    }
+    match case
+        .reviews
+        .iter()
+        .filter(|r| r.opened_at <= l.created_at)
+        .count()
+    {
+        0 => " (first decision)".into(),
+        n => format!(" (review {n})"),
+    }
+}
+
 /// The case's letters, each opened on its own page.
 pub fn letters(case: &CaseFile, compact: &str) -> impl IntoView {
     let action = |path: &str| format!("/staff/cases/{compact}/{path}");
@@ -382,7 +400,7 @@ pub fn letters(case: &CaseFile, compact: &str) -> impl IntoView {
             <ul class="list">
                 {case.letters.iter().map(|l| {
                     let href = action(&format!("letters/{}", l.id));
-                    view! { <li><a href=href>{format!("{}, {}", l.kind.label(), date_time(l.created_at))}</a></li> }
+                    view! { <li><a href=href>{format!("{}{}, {}", l.kind.label(), decision_of(case, l), date_time(l.created_at))}</a></li> }
                 }).collect_view()}
             </ul>
         }.into_any()
