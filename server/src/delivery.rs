@@ -101,7 +101,8 @@ pub async fn follow_up(state: &AppState, m: &Message, delivery: Delivery) {
         }
     };
     let has_address = case.complaint.complainant.address.is_some();
-    let done = match fallback(delivery, m.route, m.letter_id.is_some(), has_address) {
+    let emailed = m.route == app::domain::messages::Route::Email;
+    let done = match fallback(delivery, emailed, m.letter_id.is_some(), has_address) {
         Fallback::None => return,
         Fallback::Post => state.outbox.post_instead(m.id, Utc::now()).await,
         Fallback::CannotReach => state.outbox.cannot_reach(m.id, Utc::now()).await,

@@ -5,8 +5,8 @@
 
 mod common;
 
-use common::browser::{signed_in, staffed_with, Browser};
-use common::casework::{case_post, decide_and_close, query_one, wait_for_status};
+use common::browser::{signed_in, staffed_with};
+use common::casework::{case_post, decide_and_close, investigating, query_one, wait_for_status};
 use common::{complaint, key, TestServer};
 use serde_json::Value;
 
@@ -38,21 +38,6 @@ async fn all_sent(server: &TestServer, reference: &str) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("messages about {reference} never went");
-}
-
-/// Assigned to kim, who confirms independence, and under investigation.
-async fn investigating(server: &TestServer, kim: &mut Browser, reference: &str) {
-    wait_for_status(&server.db_path, reference, "acknowledged").await;
-    let p = case_post(
-        kim,
-        reference,
-        "assign",
-        &[("handler", "kim"), ("independent", "yes")],
-    )
-    .await;
-    assert_eq!(p.status, 303);
-    let p = case_post(kim, reference, "investigate", &[]).await;
-    assert_eq!(p.status, 303, "{}", p.body);
 }
 
 #[tokio::test]

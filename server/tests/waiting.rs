@@ -6,8 +6,8 @@
 
 mod common;
 
-use common::browser::{signed_in, staffed_with, Browser};
-use common::casework::{case_post, query_one, wait_for_status};
+use common::browser::{signed_in, staffed_with};
+use common::casework::{case_post, investigating, query_one};
 use common::{complaint, key, TestServer};
 
 const FAST_OUTBOX: &str = "[outbox]\npoll_ms = 50\n";
@@ -49,21 +49,6 @@ async fn asked_days_ago(server: &TestServer, reference: &str, days: u32) {
         common::db::execute(&server.db_path, &sql, &[reference]).await,
         1
     );
-}
-
-/// Assigned to kim, who confirms independence, and under investigation.
-async fn investigating(server: &TestServer, kim: &mut Browser, reference: &str) {
-    wait_for_status(&server.db_path, reference, "acknowledged").await;
-    let p = case_post(
-        kim,
-        reference,
-        "assign",
-        &[("handler", "kim"), ("independent", "yes")],
-    )
-    .await;
-    assert_eq!(p.status, 303);
-    let p = case_post(kim, reference, "investigate", &[]).await;
-    assert_eq!(p.status, 303, "{}", p.body);
 }
 
 async fn letters_of_kind(server: &TestServer, reference: &str, kind: &str) -> String {

@@ -10,8 +10,6 @@
 //! for the handler to judge: the address may work another day. An SMTP server refusing the
 //! recipient when we send is a permanent failure too.
 
-use super::messages::Route;
-
 /// A delivery report's status, as Notify's callback names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Delivery {
@@ -74,11 +72,11 @@ pub enum Fallback {
 /// followed up themselves.
 pub fn fallback(
     delivery: Delivery,
-    route: Route,
+    emailed: bool,
     carries_letter: bool,
     has_address: bool,
 ) -> Fallback {
-    if delivery != Delivery::PermanentFailure || route != Route::Email || !carries_letter {
+    if delivery != Delivery::PermanentFailure || !emailed || !carries_letter {
         return Fallback::None;
     }
     if has_address {
@@ -95,33 +93,22 @@ mod tests {
     #[test]
     fn a_permanent_failure_posts_the_letter_or_flags_the_case() {
         use Delivery::*;
+        assert_eq!(fallback(PermanentFailure, true, true, true), Fallback::Post);
         assert_eq!(
-            fallback(PermanentFailure, Route::Email, true, true),
-            Fallback::Post
-        );
-        assert_eq!(
-            fallback(PermanentFailure, Route::Email, true, false),
+            fallback(PermanentFailure, true, true, false),
             Fallback::CannotReach
         );
         for d in [Delivered, TemporaryFailure, TechnicalFailure] {
-            assert_eq!(
-                fallback(d, Route::Email, true, true),
-                Fallback::None,
-                "{d:?}"
-            );
-            assert_eq!(
-                fallback(d, Route::Email, true, false),
-                Fallback::None,
-                "{d:?}"
-            );
+            assert_eq!(fallback(d, true, true, true), Fallback::None, "{d:?}");
+            assert_eq!(fallback(d, true, true, false), Fallback::None, "{d:?}");
         }
         // The confirmation carries no letter; a posted letter is not emailed.
         assert_eq!(
-            fallback(PermanentFailure, Route::Email, false, true),
+            fallback(PermanentFailure, true, false, true),
             Fallback::None
         );
         assert_eq!(
-            fallback(PermanentFailure, Route::Post, true, true),
+            fallback(PermanentFailure, false, true, true),
             Fallback::None
         );
     }

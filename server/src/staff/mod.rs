@@ -34,7 +34,7 @@ mod opt_outs;
 mod post;
 mod recommendations;
 mod register;
-mod register_bulk;
+pub(crate) mod register_bulk;
 mod register_download;
 mod register_filters;
 mod reports;

@@ -102,14 +102,7 @@ pub async fn register(
     // The page and the staff's names at once: handlers are shown by their full names.
     let (mut rows, users) =
         tokio::try_join!(state.staff.register(&query, today), state.staff.users())?;
-    let handlers: Vec<app::ui::fields::Choice> = users
-        .iter()
-        .filter(|u| u.role.allows(Role::Handler) && !u.disabled)
-        .map(|u| {
-            let label = format!("{} ({})", u.display_name, u.username);
-            app::ui::fields::Choice::new(u.username.clone(), label)
-        })
-        .collect();
+    let handlers = super::register_bulk::handler_choices(&users);
     let names: std::collections::HashMap<String, String> = users
         .into_iter()
         .map(|u| (u.username, u.display_name))

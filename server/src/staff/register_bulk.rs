@@ -153,7 +153,7 @@ async fn again(
     input: BulkInput,
     errors: Vec<FieldError>,
 ) -> Result<Response, StaffError> {
-    let handlers = handler_choices(state).await?;
+    let handlers = handler_choices(&state.staff.users().await?);
     let csrf = viewer.csrf.clone();
     let body = move || {
         let ticked: Vec<_> = cases
@@ -219,19 +219,14 @@ fn answer(state: &AppState, viewer: &Viewer, action: &BulkAction, r: Results) ->
     page(state, viewer, "Work on several cases", StatusCode::OK, body)
 }
 
-/// Everyone who may handle cases, by name.
-pub async fn handler_choices(state: &AppState) -> Result<Vec<Choice>, StaffError> {
-    Ok(state
-        .staff
-        .users()
-        .await?
-        .into_iter()
+/// Everyone who may handle cases, by name (the assign lists of the case and the register).
+pub fn handler_choices(users: &[crate::store::staff::StaffAccount]) -> Vec<Choice> {
+    users
+        .iter()
         .filter(|u| u.role.allows(Role::Handler) && !u.disabled)
         .map(|u| {
-            Choice::new(
-                u.username.clone(),
-                format!("{} ({})", u.display_name, u.username),
-            )
+            let label = format!("{} ({})", u.display_name, u.username);
+            Choice::new(u.username.clone(), label)
         })
-        .collect())
+        .collect()
 }

@@ -143,3 +143,19 @@ pub fn hidden_textarea(body: &str, name: &str) -> String {
         .replace("&#39;", "'")
         .replace("&amp;", "&")
 }
+
+/// Assigned to kim, who confirms independence, and under investigation (`kim` is kim's
+/// browser; the acknowledgement goes by email first).
+pub async fn investigating(server: &TestServer, kim: &mut Browser, reference: &str) {
+    wait_for_status(&server.db_path, reference, "acknowledged").await;
+    let p = case_post(
+        kim,
+        reference,
+        "assign",
+        &[("handler", "kim"), ("independent", "yes")],
+    )
+    .await;
+    assert_eq!(p.status, 303);
+    let p = case_post(kim, reference, "investigate", &[]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+}

@@ -302,6 +302,34 @@ async fn evidence_of(
     Ok((files, refused))
 }
 
+/// The case as staff read it: people by their full names wherever it names one (issue 26),
+/// usernames staying only where accounts are administered; and its handler's name.
+fn with_names(
+    mut case: CaseFile,
+    users: &[crate::store::staff::StaffAccount],
+) -> (CaseFile, Option<String>) {
+    let names: std::collections::HashMap<&str, &str> = users
+        .iter()
+        .map(|u| (u.username.as_str(), u.display_name.as_str()))
+        .collect();
+    let name_of = |u: &str| {
+        names
+            .get(u)
+            .map_or_else(|| u.to_string(), |n| n.to_string())
+    };
+    for e in &mut case.events {
+        e.actor = e.actor.as_deref().map(name_of);
+    }
+    for n in &mut case.notes {
+        n.author = name_of(&n.author);
+    }
+    for u in &mut case.updates {
+        u.author = name_of(&u.author);
+    }
+    let handler_name = case.handler.as_deref().map(name_of);
+    (case, handler_name)
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn render_in_full(
     state: &AppState,
@@ -316,34 +344,8 @@ async fn render_in_full(
     let (files, refused) = evidence_of(state, user, &case).await?;
     let scanned = state.evidence.scanner.is_some();
     let users = state.staff.users().await?;
-    // Staff are shown by their full names wherever the case names a person (issue 26):
-    // usernames appear only where accounts are administered.
-    let names: std::collections::HashMap<String, String> = users
-        .iter()
-        .map(|u| (u.username.clone(), u.display_name.clone()))
-        .collect();
-    let name_of = |u: &str| names.get(u).cloned().unwrap_or_else(|| u.to_string());
-    let mut case = case;
-    for e in &mut case.events {
-        e.actor = e.actor.as_deref().map(name_of);
-    }
-    for n in &mut case.notes {
-        n.author = name_of(&n.author);
-    }
-    for u in &mut case.updates {
-        u.author = name_of(&u.author);
-    }
-    let handler_name = case.handler.as_deref().map(name_of);
-    let handlers: Vec<Choice> = users
-        .into_iter()
-        .filter(|u| u.role.allows(Role::Handler) && !u.disabled)
-        .map(|u| {
-            Choice::new(
-                u.username.clone(),
-                format!("{} ({})", u.display_name, u.username),
-            )
-        })
-        .collect();
+    let (case, handler_name) = with_names(case, &users);
+    let handlers = crate::staff::register_bulk::handler_choices(&users);
     let today = today();
     let warning = state.config.update_warning_days;
     let csrf = viewer.csrf.clone();

@@ -174,3 +174,16 @@ pub(super) async fn audit_in(
     .await?;
     Ok(())
 }
+
+/// The unanswered request for more information of a case row, if any.
+pub(super) fn waiting(r: &DbRow) -> Result<Option<app::domain::casework::Waiting>, StoreError> {
+    let since: Option<chrono::NaiveDate> = r.try_get("waiting_since")?;
+    Ok(match since {
+        Some(since) => Some(app::domain::casework::Waiting {
+            since,
+            stopped: r.try_get("clock_stopped")?,
+            reminded_on: r.try_get("reminded_on")?,
+        }),
+        None => None,
+    })
+}

@@ -1,10 +1,11 @@
 //! What staff read: the register, case files and what the reports count.
 
-use super::{corrupt, json, opt_reference, parsed, reference, Db, DbRow, Id, Pool, Store, Ts};
+use super::{
+    corrupt, json, opt_reference, parsed, reference, waiting, Db, DbRow, Id, Pool, Store, Ts,
+};
 use crate::store::dialect::Dialect;
 use crate::store::staff::*;
 use crate::store::StoreError;
-use app::domain::casework::Waiting;
 use app::domain::casework::{ActionKind, EndingRecord, ProgressUpdate, Status};
 use app::domain::casework::{DueFilter, NoteKind, Outstanding, RegisterCursor, RegisterQuery};
 use app::domain::complaint::Channel;
@@ -158,19 +159,6 @@ pub(super) async fn reviews_of(pool: &Pool, id: Uuid) -> Result<Vec<Review>, Sto
             })
         })
         .collect()
-}
-
-/// The unanswered request for more information of a case row, if any.
-fn waiting(r: &DbRow) -> Result<Option<Waiting>, StoreError> {
-    let since: Option<NaiveDate> = r.try_get("waiting_since")?;
-    Ok(match since {
-        Some(since) => Some(Waiting {
-            since,
-            stopped: r.try_get("clock_stopped")?,
-            reminded_on: r.try_get("reminded_on")?,
-        }),
-        None => None,
-    })
 }
 
 /// The date of the next deadline of an open case, as SQL (see casework::next_due).
