@@ -322,7 +322,7 @@ test("a handler groups three cases under an incident and sends each a progress u
         email: `${name.split(" ")[0].toLowerCase()}.${Date.now()}@example.com`,
         preferred_contact: "email",
         on_behalf_of: "myself",
-        category: "subject_access",
+        category: "portability",
         description: "A letter about someone else's council tax arrived at my house with my details in it.",
         outcomes_wanted: ["apology"],
         also_about_service: false,
@@ -334,12 +334,14 @@ test("a handler groups three cases under an incident and sends each a progress u
     references.push((await res.json()).reference as string);
   }
   await signIn(page, "kim");
+  // Their own category, which no other test uses: the whole register runs to many pages.
+  const VIEW = "/staff/register?category=portability";
   const tick = async () => {
     for (const r of references) await page.getByLabel(`Select case ${r}`).check();
   };
   // Acknowledged by email at once; then taken together.
   await expect(async () => {
-    await page.goto("/staff/register");
+    await page.goto(VIEW);
     for (const r of references) {
       await expect(page.getByRole("row", { name: new RegExp(r) })).toContainText("Acknowledged");
     }
@@ -354,13 +356,13 @@ test("a handler groups three cases under an incident and sends each a progress u
   await noViolations(page, "bulk result");
 
   // Grouped under the incident, and found by it.
-  await page.goto("/staff/register");
+  await page.goto(VIEW);
   await tick();
   await page.getByLabel("Group them under an incident").check();
   await page.getByLabel("Incident", { exact: true }).fill("Mis-sent council tax letters");
   await page.getByRole("button", { name: "Do this to the cases ticked" }).click();
   await expect(page.getByRole("status")).toContainText("3 cases grouped under the incident.");
-  await page.goto("/staff/register");
+  await page.goto(VIEW);
   await page.getByRole("link", { name: "Incident: Mis-sent council tax letters" }).first().click();
   await expect(page.getByRole("status").filter({ hasText: "Showing" })).toContainText("of 3 cases");
 

@@ -272,7 +272,7 @@ fn register_row(
     });
     view! {
         <tr class="table__row" class:table__row--overdue=overdue>
-            <td class="table__cell checkboxes__item--table"><input class="checkboxes__input" type="checkbox" id=format!("case-{compact}") name="case" value=compact.clone()/><label class="label checkboxes__label" for=format!("case-{compact}")><span class="visually-hidden">{format!("Select case {reference}")}</span></label></td>
+            <td class="table__cell"><div class="checkboxes__item"><input class="checkboxes__input" type="checkbox" id=format!("case-{compact}") name="case" value=compact.clone()/><label class="label checkboxes__label" for=format!("case-{compact}")><span class="visually-hidden">{format!("Select case {reference}")}</span></label></div></td>
             <td class="table__cell"><a href=href class="case-ref">{reference.clone()}</a></td>
             <td class="table__cell">{long_date(r.received_on)}<br/><span class="hint">{r.channel.label()}</span></td>
             <td class="table__cell">{r.kind.label()}{r.review.is_some().then(|| view! { <br/><strong class="tag tag--yellow">"Check: sent by a program?"</strong> })}
