@@ -16,9 +16,8 @@ function daysFromNow(n: number) {
   return new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** A complaint sent through the API, acknowledged by email, then taken by kim and under
- * investigation; the page is left on the case. */
-async function underInvestigation(page: Page, name: string, description: string) {
+/** A complaint sent through the API (acknowledged by email at once); its reference. */
+async function sendComplaint(page: Page, name: string, description: string, category = "subject_access") {
   const res = await page.request.post("/api/v1/complaints", {
     headers: { "Idempotency-Key": randomUUID() },
     data: {
@@ -29,7 +28,7 @@ async function underInvestigation(page: Page, name: string, description: string)
       email: `${name.split(" ")[0].toLowerCase()}.${Date.now()}@example.com`,
       preferred_contact: "email",
       on_behalf_of: "myself",
-      category: "subject_access",
+      category,
       description,
       outcomes_wanted: ["apology"],
       also_about_service: false,
@@ -38,7 +37,13 @@ async function underInvestigation(page: Page, name: string, description: string)
     },
   });
   expect(res.status()).toBe(201);
-  const reference: string = (await res.json()).reference;
+  return (await res.json()).reference as string;
+}
+
+/** A complaint sent through the API, acknowledged by email, then taken by kim and under
+ * investigation; the page is left on the case. */
+async function underInvestigation(page: Page, name: string, description: string) {
+  const reference = await sendComplaint(page, name, description);
   const casePath = `/staff/cases/${reference.replace(/-/g, "")}`;
   await signIn(page, "kim");
   // The acknowledgement goes by email at once; then the handler takes the case.
@@ -312,26 +317,8 @@ test("a handler groups three cases under an incident and sends each a progress u
   test.setTimeout(120_000);
   const references: string[] = [];
   for (const name of ["Ida Incident", "Ian Incident", "Iris Incident"]) {
-    const res = await page.request.post("/api/v1/complaints", {
-      headers: { "Idempotency-Key": randomUUID() },
-      data: {
-        full_name: name,
-        address_line_1: "4 Canal Street",
-        address_town: "Nottingham",
-        address_postcode: "NG1 7EH",
-        email: `${name.split(" ")[0].toLowerCase()}.${Date.now()}@example.com`,
-        preferred_contact: "email",
-        on_behalf_of: "myself",
-        category: "portability",
-        description: "A letter about someone else's council tax arrived at my house with my details in it.",
-        outcomes_wanted: ["apology"],
-        also_about_service: false,
-        consent_handle: true,
-        consent_share: true,
-      },
-    });
-    expect(res.status()).toBe(201);
-    references.push((await res.json()).reference as string);
+    const about = "A letter about someone else's council tax arrived at my house with my details in it.";
+    references.push(await sendComplaint(page, name, about, "portability"));
   }
   await signIn(page, "kim");
   // Their own category, which no other test uses: the whole register runs to many pages.
